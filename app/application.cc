@@ -1,0 +1,33 @@
+#include "app/application.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "profiles/password.h"
+
+namespace agora::app {
+
+std::string DatabasePath(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "agora.db").string();
+}
+
+Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions& options) {
+  AGORA_RETURN_IF_ERROR(profiles::InitCrypto());
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) return Status::Internal("cannot create " + options.data_dir + ": " + ec.message());
+
+  std::unique_ptr<Application> app(new Application());
+  storage::StoreOptions store_options;
+  store_options.path = DatabasePath(options.data_dir);
+  store_options.reader_connections = options.reader_connections;
+  auto store = storage::Store::Open(store_options);
+  if (!store.ok()) return store.status();
+  app->store_ = std::move(*store);
+  app->accounts_ = std::make_unique<services::AccountService>(*app->store_, app->clock(), app->ids_,
+                                                              options.accounts);
+  app->people_ = std::make_unique<services::PeopleService>(*app->store_, app->clock(), app->ids_);
+  return app;
+}
+
+}  // namespace agora::app

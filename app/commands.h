@@ -1,0 +1,40 @@
+// The subcommands of the `agora` executable. Each returns the process exit status.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "app/application.h"
+#include "server/http_server.h"
+
+namespace agora::app {
+
+struct ServeOptions {
+  ApplicationOptions app;
+  std::string listen = "127.0.0.1:8080";
+  int io_threads = 0;  // 0: one per core
+  int worker_threads = 16;
+  server::HttpOptions http;
+  std::chrono::milliseconds shutdown_grace{10'000};
+};
+
+int Serve(const ServeOptions& options);
+
+struct UserAddOptions {
+  ApplicationOptions app;
+  std::string username;
+  std::string display_name;
+  std::string email;
+  bool admin = false;
+};
+
+// Reads the password from the first line of standard input.
+int UserAdd(const UserAddOptions& options);
+
+// Fills the data folder with a sample company; does nothing when people already exist.
+int Demo(const ApplicationOptions& options);
+
+int Backup(const ApplicationOptions& options, const std::string& destination);
+
+}  // namespace agora::app

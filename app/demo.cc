@@ -1,0 +1,326 @@
+// `agora demo`: a believable sample company, generated from a fixed seed so every run of the
+// README shows the same people. Writes run from several threads so group commit batches them.
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <iostream>
+#include <random>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "app/commands.h"
+#include "profiles/password.h"
+
+namespace agora::app {
+namespace {
+
+constexpr const char* kDemoPassword = "agora-demo-2026";
+
+struct Office {
+  const char* city;
+  bool french;
+};
+
+constexpr std::array kOffices = {Office{"Paris", true},       Office{"Lyon", true},
+                                 Office{"Toulouse", true},    Office{"London", false},
+                                 Office{"Manchester", false}, Office{"Dublin", false}};
+
+struct Department {
+  const char* name;
+  int people;
+  const char* head_title;
+  const char* manager_title;
+  std::vector<const char*> titles;
+  std::vector<const char*> skills;
+};
+
+const std::vector<Department>& Departments() {
+  static const std::vector<Department> kDepartments = {
+      {"Sales",
+       90,
+       "VP Sales",
+       "Regional Sales Manager",
+       {"Account Executive", "Senior Account Executive", "Sales Development Representative",
+        "Solutions Consultant", "Key Account Manager"},
+       {"enterprise sales", "negotiation", "public sector", "banking", "retail", "insurance",
+        "SaaS pricing", "Salesforce", "channel partners", "MEDDIC", "procurement", "healthcare",
+        "energy", "telecom", "account planning"}},
+      {"Engineering",
+       90,
+       "VP Engineering",
+       "Engineering Manager",
+       {"Software Engineer", "Senior Software Engineer", "Staff Engineer",
+        "Site Reliability Engineer", "QA Engineer"},
+       {"C++", "distributed systems", "SQLite", "PostgreSQL", "Kubernetes", "search", "Xapian",
+        "security", "React", "TypeScript", "performance", "observability", "networking", "Rust",
+        "machine learning"}},
+      {"Marketing",
+       40,
+       "VP Marketing",
+       "Marketing Manager",
+       {"Product Marketing Manager", "Content Strategist", "Demand Generation Specialist",
+        "Brand Designer", "Events Manager"},
+       {"product marketing", "SEO", "copywriting", "events", "brand", "analytics", "campaigns",
+        "social media", "market research", "positioning"}},
+      {"Support",
+       50,
+       "VP Customer Support",
+       "Support Team Lead",
+       {"Support Engineer", "Senior Support Engineer", "Customer Success Manager",
+        "Technical Account Manager"},
+       {"troubleshooting", "customer success", "onboarding", "Zendesk", "SQL", "escalations",
+        "training", "documentation", "Linux"}},
+      {"Finance",
+       15,
+       "Chief Financial Officer",
+       "Finance Manager",
+       {"Financial Analyst", "Accountant", "Deal Desk Analyst"},
+       {"forecasting", "revenue recognition", "deal desk", "budgeting", "IFRS"}},
+      {"People",
+       15,
+       "VP People",
+       "HR Business Partner Lead",
+       {"HR Business Partner", "Recruiter", "Learning Specialist"},
+       {"recruiting", "onboarding", "compensation", "learning", "employment law"}},
+  };
+  return kDepartments;
+}
+
+constexpr std::array kFrenchFirst = {"Camille", "Louis",   "Chloé",    "Hugo",    "Léa",
+                                     "Jules",   "Manon",   "Gabriel",  "Inès",    "Arthur",
+                                     "Zoé",     "Lucas",   "Juliette", "Raphaël", "Élodie",
+                                     "Théo",    "Margaux", "Nathan",   "Anaïs",   "Mathis"};
+constexpr std::array kFrenchLast = {"Martin",   "Bernard", "Dubois",  "Thomas",  "Robert",
+                                    "Richard",  "Petit",   "Durand",  "Leroy",   "Moreau",
+                                    "Simon",    "Laurent", "Lefèvre", "Michel",  "Garcia",
+                                    "Fournier", "Girard",  "Bonnet",  "Mercier", "Lambert"};
+constexpr std::array kEnglishFirst = {
+    "Oliver",  "Amelia", "Harry", "Isla",  "George",  "Ava",  "Jack",  "Emily", "Noah",   "Sophie",
+    "Charlie", "Grace",  "Oscar", "Freya", "William", "Ella", "James", "Ruby",  "Thomas", "Evie"};
+constexpr std::array kEnglishLast = {"Smith",    "Jones",  "Taylor", "Brown",   "Williams",
+                                     "Wilson",   "Davies", "Evans",  "Walker",  "Wright",
+                                     "Thompson", "White",  "Hughes", "Edwards", "Green",
+                                     "Hall",     "Wood",   "Harris", "Clarke",  "Murphy"};
+
+// Plain a-z for usernames: "Élodie Lefèvre" becomes "elodie.lefevre".
+std::string Slug(const std::string& name) {
+  static const std::vector<std::pair<std::string, char>> kFolds = {
+      {"é", 'e'}, {"è", 'e'}, {"ê", 'e'}, {"ë", 'e'}, {"É", 'e'}, {"à", 'a'},
+      {"ï", 'i'}, {"î", 'i'}, {"ô", 'o'}, {"ç", 'c'}, {"ü", 'u'}};
+  std::string out;
+  for (size_t i = 0; i < name.size();) {
+    bool folded = false;
+    for (const auto& [from, to] : kFolds) {
+      if (name.compare(i, from.size(), from) == 0) {
+        out += to;
+        i += from.size();
+        folded = true;
+        break;
+      }
+    }
+    if (folded) continue;
+    char c = name[i++];
+    if (c == ' ')
+      out += '.';
+    else
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+struct Person {
+  profiles::NewUser user;
+  int manager = -1;  // index into the people list
+  int level = 0;     // 0 CEO, 1 heads, 2 managers, 3 staff
+  Id id = 0;
+};
+
+// Runs fn(i) for i in [0, n) on a few threads; returns the number of failures.
+template <typename Fn>
+int ParallelFor(size_t n, Fn fn) {
+  std::atomic<size_t> next{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&] {
+      for (size_t i = next++; i < n; i = next++) {
+        if (!fn(i)) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return failures;
+}
+
+std::vector<Person> MakeCompany(std::mt19937& rng) {
+  std::vector<Person> people;
+  std::set<std::string> usernames;
+  auto pick = [&](const auto& list) { return std::string(list[rng() % list.size()]); };
+  auto add = [&](const std::string& title, const std::string& department, int manager, int level,
+                 std::vector<std::string> skills) {
+    const Office& office = kOffices[rng() % kOffices.size()];
+    std::string first = office.french ? pick(kFrenchFirst) : pick(kEnglishFirst);
+    std::string last = office.french ? pick(kFrenchLast) : pick(kEnglishLast);
+    if (people.empty()) {
+      first = "Camille";
+      last = "Martin";
+    }
+    std::string base = Slug(first + " " + last);
+    std::string username = base;
+    for (int n = 2; usernames.contains(username); ++n) username = base + std::to_string(n);
+    usernames.insert(username);
+
+    Person p;
+    p.user.username = username;
+    p.user.password = kDemoPassword;
+    p.user.role = people.empty() ? profiles::Role::kAdmin : profiles::Role::kMember;
+    p.user.profile.display_name = first + " " + last;
+    p.user.profile.email = username + "@agora-demo.example";
+    p.user.profile.title = title;
+    p.user.profile.department = department;
+    p.user.profile.location = office.city;
+    p.user.profile.skills = std::move(skills);
+    p.user.profile.languages = office.french
+                                   ? std::vector<std::string>{"fr", "en"}
+                                   : (rng() % 4 == 0 ? std::vector<std::string>{"en", "fr"}
+                                                     : std::vector<std::string>{"en"});
+    p.user.profile.bio = title + " in " + department + ", based in " + office.city + ".";
+    p.manager = manager;
+    p.level = level;
+    people.push_back(std::move(p));
+    return static_cast<int>(people.size() - 1);
+  };
+  auto skills_from = [&](const std::vector<const char*>& pool, size_t count) {
+    std::vector<std::string> out;
+    while (out.size() < count) {
+      std::string s = pool[rng() % pool.size()];
+      if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
+    return out;
+  };
+
+  int ceo = add("Chief Executive Officer", "Executive", -1, 0,
+                {"strategy", "enterprise sales", "leadership"});
+  for (const auto& dept : Departments()) {
+    int head = add(dept.head_title, dept.name, ceo, 1, skills_from(dept.skills, 4));
+    int staff = dept.people - 1;
+    int teams = std::max(1, staff / 9);
+    for (int t = 0; t < teams; ++t) {
+      int manager = add(dept.manager_title, dept.name, head, 2, skills_from(dept.skills, 4));
+      int members = staff / teams - 1 + (t < staff % teams ? 1 : 0);
+      for (int m = 0; m < members; ++m) {
+        add(dept.titles[rng() % dept.titles.size()], dept.name, manager, 3,
+            skills_from(dept.skills, 2 + rng() % 4));
+      }
+    }
+  }
+  return people;
+}
+
+}  // namespace
+
+int Demo(const ApplicationOptions& options) {
+  auto app = Application::Open(options);
+  if (!app.ok()) {
+    std::cerr << "agora: " << app.status().message() << "\n";
+    return 1;
+  }
+  auto existing = (*app)->store().read([](storage::Connection& c) -> Result<int64_t> {
+    auto stmt = c.prepare("SELECT count(*) FROM users");
+    if (!stmt.ok()) return stmt.status();
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.status();
+    return (*stmt)->column_int64(0);
+  });
+  if (!existing.ok()) {
+    std::cerr << "agora: " << existing.status().message() << "\n";
+    return 1;
+  }
+  if (*existing > 0) {
+    std::cout << options.data_dir << " already holds " << *existing
+              << " people; leaving it as it is.\n";
+    std::cout << "Log in as camille.martin (admin) with password " << kDemoPassword
+              << " if it came from agora demo.\n";
+    return 0;
+  }
+
+  std::mt19937 rng(20261122);
+  std::vector<Person> people = MakeCompany(rng);
+  // One Argon2id hash for everyone: the sample shares one password, and hashing a few hundred
+  // times would take a minute for nothing.
+  auto hash = profiles::HashPassword(kDemoPassword, options.accounts.password_cost);
+  if (!hash.ok()) {
+    std::cerr << "agora: " << hash.status().message() << "\n";
+    return 1;
+  }
+
+  auto& accounts = (*app)->accounts();
+  int failures = 0;
+  for (int level = 0; level <= 3; ++level) {  // managers exist before their reports
+    std::vector<size_t> at_level;
+    for (size_t i = 0; i < people.size(); ++i) {
+      if (people[i].level == level) at_level.push_back(i);
+    }
+    failures += ParallelFor(at_level.size(), [&](size_t k) {
+      Person& p = people[at_level[k]];
+      if (p.manager >= 0) p.user.profile.manager_id = std::optional<Id>(people[p.manager].id);
+      auto created = accounts.ProvisionHashed(p.user, *hash);
+      if (!created.ok()) {
+        std::cerr << "agora: " << p.user.username << ": " << created.status().message() << "\n";
+        return false;
+      }
+      p.id = created->id;
+      return true;
+    });
+  }
+
+  // Follows: manager, reports, teammates, the CEO, and a few popular colleagues elsewhere
+  // (preferential attachment, so some people gather many followers).
+  std::vector<std::pair<size_t, size_t>> follows;
+  std::vector<size_t> popularity;
+  for (size_t i = 0; i < people.size(); ++i) {
+    std::set<size_t> targets;
+    if (people[i].manager >= 0) targets.insert(people[i].manager);
+    for (size_t j = 0; j < people.size(); ++j) {
+      bool teammate = people[j].manager == people[i].manager && people[i].manager >= 0;
+      bool report = people[j].manager == static_cast<int>(i);
+      if (j != i && (teammate || report)) targets.insert(j);
+    }
+    targets.insert(0);
+    for (int extra = 0; extra < 6; ++extra) {
+      size_t j = popularity.empty() || rng() % 3 == 0 ? rng() % people.size()
+                                                      : popularity[rng() % popularity.size()];
+      targets.insert(j);
+    }
+    targets.erase(i);
+    for (size_t j : targets) {
+      follows.emplace_back(i, j);
+      popularity.push_back(j);
+    }
+  }
+  auto& people_service = (*app)->people();
+  failures += ParallelFor(follows.size(), [&](size_t k) {
+    const auto& [from, to] = follows[k];
+    return people_service
+        .Follow(Viewer{people[from].id, false}, profiles::UserRef{people[to].id, {}})
+        .ok();
+  });
+
+  if (failures > 0) {
+    std::cerr << "agora: " << failures << " sample records failed\n";
+    return 1;
+  }
+  std::cout << "Created " << people.size() << " people in " << Departments().size() + 1
+            << " departments across " << kOffices.size() << " offices, with " << follows.size()
+            << " follows, in " << options.data_dir << ".\n"
+            << "Every sample account has the password " << kDemoPassword << ".\n"
+            << "Log in as camille.martin (admin, CEO) or e.g. " << people[1].user.username << " ("
+            << *people[1].user.profile.title << "):\n"
+            << "  curl -s localhost:8080/api/v1/auth/login -d '{\"username\":\"camille.martin\","
+               "\"password\":\""
+            << kDemoPassword << "\"}'\n";
+  return 0;
+}
+
+}  // namespace agora::app

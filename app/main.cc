@@ -1,0 +1,100 @@
+// The `agora` command line: serve, user add, demo, backup.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <thread>
+
+#include "app/commands.h"
+
+namespace {
+
+using agora::app::ApplicationOptions;
+
+void AddDataOption(CLI::App& command, ApplicationOptions& options) {
+  command.add_option("--data", options.data_dir, "data folder (SQLite store, search index)")
+      ->capture_default_str();
+}
+
+void AddPasswordCostOption(CLI::App& command, ApplicationOptions& options) {
+  command
+      .add_option_function<std::string>(
+          "--password-cost",
+          [&options](const std::string& cost) {
+            options.accounts.password_cost = cost == "minimum"
+                                                 ? agora::profiles::PasswordCost::Minimum()
+                                                 : agora::profiles::PasswordCost::Interactive();
+          },
+          "Argon2id cost: interactive (default) or minimum (tests only)")
+      ->check(CLI::IsMember({"interactive", "minimum"}));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"agora: an enterprise social network server"};
+  cli.require_subcommand(1);
+
+  agora::app::ServeOptions serve;
+  auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server");
+  AddDataOption(*serve_cmd, serve.app);
+  AddPasswordCostOption(*serve_cmd, serve.app);
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT; port 0 picks a free port")
+      ->capture_default_str();
+  serve_cmd->add_option("--io-threads", serve.io_threads, "socket threads (0: one per core)")
+      ->check(CLI::Range(0, 256));
+  serve_cmd->add_option("--workers", serve.worker_threads, "threads for blocking work")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  int64_t idle_ms = serve.http.idle_timeout.count();
+  int64_t read_ms = serve.http.read_timeout.count();
+  serve_cmd->add_option("--idle-timeout-ms", idle_ms, "close a connection idle this long")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->capture_default_str();
+  serve_cmd->add_option("--read-timeout-ms", read_ms, "deadline for reading a request body")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->capture_default_str();
+  serve_cmd->add_option("--max-connections", serve.http.max_connections, "open connections cap")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+
+  agora::app::UserAddOptions user_add;
+  auto* user_cmd = cli.add_subcommand("user", "manage accounts");
+  user_cmd->require_subcommand(1);
+  auto* add_cmd = user_cmd->add_subcommand("add", "create an account; password on stdin");
+  AddDataOption(*add_cmd, user_add.app);
+  AddPasswordCostOption(*add_cmd, user_add.app);
+  add_cmd->add_option("--username", user_add.username, "3-30 of a-z 0-9 _ . -")->required();
+  add_cmd->add_option("--display-name", user_add.display_name, "full name")->required();
+  add_cmd->add_option("--email", user_add.email, "work email")->required();
+  add_cmd->add_flag("--admin", user_add.admin, "give the admin role");
+
+  ApplicationOptions demo;
+  auto* demo_cmd = cli.add_subcommand("demo", "fill the data folder with a sample company");
+  AddDataOption(*demo_cmd, demo);
+
+  ApplicationOptions backup;
+  std::string backup_to;
+  auto* backup_cmd = cli.add_subcommand("backup", "consistent copy of the store, live");
+  AddDataOption(*backup_cmd, backup);
+  backup_cmd->add_option("--to", backup_to, "destination file")->required();
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "agora: " << e.what() << " (see --help)\n";
+    return 2;
+  }
+
+  if (*serve_cmd) {
+    serve.http.idle_timeout = std::chrono::milliseconds(idle_ms);
+    serve.http.read_timeout = std::chrono::milliseconds(read_ms);
+    return agora::app::Serve(serve);
+  }
+  if (*add_cmd) return agora::app::UserAdd(user_add);
+  if (*demo_cmd) return agora::app::Demo(demo);
+  if (*backup_cmd) return agora::app::Backup(backup, backup_to);
+  return 2;
+}

@@ -1,0 +1,177 @@
+// `agora serve`: wires the application to the HTTP server and runs until SIGTERM or SIGINT.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "app/commands.h"
+#include "server/metrics.h"
+#include "server/router.h"
+#include "server/routes.h"
+
+namespace agora::app {
+namespace {
+
+// logfmt lines on stderr, UTC timestamps: easy to grep, easy to ship.
+void SetUpLogging() {
+  auto logger = spdlog::stderr_logger_mt("agora");
+  logger->set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+  spdlog::set_default_logger(logger);
+}
+
+bool SplitHostPort(const std::string& listen, std::string& host, uint16_t& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  try {
+    size_t used = 0;
+    int value = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1 || value < 0 || value > 65535) return false;
+    port = static_cast<uint16_t>(value);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+void AddStoreMetrics(server::Metrics& metrics, Application& app) {
+  metrics.AddCallback("agora_store_transactions_total", "Group-commit transactions committed.",
+                      "counter", [&app] { return double(app.store().stats().transactions); });
+  metrics.AddCallback("agora_store_writes_total", "Writes acknowledged after commit.", "counter",
+                      [&app] { return double(app.store().stats().writes); });
+  metrics.AddCallback("agora_store_failed_writes_total", "Writes rolled back.", "counter",
+                      [&app] { return double(app.store().stats().failed_writes); });
+  metrics.AddCallback("agora_sessions_cached", "Sessions held in the memory cache.", "gauge",
+                      [&app] { return double(app.accounts().cached_sessions()); });
+}
+
+}  // namespace
+
+int Serve(const ServeOptions& options) {
+  SetUpLogging();
+  std::signal(SIGPIPE, SIG_IGN);
+  std::string host;
+  uint16_t port = 0;
+  if (!SplitHostPort(options.listen, host, port)) {
+    std::cerr << "agora: --listen wants HOST:PORT, got '" << options.listen << "'\n";
+    return 2;
+  }
+  auto app = Application::Open(options.app);
+  if (!app.ok()) {
+    spdlog::critical("event=open_failed message=\"{}\"", app.status().message());
+    return 1;
+  }
+
+  server::Metrics metrics;
+  AddStoreMetrics(metrics, **app);
+  server::Router router;
+  server::AddOperationsRoutes(router, metrics, [&app] {
+    return (*app)->store().read([](storage::Connection& c) { return c.exec("SELECT 1"); });
+  });
+  server::AddAccountRoutes(router, (*app)->accounts());
+  server::AddPeopleRoutes(router, (*app)->people());
+
+  server::DispatcherOptions dispatcher_options;
+  dispatcher_options.worker_threads = options.worker_threads;
+  dispatcher_options.hashing_threads = options.app.accounts.hash_concurrency;
+  server::Dispatcher dispatcher(router, (*app)->accounts(), metrics, dispatcher_options);
+
+  int io_threads = options.io_threads > 0
+                       ? options.io_threads
+                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  boost::asio::io_context io(io_threads);
+  server::HttpServer http(io, dispatcher, options.http);
+  metrics.AddCallback("agora_http_connections", "Open HTTP connections.", "gauge",
+                      [&http] { return double(http.open_connections()); });
+  auto bound = http.Listen(host, port);
+  if (!bound.ok()) {
+    spdlog::critical("event=listen_failed message=\"{}\"", bound.status().message());
+    return 1;
+  }
+  std::cout << "listening on " << *bound << std::endl;
+  spdlog::info("event=started listen={} io_threads={} workers={}", *bound, io_threads,
+               options.worker_threads);
+
+  // Shutdown: stop accepting, let in-flight requests finish within the grace period, stop.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  boost::asio::steady_timer drain_timer(io);
+  auto deadline = std::chrono::steady_clock::time_point::max();
+  std::function<void()> wait_for_drain = [&] {
+    if (http.requests_in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      io.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([&](const boost::system::error_code&) { wait_for_drain(); });
+  };
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("event=shutdown signal={} in_flight={}", signal, http.requests_in_flight());
+    deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
+    http.BeginShutdown();
+    wait_for_drain();
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < io_threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+
+  dispatcher.Stop();       // handlers already queued finish their writes
+  (*app)->store().Stop();  // and the writer commits everything acknowledged
+  spdlog::info("event=stopped");
+  return 0;
+}
+
+int UserAdd(const UserAddOptions& options) {
+  std::string password;
+  if (!std::getline(std::cin, password)) {
+    std::cerr << "agora: expected the password on the first line of standard input\n";
+    return 2;
+  }
+  auto app = Application::Open(options.app);
+  if (!app.ok()) {
+    std::cerr << "agora: " << app.status().message() << "\n";
+    return 1;
+  }
+  profiles::NewUser user;
+  user.username = options.username;
+  user.password = password;
+  user.role = options.admin ? profiles::Role::kAdmin : profiles::Role::kMember;
+  user.profile.display_name = options.display_name;
+  user.profile.email = options.email;
+  auto created = (*app)->accounts().Provision(std::move(user));
+  if (!created.ok()) {
+    std::cerr << "agora: " << created.status().message() << "\n";
+    return created.status().code() == StatusCode::kInternal ? 1 : 2;
+  }
+  std::cout << "created " << profiles::RoleName(created->role) << " @" << created->username
+            << " (id " << created->id << ")\n";
+  return 0;
+}
+
+int Backup(const ApplicationOptions& options, const std::string& destination) {
+  auto app = Application::Open(options);
+  if (!app.ok()) {
+    std::cerr << "agora: " << app.status().message() << "\n";
+    return 1;
+  }
+  Status status = (*app)->store().BackupTo(destination);
+  if (!status.ok()) {
+    std::cerr << "agora: " << status.message() << "\n";
+    return 1;
+  }
+  std::cout << "backed up to " << destination << "\n";
+  return 0;
+}
+
+}  // namespace agora::app

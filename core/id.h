@@ -1,0 +1,51 @@
+// Time-sortable 64-bit ids.
+//
+// Layout, high to low: 1 zero bit, 41 bits of milliseconds since 2024-01-01T00:00:00Z
+// (good until 2093), 10 bits of node, 12 bits of sequence. Ids from one generator strictly
+// increase; ids are rendered to clients as decimal strings so JavaScript keeps them exact.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+
+namespace agora {
+
+using Id = int64_t;
+
+inline constexpr UnixMillis kIdEpochMs = 1704067200000;  // 2024-01-01T00:00:00Z
+inline constexpr int kIdNodeBits = 10;
+inline constexpr int kIdSequenceBits = 12;
+
+// Thread-safe.
+class IdGenerator {
+ public:
+  // `node` must be below 1024. `clock` must outlive the generator.
+  IdGenerator(const Clock& clock, uint32_t node);
+  virtual ~IdGenerator() = default;
+
+  // A new id greater than every id this generator returned before. When the clock stands
+  // still or steps back, the sequence runs on and borrows from the next millisecond.
+  virtual Id next();
+
+  // The creation time encoded in an id.
+  static UnixMillis TimeOf(Id id) { return (id >> (kIdNodeBits + kIdSequenceBits)) + kIdEpochMs; }
+
+ private:
+  const Clock& clock_;  // constant after construction
+  const uint32_t node_;
+
+  std::mutex mu_;
+  int64_t last_ms_ = 0;    // guarded by mu_, relative to kIdEpochMs
+  uint32_t sequence_ = 0;  // guarded by mu_
+};
+
+// Decimal rendering and strict parsing (digits only, positive, no overflow).
+std::string IdToString(Id id);
+std::optional<Id> ParseId(std::string_view text);
+
+}  // namespace agora

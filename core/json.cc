@@ -1,0 +1,163 @@
+#include "core/json.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+
+#include "core/id.h"
+
+namespace agora {
+namespace {
+
+// Forwards SAX events to a Document while refusing nesting deeper than the limit.
+template <typename Handler>
+class DepthLimitedHandler {
+ public:
+  DepthLimitedHandler(Handler& next, int max_depth) : next_(next), max_depth_(max_depth) {}
+
+  bool Null() { return next_.Null(); }
+  bool Bool(bool b) { return next_.Bool(b); }
+  bool Int(int i) { return next_.Int(i); }
+  bool Uint(unsigned u) { return next_.Uint(u); }
+  bool Int64(int64_t i) { return next_.Int64(i); }
+  bool Uint64(uint64_t u) { return next_.Uint64(u); }
+  bool Double(double d) { return next_.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return next_.RawNumber(s, n, copy);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return next_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return next_.Key(s, n, copy); }
+  bool StartObject() { return Enter() && next_.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) {
+    --depth_;
+    return next_.EndObject(n);
+  }
+  bool StartArray() { return Enter() && next_.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) {
+    --depth_;
+    return next_.EndArray(n);
+  }
+
+  bool too_deep() const { return too_deep_; }
+
+ private:
+  bool Enter() {
+    if (++depth_ > max_depth_) {
+      too_deep_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  Handler& next_;
+  const int max_depth_;
+  int depth_ = 0;
+  bool too_deep_ = false;
+};
+
+constexpr unsigned kParseFlags =
+    rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+
+Status WrongType(const char* name, const char* expected) {
+  return Status::Unprocessable("invalid_field",
+                               std::string("field '") + name + "' must be " + expected);
+}
+
+}  // namespace
+
+Status ParseJson(std::string_view text, rapidjson::Document& out, const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return {StatusCode::kPayloadTooLarge, "payload_too_large", "JSON body is too large"};
+  }
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  rapidjson::ParseResult result;
+  bool too_deep = false;
+  auto generate = [&](rapidjson::Document& doc) {
+    DepthLimitedHandler<rapidjson::Document> handler(doc, limits.max_depth);
+    rapidjson::Reader reader;
+    result = reader.Parse<kParseFlags>(stream, handler);
+    too_deep = handler.too_deep();
+    return !result.IsError();
+  };
+  out.Populate(generate);
+  if (too_deep) {
+    return Status::InvalidArgument(
+        "json_too_deep", "JSON nesting exceeds " + std::to_string(limits.max_depth) + " levels");
+  }
+  if (result.IsError()) {
+    if (result.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
+      return Status::InvalidArgument("invalid_utf8", "request body is not valid UTF-8");
+    }
+    return Status::InvalidArgument("invalid_json", std::string("malformed JSON at offset ") +
+                                                       std::to_string(result.Offset()) + ": " +
+                                                       rapidjson::GetParseError_En(result.Code()));
+  }
+  return Status::Ok();
+}
+
+bool JsonFields::has(const char* name) const { return object_.HasMember(name); }
+
+bool JsonFields::is_null(const char* name) const {
+  auto it = object_.FindMember(name);
+  return it != object_.MemberEnd() && it->value.IsNull();
+}
+
+Result<std::optional<std::string>> JsonFields::optional_string(const char* name) const {
+  auto it = object_.FindMember(name);
+  if (it == object_.MemberEnd() || it->value.IsNull()) return std::optional<std::string>();
+  if (!it->value.IsString()) return WrongType(name, "a string");
+  return std::optional<std::string>(
+      std::string(it->value.GetString(), it->value.GetStringLength()));
+}
+
+Result<std::string> JsonFields::required_string(const char* name) const {
+  auto value = optional_string(name);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) {
+    return Status::Unprocessable("missing_field", std::string("field '") + name + "' is required");
+  }
+  return std::move(**value);
+}
+
+Result<std::optional<std::vector<std::string>>> JsonFields::optional_string_array(
+    const char* name) const {
+  using Out = std::optional<std::vector<std::string>>;
+  auto it = object_.FindMember(name);
+  if (it == object_.MemberEnd() || it->value.IsNull()) return Out();
+  if (!it->value.IsArray()) return WrongType(name, "an array of strings");
+  std::vector<std::string> items;
+  items.reserve(it->value.Size());
+  for (const auto& item : it->value.GetArray()) {
+    if (!item.IsString()) return WrongType(name, "an array of strings");
+    items.emplace_back(item.GetString(), item.GetStringLength());
+  }
+  return Out(std::move(items));
+}
+
+Result<std::optional<bool>> JsonFields::optional_bool(const char* name) const {
+  auto it = object_.FindMember(name);
+  if (it == object_.MemberEnd() || it->value.IsNull()) return std::optional<bool>();
+  if (!it->value.IsBool()) return WrongType(name, "true or false");
+  return std::optional<bool>(it->value.GetBool());
+}
+
+Result<std::optional<int64_t>> JsonFields::optional_id(const char* name) const {
+  auto it = object_.FindMember(name);
+  if (it == object_.MemberEnd() || it->value.IsNull()) return std::optional<int64_t>();
+  if (!it->value.IsString()) return WrongType(name, "an id as a decimal string");
+  auto id = ParseId(std::string_view(it->value.GetString(), it->value.GetStringLength()));
+  if (!id) return WrongType(name, "an id as a decimal string");
+  return std::optional<int64_t>(*id);
+}
+
+std::optional<std::string> JsonFields::first_unknown(
+    const std::vector<std::string_view>& allowed) const {
+  for (const auto& member : object_.GetObject()) {
+    std::string_view key(member.name.GetString(), member.name.GetStringLength());
+    bool known = false;
+    for (auto a : allowed) known = known || a == key;
+    if (!known) return std::string(key);
+  }
+  return std::nullopt;
+}
+
+}  // namespace agora

@@ -1,0 +1,114 @@
+// Status and Result<T>: the one type for expected failures across Agora.
+//
+// Errors from sqlite3, libsodium and RapidJSON are translated into a Status where they enter
+// our code; server/ is the one place that maps a Status to an HTTP answer. A Status is a plain
+// value and is safe to copy between threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace agora {
+
+enum class StatusCode {
+  kOk,
+  kInvalidArgument,   // malformed input: bad JSON, bad UTF-8, bad query parameter
+  kUnauthenticated,   // missing, unknown or expired credentials
+  kPermissionDenied,  // known caller, not allowed
+  kNotFound,          // absent, or hidden from this caller
+  kConflict,          // unique value taken, state conflict
+  kPayloadTooLarge,   // body over the limit
+  kUnprocessable,     // well-formed input with invalid values
+  kRateLimited,       // too many attempts; see retry_after_seconds
+  kUnavailable,       // overloaded or shutting down
+  kInternal,          // a bug or an I/O failure
+};
+
+class Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string error_code, std::string message)
+      : code_(code), error_code_(std::move(error_code)), message_(std::move(message)) {}
+
+  static Status Ok() { return {}; }
+  static Status InvalidArgument(std::string error_code, std::string message) {
+    return {StatusCode::kInvalidArgument, std::move(error_code), std::move(message)};
+  }
+  static Status Unauthenticated(std::string message) {
+    return {StatusCode::kUnauthenticated, "unauthenticated", std::move(message)};
+  }
+  static Status PermissionDenied(std::string message) {
+    return {StatusCode::kPermissionDenied, "forbidden", std::move(message)};
+  }
+  static Status NotFound(std::string message) {
+    return {StatusCode::kNotFound, "not_found", std::move(message)};
+  }
+  static Status Conflict(std::string error_code, std::string message) {
+    return {StatusCode::kConflict, std::move(error_code), std::move(message)};
+  }
+  static Status Unprocessable(std::string error_code, std::string message) {
+    return {StatusCode::kUnprocessable, std::move(error_code), std::move(message)};
+  }
+  static Status RateLimited(std::string message, int64_t retry_after_seconds) {
+    Status s{StatusCode::kRateLimited, "rate_limited", std::move(message)};
+    s.retry_after_seconds_ = retry_after_seconds;
+    return s;
+  }
+  static Status Unavailable(std::string message) {
+    return {StatusCode::kUnavailable, "unavailable", std::move(message)};
+  }
+  static Status Internal(std::string message) {
+    return {StatusCode::kInternal, "internal", std::move(message)};
+  }
+
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  // Stable snake_case identifier for clients, e.g. "username_taken".
+  const std::string& error_code() const { return error_code_; }
+  const std::string& message() const { return message_; }
+  std::optional<int64_t> retry_after_seconds() const { return retry_after_seconds_; }
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::string error_code_;
+  std::string message_;
+  std::optional<int64_t> retry_after_seconds_;
+};
+
+// Holds either a value or a non-ok Status.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : state_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
+  Result(Status status) : state_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
+
+  bool ok() const { return std::holds_alternative<T>(state_); }
+  explicit operator bool() const { return ok(); }
+
+  // Precondition: ok().
+  T& value() & { return std::get<T>(state_); }
+  const T& value() const& { return std::get<T>(state_); }
+  T&& value() && { return std::get<T>(std::move(state_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  // Ok() when a value is held.
+  Status status() const { return ok() ? Status::Ok() : std::get<Status>(state_); }
+
+ private:
+  std::variant<T, Status> state_;
+};
+
+}  // namespace agora
+
+// Returns early from the enclosing function when `expr` is not ok.
+#define AGORA_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::agora::Status agora_status_ = (expr);        \
+    if (!agora_status_.ok()) return agora_status_; \
+  } while (0)

@@ -1,0 +1,19 @@
+// Small UTF-8 helpers shared by validation code. Pure functions, thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace agora {
+
+// True when `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
+// Number of code points in well-formed UTF-8 text.
+size_t Utf8Length(std::string_view text);
+
+// True when `text` holds a C0 control character other than tab, newline or carriage return,
+// or DEL; such characters are refused in every user-supplied string.
+bool HasForbiddenControl(std::string_view text);
+
+}  // namespace agora

@@ -1,0 +1,14 @@
+// Viewer: who is asking, as established by authentication. A small value type that crosses
+// every domain folder, so access checks need nothing else.
+#pragma once
+
+#include "core/id.h"
+
+namespace agora {
+
+struct Viewer {
+  Id user_id = 0;
+  bool is_admin = false;
+};
+
+}  // namespace agora

@@ -1,0 +1,121 @@
+#include "profiles/follow_graph.h"
+
+namespace agora::profiles {
+namespace {
+
+using storage::Connection;
+
+Result<bool> EdgeExists(Connection& c, Id follower, Id followee) {
+  auto stmt = c.prepare("SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, follower).bind(2, followee);
+  return (*stmt)->step();
+}
+
+Result<Relationship> LoadRelationship(Connection& c, Id viewer, Id target) {
+  auto following = EdgeExists(c, viewer, target);
+  if (!following.ok()) return following.status();
+  auto followed_by = EdgeExists(c, target, viewer);
+  if (!followed_by.ok()) return followed_by.status();
+  return Relationship{*following, *followed_by};
+}
+
+// Counts change only when an edge appears or disappears, so idempotent calls leave them be.
+Status AdjustCounts(Connection& c, Id follower, Id followee, int delta) {
+  auto stmt = c.prepare("UPDATE users SET following_count = following_count + ?1 WHERE id = ?2");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, int64_t{delta}).bind(2, follower);
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  auto other = c.prepare("UPDATE users SET followers_count = followers_count + ?1 WHERE id = ?2");
+  if (!other.ok()) return other.status();
+  (*other)->bind(1, int64_t{delta}).bind(2, followee);
+  return (*other)->run();
+}
+
+Status RequireActiveUser(Connection& c, Id id) {
+  auto stmt = c.prepare("SELECT active FROM users WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, id);
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  if (!*row || (*stmt)->column_int64(0) == 0) return Status::NotFound("no such user");
+  return Status::Ok();
+}
+
+Result<Page<Id>> ListEdges(storage::Store& store, const char* sql, Id user,
+                           const PageRequest& page) {
+  return store.read([&](Connection& c) -> Result<Page<Id>> {
+    auto stmt = c.prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, user).bind(2, page.after_key.value_or(INT64_MAX)).bind(3, page.limit + 1);
+    Page<Id> out;
+    Id last_edge = 0;
+    for (;;) {
+      auto row = (*stmt)->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      if (static_cast<int>(out.items.size()) == page.limit) {
+        out.next_cursor = IdToString(last_edge);
+        break;
+      }
+      out.items.push_back((*stmt)->column_int64(0));
+      last_edge = (*stmt)->column_int64(1);
+    }
+    return out;
+  });
+}
+
+}  // namespace
+
+Result<Relationship> FollowGraph::Follow(Id follower, Id followee, Id edge_id) {
+  if (follower == followee) {
+    return Status::Unprocessable("self_follow", "you cannot follow yourself");
+  }
+  return store_.write_value<Relationship>([&](Connection& c) -> Result<Relationship> {
+    AGORA_RETURN_IF_ERROR(RequireActiveUser(c, followee));
+    auto stmt =
+        c.prepare("INSERT OR IGNORE INTO follows (follower_id, followee_id, id) VALUES (?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, follower).bind(2, followee).bind(3, edge_id);
+    AGORA_RETURN_IF_ERROR((*stmt)->run());
+    if (c.changes() == 1) AGORA_RETURN_IF_ERROR(AdjustCounts(c, follower, followee, +1));
+    return LoadRelationship(c, follower, followee);
+  });
+}
+
+Status FollowGraph::Unfollow(Id follower, Id followee) {
+  return store_.write([&](Connection& c) -> Status {
+    auto exists = c.prepare("SELECT 1 FROM users WHERE id = ?");
+    if (!exists.ok()) return exists.status();
+    (*exists)->bind(1, followee);
+    auto row = (*exists)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::NotFound("no such user");
+    auto stmt = c.prepare("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, follower).bind(2, followee);
+    AGORA_RETURN_IF_ERROR((*stmt)->run());
+    if (c.changes() == 1) return AdjustCounts(c, follower, followee, -1);
+    return Status::Ok();
+  });
+}
+
+Result<Relationship> FollowGraph::Between(Id viewer, Id target) {
+  return store_.read([&](Connection& c) { return LoadRelationship(c, viewer, target); });
+}
+
+Result<Page<Id>> FollowGraph::Followers(Id user, const PageRequest& page) {
+  return ListEdges(store_,
+                   "SELECT follower_id, id FROM follows WHERE followee_id = ? AND id < ? "
+                   "ORDER BY id DESC LIMIT ?",
+                   user, page);
+}
+
+Result<Page<Id>> FollowGraph::Following(Id user, const PageRequest& page) {
+  return ListEdges(store_,
+                   "SELECT followee_id, id FROM follows WHERE follower_id = ? AND id < ? "
+                   "ORDER BY id DESC LIMIT ?",
+                   user, page);
+}
+
+}  // namespace agora::profiles

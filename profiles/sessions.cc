@@ -1,0 +1,126 @@
+#include "profiles/sessions.h"
+
+#include <sodium.h>
+
+namespace agora::profiles {
+namespace {
+
+constexpr std::string_view kTokenPrefix = "agr_";
+
+std::string HashToken(std::string_view token) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+std::string NewToken() {
+  unsigned char random[32];
+  randombytes_buf(random, sizeof random);
+  char encoded[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(encoded, sizeof encoded, random, sizeof random,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return std::string(kTokenPrefix) + encoded;
+}
+
+Status Unknown() { return Status::Unauthenticated("the token is unknown, revoked or expired"); }
+
+}  // namespace
+
+SessionStore::SessionStore(storage::Store& store, const Clock& clock, int64_t ttl_ms)
+    : store_(store), clock_(clock), ttl_ms_(ttl_ms) {}
+
+Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin) {
+  IssuedToken issued{NewToken(), clock_.now_ms() + ttl_ms_};
+  std::string hash = HashToken(issued.token);
+  UnixMillis now = clock_.now_ms();
+  Status status = store_.write([&](storage::Connection& c) -> Status {
+    auto stmt = c.prepare(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)
+        ->bind_blob(1, hash.data(), hash.size())
+        .bind(2, user_id)
+        .bind(3, now)
+        .bind(4, issued.expires_at);
+    return (*stmt)->run();
+  });
+  if (!status.ok()) return status;
+  std::lock_guard lock(mu_);
+  cache_[hash] = Session{user_id, is_admin, issued.expires_at};
+  return issued;
+}
+
+Result<Session> SessionStore::Resolve(std::string_view token) {
+  if (!token.starts_with(kTokenPrefix) || token.size() > 128) return Unknown();
+  std::string hash = HashToken(token);
+  UnixMillis now = clock_.now_ms();
+  uint64_t revocations_seen;
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end()) {
+      if (it->second.expires_at > now) return it->second;
+      cache_.erase(it);
+      return Unknown();
+    }
+    revocations_seen = revocations_;
+  }
+  auto found = store_.read([&](storage::Connection& c) -> Result<std::optional<Session>> {
+    auto stmt = c.prepare(
+        "SELECT s.user_id, u.role = 'admin', s.expires_at FROM sessions s "
+        "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind_blob(1, hash.data(), hash.size());
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<Session>();
+    return std::optional<Session>(
+        Session{(*stmt)->column_int64(0), (*stmt)->column_int64(1) != 0, (*stmt)->column_int64(2)});
+  });
+  if (!found.ok()) return found.status();
+  if (!found->has_value() || (*found)->expires_at <= now) return Unknown();
+  std::lock_guard lock(mu_);
+  if (revocations_ != revocations_seen) return Unknown();  // may have been revoked meanwhile
+  cache_[hash] = **found;
+  return **found;
+}
+
+Status SessionStore::Revoke(std::string_view token) {
+  std::string hash = HashToken(token);
+  Status status = store_.write([&](storage::Connection& c) -> Status {
+    auto stmt = c.prepare("DELETE FROM sessions WHERE token_hash = ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind_blob(1, hash.data(), hash.size());
+    return (*stmt)->run();
+  });
+  std::lock_guard lock(mu_);
+  ++revocations_;
+  cache_.erase(hash);
+  return status;
+}
+
+Status SessionStore::RevokeAll(Id user_id) {
+  {
+    // Refuse the cached sessions first, so no request is served between commit and purge.
+    std::lock_guard lock(mu_);
+    ++revocations_;
+    std::erase_if(cache_, [&](const auto& entry) { return entry.second.user_id == user_id; });
+  }
+  Status status = store_.write([&](storage::Connection& c) -> Status {
+    auto stmt = c.prepare("DELETE FROM sessions WHERE user_id = ? OR expires_at <= ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, user_id).bind(2, clock_.now_ms());
+    return (*stmt)->run();
+  });
+  std::lock_guard lock(mu_);
+  ++revocations_;
+  std::erase_if(cache_, [&](const auto& entry) { return entry.second.user_id == user_id; });
+  return status;
+}
+
+size_t SessionStore::cached_sessions() const {
+  std::lock_guard lock(mu_);
+  return cache_.size();
+}
+
+}  // namespace agora::profiles

@@ -1,0 +1,319 @@
+#include "profiles/user_repository.h"
+
+#include <string_view>
+
+namespace agora::profiles {
+namespace {
+
+using storage::Connection;
+using storage::Statement;
+
+constexpr const char* kSelectUser =
+    "SELECT id, username, email, display_name, role, active, title, department, location, bio, "
+    "manager_id, followers_count, following_count, created_at, updated_at FROM users ";
+
+User ReadUserRow(const Statement& s) {
+  User u;
+  u.id = s.column_int64(0);
+  u.username = s.column_text(1);
+  u.email = s.column_text(2);
+  u.display_name = s.column_text(3);
+  u.role = s.column_text(4) == "admin" ? Role::kAdmin : Role::kMember;
+  u.active = s.column_int64(5) != 0;
+  u.title = s.column_text(6);
+  u.department = s.column_text(7);
+  u.location = s.column_text(8);
+  u.bio = s.column_text(9);
+  u.manager_id = s.column_optional_int64(10);
+  u.followers_count = s.column_int64(11);
+  u.following_count = s.column_int64(12);
+  u.created_at = s.column_int64(13);
+  u.updated_at = s.column_int64(14);
+  return u;
+}
+
+Result<std::vector<std::string>> LoadList(Connection& c, const char* sql, Id user_id) {
+  auto stmt = c.prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, user_id);
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back((*stmt)->column_text(0));
+  }
+  return out;
+}
+
+Status LoadLists(Connection& c, User& u) {
+  auto skills =
+      LoadList(c, "SELECT skill FROM user_skills WHERE user_id = ? ORDER BY position", u.id);
+  if (!skills.ok()) return skills.status();
+  auto languages =
+      LoadList(c, "SELECT language FROM user_languages WHERE user_id = ? ORDER BY position", u.id);
+  if (!languages.ok()) return languages.status();
+  u.skills = std::move(*skills);
+  u.languages = std::move(*languages);
+  return Status::Ok();
+}
+
+Result<User> LoadUserWhere(Connection& c, const char* sql, auto bind_key) {
+  auto stmt = c.prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  bind_key(**stmt);
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no such user");
+  User u = ReadUserRow(**stmt);
+  AGORA_RETURN_IF_ERROR(LoadLists(c, u));
+  return u;
+}
+
+Status ReplaceList(Connection& c, const char* delete_sql, const char* insert_sql, Id user_id,
+                   const std::vector<std::string>& items) {
+  auto del = c.prepare(delete_sql);
+  if (!del.ok()) return del.status();
+  (*del)->bind(1, user_id);
+  AGORA_RETURN_IF_ERROR((*del)->run());
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto ins = c.prepare(insert_sql);
+    if (!ins.ok()) return ins.status();
+    (*ins)->bind(1, user_id).bind(2, static_cast<int64_t>(i)).bind(3, items[i]);
+    AGORA_RETURN_IF_ERROR((*ins)->run());
+  }
+  return Status::Ok();
+}
+
+Status ReplaceSkills(Connection& c, Id user_id, const std::vector<std::string>& skills) {
+  return ReplaceList(c, "DELETE FROM user_skills WHERE user_id = ?",
+                     "INSERT INTO user_skills (user_id, position, skill) VALUES (?, ?, ?)", user_id,
+                     skills);
+}
+
+Status ReplaceLanguages(Connection& c, Id user_id, const std::vector<std::string>& languages) {
+  return ReplaceList(c, "DELETE FROM user_languages WHERE user_id = ?",
+                     "INSERT INTO user_languages (user_id, position, language) VALUES (?, ?, ?)",
+                     user_id, languages);
+}
+
+Result<bool> Exists(Connection& c, const char* sql, auto bind_key) {
+  auto stmt = c.prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  bind_key(**stmt);
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  return *row;
+}
+
+// A manager must exist, and naming them must not close a loop in the org chart.
+Status CheckManager(Connection& c, Id user_id, Id manager_id) {
+  if (manager_id == user_id) {
+    return Status::Unprocessable("invalid_manager", "a person cannot be their own manager");
+  }
+  Id current = manager_id;
+  for (int hops = 0; hops < 10000; ++hops) {
+    auto stmt = c.prepare("SELECT manager_id FROM users WHERE id = ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, current);
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      if (current == manager_id) {
+        return Status::Unprocessable("invalid_manager", "manager_id names no known person");
+      }
+      return Status::Ok();
+    }
+    auto next = (*stmt)->column_optional_int64(0);
+    if (!next) return Status::Ok();
+    if (*next == user_id) {
+      return Status::Unprocessable("invalid_manager",
+                                   "that manager reports to this person: the org chart would loop");
+    }
+    current = *next;
+  }
+  return Status::Unprocessable("invalid_manager", "the management chain is too long");
+}
+
+// Names which unique column a constraint failure hit.
+Status UniqueViolation(const Status& status) {
+  if (status.message().find("users.username") != std::string::npos) {
+    return Status::Conflict("username_taken", "that username is taken");
+  }
+  if (status.message().find("users.email") != std::string::npos) {
+    return Status::Conflict("email_taken", "that email belongs to another account");
+  }
+  return status;
+}
+
+}  // namespace
+
+Result<User> LoadUser(Connection& c, Id id) {
+  return LoadUserWhere(c,
+                       "SELECT id, username, email, display_name, role, active, title, "
+                       "department, location, bio, manager_id, followers_count, "
+                       "following_count, created_at, updated_at FROM users WHERE id = ?",
+                       [&](Statement& s) { s.bind(1, id); });
+}
+
+Result<User> UserRepository::Insert(Id id, const NewUser& user, const std::string& password_hash) {
+  UnixMillis now = clock_.now_ms();
+  const ProfileChanges& p = user.profile;
+  return store_.write_value<User>([&](Connection& c) -> Result<User> {
+    if (p.manager_id && *p.manager_id) AGORA_RETURN_IF_ERROR(CheckManager(c, id, **p.manager_id));
+    auto stmt = c.prepare(
+        "INSERT INTO users (id, username, email, display_name, password_hash, role, title, "
+        "department, location, bio, manager_id, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)
+        ->bind(1, id)
+        .bind(2, user.username)
+        .bind(3, p.email.value_or(""))
+        .bind(4, p.display_name.value_or(""))
+        .bind(5, password_hash)
+        .bind(6, RoleName(user.role))
+        .bind(7, p.title.value_or(""))
+        .bind(8, p.department.value_or(""))
+        .bind(9, p.location.value_or(""))
+        .bind(10, p.bio.value_or(""))
+        .bind(11, p.manager_id.value_or(std::nullopt))
+        .bind(12, now)
+        .bind(13, now);
+    Status inserted = (*stmt)->run();
+    if (!inserted.ok()) return UniqueViolation(inserted);
+    if (p.skills) AGORA_RETURN_IF_ERROR(ReplaceSkills(c, id, *p.skills));
+    if (p.languages) AGORA_RETURN_IF_ERROR(ReplaceLanguages(c, id, *p.languages));
+    return LoadUser(c, id);
+  });
+}
+
+Result<User> UserRepository::FindById(Id id) {
+  return store_.read([&](Connection& c) { return LoadUser(c, id); });
+}
+
+Result<User> UserRepository::FindByUsername(std::string_view username) {
+  std::string key = NormalizeUsername(username);
+  return store_.read([&](Connection& c) {
+    return LoadUserWhere(c,
+                         "SELECT id, username, email, display_name, role, active, title, "
+                         "department, location, bio, manager_id, followers_count, "
+                         "following_count, created_at, updated_at FROM users WHERE username = ?",
+                         [&](Statement& s) { s.bind(1, key); });
+  });
+}
+
+Result<Credentials> UserRepository::FindCredentials(std::string_view username) {
+  std::string key = NormalizeUsername(username);
+  return store_.read([&](Connection& c) -> Result<Credentials> {
+    auto stmt = c.prepare("SELECT id, password_hash, role, active FROM users WHERE username = ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, key);
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::NotFound("no such user");
+    Credentials out{(*stmt)->column_int64(0), (*stmt)->column_text(1),
+                    (*stmt)->column_text(2) == "admin" ? Role::kAdmin : Role::kMember,
+                    (*stmt)->column_int64(3) != 0};
+    return out;
+  });
+}
+
+Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
+  UnixMillis now = clock_.now_ms();
+  return store_.write_value<User>([&](Connection& c) -> Result<User> {
+    auto exists =
+        Exists(c, "SELECT 1 FROM users WHERE id = ?", [&](Statement& s) { s.bind(1, id); });
+    if (!exists.ok()) return exists.status();
+    if (!*exists) return Status::NotFound("no such user");
+    if (p.manager_id && *p.manager_id) AGORA_RETURN_IF_ERROR(CheckManager(c, id, **p.manager_id));
+    // COALESCE keeps a column whose change is absent (bound NULL).
+    auto stmt = c.prepare(
+        "UPDATE users SET display_name = COALESCE(?1, display_name), "
+        "email = COALESCE(?2, email), title = COALESCE(?3, title), "
+        "department = COALESCE(?4, department), location = COALESCE(?5, location), "
+        "bio = COALESCE(?6, bio), "
+        "manager_id = CASE WHEN ?7 THEN ?8 ELSE manager_id END, updated_at = ?9 WHERE id = ?10");
+    if (!stmt.ok()) return stmt.status();
+    auto bind_text = [&](int index, const std::optional<std::string>& value) {
+      if (value) {
+        (*stmt)->bind(index, *value);
+      } else {
+        (*stmt)->bind_null(index);
+      }
+    };
+    bind_text(1, p.display_name);
+    bind_text(2, p.email);
+    bind_text(3, p.title);
+    bind_text(4, p.department);
+    bind_text(5, p.location);
+    bind_text(6, p.bio);
+    (*stmt)->bind(7, int64_t{p.manager_id.has_value()});
+    (*stmt)->bind(8, p.manager_id.value_or(std::nullopt));
+    (*stmt)->bind(9, now).bind(10, id);
+    Status updated = (*stmt)->run();
+    if (!updated.ok()) return UniqueViolation(updated);
+    if (p.skills) AGORA_RETURN_IF_ERROR(ReplaceSkills(c, id, *p.skills));
+    if (p.languages) AGORA_RETURN_IF_ERROR(ReplaceLanguages(c, id, *p.languages));
+    return LoadUser(c, id);
+  });
+}
+
+Status UserRepository::Deactivate(Id id) {
+  UnixMillis now = clock_.now_ms();
+  return store_.write([&](Connection& c) -> Status {
+    auto stmt = c.prepare("UPDATE users SET active = 0, updated_at = ? WHERE id = ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, now).bind(2, id);
+    AGORA_RETURN_IF_ERROR((*stmt)->run());
+    if (c.changes() == 0) return Status::NotFound("no such user");
+    return Status::Ok();
+  });
+}
+
+Result<Page<User>> UserRepository::DirectReports(Id manager_id, const PageRequest& page) {
+  return store_.read([&](Connection& c) -> Result<Page<User>> {
+    std::vector<Id> ids;
+    {
+      auto stmt =
+          c.prepare("SELECT id FROM users WHERE manager_id = ? AND id > ? ORDER BY id LIMIT ?");
+      if (!stmt.ok()) return stmt.status();
+      (*stmt)->bind(1, manager_id).bind(2, page.after_key.value_or(0)).bind(3, page.limit + 1);
+      for (;;) {
+        auto row = (*stmt)->step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        ids.push_back((*stmt)->column_int64(0));
+      }
+    }
+    Page<User> out;
+    if (static_cast<int>(ids.size()) > page.limit) {
+      ids.pop_back();
+      out.next_cursor = IdToString(ids.back());
+    }
+    for (Id id : ids) {
+      auto user = LoadUser(c, id);
+      if (!user.ok()) return user.status();
+      out.items.push_back(std::move(*user));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<User>> UserRepository::FindMany(const std::vector<Id>& ids) {
+  return store_.read([&](Connection& c) -> Result<std::vector<User>> {
+    std::vector<User> out;
+    out.reserve(ids.size());
+    for (Id id : ids) {
+      auto user = LoadUser(c, id);
+      if (user.ok()) {
+        out.push_back(std::move(*user));
+      } else if (user.status().code() != StatusCode::kNotFound) {
+        return user.status();
+      }
+    }
+    return out;
+  });
+}
+
+}  // namespace agora::profiles

@@ -1,0 +1,62 @@
+// UserRepository: people and the org chart in SQLite.
+//
+// Thread-safe (the Store is). Reads run on reader connections; writes go through the group
+// commit writer and return after their commit. Every method blocks: call from worker threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/id.h"
+#include "core/page.h"
+#include "core/status.h"
+#include "profiles/user.h"
+#include "storage/store.h"
+
+namespace agora::profiles {
+
+struct Credentials {
+  Id user_id = 0;
+  std::string password_hash;
+  Role role = Role::kMember;
+  bool active = false;
+};
+
+class UserRepository {
+ public:
+  // `store` and `clock` must outlive the repository.
+  UserRepository(storage::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // Inserts a validated user with the given id. kConflict with "username_taken" or
+  // "email_taken"; kUnprocessable "invalid_manager" when the manager does not exist.
+  Result<User> Insert(Id id, const NewUser& user, const std::string& password_hash);
+
+  // kNotFound when absent.
+  Result<User> FindById(Id id);
+  Result<User> FindByUsername(std::string_view username);
+  Result<Credentials> FindCredentials(std::string_view username);
+
+  // Applies validated changes. kUnprocessable "invalid_manager" when the manager is unknown
+  // or the change would make a cycle in the org chart; kConflict "email_taken".
+  Result<User> Update(Id id, const ProfileChanges& changes);
+
+  // Marks the account inactive; kNotFound when absent.
+  Status Deactivate(Id id);
+
+  // Direct reports of `manager_id`, by id.
+  Result<Page<User>> DirectReports(Id manager_id, const PageRequest& page);
+
+  // Summaries for many ids at once, in the order given; unknown ids are skipped.
+  Result<std::vector<User>> FindMany(const std::vector<Id>& ids);
+
+ private:
+  storage::Store& store_;
+  const Clock& clock_;
+};
+
+// Loads one user by id on an open connection (used inside other repositories' reads).
+Result<User> LoadUser(storage::Connection& c, Id id);
+
+}  // namespace agora::profiles

@@ -1,0 +1,44 @@
+// The server's own request and response values: what a handler sees and returns.
+//
+// Deliberately free of Beast so that handlers and their tests compile quickly; only the
+// HTTP session translation unit converts to and from Beast's types.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace agora::server {
+
+struct ApiRequest {
+  std::string method;                                      // "GET", "POST", ...
+  std::vector<std::string> path;                           // percent-decoded segments
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::string authorization;                               // the Authorization header, as sent
+  std::string content_type;
+  std::string body;
+  std::string client_address;
+
+  // The first value of a query parameter.
+  std::optional<std::string_view> query_param(std::string_view name) const {
+    for (const auto& [key, value] : query) {
+      if (key == name) return value;
+    }
+    return std::nullopt;
+  }
+};
+
+struct ApiResponse {
+  ApiResponse() = default;
+  ApiResponse(int status, std::string body, std::string content_type = "application/json")
+      : status(status), body(std::move(body)), content_type(std::move(content_type)) {}
+
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace agora::server

@@ -1,0 +1,126 @@
+#include "server/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+
+#include "server/render.h"
+
+namespace agora::server {
+namespace {
+
+// "Bearer <token>", case-insensitive scheme, as RFC 6750 allows.
+std::optional<std::string> BearerToken(const std::string& header) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (header.size() <= kScheme.size()) return std::nullopt;
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) return std::nullopt;
+  }
+  size_t start = header.find_first_not_of(' ', kScheme.size());
+  if (start == std::string::npos) return std::nullopt;
+  return header.substr(start);
+}
+
+std::string JoinPath(const std::vector<std::string>& path) {
+  std::string out;
+  for (const auto& segment : path) out += "/" + segment;
+  return out.empty() ? "/" : out;
+}
+
+}  // namespace
+
+struct Dispatcher::Pools {
+  explicit Pools(const DispatcherOptions& o)
+      : workers(o.worker_threads), hashing(o.hashing_threads) {}
+  boost::asio::thread_pool workers;
+  boost::asio::thread_pool hashing;
+};
+
+Dispatcher::Dispatcher(const Router& router, services::AccountService& accounts, Metrics& metrics,
+                       DispatcherOptions options)
+    : router_(router),
+      accounts_(accounts),
+      metrics_(metrics),
+      options_(options),
+      pools_(std::make_unique<Pools>(options)) {}
+
+Dispatcher::~Dispatcher() { Stop(); }
+
+void Dispatcher::Stop() {
+  pools_->workers.join();
+  pools_->hashing.join();
+}
+
+void Dispatcher::Dispatch(ApiRequest request, std::function<void(ApiResponse)> done) {
+  RouteMatch match = router_.match(request.method, request.path);
+  bool hashing = match.route && match.route->lane == Lane::kPasswordHashing;
+  if (!hashing) {
+    boost::asio::post(pools_->workers,
+                      [this, request = std::move(request), match = std::move(match),
+                       done = std::move(done)]() mutable { done(Run(request, std::move(match))); });
+    return;
+  }
+  if (queued_hashing_.fetch_add(1) >= options_.max_queued_hashing) {
+    queued_hashing_.fetch_sub(1);
+    ApiResponse busy = ErrorResponse(Status::Unavailable("too many logins at once; retry shortly"));
+    busy.headers.emplace_back("Retry-After", "1");
+    metrics_.RecordRequest(match.route->pattern, request.method, busy.status, 0);
+    done(std::move(busy));
+    return;
+  }
+  boost::asio::post(pools_->hashing, [this, request = std::move(request), match = std::move(match),
+                                      done = std::move(done)]() mutable {
+    queued_hashing_.fetch_sub(1);
+    done(Run(request, std::move(match)));
+  });
+}
+
+ApiResponse Dispatcher::Handle(const ApiRequest& request) {
+  return Run(request, router_.match(request.method, request.path));
+}
+
+ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
+  auto started = std::chrono::steady_clock::now();
+  ApiResponse response;
+  if (!match.route) {
+    response =
+        match.method_mismatch
+            ? ApiResponse{405,
+                          R"({"error":{"code":"method_not_allowed","message":"this path does not take that method"}})"}
+            : ErrorResponse(Status::NotFound("no route for " + JoinPath(request.path)));
+  } else {
+    RouteContext ctx{request, std::move(match.params), {}, {}};
+    std::optional<std::string> token = BearerToken(request.authorization);
+    if (token) ctx.token = *token;
+    Status auth = Status::Ok();
+    if (match.route->access == Access::kAuthenticated) {
+      if (!token) {
+        auth = Status::Unauthenticated("send Authorization: Bearer <token>");
+      } else if (auto viewer = accounts_.Authenticate(*token); viewer.ok()) {
+        ctx.viewer = *viewer;
+      } else {
+        auth = viewer.status();
+      }
+    }
+    if (!auth.ok()) {
+      response = ErrorResponse(auth);
+    } else {
+      try {
+        response = match.route->handler(ctx);
+      } catch (const std::exception& e) {
+        spdlog::error("event=handler_exception route={} what=\"{}\"", match.route->pattern,
+                      e.what());
+        response = ErrorResponse(Status::Internal(e.what()));
+      }
+    }
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.RecordRequest(match.route ? match.route->pattern : "unmatched", request.method,
+                         response.status, seconds);
+  return response;
+}
+
+}  // namespace agora::server

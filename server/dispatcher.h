@@ -1,0 +1,54 @@
+// Dispatcher: turns a request into a response, off the socket threads.
+//
+// It matches the route, authenticates the bearer token, runs the handler on the route's
+// worker pool and records metrics. Socket threads only ever enqueue; blocking work (SQLite,
+// Argon2id) runs on the pools. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include "server/api.h"
+#include "server/metrics.h"
+#include "server/router.h"
+#include "services/account_service.h"
+
+namespace agora::server {
+
+struct DispatcherOptions {
+  int worker_threads = 16;          // blocking handlers; they mostly wait on SQLite
+  int hashing_threads = 1;          // Argon2id handlers (login, account creation)
+  size_t max_queued_hashing = 256;  // beyond this, password routes answer 503 at once
+};
+
+class Dispatcher {
+ public:
+  // `router`, `accounts` and `metrics` must outlive the dispatcher.
+  Dispatcher(const Router& router, services::AccountService& accounts, Metrics& metrics,
+             DispatcherOptions options);
+  ~Dispatcher();  // Stop()s
+
+  // Runs `request` on a worker and calls `done` there with the response.
+  void Dispatch(ApiRequest request, std::function<void(ApiResponse)> done);
+
+  // The same, synchronously on the calling thread: for tests and for the pools themselves.
+  ApiResponse Handle(const ApiRequest& request);
+
+  // Finishes queued work and joins the pools. Idempotent.
+  void Stop();
+
+ private:
+  struct Pools;
+  ApiResponse Run(const ApiRequest& request, RouteMatch match);
+
+  const Router& router_;
+  services::AccountService& accounts_;
+  Metrics& metrics_;
+  const DispatcherOptions options_;
+  std::unique_ptr<Pools> pools_;
+  std::atomic<size_t> queued_hashing_{0};
+};
+
+}  // namespace agora::server

@@ -1,0 +1,308 @@
+#include "server/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <mutex>
+#include <unordered_map>
+
+namespace agora::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+class Session;
+
+}  // namespace
+
+struct ServerState {
+  ServerState(asio::io_context& io, Dispatcher& d, HttpOptions o)
+      : io(io), dispatcher(d), options(o), acceptor(asio::make_strand(io)) {}
+
+  asio::io_context& io;
+  Dispatcher& dispatcher;
+  const HttpOptions options;
+  tcp::acceptor acceptor;
+
+  std::atomic<bool> shutting_down{false};
+  std::atomic<size_t> in_flight{0};
+
+  std::mutex sessions_mu;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by sessions_mu
+};
+
+namespace {
+
+std::string ErrorBody(std::string_view code, std::string_view message) {
+  return std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" +
+         std::string(message) + R"("}})";
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<ServerState> state)
+      : stream_(std::move(socket)), state_(std::move(state)) {
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) client_address_ = endpoint.address().to_string();
+  }
+
+  ~Session() {
+    std::lock_guard lock(state_->sessions_mu);
+    state_->sessions.erase(this);
+  }
+
+  void Start() {
+    {
+      std::lock_guard lock(state_->sessions_mu);
+      state_->sessions.emplace(this, weak_from_this());
+    }
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+  // Called from any thread during shutdown.
+  void Shutdown() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->closing_ = true;
+      if (!self->busy_) self->Close();
+    });
+  }
+
+  // Refuses a connection over the cap with a short 503.
+  void RefuseOverloaded() {
+    closing_ = true;
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->WriteError(http::status::service_unavailable, "unavailable",
+                       "too many connections; retry shortly", 11, false);
+    });
+  }
+
+ private:
+  void ReadHeader() {
+    if (closing_ || state_->shutting_down) return Close();
+    parser_.emplace();
+    parser_->body_limit(state_->options.body_limit);
+    parser_->header_limit(static_cast<uint32_t>(state_->options.header_limit));
+    stream_.expires_after(state_->options.idle_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    const auto& header = parser_->get();
+    if (auto length = parser_->content_length(); length && *length > state_->options.body_limit) {
+      return WriteError(
+          http::status::payload_too_large, "payload_too_large",
+          "the body exceeds the limit of " + std::to_string(state_->options.body_limit) + " bytes",
+          header.version(), false);
+    }
+    if (beast::iequals(header[http::field::expect], "100-continue")) {
+      // Clients that wait for this would otherwise stall before sending the body.
+      auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                        header.version());
+      stream_.expires_after(state_->options.write_timeout);
+      http::async_write(stream_, *interim,
+                        [self = shared_from_this(), interim](beast::error_code ec, size_t) {
+                          if (ec) return self->Close();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    stream_.expires_after(state_->options.read_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == beast::error::timeout || ec == asio::error::connection_reset) {
+      return Close();
+    }
+    unsigned version = 11;
+    if (ec == http::error::body_limit) {
+      return WriteError(
+          http::status::payload_too_large, "payload_too_large",
+          "the body exceeds the limit of " + std::to_string(state_->options.body_limit) + " bytes",
+          version, false);
+    }
+    if (ec == http::error::header_limit) {
+      return WriteError(
+          http::status::request_header_fields_too_large, "headers_too_large",
+          "the request headers exceed " + std::to_string(state_->options.header_limit) + " bytes",
+          version, false);
+    }
+    WriteError(http::status::bad_request, "bad_request", "malformed HTTP request", version, false);
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    http::request<http::string_body> request = parser_->release();
+    keep_alive_ = request.keep_alive();
+    version_ = request.version();
+
+    ApiRequest api;
+    api.method = std::string(request.method_string());
+    auto target = boost::urls::parse_origin_form(request.target());
+    if (!target) {
+      return WriteError(http::status::bad_request, "bad_request", "malformed request target",
+                        version_, keep_alive_);
+    }
+    for (auto segment : target->segments()) api.path.emplace_back(segment);
+    for (auto param : target->params()) api.query.emplace_back(param.key, param.value);
+    api.authorization = std::string(request[http::field::authorization]);
+    api.content_type = std::string(request[http::field::content_type]);
+    api.body = std::move(request.body());
+    api.client_address = client_address_;
+
+    busy_ = true;
+    ++state_->in_flight;
+    state_->dispatcher.Dispatch(std::move(api), [self = shared_from_this()](ApiResponse response) {
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        --self->state_->in_flight;
+        self->Write(std::move(response));
+      });
+    });
+  }
+
+  void Write(ApiResponse api) {
+    auto response = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(api.status), version_);
+    response->set(http::field::server, "agora");
+    if (!api.content_type.empty()) response->set(http::field::content_type, api.content_type);
+    response->set(http::field::cache_control, "no-store");
+    response->set("X-Content-Type-Options", "nosniff");
+    for (auto& [name, value] : api.headers) response->set(name, value);
+    response->body() = std::move(api.body);
+    response->keep_alive(keep_alive_ && !closing_ && !state_->shutting_down);
+    response->prepare_payload();
+    Send(std::move(response));
+  }
+
+  void WriteError(http::status status, std::string_view code, const std::string& message,
+                  unsigned version, bool keep_alive) {
+    auto response = std::make_shared<http::response<http::string_body>>(status, version);
+    response->set(http::field::server, "agora");
+    response->set(http::field::content_type, "application/json");
+    if (status == http::status::service_unavailable) response->set(http::field::retry_after, "1");
+    response->body() = ErrorBody(code, message);
+    response->keep_alive(keep_alive && !closing_);
+    response->prepare_payload();
+    busy_ = true;
+    Send(std::move(response));
+  }
+
+  void Send(std::shared_ptr<http::response<http::string_body>> response) {
+    stream_.expires_after(state_->options.write_timeout);
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response](beast::error_code ec, size_t) {
+                        self->busy_ = false;
+                        if (ec || !response->keep_alive()) return self->Close();
+                        self->ReadHeader();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<ServerState> state_;
+  std::string client_address_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = false;
+  unsigned version_ = 11;
+  bool busy_ = false;     // a request is being handled or a response written
+  bool closing_ = false;  // close after the current response
+};
+
+void Accept(std::shared_ptr<ServerState> state) {
+  state->acceptor.async_accept(
+      asio::make_strand(state->io), [state](beast::error_code ec, tcp::socket socket) {
+        if (ec) {
+          if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) return;
+          spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
+        } else {
+          size_t open;
+          {
+            std::lock_guard lock(state->sessions_mu);
+            open = state->sessions.size();
+          }
+          auto session = std::make_shared<Session>(std::move(socket), state);
+          if (open >= state->options.max_connections) {
+            session->RefuseOverloaded();
+          } else {
+            session->Start();
+          }
+        }
+        if (!state->shutting_down) Accept(state);
+      });
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& io, Dispatcher& dispatcher, HttpOptions options)
+    : state_(std::make_shared<ServerState>(io, dispatcher, options)) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<std::string> HttpServer::Listen(const std::string& host, uint16_t port) {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return Status::InvalidArgument("invalid_listen", "cannot parse address " + host);
+  tcp::endpoint endpoint(address, port);
+  auto& acceptor = state_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Status::Unavailable("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                               ec.message());
+  auto bound = acceptor.local_endpoint();
+  Accept(state_);
+  std::string address_text = bound.address().to_string();
+  if (bound.address().is_v6()) address_text = "[" + address_text + "]";
+  return address_text + ":" + std::to_string(bound.port());
+}
+
+void HttpServer::BeginShutdown() {
+  state_->shutting_down = true;
+  asio::post(state_->acceptor.get_executor(), [state = state_] {
+    beast::error_code ignored;
+    state->acceptor.close(ignored);
+  });
+  std::vector<std::shared_ptr<Session>> sessions;
+  {
+    std::lock_guard lock(state_->sessions_mu);
+    for (auto& [raw, weak] : state_->sessions) {
+      if (auto session = weak.lock()) sessions.push_back(std::move(session));
+    }
+  }
+  for (auto& session : sessions) session->Shutdown();
+}
+
+size_t HttpServer::open_connections() const {
+  std::lock_guard lock(state_->sessions_mu);
+  return state_->sessions.size();
+}
+
+size_t HttpServer::requests_in_flight() const { return state_->in_flight; }
+
+}  // namespace agora::server

@@ -1,0 +1,80 @@
+#include "server/metrics.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace agora::server {
+namespace {
+
+// Label values are route patterns and methods; escape anyway, as the format requires.
+std::string Escape(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string FormatNumber(double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", value);
+  return buf;
+}
+
+}  // namespace
+
+void Metrics::RecordRequest(const std::string& route, const std::string& method, int status,
+                            double seconds) {
+  std::string key = "route=\"" + Escape(route) + "\",method=\"" + Escape(method) + "\",status=\"" +
+                    std::to_string(status) + "\"";
+  std::lock_guard lock(mu_);
+  ++requests_[key];
+  Histogram& h = latency_[route];
+  for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+    if (seconds <= kLatencyBuckets[i]) ++h.buckets[i];
+  }
+  ++h.count;
+  h.sum += seconds;
+}
+
+void Metrics::AddCallback(std::string name, std::string help, std::string type,
+                          std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  callbacks_.push_back({std::move(name), std::move(help), std::move(type), std::move(read)});
+}
+
+std::string Metrics::Render() const {
+  std::ostringstream out;
+  std::lock_guard lock(mu_);
+  out << "# HELP agora_http_requests_total HTTP requests answered, by route, method and status.\n"
+      << "# TYPE agora_http_requests_total counter\n";
+  for (const auto& [labels, count] : requests_) {
+    out << "agora_http_requests_total{" << labels << "} " << count << "\n";
+  }
+  out << "# HELP agora_http_request_duration_seconds Time from a parsed request to its response.\n"
+      << "# TYPE agora_http_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : latency_) {
+    std::string label = "route=\"" + Escape(route) + "\"";
+    for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+      out << "agora_http_request_duration_seconds_bucket{" << label << ",le=\""
+          << FormatNumber(kLatencyBuckets[i]) << "\"} " << h.buckets[i] << "\n";
+    }
+    out << "agora_http_request_duration_seconds_bucket{" << label << ",le=\"+Inf\"} " << h.count
+        << "\n";
+    out << "agora_http_request_duration_seconds_sum{" << label << "} " << FormatNumber(h.sum)
+        << "\n";
+    out << "agora_http_request_duration_seconds_count{" << label << "} " << h.count << "\n";
+  }
+  for (const auto& c : callbacks_) {
+    out << "# HELP " << c.name << " " << c.help << "\n# TYPE " << c.name << " " << c.type << "\n"
+        << c.name << " " << FormatNumber(c.read()) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace agora::server

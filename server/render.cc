@@ -1,0 +1,150 @@
+#include "server/render.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/clock.h"
+
+namespace agora::server {
+
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kConflict:
+      return 409;
+    case StatusCode::kPayloadTooLarge:
+      return 413;
+    case StatusCode::kUnprocessable:
+      return 422;
+    case StatusCode::kRateLimited:
+      return 429;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+ApiResponse ErrorResponse(const Status& status) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("code");
+  // Internal details stay in the log; clients get a stable, uninformative message.
+  bool internal = status.code() == StatusCode::kInternal;
+  if (internal) spdlog::error("event=internal_error message=\"{}\"", status.message());
+  WriteString(w, internal ? "internal" : status.error_code());
+  w.Key("message");
+  WriteString(w, internal ? "internal error" : status.message());
+  w.EndObject();
+  w.EndObject();
+  ApiResponse response{HttpStatusFor(status.code()), buffer.GetString()};
+  if (auto retry = status.retry_after_seconds()) {
+    response.headers.emplace_back("Retry-After", std::to_string(*retry));
+  }
+  if (status.code() == StatusCode::kUnauthenticated) {
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  }
+  return response;
+}
+
+ApiResponse JsonResponse(int status, std::string body) { return {status, std::move(body)}; }
+
+ApiResponse NoContent() { return {204, "", ""}; }
+
+void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
+  w.StartObject();
+  w.Key("id");
+  WriteString(w, IdToString(u.id));
+  w.Key("username");
+  WriteString(w, u.username);
+  w.Key("display_name");
+  WriteString(w, u.display_name);
+  w.Key("title");
+  WriteString(w, u.title);
+  w.Key("department");
+  WriteString(w, u.department);
+  w.Key("location");
+  WriteString(w, u.location);
+  w.Key("manager_id");
+  if (u.manager_id) {
+    WriteString(w, IdToString(*u.manager_id));
+  } else {
+    w.Null();
+  }
+  w.Key("skills");
+  w.StartArray();
+  for (const auto& s : u.skills) WriteString(w, s);
+  w.EndArray();
+  w.Key("languages");
+  w.StartArray();
+  for (const auto& l : u.languages) WriteString(w, l);
+  w.EndArray();
+  w.Key("bio");
+  WriteString(w, u.bio);
+  w.Key("followers_count");
+  w.Int64(u.followers_count);
+  w.Key("following_count");
+  w.Int64(u.following_count);
+  w.Key("active");
+  w.Bool(u.active);
+  w.Key("created_at");
+  WriteString(w, FormatRfc3339(u.created_at));
+  if (viewer.user_id == u.id || viewer.is_admin) {
+    w.Key("email");
+    WriteString(w, u.email);
+    w.Key("roles");
+    w.StartArray();
+    WriteString(w, profiles::RoleName(u.role));
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+std::string RenderUser(const profiles::User& user, const Viewer& viewer) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  WriteUser(w, user, viewer);
+  return buffer.GetString();
+}
+
+std::string RenderUserPage(const Page<profiles::User>& page, const Viewer& viewer) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("items");
+  w.StartArray();
+  for (const auto& u : page.items) WriteUser(w, u, viewer);
+  w.EndArray();
+  if (page.next_cursor) {
+    w.Key("next_cursor");
+    WriteString(w, *page.next_cursor);
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::string RenderRelationship(const profiles::Relationship& r) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("following");
+  w.Bool(r.following);
+  w.Key("followed_by");
+  w.Bool(r.followed_by);
+  w.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace agora::server

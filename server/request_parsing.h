@@ -1,0 +1,29 @@
+// Turning the parts of a request into typed values, with the errors of api.md.
+#pragma once
+
+#include <string_view>
+
+#include "core/json.h"
+#include "core/page.h"
+#include "core/status.h"
+#include "profiles/user.h"
+#include "server/api.h"
+
+namespace agora::server {
+
+// The body as a JSON object, within the JSON limits (kInvalidArgument otherwise).
+Status ParseJsonObject(const ApiRequest& request, rapidjson::Document& out);
+
+// "@username" or a decimal id; kInvalidArgument "invalid_id" otherwise.
+Result<profiles::UserRef> ParseUserRef(std::string_view text);
+
+// `limit` (1..100, default 20) and `cursor`; kInvalidArgument "invalid_limit"/"invalid_cursor".
+Result<PageRequest> ParsePageRequest(const ApiRequest& request);
+
+// Fails with kUnprocessable "field_not_writable" naming the first member outside `allowed`.
+Status RejectUnknownFields(const JsonFields& fields, const std::vector<std::string_view>& allowed);
+
+// The profile members present in `fields` (type-checked, not yet validated).
+Result<profiles::ProfileChanges> ParseProfileChanges(const JsonFields& fields);
+
+}  // namespace agora::server

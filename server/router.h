@@ -1,0 +1,59 @@
+// Router: the table of routes. Matching is pure and thread-safe once the table is built.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/viewer.h"
+#include "server/api.h"
+
+namespace agora::server {
+
+// Which worker pool runs a handler: Argon2id work has its own small pool so that a login
+// flood queues there and never starves ordinary requests.
+enum class Lane { kDefault, kPasswordHashing };
+
+struct RouteContext {
+  const ApiRequest& request;
+  std::map<std::string, std::string, std::less<>> params;  // from {name} segments
+  Viewer viewer;      // set when the route requires authentication
+  std::string token;  // the bearer token, when one was sent
+
+  const std::string& param(std::string_view name) const { return params.find(name)->second; }
+};
+
+using RouteHandler = std::function<ApiResponse(RouteContext&)>;
+
+enum class Access { kPublic, kAuthenticated };
+
+struct Route {
+  std::string method;
+  std::string pattern;  // e.g. "/api/v1/users/{id}/follow"; also the metrics label
+  Access access = Access::kAuthenticated;
+  Lane lane = Lane::kDefault;
+  RouteHandler handler;
+  std::vector<std::string> segments;  // pattern split on '/'
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;  // null: no route
+  bool method_mismatch = false;  // a route has this path with another method (405)
+  std::map<std::string, std::string, std::less<>> params;
+};
+
+class Router {
+ public:
+  // `pattern` segments in braces, like {id}, match any non-empty segment.
+  void add(std::string method, std::string pattern, Access access, Lane lane, RouteHandler handler);
+  RouteMatch match(std::string_view method, const std::vector<std::string>& path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace agora::server

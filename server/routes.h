@@ -1,0 +1,20 @@
+// The route table: each function adds one area's routes with their thin handlers
+// (parse, call one service, render).
+#pragma once
+
+#include <functional>
+
+#include "core/status.h"
+#include "server/metrics.h"
+#include "server/router.h"
+#include "services/account_service.h"
+#include "services/people_service.h"
+
+namespace agora::server {
+
+void AddAccountRoutes(Router& router, services::AccountService& accounts);
+void AddPeopleRoutes(Router& router, services::PeopleService& people);
+// `readiness` answers whether the store (and later the index) can serve.
+void AddOperationsRoutes(Router& router, const Metrics& metrics, std::function<Status()> readiness);
+
+}  // namespace agora::server

@@ -1,0 +1,21 @@
+// Operations routes (no token): liveness, readiness, metrics.
+#include "server/render.h"
+#include "server/routes.h"
+
+namespace agora::server {
+
+void AddOperationsRoutes(Router& router, const Metrics& metrics,
+                         std::function<Status()> readiness) {
+  router.add("GET", "/healthz", Access::kPublic, Lane::kDefault,
+             [](RouteContext&) { return JsonResponse(200, R"({"status":"ok"})"); });
+  router.add("GET", "/readyz", Access::kPublic, Lane::kDefault, [readiness](RouteContext&) {
+    Status status = readiness();
+    if (!status.ok()) return ErrorResponse(Status::Unavailable(status.message()));
+    return JsonResponse(200, R"({"status":"ready"})");
+  });
+  router.add("GET", "/metrics", Access::kPublic, Lane::kDefault, [&metrics](RouteContext&) {
+    return ApiResponse{200, metrics.Render(), "text/plain; version=0.0.4"};
+  });
+}
+
+}  // namespace agora::server

@@ -1,0 +1,123 @@
+#include "services/account_service.h"
+
+namespace agora::services {
+namespace {
+
+Status InvalidCredentials() {
+  return Status(StatusCode::kUnauthenticated, "invalid_credentials",
+                "unknown username or wrong password");
+}
+
+Status ValidateNewUser(const profiles::NewUser& user) {
+  AGORA_RETURN_IF_ERROR(profiles::ValidateUsername(user.username));
+  AGORA_RETURN_IF_ERROR(profiles::ValidatePassword(user.password));
+  if (!user.profile.display_name) {
+    return Status::Unprocessable("missing_field", "field 'display_name' is required");
+  }
+  if (!user.profile.email)
+    return Status::Unprocessable("missing_field", "field 'email' is required");
+  return profiles::ValidateProfile(user.profile);
+}
+
+}  // namespace
+
+AccountService::AccountService(storage::Store& store, const Clock& clock, IdGenerator& ids,
+                               AccountOptions options)
+    : ids_(ids),
+      options_(options),
+      users_(store, clock),
+      sessions_(store, clock, options.session_ttl_ms),
+      throttle_(clock, options.throttle),
+      hash_slots_(std::max(1, options.hash_concurrency)) {}
+
+const std::string& AccountService::UnknownUserHash() {
+  std::call_once(unknown_user_hash_once_, [this] {
+    auto hash = Hash("not the password of anyone");
+    if (hash.ok()) unknown_user_hash_ = std::move(*hash);
+  });
+  return unknown_user_hash_;
+}
+
+Result<std::string> AccountService::Hash(std::string_view password) {
+  hash_slots_.acquire();
+  auto hash = profiles::HashPassword(password, options_.password_cost);
+  hash_slots_.release();
+  return hash;
+}
+
+bool AccountService::Verify(const std::string& hash, std::string_view password) {
+  hash_slots_.acquire();
+  bool ok = profiles::VerifyPassword(hash, password);
+  hash_slots_.release();
+  return ok;
+}
+
+Result<LoginResult> AccountService::Login(std::string_view username, std::string_view password,
+                                          const std::string& client_address) {
+  const std::string account_key = "account:" + profiles::NormalizeUsername(username);
+  const std::string address_key = "address:" + client_address;
+  for (const auto* key : {&account_key, &address_key}) {
+    if (auto wait = throttle_.retry_after_seconds(*key)) {
+      return Status::RateLimited("too many failed logins; try again later", *wait);
+    }
+  }
+  auto credentials = users_.FindCredentials(username);
+  if (!credentials.ok() && credentials.status().code() != StatusCode::kNotFound) {
+    return credentials.status();
+  }
+  bool known = credentials.ok();
+  bool password_ok = Verify(known ? credentials->password_hash : UnknownUserHash(), password);
+  if (!known || !password_ok || !credentials->active) {
+    throttle_.record_failure(account_key);
+    throttle_.record_failure(address_key);
+    return InvalidCredentials();
+  }
+  throttle_.clear(account_key);
+  auto token = sessions_.Create(credentials->user_id, credentials->role == profiles::Role::kAdmin);
+  if (!token.ok()) return token.status();
+  auto user = users_.FindById(credentials->user_id);
+  if (!user.ok()) return user.status();
+  return LoginResult{std::move(*token), std::move(*user)};
+}
+
+Status AccountService::Logout(std::string_view token) { return sessions_.Revoke(token); }
+
+Result<Viewer> AccountService::Authenticate(std::string_view token) {
+  auto session = sessions_.Resolve(token);
+  if (!session.ok()) return session.status();
+  return Viewer{session->user_id, session->is_admin};
+}
+
+Result<profiles::User> AccountService::CreateUser(const Viewer& viewer, profiles::NewUser user) {
+  if (!viewer.is_admin) return Status::PermissionDenied("only admins create accounts");
+  return Provision(std::move(user));
+}
+
+Result<profiles::User> AccountService::Provision(profiles::NewUser user) {
+  AGORA_RETURN_IF_ERROR(ValidateNewUser(user));
+  auto hash = Hash(user.password);
+  if (!hash.ok()) return hash.status();
+  return users_.Insert(ids_.next(), user, *hash);
+}
+
+Result<profiles::User> AccountService::ProvisionHashed(profiles::NewUser user,
+                                                       const std::string& hash) {
+  AGORA_RETURN_IF_ERROR(ValidateNewUser(user));
+  return users_.Insert(ids_.next(), user, hash);
+}
+
+Result<profiles::User> AccountService::Deactivate(const Viewer& viewer,
+                                                  const profiles::UserRef& target) {
+  if (!viewer.is_admin) return Status::PermissionDenied("only admins deactivate accounts");
+  auto user = target.id ? users_.FindById(*target.id) : users_.FindByUsername(target.username);
+  if (!user.ok()) return user.status();
+  if (viewer.user_id == user->id) {
+    return Status::Unprocessable("self_deactivation", "admins cannot deactivate themselves");
+  }
+  AGORA_RETURN_IF_ERROR(users_.Deactivate(user->id));
+  AGORA_RETURN_IF_ERROR(sessions_.RevokeAll(user->id));
+  user->active = false;
+  return user;
+}
+
+}  // namespace agora::services

@@ -1,0 +1,82 @@
+#include "services/people_service.h"
+
+namespace agora::services {
+
+PeopleService::PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids)
+    : ids_(ids), users_(store, clock), graph_(store) {}
+
+Result<Id> PeopleService::Resolve(const profiles::UserRef& ref) {
+  if (ref.id) return *ref.id;
+  auto user = users_.FindByUsername(ref.username);
+  if (!user.ok()) return user.status();
+  return user->id;
+}
+
+Result<Id> PeopleService::ResolveExisting(const profiles::UserRef& ref) {
+  auto user = ref.id ? users_.FindById(*ref.id) : users_.FindByUsername(ref.username);
+  if (!user.ok()) return user.status();
+  return user->id;
+}
+
+Result<profiles::User> PeopleService::Get(const Viewer&, const profiles::UserRef& ref) {
+  if (ref.id) return users_.FindById(*ref.id);
+  return users_.FindByUsername(ref.username);
+}
+
+Result<profiles::User> PeopleService::Update(const Viewer& viewer, const profiles::UserRef& ref,
+                                             const profiles::ProfileChanges& changes) {
+  auto target = Resolve(ref);
+  if (!target.ok()) return target.status();
+  if (viewer.user_id != *target && !viewer.is_admin) {
+    return Status::PermissionDenied("you may edit only your own profile");
+  }
+  if ((changes.email || changes.manager_id) && !viewer.is_admin) {
+    return Status::PermissionDenied("email and manager_id are set by admins");
+  }
+  AGORA_RETURN_IF_ERROR(profiles::ValidateProfile(changes));
+  return users_.Update(*target, changes);
+}
+
+Result<Page<profiles::User>> PeopleService::DirectReports(const Viewer&,
+                                                          const profiles::UserRef& ref,
+                                                          const PageRequest& page) {
+  auto target = ResolveExisting(ref);
+  if (!target.ok()) return target.status();
+  return users_.DirectReports(*target, page);
+}
+
+Result<profiles::Relationship> PeopleService::Follow(const Viewer& viewer,
+                                                     const profiles::UserRef& ref) {
+  auto target = Resolve(ref);
+  if (!target.ok()) return target.status();
+  return graph_.Follow(viewer.user_id, *target, ids_.next());
+}
+
+Status PeopleService::Unfollow(const Viewer& viewer, const profiles::UserRef& ref) {
+  auto target = Resolve(ref);
+  if (!target.ok()) return target.status();
+  return graph_.Unfollow(viewer.user_id, *target);
+}
+
+Result<Page<profiles::User>> PeopleService::Hydrate(Result<Page<Id>> ids) {
+  if (!ids.ok()) return ids.status();
+  auto users = users_.FindMany(ids->items);
+  if (!users.ok()) return users.status();
+  return Page<profiles::User>{std::move(*users), std::move(ids->next_cursor)};
+}
+
+Result<Page<profiles::User>> PeopleService::Followers(const Viewer&, const profiles::UserRef& ref,
+                                                      const PageRequest& page) {
+  auto target = ResolveExisting(ref);
+  if (!target.ok()) return target.status();
+  return Hydrate(graph_.Followers(*target, page));
+}
+
+Result<Page<profiles::User>> PeopleService::Following(const Viewer&, const profiles::UserRef& ref,
+                                                      const PageRequest& page) {
+  auto target = ResolveExisting(ref);
+  if (!target.ok()) return target.status();
+  return Hydrate(graph_.Following(*target, page));
+}
+
+}  // namespace agora::services

@@ -1,0 +1,53 @@
+// PeopleService: profiles, the org chart and the follow graph, with their access rules.
+//
+// Thread-safe; every method blocks on SQLite (call from worker threads). Deactivated people
+// stay readable (their content stays attributed) but cannot be followed.
+#pragma once
+
+#include "core/clock.h"
+#include "core/id.h"
+#include "core/page.h"
+#include "core/status.h"
+#include "core/viewer.h"
+#include "profiles/follow_graph.h"
+#include "profiles/user.h"
+#include "profiles/user_repository.h"
+
+namespace agora::services {
+
+class PeopleService {
+ public:
+  // Every reference must outlive the service.
+  PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids);
+
+  // kNotFound when nobody answers to `ref`.
+  Result<profiles::User> Get(const Viewer& viewer, const profiles::UserRef& ref);
+
+  // Self for one's own profile, admins for anyone's. Email and manager are the company's
+  // records: admins only (kPermissionDenied for others).
+  Result<profiles::User> Update(const Viewer& viewer, const profiles::UserRef& ref,
+                                const profiles::ProfileChanges& changes);
+
+  Result<Page<profiles::User>> DirectReports(const Viewer& viewer, const profiles::UserRef& ref,
+                                             const PageRequest& page);
+
+  Result<profiles::Relationship> Follow(const Viewer& viewer, const profiles::UserRef& ref);
+  Status Unfollow(const Viewer& viewer, const profiles::UserRef& ref);
+  Result<Page<profiles::User>> Followers(const Viewer& viewer, const profiles::UserRef& ref,
+                                         const PageRequest& page);
+  Result<Page<profiles::User>> Following(const Viewer& viewer, const profiles::UserRef& ref,
+                                         const PageRequest& page);
+
+ private:
+  // The id `ref` names; only the by-username form is looked up.
+  Result<Id> Resolve(const profiles::UserRef& ref);
+  // Like Resolve, and kNotFound when nobody has that id.
+  Result<Id> ResolveExisting(const profiles::UserRef& ref);
+  Result<Page<profiles::User>> Hydrate(Result<Page<Id>> ids);
+
+  IdGenerator& ids_;  // constant after construction
+  profiles::UserRepository users_;
+  profiles::FollowGraph graph_;
+};
+
+}  // namespace agora::services

@@ -1,0 +1,97 @@
+// The schema, as an append-only list of migrations. Never edit a released step: add one.
+#include <array>
+#include <string>
+
+#include "storage/store.h"
+
+namespace agora::storage {
+namespace {
+
+constexpr std::array kMigrations = {
+    // 1: people, org chart, skills, sessions, follow graph.
+    R"sql(
+CREATE TABLE users (
+  id              INTEGER PRIMARY KEY,
+  username        TEXT NOT NULL UNIQUE,
+  email           TEXT NOT NULL UNIQUE,
+  display_name    TEXT NOT NULL,
+  password_hash   TEXT NOT NULL,
+  role            TEXT NOT NULL CHECK (role IN ('member', 'admin')),
+  active          INTEGER NOT NULL DEFAULT 1,
+  title           TEXT NOT NULL DEFAULT '',
+  department      TEXT NOT NULL DEFAULT '',
+  location        TEXT NOT NULL DEFAULT '',
+  bio             TEXT NOT NULL DEFAULT '',
+  manager_id      INTEGER REFERENCES users (id),
+  followers_count INTEGER NOT NULL DEFAULT 0,
+  following_count INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX users_by_manager ON users (manager_id, id);
+
+CREATE TABLE user_skills (
+  user_id  INTEGER NOT NULL REFERENCES users (id),
+  position INTEGER NOT NULL,
+  skill    TEXT NOT NULL,
+  PRIMARY KEY (user_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE user_languages (
+  user_id  INTEGER NOT NULL REFERENCES users (id),
+  position INTEGER NOT NULL,
+  language TEXT NOT NULL,
+  PRIMARY KEY (user_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE sessions (
+  token_hash BLOB PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+CREATE TABLE follows (
+  follower_id INTEGER NOT NULL REFERENCES users (id),
+  followee_id INTEGER NOT NULL REFERENCES users (id),
+  id          INTEGER NOT NULL,
+  PRIMARY KEY (follower_id, followee_id)
+) WITHOUT ROWID;
+CREATE INDEX follows_by_followee ON follows (followee_id, id);
+CREATE INDEX follows_by_follower ON follows (follower_id, id);
+)sql",
+};
+
+}  // namespace
+
+int SchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Status Migrate(Connection& connection) {
+  int version = 0;
+  {
+    auto stmt = connection.prepare("PRAGMA user_version");
+    if (!stmt.ok()) return stmt.status();
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.status();
+    version = static_cast<int>((*stmt)->column_int64(0));
+  }
+  if (version > SchemaVersion()) {
+    return Status::Internal("database schema version " + std::to_string(version) +
+                            " is newer than this build understands (" +
+                            std::to_string(SchemaVersion()) + ")");
+  }
+  for (int next = version; next < SchemaVersion(); ++next) {
+    AGORA_RETURN_IF_ERROR(connection.exec("BEGIN IMMEDIATE"));
+    Status status = connection.exec(kMigrations[next]);
+    if (status.ok()) status = connection.exec("PRAGMA user_version=" + std::to_string(next + 1));
+    if (!status.ok()) {
+      connection.exec("ROLLBACK").ok();
+      return status;
+    }
+    AGORA_RETURN_IF_ERROR(connection.exec("COMMIT"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace agora::storage

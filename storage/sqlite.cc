@@ -1,0 +1,127 @@
+#include "storage/sqlite.h"
+
+#include <sqlite3.h>
+
+namespace agora::storage {
+
+Status SqliteError(sqlite3* db, int rc, std::string_view context) {
+  std::string message(context);
+  message += ": ";
+  message += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if ((rc & 0xFF) == SQLITE_CONSTRAINT) return Status::Conflict("conflict", std::move(message));
+  if ((rc & 0xFF) == SQLITE_BUSY) return Status::Unavailable(std::move(message));
+  return Status::Internal(std::move(message));
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+  sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::optional<int64_t> value) {
+  return value ? bind(index, *value) : bind_null(index);
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Statement& Statement::bind_blob(int index, const void* data, size_t size) {
+  sqlite3_bind_blob64(stmt_, index, data, size, SQLITE_TRANSIENT);
+  return *this;
+}
+
+Result<bool> Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(db_, rc, sqlite3_sql(stmt_));
+}
+
+Status Statement::run() {
+  auto row = step();
+  if (!row.ok()) return row.status();
+  return Status::Ok();
+}
+
+int64_t Statement::column_int64(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+std::string Statement::column_text(int index) const {
+  const auto* text = sqlite3_column_text(stmt_, index);
+  if (!text) return {};
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
+}
+
+std::optional<int64_t> Statement::column_optional_int64(int index) const {
+  if (column_is_null(index)) return std::nullopt;
+  return column_int64(index);
+}
+
+bool Statement::column_is_null(int index) const {
+  return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mode mode) {
+  sqlite3* db = nullptr;
+  int flags =
+      SQLITE_OPEN_NOMUTEX | (mode == Mode::kReadWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                                      : SQLITE_OPEN_READONLY);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Status status = SqliteError(db, rc, "opening " + path);
+    sqlite3_close(db);
+    return status;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  // Readers may briefly meet a checkpoint; wait rather than fail.
+  sqlite3_busy_timeout(db, 5000);
+  return std::unique_ptr<Connection>(new Connection(db));
+}
+
+Connection::~Connection() {
+  statements_.clear();  // finalize before closing
+  sqlite3_close(db_);
+}
+
+Status Connection::exec(std::string_view sql) {
+  std::string copy(sql);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    std::string message = error ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    Status status = SqliteError(db_, rc, "exec");
+    return Status(status.code(), status.error_code(), "exec: " + message);
+  }
+  return Status::Ok();
+}
+
+Result<ScopedStatement> Connection::prepare(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) return ScopedStatement(it->second.get());
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, std::string("preparing ") + sql);
+  auto owned = std::make_unique<Statement>(db_, stmt);
+  Statement* raw = owned.get();
+  statements_.emplace(sql, std::move(owned));
+  return ScopedStatement(raw);
+}
+
+int64_t Connection::changes() const { return sqlite3_changes64(db_); }
+
+}  // namespace agora::storage

@@ -1,0 +1,134 @@
+#include "storage/store.h"
+
+#include <sqlite3.h>
+
+namespace agora::storage {
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  std::unique_ptr<Store> store(new Store(options));
+  auto writer = Connection::Open(options.path, Connection::Mode::kReadWrite);
+  if (!writer.ok()) return writer.status();
+  store->writer_connection_ = std::move(*writer);
+  Connection& w = *store->writer_connection_;
+  AGORA_RETURN_IF_ERROR(w.exec("PRAGMA journal_mode=WAL"));
+  AGORA_RETURN_IF_ERROR(w.exec("PRAGMA synchronous=" + options.synchronous));
+  AGORA_RETURN_IF_ERROR(w.exec("PRAGMA foreign_keys=ON"));
+  AGORA_RETURN_IF_ERROR(Migrate(w));
+
+  for (int i = 0; i < options.reader_connections; ++i) {
+    auto reader = Connection::Open(options.path, Connection::Mode::kReadOnly);
+    if (!reader.ok()) return reader.status();
+    store->idle_readers_.push_back(std::move(*reader));
+  }
+  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  return store;
+}
+
+Store::~Store() { Stop(); }
+
+void Store::Stop() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+Status Store::write(WriteFn fn) {
+  std::future<Status> done;
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_) return Status::Unavailable("the store is shutting down");
+    queue_.push_back(PendingWrite{std::move(fn), {}});
+    done = queue_.back().done.get_future();
+  }
+  queue_cv_.notify_one();
+  return done.get();
+}
+
+void Store::WriterLoop() {
+  std::vector<PendingWrite> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued was written
+      while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitBatch(batch);
+    batch.clear();
+  }
+}
+
+void Store::CommitBatch(std::vector<PendingWrite>& batch) {
+  Connection& c = *writer_connection_;
+  std::vector<Status> results;
+  results.reserve(batch.size());
+  Status begin = c.exec("BEGIN IMMEDIATE");
+  if (begin.ok()) {
+    for (auto& pending : batch) {
+      Status savepoint = c.exec("SAVEPOINT write");
+      Status status = savepoint.ok() ? pending.fn(c) : savepoint;
+      if (status.ok()) {
+        status = c.exec("RELEASE write");
+      } else if (savepoint.ok()) {
+        c.exec("ROLLBACK TO write").ok();
+        c.exec("RELEASE write").ok();
+      }
+      results.push_back(std::move(status));
+    }
+    Status commit = c.exec("COMMIT");
+    if (!commit.ok()) {
+      c.exec("ROLLBACK").ok();
+      for (auto& r : results) {
+        if (r.ok()) r = commit;
+      }
+    }
+  } else {
+    results.assign(batch.size(), begin);
+  }
+  transactions_.fetch_add(1, std::memory_order_relaxed);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    (results[i].ok() ? writes_ : failed_writes_).fetch_add(1, std::memory_order_relaxed);
+    batch[i].done.set_value(std::move(results[i]));
+  }
+}
+
+Store::ReaderLease::ReaderLease(Store& store) : store_(store) {
+  std::unique_lock lock(store_.readers_mu_);
+  store_.readers_cv_.wait(lock, [&] { return !store_.idle_readers_.empty(); });
+  connection_ = std::move(store_.idle_readers_.back());
+  store_.idle_readers_.pop_back();
+}
+
+Store::ReaderLease::~ReaderLease() {
+  {
+    std::lock_guard lock(store_.readers_mu_);
+    store_.idle_readers_.push_back(std::move(connection_));
+  }
+  store_.readers_cv_.notify_one();
+}
+
+Status Store::BackupTo(const std::string& destination) {
+  auto target = Connection::Open(destination, Connection::Mode::kReadWrite);
+  if (!target.ok()) return target.status();
+  return read([&](Connection& source) -> Status {
+    sqlite3_backup* backup =
+        sqlite3_backup_init((*target)->handle(), "main", source.handle(), "main");
+    if (!backup) return SqliteError((*target)->handle(), SQLITE_ERROR, "starting backup");
+    int rc = sqlite3_backup_step(backup, -1);
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) return SqliteError((*target)->handle(), rc, "backup");
+    return Status::Ok();
+  });
+}
+
+StoreStats Store::stats() const {
+  return {transactions_.load(), writes_.load(), failed_writes_.load()};
+}
+
+}  // namespace agora::storage

@@ -1,0 +1,129 @@
+// Store: the durable SQLite database, one writer thread and a pool of reader connections.
+//
+// Thread-safety: every public method may be called from any thread, and every one of them
+// blocks (disk I/O), so call them from worker threads, never from the threads that drive
+// sockets. Writes are queued to one writer thread that groups whatever is waiting into one
+// transaction (group commit); each write returns only after its transaction committed, so an
+// acknowledged write survives a crash. A failing write rolls back alone (a savepoint per
+// write) and does not disturb the others of its group.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/status.h"
+#include "storage/sqlite.h"
+
+namespace agora::storage {
+
+struct StoreOptions {
+  std::string path;            // the SQLite file; created with its folder's permissions
+  int reader_connections = 8;  // concurrent readers
+  int max_batch = 256;         // writes grouped into one transaction at most
+  // "FULL" fsyncs the WAL on every commit: an acknowledged write survives power loss, not only
+  // a process crash. Group commit amortises the fsync over every write of a batch.
+  std::string synchronous = "FULL";
+};
+
+struct StoreStats {
+  uint64_t transactions = 0;  // committed groups
+  uint64_t writes = 0;        // writes acknowledged
+  uint64_t failed_writes = 0;
+};
+
+class Store {
+ public:
+  using WriteFn = std::function<Status(Connection&)>;
+
+  // Opens or creates the database, applies pending migrations and starts the writer thread.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  ~Store();  // Stop()s
+
+  // Runs `fn` on the writer thread inside the next group transaction and blocks until that
+  // transaction committed. Returns fn's own error (its changes rolled back), the commit's
+  // error, or kUnavailable after Stop().
+  Status write(WriteFn fn);
+
+  // Like write(), for a write that produces a value.
+  template <typename T>
+  Result<T> write_value(std::function<Result<T>(Connection&)> fn) {
+    std::optional<Result<T>> out;
+    Status status = write([&](Connection& c) {
+      out.emplace(fn(c));
+      return out->status();
+    });
+    if (!status.ok()) return status;
+    return std::move(*out);
+  }
+
+  // Runs `fn` on a reader connection (a snapshot per statement; wrap in a transaction for more).
+  // Blocks while every reader is in use.
+  template <typename F>
+  auto read(F&& fn) {
+    ReaderLease lease(*this);
+    return fn(lease.connection());
+  }
+
+  // Consistent online copy of the database into `destination` (SQLite backup API).
+  Status BackupTo(const std::string& destination);
+
+  // Finishes every queued write, then stops the writer. Idempotent.
+  void Stop();
+
+  StoreStats stats() const;
+
+ private:
+  struct PendingWrite {
+    WriteFn fn;
+    std::promise<Status> done;
+  };
+
+  class ReaderLease {
+   public:
+    explicit ReaderLease(Store& store);
+    ~ReaderLease();
+    Connection& connection() { return *connection_; }
+
+   private:
+    Store& store_;
+    std::unique_ptr<Connection> connection_;
+  };
+
+  explicit Store(StoreOptions options) : options_(std::move(options)) {}
+  void WriterLoop();
+  void CommitBatch(std::vector<PendingWrite>& batch);
+
+  // Constant after Open.
+  StoreOptions options_;
+  std::unique_ptr<Connection> writer_connection_;  // used by the writer thread only
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<PendingWrite> queue_;  // guarded by queue_mu_
+  bool stopping_ = false;           // guarded by queue_mu_
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by readers_mu_
+
+  std::atomic<uint64_t> transactions_{0};
+  std::atomic<uint64_t> writes_{0};
+  std::atomic<uint64_t> failed_writes_{0};
+};
+
+// Applies the migrations of storage/schema.cc that `connection` has not seen yet.
+Status Migrate(Connection& connection);
+// The schema version the code expects.
+int SchemaVersion();
+
+}  // namespace agora::storage
