@@ -1,0 +1,106 @@
+#include "profiles/sessions.h"
+
+#include <gtest/gtest.h>
+
+#include "profiles/password.h"
+#include "profiles/user_repository.h"
+#include "tests/support/temp_store.h"
+
+namespace agora::profiles {
+namespace {
+
+constexpr UnixMillis kStart = 1'795'330'000'000;
+constexpr int64_t kHour = 3'600'000;
+
+class SessionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(InitCrypto().ok());
+    UserRepository users(*store_, clock_);
+    for (Id id : {1, 2}) {
+      NewUser user;
+      user.username = "user" + std::to_string(id);
+      user.profile.display_name = "User";
+      user.profile.email = user.username + "@example.com";
+      ASSERT_TRUE(users.Insert(id, user, "hash").ok());
+    }
+  }
+
+  agora::testing::TempStore store_;
+  ManualClock clock_{kStart};
+  SessionStore sessions_{*store_, clock_, 24 * kHour};
+};
+
+TEST_F(SessionsTest, IssuedTokenResolvesToItsUser) {
+  auto issued = sessions_.Create(1, true);
+  ASSERT_TRUE(issued.ok());
+  EXPECT_EQ(issued->expires_at, kStart + 24 * kHour);
+  auto session = sessions_.Resolve(issued->token);
+  ASSERT_TRUE(session.ok());
+  EXPECT_EQ(session->user_id, 1);
+  EXPECT_TRUE(session->is_admin);
+}
+
+TEST_F(SessionsTest, TokensAreRandomAndLong) {
+  auto a = sessions_.Create(1, false);
+  auto b = sessions_.Create(1, false);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(a->token, b->token);
+  EXPECT_GE(a->token.size(), 4u + 43u);  // prefix + 256 bits in base64url
+}
+
+TEST_F(SessionsTest, OnlyTheHashIsStored) {
+  auto issued = sessions_.Create(1, false);
+  ASSERT_TRUE(issued.ok());
+  int64_t plain = store_->read([&](storage::Connection& c) {
+    auto stmt = c.prepare("SELECT count(*) FROM sessions WHERE token_hash = ?");
+    (*stmt)->bind(1, issued->token);
+    (*stmt)->step();
+    return (*stmt)->column_int64(0);
+  });
+  EXPECT_EQ(plain, 0);
+}
+
+TEST_F(SessionsTest, ExpiredTokenIsRefused) {
+  auto issued = sessions_.Create(1, false);
+  ASSERT_TRUE(issued.ok());
+  clock_.advance_ms(24 * kHour);
+  EXPECT_EQ(sessions_.Resolve(issued->token).status().code(), StatusCode::kUnauthenticated);
+}
+
+TEST_F(SessionsTest, RevokedTokenIsRefused) {
+  auto issued = sessions_.Create(1, false);
+  ASSERT_TRUE(issued.ok());
+  ASSERT_TRUE(sessions_.Revoke(issued->token).ok());
+  EXPECT_FALSE(sessions_.Resolve(issued->token).ok());
+}
+
+TEST_F(SessionsTest, RevokeAllEndsEverySessionOfThatUserOnly) {
+  auto first = sessions_.Create(1, false);
+  auto second = sessions_.Create(1, false);
+  auto other = sessions_.Create(2, false);
+  ASSERT_TRUE(first.ok() && second.ok() && other.ok());
+  ASSERT_TRUE(sessions_.Resolve(first->token).ok());  // now cached
+  ASSERT_TRUE(sessions_.RevokeAll(1).ok());
+  EXPECT_FALSE(sessions_.Resolve(first->token).ok());
+  EXPECT_FALSE(sessions_.Resolve(second->token).ok());
+  EXPECT_TRUE(sessions_.Resolve(other->token).ok());
+}
+
+TEST_F(SessionsTest, SessionsSurviveANewCache) {
+  auto issued = sessions_.Create(2, false);
+  ASSERT_TRUE(issued.ok());
+  SessionStore after_restart(*store_, clock_, 24 * kHour);
+  auto session = after_restart.Resolve(issued->token);
+  ASSERT_TRUE(session.ok());
+  EXPECT_EQ(session->user_id, 2);
+}
+
+TEST_F(SessionsTest, MalformedTokensAreRefusedWithoutALookup) {
+  EXPECT_FALSE(sessions_.Resolve("").ok());
+  EXPECT_FALSE(sessions_.Resolve("not-a-token").ok());
+  EXPECT_FALSE(sessions_.Resolve("agr_" + std::string(500, 'a')).ok());
+}
+
+}  // namespace
+}  // namespace agora::profiles

@@ -1,0 +1,152 @@
+#include "profiles/user_repository.h"
+
+#include <gtest/gtest.h>
+
+#include "profiles/follow_graph.h"
+#include "tests/support/temp_store.h"
+
+namespace agora::profiles {
+namespace {
+
+class UserRepositoryTest : public ::testing::Test {
+ protected:
+  Result<User> Add(Id id, const std::string& username, std::optional<Id> manager = std::nullopt) {
+    NewUser user;
+    user.username = username;
+    user.profile.display_name = username;
+    user.profile.email = username + "@example.com";
+    user.profile.skills = std::vector<std::string>{"negotiation", "C++"};
+    if (manager) user.profile.manager_id = std::optional<Id>(*manager);
+    return users_.Insert(id, user, "hash");
+  }
+
+  agora::testing::TempStore store_;
+  ManualClock clock_{1'795'330'000'000};
+  UserRepository users_{*store_, clock_};
+  FollowGraph graph_{*store_};
+};
+
+TEST_F(UserRepositoryTest, InsertedUserReadsBackWithListsInOrder) {
+  ASSERT_TRUE(Add(1, "ana").ok());
+  auto user = users_.FindByUsername("ANA");
+  ASSERT_TRUE(user.ok());
+  EXPECT_EQ(user->id, 1);
+  EXPECT_EQ(user->skills, (std::vector<std::string>{"negotiation", "C++"}));
+  EXPECT_EQ(user->created_at, clock_.now_ms());
+}
+
+TEST_F(UserRepositoryTest, TakenUsernameAndEmailAreNamed) {
+  ASSERT_TRUE(Add(1, "ana").ok());
+  NewUser same_username;
+  same_username.username = "ana";
+  same_username.profile.display_name = "Ana Two";
+  same_username.profile.email = "ana.two@example.com";
+  EXPECT_EQ(users_.Insert(2, same_username, "hash").status().error_code(), "username_taken");
+  NewUser same_email;
+  same_email.username = "other";
+  same_email.profile.display_name = "Other";
+  same_email.profile.email = "ana@example.com";
+  EXPECT_EQ(users_.Insert(3, same_email, "hash").status().error_code(), "email_taken");
+}
+
+TEST_F(UserRepositoryTest, UpdateChangesOnlyWhatIsGiven) {
+  ASSERT_TRUE(Add(1, "ana").ok());
+  ProfileChanges changes;
+  changes.title = "Account Executive";
+  changes.skills = std::vector<std::string>{"banking"};
+  auto updated = users_.Update(1, changes);
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->title, "Account Executive");
+  EXPECT_EQ(updated->display_name, "ana");
+  EXPECT_EQ(updated->skills, std::vector<std::string>{"banking"});
+}
+
+TEST_F(UserRepositoryTest, ManagerMustExist) {
+  ASSERT_TRUE(Add(1, "ana").ok());
+  ProfileChanges changes;
+  changes.manager_id = std::optional<Id>(999);
+  EXPECT_EQ(users_.Update(1, changes).status().error_code(), "invalid_manager");
+}
+
+TEST_F(UserRepositoryTest, OrgChartCannotLoop) {
+  ASSERT_TRUE(Add(1, "ceo").ok());
+  ASSERT_TRUE(Add(2, "vp", 1).ok());
+  ASSERT_TRUE(Add(3, "manager", 2).ok());
+  ProfileChanges changes;
+  changes.manager_id = std::optional<Id>(3);
+  EXPECT_EQ(users_.Update(1, changes).status().error_code(), "invalid_manager");
+  changes.manager_id = std::optional<Id>(1);
+  EXPECT_EQ(users_.Update(1, changes).status().error_code(), "invalid_manager");
+}
+
+TEST_F(UserRepositoryTest, ClearingTheManagerIsAllowed) {
+  ASSERT_TRUE(Add(1, "ceo").ok());
+  ASSERT_TRUE(Add(2, "vp", 1).ok());
+  ProfileChanges changes;
+  changes.manager_id = std::optional<Id>();
+  auto updated = users_.Update(2, changes);
+  ASSERT_TRUE(updated.ok());
+  EXPECT_FALSE(updated->manager_id.has_value());
+}
+
+TEST_F(UserRepositoryTest, DirectReportsPageThroughEveryReportOnce) {
+  ASSERT_TRUE(Add(1, "boss").ok());
+  for (Id id = 10; id < 15; ++id) ASSERT_TRUE(Add(id, "report" + std::to_string(id), 1).ok());
+  std::vector<Id> seen;
+  PageRequest page;
+  page.limit = 2;
+  for (;;) {
+    auto result = users_.DirectReports(1, page);
+    ASSERT_TRUE(result.ok());
+    for (const auto& u : result->items) seen.push_back(u.id);
+    if (!result->next_cursor) break;
+    page.after_key = *ParseId(*result->next_cursor);
+  }
+  EXPECT_EQ(seen, (std::vector<Id>{10, 11, 12, 13, 14}));
+}
+
+TEST_F(UserRepositoryTest, FollowKeepsCountsAndIsIdempotent) {
+  ASSERT_TRUE(Add(1, "ana").ok());
+  ASSERT_TRUE(Add(2, "ben").ok());
+  ASSERT_TRUE(graph_.Follow(1, 2, 100).ok());
+  auto again = graph_.Follow(1, 2, 101);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->following);
+  EXPECT_FALSE(again->followed_by);
+  EXPECT_EQ(users_.FindById(2)->followers_count, 1);
+  EXPECT_EQ(users_.FindById(1)->following_count, 1);
+  ASSERT_TRUE(graph_.Unfollow(1, 2).ok());
+  ASSERT_TRUE(graph_.Unfollow(1, 2).ok());
+  EXPECT_EQ(users_.FindById(2)->followers_count, 0);
+  EXPECT_EQ(users_.FindById(1)->following_count, 0);
+}
+
+TEST_F(UserRepositoryTest, CannotFollowSelfOrTheDeactivated) {
+  ASSERT_TRUE(Add(1, "ana").ok());
+  ASSERT_TRUE(Add(2, "gone").ok());
+  EXPECT_EQ(graph_.Follow(1, 1, 100).status().error_code(), "self_follow");
+  ASSERT_TRUE(users_.Deactivate(2).ok());
+  EXPECT_EQ(graph_.Follow(1, 2, 101).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(UserRepositoryTest, FollowersListNewestFirst) {
+  ASSERT_TRUE(Add(1, "star").ok());
+  for (Id id = 2; id <= 4; ++id) {
+    ASSERT_TRUE(Add(id, "fan" + std::to_string(id)).ok());
+    ASSERT_TRUE(graph_.Follow(id, 1, 100 + id).ok());
+  }
+  PageRequest page;
+  page.limit = 2;
+  auto first = graph_.Followers(1, page);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->items, (std::vector<Id>{4, 3}));
+  ASSERT_TRUE(first->next_cursor.has_value());
+  page.after_key = *ParseId(*first->next_cursor);
+  auto second = graph_.Followers(1, page);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->items, std::vector<Id>{2});
+  EXPECT_FALSE(second->next_cursor.has_value());
+}
+
+}  // namespace
+}  // namespace agora::profiles

@@ -1,0 +1,45 @@
+#include "server/metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace agora::server {
+namespace {
+
+TEST(Metrics, CountsRequestsByRouteMethodAndStatus) {
+  Metrics metrics;
+  metrics.RecordRequest("/api/v1/me", "GET", 200, 0.0004);
+  metrics.RecordRequest("/api/v1/me", "GET", 200, 0.003);
+  metrics.RecordRequest("/api/v1/me", "GET", 401, 0.0001);
+  std::string text = metrics.Render();
+  EXPECT_NE(
+      text.find(R"(agora_http_requests_total{route="/api/v1/me",method="GET",status="200"} 2)"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find(R"(agora_http_requests_total{route="/api/v1/me",method="GET",status="401"} 1)"),
+      std::string::npos);
+}
+
+TEST(Metrics, HistogramBucketsAreCumulative) {
+  Metrics metrics;
+  metrics.RecordRequest("/r", "GET", 200, 0.0004);
+  metrics.RecordRequest("/r", "GET", 200, 0.003);
+  std::string text = metrics.Render();
+  EXPECT_NE(text.find(R"(agora_http_request_duration_seconds_bucket{route="/r",le="0.0005"} 1)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(agora_http_request_duration_seconds_bucket{route="/r",le="0.005"} 2)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(agora_http_request_duration_seconds_bucket{route="/r",le="+Inf"} 2)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(agora_http_request_duration_seconds_count{route="/r"} 2)"),
+            std::string::npos);
+}
+
+TEST(Metrics, RendersCallbacksWithTheirType) {
+  Metrics metrics;
+  metrics.AddCallback("agora_things", "Things.", "gauge", [] { return 7.0; });
+  std::string text = metrics.Render();
+  EXPECT_NE(text.find("# TYPE agora_things gauge\nagora_things 7\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace agora::server

@@ -1,0 +1,80 @@
+#include "server/request_parsing.h"
+
+#include <gtest/gtest.h>
+
+#include "server/render.h"
+
+namespace agora::server {
+namespace {
+
+ApiRequest WithQuery(std::vector<std::pair<std::string, std::string>> query) {
+  ApiRequest request;
+  request.query = std::move(query);
+  return request;
+}
+
+TEST(ParseUserRef, TakesIdsAndUsernames) {
+  auto by_id = ParseUserRef("42");
+  ASSERT_TRUE(by_id.ok());
+  EXPECT_EQ(by_id->id, 42);
+  auto by_name = ParseUserRef("@ana");
+  ASSERT_TRUE(by_name.ok());
+  EXPECT_EQ(by_name->username, "ana");
+  EXPECT_EQ(ParseUserRef("ana").status().error_code(), "invalid_id");
+  EXPECT_EQ(ParseUserRef("@").status().error_code(), "invalid_id");
+}
+
+TEST(ParsePageRequest, DefaultsToTwenty) {
+  auto page = ParsePageRequest(ApiRequest{});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->limit, 20);
+  EXPECT_FALSE(page->after_key.has_value());
+}
+
+TEST(ParsePageRequest, RefusesLimitsOutOfRange) {
+  for (const char* bad : {"0", "101", "-1", "abc", "10x", ""}) {
+    EXPECT_EQ(ParsePageRequest(WithQuery({{"limit", bad}})).status().error_code(), "invalid_limit")
+        << bad;
+  }
+  EXPECT_EQ(ParsePageRequest(WithQuery({{"limit", "100"}}))->limit, 100);
+}
+
+TEST(ParsePageRequest, RefusesForeignCursors) {
+  EXPECT_EQ(ParsePageRequest(WithQuery({{"cursor", "zzz"}})).status().error_code(),
+            "invalid_cursor");
+  EXPECT_EQ(ParsePageRequest(WithQuery({{"cursor", "77"}}))->after_key, 77);
+}
+
+TEST(ParseJsonObject, RefusesNonObjects) {
+  ApiRequest request;
+  request.body = "[1,2]";
+  rapidjson::Document doc;
+  EXPECT_EQ(ParseJsonObject(request, doc).error_code(), "invalid_json");
+}
+
+TEST(ParseProfileChanges, DistinguishesAbsentFromNullManager) {
+  rapidjson::Document absent;
+  absent.Parse(R"({"title":"x"})");
+  EXPECT_FALSE(ParseProfileChanges(JsonFields(absent))->manager_id.has_value());
+  rapidjson::Document cleared;
+  cleared.Parse(R"({"manager_id":null})");
+  auto changes = ParseProfileChanges(JsonFields(cleared));
+  ASSERT_TRUE(changes->manager_id.has_value());
+  EXPECT_FALSE(changes->manager_id->has_value());
+}
+
+TEST(ErrorResponse, MapsEachStatusAndHidesInternalDetail) {
+  EXPECT_EQ(ErrorResponse(Status::NotFound("x")).status, 404);
+  EXPECT_EQ(ErrorResponse(Status::Conflict("username_taken", "x")).status, 409);
+  ApiResponse throttled = ErrorResponse(Status::RateLimited("slow down", 30));
+  EXPECT_EQ(throttled.status, 429);
+  ASSERT_EQ(throttled.headers.size(), 1u);
+  EXPECT_EQ(throttled.headers[0], (std::pair<std::string, std::string>{"Retry-After", "30"}));
+  ApiResponse internal = ErrorResponse(Status::Internal("disk I/O error at /secret/path"));
+  EXPECT_EQ(internal.status, 500);
+  EXPECT_EQ(internal.body.find("/secret/path"), std::string::npos);
+  EXPECT_EQ(internal.body, R"({"error":{"code":"internal","message":"internal error"}})");
+}
+
+}  // namespace
+}  // namespace agora::server

@@ -1,0 +1,167 @@
+#include "storage/store.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+namespace agora::storage {
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/agora-store-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    options_.path = dir_ + "/agora.db";
+    auto store = Store::Open(options_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+    ASSERT_TRUE(store_
+                    ->write([](Connection& c) {
+                      return c.exec(
+                          "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT UNIQUE)");
+                    })
+                    .ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Status Insert(int id, const std::string& name) {
+    return store_->write([&](Connection& c) -> Status {
+      auto stmt = c.prepare("INSERT INTO items (id, name) VALUES (?, ?)");
+      if (!stmt.ok()) return stmt.status();
+      (*stmt)->bind(1, int64_t{id}).bind(2, name);
+      return (*stmt)->run();
+    });
+  }
+
+  int64_t Count() {
+    return store_->read([](Connection& c) -> int64_t {
+      auto stmt = c.prepare("SELECT count(*) FROM items");
+      (*stmt)->step();
+      return (*stmt)->column_int64(0);
+    });
+  }
+
+  std::string dir_;
+  StoreOptions options_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, MigrationsSetTheSchemaVersion) {
+  int64_t version = store_->read([](Connection& c) {
+    auto stmt = c.prepare("PRAGMA user_version");
+    (*stmt)->step();
+    return (*stmt)->column_int64(0);
+  });
+  EXPECT_EQ(version, SchemaVersion());
+}
+
+TEST_F(StoreTest, UsesWriteAheadLogging) {
+  std::string mode = store_->read([](Connection& c) {
+    auto stmt = c.prepare("PRAGMA journal_mode");
+    (*stmt)->step();
+    return (*stmt)->column_text(0);
+  });
+  EXPECT_EQ(mode, "wal");
+}
+
+TEST_F(StoreTest, AWriteIsVisibleToReadersOnceAcknowledged) {
+  ASSERT_TRUE(Insert(1, "one").ok());
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(StoreTest, ConcurrentWritesShareTransactions) {
+  StoreStats before = store_->stats();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        if (!Insert(t * 1000 + i + 1, "n" + std::to_string(t * 1000 + i)).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  StoreStats after = store_->stats();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(Count(), 800);
+  EXPECT_EQ(after.writes - before.writes, 800u);
+  // Group commit: with 16 writers waiting, transactions carry many writes each.
+  EXPECT_LT(after.transactions - before.transactions, 800u);
+}
+
+TEST_F(StoreTest, AFailingWriteRollsBackAloneAndReportsConflict) {
+  ASSERT_TRUE(Insert(1, "taken").ok());
+  Status failed = store_->write([](Connection& c) -> Status {
+    AGORA_RETURN_IF_ERROR(c.exec("INSERT INTO items (id, name) VALUES (2, 'partial')"));
+    return c.exec("INSERT INTO items (id, name) VALUES (3, 'taken')");  // unique violation
+  });
+  EXPECT_EQ(failed.code(), StatusCode::kConflict);
+  ASSERT_TRUE(Insert(4, "after").ok());
+  EXPECT_EQ(Count(), 2);  // 'taken' and 'after'; 'partial' rolled back with its write
+}
+
+TEST_F(StoreTest, WriteValueReturnsTheProducedValue) {
+  auto changed = store_->write_value<int64_t>([](Connection& c) -> Result<int64_t> {
+    AGORA_RETURN_IF_ERROR(c.exec("INSERT INTO items (name) VALUES ('x'), ('y')"));
+    return c.changes();
+  });
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(*changed, 2);
+}
+
+TEST_F(StoreTest, WritesAreRefusedAfterStop) {
+  store_->Stop();
+  EXPECT_EQ(Insert(1, "late").code(), StatusCode::kUnavailable);
+}
+
+TEST_F(StoreTest, DataSurvivesReopening) {
+  ASSERT_TRUE(Insert(7, "kept").ok());
+  store_.reset();
+  auto reopened = Store::Open(options_);
+  ASSERT_TRUE(reopened.ok());
+  store_ = std::move(*reopened);
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(StoreTest, BackupCopiesACommittedSnapshot) {
+  ASSERT_TRUE(Insert(1, "a").ok());
+  ASSERT_TRUE(Insert(2, "b").ok());
+  std::string copy = dir_ + "/backup.db";
+  ASSERT_TRUE(store_->BackupTo(copy).ok());
+  StoreOptions copy_options;
+  copy_options.path = copy;
+  auto restored = Store::Open(copy_options);
+  ASSERT_TRUE(restored.ok());
+  int64_t rows = (*restored)->read([](Connection& c) {
+    auto stmt = c.prepare("SELECT count(*) FROM items");
+    (*stmt)->step();
+    return (*stmt)->column_int64(0);
+  });
+  EXPECT_EQ(rows, 2);
+}
+
+TEST(StoreOpen, RefusesADatabaseFromANewerSchema) {
+  char pattern[] = "/tmp/agora-store-XXXXXX";
+  std::string dir = mkdtemp(pattern);
+  StoreOptions options;
+  options.path = dir + "/agora.db";
+  {
+    auto c = Connection::Open(options.path, Connection::Mode::kReadWrite);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE((*c)->exec("PRAGMA user_version=" + std::to_string(SchemaVersion() + 1)).ok());
+  }
+  auto store = Store::Open(options);
+  EXPECT_FALSE(store.ok());
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace agora::storage
