@@ -24,6 +24,9 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   auto store = storage::Store::Open(store_options);
   if (!store.ok()) return store.status();
   app->store_ = std::move(*store);
+  auto largest = app->store_->read(storage::LargestStoredId);
+  if (!largest.ok()) return largest.status();
+  app->ids_.AdvancePast(*largest);
   app->accounts_ = std::make_unique<services::AccountService>(*app->store_, app->clock(), app->ids_,
                                                               options.accounts);
   app->people_ = std::make_unique<services::PeopleService>(*app->store_, app->clock(), app->ids_);

@@ -23,6 +23,16 @@ Id IdGenerator::next() {
          (static_cast<int64_t>(node_) << kIdSequenceBits) | sequence_;
 }
 
+void IdGenerator::AdvancePast(Id id) {
+  std::lock_guard lock(mu_);
+  int64_t ms = id >> (kIdNodeBits + kIdSequenceBits);
+  uint32_t sequence = static_cast<uint32_t>(id & ((1 << kIdSequenceBits) - 1));
+  if (ms > last_ms_ || (ms == last_ms_ && sequence > sequence_)) {
+    last_ms_ = ms;
+    sequence_ = sequence;
+  }
+}
+
 std::string IdToString(Id id) { return std::to_string(id); }
 
 std::optional<Id> ParseId(std::string_view text) {

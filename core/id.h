@@ -32,6 +32,10 @@ class IdGenerator {
   // still or steps back, the sequence runs on and borrows from the next millisecond.
   virtual Id next();
 
+  // Makes every later id greater than `id`, e.g. the largest id already stored, so a clock
+  // that went back across a restart cannot produce duplicates.
+  void AdvancePast(Id id);
+
   // The creation time encoded in an id.
   static UnixMillis TimeOf(Id id) { return (id >> (kIdNodeBits + kIdSequenceBits)) + kIdEpochMs; }
 

@@ -65,6 +65,16 @@ CREATE INDEX follows_by_follower ON follows (follower_id, id);
 
 }  // namespace
 
+Result<int64_t> LargestStoredId(Connection& connection) {
+  auto stmt = connection.prepare(
+      "SELECT max(coalesce((SELECT max(id) FROM users), 0), "
+      "coalesce((SELECT max(id) FROM follows), 0))");
+  if (!stmt.ok()) return stmt.status();
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  return (*stmt)->column_int64(0);
+}
+
 int SchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 Status Migrate(Connection& connection) {

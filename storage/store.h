@@ -125,5 +125,7 @@ class Store {
 Status Migrate(Connection& connection);
 // The schema version the code expects.
 int SchemaVersion();
+// The largest id in any table whose ids come from an IdGenerator (0 when empty).
+Result<int64_t> LargestStoredId(Connection& connection);
 
 }  // namespace agora::storage

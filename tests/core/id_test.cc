@@ -30,6 +30,17 @@ TEST(IdGenerator, IdsIncreaseWhenTheClockStepsBack) {
   EXPECT_GT(ids.next(), before);
 }
 
+TEST(IdGenerator, AdvancePastSkipsIdsAlreadyStored) {
+  ManualClock clock(kNov2026);
+  IdGenerator earlier_run(clock, 0);
+  Id stored = 0;
+  for (int i = 0; i < 10; ++i) stored = earlier_run.next();
+  clock.advance_ms(-60'000);  // the clock went back across a restart
+  IdGenerator this_run(clock, 0);
+  this_run.AdvancePast(stored);
+  EXPECT_GT(this_run.next(), stored);
+}
+
 TEST(IdGenerator, EncodesCreationTime) {
   ManualClock clock(kNov2026);
   IdGenerator ids(clock, 7);
