@@ -11,6 +11,10 @@ std::string DatabasePath(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "agora.db").string();
 }
 
+Application::~Application() {
+  if (store_) store_->Stop();
+}
+
 Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions& options) {
   AGORA_RETURN_IF_ERROR(profiles::InitCrypto());
   std::error_code ec;
@@ -29,7 +33,17 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->ids_.AdvancePast(*largest);
   app->accounts_ = std::make_unique<services::AccountService>(*app->store_, app->clock(), app->ids_,
                                                               options.accounts);
-  app->people_ = std::make_unique<services::PeopleService>(*app->store_, app->clock(), app->ids_);
+  feed::FeedOptions feed_options;
+  feed_options.timeline_capacity = options.feed.timeline_capacity;
+  feed_options.source_capacity = options.feed.timeline_capacity;
+  app->feed_engine_ = std::make_unique<feed::FeedEngine>(feed_options);
+  app->post_repository_ = std::make_unique<posts::PostRepository>(*app->store_, app->clock());
+  app->feed_ = std::make_unique<services::FeedService>(
+      *app->store_, app->clock(), *app->feed_engine_, *app->post_repository_, options.feed);
+  app->people_ =
+      std::make_unique<services::PeopleService>(*app->store_, app->clock(), app->ids_, *app->feed_);
+  app->posts_ = std::make_unique<services::PostService>(*app->store_, app->clock(), app->ids_,
+                                                        *app->post_repository_, *app->feed_);
   return app;
 }
 

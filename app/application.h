@@ -7,8 +7,12 @@
 
 #include "core/clock.h"
 #include "core/id.h"
+#include "feed/feed_engine.h"
+#include "posts/post_repository.h"
 #include "services/account_service.h"
+#include "services/feed_service.h"
 #include "services/people_service.h"
+#include "services/post_service.h"
 #include "storage/store.h"
 
 namespace agora::app {
@@ -16,6 +20,7 @@ namespace agora::app {
 struct ApplicationOptions {
   std::string data_dir = "./data";
   services::AccountOptions accounts;
+  services::FeedServiceOptions feed;
   int reader_connections = 8;
 };
 
@@ -23,12 +28,18 @@ class Application {
  public:
   // Creates the data folder when missing, opens the store and applies migrations.
   static Result<std::unique_ptr<Application>> Open(const ApplicationOptions& options);
+  // Stops the store first: its writer thread calls into the services below it.
+  ~Application();
 
   storage::Store& store() { return *store_; }
   IdGenerator& ids() { return ids_; }
   const Clock& clock() { return SystemClock::instance(); }
   services::AccountService& accounts() { return *accounts_; }
   services::PeopleService& people() { return *people_; }
+  services::FeedService& feed() { return *feed_; }
+  services::PostService& posts() { return *posts_; }
+  const feed::FeedEngine& feed_engine() const { return *feed_engine_; }
+  const posts::PostRepository& post_repository() const { return *post_repository_; }
 
  private:
   Application() : ids_(SystemClock::instance(), 0) {}
@@ -36,7 +47,11 @@ class Application {
   IdGenerator ids_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<services::AccountService> accounts_;
+  std::unique_ptr<feed::FeedEngine> feed_engine_;
+  std::unique_ptr<posts::PostRepository> post_repository_;
+  std::unique_ptr<services::FeedService> feed_;
   std::unique_ptr<services::PeopleService> people_;
+  std::unique_ptr<services::PostService> posts_;
 };
 
 std::string DatabasePath(const std::string& data_dir);

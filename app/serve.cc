@@ -50,6 +50,14 @@ void AddStoreMetrics(server::Metrics& metrics, Application& app) {
                       [&app] { return double(app.store().stats().writes); });
   metrics.AddCallback("agora_store_failed_writes_total", "Writes rolled back.", "counter",
                       [&app] { return double(app.store().stats().failed_writes); });
+  metrics.AddCallback("agora_feed_timelines", "Timelines and source logs held in memory.", "gauge",
+                      [&app] { return double(app.feed_engine().stats().timelines); });
+  metrics.AddCallback("agora_feed_entries", "Entries held in memory timelines.", "gauge",
+                      [&app] { return double(app.feed_engine().stats().entries); });
+  metrics.AddCallback("agora_feed_bytes", "Bytes allocated for timeline entries.", "gauge",
+                      [&app] { return double(app.feed_engine().stats().bytes); });
+  metrics.AddCallback("agora_posts_cached", "Posts held in the hydration cache.", "gauge",
+                      [&app] { return double(app.post_repository().cached_posts()); });
   metrics.AddCallback("agora_sessions_cached", "Sessions held in the memory cache.", "gauge",
                       [&app] { return double(app.accounts().cached_sessions()); });
 }
@@ -79,6 +87,8 @@ int Serve(const ServeOptions& options) {
   });
   server::AddAccountRoutes(router, (*app)->accounts());
   server::AddPeopleRoutes(router, (*app)->people());
+  server::AddPostRoutes(router, (*app)->posts());
+  server::AddFeedRoutes(router, (*app)->feed());
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;

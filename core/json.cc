@@ -140,6 +140,23 @@ Result<std::optional<bool>> JsonFields::optional_bool(const char* name) const {
   return std::optional<bool>(it->value.GetBool());
 }
 
+Result<double> JsonFields::required_number(const char* name) const {
+  auto it = object_.FindMember(name);
+  if (it == object_.MemberEnd() || it->value.IsNull()) {
+    return Status::Unprocessable("missing_field", std::string("field '") + name + "' is required");
+  }
+  if (!it->value.IsNumber()) return WrongType(name, "a number");
+  return it->value.GetDouble();
+}
+
+Result<std::optional<const rapidjson::Value*>> JsonFields::optional_object(const char* name) const {
+  using Out = std::optional<const rapidjson::Value*>;
+  auto it = object_.FindMember(name);
+  if (it == object_.MemberEnd() || it->value.IsNull()) return Out();
+  if (!it->value.IsObject()) return WrongType(name, "an object");
+  return Out(&it->value);
+}
+
 Result<std::optional<int64_t>> JsonFields::optional_id(const char* name) const {
   auto it = object_.FindMember(name);
   if (it == object_.MemberEnd() || it->value.IsNull()) return std::optional<int64_t>();

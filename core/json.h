@@ -41,6 +41,9 @@ class JsonFields {
   Result<std::string> required_string(const char* name) const;
   Result<std::optional<std::vector<std::string>>> optional_string_array(const char* name) const;
   Result<std::optional<bool>> optional_bool(const char* name) const;
+  Result<double> required_number(const char* name) const;
+  // A nested object, borrowed from the document.
+  Result<std::optional<const rapidjson::Value*>> optional_object(const char* name) const;
   // Ids travel as decimal strings; numbers are refused so JavaScript clients keep them exact.
   Result<std::optional<int64_t>> optional_id(const char* name) const;
   // Whether `name` is present with an explicit null.

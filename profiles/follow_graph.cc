@@ -104,6 +104,45 @@ Result<Relationship> FollowGraph::Between(Id viewer, Id target) {
   return store_.read([&](Connection& c) { return LoadRelationship(c, viewer, target); });
 }
 
+Result<std::vector<Id>> FollowGraph::FolloweeIds(Id reader) {
+  return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
+    auto stmt = c.prepare("SELECT followee_id FROM follows WHERE follower_id = ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, reader);
+    return (*stmt)->collect_int64();
+  });
+}
+
+Result<std::vector<Id>> FollowGraph::LargeFolloweeIds(Id reader, int64_t threshold) {
+  return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
+    auto stmt = c.prepare(
+        "SELECT f.followee_id FROM follows f JOIN users u ON u.id = f.followee_id "
+        "WHERE f.follower_id = ? AND u.followers_count > ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, reader).bind(2, threshold);
+    return (*stmt)->collect_int64();
+  });
+}
+
+Result<std::optional<std::vector<Id>>> FollowersUnlessLarge(Connection& c, Id author,
+                                                            int64_t threshold) {
+  using Out = std::optional<std::vector<Id>>;
+  {
+    auto count = c.prepare("SELECT followers_count FROM users WHERE id = ?");
+    if (!count.ok()) return count.status();
+    (*count)->bind(1, author);
+    auto row = (*count)->step();
+    if (!row.ok()) return row.status();
+    if (*row && (*count)->column_int64(0) > threshold) return Out();
+  }
+  auto stmt = c.prepare("SELECT follower_id FROM follows WHERE followee_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, author);
+  auto ids = (*stmt)->collect_int64();
+  if (!ids.ok()) return ids.status();
+  return Out(std::move(*ids));
+}
+
 Result<Page<Id>> FollowGraph::Followers(Id user, const PageRequest& page) {
   return ListEdges(store_,
                    "SELECT follower_id, id FROM follows WHERE followee_id = ? AND id < ? "

@@ -3,6 +3,7 @@
 // Thread-safe; every method blocks on SQLite (call from worker threads).
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/clock.h"
@@ -32,6 +33,11 @@ class FollowGraph {
 
   Result<Relationship> Between(Id viewer, Id target);
 
+  // Everyone `reader` follows (for rebuilding a timeline).
+  Result<std::vector<Id>> FolloweeIds(Id reader);
+  // The accounts `reader` follows that have more than `threshold` followers (merge-on-read).
+  Result<std::vector<Id>> LargeFolloweeIds(Id reader, int64_t threshold);
+
   // Newest edges first; page cursors are edge ids.
   Result<Page<Id>> Followers(Id user, const PageRequest& page);
   Result<Page<Id>> Following(Id user, const PageRequest& page);
@@ -39,5 +45,10 @@ class FollowGraph {
  private:
   storage::Store& store_;
 };
+
+// Inside a write transaction: the followers of `author`, unless there are more than
+// `threshold` of them (then nullopt: the author is too large to fan out).
+Result<std::optional<std::vector<Id>>> FollowersUnlessLarge(storage::Connection& c, Id author,
+                                                            int64_t threshold);
 
 }  // namespace agora::profiles

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libsqlite3-dev sqlite3 rapidjson-dev libxapian-dev libsodium-dev
-  libspdlog-dev libcli11-dev libgtest-dev libgmock-dev curl
+  libicu-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev curl wrk
 )
 
 missing=()

@@ -147,4 +147,182 @@ std::string RenderRelationship(const profiles::Relationship& r) {
   return buffer.GetString();
 }
 
+void WriteUserSummary(JsonWriter& w, const profiles::User& u) {
+  w.StartObject();
+  w.Key("id");
+  WriteString(w, IdToString(u.id));
+  w.Key("username");
+  WriteString(w, u.username);
+  w.Key("display_name");
+  WriteString(w, u.display_name);
+  w.Key("title");
+  WriteString(w, u.title);
+  w.Key("active");
+  w.Bool(u.active);
+  w.EndObject();
+}
+
+namespace {
+
+void WriteOptionalId(JsonWriter& w, const std::optional<Id>& id) {
+  if (id) {
+    WriteString(w, IdToString(*id));
+  } else {
+    w.Null();
+  }
+}
+
+void WriteDeal(JsonWriter& w, const posts::Deal& d) {
+  w.StartObject();
+  w.Key("customer");
+  WriteString(w, d.customer);
+  w.Key("sector");
+  WriteString(w, d.sector);
+  w.Key("product");
+  WriteString(w, d.product);
+  w.Key("region");
+  WriteString(w, d.region);
+  w.Key("amount");
+  w.Double(d.amount);
+  w.Key("currency");
+  WriteString(w, d.currency);
+  w.Key("closed_on");
+  WriteString(w, d.closed_on);
+  w.Key("outcome");
+  WriteString(w, posts::OutcomeName(d.outcome));
+  w.EndObject();
+}
+
+}  // namespace
+
+void WritePost(JsonWriter& w, const services::PostView& view) {
+  const posts::Post& p = view.post;
+  w.StartObject();
+  w.Key("id");
+  WriteString(w, IdToString(p.id));
+  w.Key("author");
+  WriteUserSummary(w, view.author);
+  w.Key("text");
+  WriteString(w, p.text);
+  w.Key("kind");
+  WriteString(w, posts::KindName(p.kind));
+  w.Key("community_id");
+  WriteOptionalId(w, p.community_id);
+  w.Key("in_reply_to");
+  WriteOptionalId(w, p.in_reply_to);
+  w.Key("mentions");
+  w.StartArray();
+  for (const auto& m : p.mentions) {
+    w.StartObject();
+    w.Key("id");
+    WriteString(w, IdToString(m.user_id));
+    w.Key("username");
+    WriteString(w, m.username);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("hashtags");
+  w.StartArray();
+  for (const auto& tag : p.hashtags) WriteString(w, tag);
+  w.EndArray();
+  w.Key("reactions_count");
+  w.Int64(p.reactions_count);
+  w.Key("replies_count");
+  w.Int64(p.replies_count);
+  w.Key("created_at");
+  WriteString(w, FormatRfc3339(p.created_at));
+  w.Key("edited_at");
+  if (p.edited_at) {
+    WriteString(w, FormatRfc3339(*p.edited_at));
+  } else {
+    w.Null();
+  }
+  w.Key("deal");
+  if (p.deal) {
+    WriteDeal(w, *p.deal);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
+std::string RenderPost(const services::PostView& view) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  WritePost(w, view);
+  return buffer.GetString();
+}
+
+std::string RenderPostPage(const Page<services::PostView>& page) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("items");
+  w.StartArray();
+  for (const auto& view : page.items) WritePost(w, view);
+  w.EndArray();
+  if (page.next_cursor) {
+    w.Key("next_cursor");
+    WriteString(w, *page.next_cursor);
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::string RenderStreamPage(const services::StreamPage& page, const std::string& base_path,
+                             size_t limit) {
+  auto link = [&](const char* cursor, Id id) {
+    return base_path + "?" + cursor + "=" + IdToString(id) + "&limit=" + std::to_string(limit);
+  };
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("@context");
+  WriteString(w, "https://www.w3.org/ns/activitystreams");
+  w.Key("type");
+  WriteString(w, "OrderedCollectionPage");
+  w.Key("orderedItems");
+  w.StartArray();
+  for (const auto& view : page.items) {
+    const posts::Post& p = view.post;
+    std::string published = FormatRfc3339(p.created_at);
+    w.StartObject();
+    w.Key("type");
+    WriteString(w, "Create");
+    w.Key("id");
+    WriteString(w, IdToString(p.id) + "/create");
+    w.Key("actor");
+    WriteUserSummary(w, view.author);
+    w.Key("published");
+    WriteString(w, published);
+    w.Key("object");
+    w.StartObject();
+    w.Key("type");
+    WriteString(w, "Note");
+    w.Key("id");
+    WriteString(w, IdToString(p.id));
+    w.Key("content");
+    WriteString(w, p.text);
+    w.Key("attributedTo");
+    WriteString(w, IdToString(p.author_id));
+    w.Key("published");
+    WriteString(w, published);
+    w.Key("agora:post");
+    WritePost(w, view);
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  if (!page.items.empty() && page.more_older) {
+    w.Key("next");
+    WriteString(w, link("before", page.items.back().post.id));
+  }
+  if (!page.items.empty()) {
+    w.Key("prev");
+    WriteString(w, link("after", page.items.front().post.id));
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+
 }  // namespace agora::server

@@ -10,6 +10,7 @@
 #include "profiles/follow_graph.h"
 #include "profiles/user.h"
 #include "server/api.h"
+#include "services/feed_service.h"
 
 namespace agora::server {
 
@@ -26,5 +27,16 @@ void WriteUser(JsonWriter& w, const profiles::User& user, const Viewer& viewer);
 std::string RenderUser(const profiles::User& user, const Viewer& viewer);
 std::string RenderUserPage(const Page<profiles::User>& page, const Viewer& viewer);
 std::string RenderRelationship(const profiles::Relationship& relationship);
+
+// A compact user for embedding in posts: id, username, display_name, title, active.
+void WriteUserSummary(JsonWriter& w, const profiles::User& user);
+void WritePost(JsonWriter& w, const services::PostView& view);
+std::string RenderPost(const services::PostView& view);
+std::string RenderPostPage(const Page<services::PostView>& page);
+
+// An ActivityStreams 2.0 OrderedCollectionPage of Create activities, newest first, with
+// `next` (older) and `prev` (newer) links built on `base_path` (e.g. "/api/v1/feeds/home").
+std::string RenderStreamPage(const services::StreamPage& page, const std::string& base_path,
+                             size_t limit);
 
 }  // namespace agora::server

@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "core/page.h"
 #include "core/status.h"
+#include "posts/post.h"
 #include "profiles/user.h"
 #include "server/api.h"
 
@@ -25,5 +26,18 @@ Status RejectUnknownFields(const JsonFields& fields, const std::vector<std::stri
 
 // The profile members present in `fields` (type-checked, not yet validated).
 Result<profiles::ProfileChanges> ParseProfileChanges(const JsonFields& fields);
+
+// A stream window: `limit` (1..100, default 20) and post-id cursors `before` / `after`.
+struct StreamRequest {
+  posts::IdRange range;
+  size_t limit = 20;
+};
+Result<StreamRequest> ParseStreamRequest(const ApiRequest& request);
+
+// A decimal post id from a path segment; kInvalidArgument "invalid_id" otherwise.
+Result<Id> ParsePostId(std::string_view text);
+
+// The body of POST /api/v1/posts (type-checked; the service validates values).
+Result<posts::NewPost> ParseNewPost(const JsonFields& fields);
 
 }  // namespace agora::server

@@ -9,11 +9,14 @@
 #include "server/router.h"
 #include "services/account_service.h"
 #include "services/people_service.h"
+#include "services/post_service.h"
 
 namespace agora::server {
 
 void AddAccountRoutes(Router& router, services::AccountService& accounts);
 void AddPeopleRoutes(Router& router, services::PeopleService& people);
+void AddPostRoutes(Router& router, services::PostService& posts);
+void AddFeedRoutes(Router& router, services::FeedService& feed);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics, std::function<Status()> readiness);
 

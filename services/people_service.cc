@@ -2,8 +2,9 @@
 
 namespace agora::services {
 
-PeopleService::PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids)
-    : ids_(ids), users_(store, clock), graph_(store) {}
+PeopleService::PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids,
+                             FeedService& feed)
+    : ids_(ids), users_(store, clock), graph_(store), feed_(feed) {}
 
 Result<Id> PeopleService::Resolve(const profiles::UserRef& ref) {
   if (ref.id) return *ref.id;
@@ -49,13 +50,18 @@ Result<profiles::Relationship> PeopleService::Follow(const Viewer& viewer,
                                                      const profiles::UserRef& ref) {
   auto target = Resolve(ref);
   if (!target.ok()) return target.status();
-  return graph_.Follow(viewer.user_id, *target, ids_.next());
+  auto relationship = graph_.Follow(viewer.user_id, *target, ids_.next());
+  if (!relationship.ok()) return relationship;
+  AGORA_RETURN_IF_ERROR(feed_.OnFollow(viewer.user_id, *target));
+  return relationship;
 }
 
 Status PeopleService::Unfollow(const Viewer& viewer, const profiles::UserRef& ref) {
   auto target = Resolve(ref);
   if (!target.ok()) return target.status();
-  return graph_.Unfollow(viewer.user_id, *target);
+  AGORA_RETURN_IF_ERROR(graph_.Unfollow(viewer.user_id, *target));
+  feed_.OnUnfollow(viewer.user_id, *target);
+  return Status::Ok();
 }
 
 Result<Page<profiles::User>> PeopleService::Hydrate(Result<Page<Id>> ids) {

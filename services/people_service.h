@@ -12,13 +12,14 @@
 #include "profiles/follow_graph.h"
 #include "profiles/user.h"
 #include "profiles/user_repository.h"
+#include "services/feed_service.h"
 
 namespace agora::services {
 
 class PeopleService {
  public:
   // Every reference must outlive the service.
-  PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids);
+  PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids, FeedService& feed);
 
   // kNotFound when nobody answers to `ref`.
   Result<profiles::User> Get(const Viewer& viewer, const profiles::UserRef& ref);
@@ -31,6 +32,8 @@ class PeopleService {
   Result<Page<profiles::User>> DirectReports(const Viewer& viewer, const profiles::UserRef& ref,
                                              const PageRequest& page);
 
+  // Following starts the followee's posts in the viewer's stream (their recent posts join
+  // it); unfollowing takes them out.
   Result<profiles::Relationship> Follow(const Viewer& viewer, const profiles::UserRef& ref);
   Status Unfollow(const Viewer& viewer, const profiles::UserRef& ref);
   Result<Page<profiles::User>> Followers(const Viewer& viewer, const profiles::UserRef& ref,
@@ -48,6 +51,7 @@ class PeopleService {
   IdGenerator& ids_;  // constant after construction
   profiles::UserRepository users_;
   profiles::FollowGraph graph_;
+  FeedService& feed_;
 };
 
 }  // namespace agora::services

@@ -61,6 +61,66 @@ CREATE TABLE follows (
 CREATE INDEX follows_by_followee ON follows (followee_id, id);
 CREATE INDEX follows_by_follower ON follows (follower_id, id);
 )sql",
+    // 2: posts, replies, mentions, hashtags, deal stories, reactions.
+    R"sql(
+CREATE TABLE posts (
+  id              INTEGER PRIMARY KEY,
+  author_id       INTEGER NOT NULL REFERENCES users (id),
+  community_id    INTEGER,
+  kind            TEXT NOT NULL
+                  CHECK (kind IN ('status', 'question', 'announcement', 'deal_story')),
+  text            TEXT NOT NULL,
+  in_reply_to     INTEGER REFERENCES posts (id),
+  reactions_count INTEGER NOT NULL DEFAULT 0,
+  replies_count   INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  edited_at       INTEGER,
+  deleted_at      INTEGER
+);
+-- Streams read live top-level posts only; deleted posts drop out of these indexes.
+CREATE INDEX posts_stream_by_author ON posts (author_id, id)
+  WHERE in_reply_to IS NULL AND deleted_at IS NULL;
+CREATE INDEX posts_announcements ON posts (id)
+  WHERE kind = 'announcement' AND deleted_at IS NULL;
+CREATE INDEX posts_replies ON posts (in_reply_to, id) WHERE in_reply_to IS NOT NULL;
+
+CREATE TABLE post_mentions (
+  post_id  INTEGER NOT NULL REFERENCES posts (id),
+  position INTEGER NOT NULL,
+  user_id  INTEGER NOT NULL REFERENCES users (id),
+  username TEXT NOT NULL,
+  PRIMARY KEY (post_id, position)
+) WITHOUT ROWID;
+CREATE INDEX mentions_by_user ON post_mentions (user_id, post_id);
+
+CREATE TABLE post_hashtags (
+  post_id  INTEGER NOT NULL REFERENCES posts (id),
+  position INTEGER NOT NULL,
+  tag      TEXT NOT NULL,
+  PRIMARY KEY (post_id, position)
+) WITHOUT ROWID;
+CREATE INDEX hashtags_by_tag ON post_hashtags (tag, post_id);
+
+CREATE TABLE deals (
+  post_id   INTEGER PRIMARY KEY REFERENCES posts (id),
+  customer  TEXT NOT NULL,
+  sector    TEXT NOT NULL,
+  product   TEXT NOT NULL,
+  region    TEXT NOT NULL,
+  amount    REAL NOT NULL CHECK (amount >= 0),
+  currency  TEXT NOT NULL,
+  closed_on TEXT NOT NULL,
+  outcome   TEXT NOT NULL CHECK (outcome IN ('won', 'lost', 'open'))
+);
+
+CREATE TABLE reactions (
+  post_id    INTEGER NOT NULL REFERENCES posts (id),
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  type       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (post_id, user_id, type)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace
@@ -68,7 +128,7 @@ CREATE INDEX follows_by_follower ON follows (follower_id, id);
 Result<int64_t> LargestStoredId(Connection& connection) {
   auto stmt = connection.prepare(
       "SELECT max(coalesce((SELECT max(id) FROM users), 0), "
-      "coalesce((SELECT max(id) FROM follows), 0))");
+      "coalesce((SELECT max(id) FROM follows), 0), coalesce((SELECT max(id) FROM posts), 0))");
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->step();
   if (!row.ok()) return row.status();

@@ -29,6 +29,11 @@ Statement& Statement::bind(int index, std::optional<int64_t> value) {
   return value ? bind(index, *value) : bind_null(index);
 }
 
+Statement& Statement::bind_double(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
 Statement& Statement::bind_null(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -52,7 +57,19 @@ Status Statement::run() {
   return Status::Ok();
 }
 
+Result<std::vector<int64_t>> Statement::collect_int64() {
+  std::vector<int64_t> out;
+  for (;;) {
+    auto row = step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(column_int64(0));
+  }
+}
+
 int64_t Statement::column_int64(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+double Statement::column_double(int index) const { return sqlite3_column_double(stmt_, index); }
 
 std::string Statement::column_text(int index) const {
   const auto* text = sqlite3_column_text(stmt_, index);

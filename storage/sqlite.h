@@ -12,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "core/status.h"
 
@@ -32,6 +33,7 @@ class Statement {
   Statement& bind(int index, std::string_view value);
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, std::optional<int64_t> value);
+  Statement& bind_double(int index, double value);
   Statement& bind_null(int index);
   Statement& bind_blob(int index, const void* data, size_t size);
 
@@ -40,8 +42,11 @@ class Statement {
   Result<bool> step();
   // Steps to completion, expecting no rows.
   Status run();
+  // Steps to completion, collecting the first column of every row.
+  Result<std::vector<int64_t>> collect_int64();
 
   int64_t column_int64(int index) const;
+  double column_double(int index) const;
   std::string column_text(int index) const;
   std::optional<int64_t> column_optional_int64(int index) const;
   bool column_is_null(int index) const;

@@ -35,12 +35,12 @@ void Store::Stop() {
   if (writer_.joinable()) writer_.join();
 }
 
-Status Store::write(WriteFn fn) {
+Status Store::write(WriteFn fn, std::function<void()> after_commit) {
   std::future<Status> done;
   {
     std::lock_guard lock(queue_mu_);
     if (stopping_) return Status::Unavailable("the store is shutting down");
-    queue_.push_back(PendingWrite{std::move(fn), {}});
+    queue_.push_back(PendingWrite{std::move(fn), std::move(after_commit), {}});
     done = queue_.back().done.get_future();
   }
   queue_cv_.notify_one();
@@ -92,6 +92,9 @@ void Store::CommitBatch(std::vector<PendingWrite>& batch) {
     results.assign(batch.size(), begin);
   }
   transactions_.fetch_add(1, std::memory_order_relaxed);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (results[i].ok() && batch[i].after_commit) batch[i].after_commit();
+  }
   for (size_t i = 0; i < batch.size(); ++i) {
     (results[i].ok() ? writes_ : failed_writes_).fetch_add(1, std::memory_order_relaxed);
     batch[i].done.set_value(std::move(results[i]));

@@ -51,7 +51,12 @@ class Store {
   // Runs `fn` on the writer thread inside the next group transaction and blocks until that
   // transaction committed. Returns fn's own error (its changes rolled back), the commit's
   // error, or kUnavailable after Stop().
-  Status write(WriteFn fn);
+  //
+  // When `fn` succeeds and the transaction commits, `after_commit` runs on the writer thread
+  // before the write is acknowledged. Writes are applied in queue order, so after_commit
+  // calls observe commits in order: fan-out relies on that. Keep it short; it runs while
+  // other writers wait.
+  Status write(WriteFn fn, std::function<void()> after_commit = nullptr);
 
   // Like write(), for a write that produces a value.
   template <typename T>
@@ -84,6 +89,7 @@ class Store {
  private:
   struct PendingWrite {
     WriteFn fn;
+    std::function<void()> after_commit;
     std::promise<Status> done;
   };
 

@@ -1,0 +1,141 @@
+#include "posts/post.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+#include "core/text.h"
+#include "posts/text_entities.h"
+
+namespace agora::posts {
+namespace {
+
+Status Invalid(std::string code, std::string message) {
+  return Status::Unprocessable(std::move(code), std::move(message));
+}
+
+bool IsIsoDate(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  using namespace std::chrono;
+  year_month_day date{year{std::stoi(s.substr(0, 4))},
+                      month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
+                      day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
+  return date.ok();
+}
+
+}  // namespace
+
+const char* KindName(PostKind kind) {
+  switch (kind) {
+    case PostKind::kStatus:
+      return "status";
+    case PostKind::kQuestion:
+      return "question";
+    case PostKind::kAnnouncement:
+      return "announcement";
+    case PostKind::kDealStory:
+      return "deal_story";
+  }
+  return "status";
+}
+
+std::optional<PostKind> ParseKind(std::string_view name) {
+  for (PostKind k :
+       {PostKind::kStatus, PostKind::kQuestion, PostKind::kAnnouncement, PostKind::kDealStory}) {
+    if (name == KindName(k)) return k;
+  }
+  return std::nullopt;
+}
+
+const char* OutcomeName(DealOutcome outcome) {
+  switch (outcome) {
+    case DealOutcome::kWon:
+      return "won";
+    case DealOutcome::kLost:
+      return "lost";
+    case DealOutcome::kOpen:
+      return "open";
+  }
+  return "open";
+}
+
+std::optional<DealOutcome> ParseOutcome(std::string_view name) {
+  for (DealOutcome o : {DealOutcome::kWon, DealOutcome::kLost, DealOutcome::kOpen}) {
+    if (name == OutcomeName(o)) return o;
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::string>& ReactionTypes() {
+  static const std::vector<std::string> kTypes = {"like", "celebrate", "insightful", "support",
+                                                  "curious"};
+  return kTypes;
+}
+
+Status ValidateText(std::string_view text) {
+  if (HasForbiddenControl(text)) {
+    return Invalid("invalid_text", "text must not contain control characters");
+  }
+  size_t length = Utf8Length(text);
+  if (length == 0 ||
+      std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); })) {
+    return Invalid("invalid_text", "text must not be empty");
+  }
+  if (length > PostLimits::kTextMax) {
+    return Invalid("invalid_text", "text is limited to 5000 characters");
+  }
+  if (ExtractHashtags(text).size() > PostLimits::kHashtagsMax) {
+    return Invalid("invalid_text", "a post carries at most 30 hashtags");
+  }
+  if (ExtractMentions(text).size() > PostLimits::kMentionsMax) {
+    return Invalid("invalid_text", "a post mentions at most 50 people");
+  }
+  return Status::Ok();
+}
+
+Status ValidateDeal(const Deal& d) {
+  struct Field {
+    const char* name;
+    const std::string& value;
+  };
+  for (const Field& f : {Field{"customer", d.customer}, Field{"sector", d.sector},
+                         Field{"product", d.product}, Field{"region", d.region}}) {
+    size_t length = Utf8Length(f.value);
+    if (length == 0 || length > PostLimits::kDealFieldMax || HasForbiddenControl(f.value)) {
+      return Invalid("invalid_deal",
+                     std::string("deal.") + f.name + " must be 1 to 200 characters");
+    }
+  }
+  if (!(d.amount >= 0) || d.amount > 1e15) {
+    return Invalid("invalid_deal", "deal.amount must be a number from 0 to 1e15");
+  }
+  bool currency_shaped =
+      d.currency.size() == 3 && std::all_of(d.currency.begin(), d.currency.end(),
+                                            [](unsigned char c) { return c >= 'A' && c <= 'Z'; });
+  if (!currency_shaped) {
+    return Invalid("invalid_deal", "deal.currency must be an ISO 4217 code such as EUR");
+  }
+  if (!IsIsoDate(d.closed_on)) {
+    return Invalid("invalid_deal", "deal.closed_on must be a date such as 2026-11-22");
+  }
+  return Status::Ok();
+}
+
+Status ValidateNewPost(const NewPost& post) {
+  AGORA_RETURN_IF_ERROR(ValidateText(post.text));
+  if (post.kind == PostKind::kDealStory) {
+    if (!post.deal) return Invalid("invalid_deal", "a deal_story needs a deal");
+    AGORA_RETURN_IF_ERROR(ValidateDeal(*post.deal));
+  } else if (post.deal) {
+    return Invalid("invalid_deal", "only a deal_story carries a deal");
+  }
+  if (post.in_reply_to && post.kind != PostKind::kStatus && post.kind != PostKind::kQuestion) {
+    return Invalid("invalid_kind", "a reply is a status or a question");
+  }
+  return Status::Ok();
+}
+
+}  // namespace agora::posts

@@ -1,0 +1,377 @@
+#include "posts/post_repository.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "posts/text_entities.h"
+
+namespace agora::posts {
+namespace {
+
+using storage::Connection;
+
+constexpr const char* kSelectPost =
+    "SELECT id, author_id, community_id, kind, text, in_reply_to, reactions_count, "
+    "replies_count, created_at, edited_at, deleted_at IS NOT NULL FROM posts WHERE id = ?";
+
+Status LoadEntities(Connection& c, Post& p) {
+  {
+    auto stmt = c.prepare(
+        "SELECT user_id, username FROM post_mentions WHERE post_id = ? ORDER BY position");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, p.id);
+    for (;;) {
+      auto row = (*stmt)->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      p.mentions.push_back({(*stmt)->column_int64(0), (*stmt)->column_text(1)});
+    }
+  }
+  {
+    auto stmt = c.prepare("SELECT tag FROM post_hashtags WHERE post_id = ? ORDER BY position");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, p.id);
+    for (;;) {
+      auto row = (*stmt)->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      p.hashtags.push_back((*stmt)->column_text(0));
+    }
+  }
+  if (p.kind == PostKind::kDealStory) {
+    auto stmt = c.prepare(
+        "SELECT customer, sector, product, region, amount, currency, closed_on, outcome "
+        "FROM deals WHERE post_id = ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, p.id);
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      Deal d;
+      d.customer = (*stmt)->column_text(0);
+      d.sector = (*stmt)->column_text(1);
+      d.product = (*stmt)->column_text(2);
+      d.region = (*stmt)->column_text(3);
+      d.amount = (*stmt)->column_double(4);
+      d.currency = (*stmt)->column_text(5);
+      d.closed_on = (*stmt)->column_text(6);
+      d.outcome = ParseOutcome((*stmt)->column_text(7)).value_or(DealOutcome::kOpen);
+      p.deal = std::move(d);
+    }
+  }
+  return Status::Ok();
+}
+
+Status WriteEntities(Connection& c, Id post_id, std::string_view text,
+                     const std::vector<Mention>& mentions) {
+  for (const char* sql : {"DELETE FROM post_mentions WHERE post_id = ?",
+                          "DELETE FROM post_hashtags WHERE post_id = ?"}) {
+    auto stmt = c.prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, post_id);
+    AGORA_RETURN_IF_ERROR((*stmt)->run());
+  }
+  for (size_t i = 0; i < mentions.size(); ++i) {
+    auto stmt = c.prepare(
+        "INSERT OR IGNORE INTO post_mentions (post_id, position, user_id, username) "
+        "VALUES (?, ?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)
+        ->bind(1, post_id)
+        .bind(2, static_cast<int64_t>(i))
+        .bind(3, mentions[i].user_id)
+        .bind(4, mentions[i].username);
+    AGORA_RETURN_IF_ERROR((*stmt)->run());
+  }
+  std::vector<std::string> tags = ExtractHashtags(text);
+  for (size_t i = 0; i < tags.size(); ++i) {
+    auto stmt = c.prepare("INSERT INTO post_hashtags (post_id, position, tag) VALUES (?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, post_id).bind(2, static_cast<int64_t>(i)).bind(3, tags[i]);
+    AGORA_RETURN_IF_ERROR((*stmt)->run());
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<PostRef>> CollectRefs(storage::ScopedStatement& stmt) {
+  std::vector<PostRef> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back({stmt->column_int64(0), stmt->column_int64(1)});
+  }
+}
+
+}  // namespace
+
+PostRepository::PostRepository(storage::Store& store, const Clock& clock, size_t cache_capacity)
+    : store_(store), clock_(clock), cache_(cache_capacity) {}
+
+Result<Post> PostRepository::Reload(Connection& c, Id id) {
+  auto stmt = c.prepare(kSelectPost);
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, id);
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no such post");
+  Post p;
+  p.id = (*stmt)->column_int64(0);
+  p.author_id = (*stmt)->column_int64(1);
+  p.community_id = (*stmt)->column_optional_int64(2);
+  p.kind = ParseKind((*stmt)->column_text(3)).value_or(PostKind::kStatus);
+  p.text = (*stmt)->column_text(4);
+  p.in_reply_to = (*stmt)->column_optional_int64(5);
+  p.reactions_count = (*stmt)->column_int64(6);
+  p.replies_count = (*stmt)->column_int64(7);
+  p.created_at = (*stmt)->column_int64(8);
+  p.edited_at = (*stmt)->column_optional_int64(9);
+  p.deleted = (*stmt)->column_int64(10) != 0;
+  AGORA_RETURN_IF_ERROR(LoadEntities(c, p));
+  return p;
+}
+
+Result<Post> PostRepository::Load(Connection& c, Id id) {
+  if (auto cached = cache_.Get(id)) return *cached;
+  uint64_t generation = cache_.Generation(id);
+  auto post = Reload(c, id);
+  if (post.ok()) cache_.Offer(*post, generation);
+  return post;
+}
+
+Result<Post> PostRepository::InsertIn(Connection& c, Id id, Id author_id, const NewPost& post,
+                                      const std::vector<Mention>& mentions) {
+  std::optional<Id> community = post.community_id;
+  if (post.in_reply_to) {
+    auto parent = Reload(c, *post.in_reply_to);
+    if (!parent.ok()) return parent.status();
+    if (parent->deleted) return Status::NotFound("no such post");
+    community = parent->community_id;
+    auto bump = c.prepare("UPDATE posts SET replies_count = replies_count + 1 WHERE id = ?");
+    if (!bump.ok()) return bump.status();
+    (*bump)->bind(1, *post.in_reply_to);
+    AGORA_RETURN_IF_ERROR((*bump)->run());
+  }
+  auto stmt = c.prepare(
+      "INSERT INTO posts (id, author_id, community_id, kind, text, in_reply_to, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)
+      ->bind(1, id)
+      .bind(2, author_id)
+      .bind(3, community)
+      .bind(4, KindName(post.kind))
+      .bind(5, post.text)
+      .bind(6, post.in_reply_to)
+      .bind(7, clock_.now_ms());
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  AGORA_RETURN_IF_ERROR(WriteEntities(c, id, post.text, mentions));
+  if (post.deal) {
+    const Deal& d = *post.deal;
+    auto deal = c.prepare(
+        "INSERT INTO deals (post_id, customer, sector, product, region, amount, currency, "
+        "closed_on, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!deal.ok()) return deal.status();
+    (*deal)
+        ->bind(1, id)
+        .bind(2, d.customer)
+        .bind(3, d.sector)
+        .bind(4, d.product)
+        .bind(5, d.region)
+        .bind_double(6, d.amount)
+        .bind(7, d.currency)
+        .bind(8, d.closed_on)
+        .bind(9, OutcomeName(d.outcome));
+    AGORA_RETURN_IF_ERROR((*deal)->run());
+  }
+  return Reload(c, id);
+}
+
+Result<Post> PostRepository::Find(Id id) {
+  auto post = store_.read([&](Connection& c) { return Load(c, id); });
+  if (post.ok() && post->deleted) return Status::NotFound("no such post");
+  return post;
+}
+
+Result<std::vector<Post>> PostRepository::FindMany(const std::vector<Id>& ids) {
+  std::unordered_map<Id, Post> found;
+  std::vector<Id> missing;
+  for (Id id : ids) {
+    if (auto cached = cache_.Get(id)) {
+      found.emplace(id, std::move(*cached));
+    } else {
+      missing.push_back(id);
+    }
+  }
+  if (!missing.empty()) {
+    Status status = store_.read([&](Connection& c) -> Status {
+      for (Id id : missing) {
+        auto post = Load(c, id);
+        if (post.ok()) {
+          found.emplace(id, std::move(*post));
+        } else if (post.status().code() != StatusCode::kNotFound) {
+          return post.status();
+        }
+      }
+      return Status::Ok();
+    });
+    if (!status.ok()) return status;
+  }
+  std::vector<Post> out;
+  out.reserve(ids.size());
+  for (Id id : ids) {
+    auto it = found.find(id);
+    if (it != found.end() && !it->second.deleted) out.push_back(std::move(it->second));
+  }
+  return out;
+}
+
+Result<Post> PostRepository::Edit(Id id, const std::string& text,
+                                  const std::vector<Mention>& mentions) {
+  UnixMillis now = clock_.now_ms();
+  auto post = store_.write_value<Post>([&](Connection& c) -> Result<Post> {
+    auto stmt =
+        c.prepare("UPDATE posts SET text = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, text).bind(2, now).bind(3, id);
+    AGORA_RETURN_IF_ERROR((*stmt)->run());
+    if (c.changes() == 0) return Status::NotFound("no such post");
+    AGORA_RETURN_IF_ERROR(WriteEntities(c, id, text, mentions));
+    return Reload(c, id);
+  });
+  if (post.ok()) cache_.Put(*post);
+  return post;
+}
+
+Result<Post> PostRepository::Delete(Id id) {
+  UnixMillis now = clock_.now_ms();
+  std::optional<Post> parent;
+  auto post = store_.write_value<Post>([&](Connection& c) -> Result<Post> {
+    auto stmt = c.prepare("UPDATE posts SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, now).bind(2, id);
+    AGORA_RETURN_IF_ERROR((*stmt)->run());
+    if (c.changes() == 0) return Status::NotFound("no such post");
+    auto deleted = Reload(c, id);
+    if (!deleted.ok()) return deleted.status();
+    if (deleted->in_reply_to) {
+      auto drop = c.prepare("UPDATE posts SET replies_count = replies_count - 1 WHERE id = ?");
+      if (!drop.ok()) return drop.status();
+      (*drop)->bind(1, *deleted->in_reply_to);
+      AGORA_RETURN_IF_ERROR((*drop)->run());
+      auto reloaded = Reload(c, *deleted->in_reply_to);
+      if (!reloaded.ok()) return reloaded.status();
+      parent = std::move(*reloaded);
+    }
+    return deleted;
+  });
+  if (post.ok()) cache_.Put(*post);
+  if (parent) cache_.Put(*parent);
+  return post;
+}
+
+Result<Page<Post>> PostRepository::Replies(Id parent, const PageRequest& page) {
+  auto ids = store_.read([&](Connection& c) -> Result<std::vector<Id>> {
+    auto stmt = c.prepare(
+        "SELECT id FROM posts WHERE in_reply_to = ? AND id > ? AND deleted_at IS NULL "
+        "ORDER BY id LIMIT ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, parent).bind(2, page.after_key.value_or(0)).bind(3, page.limit + 1);
+    return (*stmt)->collect_int64();
+  });
+  if (!ids.ok()) return ids.status();
+  Page<Post> out;
+  if (static_cast<int>(ids->size()) > page.limit) {
+    ids->pop_back();
+    out.next_cursor = IdToString(ids->back());
+  }
+  auto posts = FindMany(*ids);
+  if (!posts.ok()) return posts.status();
+  out.items = std::move(*posts);
+  return out;
+}
+
+Result<Post> PostRepository::React(Id post_id, Id user_id, const std::string& type) {
+  UnixMillis now = clock_.now_ms();
+  auto post = store_.write_value<Post>([&](Connection& c) -> Result<Post> {
+    auto current = Reload(c, post_id);
+    if (!current.ok()) return current.status();
+    if (current->deleted) return Status::NotFound("no such post");
+    auto stmt = c.prepare(
+        "INSERT OR IGNORE INTO reactions (post_id, user_id, type, created_at) VALUES (?, ?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, post_id).bind(2, user_id).bind(3, type).bind(4, now);
+    AGORA_RETURN_IF_ERROR((*stmt)->run());
+    if (c.changes() == 0) return current;
+    auto bump = c.prepare("UPDATE posts SET reactions_count = reactions_count + 1 WHERE id = ?");
+    if (!bump.ok()) return bump.status();
+    (*bump)->bind(1, post_id);
+    AGORA_RETURN_IF_ERROR((*bump)->run());
+    return Reload(c, post_id);
+  });
+  if (post.ok()) cache_.Put(*post);
+  return post;
+}
+
+Result<Post> PostRepository::Unreact(Id post_id, Id user_id, const std::string& type) {
+  auto post = store_.write_value<Post>([&](Connection& c) -> Result<Post> {
+    auto current = Reload(c, post_id);
+    if (!current.ok()) return current.status();
+    if (current->deleted) return Status::NotFound("no such post");
+    auto stmt = c.prepare("DELETE FROM reactions WHERE post_id = ? AND user_id = ? AND type = ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, post_id).bind(2, user_id).bind(3, type);
+    AGORA_RETURN_IF_ERROR((*stmt)->run());
+    if (c.changes() == 0) return current;
+    auto drop = c.prepare("UPDATE posts SET reactions_count = reactions_count - 1 WHERE id = ?");
+    if (!drop.ok()) return drop.status();
+    (*drop)->bind(1, post_id);
+    AGORA_RETURN_IF_ERROR((*drop)->run());
+    return Reload(c, post_id);
+  });
+  if (post.ok()) cache_.Put(*post);
+  return post;
+}
+
+Result<std::vector<PostRef>> PostRepository::RecentByAuthors(const std::vector<Id>& authors,
+                                                             const IdRange& range, int limit) {
+  if (authors.empty()) return std::vector<PostRef>();
+  std::string list = "[";
+  for (size_t i = 0; i < authors.size(); ++i) {
+    if (i) list += ',';
+    list += std::to_string(authors[i]);
+  }
+  list += ']';
+  bool newer = !range.before && range.after;
+  return store_.read([&](Connection& c) -> Result<std::vector<PostRef>> {
+    auto stmt = c.prepare(newer ? "SELECT id, author_id FROM posts "
+                                  "WHERE author_id IN (SELECT value FROM json_each(?1)) "
+                                  "AND in_reply_to IS NULL AND deleted_at IS NULL "
+                                  "AND community_id IS NULL "
+                                  "AND id > ?2 ORDER BY id ASC LIMIT ?3"
+                                : "SELECT id, author_id FROM posts "
+                                  "WHERE author_id IN (SELECT value FROM json_each(?1)) "
+                                  "AND in_reply_to IS NULL AND deleted_at IS NULL "
+                                  "AND community_id IS NULL "
+                                  "AND id < ?2 ORDER BY id DESC LIMIT ?3");
+    if (!stmt.ok()) return stmt.status();
+    Id bound = newer ? *range.after : range.before.value_or(INT64_MAX);
+    (*stmt)->bind(1, list).bind(2, bound).bind(3, int64_t{limit});
+    auto refs = CollectRefs(*stmt);
+    if (refs.ok() && newer) std::reverse(refs->begin(), refs->end());
+    return refs;
+  });
+}
+
+Result<std::vector<PostRef>> PostRepository::RecentAnnouncements(int limit) {
+  return store_.read([&](Connection& c) -> Result<std::vector<PostRef>> {
+    auto stmt = c.prepare(
+        "SELECT id, author_id FROM posts WHERE kind = 'announcement' AND deleted_at IS NULL "
+        "ORDER BY id DESC LIMIT ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, int64_t{limit});
+    return CollectRefs(*stmt);
+  });
+}
+
+}  // namespace agora::posts

@@ -1,0 +1,67 @@
+// PostRepository: posts, replies, reactions, mentions, hashtags and deal fields in SQLite,
+// with a write-through cache of recent posts.
+//
+// Thread-safe. Every method blocks on SQLite; call from worker threads. Deleted posts are kept
+// as tombstones (deleted_at) so counts and threads stay consistent; they read as kNotFound.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/page.h"
+#include "core/status.h"
+#include "posts/post.h"
+#include "posts/post_cache.h"
+#include "storage/store.h"
+
+namespace agora::posts {
+
+class PostRepository {
+ public:
+  // `store` and `clock` must outlive the repository.
+  PostRepository(storage::Store& store, const Clock& clock, size_t cache_capacity = 100'000);
+
+  // Inside a write transaction: inserts a validated post with resolved mentions. A reply
+  // inherits its parent's community; kNotFound when the parent is absent or deleted.
+  // Call Cache() with the result once the transaction committed.
+  Result<Post> InsertIn(storage::Connection& c, Id id, Id author_id, const NewPost& post,
+                        const std::vector<Mention>& mentions);
+  void Cache(const Post& post) { cache_.Put(post); }
+
+  // kNotFound when absent or deleted.
+  Result<Post> Find(Id id);
+  // The posts that exist and are not deleted, in the order of `ids`.
+  Result<std::vector<Post>> FindMany(const std::vector<Id>& ids);
+
+  Result<Post> Edit(Id id, const std::string& text, const std::vector<Mention>& mentions);
+  // Marks the post deleted and takes it out of its parent's replies_count.
+  Result<Post> Delete(Id id);
+
+  // Replies oldest first; page keys are reply ids.
+  Result<Page<Post>> Replies(Id parent, const PageRequest& page);
+
+  // Idempotent; the post as it now is (with its reactions_count).
+  Result<Post> React(Id post_id, Id user_id, const std::string& type);
+  Result<Post> Unreact(Id post_id, Id user_id, const std::string& type);
+
+  // Top-level, undeleted posts written by any of `authors` outside
+  // communities, within `range`, newest first: the `limit` nearest the cursor.
+  Result<std::vector<PostRef>> RecentByAuthors(const std::vector<Id>& authors, const IdRange& range,
+                                               int limit);
+  // Undeleted announcements, newest first.
+  Result<std::vector<PostRef>> RecentAnnouncements(int limit);
+
+  size_t cached_posts() const { return cache_.size(); }
+
+ private:
+  Result<Post> Load(storage::Connection& c, Id id);
+  Result<Post> Reload(storage::Connection& c, Id id);  // for writes: bypasses the cache
+
+  storage::Store& store_;
+  const Clock& clock_;
+  PostCache cache_;
+};
+
+}  // namespace agora::posts

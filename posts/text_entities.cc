@@ -1,0 +1,91 @@
+#include "posts/text_entities.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+
+namespace agora::posts {
+namespace {
+
+bool IsUsernameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-';
+}
+
+bool IsWordCodePoint(UChar32 c) { return u_isalnum(c) || c == '_' || u_getCombiningClass(c) > 0; }
+
+// The code point that ends just before byte offset `at`, or U_SENTINEL at the start.
+UChar32 PreviousCodePoint(std::string_view text, size_t at) {
+  if (at == 0) return U_SENTINEL;
+  int32_t offset = static_cast<int32_t>(at);
+  UChar32 c;
+  U8_PREV(reinterpret_cast<const uint8_t*>(text.data()), 0, offset, c);
+  return c;
+}
+
+void AddUnique(std::vector<std::string>& out, std::string value) {
+  if (std::find(out.begin(), out.end(), value) == out.end()) out.push_back(std::move(value));
+}
+
+}  // namespace
+
+std::vector<std::string> ExtractMentions(std::string_view text) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '@') continue;
+    UChar32 before = PreviousCodePoint(text, i);
+    if (before != U_SENTINEL && (IsWordCodePoint(before) || before == '@')) continue;
+    size_t end = i + 1;
+    while (end < text.size() && IsUsernameChar(text[end])) ++end;
+    std::string name(text.substr(i + 1, end - i - 1));
+    while (!name.empty() && (name.back() == '.' || name.back() == '-')) name.pop_back();
+    if (name.size() >= 3 && name.size() <= 30) {
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+      AddUnique(out, std::move(name));
+    }
+    i = end - 1;
+  }
+  return out;
+}
+
+std::vector<std::string> ExtractHashtags(std::string_view text) {
+  constexpr int kMaxTagCodePoints = 100;
+  std::vector<std::string> out;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t length = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < length;) {
+    int32_t hash_at = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c != '#') continue;
+    UChar32 before = PreviousCodePoint(text, hash_at);
+    if (before != U_SENTINEL && (IsWordCodePoint(before) || before == '#')) continue;
+    std::string tag;
+    bool has_letter = false;
+    int kept = 0;
+    int32_t j = i;
+    while (j < length) {
+      int32_t next = j;
+      UChar32 d;
+      U8_NEXT(bytes, next, length, d);
+      if (d < 0 || !IsWordCodePoint(d)) break;
+      if (kept < kMaxTagCodePoints) {
+        has_letter = has_letter || u_isalpha(d);
+        UChar32 folded = u_foldCase(d, U_FOLD_CASE_DEFAULT);
+        char buffer[U8_MAX_LENGTH];
+        int32_t written = 0;
+        U8_APPEND_UNSAFE(buffer, written, folded);
+        tag.append(buffer, static_cast<size_t>(written));
+        ++kept;
+      }
+      j = next;
+    }
+    if (has_letter) AddUnique(out, std::move(tag));
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace agora::posts

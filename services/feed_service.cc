@@ -1,0 +1,171 @@
+#include "services/feed_service.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace agora::services {
+namespace {
+
+// Announcements form one company-wide source that every reader merges in at read time.
+constexpr Id kAnnouncementsSource = 0;
+// Hydration drops deleted posts; a page asks the engine again this many times at most.
+constexpr int kMaxFillRounds = 8;
+
+std::vector<feed::FeedEntry> ToEntries(const std::vector<posts::PostRef>& refs,
+                                       std::optional<Id> source = std::nullopt) {
+  std::vector<feed::FeedEntry> out;
+  out.reserve(refs.size());
+  for (const auto& r : refs) out.push_back({r.id, source.value_or(r.author_id)});
+  return out;
+}
+
+}  // namespace
+
+FeedService::FeedService(storage::Store& store, const Clock& clock, feed::FeedEngine& engine,
+                         posts::PostRepository& posts, FeedServiceOptions options)
+    : engine_(engine), posts_(posts), users_(store, clock), graph_(store), options_(options) {}
+
+void FeedService::OnPostCommitted(const posts::Post& post,
+                                  const std::optional<std::vector<Id>>& followers) {
+  if (post.in_reply_to) return;  // replies live under their parent, not in streams
+  if (post.kind == posts::PostKind::kAnnouncement) {
+    engine_.RecordSourcePost({post.id, kAnnouncementsSource});
+    return;
+  }
+  feed::FeedEntry entry{post.id, post.author_id};
+  if (!followers) engine_.RecordSourcePost(entry);
+  std::vector<Id> recipients = followers.value_or(std::vector<Id>());
+  recipients.push_back(post.author_id);  // one's own posts are in one's stream
+  engine_.Deliver(entry, recipients);
+}
+
+Status FeedService::OnFollow(Id reader, Id followee) {
+  auto recent =
+      posts_.RecentByAuthors({followee}, {}, static_cast<int>(options_.timeline_capacity));
+  if (!recent.ok()) return recent.status();
+  engine_.AddEntries(reader, ToEntries(*recent));
+  return Status::Ok();
+}
+
+void FeedService::OnUnfollow(Id reader, Id followee) { engine_.RemoveSource(reader, followee); }
+
+feed::Loader FeedService::TimelineLoader(Id reader) {
+  return [this, reader]() -> Result<std::vector<feed::FeedEntry>> {
+    auto authors = graph_.FolloweeIds(reader);
+    if (!authors.ok()) return authors.status();
+    authors->push_back(reader);
+    auto refs = posts_.RecentByAuthors(*authors, {}, static_cast<int>(options_.timeline_capacity));
+    if (!refs.ok()) return refs.status();
+    return ToEntries(*refs);
+  };
+}
+
+feed::Loader FeedService::AuthorLoader(Id author) {
+  return [this, author]() -> Result<std::vector<feed::FeedEntry>> {
+    auto refs = posts_.RecentByAuthors({author}, {}, static_cast<int>(options_.timeline_capacity));
+    if (!refs.ok()) return refs.status();
+    return ToEntries(*refs);
+  };
+}
+
+feed::Loader FeedService::AnnouncementLoader() {
+  return [this]() -> Result<std::vector<feed::FeedEntry>> {
+    auto refs = posts_.RecentAnnouncements(static_cast<int>(options_.timeline_capacity));
+    if (!refs.ok()) return refs.status();
+    return ToEntries(*refs, kAnnouncementsSource);
+  };
+}
+
+Result<std::vector<PostView>> FeedService::Hydrate(const std::vector<Id>& ids) {
+  auto posts = posts_.FindMany(ids);
+  if (!posts.ok()) return posts.status();
+  return AttachAuthors(std::move(*posts));
+}
+
+Result<std::vector<PostView>> FeedService::AttachAuthors(std::vector<posts::Post> posts) {
+  std::vector<Id> author_ids;
+  for (const auto& p : posts) {
+    if (std::find(author_ids.begin(), author_ids.end(), p.author_id) == author_ids.end()) {
+      author_ids.push_back(p.author_id);
+    }
+  }
+  auto authors = users_.FindMany(author_ids);
+  if (!authors.ok()) return authors.status();
+  std::unordered_map<Id, const profiles::User*> by_id;
+  for (const auto& a : *authors) by_id[a.id] = &a;
+  std::vector<PostView> out;
+  out.reserve(posts.size());
+  for (auto& p : posts) {
+    auto it = by_id.find(p.author_id);
+    if (it != by_id.end()) out.push_back({std::move(p), *it->second});
+  }
+  return out;
+}
+
+Result<StreamPage> FeedService::Home(const Viewer& viewer, const posts::IdRange& range,
+                                     size_t limit) {
+  auto large = graph_.LargeFolloweeIds(viewer.user_id, options_.fanout_threshold);
+  if (!large.ok()) return large.status();
+  std::vector<feed::PullSource> pulls{{kAnnouncementsSource, AnnouncementLoader()}};
+  for (Id author : *large) pulls.push_back({author, AuthorLoader(author)});
+  feed::Loader timeline = TimelineLoader(viewer.user_id);
+
+  bool older = range.before || !range.after;
+  feed::FeedQuery query{range.before, older ? std::nullopt : range.after, limit + 1};
+  std::vector<PostView> collected;
+  for (int round = 0; round < kMaxFillRounds && collected.size() <= limit; ++round) {
+    auto candidates = engine_.Read(viewer.user_id, timeline, pulls, query);
+    if (!candidates.ok()) return candidates.status();
+    if (candidates->empty()) break;
+    std::vector<Id> ids;
+    for (const auto& c : *candidates) ids.push_back(c.post_id);
+    auto views = Hydrate(ids);
+    if (!views.ok()) return views.status();
+    for (auto& v : *views) collected.push_back(std::move(v));
+    if (candidates->size() < query.limit) break;  // nothing further that way
+    if (older) {
+      query.before = candidates->back().post_id;
+    } else {
+      query.after = candidates->front().post_id;
+    }
+  }
+  std::sort(collected.begin(), collected.end(),
+            [](const PostView& a, const PostView& b) { return a.post.id > b.post.id; });
+  StreamPage page;
+  page.more_older = !older || collected.size() > limit;
+  if (collected.size() > limit) {
+    if (older) {
+      collected.resize(limit);
+    } else {
+      collected.erase(collected.begin(), collected.end() - static_cast<std::ptrdiff_t>(limit));
+    }
+  }
+  page.items = std::move(collected);
+  return page;
+}
+
+Result<StreamPage> FeedService::Profile(const Viewer&, const profiles::UserRef& ref,
+                                        const posts::IdRange& range, size_t limit) {
+  auto user = ref.id ? users_.FindById(*ref.id) : users_.FindByUsername(ref.username);
+  if (!user.ok()) return user.status();
+  auto refs = posts_.RecentByAuthors({user->id}, range, static_cast<int>(limit + 1));
+  if (!refs.ok()) return refs.status();
+  bool older = range.before || !range.after;
+  StreamPage page;
+  page.more_older = !older || refs->size() > limit;
+  if (refs->size() > limit) {
+    if (older) {
+      refs->resize(limit);
+    } else {
+      refs->erase(refs->begin());  // newest first: the extra one is the farthest from `after`
+    }
+  }
+  std::vector<Id> ids;
+  for (const auto& r : *refs) ids.push_back(r.id);
+  auto views = Hydrate(ids);
+  if (!views.ok()) return views.status();
+  page.items = std::move(*views);
+  return page;
+}
+
+}  // namespace agora::services

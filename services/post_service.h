@@ -1,0 +1,52 @@
+// PostService: creating, reading, editing, deleting and reacting to posts, with their rules.
+//
+// Thread-safe; every method blocks on SQLite (call from worker threads). Today every post is
+// company-wide: a community_id names no community yet and answers kNotFound.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/id.h"
+#include "core/page.h"
+#include "core/status.h"
+#include "core/viewer.h"
+#include "posts/post.h"
+#include "posts/post_repository.h"
+#include "profiles/user_repository.h"
+#include "services/feed_service.h"
+
+namespace agora::services {
+
+class PostService {
+ public:
+  // Every reference must outlive the service.
+  PostService(storage::Store& store, const Clock& clock, IdGenerator& ids,
+              posts::PostRepository& posts, FeedService& feed);
+
+  // Announcements: admins only (kPermissionDenied). Replies inherit their parent's audience;
+  // kNotFound for a missing or deleted parent.
+  Result<PostView> Create(const Viewer& viewer, posts::NewPost post);
+  Result<PostView> Get(const Viewer& viewer, Id id);
+  // The author only.
+  Result<PostView> Edit(const Viewer& viewer, Id id, const std::string& text);
+  // The author or an admin.
+  Status Delete(const Viewer& viewer, Id id);
+  Result<Page<PostView>> Replies(const Viewer& viewer, Id id, const PageRequest& page);
+  // kUnprocessable "invalid_reaction" for a type outside posts::ReactionTypes().
+  Result<PostView> React(const Viewer& viewer, Id id, const std::string& type);
+  Status Unreact(const Viewer& viewer, Id id, const std::string& type);
+
+ private:
+  // "@name" mentions that name an active person.
+  Result<std::vector<posts::Mention>> ResolveMentions(const std::string& text);
+  Result<PostView> WithAuthor(posts::Post post);
+
+  storage::Store& store_;  // constant after construction
+  IdGenerator& ids_;
+  posts::PostRepository& posts_;
+  profiles::UserRepository users_;
+  FeedService& feed_;
+};
+
+}  // namespace agora::services
