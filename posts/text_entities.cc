@@ -1,6 +1,8 @@
 #include "posts/text_entities.h"
 
+#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
+#include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
@@ -22,6 +24,20 @@ UChar32 PreviousCodePoint(std::string_view text, size_t at) {
   UChar32 c;
   U8_PREV(reinterpret_cast<const uint8_t*>(text.data()), 0, offset, c);
   return c;
+}
+
+// NFKC_Casefold: the Unicode form for caseless identifiers ("Straße" and "STRASSE" match,
+// composed and decomposed accents match).
+std::string FoldTag(std::string_view raw) {
+  UErrorCode error = U_ZERO_ERROR;
+  const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(error);
+  if (U_FAILURE(error)) return std::string(raw);
+  icu::UnicodeString folded =
+      fold->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), raw.size())), error);
+  if (U_FAILURE(error)) return std::string(raw);
+  std::string out;
+  folded.toUTF8String(out);
+  return out;
 }
 
 void AddUnique(std::vector<std::string>& out, std::string value) {
@@ -62,9 +78,9 @@ std::vector<std::string> ExtractHashtags(std::string_view text) {
     if (c != '#') continue;
     UChar32 before = PreviousCodePoint(text, hash_at);
     if (before != U_SENTINEL && (IsWordCodePoint(before) || before == '#')) continue;
-    std::string tag;
     bool has_letter = false;
     int kept = 0;
+    int32_t kept_end = i;
     int32_t j = i;
     while (j < length) {
       int32_t next = j;
@@ -73,16 +89,12 @@ std::vector<std::string> ExtractHashtags(std::string_view text) {
       if (d < 0 || !IsWordCodePoint(d)) break;
       if (kept < kMaxTagCodePoints) {
         has_letter = has_letter || u_isalpha(d);
-        UChar32 folded = u_foldCase(d, U_FOLD_CASE_DEFAULT);
-        char buffer[U8_MAX_LENGTH];
-        int32_t written = 0;
-        U8_APPEND_UNSAFE(buffer, written, folded);
-        tag.append(buffer, static_cast<size_t>(written));
         ++kept;
+        kept_end = next;
       }
       j = next;
     }
-    if (has_letter) AddUnique(out, std::move(tag));
+    if (has_letter) AddUnique(out, FoldTag(text.substr(i, kept_end - i)));
     i = j;
   }
   return out;

@@ -1,0 +1,109 @@
+#include "feed/feed_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace agora::feed {
+namespace {
+
+std::vector<Id> Ids(const Result<std::vector<FeedEntry>>& entries) {
+  std::vector<Id> out;
+  for (const auto& e : *entries) out.push_back(e.post_id);
+  return out;
+}
+
+Loader Fixed(std::vector<FeedEntry> entries, std::atomic<int>* calls = nullptr) {
+  return [entries, calls]() -> Result<std::vector<FeedEntry>> {
+    if (calls) ++*calls;
+    return entries;
+  };
+}
+
+TEST(FeedEngine, LoadsAColdTimelineOnceThenServesDeliveries) {
+  FeedEngine engine;
+  std::atomic<int> loads{0};
+  Loader load = Fixed({{2, 9}, {1, 9}}, &loads);
+  EXPECT_EQ(Ids(engine.Read(7, load, {}, {})), (std::vector<Id>{2, 1}));
+  engine.Deliver({3, 9}, std::vector<Id>{7, 8});
+  EXPECT_EQ(Ids(engine.Read(7, load, {}, {})), (std::vector<Id>{3, 2, 1}));
+  EXPECT_EQ(loads, 1);
+}
+
+TEST(FeedEngine, SkipsDeliveriesToTimelinesNotInMemory) {
+  FeedEngine engine;
+  engine.Deliver({3, 9}, std::vector<Id>{7});
+  EXPECT_EQ(engine.stats().timelines, 0u);
+  EXPECT_TRUE(engine.Read(7, Fixed({}), {}, {})->empty());  // the loader is the truth
+}
+
+TEST(FeedEngine, KeepsDeliveriesThatArriveWhileLoading) {
+  FeedEngine engine;
+  Loader slow = [&engine]() -> Result<std::vector<FeedEntry>> {
+    // A post committed after the loader's snapshot, delivered during the load.
+    std::thread([&engine] { engine.Deliver({5, 9}, std::vector<Id>{7}); }).join();
+    return std::vector<FeedEntry>{{4, 9}};
+  };
+  EXPECT_EQ(Ids(engine.Read(7, slow, {}, {})), (std::vector<Id>{5, 4}));
+}
+
+TEST(FeedEngine, MergesPullSourcesWithoutDuplicates) {
+  FeedEngine engine;
+  std::vector<PullSource> pulls{{100, Fixed({{6, 100}, {3, 100}})}, {0, Fixed({{5, 0}})}};
+  auto page = engine.Read(7, Fixed({{4, 9}, {3, 100}, {1, 9}}), pulls, {});
+  EXPECT_EQ(Ids(page), (std::vector<Id>{6, 5, 4, 3, 1}));
+  engine.RecordSourcePost({8, 100});
+  EXPECT_EQ(Ids(engine.Read(7, Fixed({}), pulls, {std::nullopt, std::nullopt, 2})),
+            (std::vector<Id>{8, 6}));
+}
+
+TEST(FeedEngine, PagesWithCursors) {
+  FeedEngine engine;
+  Loader load = Fixed({{50, 1}, {40, 1}, {30, 1}, {20, 1}, {10, 1}});
+  EXPECT_EQ(Ids(engine.Read(7, load, {}, {40, std::nullopt, 2})), (std::vector<Id>{30, 20}));
+  EXPECT_EQ(Ids(engine.Read(7, load, {}, {std::nullopt, 20, 2})), (std::vector<Id>{40, 30}));
+}
+
+TEST(FeedEngine, RemoveSourceDropsThatAuthor) {
+  FeedEngine engine;
+  Loader load = Fixed({{3, 1}, {2, 2}, {1, 1}});
+  ASSERT_TRUE(engine.Read(7, load, {}, {}).ok());
+  engine.RemoveSource(7, 1);
+  EXPECT_EQ(Ids(engine.Read(7, load, {}, {})), (std::vector<Id>{2}));
+}
+
+TEST(FeedEngine, AFailedLoadIsRetriedLater) {
+  FeedEngine engine;
+  Loader failing = []() -> Result<std::vector<FeedEntry>> { return Status::Internal("disk"); };
+  EXPECT_FALSE(engine.Read(7, failing, {}, {}).ok());
+  EXPECT_EQ(Ids(engine.Read(7, Fixed({{1, 1}}), {}, {})), std::vector<Id>{1});
+}
+
+TEST(FeedEngine, ConcurrentReadersShareOneLoad) {
+  FeedEngine engine;
+  std::atomic<int> loads{0};
+  Loader load = [&loads]() -> Result<std::vector<FeedEntry>> {
+    ++loads;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return std::vector<FeedEntry>{{1, 1}};
+  };
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 8; ++i) {
+    readers.emplace_back([&] { EXPECT_EQ(engine.Read(7, load, {}, {})->size(), 1u); });
+  }
+  for (auto& r : readers) r.join();
+  EXPECT_EQ(loads, 1);
+}
+
+TEST(FeedEngine, ReportsMemory) {
+  FeedEngine engine;
+  ASSERT_TRUE(engine.Read(7, Fixed({{2, 1}, {1, 1}}), {}, {}).ok());
+  FeedStats stats = engine.stats();
+  EXPECT_EQ(stats.timelines, 1u);
+  EXPECT_EQ(stats.entries, 2u);
+  EXPECT_GE(stats.bytes, 2 * sizeof(FeedEntry));
+}
+
+}  // namespace
+}  // namespace agora::feed
