@@ -218,6 +218,85 @@ std::vector<Person> MakeCompany(std::mt19937& rng) {
   return people;
 }
 
+struct DealTemplate {
+  const char* customer;
+  const char* sector;
+  const char* product;
+  const char* region;
+  double amount;
+  const char* currency;
+  const char* story;
+};
+
+constexpr std::array kDeals = {
+    DealTemplate{"Banque Delmas", "banking", "Agora Enterprise", "France", 480000, "EUR",
+                 "Six mois de cycle. Le déclic : une démo de la recherche d'experts devant le "
+                 "comité de direction, et un pilote de 300 conseillers. #banque #négociation"},
+    DealTemplate{"Northwind Retail", "retail", "Agora Stores", "UK", 215000, "GBP",
+                 "Won against two incumbents by running the pilot in three flagship stores and "
+                 "measuring time-to-answer for floor staff. #retail #pilot"},
+    DealTemplate{"Hôpitaux de Lyon", "healthcare", "Agora Secure", "France", 150000, "EUR",
+                 "Appel d'offres public : la conformité HDS et l'hébergement en France ont fait "
+                 "la différence. Merci au support pour les réponses en 48 h. #santé #appeldoffres"},
+    DealTemplate{"Helios Energy", "energy", "Agora Enterprise", "Ireland", 320000, "EUR",
+                 "Field engineers now ask questions from the turbine. We sold on offline search "
+                 "and a two-week onboarding plan. #energy #onboarding"},
+    DealTemplate{"Crédit Mutuel du Sud", "banking", "Agora Secure", "France", 95000, "EUR",
+                 "Perdu sur le prix face à un concurrent américain ; retour d'expérience sur la "
+                 "grille tarifaire. #banque #pricing"},
+};
+
+constexpr std::array kStatusLines = {
+    "Shipped the new onboarding checklist today. Feedback welcome! #onboarding",
+    "Qui a de l'expérience avec les appels d'offres publics ? #appeldoffres",
+    "Great customer call this morning: they want expert search for their field teams. #search",
+    "Retour du salon VivaTech : beaucoup d'intérêt pour la recherche d'experts. #events",
+    "Reminder: quarterly forecast is due Friday. #forecasting",
+    "Notre nouvelle recrue en support commence lundi, bienvenue ! #support",
+    "Looking for someone who knows SQLite WAL tuning. #sqlite #performance",
+    "Price negotiation tip: anchor on outcomes, not seats. #negotiation",
+};
+
+// A few hundred posts: status updates, questions, deal stories and one announcement.
+int WritePosts(const std::vector<Person>& people, std::mt19937& rng,
+               services::PostService& posts, int& written) {
+  std::atomic<int> count{0};
+  std::vector<std::pair<size_t, posts::NewPost>> plan;
+  posts::NewPost announcement;
+  announcement.kind = posts::PostKind::kAnnouncement;
+  announcement.text = "Welcome to Agora, our new company network. Follow your team, ask "
+                      "questions, and share how you won your deals. #agora";
+  plan.emplace_back(0, announcement);
+  for (size_t i = 1; i < people.size(); ++i) {
+    if (rng() % 2) continue;
+    posts::NewPost post;
+    const std::string& dept = *people[i].user.profile.department;
+    if (dept == "Sales" && rng() % 2) {
+      const DealTemplate& d = kDeals[rng() % kDeals.size()];
+      post.kind = posts::PostKind::kDealStory;
+      post.text = d.story;
+      bool lost = std::string(d.story).find("Perdu") != std::string::npos;
+      post.deal = posts::Deal{d.customer, d.sector, d.product, d.region, d.amount, d.currency,
+                              "2026-1" + std::to_string(rng() % 2) + "-0" +
+                                  std::to_string(1 + rng() % 9),
+                              lost ? posts::DealOutcome::kLost : posts::DealOutcome::kWon};
+    } else {
+      post.text = kStatusLines[rng() % kStatusLines.size()];
+      if (post.text.find('?') != std::string::npos) post.kind = posts::PostKind::kQuestion;
+    }
+    plan.emplace_back(i, std::move(post));
+  }
+  int failures = ParallelFor(plan.size(), [&](size_t k) {
+    const auto& [author, post] = plan[k];
+    Viewer viewer{people[author].id, people[author].user.role == profiles::Role::kAdmin};
+    bool ok = posts.Create(viewer, post).ok();
+    if (ok) ++count;
+    return ok;
+  });
+  written = count;
+  return failures;
+}
+
 }  // namespace
 
 int Demo(const ApplicationOptions& options) {
@@ -307,13 +386,16 @@ int Demo(const ApplicationOptions& options) {
         .ok();
   });
 
+  int posts_written = 0;
+  failures += WritePosts(people, rng, (*app)->posts(), posts_written);
+
   if (failures > 0) {
     std::cerr << "agora: " << failures << " sample records failed\n";
     return 1;
   }
   std::cout << "Created " << people.size() << " people in " << Departments().size() + 1
             << " departments across " << kOffices.size() << " offices, with " << follows.size()
-            << " follows, in " << options.data_dir << ".\n"
+            << " follows and " << posts_written << " posts, in " << options.data_dir << ".\n"
             << "Every sample account has the password " << kDemoPassword << ".\n"
             << "Log in as camille.martin (admin, CEO) or e.g. " << people[1].user.username << " ("
             << *people[1].user.profile.title << "):\n"
