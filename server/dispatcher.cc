@@ -85,21 +85,29 @@ ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
   auto started = std::chrono::steady_clock::now();
   ApiResponse response;
   if (!match.route) {
-    response =
-        match.method_mismatch
-            ? ApiResponse{405,
-                          R"({"error":{"code":"method_not_allowed","message":"this path does not take that method"}})"}
-            : ErrorResponse(Status::NotFound("no route for " + JoinPath(request.path)));
+    if (match.allowed_methods.empty()) {
+      response = ErrorResponse(Status::NotFound("no route for " + JoinPath(request.path)));
+    } else {
+      std::string allow;
+      for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+      response =
+          ApiResponse(405, R"({"error":{"code":"method_not_allowed","message":"this path takes )" +
+                               allow + R"("}})");
+      response.headers.emplace_back("Allow", allow);
+    }
   } else {
     RouteContext ctx{request, std::move(match.params), {}, {}};
     std::optional<std::string> token = BearerToken(request.authorization);
     if (token) ctx.token = *token;
     Status auth = Status::Ok();
-    if (match.route->access == Access::kAuthenticated) {
+    if (match.route->access != Access::kPublic) {
       if (!token) {
         auth = Status::Unauthenticated("send Authorization: Bearer <token>");
       } else if (auto viewer = accounts_.Authenticate(*token); viewer.ok()) {
         ctx.viewer = *viewer;
+        if (match.route->access == Access::kAdmin && !viewer->is_admin) {
+          auth = Status::PermissionDenied("this needs an admin");
+        }
       } else {
         auth = viewer.status();
       }

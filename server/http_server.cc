@@ -197,6 +197,8 @@ class Session : public std::enable_shared_from_this<Session> {
     auto response = std::make_shared<http::response<http::string_body>>(status, version);
     response->set(http::field::server, "agora");
     response->set(http::field::content_type, "application/json");
+    response->set(http::field::cache_control, "no-store");
+    response->set("X-Content-Type-Options", "nosniff");
     if (status == http::status::service_unavailable) response->set(http::field::retry_after, "1");
     response->body() = ErrorBody(code, message);
     response->keep_alive(keep_alive && !closing_);

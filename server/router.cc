@@ -47,12 +47,12 @@ RouteMatch Router::match(std::string_view method, const std::vector<std::string>
     }
     if (!matched) continue;
     if (route.method != method) {
-      result.method_mismatch = true;
+      result.allowed_methods.push_back(route.method);
       continue;
     }
     result.route = &route;
     result.params = std::move(params);
-    result.method_mismatch = false;
+    result.allowed_methods.clear();
     return result;
   }
   return result;

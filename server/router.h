@@ -28,7 +28,8 @@ struct RouteContext {
 
 using RouteHandler = std::function<ApiResponse(RouteContext&)>;
 
-enum class Access { kPublic, kAuthenticated };
+// Who may call a route; checked before its handler parses anything.
+enum class Access { kPublic, kAuthenticated, kAdmin };
 
 struct Route {
   std::string method;
@@ -40,8 +41,8 @@ struct Route {
 };
 
 struct RouteMatch {
-  const Route* route = nullptr;  // null: no route
-  bool method_mismatch = false;  // a route has this path with another method (405)
+  const Route* route = nullptr;              // null: no route
+  std::vector<std::string> allowed_methods;  // when no route matched the method (405)
   std::map<std::string, std::string, std::less<>> params;
 };
 

@@ -87,9 +87,8 @@ void AddAccountRoutes(Router& router, services::AccountService& accounts) {
   };
   router.add("POST", "/api/v1/auth/login", Access::kPublic, Lane::kPasswordHashing, bind(Login));
   router.add("POST", "/api/v1/auth/logout", Access::kAuthenticated, Lane::kDefault, bind(Logout));
-  router.add("POST", "/api/v1/users", Access::kAuthenticated, Lane::kPasswordHashing,
-             bind(CreateUser));
-  router.add("POST", "/api/v1/users/{id}/deactivate", Access::kAuthenticated, Lane::kDefault,
+  router.add("POST", "/api/v1/users", Access::kAdmin, Lane::kPasswordHashing, bind(CreateUser));
+  router.add("POST", "/api/v1/users/{id}/deactivate", Access::kAdmin, Lane::kDefault,
              bind(Deactivate));
 }
 

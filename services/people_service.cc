@@ -26,7 +26,7 @@ Result<profiles::User> PeopleService::Get(const Viewer&, const profiles::UserRef
 
 Result<profiles::User> PeopleService::Update(const Viewer& viewer, const profiles::UserRef& ref,
                                              const profiles::ProfileChanges& changes) {
-  auto target = Resolve(ref);
+  auto target = ResolveExisting(ref);
   if (!target.ok()) return target.status();
   if (viewer.user_id != *target && !viewer.is_admin) {
     return Status::PermissionDenied("you may edit only your own profile");

@@ -35,13 +35,13 @@ TEST(Router, ReportsAWrongMethodSeparately) {
   Router router = MakeRouter();
   RouteMatch m = router.match("DELETE", {"api", "v1", "me"});
   EXPECT_EQ(m.route, nullptr);
-  EXPECT_TRUE(m.method_mismatch);
+  EXPECT_EQ(m.allowed_methods, std::vector<std::string>{"GET"});
 }
 
 TEST(Router, RefusesUnknownAndEmptySegments) {
   Router router = MakeRouter();
   EXPECT_EQ(router.match("GET", {"api", "v1", "nothing"}).route, nullptr);
-  EXPECT_FALSE(router.match("GET", {"api", "v1", "nothing"}).method_mismatch);
+  EXPECT_TRUE(router.match("GET", {"api", "v1", "nothing"}).allowed_methods.empty());
   EXPECT_EQ(router.match("GET", {"api", "v1", "users", ""}).route, nullptr);
   EXPECT_EQ(router.match("GET", {"api", "v1", "me", ""}).route, nullptr);
 }
