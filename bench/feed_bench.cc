@@ -6,7 +6,8 @@
 //                              DIR/mastodon.resp + DIR/twitter.resp: the same deliveries as
 //                              Redis commands for redis-cli --pipe
 //   feed_bench celebrity       one post to 50,000 followers: time until all can read it
-//   feed_bench memory          bytes per timeline entry (RSS delta / entries)
+//   feed_bench memory DIR      bytes per timeline entry (RSS delta / entries), and the same
+//                              entries as Redis commands in DIR/memory-{lists,zsets}.resp
 //   feed_bench crossover       read cost: pushed timeline vs merge-on-read of k sources
 //   feed_bench sqlite DIR      one post row per transaction, synchronous=FULL, for 5 s
 #include <algorithm>
@@ -145,9 +146,27 @@ int Celebrity() {
   return 0;
 }
 
-int Memory() {
+int Memory(const std::string& dir) {
   constexpr Id kReaders = 20'000;
   constexpr Id kEntries = 800;
+  {
+    // The same entries for Redis: one list and one sorted set of 800 per reader.
+    std::ofstream lists(dir + "/memory-lists.resp", std::ios::binary);
+    std::ofstream zsets(dir + "/memory-zsets.resp", std::ios::binary);
+    for (Id u = 1; u <= kReaders; ++u) {
+      std::string key = "feed:" + std::to_string(u);
+      lists << "*" << kEntries + 2 << "\r\n$5\r\nLPUSH\r\n$" << key.size() << "\r\n" << key
+            << "\r\n";
+      zsets << "*" << 2 * kEntries + 2 << "\r\n$4\r\nZADD\r\n$" << key.size() << "\r\n"
+            << key << "\r\n";
+      for (Id post = 1; post <= kEntries; ++post) {
+        std::string value = std::to_string(1'000'000'000'000 + post);
+        lists << '$' << value.size() << "\r\n" << value << "\r\n";
+        zsets << '$' << value.size() << "\r\n" << value << "\r\n$" << value.size() << "\r\n"
+              << value << "\r\n";
+      }
+    }
+  }
   FeedEngine engine;
   LoadAllEmpty(engine, kReaders);
   size_t before = RssBytes();
@@ -179,10 +198,14 @@ int Crossover() {
     }
     std::sort(timeline.begin(), timeline.end(),
               [](const FeedEntry& a, const FeedEntry& b) { return a.post_id > b.post_id; });
-    auto load_timeline = [timeline]() -> agora::Result<std::vector<FeedEntry>> {
+    // Loaders built once: a lambda passed to Read would be copied into a new std::function
+    // (with its captured vector) on every call and measure that copy instead of the read.
+    agora::feed::Loader load_timeline = [timeline]() -> agora::Result<std::vector<FeedEntry>> {
       return timeline;
     };
-    auto none = []() -> agora::Result<std::vector<FeedEntry>> { return std::vector<FeedEntry>(); };
+    agora::feed::Loader none = []() -> agora::Result<std::vector<FeedEntry>> {
+      return std::vector<FeedEntry>();
+    };
     (void)pushed_engine.Read(1, load_timeline, {}, {});
     (void)pulled_engine.Read(1, none, pulls, {});
     constexpr int kReads = 2000;
@@ -238,9 +261,9 @@ int main(int argc, char** argv) {
   std::string dir = argc > 2 ? argv[2] : "/tmp";
   if (command == "fanout") return Fanout(dir);
   if (command == "celebrity") return Celebrity();
-  if (command == "memory") return Memory();
+  if (command == "memory") return Memory(dir);
   if (command == "crossover") return Crossover();
   if (command == "sqlite") return SqliteLoop(dir);
-  std::fprintf(stderr, "usage: feed_bench fanout DIR | celebrity | memory | crossover | sqlite DIR\n");
+  std::fprintf(stderr, "usage: feed_bench fanout DIR | celebrity | memory DIR | crossover | sqlite DIR\n");
   return 2;
 }
