@@ -313,9 +313,9 @@ std::string RenderStreamPage(const services::StreamPage& page, const std::string
     w.EndObject();
   }
   w.EndArray();
-  if (!page.items.empty() && page.more_older) {
+  if (page.older_than) {
     w.Key("next");
-    WriteString(w, link("before", page.items.back().post.id));
+    WriteString(w, link("before", *page.older_than));
   }
   if (!page.items.empty()) {
     w.Key("prev");

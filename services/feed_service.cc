@@ -113,16 +113,17 @@ Result<StreamPage> FeedService::Home(const Viewer& viewer, const posts::IdRange&
   bool older = range.before || !range.after;
   feed::FeedQuery query{range.before, older ? std::nullopt : range.after, limit + 1};
   std::vector<PostView> collected;
-  for (int round = 0; round < kMaxFillRounds && collected.size() <= limit; ++round) {
+  bool exhausted = false;
+  for (int round = 0; round < kMaxFillRounds && collected.size() <= limit && !exhausted; ++round) {
     auto candidates = engine_.Read(viewer.user_id, timeline, pulls, query);
     if (!candidates.ok()) return candidates.status();
+    exhausted = candidates->size() < query.limit;  // nothing further that way
     if (candidates->empty()) break;
     std::vector<Id> ids;
     for (const auto& c : *candidates) ids.push_back(c.post_id);
     auto views = Hydrate(ids);
     if (!views.ok()) return views.status();
     for (auto& v : *views) collected.push_back(std::move(v));
-    if (candidates->size() < query.limit) break;  // nothing further that way
     if (older) {
       query.before = candidates->back().post_id;
     } else {
@@ -132,13 +133,17 @@ Result<StreamPage> FeedService::Home(const Viewer& viewer, const posts::IdRange&
   std::sort(collected.begin(), collected.end(),
             [](const PostView& a, const PostView& b) { return a.post.id > b.post.id; });
   StreamPage page;
-  page.more_older = !older || collected.size() > limit;
   if (collected.size() > limit) {
     if (older) {
       collected.resize(limit);
     } else {
       collected.erase(collected.begin(), collected.end() - static_cast<std::ptrdiff_t>(limit));
     }
+    page.older_than = collected.back().post.id;
+  } else if (older && !exhausted) {
+    page.older_than = query.before;  // deleted posts filled the rounds; go on past them
+  } else if (!older && !collected.empty()) {
+    page.older_than = collected.back().post.id;
   }
   page.items = std::move(collected);
   return page;
@@ -152,14 +157,15 @@ Result<StreamPage> FeedService::Profile(const Viewer&, const profiles::UserRef& 
   if (!refs.ok()) return refs.status();
   bool older = range.before || !range.after;
   StreamPage page;
-  page.more_older = !older || refs->size() > limit;
-  if (refs->size() > limit) {
+  bool more = refs->size() > limit;
+  if (more) {
     if (older) {
       refs->resize(limit);
     } else {
       refs->erase(refs->begin());  // newest first: the extra one is the farthest from `after`
     }
   }
+  if (!refs->empty() && (!older || more)) page.older_than = refs->back().id;
   std::vector<Id> ids;
   for (const auto& r : *refs) ids.push_back(r.id);
   auto views = Hydrate(ids);

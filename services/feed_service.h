@@ -34,8 +34,8 @@ struct PostView {
 };
 
 struct StreamPage {
-  std::vector<PostView> items;  // newest first
-  bool more_older = false;      // a `next` page exists
+  std::vector<PostView> items;   // newest first
+  std::optional<Id> older_than;  // the `before` cursor of the next page, when one exists
 };
 
 class FeedService {

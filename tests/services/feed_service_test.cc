@@ -62,8 +62,8 @@ std::vector<std::string> Stream(World& w, Id reader, size_t page_size) {
     auto page = w.feed.Home(Viewer{reader, false}, range, page_size);
     EXPECT_TRUE(page.ok()) << page.status().message();
     for (const auto& item : page->items) texts.push_back(item.post.text);
-    if (!page->more_older || page->items.empty()) break;
-    range.before = page->items.back().post.id;
+    if (!page->older_than) break;
+    range.before = page->older_than;
   }
   return texts;
 }
@@ -145,8 +145,8 @@ TEST(FeedService, PagesNeverRepeatOrSkipWhilePostsArrive) {
     for (const auto& item : result->items) seen.push_back(item.post.text);
     post.text = "new " + std::to_string(page);  // arrives above the reader's position
     ASSERT_TRUE(w.posts.Create(Viewer{author, false}, post).ok());
-    if (!result->more_older) break;
-    range.before = result->items.back().post.id;
+    if (!result->older_than) break;
+    range.before = result->older_than;
   }
   std::vector<std::string> expected;
   for (int n = 29; n >= 0; --n) expected.push_back("old " + std::to_string(n));
