@@ -99,6 +99,8 @@ int Serve(const ServeOptions& options) {
                        ? options.io_threads
                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   boost::asio::io_context io(io_threads);
+  // Before the address is printed: whoever reads that line may send SIGTERM at once.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   server::HttpServer http(io, dispatcher, options.http);
   metrics.AddCallback("agora_http_connections", "Open HTTP connections.", "gauge",
                       [&http] { return double(http.open_connections()); });
@@ -112,7 +114,6 @@ int Serve(const ServeOptions& options) {
                options.worker_threads);
 
   // Shutdown: stop accepting, let in-flight requests finish within the grace period, stop.
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   boost::asio::steady_timer drain_timer(io);
   auto deadline = std::chrono::steady_clock::time_point::max();
   std::function<void()> wait_for_drain = [&] {

@@ -139,9 +139,16 @@ Result<Post> PostRepository::Load(Connection& c, Id id) {
   return post;
 }
 
-Result<Post> PostRepository::InsertIn(Connection& c, Id id, Id author_id, const NewPost& post,
-                                      const std::vector<Mention>& mentions) {
+void PostRepository::Cache(const InsertedPost& inserted) {
+  cache_.Put(inserted.post);
+  if (inserted.parent) cache_.Put(*inserted.parent);
+}
+
+Result<InsertedPost> PostRepository::InsertIn(Connection& c, Id id, Id author_id,
+                                              const NewPost& post,
+                                              const std::vector<Mention>& mentions) {
   std::optional<Id> community = post.community_id;
+  InsertedPost out;
   if (post.in_reply_to) {
     auto parent = Reload(c, *post.in_reply_to);
     if (!parent.ok()) return parent.status();
@@ -151,6 +158,8 @@ Result<Post> PostRepository::InsertIn(Connection& c, Id id, Id author_id, const 
     if (!bump.ok()) return bump.status();
     (*bump)->bind(1, *post.in_reply_to);
     AGORA_RETURN_IF_ERROR((*bump)->run());
+    ++parent->replies_count;
+    out.parent = std::move(*parent);
   }
   auto stmt = c.prepare(
       "INSERT INTO posts (id, author_id, community_id, kind, text, in_reply_to, created_at) "
@@ -184,7 +193,10 @@ Result<Post> PostRepository::InsertIn(Connection& c, Id id, Id author_id, const 
         .bind(9, OutcomeName(d.outcome));
     AGORA_RETURN_IF_ERROR((*deal)->run());
   }
-  return Reload(c, id);
+  auto inserted = Reload(c, id);
+  if (!inserted.ok()) return inserted.status();
+  out.post = std::move(*inserted);
+  return out;
 }
 
 Result<Post> PostRepository::Find(Id id) {

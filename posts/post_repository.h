@@ -18,6 +18,12 @@
 
 namespace agora::posts {
 
+// A post just inserted, and its parent as the insert left it (a reply bumps replies_count).
+struct InsertedPost {
+  Post post;
+  std::optional<Post> parent;
+};
+
 class PostRepository {
  public:
   // `store` and `clock` must outlive the repository.
@@ -26,9 +32,9 @@ class PostRepository {
   // Inside a write transaction: inserts a validated post with resolved mentions. A reply
   // inherits its parent's community; kNotFound when the parent is absent or deleted.
   // Call Cache() with the result once the transaction committed.
-  Result<Post> InsertIn(storage::Connection& c, Id id, Id author_id, const NewPost& post,
-                        const std::vector<Mention>& mentions);
-  void Cache(const Post& post) { cache_.Put(post); }
+  Result<InsertedPost> InsertIn(storage::Connection& c, Id id, Id author_id, const NewPost& post,
+                                const std::vector<Mention>& mentions);
+  void Cache(const InsertedPost& inserted);
 
   // kNotFound when absent or deleted.
   Result<Post> Find(Id id);

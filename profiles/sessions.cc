@@ -33,20 +33,32 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin) {
   IssuedToken issued{NewToken(), clock_.now_ms() + ttl_ms_};
   std::string hash = HashToken(issued.token);
   UnixMillis now = clock_.now_ms();
+  uint64_t revocations_seen;
+  {
+    std::lock_guard lock(mu_);
+    revocations_seen = revocations_;
+  }
   Status status = store_.write([&](storage::Connection& c) -> Status {
+    // Only for an account still active when the write is applied: writes are serialised, so a
+    // deactivation either comes first (no session) or after (its RevokeAll deletes this row).
     auto stmt = c.prepare(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+        "SELECT ?, id, ?, ? FROM users WHERE id = ? AND active");
     if (!stmt.ok()) return stmt.status();
     (*stmt)
         ->bind_blob(1, hash.data(), hash.size())
-        .bind(2, user_id)
-        .bind(3, now)
-        .bind(4, issued.expires_at);
-    return (*stmt)->run();
+        .bind(2, now)
+        .bind(3, issued.expires_at)
+        .bind(4, user_id);
+    AGORA_RETURN_IF_ERROR((*stmt)->run());
+    if (c.changes() == 0) return Unknown();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   std::lock_guard lock(mu_);
-  cache_[hash] = Session{user_id, is_admin, issued.expires_at};
+  // A revocation meanwhile may have purged the cache already; Resolve reads the store instead.
+  if (revocations_ == revocations_seen)
+    cache_[hash] = Session{user_id, is_admin, issued.expires_at};
   return issued;
 }
 

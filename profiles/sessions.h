@@ -32,7 +32,8 @@ class SessionStore {
   // `store` and `clock` must outlive this object.
   SessionStore(storage::Store& store, const Clock& clock, int64_t ttl_ms);
 
-  // A new 256-bit token for `user_id`, committed before it is returned.
+  // A new 256-bit token for `user_id`, committed before it is returned; kUnauthenticated when
+  // the account is no longer active by the time the write is applied.
   Result<IssuedToken> Create(Id user_id, bool is_admin);
   // The live session for `token`; kUnauthenticated when unknown, revoked or expired, or when
   // its account is inactive.

@@ -28,6 +28,7 @@ AccountService::AccountService(storage::Store& store, const Clock& clock, IdGene
       users_(store, clock),
       sessions_(store, clock, options.session_ttl_ms),
       throttle_(clock, options.throttle),
+      address_throttle_(clock, options.address_throttle),
       hash_slots_(std::max(1, options.hash_concurrency)) {}
 
 const std::string& AccountService::UnknownUserHash() {
@@ -56,8 +57,9 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
                                           const std::string& client_address) {
   const std::string account_key = "account:" + profiles::NormalizeUsername(username);
   const std::string address_key = "address:" + client_address;
-  for (const auto* key : {&account_key, &address_key}) {
-    if (auto wait = throttle_.retry_after_seconds(*key)) {
+  for (auto [throttle, key] :
+       {std::pair{&throttle_, &account_key}, std::pair{&address_throttle_, &address_key}}) {
+    if (auto wait = throttle->retry_after_seconds(*key)) {
       return Status::RateLimited("too many failed logins; try again later", *wait);
     }
   }
@@ -69,12 +71,16 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
   bool password_ok = Verify(known ? credentials->password_hash : UnknownUserHash(), password);
   if (!known || !password_ok || !credentials->active) {
     throttle_.record_failure(account_key);
-    throttle_.record_failure(address_key);
+    address_throttle_.record_failure(address_key);
     return InvalidCredentials();
   }
   throttle_.clear(account_key);
   auto token = sessions_.Create(credentials->user_id, credentials->role == profiles::Role::kAdmin);
-  if (!token.ok()) return token.status();
+  if (!token.ok()) {
+    // Deactivated while the password was being checked: the same answer as any refusal.
+    if (token.status().code() == StatusCode::kUnauthenticated) return InvalidCredentials();
+    return token.status();
+  }
   auto user = users_.FindById(credentials->user_id);
   if (!user.ok()) return user.status();
   return LoginResult{std::move(*token), std::move(*user)};

@@ -26,6 +26,9 @@ struct AccountOptions {
   int hash_concurrency = 1;
   int64_t session_ttl_ms = 7LL * 24 * 3600 * 1000;
   profiles::ThrottleOptions throttle;
+  // Many people may share an address (an office NAT, a reverse proxy): a higher bar, so one
+  // account's failures never lock the others out.
+  profiles::ThrottleOptions address_throttle{.max_failures = 100};
 };
 
 struct LoginResult {
@@ -72,7 +75,8 @@ class AccountService {
   const AccountOptions options_;
   profiles::UserRepository users_;
   profiles::SessionStore sessions_;
-  profiles::LoginThrottle throttle_;
+  profiles::LoginThrottle throttle_;          // by account
+  profiles::LoginThrottle address_throttle_;  // by client address
 
   std::once_flag unknown_user_hash_once_;
   std::string unknown_user_hash_;  // written once under unknown_user_hash_once_

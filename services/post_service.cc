@@ -51,14 +51,15 @@ Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) 
   auto mentions = ResolveMentions(post.text);
   if (!mentions.ok()) return mentions.status();
 
-  std::optional<posts::Post> created;
+  std::optional<posts::InsertedPost> created;
   std::optional<std::vector<Id>> followers;
   Status status = store_.write(
       [&](storage::Connection& c) -> Status {
         // The id is taken on the writer thread, so ids follow commit order.
         auto inserted = posts_.InsertIn(c, ids_.next(), viewer.user_id, post, *mentions);
         if (!inserted.ok()) return inserted.status();
-        bool streamed = !inserted->in_reply_to && inserted->kind != posts::PostKind::kAnnouncement;
+        const posts::Post& stored = inserted->post;
+        bool streamed = !stored.in_reply_to && stored.kind != posts::PostKind::kAnnouncement;
         if (streamed) {
           auto recipients =
               profiles::FollowersUnlessLarge(c, viewer.user_id, feed_.fanout_threshold());
@@ -70,10 +71,10 @@ Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) 
       },
       [&] {
         posts_.Cache(*created);
-        feed_.OnPostCommitted(*created, followers);
+        feed_.OnPostCommitted(created->post, followers);
       });
   if (!status.ok()) return status;
-  return WithAuthor(std::move(*created));
+  return WithAuthor(std::move(created->post));
 }
 
 Result<PostView> PostService::Get(const Viewer&, Id id) {

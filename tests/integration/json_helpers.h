@@ -1,0 +1,46 @@
+// Reading fields of JSON responses (by JSON Pointer, RFC 6901) and building request bodies.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace agora::integration {
+
+// The string at `pointer` (e.g. "/error/code"), or nullopt when absent, not a string or the
+// body is not JSON.
+std::optional<std::string> JsonString(const std::string& body, const char* pointer);
+std::optional<int64_t> JsonInt(const std::string& body, const char* pointer);
+std::optional<bool> JsonBool(const std::string& body, const char* pointer);
+bool JsonHas(const std::string& body, const char* pointer);
+bool JsonIsNull(const std::string& body, const char* pointer);
+// The strings of the array at `pointer` (empty when absent).
+std::vector<std::string> JsonStrings(const std::string& body, const char* pointer);
+// The "id" member of every object in the array at `pointer`, e.g. the users of a page.
+std::vector<std::string> JsonIds(const std::string& body, const char* pointer = "/items");
+// The `error.code` of an error body; "" when the body is not one.
+std::string ErrorCode(const std::string& body);
+
+// Builds a JSON object member by member, with correct escaping.
+class JsonBody {
+ public:
+  JsonBody& Set(const std::string& name, const std::string& value);
+  JsonBody& Set(const std::string& name, const char* value);
+  JsonBody& SetInt(const std::string& name, int64_t value);
+  JsonBody& SetBool(const std::string& name, bool value);
+  JsonBody& Set(const std::string& name, const std::vector<std::string>& values);
+  JsonBody& SetNull(const std::string& name);
+  // A member whose value is given as JSON text, e.g. SetRaw("skills", "\"not a list\"").
+  JsonBody& SetRaw(const std::string& name, std::string json);
+  bool Has(const std::string& name) const;
+  std::string str() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> members_;  // name, value as JSON text
+};
+
+}  // namespace agora::integration

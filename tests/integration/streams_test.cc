@@ -1,0 +1,227 @@
+// Home and profile streams over HTTP: ActivityStreams pages, fan-out, follow changes, deletes,
+// cursors under concurrent posting, announcements, and streams after a SIGKILL.
+#include <rapidjson/document.h>
+
+#include <set>
+#include <string>
+#include <thread>
+
+#include "tests/integration/integration_test.h"
+
+namespace agora::integration {
+namespace {
+
+// The post ids of a stream page, in page order.
+std::vector<std::string> PostIds(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  std::vector<std::string> ids;
+  if (!doc.IsObject() || !doc.HasMember("orderedItems")) return ids;
+  for (const auto& item : doc["orderedItems"].GetArray()) {
+    ids.emplace_back(item["object"]["id"].GetString());
+  }
+  return ids;
+}
+
+std::vector<std::string> Texts(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  std::vector<std::string> texts;
+  if (!doc.IsObject() || !doc.HasMember("orderedItems")) return texts;
+  for (const auto& item : doc["orderedItems"].GetArray()) {
+    texts.emplace_back(item["object"]["content"].GetString());
+  }
+  return texts;
+}
+
+class StreamsIntegrationTest : public IntegrationTest {
+ protected:
+  void SetUp() override {
+    IntegrationTest::SetUp();
+    ana_ = CreateAndLogin("ana");
+    ben_ = CreateAndLogin("ben");
+    cleo_ = CreateAndLogin("cleo");
+  }
+
+  std::string Write(const TestUser& author, const std::string& text) {
+    HttpResult r = Post("/api/v1/posts", JsonBody().Set("text", text).str(), author.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  void Follow(const TestUser& who, const TestUser& whom) {
+    ASSERT_EQ(Post("/api/v1/users/" + whom.id + "/follow", "", who.token).status, 200);
+  }
+  std::vector<std::string> Home(const TestUser& reader, const std::string& query = "") {
+    HttpResult r = Get("/api/v1/feeds/home" + query, reader.token);
+    EXPECT_EQ(r.status, 200) << r;
+    return Texts(r.body);
+  }
+  // Every item of a stream, following `next` links.
+  std::vector<std::string> WalkAll(const std::string& start, const std::string& token) {
+    std::vector<std::string> ids;
+    std::string target = start;
+    for (int page = 0; page < 100 && !target.empty(); ++page) {
+      HttpResult r = Get(target, token);
+      EXPECT_EQ(r.status, 200) << r;
+      for (auto& id : PostIds(r.body)) ids.push_back(id);
+      target = JsonString(r.body, "/next").value_or("");
+    }
+    return ids;
+  }
+
+  TestUser ana_, ben_, cleo_;
+};
+
+TEST_F(StreamsIntegrationTest, HomeIsAnActivityStreamsPageOfFollowedAndOwnPosts) {
+  Follow(ana_, ben_);
+  Write(ben_, "from ben");
+  Write(cleo_, "from cleo, not followed");
+  Write(ana_, "from ana");
+  HttpResult r = Get("/api/v1/feeds/home", ana_.token);
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(JsonString(r.body, "/@context"), "https://www.w3.org/ns/activitystreams");
+  EXPECT_EQ(JsonString(r.body, "/type"), "OrderedCollectionPage");
+  EXPECT_EQ(JsonString(r.body, "/orderedItems/0/type"), "Create");
+  EXPECT_EQ(JsonString(r.body, "/orderedItems/0/object/type"), "Note");
+  EXPECT_EQ(JsonString(r.body, "/orderedItems/0/actor/username"), "ana");
+  EXPECT_EQ(JsonString(r.body, "/orderedItems/0/object/attributedTo"), ana_.id);
+  EXPECT_EQ(JsonString(r.body, "/orderedItems/0/object/agora:post/text"), "from ana");
+  EXPECT_EQ(Texts(r.body), (std::vector<std::string>{"from ana", "from ben"}));
+}
+
+TEST_F(StreamsIntegrationTest, FollowBringsRecentPostsAndUnfollowTakesThemAway) {
+  Write(ben_, "ben before the follow");
+  EXPECT_TRUE(Home(ana_).empty());
+  Follow(ana_, ben_);
+  EXPECT_EQ(Home(ana_), std::vector<std::string>{"ben before the follow"});
+  Write(ben_, "ben after the follow");
+  EXPECT_EQ(Home(ana_).size(), 2u);
+  ASSERT_EQ(Delete("/api/v1/users/" + ben_.id + "/follow", ana_.token).status, 204);
+  EXPECT_TRUE(Home(ana_).empty());
+  Write(ben_, "ben after the unfollow");
+  EXPECT_TRUE(Home(ana_).empty());
+}
+
+TEST_F(StreamsIntegrationTest, DeletedPostsAndRepliesStayOutOfStreams) {
+  Follow(ana_, ben_);
+  std::string doomed = Write(ben_, "doomed");
+  Write(ben_, "kept");
+  ASSERT_EQ(Post("/api/v1/posts",
+                 JsonBody().Set("text", "a reply").Set("in_reply_to", doomed).str(), ben_.token)
+                .status,
+            201);
+  EXPECT_EQ(Home(ana_), (std::vector<std::string>{"kept", "doomed"}));
+  ASSERT_EQ(Delete("/api/v1/posts/" + doomed, ben_.token).status, 204);
+  EXPECT_EQ(Home(ana_), std::vector<std::string>{"kept"});
+  HttpResult profile = Get("/api/v1/users/" + ben_.id + "/feed", ana_.token);
+  EXPECT_EQ(Texts(profile.body), std::vector<std::string>{"kept"});
+}
+
+TEST_F(StreamsIntegrationTest, EditsShowInStreams) {
+  Follow(ana_, ben_);
+  std::string id = Write(ben_, "typo");
+  ASSERT_EQ(Patch("/api/v1/posts/" + id, JsonBody().Set("text", "fixed").str(), ben_.token).status,
+            200);
+  EXPECT_EQ(Home(ana_), std::vector<std::string>{"fixed"});
+}
+
+TEST_F(StreamsIntegrationTest, AnnouncementsReachEveryoneWithoutFollowing) {
+  HttpResult r = Post("/api/v1/posts",
+                      JsonBody().Set("text", "Company update").Set("kind", "announcement").str(),
+                      admin_token_);
+  ASSERT_EQ(r.status, 201) << r;
+  EXPECT_EQ(Home(ana_), std::vector<std::string>{"Company update"});
+  EXPECT_EQ(Home(cleo_), std::vector<std::string>{"Company update"});
+}
+
+TEST_F(StreamsIntegrationTest, CursorsNeverRepeatOrSkipWhilePostsArrive) {
+  Follow(ana_, ben_);
+  std::vector<std::string> written;
+  for (int i = 0; i < 25; ++i) written.push_back(Write(ben_, "post " + std::to_string(i)));
+  std::vector<std::string> seen;
+  std::string target = "/api/v1/feeds/home?limit=10";
+  std::string newest_seen;
+  for (int page = 0; page < 10 && !target.empty(); ++page) {
+    HttpResult r = Get(target, ana_.token);
+    ASSERT_EQ(r.status, 200) << r;
+    auto ids = PostIds(r.body);
+    if (page == 0) newest_seen = ids.front();
+    seen.insert(seen.end(), ids.begin(), ids.end());
+    Write(ben_, "interleaved " + std::to_string(page));  // lands above the cursor
+    target = JsonString(r.body, "/next").value_or("");
+  }
+  std::vector<std::string> expected(written.rbegin(), written.rend());
+  EXPECT_EQ(seen, expected);
+
+  // The newer side: `after` the first page's newest item gives the interleaved posts.
+  HttpResult newer = Get("/api/v1/feeds/home?limit=10&after=" + newest_seen, ana_.token);
+  ASSERT_EQ(newer.status, 200) << newer;
+  EXPECT_EQ(Texts(newer.body),
+            (std::vector<std::string>{"interleaved 2", "interleaved 1", "interleaved 0"}));
+  std::string prev = JsonString(newer.body, "/prev").value_or("");
+  ASSERT_FALSE(prev.empty());
+  EXPECT_TRUE(PostIds(Get(prev, ana_.token).body).empty());
+}
+
+TEST_F(StreamsIntegrationTest, ConcurrentWritersNeverLoseAnItemFromTheStream) {
+  Follow(ana_, ben_);
+  Follow(ana_, cleo_);
+  std::vector<std::string> a, b;
+  std::thread first([&] {
+    for (int i = 0; i < 30; ++i) a.push_back(Write(ben_, "b" + std::to_string(i)));
+  });
+  std::thread second([&] {
+    for (int i = 0; i < 30; ++i) b.push_back(Write(cleo_, "c" + std::to_string(i)));
+  });
+  first.join();
+  second.join();
+  std::vector<std::string> all = WalkAll("/api/v1/feeds/home?limit=7", ana_.token);
+  std::set<std::string> unique(all.begin(), all.end());
+  EXPECT_EQ(all.size(), 60u);
+  EXPECT_EQ(unique.size(), 60u);
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end(), [](const auto& x, const auto& y) {
+    return std::stoll(x) > std::stoll(y);
+  }));
+}
+
+TEST_F(StreamsIntegrationTest, ProfileStreamShowsThatPersonsPosts) {
+  Write(ben_, "ben one");
+  Write(cleo_, "cleo one");
+  Write(ben_, "ben two");
+  HttpResult r = Get("/api/v1/users/@ben/feed?limit=1", ana_.token);
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(Texts(r.body), std::vector<std::string>{"ben two"});
+  std::string next = JsonString(r.body, "/next").value_or("");
+  ASSERT_FALSE(next.empty());
+  EXPECT_EQ(Texts(Get(next, ana_.token).body), std::vector<std::string>{"ben one"});
+  EXPECT_EQ(Get("/api/v1/users/@nobody/feed", ana_.token).status, 404);
+}
+
+TEST_F(StreamsIntegrationTest, StreamParametersAreValidated) {
+  for (const char* bad : {"?limit=0", "?limit=101", "?limit=x"}) {
+    HttpResult r = Get(std::string("/api/v1/feeds/home") + bad, ana_.token);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(ErrorCode(r.body), "invalid_limit") << bad;
+  }
+  EXPECT_EQ(ErrorCode(Get("/api/v1/feeds/home?before=abc", ana_.token).body), "invalid_cursor");
+  EXPECT_EQ(Get("/api/v1/feeds/home", "").status, 401);
+}
+
+TEST_F(StreamsIntegrationTest, StreamsAreTheSameAfterASigkill) {
+  Follow(ana_, ben_);
+  Follow(cleo_, ana_);
+  for (int i = 0; i < 12; ++i) Write(i % 2 ? ben_ : ana_, "before crash " + std::to_string(i));
+  std::string deleted = Write(ben_, "deleted before crash");
+  ASSERT_EQ(Delete("/api/v1/posts/" + deleted, ben_.token).status, 204);
+  std::vector<std::string> ana_before = WalkAll("/api/v1/feeds/home?limit=5", ana_.token);
+  std::vector<std::string> cleo_before = WalkAll("/api/v1/feeds/home?limit=5", cleo_.token);
+  ASSERT_EQ(ana_before.size(), 12u);
+
+  server().Kill();
+  server().Restart();
+  EXPECT_EQ(WalkAll("/api/v1/feeds/home?limit=5", ana_.token), ana_before);
+  EXPECT_EQ(WalkAll("/api/v1/feeds/home?limit=5", cleo_.token), cleo_before);
+}
+
+}  // namespace
+}  // namespace agora::integration

@@ -1,0 +1,106 @@
+// TestServer: a real `agora serve` process on a fresh data folder, plus the account helpers
+// every integration test needs. Failures to start throw std::runtime_error (GoogleTest reports
+// them as a failed test).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/integration/http_client.h"
+#include "tests/integration/json_helpers.h"
+
+namespace agora::integration {
+
+// The `agora` executable under test: $AGORA_BINARY when set (to run the suite against another
+// build, e.g. a sanitizer one), else the one CMake built next to these tests.
+const char* AgoraBinary();
+
+// Exit status of a child process: its exit code when it exited, 128 + N when signal N ended it
+// (the shell's convention), -1 when it did not end in time (it is then killed).
+struct CommandResult {
+  int exit_status = -1;
+  std::string output;  // standard output and standard error, interleaved
+};
+
+// Runs `agora ARGS...`. `stdin_text` is fed to standard input then closed; nullopt gives an empty
+// standard input (/dev/null).
+CommandResult RunAgora(const std::vector<std::string>& args,
+                       const std::optional<std::string>& stdin_text,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+struct TestUser {
+  std::string id;
+  std::string username;
+  std::string token;
+};
+
+class TestServer {
+ public:
+  static constexpr const char* kAdminUsername = "admin";
+  static constexpr const char* kAdminPassword = "admin-password-1";
+  // The password CreateUser gives accounts that do not name one.
+  static constexpr const char* kDefaultPassword = "correct-horse-1";
+
+  // Makes the data folder, provisions the admin with `agora user add`, starts `agora serve`
+  // with `extra_serve_args` appended (e.g. {"--idle-timeout-ms", "300"}). The server hashes
+  // with `--password-cost minimum` unless `extra_serve_args` names a cost.
+  explicit TestServer(std::vector<std::string> extra_serve_args = {});
+  ~TestServer();  // kills the process, removes the folder
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  const Endpoint& endpoint() const { return endpoint_; }
+  const std::string& host() const { return endpoint_.host; }
+  int port() const { return endpoint_.port; }
+  const std::string& data_dir() const { return data_dir_; }
+  bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+
+  // SIGTERM, then waits (up to `timeout`, then SIGKILL); returns the exit status as in
+  // CommandResult.
+  int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  // SIGKILL and wait: a crash, as far as the data folder can tell.
+  void Kill();
+  // Sends `signal` without waiting.
+  void Signal(int signal);
+  // Waits for the process to end; returns its exit status, or -1 after `timeout` (still running).
+  int WaitForExit(std::chrono::milliseconds timeout);
+  // Starts `agora serve` again on the same data folder (a new port). Stops nothing: call Stop()
+  // or Kill() first.
+  void Restart();
+
+  // The server's standard error so far (its log), for failure messages.
+  std::string Log() const;
+
+  HttpResult Request(const std::string& method, const std::string& target,
+                     const std::string& body = "", const std::string& token = "",
+                     const HeaderList& extra_headers = {}) const;
+
+  // The bearer token of a successful login; "" (and a test failure) otherwise.
+  std::string Login(const std::string& username, const std::string& password) const;
+  std::string LoginAdmin() const { return Login(kAdminUsername, kAdminPassword); }
+  // Creates an account through POST /api/v1/users and returns its id ("" and a test failure
+  // otherwise). `body` may carry any field; display_name, email and password get defaults.
+  std::string CreateUser(const std::string& admin_token, const std::string& username,
+                         JsonBody body = {}) const;
+  // CreateUser, then Login with kDefaultPassword (so `body` must not set a password).
+  TestUser CreateAndLogin(const std::string& admin_token, const std::string& username,
+                          JsonBody body = {}) const;
+
+ private:
+  void Start();
+
+  std::vector<std::string> extra_serve_args_;
+  std::string root_dir_;  // holds data/ and server.log
+  std::string data_dir_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;  // read end of the server's standard output, kept open while it runs
+  Endpoint endpoint_;
+};
+
+}  // namespace agora::integration
