@@ -1,0 +1,97 @@
+// The request handler without sockets: routing, authentication, admin-only routes, errors.
+#include "server/dispatcher.h"
+
+#include <gtest/gtest.h>
+
+#include "profiles/password.h"
+#include "tests/support/temp_store.h"
+
+namespace agora::server {
+namespace {
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  DispatcherTest() {
+    EXPECT_TRUE(profiles::InitCrypto().ok());
+    router_.add("GET", "/public", Access::kPublic, Lane::kDefault,
+                [](RouteContext&) { return ApiResponse(200, R"({"ok":true})"); });
+    router_.add("GET", "/private", Access::kAuthenticated, Lane::kDefault, [](RouteContext& ctx) {
+      return ApiResponse(200, std::to_string(ctx.viewer.user_id));
+    });
+    router_.add("POST", "/admin", Access::kAdmin, Lane::kDefault,
+                [](RouteContext&) { return ApiResponse(201, "{}"); });
+    router_.add("GET", "/broken", Access::kPublic, Lane::kDefault,
+                [](RouteContext&) -> ApiResponse { throw std::runtime_error("secret detail"); });
+  }
+
+  ApiRequest Request(std::string method, std::vector<std::string> path, std::string token = "") {
+    ApiRequest r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    if (!token.empty()) r.authorization = "Bearer " + token;
+    return r;
+  }
+
+  std::string TokenFor(const std::string& username, bool admin) {
+    profiles::NewUser user;
+    user.username = username;
+    user.password = "password123";
+    user.role = admin ? profiles::Role::kAdmin : profiles::Role::kMember;
+    user.profile.display_name = username;
+    user.profile.email = username + "@example.com";
+    EXPECT_TRUE(accounts_.Provision(user).ok());
+    auto login = accounts_.Login(username, "password123", "127.0.0.1");
+    EXPECT_TRUE(login.ok());
+    return login->token.token;
+  }
+
+  agora::testing::TempStore store_;
+  IdGenerator ids_{SystemClock::instance(), 0};
+  services::AccountService accounts_{
+      *store_, SystemClock::instance(), ids_,
+      services::AccountOptions{profiles::PasswordCost::Minimum(), 1, 3'600'000, {}, {}}};
+  Router router_;
+  Metrics metrics_;
+  Dispatcher dispatcher_{router_, accounts_, metrics_, DispatcherOptions{2, 1, 4}};
+};
+
+TEST_F(DispatcherTest, UnknownPathIsNotFoundAndWrongMethodNamesTheAllowedOnes) {
+  EXPECT_EQ(dispatcher_.Handle(Request("GET", {"nowhere"})).status, 404);
+  ApiResponse wrong = dispatcher_.Handle(Request("DELETE", {"public"}));
+  EXPECT_EQ(wrong.status, 405);
+  ASSERT_EQ(wrong.headers.size(), 1u);
+  EXPECT_EQ(wrong.headers[0].first, "Allow");
+  EXPECT_EQ(wrong.headers[0].second, "GET");
+}
+
+TEST_F(DispatcherTest, AuthenticatedRoutesNeedAValidBearerToken) {
+  EXPECT_EQ(dispatcher_.Handle(Request("GET", {"private"})).status, 401);
+  EXPECT_EQ(dispatcher_.Handle(Request("GET", {"private"}, "agr_forged")).status, 401);
+  std::string token = TokenFor("ana", false);
+  ApiResponse ok = dispatcher_.Handle(Request("GET", {"private"}, token));
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_NE(ok.body, "0");  // the handler saw the viewer's id
+}
+
+TEST_F(DispatcherTest, AdminRoutesRefuseMembersBeforeTheHandler) {
+  EXPECT_EQ(dispatcher_.Handle(Request("POST", {"admin"}, TokenFor("ana", false))).status, 403);
+  EXPECT_EQ(dispatcher_.Handle(Request("POST", {"admin"}, TokenFor("root", true))).status, 201);
+}
+
+TEST_F(DispatcherTest, AHandlerExceptionIsAnOpaque500) {
+  ApiResponse r = dispatcher_.Handle(Request("GET", {"broken"}));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body.find("secret detail"), std::string::npos);
+}
+
+TEST_F(DispatcherTest, DispatchAnswersFromAWorkerAndRecordsMetrics) {
+  std::promise<ApiResponse> answered;
+  dispatcher_.Dispatch(Request("GET", {"public"}),
+                       [&](ApiResponse r) { answered.set_value(std::move(r)); });
+  EXPECT_EQ(answered.get_future().get().status, 200);
+  EXPECT_NE(metrics_.Render().find(R"(route="/public",method="GET",status="200")"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace agora::server
