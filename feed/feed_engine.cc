@@ -1,6 +1,7 @@
 #include "feed/feed_engine.h"
 
 #include <algorithm>
+#include <boost/unordered/unordered_flat_map.hpp>
 
 namespace agora::feed {
 
@@ -20,6 +21,36 @@ class FeedEngine::Table {
       return;
     }
     change(*it->second.timeline);
+  }
+
+  // Inserts `entry` into every recipient's timeline that is in memory, taking each shard's
+  // lock once: the hot path of fan-out.
+  void InsertMany(FeedEntry entry, std::span<const Id> recipients) {
+    thread_local std::array<std::vector<Id>, kShards> by_shard;
+    for (auto& bucket : by_shard) bucket.clear();
+    for (Id id : recipients) by_shard[ShardIndex(id)].push_back(id);
+    for (size_t i = 0; i < kShards; ++i) {
+      if (by_shard[i].empty()) continue;
+      Shard& shard = shards_[i];
+      std::lock_guard lock(shard.mu);
+      // Two passes: find every slot and prefetch where its entry will go, then insert, so the
+      // cache misses of one recipient overlap those of the next.
+      thread_local std::vector<Slot*> slots;
+      slots.clear();
+      for (Id id : by_shard[i]) {
+        auto it = shard.slots.find(id);
+        if (it == shard.slots.end()) continue;
+        slots.push_back(&it->second);
+        if (it->second.timeline) it->second.timeline->PrefetchNewest();
+      }
+      for (Slot* slot : slots) {
+        if (slot->loading) {
+          slot->deferred.push_back([entry](Timeline& t) { t.Insert(entry); });
+        } else {
+          slot->timeline->Insert(entry);
+        }
+      }
+    }
   }
 
   // Runs `read` on the timeline of `id`, loading it first if needed.
@@ -47,7 +78,7 @@ class FeedEngine::Table {
       return entries.status();
     }
     Slot& slot = it->second;
-    slot.timeline = std::make_unique<Timeline>(capacity_);
+    slot.timeline.emplace(capacity_);
     for (auto e = entries->rbegin(); e != entries->rend(); ++e) slot.timeline->Insert(*e);
     for (const auto& change : slot.deferred) change(*slot.timeline);
     slot.deferred.clear();
@@ -71,18 +102,20 @@ class FeedEngine::Table {
 
  private:
   struct Slot {
-    std::unique_ptr<Timeline> timeline;  // null while loading
+    std::optional<Timeline> timeline;  // inline: one cache miss fewer per delivery; empty while loading
     bool loading = false;
     std::vector<std::function<void(Timeline&)>> deferred;  // changes that came during the load
   };
   struct Shard {
     mutable std::mutex mu;
     std::condition_variable loaded;
-    std::unordered_map<Id, Slot> slots;  // guarded by mu
+    // Open addressing: a delivery costs one probe instead of a bucket and a node.
+    boost::unordered_flat_map<Id, Slot> slots;  // guarded by mu
   };
   static constexpr size_t kShards = 64;
 
-  Shard& ShardFor(Id id) { return shards_[static_cast<uint64_t>(id) % kShards]; }
+  static size_t ShardIndex(Id id) { return static_cast<uint64_t>(id) % kShards; }
+  Shard& ShardFor(Id id) { return shards_[ShardIndex(id)]; }
 
   const size_t capacity_;
   std::array<Shard, kShards> shards_;
@@ -96,9 +129,7 @@ FeedEngine::FeedEngine(FeedOptions options)
 FeedEngine::~FeedEngine() = default;
 
 void FeedEngine::Deliver(FeedEntry entry, std::span<const Id> recipients) {
-  for (Id reader : recipients) {
-    readers_->IfPresent(reader, [entry](Timeline& t) { t.Insert(entry); });
-  }
+  readers_->InsertMany(entry, recipients);
 }
 
 void FeedEngine::RecordSourcePost(FeedEntry entry) {

@@ -34,6 +34,11 @@ class Timeline {
   // The `limit` entries just newer than `after`, newest first.
   std::vector<FeedEntry> After(Id after, size_t limit) const;
 
+  // A hint to the CPU that an Insert is coming (the newest entry and the free slot after it).
+  void PrefetchNewest() const {
+    if (size_ > 0) __builtin_prefetch(&at(size_ - 1), 1);
+  }
+
   size_t size() const { return size_; }
   size_t allocated_bytes() const { return ring_.capacity() * sizeof(FeedEntry); }
 
@@ -43,7 +48,7 @@ class Timeline {
   // Logical index of the first entry whose id is not below `id`.
   size_t LowerBound(Id id) const;
 
-  const size_t capacity_;
+  size_t capacity_;  // not const: timelines move when their table grows
   std::vector<FeedEntry> ring_;  // grows up to capacity_, then wraps
   size_t start_ = 0;             // logical 0, the oldest; non-zero only once ring_ is full
   size_t size_ = 0;
