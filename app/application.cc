@@ -31,19 +31,20 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   auto largest = app->store_->read(storage::LargestStoredId);
   if (!largest.ok()) return largest.status();
   app->ids_.AdvancePast(*largest);
+  app->users_ = std::make_unique<profiles::UserRepository>(*app->store_, app->clock());
   app->accounts_ = std::make_unique<services::AccountService>(*app->store_, app->clock(), app->ids_,
-                                                              options.accounts);
+                                                              *app->users_, options.accounts);
   feed::FeedOptions feed_options;
   feed_options.timeline_capacity = options.feed.timeline_capacity;
   feed_options.source_capacity = options.feed.timeline_capacity;
   app->feed_engine_ = std::make_unique<feed::FeedEngine>(feed_options);
   app->post_repository_ = std::make_unique<posts::PostRepository>(*app->store_, app->clock());
   app->feed_ = std::make_unique<services::FeedService>(
-      *app->store_, app->clock(), *app->feed_engine_, *app->post_repository_, options.feed);
+      *app->store_, *app->feed_engine_, *app->post_repository_, *app->users_, options.feed);
   app->people_ =
-      std::make_unique<services::PeopleService>(*app->store_, app->clock(), app->ids_, *app->feed_);
-  app->posts_ = std::make_unique<services::PostService>(*app->store_, app->clock(), app->ids_,
-                                                        *app->post_repository_, *app->feed_);
+      std::make_unique<services::PeopleService>(*app->store_, app->ids_, *app->users_, *app->feed_);
+  app->posts_ = std::make_unique<services::PostService>(
+      *app->store_, app->ids_, *app->post_repository_, *app->users_, *app->feed_);
   return app;
 }
 

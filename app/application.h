@@ -46,6 +46,7 @@ class Application {
 
   IdGenerator ids_;
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<profiles::UserRepository> users_;
   std::unique_ptr<services::AccountService> accounts_;
   std::unique_ptr<feed::FeedEngine> feed_engine_;
   std::unique_ptr<posts::PostRepository> post_repository_;

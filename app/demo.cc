@@ -258,14 +258,15 @@ constexpr std::array kStatusLines = {
 };
 
 // A few hundred posts: status updates, questions, deal stories and one announcement.
-int WritePosts(const std::vector<Person>& people, std::mt19937& rng,
-               services::PostService& posts, int& written) {
+int WritePosts(const std::vector<Person>& people, std::mt19937& rng, services::PostService& posts,
+               int& written) {
   std::atomic<int> count{0};
   std::vector<std::pair<size_t, posts::NewPost>> plan;
   posts::NewPost announcement;
   announcement.kind = posts::PostKind::kAnnouncement;
-  announcement.text = "Welcome to Agora, our new company network. Follow your team, ask "
-                      "questions, and share how you won your deals. #agora";
+  announcement.text =
+      "Welcome to Agora, our new company network. Follow your team, ask "
+      "questions, and share how you won your deals. #agora";
   plan.emplace_back(0, announcement);
   for (size_t i = 1; i < people.size(); ++i) {
     if (rng() % 2) continue;
@@ -276,10 +277,15 @@ int WritePosts(const std::vector<Person>& people, std::mt19937& rng,
       post.kind = posts::PostKind::kDealStory;
       post.text = d.story;
       bool lost = std::string(d.story).find("Perdu") != std::string::npos;
-      post.deal = posts::Deal{d.customer, d.sector, d.product, d.region, d.amount, d.currency,
-                              "2026-1" + std::to_string(rng() % 2) + "-0" +
-                                  std::to_string(1 + rng() % 9),
-                              lost ? posts::DealOutcome::kLost : posts::DealOutcome::kWon};
+      post.deal =
+          posts::Deal{d.customer,
+                      d.sector,
+                      d.product,
+                      d.region,
+                      d.amount,
+                      d.currency,
+                      "2026-1" + std::to_string(rng() % 2) + "-0" + std::to_string(1 + rng() % 9),
+                      lost ? posts::DealOutcome::kLost : posts::DealOutcome::kWon};
     } else {
       post.text = kStatusLines[rng() % kStatusLines.size()];
       if (post.text.find('?') != std::string::npos) post.kind = posts::PostKind::kQuestion;

@@ -113,13 +113,11 @@ Result<std::vector<Id>> FollowGraph::FolloweeIds(Id reader) {
   });
 }
 
-Result<std::vector<Id>> FollowGraph::LargeFolloweeIds(Id reader, int64_t threshold) {
+Result<std::vector<Id>> FollowGraph::UsersWithMoreFollowersThan(int64_t threshold) {
   return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
-    auto stmt = c.prepare(
-        "SELECT f.followee_id FROM follows f JOIN users u ON u.id = f.followee_id "
-        "WHERE f.follower_id = ? AND u.followers_count > ?");
+    auto stmt = c.prepare("SELECT id FROM users WHERE followers_count > ?");
     if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, reader).bind(2, threshold);
+    (*stmt)->bind(1, threshold);
     return (*stmt)->collect_int64();
   });
 }

@@ -35,8 +35,8 @@ class FollowGraph {
 
   // Everyone `reader` follows (for rebuilding a timeline).
   Result<std::vector<Id>> FolloweeIds(Id reader);
-  // The accounts `reader` follows that have more than `threshold` followers (merge-on-read).
-  Result<std::vector<Id>> LargeFolloweeIds(Id reader, int64_t threshold);
+  // Everyone with more than `threshold` followers.
+  Result<std::vector<Id>> UsersWithMoreFollowersThan(int64_t threshold);
 
   // Newest edges first; page cursors are edge ids.
   Result<Page<Id>> Followers(Id user, const PageRequest& page);

@@ -36,6 +36,15 @@ struct User {
   UnixMillis updated_at = 0;
 };
 
+// What a post shows of its author.
+struct UserSummary {
+  Id id = 0;
+  std::string username;
+  std::string display_name;
+  std::string title;
+  bool active = true;
+};
+
 // The writable profile fields; unset members are left as they are.
 struct ProfileChanges {
   std::optional<std::string> display_name;

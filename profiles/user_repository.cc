@@ -146,7 +146,34 @@ Status UniqueViolation(const Status& status) {
   return status;
 }
 
+UserSummary SummaryOf(const User& u) {
+  return {u.id, u.username, u.display_name, u.title, u.active};
+}
+
 }  // namespace
+
+std::optional<UserSummary> UserSummaryCache::Get(Id id) {
+  std::lock_guard lock(mu_);
+  auto it = summaries_.find(id);
+  if (it == summaries_.end()) return std::nullopt;
+  return it->second;
+}
+
+uint64_t UserSummaryCache::Generation() {
+  std::lock_guard lock(mu_);
+  return changes_;
+}
+
+void UserSummaryCache::Offer(const UserSummary& summary, uint64_t generation) {
+  std::lock_guard lock(mu_);
+  if (changes_ == generation) summaries_.try_emplace(summary.id, summary);
+}
+
+void UserSummaryCache::Put(const UserSummary& summary) {
+  std::lock_guard lock(mu_);
+  ++changes_;
+  summaries_.insert_or_assign(summary.id, summary);
+}
 
 Result<User> LoadUser(Connection& c, Id id) {
   return LoadUserWhere(c,
@@ -221,7 +248,7 @@ Result<Credentials> UserRepository::FindCredentials(std::string_view username) {
 
 Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
   UnixMillis now = clock_.now_ms();
-  return store_.write_value<User>([&](Connection& c) -> Result<User> {
+  auto updated = store_.write_value<User>([&](Connection& c) -> Result<User> {
     auto exists =
         Exists(c, "SELECT 1 FROM users WHERE id = ?", [&](Statement& s) { s.bind(1, id); });
     if (!exists.ok()) return exists.status();
@@ -257,18 +284,63 @@ Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
     if (p.languages) AGORA_RETURN_IF_ERROR(ReplaceLanguages(c, id, *p.languages));
     return LoadUser(c, id);
   });
+  if (updated.ok()) summaries_.Put(SummaryOf(*updated));
+  return updated;
 }
 
 Status UserRepository::Deactivate(Id id) {
   UnixMillis now = clock_.now_ms();
-  return store_.write([&](Connection& c) -> Status {
+  std::optional<UserSummary> deactivated;
+  Status status = store_.write([&](Connection& c) -> Status {
     auto stmt = c.prepare("UPDATE users SET active = 0, updated_at = ? WHERE id = ?");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->bind(1, now).bind(2, id);
     AGORA_RETURN_IF_ERROR((*stmt)->run());
     if (c.changes() == 0) return Status::NotFound("no such user");
+    auto user = LoadUser(c, id);
+    if (!user.ok()) return user.status();
+    deactivated = SummaryOf(*user);
     return Status::Ok();
   });
+  if (status.ok()) summaries_.Put(*deactivated);
+  return status;
+}
+
+Result<std::vector<UserSummary>> UserRepository::Summaries(const std::vector<Id>& ids) {
+  std::vector<UserSummary> out;
+  out.reserve(ids.size());
+  std::vector<size_t> missing;  // positions in `ids`
+  std::vector<std::optional<UserSummary>> found(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    found[i] = summaries_.Get(ids[i]);
+    if (!found[i]) missing.push_back(i);
+  }
+  if (!missing.empty()) {
+    uint64_t generation = summaries_.Generation();
+    Status status = store_.read([&](Connection& c) -> Status {
+      for (size_t i : missing) {
+        auto stmt =
+            c.prepare("SELECT id, username, display_name, title, active FROM users WHERE id = ?");
+        if (!stmt.ok()) return stmt.status();
+        (*stmt)->bind(1, ids[i]);
+        auto row = (*stmt)->step();
+        if (!row.ok()) return row.status();
+        if (!*row) continue;
+        found[i] =
+            UserSummary{(*stmt)->column_int64(0), (*stmt)->column_text(1), (*stmt)->column_text(2),
+                        (*stmt)->column_text(3), (*stmt)->column_int64(4) != 0};
+      }
+      return Status::Ok();
+    });
+    if (!status.ok()) return status;
+    for (size_t i : missing) {
+      if (found[i]) summaries_.Offer(*found[i], generation);
+    }
+  }
+  for (auto& summary : found) {
+    if (summary) out.push_back(std::move(*summary));
+  }
+  return out;
 }
 
 Result<Page<User>> UserRepository::DirectReports(Id manager_id, const PageRequest& page) {

@@ -1,11 +1,16 @@
-// UserRepository: people and the org chart in SQLite.
+// UserRepository: people and the org chart in SQLite, with the summaries that posts show
+// kept in memory.
 //
-// Thread-safe (the Store is). Reads run on reader connections; writes go through the group
-// commit writer and return after their commit. Every method blocks: call from worker threads.
+// Thread-safe. Reads run on reader connections; writes go through the group commit writer and
+// return after their commit. Every method blocks: call from worker threads. One instance per
+// process, shared by the services, so its summary cache sees every change.
 #pragma once
 
+#include <array>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -22,6 +27,22 @@ struct Credentials {
   std::string password_hash;
   Role role = Role::kMember;
   bool active = false;
+};
+
+// Summaries by id; every change Put()s the committed value, and a reader that filled a miss
+// Offer()s it only if nothing changed in between (as PostCache does). People are few enough
+// (100,000 summaries are about 10 MB) that nothing is evicted.
+class UserSummaryCache {
+ public:
+  std::optional<UserSummary> Get(Id id);
+  uint64_t Generation();
+  void Offer(const UserSummary& summary, uint64_t generation);
+  void Put(const UserSummary& summary);
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<Id, UserSummary> summaries_;  // guarded by mu_
+  uint64_t changes_ = 0;                           // guarded by mu_
 };
 
 class UserRepository {
@@ -48,12 +69,16 @@ class UserRepository {
   // Direct reports of `manager_id`, by id.
   Result<Page<User>> DirectReports(Id manager_id, const PageRequest& page);
 
-  // Summaries for many ids at once, in the order given; unknown ids are skipped.
+  // Full profiles for many ids at once, in the order given; unknown ids are skipped.
   Result<std::vector<User>> FindMany(const std::vector<Id>& ids);
+  // Summaries for many ids, from memory when possible, in the order given; unknown ids are
+  // skipped.
+  Result<std::vector<UserSummary>> Summaries(const std::vector<Id>& ids);
 
  private:
   storage::Store& store_;
   const Clock& clock_;
+  UserSummaryCache summaries_;
 };
 
 // Loads one user by id on an open connection (used inside other repositories' reads).

@@ -147,7 +147,7 @@ std::string RenderRelationship(const profiles::Relationship& r) {
   return buffer.GetString();
 }
 
-void WriteUserSummary(JsonWriter& w, const profiles::User& u) {
+void WriteUserSummary(JsonWriter& w, const profiles::UserSummary& u) {
   w.StartObject();
   w.Key("id");
   WriteString(w, IdToString(u.id));

@@ -29,7 +29,7 @@ std::string RenderUserPage(const Page<profiles::User>& page, const Viewer& viewe
 std::string RenderRelationship(const profiles::Relationship& relationship);
 
 // A compact user for embedding in posts: id, username, display_name, title, active.
-void WriteUserSummary(JsonWriter& w, const profiles::User& user);
+void WriteUserSummary(JsonWriter& w, const profiles::UserSummary& user);
 void WritePost(JsonWriter& w, const services::PostView& view);
 std::string RenderPost(const services::PostView& view);
 std::string RenderPostPage(const Page<services::PostView>& page);

@@ -22,10 +22,10 @@ Status ValidateNewUser(const profiles::NewUser& user) {
 }  // namespace
 
 AccountService::AccountService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                               AccountOptions options)
+                               profiles::UserRepository& users, AccountOptions options)
     : ids_(ids),
       options_(options),
-      users_(store, clock),
+      users_(users),
       sessions_(store, clock, options.session_ttl_ms),
       throttle_(clock, options.throttle),
       address_throttle_(clock, options.address_throttle),

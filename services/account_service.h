@@ -40,7 +40,7 @@ class AccountService {
  public:
   // Every reference must outlive the service.
   AccountService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                 AccountOptions options);
+                 profiles::UserRepository& users, AccountOptions options);
 
   // Checks credentials; throttled per account and per client address. Unknown user, wrong
   // password and deactivated account all answer the same kUnauthenticated
@@ -73,7 +73,7 @@ class AccountService {
   // Constant after construction.
   IdGenerator& ids_;
   const AccountOptions options_;
-  profiles::UserRepository users_;
+  profiles::UserRepository& users_;
   profiles::SessionStore sessions_;
   profiles::LoginThrottle throttle_;          // by account
   profiles::LoginThrottle address_throttle_;  // by client address

@@ -21,9 +21,39 @@ std::vector<feed::FeedEntry> ToEntries(const std::vector<posts::PostRef>& refs,
 
 }  // namespace
 
-FeedService::FeedService(storage::Store& store, const Clock& clock, feed::FeedEngine& engine,
-                         posts::PostRepository& posts, FeedServiceOptions options)
-    : engine_(engine), posts_(posts), users_(store, clock), graph_(store), options_(options) {}
+FeedService::FeedService(storage::Store& store, feed::FeedEngine& engine,
+                         posts::PostRepository& posts, profiles::UserRepository& users,
+                         FeedServiceOptions options)
+    : engine_(engine), posts_(posts), users_(users), graph_(store), options_(options) {
+  auto large = graph_.UsersWithMoreFollowersThan(options_.fanout_threshold);
+  if (large.ok()) {
+    large_authors_.insert(large->begin(), large->end());
+  } else {
+    large_authors_known_ = false;
+  }
+}
+
+Result<std::vector<Id>> FeedService::PulledAuthors(Id reader) {
+  std::unordered_set<Id> large;
+  {
+    std::lock_guard lock(large_mu_);
+    if (large_authors_known_ && large_authors_.empty()) return std::vector<Id>();
+    if (!large_authors_known_) {
+      auto now_large = graph_.UsersWithMoreFollowersThan(options_.fanout_threshold);
+      if (!now_large.ok()) return now_large.status();
+      large_authors_.insert(now_large->begin(), now_large->end());
+      large_authors_known_ = true;
+    }
+    large = large_authors_;
+  }
+  auto followees = graph_.FolloweeIds(reader);
+  if (!followees.ok()) return followees.status();
+  std::vector<Id> pulled;
+  for (Id id : *followees) {
+    if (large.contains(id)) pulled.push_back(id);
+  }
+  return pulled;
+}
 
 void FeedService::OnPostCommitted(const posts::Post& post,
                                   const std::optional<std::vector<Id>>& followers) {
@@ -33,7 +63,13 @@ void FeedService::OnPostCommitted(const posts::Post& post,
     return;
   }
   feed::FeedEntry entry{post.id, post.author_id};
-  if (!followers) engine_.RecordSourcePost(entry);
+  if (!followers) {
+    {
+      std::lock_guard lock(large_mu_);
+      large_authors_.insert(post.author_id);
+    }
+    engine_.RecordSourcePost(entry);
+  }
   std::vector<Id> recipients = followers.value_or(std::vector<Id>());
   recipients.push_back(post.author_id);  // one's own posts are in one's stream
   engine_.Deliver(entry, recipients);
@@ -89,9 +125,9 @@ Result<std::vector<PostView>> FeedService::AttachAuthors(std::vector<posts::Post
       author_ids.push_back(p.author_id);
     }
   }
-  auto authors = users_.FindMany(author_ids);
+  auto authors = users_.Summaries(author_ids);
   if (!authors.ok()) return authors.status();
-  std::unordered_map<Id, const profiles::User*> by_id;
+  std::unordered_map<Id, const profiles::UserSummary*> by_id;
   for (const auto& a : *authors) by_id[a.id] = &a;
   std::vector<PostView> out;
   out.reserve(posts.size());
@@ -104,7 +140,7 @@ Result<std::vector<PostView>> FeedService::AttachAuthors(std::vector<posts::Post
 
 Result<StreamPage> FeedService::Home(const Viewer& viewer, const posts::IdRange& range,
                                      size_t limit) {
-  auto large = graph_.LargeFolloweeIds(viewer.user_id, options_.fanout_threshold);
+  auto large = PulledAuthors(viewer.user_id);
   if (!large.ok()) return large.status();
   std::vector<feed::PullSource> pulls{{kAnnouncementsSource, AnnouncementLoader()}};
   for (Id author : *large) pulls.push_back({author, AuthorLoader(author)});

@@ -5,7 +5,9 @@
 // Read paths block on SQLite for what is not in memory; call them from worker threads.
 #pragma once
 
+#include <mutex>
 #include <optional>
+#include <unordered_set>
 #include <vector>
 
 #include "core/id.h"
@@ -30,7 +32,7 @@ struct FeedServiceOptions {
 // A post with its author, ready to render.
 struct PostView {
   posts::Post post;
-  profiles::User author;
+  profiles::UserSummary author;
 };
 
 struct StreamPage {
@@ -40,9 +42,9 @@ struct StreamPage {
 
 class FeedService {
  public:
-  // Every reference must outlive the service.
-  FeedService(storage::Store& store, const Clock& clock, feed::FeedEngine& engine,
-              posts::PostRepository& posts, FeedServiceOptions options);
+  // Every reference must outlive the service. Reads who is past the fan-out threshold now.
+  FeedService(storage::Store& store, feed::FeedEngine& engine, posts::PostRepository& posts,
+              profiles::UserRepository& users, FeedServiceOptions options);
 
   // On the writer thread, after `post` committed. `followers` is nullopt for an author too
   // large to fan out.
@@ -68,12 +70,20 @@ class FeedService {
   feed::Loader TimelineLoader(Id reader);
   feed::Loader AuthorLoader(Id author);
   feed::Loader AnnouncementLoader();
+  // The large authors `reader` follows: the sources to merge on read.
+  Result<std::vector<Id>> PulledAuthors(Id reader);
 
   feed::FeedEngine& engine_;  // constant after construction
   posts::PostRepository& posts_;
-  profiles::UserRepository users_;
+  profiles::UserRepository& users_;
   profiles::FollowGraph graph_;
   const FeedServiceOptions options_;
+
+  // Authors whose posts are merged on read: those past the threshold at start-up and anyone
+  // whose post was not fanned out since. Never shrinks, so no such post is ever left out.
+  std::mutex large_mu_;
+  std::unordered_set<Id> large_authors_;  // guarded by large_mu_
+  bool large_authors_known_ = true;       // guarded by large_mu_; false: ask the store each time
 };
 
 }  // namespace agora::services

@@ -2,9 +2,9 @@
 
 namespace agora::services {
 
-PeopleService::PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                             FeedService& feed)
-    : ids_(ids), users_(store, clock), graph_(store), feed_(feed) {}
+PeopleService::PeopleService(storage::Store& store, IdGenerator& ids,
+                             profiles::UserRepository& users, FeedService& feed)
+    : ids_(ids), users_(users), graph_(store), feed_(feed) {}
 
 Result<Id> PeopleService::Resolve(const profiles::UserRef& ref) {
   if (ref.id) return *ref.id;

@@ -19,7 +19,8 @@ namespace agora::services {
 class PeopleService {
  public:
   // Every reference must outlive the service.
-  PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids, FeedService& feed);
+  PeopleService(storage::Store& store, IdGenerator& ids, profiles::UserRepository& users,
+                FeedService& feed);
 
   // kNotFound when nobody answers to `ref`.
   Result<profiles::User> Get(const Viewer& viewer, const profiles::UserRef& ref);
@@ -49,7 +50,7 @@ class PeopleService {
   Result<Page<profiles::User>> Hydrate(Result<Page<Id>> ids);
 
   IdGenerator& ids_;  // constant after construction
-  profiles::UserRepository users_;
+  profiles::UserRepository& users_;
   profiles::FollowGraph graph_;
   FeedService& feed_;
 };

@@ -19,9 +19,9 @@ Status CheckReaction(const std::string& type) {
 
 }  // namespace
 
-PostService::PostService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                         posts::PostRepository& posts, FeedService& feed)
-    : store_(store), ids_(ids), posts_(posts), users_(store, clock), feed_(feed) {}
+PostService::PostService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
+                         profiles::UserRepository& users, FeedService& feed)
+    : store_(store), ids_(ids), posts_(posts), users_(users), feed_(feed) {}
 
 Result<std::vector<posts::Mention>> PostService::ResolveMentions(const std::string& text) {
   std::vector<posts::Mention> out;
@@ -37,9 +37,10 @@ Result<std::vector<posts::Mention>> PostService::ResolveMentions(const std::stri
 }
 
 Result<PostView> PostService::WithAuthor(posts::Post post) {
-  auto author = users_.FindById(post.author_id);
+  auto author = users_.Summaries({post.author_id});
   if (!author.ok()) return author.status();
-  return PostView{std::move(post), std::move(*author)};
+  if (author->empty()) return Status::Internal("a post without its author");
+  return PostView{std::move(post), std::move(author->front())};
 }
 
 Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) {

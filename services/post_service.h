@@ -21,8 +21,8 @@ namespace agora::services {
 class PostService {
  public:
   // Every reference must outlive the service.
-  PostService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-              posts::PostRepository& posts, FeedService& feed);
+  PostService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
+              profiles::UserRepository& users, FeedService& feed);
 
   // Announcements: admins only (kPermissionDenied). Replies inherit their parent's audience;
   // kNotFound for a missing or deleted parent.
@@ -45,7 +45,7 @@ class PostService {
   storage::Store& store_;  // constant after construction
   IdGenerator& ids_;
   posts::PostRepository& posts_;
-  profiles::UserRepository users_;
+  profiles::UserRepository& users_;
   FeedService& feed_;
 };
 

@@ -47,8 +47,9 @@ class DispatcherTest : public ::testing::Test {
 
   agora::testing::TempStore store_;
   IdGenerator ids_{SystemClock::instance(), 0};
+  profiles::UserRepository users_{*store_, SystemClock::instance()};
   services::AccountService accounts_{
-      *store_, SystemClock::instance(), ids_,
+      *store_, SystemClock::instance(), ids_, users_,
       services::AccountOptions{profiles::PasswordCost::Minimum(), 1, 3'600'000, {}, {}}};
   Router router_;
   Metrics metrics_;

@@ -24,13 +24,13 @@ struct World {
       : owned_store(restarted_from ? nullptr : std::make_unique<agora::testing::TempStore>()),
         store(restarted_from ? restarted_from->store : &**owned_store),
         ids(SystemClock::instance(), restarted_from ? 1 : 0),
+        users(*store, SystemClock::instance()),
         posts_repo(*store, SystemClock::instance()),
-        feed(*store, SystemClock::instance(), engine, posts_repo,
-             FeedServiceOptions{fanout_threshold, 800}),
-        people(*store, SystemClock::instance(), ids, feed),
-        posts(*store, SystemClock::instance(), ids, posts_repo, feed),
-        accounts(*store, SystemClock::instance(), ids,
-                 AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}}) {}
+        feed(*store, engine, posts_repo, users, FeedServiceOptions{fanout_threshold, 800}),
+        people(*store, ids, users, feed),
+        posts(*store, ids, posts_repo, users, feed),
+        accounts(*store, SystemClock::instance(), ids, users,
+                 AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}) {}
 
   Id AddUser(const std::string& name) {
     profiles::NewUser user;
@@ -47,6 +47,7 @@ struct World {
   storage::Store* store;
   IdGenerator ids;
   feed::FeedEngine engine;
+  profiles::UserRepository users;
   posts::PostRepository posts_repo;
   FeedService feed;
   PeopleService people;
