@@ -93,6 +93,18 @@ Status WriteEntities(Connection& c, Id post_id, std::string_view text,
   return Status::Ok();
 }
 
+enum class Counter { kReplies, kReactions };
+
+Status AdjustCount(Connection& c, Counter counter, Id post_id, int delta) {
+  auto stmt =
+      c.prepare(counter == Counter::kReplies
+                    ? "UPDATE posts SET replies_count = replies_count + ? WHERE id = ?"
+                    : "UPDATE posts SET reactions_count = reactions_count + ? WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, int64_t{delta}).bind(2, post_id);
+  return (*stmt)->run();
+}
+
 Result<std::vector<PostRef>> CollectRefs(storage::ScopedStatement& stmt) {
   std::vector<PostRef> out;
   for (;;) {
@@ -154,10 +166,7 @@ Result<InsertedPost> PostRepository::InsertIn(Connection& c, Id id, Id author_id
     if (!parent.ok()) return parent.status();
     if (parent->deleted) return Status::NotFound("no such post");
     community = parent->community_id;
-    auto bump = c.prepare("UPDATE posts SET replies_count = replies_count + 1 WHERE id = ?");
-    if (!bump.ok()) return bump.status();
-    (*bump)->bind(1, *post.in_reply_to);
-    AGORA_RETURN_IF_ERROR((*bump)->run());
+    AGORA_RETURN_IF_ERROR(AdjustCount(c, Counter::kReplies, *post.in_reply_to, 1));
     ++parent->replies_count;
     out.parent = std::move(*parent);
   }
@@ -267,10 +276,7 @@ Result<Post> PostRepository::Delete(Id id) {
     auto deleted = Reload(c, id);
     if (!deleted.ok()) return deleted.status();
     if (deleted->in_reply_to) {
-      auto drop = c.prepare("UPDATE posts SET replies_count = replies_count - 1 WHERE id = ?");
-      if (!drop.ok()) return drop.status();
-      (*drop)->bind(1, *deleted->in_reply_to);
-      AGORA_RETURN_IF_ERROR((*drop)->run());
+      AGORA_RETURN_IF_ERROR(AdjustCount(c, Counter::kReplies, *deleted->in_reply_to, -1));
       auto reloaded = Reload(c, *deleted->in_reply_to);
       if (!reloaded.ok()) return reloaded.status();
       parent = std::move(*reloaded);
@@ -304,41 +310,30 @@ Result<Page<Post>> PostRepository::Replies(Id parent, const PageRequest& page) {
 }
 
 Result<Post> PostRepository::React(Id post_id, Id user_id, const std::string& type) {
+  return SetReaction(post_id, user_id, type, true);
+}
+
+Result<Post> PostRepository::Unreact(Id post_id, Id user_id, const std::string& type) {
+  return SetReaction(post_id, user_id, type, false);
+}
+
+Result<Post> PostRepository::SetReaction(Id post_id, Id user_id, const std::string& type,
+                                         bool present) {
   UnixMillis now = clock_.now_ms();
   auto post = store_.write_value<Post>([&](Connection& c) -> Result<Post> {
     auto current = Reload(c, post_id);
     if (!current.ok()) return current.status();
     if (current->deleted) return Status::NotFound("no such post");
-    auto stmt = c.prepare(
-        "INSERT OR IGNORE INTO reactions (post_id, user_id, type, created_at) VALUES (?, ?, ?, ?)");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, post_id).bind(2, user_id).bind(3, type).bind(4, now);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    if (c.changes() == 0) return current;
-    auto bump = c.prepare("UPDATE posts SET reactions_count = reactions_count + 1 WHERE id = ?");
-    if (!bump.ok()) return bump.status();
-    (*bump)->bind(1, post_id);
-    AGORA_RETURN_IF_ERROR((*bump)->run());
-    return Reload(c, post_id);
-  });
-  if (post.ok()) cache_.Put(*post);
-  return post;
-}
-
-Result<Post> PostRepository::Unreact(Id post_id, Id user_id, const std::string& type) {
-  auto post = store_.write_value<Post>([&](Connection& c) -> Result<Post> {
-    auto current = Reload(c, post_id);
-    if (!current.ok()) return current.status();
-    if (current->deleted) return Status::NotFound("no such post");
-    auto stmt = c.prepare("DELETE FROM reactions WHERE post_id = ? AND user_id = ? AND type = ?");
+    auto stmt = c.prepare(present ? "INSERT OR IGNORE INTO reactions (post_id, user_id, type, "
+                                    "created_at) VALUES (?1, ?2, ?3, ?4)"
+                                  : "DELETE FROM reactions WHERE post_id = ?1 AND user_id = ?2 "
+                                    "AND type = ?3");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->bind(1, post_id).bind(2, user_id).bind(3, type);
+    if (present) (*stmt)->bind(4, now);
     AGORA_RETURN_IF_ERROR((*stmt)->run());
-    if (c.changes() == 0) return current;
-    auto drop = c.prepare("UPDATE posts SET reactions_count = reactions_count - 1 WHERE id = ?");
-    if (!drop.ok()) return drop.status();
-    (*drop)->bind(1, post_id);
-    AGORA_RETURN_IF_ERROR((*drop)->run());
+    if (c.changes() == 0) return current;  // already as asked: idempotent
+    AGORA_RETURN_IF_ERROR(AdjustCount(c, Counter::kReactions, post_id, present ? 1 : -1));
     return Reload(c, post_id);
   });
   if (post.ok()) cache_.Put(*post);

@@ -64,6 +64,7 @@ class PostRepository {
  private:
   Result<Post> Load(storage::Connection& c, Id id);
   Result<Post> Reload(storage::Connection& c, Id id);  // for writes: bypasses the cache
+  Result<Post> SetReaction(Id post_id, Id user_id, const std::string& type, bool present);
 
   storage::Store& store_;
   const Clock& clock_;

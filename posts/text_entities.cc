@@ -32,8 +32,8 @@ std::string FoldTag(std::string_view raw) {
   UErrorCode error = U_ZERO_ERROR;
   const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(error);
   if (U_FAILURE(error)) return std::string(raw);
-  icu::UnicodeString folded =
-      fold->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), raw.size())), error);
+  icu::UnicodeString folded = fold->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), raw.size())), error);
   if (U_FAILURE(error)) return std::string(raw);
   std::string out;
   folded.toUTF8String(out);
