@@ -45,6 +45,8 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
       std::make_unique<services::PeopleService>(*app->store_, app->ids_, *app->users_, *app->feed_);
   app->posts_ = std::make_unique<services::PostService>(
       *app->store_, app->ids_, *app->post_repository_, *app->users_, *app->feed_);
+  app->communities_ = std::make_unique<services::CommunityService>(*app->store_, app->clock(),
+                                                                   app->ids_, *app->users_);
   return app;
 }
 

@@ -10,6 +10,7 @@
 #include "feed/feed_engine.h"
 #include "posts/post_repository.h"
 #include "services/account_service.h"
+#include "services/community_service.h"
 #include "services/feed_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
@@ -38,6 +39,7 @@ class Application {
   services::PeopleService& people() { return *people_; }
   services::FeedService& feed() { return *feed_; }
   services::PostService& posts() { return *posts_; }
+  services::CommunityService& communities() { return *communities_; }
   const feed::FeedEngine& feed_engine() const { return *feed_engine_; }
   const posts::PostRepository& post_repository() const { return *post_repository_; }
 
@@ -53,6 +55,7 @@ class Application {
   std::unique_ptr<services::FeedService> feed_;
   std::unique_ptr<services::PeopleService> people_;
   std::unique_ptr<services::PostService> posts_;
+  std::unique_ptr<services::CommunityService> communities_;
 };
 
 std::string DatabasePath(const std::string& data_dir);

@@ -89,6 +89,7 @@ int Serve(const ServeOptions& options) {
   server::AddPeopleRoutes(router, (*app)->people());
   server::AddPostRoutes(router, (*app)->posts());
   server::AddFeedRoutes(router, (*app)->feed());
+  server::AddCommunityRoutes(router, (*app)->communities());
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;

@@ -5,6 +5,27 @@
 #include "core/clock.h"
 
 namespace agora::server {
+namespace {
+
+// {"items": [...], "next_cursor": ...} around any item writer.
+template <typename T, typename WriteItem>
+std::string RenderItems(const Page<T>& page, WriteItem write_item) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("items");
+  w.StartArray();
+  for (const auto& item : page.items) write_item(w, item);
+  w.EndArray();
+  if (page.next_cursor) {
+    w.Key("next_cursor");
+    WriteString(w, *page.next_cursor);
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
@@ -120,19 +141,8 @@ std::string RenderUser(const profiles::User& user, const Viewer& viewer) {
 }
 
 std::string RenderUserPage(const Page<profiles::User>& page, const Viewer& viewer) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("items");
-  w.StartArray();
-  for (const auto& u : page.items) WriteUser(w, u, viewer);
-  w.EndArray();
-  if (page.next_cursor) {
-    w.Key("next_cursor");
-    WriteString(w, *page.next_cursor);
-  }
-  w.EndObject();
-  return buffer.GetString();
+  return RenderItems(
+      page, [&viewer](JsonWriter& w, const profiles::User& u) { WriteUser(w, u, viewer); });
 }
 
 std::string RenderRelationship(const profiles::Relationship& r) {
@@ -254,19 +264,7 @@ std::string RenderPost(const services::PostView& view) {
 }
 
 std::string RenderPostPage(const Page<services::PostView>& page) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("items");
-  w.StartArray();
-  for (const auto& view : page.items) WritePost(w, view);
-  w.EndArray();
-  if (page.next_cursor) {
-    w.Key("next_cursor");
-    WriteString(w, *page.next_cursor);
-  }
-  w.EndObject();
-  return buffer.GetString();
+  return RenderItems(page, WritePost);
 }
 
 std::string RenderStreamPage(const services::StreamPage& page, const std::string& base_path,
@@ -323,6 +321,102 @@ std::string RenderStreamPage(const services::StreamPage& page, const std::string
   }
   w.EndObject();
   return buffer.GetString();
+}
+
+namespace {
+
+void WriteMembershipFields(JsonWriter& w, const communities::Membership& m) {
+  w.Key("role");
+  WriteString(w, communities::RoleName(m.role));
+  w.Key("state");
+  WriteString(w, communities::StateName(m.state));
+  w.Key("since");
+  WriteString(w, FormatRfc3339(m.since));
+}
+
+void WriteCommunity(JsonWriter& w, const services::CommunityView& view) {
+  const communities::Community& c = view.community;
+  w.StartObject();
+  w.Key("id");
+  WriteString(w, IdToString(c.id));
+  w.Key("name");
+  WriteString(w, c.name);
+  w.Key("description");
+  WriteString(w, c.description);
+  w.Key("visibility");
+  WriteString(w, communities::VisibilityName(c.visibility));
+  w.Key("members_count");
+  w.Int64(c.members_count);
+  w.Key("created_by");
+  WriteString(w, IdToString(c.created_by));
+  w.Key("created_at");
+  WriteString(w, FormatRfc3339(c.created_at));
+  w.Key("membership");
+  if (view.membership) {
+    w.StartObject();
+    WriteMembershipFields(w, *view.membership);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string RenderCommunity(const services::CommunityView& view) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  WriteCommunity(w, view);
+  return buffer.GetString();
+}
+
+std::string RenderCommunityPage(const Page<services::CommunityView>& page) {
+  return RenderItems(page, WriteCommunity);
+}
+
+std::string RenderMembership(const communities::Membership& m) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("community_id");
+  WriteString(w, IdToString(m.community_id));
+  w.Key("user_id");
+  WriteString(w, IdToString(m.user_id));
+  WriteMembershipFields(w, m);
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::string RenderMemberPage(const Page<services::MemberView>& page) {
+  return RenderItems(page, [](JsonWriter& w, const services::MemberView& member) {
+    w.StartObject();
+    w.Key("user");
+    WriteUserSummary(w, member.user);
+    WriteMembershipFields(w, member.membership);
+    w.EndObject();
+  });
+}
+
+std::string RenderAuditPage(const Page<communities::AuditEntry>& page) {
+  return RenderItems(page, [](JsonWriter& w, const communities::AuditEntry& e) {
+    w.StartObject();
+    w.Key("id");
+    WriteString(w, IdToString(e.record.id));
+    w.Key("community_id");
+    WriteString(w, IdToString(e.community_id));
+    w.Key("actor_id");
+    WriteString(w, IdToString(e.record.actor_id));
+    w.Key("action");
+    WriteString(w, e.record.action);
+    w.Key("target_user_id");
+    WriteOptionalId(w, e.record.target_user);
+    w.Key("note");
+    WriteString(w, e.record.note);
+    w.Key("created_at");
+    WriteString(w, FormatRfc3339(e.at));
+    w.EndObject();
+  });
 }
 
 }  // namespace agora::server

@@ -10,6 +10,7 @@
 #include "profiles/follow_graph.h"
 #include "profiles/user.h"
 #include "server/api.h"
+#include "services/community_service.h"
 #include "services/feed_service.h"
 
 namespace agora::server {
@@ -38,5 +39,11 @@ std::string RenderPostPage(const Page<services::PostView>& page);
 // `next` (older) and `prev` (newer) links built on `base_path` (e.g. "/api/v1/feeds/home").
 std::string RenderStreamPage(const services::StreamPage& page, const std::string& base_path,
                              size_t limit);
+
+std::string RenderCommunity(const services::CommunityView& view);
+std::string RenderCommunityPage(const Page<services::CommunityView>& page);
+std::string RenderMembership(const communities::Membership& membership);
+std::string RenderMemberPage(const Page<services::MemberView>& page);
+std::string RenderAuditPage(const Page<communities::AuditEntry>& page);
 
 }  // namespace agora::server

@@ -59,9 +59,12 @@ Result<StreamRequest> ParseStreamRequest(const ApiRequest& request) {
   return StreamRequest{{*before, *after}, static_cast<size_t>(*limit)};
 }
 
-Result<Id> ParsePostId(std::string_view text) {
+Result<Id> ParseResourceId(std::string_view text, const char* what) {
   auto id = ParseId(text);
-  if (!id) return Status::InvalidArgument("invalid_id", "a post is named by its decimal id");
+  if (!id) {
+    return Status::InvalidArgument("invalid_id",
+                                   std::string("a ") + what + " is named by its decimal id");
+  }
   return *id;
 }
 

@@ -34,8 +34,9 @@ struct StreamRequest {
 };
 Result<StreamRequest> ParseStreamRequest(const ApiRequest& request);
 
-// A decimal post id from a path segment; kInvalidArgument "invalid_id" otherwise.
-Result<Id> ParsePostId(std::string_view text);
+// A decimal id of a `what` ("post", "community", ...) from a path segment or a body field;
+// kInvalidArgument "invalid_id" otherwise.
+Result<Id> ParseResourceId(std::string_view text, const char* what);
 
 // The body of POST /api/v1/posts (type-checked; the service validates values).
 Result<posts::NewPost> ParseNewPost(const JsonFields& fields);

@@ -8,6 +8,7 @@
 #include "server/metrics.h"
 #include "server/router.h"
 #include "services/account_service.h"
+#include "services/community_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 
@@ -16,6 +17,7 @@ namespace agora::server {
 void AddAccountRoutes(Router& router, services::AccountService& accounts);
 void AddPeopleRoutes(Router& router, services::PeopleService& people);
 void AddPostRoutes(Router& router, services::PostService& posts);
+void AddCommunityRoutes(Router& router, services::CommunityService& communities);
 void AddFeedRoutes(Router& router, services::FeedService& feed);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics, std::function<Status()> readiness);

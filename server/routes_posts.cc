@@ -19,7 +19,7 @@ ApiResponse Create(RouteContext& ctx, PostService& posts) {
 }
 
 ApiResponse Get(RouteContext& ctx, PostService& posts) {
-  auto id = ParsePostId(ctx.param("id"));
+  auto id = ParseResourceId(ctx.param("id"), "post");
   if (!id.ok()) return ErrorResponse(id.status());
   auto post = posts.Get(ctx.viewer, *id);
   if (!post.ok()) return ErrorResponse(post.status());
@@ -27,7 +27,7 @@ ApiResponse Get(RouteContext& ctx, PostService& posts) {
 }
 
 ApiResponse Edit(RouteContext& ctx, PostService& posts) {
-  auto id = ParsePostId(ctx.param("id"));
+  auto id = ParseResourceId(ctx.param("id"), "post");
   if (!id.ok()) return ErrorResponse(id.status());
   rapidjson::Document body;
   if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
@@ -41,14 +41,14 @@ ApiResponse Edit(RouteContext& ctx, PostService& posts) {
 }
 
 ApiResponse Delete(RouteContext& ctx, PostService& posts) {
-  auto id = ParsePostId(ctx.param("id"));
+  auto id = ParseResourceId(ctx.param("id"), "post");
   if (!id.ok()) return ErrorResponse(id.status());
   if (Status s = posts.Delete(ctx.viewer, *id); !s.ok()) return ErrorResponse(s);
   return NoContent();
 }
 
 ApiResponse Replies(RouteContext& ctx, PostService& posts) {
-  auto id = ParsePostId(ctx.param("id"));
+  auto id = ParseResourceId(ctx.param("id"), "post");
   if (!id.ok()) return ErrorResponse(id.status());
   auto page = ParsePageRequest(ctx.request);
   if (!page.ok()) return ErrorResponse(page.status());
@@ -70,7 +70,7 @@ Result<std::string> ReactionType(const ApiRequest& request) {
 }
 
 ApiResponse React(RouteContext& ctx, PostService& posts) {
-  auto id = ParsePostId(ctx.param("id"));
+  auto id = ParseResourceId(ctx.param("id"), "post");
   if (!id.ok()) return ErrorResponse(id.status());
   auto type = ReactionType(ctx.request);
   if (!type.ok()) return ErrorResponse(type.status());
@@ -80,7 +80,7 @@ ApiResponse React(RouteContext& ctx, PostService& posts) {
 }
 
 ApiResponse Unreact(RouteContext& ctx, PostService& posts) {
-  auto id = ParsePostId(ctx.param("id"));
+  auto id = ParseResourceId(ctx.param("id"), "post");
   if (!id.ok()) return ErrorResponse(id.status());
   std::string type = std::string(ctx.request.query_param("type").value_or(""));
   if (type.empty()) {

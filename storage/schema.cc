@@ -121,6 +121,42 @@ CREATE TABLE reactions (
   PRIMARY KEY (post_id, user_id, type)
 ) WITHOUT ROWID;
 )sql",
+    // 3: communities, memberships and their audit log.
+    R"sql(
+CREATE TABLE communities (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL,
+  name_key      TEXT NOT NULL UNIQUE,
+  description   TEXT NOT NULL DEFAULT '',
+  visibility    TEXT NOT NULL CHECK (visibility IN ('open', 'private', 'secret')),
+  created_by    INTEGER NOT NULL REFERENCES users (id),
+  members_count INTEGER NOT NULL DEFAULT 0,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+
+-- One row per person who is a member, has asked to join, is invited, or is banned.
+CREATE TABLE memberships (
+  community_id INTEGER NOT NULL REFERENCES communities (id),
+  user_id      INTEGER NOT NULL REFERENCES users (id),
+  role         TEXT NOT NULL CHECK (role IN ('owner', 'moderator', 'member')),
+  state        TEXT NOT NULL CHECK (state IN ('member', 'pending', 'invited', 'banned')),
+  since        INTEGER NOT NULL,
+  PRIMARY KEY (community_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX memberships_by_user ON memberships (user_id, community_id);
+
+CREATE TABLE community_audit (
+  id             INTEGER PRIMARY KEY,
+  community_id   INTEGER NOT NULL REFERENCES communities (id),
+  actor_id       INTEGER NOT NULL REFERENCES users (id),
+  action         TEXT NOT NULL,
+  target_user_id INTEGER,
+  note           TEXT NOT NULL DEFAULT '',
+  created_at     INTEGER NOT NULL
+);
+CREATE INDEX audit_by_community ON community_audit (community_id, id);
+)sql",
 };
 
 }  // namespace
@@ -128,7 +164,9 @@ CREATE TABLE reactions (
 Result<int64_t> LargestStoredId(Connection& connection) {
   auto stmt = connection.prepare(
       "SELECT max(coalesce((SELECT max(id) FROM users), 0), "
-      "coalesce((SELECT max(id) FROM follows), 0), coalesce((SELECT max(id) FROM posts), 0))");
+      "coalesce((SELECT max(id) FROM follows), 0), coalesce((SELECT max(id) FROM posts), 0), "
+      "coalesce((SELECT max(id) FROM communities), 0), "
+      "coalesce((SELECT max(id) FROM community_audit), 0))");
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->step();
   if (!row.ok()) return row.status();

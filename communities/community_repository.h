@@ -1,0 +1,73 @@
+// CommunityRepository: communities, memberships and the audit log in SQLite.
+//
+// Thread-safe; every method blocks on SQLite (call from worker threads). Every change made by
+// a moderator or owner on someone's behalf is written to the audit log in the same transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "communities/community.h"
+#include "core/clock.h"
+#include "core/page.h"
+#include "core/status.h"
+#include "storage/store.h"
+
+namespace agora::communities {
+
+// One line of a community's audit log, written with the change it records.
+struct AuditRecord {
+  Id id = 0;
+  Id actor_id = 0;
+  std::string action;  // e.g. "create", "invite", "approve_request", "ban", "set_role"
+  std::optional<Id> target_user;
+  std::string note;
+};
+
+struct AuditEntry {
+  AuditRecord record;
+  Id community_id = 0;
+  UnixMillis at = 0;
+};
+
+class CommunityRepository {
+ public:
+  // `store` and `clock` must outlive the repository.
+  CommunityRepository(storage::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // Creates the community with `owner` as its first member and owner. kConflict "name_taken"
+  // when another community has the same name (case-insensitive).
+  Result<Community> Create(Id id, Id owner, const CommunityChanges& fields, AuditRecord audit);
+  Result<Community> Find(Id id);
+  Result<Community> Update(Id id, const CommunityChanges& changes, AuditRecord audit);
+
+  // nullopt when `user` has no membership row.
+  Result<std::optional<Membership>> MembershipOf(Id community_id, Id user_id);
+
+  // Communities whose name contains `q` (case-insensitive), by id. Secret ones only when
+  // `viewer` is a member or invited, or when `include_secret`.
+  Result<Page<Community>> List(const std::string& q, Id viewer, bool include_secret,
+                               const PageRequest& page);
+
+  // Sets `user`'s membership row (creating it) and keeps members_count right.
+  Status SetMembership(Id community_id, Id user_id, Role role, MembershipState state,
+                       std::optional<AuditRecord> audit);
+  // Deletes `user`'s membership row, if any.
+  Status RemoveMembership(Id community_id, Id user_id, std::optional<AuditRecord> audit);
+  // Owners of the community in state member.
+  Result<int64_t> CountOwners(Id community_id);
+
+  // Memberships in `state`, optionally of one role, by user id.
+  Result<Page<Membership>> Memberships(Id community_id, MembershipState state,
+                                       std::optional<Role> role, const PageRequest& page);
+
+  // The audit log, newest first.
+  Result<Page<AuditEntry>> Audit(Id community_id, const PageRequest& page);
+
+ private:
+  storage::Store& store_;
+  const Clock& clock_;
+};
+
+}  // namespace agora::communities
