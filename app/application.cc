@@ -39,14 +39,18 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   feed_options.source_capacity = options.feed.timeline_capacity;
   app->feed_engine_ = std::make_unique<feed::FeedEngine>(feed_options);
   app->post_repository_ = std::make_unique<posts::PostRepository>(*app->store_, app->clock());
-  app->feed_ = std::make_unique<services::FeedService>(
-      *app->store_, *app->feed_engine_, *app->post_repository_, *app->users_, options.feed);
+  app->community_repository_ =
+      std::make_unique<communities::CommunityRepository>(*app->store_, app->clock());
+  app->feed_ = std::make_unique<services::FeedService>(*app->store_, *app->feed_engine_,
+                                                       *app->post_repository_, *app->users_,
+                                                       *app->community_repository_, options.feed);
   app->people_ =
       std::make_unique<services::PeopleService>(*app->store_, app->ids_, *app->users_, *app->feed_);
   app->posts_ = std::make_unique<services::PostService>(
-      *app->store_, app->ids_, *app->post_repository_, *app->users_, *app->feed_);
-  app->communities_ = std::make_unique<services::CommunityService>(*app->store_, app->clock(),
-                                                                   app->ids_, *app->users_);
+      *app->store_, app->ids_, *app->post_repository_, *app->users_, *app->community_repository_,
+      *app->feed_);
+  app->communities_ = std::make_unique<services::CommunityService>(
+      app->ids_, *app->users_, *app->community_repository_, *app->feed_);
   return app;
 }
 

@@ -52,6 +52,7 @@ class Application {
   std::unique_ptr<services::AccountService> accounts_;
   std::unique_ptr<feed::FeedEngine> feed_engine_;
   std::unique_ptr<posts::PostRepository> post_repository_;
+  std::unique_ptr<communities::CommunityRepository> community_repository_;
   std::unique_ptr<services::FeedService> feed_;
   std::unique_ptr<services::PeopleService> people_;
   std::unique_ptr<services::PostService> posts_;

@@ -284,6 +284,45 @@ Result<Page<Membership>> CommunityRepository::Memberships(Id community_id, Membe
   });
 }
 
+Result<std::vector<Id>> CommunityRepository::MemberCommunityIds(Id user_id) {
+  return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
+    auto stmt =
+        c.prepare("SELECT community_id FROM memberships WHERE user_id = ? AND state = 'member'");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, user_id);
+    return (*stmt)->collect_int64();
+  });
+}
+
+Result<std::vector<Id>> CommunityRepository::CommunitiesWithMoreMembersThan(int64_t threshold) {
+  return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
+    auto stmt = c.prepare("SELECT id FROM communities WHERE members_count > ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, threshold);
+    return (*stmt)->collect_int64();
+  });
+}
+
+Result<std::optional<std::vector<Id>>> MembersUnlessLarge(Connection& c, Id community_id,
+                                                          int64_t threshold) {
+  using Out = std::optional<std::vector<Id>>;
+  {
+    auto count = c.prepare("SELECT members_count FROM communities WHERE id = ?");
+    if (!count.ok()) return count.status();
+    (*count)->bind(1, community_id);
+    auto row = (*count)->step();
+    if (!row.ok()) return row.status();
+    if (*row && (*count)->column_int64(0) > threshold) return Out();
+  }
+  auto stmt =
+      c.prepare("SELECT user_id FROM memberships WHERE community_id = ? AND state = 'member'");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, community_id);
+  auto ids = (*stmt)->collect_int64();
+  if (!ids.ok()) return ids.status();
+  return Out(std::move(*ids));
+}
+
 Result<Page<AuditEntry>> CommunityRepository::Audit(Id community_id, const PageRequest& page) {
   return store_.read([&](Connection& c) -> Result<Page<AuditEntry>> {
     auto stmt = c.prepare(

@@ -62,6 +62,11 @@ class CommunityRepository {
   Result<Page<Membership>> Memberships(Id community_id, MembershipState state,
                                        std::optional<Role> role, const PageRequest& page);
 
+  // Communities where `user` is a member (state member).
+  Result<std::vector<Id>> MemberCommunityIds(Id user_id);
+  // Communities with more than `threshold` members.
+  Result<std::vector<Id>> CommunitiesWithMoreMembersThan(int64_t threshold);
+
   // The audit log, newest first.
   Result<Page<AuditEntry>> Audit(Id community_id, const PageRequest& page);
 
@@ -69,5 +74,10 @@ class CommunityRepository {
   storage::Store& store_;
   const Clock& clock_;
 };
+
+// Inside a write transaction: the members of `community_id`, unless there are more than
+// `threshold` (then nullopt: too large to fan out).
+Result<std::optional<std::vector<Id>>> MembersUnlessLarge(storage::Connection& c, Id community_id,
+                                                          int64_t threshold);
 
 }  // namespace agora::communities

@@ -54,10 +54,11 @@ struct Post {
   std::optional<Deal> deal;
 };
 
-// A post's id with its author: what streams are built from.
+// A post's id with its author and audience: what streams are built from.
 struct PostRef {
   Id id = 0;
   Id author_id = 0;
+  std::optional<Id> community_id;
 };
 
 // A window of post ids: older than `before`, or else newer than `after`.

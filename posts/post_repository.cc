@@ -111,7 +111,7 @@ Result<std::vector<PostRef>> CollectRefs(storage::ScopedStatement& stmt) {
     auto row = stmt->step();
     if (!row.ok()) return row.status();
     if (!*row) return out;
-    out.push_back({stmt->column_int64(0), stmt->column_int64(1)});
+    out.push_back({stmt->column_int64(0), stmt->column_int64(1), stmt->column_optional_int64(2)});
   }
 }
 
@@ -342,25 +342,40 @@ Result<Post> PostRepository::SetReaction(Id post_id, Id user_id, const std::stri
 
 Result<std::vector<PostRef>> PostRepository::RecentByAuthors(const std::vector<Id>& authors,
                                                              const IdRange& range, int limit) {
-  if (authors.empty()) return std::vector<PostRef>();
+  return Recent(false, authors, range, limit);
+}
+
+Result<std::vector<PostRef>> PostRepository::RecentInCommunities(const std::vector<Id>& communities,
+                                                                 const IdRange& range, int limit) {
+  return Recent(true, communities, range, limit);
+}
+
+Result<std::vector<PostRef>> PostRepository::Recent(bool by_community, const std::vector<Id>& ids,
+                                                    const IdRange& range, int limit) {
+  if (ids.empty()) return std::vector<PostRef>();
   std::string list = "[";
-  for (size_t i = 0; i < authors.size(); ++i) {
+  for (size_t i = 0; i < ids.size(); ++i) {
     if (i) list += ',';
-    list += std::to_string(authors[i]);
+    list += std::to_string(ids[i]);
   }
   list += ']';
   bool newer = !range.before && range.after;
+  // Four fixed statements (prepared once each): by author or by community, older or newer.
+  static constexpr const char* kSql[2][2] = {
+      {"SELECT id, author_id, community_id FROM posts "
+       "WHERE author_id IN (SELECT value FROM json_each(?1)) AND community_id IS NULL "
+       "AND in_reply_to IS NULL AND deleted_at IS NULL AND id < ?2 ORDER BY id DESC LIMIT ?3",
+       "SELECT id, author_id, community_id FROM posts "
+       "WHERE author_id IN (SELECT value FROM json_each(?1)) AND community_id IS NULL "
+       "AND in_reply_to IS NULL AND deleted_at IS NULL AND id > ?2 ORDER BY id ASC LIMIT ?3"},
+      {"SELECT id, author_id, community_id FROM posts "
+       "WHERE community_id IN (SELECT value FROM json_each(?1)) "
+       "AND in_reply_to IS NULL AND deleted_at IS NULL AND id < ?2 ORDER BY id DESC LIMIT ?3",
+       "SELECT id, author_id, community_id FROM posts "
+       "WHERE community_id IN (SELECT value FROM json_each(?1)) "
+       "AND in_reply_to IS NULL AND deleted_at IS NULL AND id > ?2 ORDER BY id ASC LIMIT ?3"}};
   return store_.read([&](Connection& c) -> Result<std::vector<PostRef>> {
-    auto stmt = c.prepare(newer ? "SELECT id, author_id FROM posts "
-                                  "WHERE author_id IN (SELECT value FROM json_each(?1)) "
-                                  "AND in_reply_to IS NULL AND deleted_at IS NULL "
-                                  "AND community_id IS NULL "
-                                  "AND id > ?2 ORDER BY id ASC LIMIT ?3"
-                                : "SELECT id, author_id FROM posts "
-                                  "WHERE author_id IN (SELECT value FROM json_each(?1)) "
-                                  "AND in_reply_to IS NULL AND deleted_at IS NULL "
-                                  "AND community_id IS NULL "
-                                  "AND id < ?2 ORDER BY id DESC LIMIT ?3");
+    auto stmt = c.prepare(kSql[by_community][newer]);
     if (!stmt.ok()) return stmt.status();
     Id bound = newer ? *range.after : range.before.value_or(INT64_MAX);
     (*stmt)->bind(1, list).bind(2, bound).bind(3, int64_t{limit});
@@ -373,7 +388,8 @@ Result<std::vector<PostRef>> PostRepository::RecentByAuthors(const std::vector<I
 Result<std::vector<PostRef>> PostRepository::RecentAnnouncements(int limit) {
   return store_.read([&](Connection& c) -> Result<std::vector<PostRef>> {
     auto stmt = c.prepare(
-        "SELECT id, author_id FROM posts WHERE kind = 'announcement' AND deleted_at IS NULL "
+        "SELECT id, author_id, community_id FROM posts WHERE kind = 'announcement' "
+        "AND deleted_at IS NULL "
         "ORDER BY id DESC LIMIT ?");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->bind(1, int64_t{limit});

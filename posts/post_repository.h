@@ -56,6 +56,9 @@ class PostRepository {
   // communities, within `range`, newest first: the `limit` nearest the cursor.
   Result<std::vector<PostRef>> RecentByAuthors(const std::vector<Id>& authors, const IdRange& range,
                                                int limit);
+  // Top-level, undeleted posts in any of `communities`, within `range`, newest first.
+  Result<std::vector<PostRef>> RecentInCommunities(const std::vector<Id>& communities,
+                                                   const IdRange& range, int limit);
   // Undeleted announcements, newest first.
   Result<std::vector<PostRef>> RecentAnnouncements(int limit);
 
@@ -65,6 +68,10 @@ class PostRepository {
   Result<Post> Load(storage::Connection& c, Id id);
   Result<Post> Reload(storage::Connection& c, Id id);  // for writes: bypasses the cache
   Result<Post> SetReaction(Id post_id, Id user_id, const std::string& type, bool present);
+  // Top-level live posts whose `by_community` column (community_id, else author_id outside
+  // communities) is in `ids`.
+  Result<std::vector<PostRef>> Recent(bool by_community, const std::vector<Id>& ids,
+                                      const IdRange& range, int limit);
 
   storage::Store& store_;
   const Clock& clock_;

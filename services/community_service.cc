@@ -34,9 +34,27 @@ int Rank(Role role) {
 
 }  // namespace
 
-CommunityService::CommunityService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                                   profiles::UserRepository& users)
-    : ids_(ids), users_(users), repo_(store, clock) {}
+CommunityService::CommunityService(IdGenerator& ids, profiles::UserRepository& users,
+                                   communities::CommunityRepository& repo, FeedService& feed)
+    : ids_(ids), users_(users), repo_(repo), feed_(feed) {}
+
+Status CommunityService::Transition(Id id, Id user_id, Role role, MembershipState state,
+                                    const std::optional<Membership>& before,
+                                    std::optional<communities::AuditRecord> audit) {
+  AGORA_RETURN_IF_ERROR(repo_.SetMembership(id, user_id, role, state, std::move(audit)));
+  bool was_member = IsMember(before);
+  bool is_member = state == MembershipState::kMember;
+  if (is_member && !was_member) return feed_.OnJoined(user_id, id);
+  if (was_member && !is_member) feed_.OnLeft(user_id, id);
+  return Status::Ok();
+}
+
+Status CommunityService::Drop(Id id, Id user_id, const std::optional<Membership>& before,
+                              std::optional<communities::AuditRecord> audit) {
+  AGORA_RETURN_IF_ERROR(repo_.RemoveMembership(id, user_id, std::move(audit)));
+  if (IsMember(before)) feed_.OnLeft(user_id, id);
+  return Status::Ok();
+}
 
 communities::AuditRecord CommunityService::Record(const Viewer& viewer, std::string action,
                                                   std::optional<Id> target, std::string note) {
@@ -142,7 +160,7 @@ Result<Membership> CommunityService::Join(const Viewer& viewer, Id id) {
   MembershipState state = visibility == Visibility::kPrivate && !invited ? MembershipState::kPending
                                                                          : MembershipState::kMember;
   AGORA_RETURN_IF_ERROR(
-      repo_.SetMembership(id, viewer.user_id, Role::kMember, state, std::nullopt));
+      Transition(id, viewer.user_id, Role::kMember, state, current, std::nullopt));
   auto joined = repo_.MembershipOf(id, viewer.user_id);
   if (!joined.ok()) return joined.status();
   return **joined;
@@ -162,7 +180,7 @@ Status CommunityService::Leave(const Viewer& viewer, Id id) {
       return Status::Conflict("last_owner", "name another owner before leaving");
     }
   }
-  return repo_.RemoveMembership(id, viewer.user_id, std::nullopt);
+  return Drop(id, viewer.user_id, current, std::nullopt);
 }
 
 Result<Page<MemberView>> CommunityService::WithUsers(Result<Page<Membership>> page) {
@@ -213,7 +231,7 @@ Result<Membership> CommunityService::Invite(const Viewer& viewer, Id id, Id user
                               ? MembershipState::kMember
                               : MembershipState::kInvited;
   AGORA_RETURN_IF_ERROR(
-      repo_.SetMembership(id, user_id, Role::kMember, state, Record(viewer, "invite", user_id)));
+      Transition(id, user_id, Role::kMember, state, *current, Record(viewer, "invite", user_id)));
   auto invited = repo_.MembershipOf(id, user_id);
   if (!invited.ok()) return invited.status();
   return **invited;
@@ -226,8 +244,8 @@ Result<Membership> CommunityService::AcceptInvitation(const Viewer& viewer, Id i
     if (IsMember(view->membership)) return *view->membership;
     return Status::Conflict("no_invitation", "you have no invitation to this community");
   }
-  AGORA_RETURN_IF_ERROR(repo_.SetMembership(id, viewer.user_id, Role::kMember,
-                                            MembershipState::kMember, std::nullopt));
+  AGORA_RETURN_IF_ERROR(Transition(id, viewer.user_id, Role::kMember, MembershipState::kMember,
+                                   view->membership, std::nullopt));
   auto joined = repo_.MembershipOf(id, viewer.user_id);
   if (!joined.ok()) return joined.status();
   return **joined;
@@ -248,8 +266,8 @@ Result<Membership> CommunityService::Approve(const Viewer& viewer, Id id, Id use
   if (!*current || (*current)->state != MembershipState::kPending) {
     return Status::NotFound("no such join request");
   }
-  AGORA_RETURN_IF_ERROR(repo_.SetMembership(id, user_id, Role::kMember, MembershipState::kMember,
-                                            Record(viewer, "approve_request", user_id)));
+  AGORA_RETURN_IF_ERROR(Transition(id, user_id, Role::kMember, MembershipState::kMember, *current,
+                                   Record(viewer, "approve_request", user_id)));
   auto approved = repo_.MembershipOf(id, user_id);
   if (!approved.ok()) return approved.status();
   return **approved;
@@ -263,7 +281,7 @@ Status CommunityService::Reject(const Viewer& viewer, Id id, Id user_id) {
   if (!*current || (*current)->state != MembershipState::kPending) {
     return Status::NotFound("no such join request");
   }
-  return repo_.RemoveMembership(id, user_id, Record(viewer, "reject_request", user_id));
+  return Drop(id, user_id, *current, Record(viewer, "reject_request", user_id));
 }
 
 Result<Membership> CommunityService::SetRole(const Viewer& viewer, Id id, Id user_id, Role role) {
@@ -306,7 +324,7 @@ Status CommunityService::Remove(const Viewer& viewer, Id id, Id user_id) {
     if (!owners.ok()) return owners.status();
     if (*owners <= 1) return Status::Conflict("last_owner", "a community keeps at least one owner");
   }
-  return repo_.RemoveMembership(id, user_id, Record(viewer, "remove_member", user_id));
+  return Drop(id, user_id, *target, Record(viewer, "remove_member", user_id));
 }
 
 Status CommunityService::Ban(const Viewer& viewer, Id id, Id user_id, const std::string& reason) {
@@ -320,8 +338,8 @@ Status CommunityService::Ban(const Viewer& viewer, Id id, Id user_id, const std:
     if (!owners.ok()) return owners.status();
     if (*owners <= 1) return Status::Conflict("last_owner", "a community keeps at least one owner");
   }
-  return repo_.SetMembership(id, user_id, Role::kMember, MembershipState::kBanned,
-                             Record(viewer, "ban", user_id, reason));
+  return Transition(id, user_id, Role::kMember, MembershipState::kBanned, *target,
+                    Record(viewer, "ban", user_id, reason));
 }
 
 Status CommunityService::Unban(const Viewer& viewer, Id id, Id user_id) {
@@ -332,7 +350,7 @@ Status CommunityService::Unban(const Viewer& viewer, Id id, Id user_id) {
   if (!*current || (*current)->state != MembershipState::kBanned) {
     return Status::NotFound("that person is not banned");
   }
-  return repo_.RemoveMembership(id, user_id, Record(viewer, "unban", user_id));
+  return Drop(id, user_id, *current, Record(viewer, "unban", user_id));
 }
 
 Result<Page<communities::AuditEntry>> CommunityService::Audit(const Viewer& viewer, Id id,

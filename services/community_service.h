@@ -17,6 +17,7 @@
 #include "core/status.h"
 #include "core/viewer.h"
 #include "profiles/user_repository.h"
+#include "services/feed_service.h"
 
 namespace agora::services {
 
@@ -33,8 +34,8 @@ struct MemberView {
 class CommunityService {
  public:
   // Every reference must outlive the service.
-  CommunityService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                   profiles::UserRepository& users);
+  CommunityService(IdGenerator& ids, profiles::UserRepository& users,
+                   communities::CommunityRepository& repo, FeedService& feed);
 
   // The creator becomes owner. name and visibility are required.
   Result<CommunityView> Create(const Viewer& viewer, const communities::CommunityChanges& fields);
@@ -78,10 +79,17 @@ class CommunityService {
   communities::AuditRecord Record(const Viewer& viewer, std::string action,
                                   std::optional<Id> target, std::string note = {});
   Result<Page<MemberView>> WithUsers(Result<Page<communities::Membership>> page);
+  // Sets a membership and tells the feed when someone became or stopped being a member.
+  Status Transition(Id id, Id user_id, communities::Role role, communities::MembershipState state,
+                    const std::optional<communities::Membership>& before,
+                    std::optional<communities::AuditRecord> audit);
+  Status Drop(Id id, Id user_id, const std::optional<communities::Membership>& before,
+              std::optional<communities::AuditRecord> audit);
 
   IdGenerator& ids_;  // constant after construction
   profiles::UserRepository& users_;
-  communities::CommunityRepository repo_;
+  communities::CommunityRepository& repo_;
+  FeedService& feed_;
 };
 
 }  // namespace agora::services

@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "communities/community_repository.h"
 #include "core/id.h"
 #include "core/status.h"
 #include "core/viewer.h"
@@ -44,18 +45,27 @@ class FeedService {
  public:
   // Every reference must outlive the service. Reads who is past the fan-out threshold now.
   FeedService(storage::Store& store, feed::FeedEngine& engine, posts::PostRepository& posts,
-              profiles::UserRepository& users, FeedServiceOptions options);
+              profiles::UserRepository& users, communities::CommunityRepository& communities,
+              FeedServiceOptions options);
 
-  // On the writer thread, after `post` committed. `followers` is nullopt for an author too
-  // large to fan out.
-  void OnPostCommitted(const posts::Post& post, const std::optional<std::vector<Id>>& followers);
+  // On the writer thread, after `post` committed. `recipients` (the author's followers, or
+  // the members of the post's community) is nullopt for a source too large to fan out.
+  void OnPostCommitted(const posts::Post& post, const std::optional<std::vector<Id>>& recipients);
+  // After `user` became a member: the community's recent posts join their timeline.
+  Status OnJoined(Id user, Id community_id);
+  // After `user` left, was removed or banned: the community's posts leave their timeline.
+  void OnLeft(Id user, Id community_id);
   // After a follow committed: the followee's recent posts join the reader's timeline.
   Status OnFollow(Id reader, Id followee);
   // After an unfollow committed: the followee's posts leave the reader's timeline.
   void OnUnfollow(Id reader, Id followee);
 
   Result<StreamPage> Home(const Viewer& viewer, const posts::IdRange& range, size_t limit);
-  // kNotFound when nobody answers to `ref`.
+  // The community's posts: kNotFound for a secret community the viewer is outside of,
+  // kPermissionDenied for a private one.
+  Result<StreamPage> CommunityStream(const Viewer& viewer, Id community_id,
+                                     const posts::IdRange& range, size_t limit);
+  // kNotFound when nobody answers to `ref`. Company-wide posts only.
   Result<StreamPage> Profile(const Viewer& viewer, const profiles::UserRef& ref,
                              const posts::IdRange& range, size_t limit);
 
@@ -69,21 +79,28 @@ class FeedService {
  private:
   feed::Loader TimelineLoader(Id reader);
   feed::Loader AuthorLoader(Id author);
+  feed::Loader CommunityLoader(Id community_id);
   feed::Loader AnnouncementLoader();
-  // The large authors `reader` follows: the sources to merge on read.
-  Result<std::vector<Id>> PulledAuthors(Id reader);
+  // The large authors `reader` follows and large communities they belong to: the sources to
+  // merge on read, as loaders.
+  Result<std::vector<feed::PullSource>> PulledSources(Id reader);
+  // A page of `refs` (fetched with one extra), hydrated, with its next cursor.
+  Result<StreamPage> PageOf(std::vector<posts::PostRef> refs, const posts::IdRange& range,
+                            size_t limit);
 
   feed::FeedEngine& engine_;  // constant after construction
   posts::PostRepository& posts_;
   profiles::UserRepository& users_;
   profiles::FollowGraph graph_;
+  communities::CommunityRepository& communities_;
   const FeedServiceOptions options_;
 
-  // Authors whose posts are merged on read: those past the threshold at start-up and anyone
-  // whose post was not fanned out since. Never shrinks, so no such post is ever left out.
+  // Sources (authors, communities) whose posts are merged on read: those past the threshold at
+  // start-up and any whose post was not fanned out since. Never shrinks, so no such post is
+  // ever left out of a stream.
   std::mutex large_mu_;
-  std::unordered_set<Id> large_authors_;  // guarded by large_mu_
-  bool large_authors_known_ = true;       // guarded by large_mu_; false: ask the store each time
+  std::unordered_set<Id> large_sources_;  // guarded by large_mu_
+  bool large_sources_known_ = true;       // guarded by large_mu_; false: ask the store
 };
 
 }  // namespace agora::services

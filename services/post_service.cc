@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "communities/community_repository.h"
 #include "posts/text_entities.h"
 #include "profiles/follow_graph.h"
 
@@ -20,8 +21,23 @@ Status CheckReaction(const std::string& type) {
 }  // namespace
 
 PostService::PostService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
-                         profiles::UserRepository& users, FeedService& feed)
-    : store_(store), ids_(ids), posts_(posts), users_(users), feed_(feed) {}
+                         profiles::UserRepository& users,
+                         communities::CommunityRepository& communities, FeedService& feed)
+    : store_(store),
+      ids_(ids),
+      posts_(posts),
+      users_(users),
+      communities_(communities),
+      feed_(feed) {}
+
+Result<posts::Post> PostService::Readable(AudienceCheck& audience, Id id) {
+  auto post = posts_.Find(id);
+  if (!post.ok()) return post.status();
+  auto readable = audience.CanRead(post->community_id);
+  if (!readable.ok()) return readable.status();
+  if (!*readable) return Status::NotFound("no such post");
+  return post;
+}
 
 Result<std::vector<posts::Mention>> PostService::ResolveMentions(const std::string& text) {
   std::vector<posts::Mention> out;
@@ -45,47 +61,67 @@ Result<PostView> PostService::WithAuthor(posts::Post post) {
 
 Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) {
   AGORA_RETURN_IF_ERROR(posts::ValidateNewPost(post));
-  if (post.kind == posts::PostKind::kAnnouncement && !viewer.is_admin) {
-    return Status::PermissionDenied("only admins post announcements");
+  AudienceCheck audience(communities_, viewer);
+  std::optional<Id> community = post.community_id;
+  if (post.in_reply_to) {
+    if (post.community_id) {
+      return Status::Unprocessable("invalid_audience", "a reply takes its parent's audience");
+    }
+    auto parent = Readable(audience, *post.in_reply_to);
+    if (!parent.ok()) return parent.status();
+    community = parent->community_id;
   }
-  if (post.community_id) return Status::NotFound("no such community");
+  bool announcement = post.kind == posts::PostKind::kAnnouncement;
+  if (community) {
+    AGORA_RETURN_IF_ERROR(audience.CanPost(*community, announcement));
+  } else if (announcement && !viewer.is_admin) {
+    return Status::PermissionDenied("only admins post company-wide announcements");
+  }
   auto mentions = ResolveMentions(post.text);
   if (!mentions.ok()) return mentions.status();
 
   std::optional<posts::InsertedPost> created;
-  std::optional<std::vector<Id>> followers;
+  std::optional<std::vector<Id>> recipients;
   Status status = store_.write(
       [&](storage::Connection& c) -> Status {
         // The id is taken on the writer thread, so ids follow commit order.
         auto inserted = posts_.InsertIn(c, ids_.next(), viewer.user_id, post, *mentions);
         if (!inserted.ok()) return inserted.status();
         const posts::Post& stored = inserted->post;
-        bool streamed = !stored.in_reply_to && stored.kind != posts::PostKind::kAnnouncement;
-        if (streamed) {
-          auto recipients =
+        if (!stored.in_reply_to && stored.community_id) {
+          // Read in the same transaction, so a member who joins or leaves concurrently is
+          // either wholly before or wholly after this post.
+          auto members =
+              communities::MembersUnlessLarge(c, *stored.community_id, feed_.fanout_threshold());
+          if (!members.ok()) return members.status();
+          recipients = std::move(*members);
+        } else if (!stored.in_reply_to && stored.kind != posts::PostKind::kAnnouncement) {
+          auto followers =
               profiles::FollowersUnlessLarge(c, viewer.user_id, feed_.fanout_threshold());
-          if (!recipients.ok()) return recipients.status();
-          followers = std::move(*recipients);
+          if (!followers.ok()) return followers.status();
+          recipients = std::move(*followers);
         }
         created = std::move(*inserted);
         return Status::Ok();
       },
       [&] {
         posts_.Cache(*created);
-        feed_.OnPostCommitted(created->post, followers);
+        feed_.OnPostCommitted(created->post, recipients);
       });
   if (!status.ok()) return status;
   return WithAuthor(std::move(created->post));
 }
 
-Result<PostView> PostService::Get(const Viewer&, Id id) {
-  auto post = posts_.Find(id);
+Result<PostView> PostService::Get(const Viewer& viewer, Id id) {
+  AudienceCheck audience(communities_, viewer);
+  auto post = Readable(audience, id);
   if (!post.ok()) return post.status();
   return WithAuthor(std::move(*post));
 }
 
 Result<PostView> PostService::Edit(const Viewer& viewer, Id id, const std::string& text) {
-  auto post = posts_.Find(id);
+  AudienceCheck audience(communities_, viewer);
+  auto post = Readable(audience, id);
   if (!post.ok()) return post.status();
   if (post->author_id != viewer.user_id) {
     return Status::PermissionDenied("only the author edits a post");
@@ -99,16 +135,24 @@ Result<PostView> PostService::Edit(const Viewer& viewer, Id id, const std::strin
 }
 
 Status PostService::Delete(const Viewer& viewer, Id id) {
-  auto post = posts_.Find(id);
+  AudienceCheck audience(communities_, viewer);
+  auto post = Readable(audience, id);
   if (!post.ok()) return post.status();
-  if (post->author_id != viewer.user_id && !viewer.is_admin) {
-    return Status::PermissionDenied("only the author or an admin deletes a post");
+  bool moderator = false;
+  if (post->community_id) {
+    auto moderates = audience.Moderates(*post->community_id);
+    if (!moderates.ok()) return moderates.status();
+    moderator = *moderates;
+  }
+  if (post->author_id != viewer.user_id && !viewer.is_admin && !moderator) {
+    return Status::PermissionDenied("only the author, a moderator or an admin deletes a post");
   }
   return posts_.Delete(id).status();
 }
 
-Result<Page<PostView>> PostService::Replies(const Viewer&, Id id, const PageRequest& page) {
-  auto parent = posts_.Find(id);
+Result<Page<PostView>> PostService::Replies(const Viewer& viewer, Id id, const PageRequest& page) {
+  AudienceCheck audience(communities_, viewer);
+  auto parent = Readable(audience, id);
   if (!parent.ok()) return parent.status();
   auto replies = posts_.Replies(id, page);
   if (!replies.ok()) return replies.status();
@@ -119,6 +163,9 @@ Result<Page<PostView>> PostService::Replies(const Viewer&, Id id, const PageRequ
 
 Result<PostView> PostService::React(const Viewer& viewer, Id id, const std::string& type) {
   AGORA_RETURN_IF_ERROR(CheckReaction(type));
+  AudienceCheck audience(communities_, viewer);
+  auto readable = Readable(audience, id);
+  if (!readable.ok()) return readable.status();
   auto post = posts_.React(id, viewer.user_id, type);
   if (!post.ok()) return post.status();
   return WithAuthor(std::move(*post));
@@ -126,6 +173,9 @@ Result<PostView> PostService::React(const Viewer& viewer, Id id, const std::stri
 
 Status PostService::Unreact(const Viewer& viewer, Id id, const std::string& type) {
   AGORA_RETURN_IF_ERROR(CheckReaction(type));
+  AudienceCheck audience(communities_, viewer);
+  auto readable = Readable(audience, id);
+  if (!readable.ok()) return readable.status();
   return posts_.Unreact(id, viewer.user_id, type).status();
 }
 

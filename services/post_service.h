@@ -1,12 +1,13 @@
 // PostService: creating, reading, editing, deleting and reacting to posts, with their rules.
 //
-// Thread-safe; every method blocks on SQLite (call from worker threads). Today every post is
-// company-wide: a community_id names no community yet and answers kNotFound.
+// Thread-safe; every method blocks on SQLite (call from worker threads). Every path checks the
+// post's audience (services/audience.h): a post the viewer may not read is kNotFound.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "communities/community_repository.h"
 #include "core/id.h"
 #include "core/page.h"
 #include "core/status.h"
@@ -14,6 +15,7 @@
 #include "posts/post.h"
 #include "posts/post_repository.h"
 #include "profiles/user_repository.h"
+#include "services/audience.h"
 #include "services/feed_service.h"
 
 namespace agora::services {
@@ -22,15 +24,17 @@ class PostService {
  public:
   // Every reference must outlive the service.
   PostService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
-              profiles::UserRepository& users, FeedService& feed);
+              profiles::UserRepository& users, communities::CommunityRepository& communities,
+              FeedService& feed);
 
-  // Announcements: admins only (kPermissionDenied). Replies inherit their parent's audience;
-  // kNotFound for a missing or deleted parent.
+  // Company-wide announcements: admins only; a community's: its moderators. Posting into a
+  // community needs membership. Replies inherit their parent's audience (a reply naming a
+  // community_id is refused); kNotFound for a missing, deleted or unreadable parent.
   Result<PostView> Create(const Viewer& viewer, posts::NewPost post);
   Result<PostView> Get(const Viewer& viewer, Id id);
   // The author only.
   Result<PostView> Edit(const Viewer& viewer, Id id, const std::string& text);
-  // The author or an admin.
+  // The author, an admin, or a moderator of the post's community.
   Status Delete(const Viewer& viewer, Id id);
   Result<Page<PostView>> Replies(const Viewer& viewer, Id id, const PageRequest& page);
   // kUnprocessable "invalid_reaction" for a type outside posts::ReactionTypes().
@@ -41,11 +45,14 @@ class PostService {
   // "@name" mentions that name an active person.
   Result<std::vector<posts::Mention>> ResolveMentions(const std::string& text);
   Result<PostView> WithAuthor(posts::Post post);
+  // The post, if `audience` may read it (kNotFound otherwise).
+  Result<posts::Post> Readable(AudienceCheck& audience, Id id);
 
   storage::Store& store_;  // constant after construction
   IdGenerator& ids_;
   posts::PostRepository& posts_;
   profiles::UserRepository& users_;
+  communities::CommunityRepository& communities_;
   FeedService& feed_;
 };
 

@@ -156,6 +156,9 @@ CREATE TABLE community_audit (
   created_at     INTEGER NOT NULL
 );
 CREATE INDEX audit_by_community ON community_audit (community_id, id);
+
+CREATE INDEX posts_stream_by_community ON posts (community_id, id)
+  WHERE in_reply_to IS NULL AND deleted_at IS NULL AND community_id IS NOT NULL;
 )sql",
 };
 

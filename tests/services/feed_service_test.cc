@@ -25,10 +25,12 @@ struct World {
         store(restarted_from ? restarted_from->store : &**owned_store),
         ids(SystemClock::instance(), restarted_from ? 1 : 0),
         users(*store, SystemClock::instance()),
+        communities(*store, SystemClock::instance()),
         posts_repo(*store, SystemClock::instance()),
-        feed(*store, engine, posts_repo, users, FeedServiceOptions{fanout_threshold, 800}),
+        feed(*store, engine, posts_repo, users, communities,
+             FeedServiceOptions{fanout_threshold, 800}),
         people(*store, ids, users, feed),
-        posts(*store, ids, posts_repo, users, feed),
+        posts(*store, ids, posts_repo, users, communities, feed),
         accounts(*store, SystemClock::instance(), ids, users,
                  AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}) {}
 
@@ -48,6 +50,7 @@ struct World {
   IdGenerator ids;
   feed::FeedEngine engine;
   profiles::UserRepository users;
+  communities::CommunityRepository communities;
   posts::PostRepository posts_repo;
   FeedService feed;
   PeopleService people;

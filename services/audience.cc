@@ -1,0 +1,75 @@
+#include "services/audience.h"
+
+namespace agora::services {
+namespace {
+
+using communities::MembershipState;
+using communities::Visibility;
+
+bool IsMember(const std::optional<communities::Membership>& m) {
+  return m && m->state == MembershipState::kMember;
+}
+
+}  // namespace
+
+Result<const AudienceCheck::Known*> AudienceCheck::Lookup(Id community_id) {
+  auto it = known_.find(community_id);
+  if (it != known_.end()) return &it->second;
+  auto community = communities_.Find(community_id);
+  if (!community.ok()) return community.status();
+  auto membership = communities_.MembershipOf(community_id, viewer_.user_id);
+  if (!membership.ok()) return membership.status();
+  auto [inserted, _] =
+      known_.emplace(community_id, Known{community->visibility, std::move(*membership)});
+  return &inserted->second;
+}
+
+Result<bool> AudienceCheck::CanRead(std::optional<Id> community_id) {
+  if (!community_id) return true;
+  auto known = Lookup(*community_id);
+  if (!known.ok()) {
+    if (known.status().code() == StatusCode::kNotFound) return false;
+    return known.status();
+  }
+  return (*known)->visibility == Visibility::kOpen || IsMember((*known)->membership);
+}
+
+Result<bool> AudienceCheck::CanSee(Id community_id) {
+  auto known = Lookup(community_id);
+  if (!known.ok()) {
+    if (known.status().code() == StatusCode::kNotFound) return false;
+    return known.status();
+  }
+  const auto& m = (*known)->membership;
+  return (*known)->visibility != Visibility::kSecret || viewer_.is_admin || IsMember(m) ||
+         (m && m->state == MembershipState::kInvited);
+}
+
+Status AudienceCheck::CanPost(Id community_id, bool moderator) {
+  auto readable = CanRead(community_id);
+  if (!readable.ok()) return readable.status();
+  if (!*readable) return Status::NotFound("no such community");
+  const Known& known = **Lookup(community_id);
+  if (known.membership && known.membership->state == MembershipState::kBanned) {
+    return Status(StatusCode::kPermissionDenied, "banned", "you are banned from this community");
+  }
+  if (!IsMember(known.membership)) {
+    return Status::PermissionDenied("join the community to post in it");
+  }
+  if (moderator && !communities::Moderates(known.membership->role)) {
+    return Status::PermissionDenied("only moderators post announcements to a community");
+  }
+  return Status::Ok();
+}
+
+Result<bool> AudienceCheck::Moderates(Id community_id) {
+  auto known = Lookup(community_id);
+  if (!known.ok()) {
+    if (known.status().code() == StatusCode::kNotFound) return false;
+    return known.status();
+  }
+  const auto& m = (*known)->membership;
+  return IsMember(m) && communities::Moderates(m->role);
+}
+
+}  // namespace agora::services

@@ -1,0 +1,50 @@
+// Audience: the one answer to "may this viewer read content in this audience?", used by every
+// read path (single post, replies, reactions, streams, community feeds) and by posting.
+//
+// An AudienceCheck belongs to one request: it remembers what it looked up, so a page of posts
+// costs one lookup per community. Not thread-safe; cheap to make.
+#pragma once
+
+#include <optional>
+#include <unordered_map>
+
+#include "communities/community_repository.h"
+#include "core/status.h"
+#include "core/viewer.h"
+
+namespace agora::services {
+
+class AudienceCheck {
+ public:
+  // `communities` must outlive the check.
+  AudienceCheck(communities::CommunityRepository& communities, const Viewer& viewer)
+      : communities_(communities), viewer_(viewer) {}
+
+  // Company-wide content (nullopt) is readable by every active account; a community's content
+  // by anyone when it is open, and by its members otherwise.
+  Result<bool> CanRead(std::optional<Id> community_id);
+
+  // Whether the viewer may know the community exists: not a secret one they are outside of.
+  Result<bool> CanSee(Id community_id);
+
+  // Posting into a community needs membership: kNotFound where the viewer cannot read it,
+  // kPermissionDenied ("join first" or "banned") where they can. `moderator` also requires a
+  // moderator or owner (community announcements).
+  Status CanPost(Id community_id, bool moderator);
+
+  // Moderators and owners of the community (e.g. to delete posts in it).
+  Result<bool> Moderates(Id community_id);
+
+ private:
+  struct Known {
+    communities::Visibility visibility = communities::Visibility::kSecret;
+    std::optional<communities::Membership> membership;
+  };
+  Result<const Known*> Lookup(Id community_id);  // kNotFound when the community is gone
+
+  communities::CommunityRepository& communities_;
+  const Viewer viewer_;
+  std::unordered_map<Id, Known> known_;
+};
+
+}  // namespace agora::services
