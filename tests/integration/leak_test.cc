@@ -1,0 +1,256 @@
+// The leak suite: posts in a private and a secret community, each with a unique marker, must
+// never reach anyone outside them, through any route that exists. Every later capability adds
+// its routes here.
+#include <string>
+#include <vector>
+
+#include "tests/integration/integration_test.h"
+
+namespace agora::integration {
+namespace {
+
+constexpr const char* kPrivateMarker = "MARKER-PRIVATE-7f3a9c";
+constexpr const char* kSecretMarker = "MARKER-SECRET-b81d44";
+constexpr const char* kPrivateReplyMarker = "MARKER-PRIVATE-REPLY-19e0";
+constexpr const char* kSecretReplyMarker = "MARKER-SECRET-REPLY-5c2f";
+
+class LeakIntegrationTest : public IntegrationTest {
+ protected:
+  void SetUp() override {
+    IntegrationTest::SetUp();
+    author_ = CreateAndLogin("author");
+    insider_ = CreateAndLogin("insider");
+    follower_ = CreateAndLogin("follower");
+    stranger_ = CreateAndLogin("stranger");
+    removed_ = CreateAndLogin("removed");
+    banned_ = CreateAndLogin("banned");
+    other_mod_ = CreateAndLogin("other.mod");
+    deactivated_ = CreateAndLogin("deactivated");
+
+    private_ = CreateCommunity(author_, "Private deals", "private");
+    secret_ = CreateCommunity(author_, "Project Falcon", "secret");
+    other_ = CreateCommunity(other_mod_, "Other guild", "open");
+    for (const std::string& id : {private_, secret_}) {
+      for (const TestUser* who : {&insider_, &removed_, &banned_, &deactivated_}) {
+        Must(
+            Post(Path(id, "/invitations"), JsonBody().Set("user_id", who->id).str(), author_.token),
+            201);
+        Must(Post(Path(id, "/invitations/accept"), "", who->token), 200);
+      }
+    }
+    Must(Post("/api/v1/users/" + author_.id + "/follow", "", follower_.token), 200);
+
+    private_post_ = Write(author_, kPrivateMarker, private_);
+    secret_post_ = Write(author_, kSecretMarker, secret_);
+    private_reply_ = Reply(insider_, kPrivateReplyMarker, private_post_);
+    secret_reply_ = Reply(insider_, kSecretReplyMarker, secret_post_);
+    Must(Post("/api/v1/posts/" + private_post_ + "/reactions", "", insider_.token), 200);
+    Must(Post("/api/v1/posts/" + secret_post_ + "/reactions", "", insider_.token), 200);
+    public_post_ = Write(author_, "a public post everyone may read", "");
+
+    // Removed and banned people had read the posts while they were members.
+    for (const TestUser* who : {&removed_, &banned_}) {
+      std::string home = Get("/api/v1/feeds/home?limit=100", who->token).body;
+      EXPECT_NE(home.find(kPrivateMarker), std::string::npos);
+      EXPECT_NE(home.find(kSecretMarker), std::string::npos);
+    }
+    for (const std::string& id : {private_, secret_}) {
+      Must(Delete(Path(id, "/members/" + removed_.id), author_.token), 204);
+      Must(Post(Path(id, "/bans"), JsonBody().Set("user_id", banned_.id).str(), author_.token),
+           201);
+    }
+    Must(Post("/api/v1/users/" + deactivated_.id + "/deactivate", "", admin_token_), 200);
+  }
+
+  void Must(const HttpResult& r, int status) { ASSERT_EQ(r.status, status) << r; }
+  std::string Path(const std::string& id, const std::string& rest = "") {
+    return "/api/v1/communities/" + id + rest;
+  }
+  std::string CreateCommunity(const TestUser& by, const std::string& name,
+                              const std::string& visibility) {
+    HttpResult r = Post("/api/v1/communities",
+                        JsonBody().Set("name", name).Set("visibility", visibility).str(), by.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  std::string Write(const TestUser& by, const std::string& text, const std::string& community) {
+    JsonBody body = JsonBody().Set("text", text);
+    if (!community.empty()) body.Set("community_id", community);
+    HttpResult r = Post("/api/v1/posts", body.str(), by.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  std::string Reply(const TestUser& by, const std::string& text, const std::string& parent) {
+    HttpResult r = Post("/api/v1/posts",
+                        JsonBody().Set("text", text).Set("in_reply_to", parent).str(), by.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+
+  // Everything an outsider can ask, with the status each must get; no body may hold a marker
+  // or a hidden post's id.
+  void CrawlAsOutsider(const TestUser& who, const std::string& name) {
+    SCOPED_TRACE(name);
+    struct Probe {
+      std::string method, target, body;
+      int status;
+    };
+    std::vector<Probe> probes = {
+        {"GET", "/api/v1/feeds/home?limit=100", "", 200},
+        {"GET", "/api/v1/users/" + author_.id + "/feed?limit=100", "", 200},
+        {"GET", "/api/v1/users/" + insider_.id + "/feed?limit=100", "", 200},
+        {"GET", "/api/v1/users/" + author_.id, "", 200},
+        {"GET", "/api/v1/posts/" + public_post_, "", 200},
+        {"GET", "/api/v1/communities?limit=100", "", 200},
+        {"GET", "/api/v1/communities?q=falcon", "", 200},
+        {"GET", Path(private_), "", 200},  // private communities are listed
+        {"GET", Path(private_, "/feed"), "", 403},
+        {"GET", Path(private_, "/members"), "", 403},
+        {"GET", Path(private_, "/audit"), "", 403},
+        {"GET", Path(private_, "/requests"), "", 403},
+        {"GET", Path(secret_), "", 404},
+        {"GET", Path(secret_, "/feed"), "", 404},
+        {"GET", Path(secret_, "/members"), "", 404},
+        {"GET", Path(secret_, "/audit"), "", 404},
+        {"POST", Path(secret_, "/join"), "", 404},
+        {"POST", Path(secret_, "/invitations/accept"), "", 404},
+        {"PATCH", Path(secret_), JsonBody().Set("name", "Renamed").str(), 404},
+        {"POST", "/api/v1/posts", JsonBody().Set("text", "x").Set("community_id", private_).str(),
+         404},
+        {"POST", "/api/v1/posts", JsonBody().Set("text", "x").Set("community_id", secret_).str(),
+         404},
+    };
+    for (const std::string& post : {private_post_, secret_post_, private_reply_, secret_reply_}) {
+      probes.push_back({"GET", "/api/v1/posts/" + post, "", 404});
+      probes.push_back({"GET", "/api/v1/posts/" + post + "/replies", "", 404});
+      probes.push_back({"POST", "/api/v1/posts/" + post + "/reactions", "", 404});
+      probes.push_back({"DELETE", "/api/v1/posts/" + post + "/reactions?type=like", "", 404});
+      probes.push_back({"PATCH", "/api/v1/posts/" + post, JsonBody().Set("text", "y").str(), 404});
+      probes.push_back({"DELETE", "/api/v1/posts/" + post, "", 404});
+      probes.push_back({"POST", "/api/v1/posts",
+                        JsonBody().Set("text", "reply").Set("in_reply_to", post).str(), 404});
+    }
+    for (const Probe& p : probes) {
+      HttpResult r = server().Request(p.method, p.target, p.body, who.token);
+      EXPECT_EQ(r.status, p.status) << p.method << " " << p.target << " " << r;
+      for (const char* marker :
+           {kPrivateMarker, kSecretMarker, kPrivateReplyMarker, kSecretReplyMarker}) {
+        EXPECT_EQ(r.body.find(marker), std::string::npos) << p.method << " " << p.target;
+      }
+      for (const std::string& hidden :
+           {private_post_, secret_post_, private_reply_, secret_reply_, secret_}) {
+        EXPECT_EQ(r.body.find(hidden), std::string::npos)
+            << p.method << " " << p.target << " names " << hidden;
+      }
+    }
+    // The posts are untouched by all of the above.
+    HttpResult still = Get("/api/v1/posts/" + private_post_, insider_.token);
+    EXPECT_EQ(JsonString(still.body, "/text"), kPrivateMarker);
+    EXPECT_EQ(JsonInt(still.body, "/reactions_count"), 1);
+    EXPECT_EQ(JsonInt(still.body, "/replies_count"), 1);
+  }
+
+  TestUser author_, insider_, follower_, stranger_, removed_, banned_, other_mod_, deactivated_;
+  std::string private_, secret_, other_;
+  std::string private_post_, secret_post_, private_reply_, secret_reply_, public_post_;
+};
+
+TEST_F(LeakIntegrationTest, MembersSeeEverythingTheSuiteHidesFromOthers) {
+  std::string home = Get("/api/v1/feeds/home?limit=100", insider_.token).body;
+  EXPECT_NE(home.find(kPrivateMarker), std::string::npos);
+  EXPECT_NE(home.find(kSecretMarker), std::string::npos);
+  EXPECT_EQ(Get("/api/v1/posts/" + secret_reply_, insider_.token).status, 200);
+  HttpResult feed = Get(Path(secret_, "/feed"), insider_.token);
+  ASSERT_EQ(feed.status, 200) << feed;
+  EXPECT_NE(feed.body.find(kSecretMarker), std::string::npos);
+  EXPECT_EQ(feed.body.find(kSecretReplyMarker), std::string::npos);  // replies stay in threads
+  HttpResult replies = Get("/api/v1/posts/" + private_post_ + "/replies", insider_.token);
+  EXPECT_NE(replies.body.find(kPrivateReplyMarker), std::string::npos);
+}
+
+TEST_F(LeakIntegrationTest, NonMemberWhoFollowsTheAuthorSeesNothing) {
+  CrawlAsOutsider(follower_, "follower");
+}
+
+TEST_F(LeakIntegrationTest, NonMemberSeesNothing) { CrawlAsOutsider(stranger_, "stranger"); }
+
+TEST_F(LeakIntegrationTest, RemovedMemberLosesWhatTheyOnceSaw) {
+  CrawlAsOutsider(removed_, "removed");
+}
+
+TEST_F(LeakIntegrationTest, BannedMemberLosesWhatTheyOnceSaw) {
+  CrawlAsOutsider(banned_, "banned");
+}
+
+TEST_F(LeakIntegrationTest, ModeratorOfAnotherCommunitySeesNothing) {
+  CrawlAsOutsider(other_mod_, "other moderator");
+  // Their powers stop at their own community: no approving, removing or deleting across it.
+  EXPECT_EQ(
+      Post(Path(other_, "/requests/" + insider_.id + "/approve"), "", other_mod_.token).status,
+      404);
+  EXPECT_EQ(Delete(Path(other_, "/members/" + insider_.id), other_mod_.token).status, 404);
+  EXPECT_EQ(
+      Post(Path(private_, "/bans"), JsonBody().Set("user_id", insider_.id).str(), other_mod_.token)
+          .status,
+      403);
+  EXPECT_EQ(
+      Post(Path(secret_, "/bans"), JsonBody().Set("user_id", insider_.id).str(), other_mod_.token)
+          .status,
+      404);
+}
+
+TEST_F(LeakIntegrationTest, DeactivatedAccountIsRefusedEverywhere) {
+  for (const std::string& target :
+       {std::string("/api/v1/feeds/home"), "/api/v1/posts/" + private_post_,
+        "/api/v1/posts/" + secret_post_, Path(secret_), Path(private_, "/feed")}) {
+    HttpResult r = Get(target, deactivated_.token);
+    EXPECT_EQ(r.status, 401) << target;
+    EXPECT_EQ(r.body.find("MARKER"), std::string::npos);
+  }
+}
+
+TEST_F(LeakIntegrationTest, ServerAssignedFieldsCannotBeSetThroughBodies) {
+  EXPECT_EQ(ErrorCode(Post("/api/v1/posts",
+                           JsonBody().Set("text", "x").Set("author_id", insider_.id).str(),
+                           stranger_.token)
+                          .body),
+            "field_not_writable");
+  EXPECT_EQ(ErrorCode(Post("/api/v1/posts",
+                           JsonBody()
+                               .Set("text", "x")
+                               .Set("in_reply_to", public_post_)
+                               .Set("community_id", secret_)
+                               .str(),
+                           stranger_.token)
+                          .body),
+            "invalid_audience");
+  EXPECT_EQ(ErrorCode(Patch("/api/v1/users/" + stranger_.id, JsonBody().Set("role", "admin").str(),
+                            stranger_.token)
+                          .body),
+            "field_not_writable");
+  EXPECT_EQ(ErrorCode(Post("/api/v1/communities",
+                           JsonBody()
+                               .Set("name", "Sneaky")
+                               .Set("visibility", "open")
+                               .Set("created_by", insider_.id)
+                               .str(),
+                           stranger_.token)
+                          .body),
+            "field_not_writable");
+  // A moderator cannot turn their community secret (owners only), nor make themselves owner.
+  Must(Post(Path(other_, "/join"), "", insider_.token), 200);
+  Must(server().Request("PUT", Path(other_, "/members/" + insider_.id),
+                        JsonBody().Set("role", "moderator").str(), other_mod_.token),
+       200);
+  EXPECT_EQ(
+      Patch(Path(other_), JsonBody().Set("visibility", "secret").str(), insider_.token).status,
+      403);
+  EXPECT_EQ(server()
+                .Request("PUT", Path(other_, "/members/" + insider_.id),
+                         JsonBody().Set("role", "owner").str(), insider_.token)
+                .status,
+            403);
+}
+
+}  // namespace
+}  // namespace agora::integration
