@@ -41,16 +41,21 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->post_repository_ = std::make_unique<posts::PostRepository>(*app->store_, app->clock());
   app->community_repository_ =
       std::make_unique<communities::CommunityRepository>(*app->store_, app->clock());
-  app->feed_ = std::make_unique<services::FeedService>(*app->store_, *app->feed_engine_,
-                                                       *app->post_repository_, *app->users_,
-                                                       *app->community_repository_, options.feed);
+  app->moderation_repository_ =
+      std::make_unique<communities::ModerationRepository>(*app->store_, app->clock());
+  app->feed_ = std::make_unique<services::FeedService>(
+      *app->store_, *app->feed_engine_, *app->post_repository_, *app->users_,
+      *app->community_repository_, *app->moderation_repository_, options.feed);
   app->people_ =
       std::make_unique<services::PeopleService>(*app->store_, app->ids_, *app->users_, *app->feed_);
-  app->posts_ = std::make_unique<services::PostService>(
-      *app->store_, app->ids_, *app->post_repository_, *app->users_, *app->community_repository_,
-      *app->feed_);
+  app->posts_ = std::make_unique<services::PostService>(*app->store_, app->ids_,
+                                                        *app->post_repository_, *app->users_,
+                                                        *app->community_repository_, *app->feed_);
   app->communities_ = std::make_unique<services::CommunityService>(
       app->ids_, *app->users_, *app->community_repository_, *app->feed_);
+  app->moderation_ = std::make_unique<services::ModerationService>(
+      app->ids_, *app->post_repository_, *app->community_repository_, *app->moderation_repository_,
+      *app->communities_);
   return app;
 }
 

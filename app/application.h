@@ -12,6 +12,7 @@
 #include "services/account_service.h"
 #include "services/community_service.h"
 #include "services/feed_service.h"
+#include "services/moderation_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 #include "storage/store.h"
@@ -40,6 +41,7 @@ class Application {
   services::FeedService& feed() { return *feed_; }
   services::PostService& posts() { return *posts_; }
   services::CommunityService& communities() { return *communities_; }
+  services::ModerationService& moderation() { return *moderation_; }
   const feed::FeedEngine& feed_engine() const { return *feed_engine_; }
   const posts::PostRepository& post_repository() const { return *post_repository_; }
 
@@ -53,10 +55,12 @@ class Application {
   std::unique_ptr<feed::FeedEngine> feed_engine_;
   std::unique_ptr<posts::PostRepository> post_repository_;
   std::unique_ptr<communities::CommunityRepository> community_repository_;
+  std::unique_ptr<communities::ModerationRepository> moderation_repository_;
   std::unique_ptr<services::FeedService> feed_;
   std::unique_ptr<services::PeopleService> people_;
   std::unique_ptr<services::PostService> posts_;
   std::unique_ptr<services::CommunityService> communities_;
+  std::unique_ptr<services::ModerationService> moderation_;
 };
 
 std::string DatabasePath(const std::string& data_dir);

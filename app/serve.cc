@@ -90,6 +90,7 @@ int Serve(const ServeOptions& options) {
   server::AddPostRoutes(router, (*app)->posts());
   server::AddFeedRoutes(router, (*app)->feed());
   server::AddCommunityRoutes(router, (*app)->communities());
+  server::AddModerationRoutes(router, (*app)->moderation());
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;

@@ -45,22 +45,6 @@ Result<Community> Load(Connection& c, Id id) {
   return out;
 }
 
-Status WriteAudit(Connection& c, Id community_id, const AuditRecord& a, UnixMillis now) {
-  auto stmt = c.prepare(
-      "INSERT INTO community_audit (id, community_id, actor_id, action, target_user_id, note, "
-      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)
-      ->bind(1, a.id)
-      .bind(2, community_id)
-      .bind(3, a.actor_id)
-      .bind(4, a.action)
-      .bind(5, a.target_user)
-      .bind(6, a.note)
-      .bind(7, now);
-  return (*stmt)->run();
-}
-
 Status RecountMembers(Connection& c, Id community_id) {
   auto stmt = c.prepare(
       "UPDATE communities SET members_count = (SELECT count(*) FROM memberships "
@@ -85,6 +69,22 @@ MembershipState ParseState(const std::string& s) {
 }
 
 }  // namespace
+
+Status WriteAudit(Connection& c, Id community_id, const AuditRecord& a, UnixMillis now) {
+  auto stmt = c.prepare(
+      "INSERT INTO community_audit (id, community_id, actor_id, action, target_user_id, note, "
+      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)
+      ->bind(1, a.id)
+      .bind(2, community_id)
+      .bind(3, a.actor_id)
+      .bind(4, a.action)
+      .bind(5, a.target_user)
+      .bind(6, a.note)
+      .bind(7, now);
+  return (*stmt)->run();
+}
 
 Result<Community> CommunityRepository::Create(Id id, Id owner, const CommunityChanges& f,
                                               AuditRecord audit) {

@@ -75,6 +75,10 @@ class CommunityRepository {
   const Clock& clock_;
 };
 
+// Inside a write transaction: appends `audit` to the community's log.
+Status WriteAudit(storage::Connection& c, Id community_id, const AuditRecord& audit,
+                  UnixMillis now);
+
 // Inside a write transaction: the members of `community_id`, unless there are more than
 // `threshold` (then nullopt: too large to fan out).
 Result<std::optional<std::vector<Id>>> MembersUnlessLarge(storage::Connection& c, Id community_id,

@@ -253,6 +253,10 @@ void WritePost(JsonWriter& w, const services::PostView& view) {
   } else {
     w.Null();
   }
+  if (view.pinned) {
+    w.Key("pinned");
+    w.Bool(true);
+  }
   w.EndObject();
 }
 
@@ -396,6 +400,56 @@ std::string RenderMemberPage(const Page<services::MemberView>& page) {
     WriteMembershipFields(w, member.membership);
     w.EndObject();
   });
+}
+
+namespace {
+
+void WriteReport(JsonWriter& w, const communities::Report& r) {
+  w.StartObject();
+  w.Key("id");
+  WriteString(w, IdToString(r.id));
+  w.Key("post_id");
+  WriteString(w, IdToString(r.post_id));
+  w.Key("community_id");
+  WriteOptionalId(w, r.community_id);
+  w.Key("reporter_id");
+  WriteString(w, IdToString(r.reporter_id));
+  w.Key("reason");
+  WriteString(w, r.reason);
+  w.Key("status");
+  WriteString(w, r.open ? "open" : "resolved");
+  w.Key("action");
+  if (r.action) {
+    WriteString(w, communities::ActionName(*r.action));
+  } else {
+    w.Null();
+  }
+  w.Key("note");
+  WriteString(w, r.note);
+  w.Key("resolved_by");
+  WriteOptionalId(w, r.resolved_by);
+  w.Key("created_at");
+  WriteString(w, FormatRfc3339(r.created_at));
+  w.Key("resolved_at");
+  if (r.resolved_at) {
+    WriteString(w, FormatRfc3339(*r.resolved_at));
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string RenderReport(const communities::Report& report) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  WriteReport(w, report);
+  return buffer.GetString();
+}
+
+std::string RenderReportPage(const Page<communities::Report>& page) {
+  return RenderItems(page, WriteReport);
 }
 
 std::string RenderAuditPage(const Page<communities::AuditEntry>& page) {

@@ -12,6 +12,7 @@
 #include "server/api.h"
 #include "services/community_service.h"
 #include "services/feed_service.h"
+#include "services/moderation_service.h"
 
 namespace agora::server {
 
@@ -45,5 +46,7 @@ std::string RenderCommunityPage(const Page<services::CommunityView>& page);
 std::string RenderMembership(const communities::Membership& membership);
 std::string RenderMemberPage(const Page<services::MemberView>& page);
 std::string RenderAuditPage(const Page<communities::AuditEntry>& page);
+std::string RenderReport(const communities::Report& report);
+std::string RenderReportPage(const Page<communities::Report>& page);
 
 }  // namespace agora::server

@@ -9,6 +9,7 @@
 #include "server/router.h"
 #include "services/account_service.h"
 #include "services/community_service.h"
+#include "services/moderation_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 
@@ -18,6 +19,7 @@ void AddAccountRoutes(Router& router, services::AccountService& accounts);
 void AddPeopleRoutes(Router& router, services::PeopleService& people);
 void AddPostRoutes(Router& router, services::PostService& posts);
 void AddCommunityRoutes(Router& router, services::CommunityService& communities);
+void AddModerationRoutes(Router& router, services::ModerationService& moderation);
 void AddFeedRoutes(Router& router, services::FeedService& feed);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics, std::function<Status()> readiness);

@@ -28,12 +28,14 @@ std::vector<feed::FeedEntry> ToEntries(const std::vector<posts::PostRef>& refs,
 
 FeedService::FeedService(storage::Store& store, feed::FeedEngine& engine,
                          posts::PostRepository& posts, profiles::UserRepository& users,
-                         communities::CommunityRepository& communities, FeedServiceOptions options)
+                         communities::CommunityRepository& communities,
+                         communities::ModerationRepository& moderation, FeedServiceOptions options)
     : engine_(engine),
       posts_(posts),
       users_(users),
       graph_(store),
       communities_(communities),
+      moderation_(moderation),
       options_(options) {
   auto authors = graph_.UsersWithMoreFollowersThan(options_.fanout_threshold);
   auto groups = communities_.CommunitiesWithMoreMembersThan(options_.fanout_threshold);
@@ -278,7 +280,19 @@ Result<StreamPage> FeedService::CommunityStream(const Viewer& viewer, Id communi
   if (!*readable) return Status::PermissionDenied("this community's posts are for its members");
   auto refs = posts_.RecentInCommunities({community_id}, range, static_cast<int>(limit + 1));
   if (!refs.ok()) return refs.status();
-  return PageOf(std::move(*refs), range, limit);
+  auto page = PageOf(std::move(*refs), range, limit);
+  if (!page.ok() || range.before || range.after) return page;
+  auto pinned_ids = moderation_.Pins(community_id);
+  if (!pinned_ids.ok()) return pinned_ids.status();
+  auto pinned = Hydrate(*pinned_ids);
+  if (!pinned.ok()) return pinned.status();
+  // Pinned posts lead the first page and are not repeated below it.
+  std::erase_if(page->items, [&](const PostView& v) {
+    return std::find(pinned_ids->begin(), pinned_ids->end(), v.post.id) != pinned_ids->end();
+  });
+  for (auto& v : *pinned) v.pinned = true;
+  page->items.insert(page->items.begin(), pinned->begin(), pinned->end());
+  return page;
 }
 
 }  // namespace agora::services

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "communities/community_repository.h"
+#include "communities/moderation.h"
 #include "core/id.h"
 #include "core/status.h"
 #include "core/viewer.h"
@@ -34,6 +35,7 @@ struct FeedServiceOptions {
 struct PostView {
   posts::Post post;
   profiles::UserSummary author;
+  bool pinned = false;  // shown first in its community's feed
 };
 
 struct StreamPage {
@@ -46,7 +48,7 @@ class FeedService {
   // Every reference must outlive the service. Reads who is past the fan-out threshold now.
   FeedService(storage::Store& store, feed::FeedEngine& engine, posts::PostRepository& posts,
               profiles::UserRepository& users, communities::CommunityRepository& communities,
-              FeedServiceOptions options);
+              communities::ModerationRepository& moderation, FeedServiceOptions options);
 
   // On the writer thread, after `post` committed. `recipients` (the author's followers, or
   // the members of the post's community) is nullopt for a source too large to fan out.
@@ -61,8 +63,8 @@ class FeedService {
   void OnUnfollow(Id reader, Id followee);
 
   Result<StreamPage> Home(const Viewer& viewer, const posts::IdRange& range, size_t limit);
-  // The community's posts: kNotFound for a secret community the viewer is outside of,
-  // kPermissionDenied for a private one.
+  // The community's posts, pinned ones first on the first page: kNotFound for a secret
+  // community the viewer is outside of, kPermissionDenied for a private one.
   Result<StreamPage> CommunityStream(const Viewer& viewer, Id community_id,
                                      const posts::IdRange& range, size_t limit);
   // kNotFound when nobody answers to `ref`. Company-wide posts only.
@@ -93,6 +95,7 @@ class FeedService {
   profiles::UserRepository& users_;
   profiles::FollowGraph graph_;
   communities::CommunityRepository& communities_;
+  communities::ModerationRepository& moderation_;
   const FeedServiceOptions options_;
 
   // Sources (authors, communities) whose posts are merged on read: those past the threshold at

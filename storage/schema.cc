@@ -159,6 +159,31 @@ CREATE INDEX audit_by_community ON community_audit (community_id, id);
 
 CREATE INDEX posts_stream_by_community ON posts (community_id, id)
   WHERE in_reply_to IS NULL AND deleted_at IS NULL AND community_id IS NOT NULL;
+
+CREATE TABLE community_pins (
+  community_id INTEGER NOT NULL REFERENCES communities (id),
+  post_id      INTEGER NOT NULL REFERENCES posts (id),
+  pinned_by    INTEGER NOT NULL REFERENCES users (id),
+  pinned_at    INTEGER NOT NULL,
+  PRIMARY KEY (community_id, post_id)
+) WITHOUT ROWID;
+
+-- Reports of posts: to the post's community's moderators, or to admins (community_id NULL).
+CREATE TABLE reports (
+  id           INTEGER PRIMARY KEY,
+  post_id      INTEGER NOT NULL REFERENCES posts (id),
+  community_id INTEGER REFERENCES communities (id),
+  reporter_id  INTEGER NOT NULL REFERENCES users (id),
+  reason       TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+  action       TEXT,
+  note         TEXT NOT NULL DEFAULT '',
+  resolved_by  INTEGER REFERENCES users (id),
+  created_at   INTEGER NOT NULL,
+  resolved_at  INTEGER
+);
+CREATE INDEX reports_by_community ON reports (community_id, status, id);
+CREATE UNIQUE INDEX reports_open_once ON reports (post_id, reporter_id) WHERE status = 'open';
 )sql",
 };
 
@@ -169,7 +194,8 @@ Result<int64_t> LargestStoredId(Connection& connection) {
       "SELECT max(coalesce((SELECT max(id) FROM users), 0), "
       "coalesce((SELECT max(id) FROM follows), 0), coalesce((SELECT max(id) FROM posts), 0), "
       "coalesce((SELECT max(id) FROM communities), 0), "
-      "coalesce((SELECT max(id) FROM community_audit), 0))");
+      "coalesce((SELECT max(id) FROM community_audit), 0), "
+      "coalesce((SELECT max(id) FROM reports), 0))");
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->step();
   if (!row.ok()) return row.status();

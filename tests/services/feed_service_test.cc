@@ -27,7 +27,8 @@ struct World {
         users(*store, SystemClock::instance()),
         communities(*store, SystemClock::instance()),
         posts_repo(*store, SystemClock::instance()),
-        feed(*store, engine, posts_repo, users, communities,
+        moderation(*store, SystemClock::instance()),
+        feed(*store, engine, posts_repo, users, communities, moderation,
              FeedServiceOptions{fanout_threshold, 800}),
         people(*store, ids, users, feed),
         posts(*store, ids, posts_repo, users, communities, feed),
@@ -52,6 +53,7 @@ struct World {
   profiles::UserRepository users;
   communities::CommunityRepository communities;
   posts::PostRepository posts_repo;
+  communities::ModerationRepository moderation;
   FeedService feed;
   PeopleService people;
   PostService posts;
