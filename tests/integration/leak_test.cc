@@ -47,6 +47,10 @@ class LeakIntegrationTest : public IntegrationTest {
     Must(Post("/api/v1/posts/" + private_post_ + "/reactions", "", insider_.token), 200);
     Must(Post("/api/v1/posts/" + secret_post_ + "/reactions", "", insider_.token), 200);
     public_post_ = Write(author_, "a public post everyone may read", "");
+    private_report_ = FileReport(insider_, private_post_);
+    secret_report_ = FileReport(insider_, secret_post_);
+    Must(Post(Path(secret_, "/pins"), JsonBody().Set("post_id", secret_post_).str(), author_.token),
+         201);
 
     // Removed and banned people had read the posts while they were members.
     for (const TestUser* who : {&removed_, &banned_}) {
@@ -77,6 +81,12 @@ class LeakIntegrationTest : public IntegrationTest {
     JsonBody body = JsonBody().Set("text", text);
     if (!community.empty()) body.Set("community_id", community);
     HttpResult r = Post("/api/v1/posts", body.str(), by.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  std::string FileReport(const TestUser& by, const std::string& post) {
+    HttpResult r = Post("/api/v1/posts/" + post + "/report",
+                        JsonBody().Set("reason", "checking the leak suite").str(), by.token);
     EXPECT_EQ(r.status, 201) << r;
     return JsonString(r.body, "/id").value_or("");
   }
@@ -115,6 +125,14 @@ class LeakIntegrationTest : public IntegrationTest {
         {"POST", Path(secret_, "/join"), "", 404},
         {"POST", Path(secret_, "/invitations/accept"), "", 404},
         {"PATCH", Path(secret_), JsonBody().Set("name", "Renamed").str(), 404},
+        {"GET", Path(private_, "/reports"), "", 403},
+        {"GET", Path(secret_, "/reports"), "", 404},
+        {"POST", Path(private_, "/pins"), JsonBody().Set("post_id", private_post_).str(), 403},
+        {"POST", Path(secret_, "/pins"), JsonBody().Set("post_id", secret_post_).str(), 404},
+        {"POST", "/api/v1/reports/" + private_report_ + "/resolve",
+         JsonBody().Set("action", "dismiss").str(), 404},
+        {"POST", "/api/v1/reports/" + secret_report_ + "/resolve",
+         JsonBody().Set("action", "dismiss").str(), 404},
         {"POST", "/api/v1/posts", JsonBody().Set("text", "x").Set("community_id", private_).str(),
          404},
         {"POST", "/api/v1/posts", JsonBody().Set("text", "x").Set("community_id", secret_).str(),
@@ -127,6 +145,8 @@ class LeakIntegrationTest : public IntegrationTest {
       probes.push_back({"DELETE", "/api/v1/posts/" + post + "/reactions?type=like", "", 404});
       probes.push_back({"PATCH", "/api/v1/posts/" + post, JsonBody().Set("text", "y").str(), 404});
       probes.push_back({"DELETE", "/api/v1/posts/" + post, "", 404});
+      probes.push_back({"POST", "/api/v1/posts/" + post + "/report",
+                        JsonBody().Set("reason", "probe").str(), 404});
       probes.push_back({"POST", "/api/v1/posts",
                         JsonBody().Set("text", "reply").Set("in_reply_to", post).str(), 404});
     }
@@ -137,8 +157,8 @@ class LeakIntegrationTest : public IntegrationTest {
            {kPrivateMarker, kSecretMarker, kPrivateReplyMarker, kSecretReplyMarker}) {
         EXPECT_EQ(r.body.find(marker), std::string::npos) << p.method << " " << p.target;
       }
-      for (const std::string& hidden :
-           {private_post_, secret_post_, private_reply_, secret_reply_, secret_}) {
+      for (const std::string& hidden : {private_post_, secret_post_, private_reply_, secret_reply_,
+                                        secret_, private_report_, secret_report_}) {
         EXPECT_EQ(r.body.find(hidden), std::string::npos)
             << p.method << " " << p.target << " names " << hidden;
       }
@@ -153,6 +173,7 @@ class LeakIntegrationTest : public IntegrationTest {
   TestUser author_, insider_, follower_, stranger_, removed_, banned_, other_mod_, deactivated_;
   std::string private_, secret_, other_;
   std::string private_post_, secret_post_, private_reply_, secret_reply_, public_post_;
+  std::string private_report_, secret_report_;
 };
 
 TEST_F(LeakIntegrationTest, MembersSeeEverythingTheSuiteHidesFromOthers) {

@@ -1,0 +1,232 @@
+// Community posting, pins and reports over HTTP.
+#include <rapidjson/document.h>
+
+#include <string>
+
+#include "tests/integration/integration_test.h"
+
+namespace agora::integration {
+namespace {
+
+std::vector<std::string> Texts(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  std::vector<std::string> texts;
+  if (!doc.IsObject() || !doc.HasMember("orderedItems")) return texts;
+  for (const auto& item : doc["orderedItems"].GetArray()) {
+    texts.emplace_back(item["object"]["content"].GetString());
+  }
+  return texts;
+}
+
+class ModerationIntegrationTest : public IntegrationTest {
+ protected:
+  void SetUp() override {
+    IntegrationTest::SetUp();
+    owner_ = CreateAndLogin("owner");
+    member_ = CreateAndLogin("member");
+    reader_ = CreateAndLogin("reader");
+    community_ = Create("Sales wins", "private");
+    for (const TestUser* who : {&member_, &reader_}) {
+      EXPECT_EQ(
+          Post(Path("/invitations"), JsonBody().Set("user_id", who->id).str(), owner_.token).status,
+          201);
+      EXPECT_EQ(Post(Path("/invitations/accept"), "", who->token).status, 200);
+    }
+  }
+
+  std::string Create(const std::string& name, const std::string& visibility) {
+    HttpResult r =
+        Post("/api/v1/communities",
+             JsonBody().Set("name", name).Set("visibility", visibility).str(), owner_.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  std::string Path(const std::string& rest = "") {
+    return "/api/v1/communities/" + community_ + rest;
+  }
+  std::string Write(const TestUser& by, const std::string& text, const char* kind = "status") {
+    HttpResult r =
+        Post("/api/v1/posts",
+             JsonBody().Set("text", text).Set("kind", kind).Set("community_id", community_).str(),
+             by.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  std::string Report(const TestUser& by, const std::string& post, const std::string& reason) {
+    HttpResult r =
+        Post("/api/v1/posts/" + post + "/report", JsonBody().Set("reason", reason).str(), by.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+
+  TestUser owner_, member_, reader_;
+  std::string community_;
+};
+
+TEST_F(ModerationIntegrationTest, CommunityPostsReachMembersHomesAndTheCommunityFeed) {
+  Write(member_, "we won the Delmas deal");
+  EXPECT_EQ(Texts(Get("/api/v1/feeds/home", reader_.token).body),
+            std::vector<std::string>{"we won the Delmas deal"});
+  HttpResult feed = Get(Path("/feed"), owner_.token);
+  ASSERT_EQ(feed.status, 200) << feed;
+  EXPECT_EQ(Texts(feed.body), std::vector<std::string>{"we won the Delmas deal"});
+  EXPECT_EQ(JsonString(feed.body, "/orderedItems/0/object/agora:post/community_id"), community_);
+}
+
+TEST_F(ModerationIntegrationTest, LeavingTakesTheCommunityOutOfTheHomeStream) {
+  Write(member_, "before leaving");
+  ASSERT_EQ(Texts(Get("/api/v1/feeds/home", reader_.token).body).size(), 1u);
+  ASSERT_EQ(Post(Path("/leave"), "", reader_.token).status, 204);
+  EXPECT_TRUE(Texts(Get("/api/v1/feeds/home", reader_.token).body).empty());
+  Write(member_, "after leaving");
+  EXPECT_TRUE(Texts(Get("/api/v1/feeds/home", reader_.token).body).empty());
+}
+
+TEST_F(ModerationIntegrationTest, JoiningBringsTheCommunitysRecentPosts) {
+  std::string open = Create("Open forum", "open");
+  ASSERT_EQ(
+      Post("/api/v1/posts", JsonBody().Set("text", "hello forum").Set("community_id", open).str(),
+           owner_.token)
+          .status,
+      201);
+  TestUser newcomer = CreateAndLogin("newcomer");
+  EXPECT_TRUE(Texts(Get("/api/v1/feeds/home", newcomer.token).body).empty());
+  EXPECT_EQ(Post("/api/v1/posts", JsonBody().Set("text", "not yet").Set("community_id", open).str(),
+                 newcomer.token)
+                .status,
+            403);  // an open community is readable, but posting needs membership
+  ASSERT_EQ(Post("/api/v1/communities/" + open + "/join", "", newcomer.token).status, 200);
+  EXPECT_EQ(Texts(Get("/api/v1/feeds/home", newcomer.token).body),
+            std::vector<std::string>{"hello forum"});
+}
+
+TEST_F(ModerationIntegrationTest, CommunityAnnouncementsAreForModerators) {
+  HttpResult refused = Post("/api/v1/posts",
+                            JsonBody()
+                                .Set("text", "all hands")
+                                .Set("kind", "announcement")
+                                .Set("community_id", community_)
+                                .str(),
+                            member_.token);
+  EXPECT_EQ(refused.status, 403) << refused;
+  Write(owner_, "community update", "announcement");
+  EXPECT_EQ(Texts(Get("/api/v1/feeds/home", member_.token).body),
+            std::vector<std::string>{"community update"});
+}
+
+TEST_F(ModerationIntegrationTest, ModeratorsDeletePostsInTheirCommunityOnly) {
+  std::string post = Write(member_, "off topic");
+  EXPECT_EQ(Delete("/api/v1/posts/" + post, reader_.token).status, 403);
+  EXPECT_EQ(Delete("/api/v1/posts/" + post, owner_.token).status, 204);
+  HttpResult outside =
+      Post("/api/v1/posts", JsonBody().Set("text", "company-wide").str(), member_.token);
+  std::string company_post = JsonString(outside.body, "/id").value_or("");
+  EXPECT_EQ(Delete("/api/v1/posts/" + company_post, owner_.token).status, 403);
+}
+
+TEST_F(ModerationIntegrationTest, PinnedPostsLeadTheFirstPage) {
+  std::string old = Write(member_, "house rules");
+  Write(member_, "newer one");
+  Write(member_, "newest");
+  EXPECT_EQ(Post(Path("/pins"), JsonBody().Set("post_id", old).str(), member_.token).status, 403);
+  ASSERT_EQ(Post(Path("/pins"), JsonBody().Set("post_id", old).str(), owner_.token).status, 201);
+  HttpResult feed = Get(Path("/feed"), reader_.token);
+  EXPECT_EQ(Texts(feed.body), (std::vector<std::string>{"house rules", "newest", "newer one"}));
+  EXPECT_EQ(JsonBool(feed.body, "/orderedItems/0/object/agora:post/pinned"), true);
+  std::string elsewhere =
+      JsonString(Post("/api/v1/posts", JsonBody().Set("text", "x").str(), owner_.token).body, "/id")
+          .value_or("");
+  EXPECT_EQ(Post(Path("/pins"), JsonBody().Set("post_id", elsewhere).str(), owner_.token).status,
+            404);
+  EXPECT_EQ(Delete(Path("/pins/" + old), owner_.token).status, 204);
+  EXPECT_EQ(Delete(Path("/pins/" + old), owner_.token).status, 404);
+  EXPECT_EQ(Texts(Get(Path("/feed"), reader_.token).body).front(), "newest");
+}
+
+TEST_F(ModerationIntegrationTest, ReportsGoToModeratorsAndResolveWithAnAuditedAction) {
+  std::string post = Write(member_, "spam spam spam");
+  std::string report = Report(reader_, post, "this is spam");
+  EXPECT_EQ(Report(reader_, post, "again"), report);  // one open report per person and post
+  EXPECT_EQ(Get(Path("/reports"), reader_.token).status, 403);
+  HttpResult open = Get(Path("/reports"), owner_.token);
+  ASSERT_EQ(open.status, 200) << open;
+  EXPECT_EQ(JsonString(open.body, "/items/0/id"), report);
+  EXPECT_EQ(JsonString(open.body, "/items/0/reason"), "this is spam");
+
+  EXPECT_EQ(Post("/api/v1/reports/" + report + "/resolve",
+                 JsonBody().Set("action", "remove_post").str(), reader_.token)
+                .status,
+            404);
+  EXPECT_EQ(ErrorCode(Post("/api/v1/reports/" + report + "/resolve",
+                           JsonBody().Set("action", "shrug").str(), owner_.token)
+                          .body),
+            "invalid_action");
+  HttpResult resolved = Post(
+      "/api/v1/reports/" + report + "/resolve",
+      JsonBody().Set("action", "ban_author").Set("note", "repeat spammer").str(), owner_.token);
+  ASSERT_EQ(resolved.status, 200) << resolved;
+  EXPECT_EQ(JsonString(resolved.body, "/status"), "resolved");
+  EXPECT_EQ(JsonString(resolved.body, "/action"), "ban_author");
+  EXPECT_EQ(ErrorCode(Post("/api/v1/communities/" + community_ + "/join", "", member_.token).body),
+            "banned");
+  EXPECT_EQ(ErrorCode(Post("/api/v1/reports/" + report + "/resolve",
+                           JsonBody().Set("action", "dismiss").str(), owner_.token)
+                          .body),
+            "already_resolved");
+  HttpResult audit = Get(Path("/audit"), owner_.token);
+  EXPECT_EQ(JsonString(audit.body, "/items/0/action"), "resolve_report:ban_author");
+  EXPECT_EQ(JsonString(audit.body, "/items/0/note"), "repeat spammer");
+  EXPECT_EQ(JsonString(audit.body, "/items/1/action"), "ban");
+  EXPECT_TRUE(JsonIds(Get(Path("/reports"), owner_.token).body).empty());
+  EXPECT_EQ(JsonIds(Get(Path("/reports?status=resolved"), owner_.token).body).size(), 1u);
+}
+
+TEST_F(ModerationIntegrationTest, RemovePostTakesItDown) {
+  std::string post = Write(member_, "leaked price list");
+  std::string report = Report(reader_, post, "confidential");
+  ASSERT_EQ(Post("/api/v1/reports/" + report + "/resolve",
+                 JsonBody().Set("action", "remove_post").Set("note", "removed").str(), owner_.token)
+                .status,
+            200);
+  EXPECT_EQ(Get("/api/v1/posts/" + post, owner_.token).status, 404);
+  EXPECT_TRUE(Texts(Get(Path("/feed"), reader_.token).body).empty());
+}
+
+TEST_F(ModerationIntegrationTest, CompanyWideReportsAreForAdmins) {
+  HttpResult r = Post("/api/v1/posts", JsonBody().Set("text", "rude remark").str(), member_.token);
+  std::string post = JsonString(r.body, "/id").value_or("");
+  std::string report = Report(reader_, post, "rude");
+  EXPECT_EQ(Get("/api/v1/reports", owner_.token).status, 403);
+  HttpResult list = Get("/api/v1/reports", admin_token_);
+  ASSERT_EQ(list.status, 200) << list;
+  EXPECT_EQ(JsonString(list.body, "/items/0/id"), report);
+  EXPECT_EQ(Post("/api/v1/reports/" + report + "/resolve",
+                 JsonBody().Set("action", "dismiss").str(), owner_.token)
+                .status,
+            404);
+  EXPECT_EQ(ErrorCode(Post("/api/v1/reports/" + report + "/resolve",
+                           JsonBody().Set("action", "ban_author").str(), admin_token_)
+                          .body),
+            "invalid_action");
+  EXPECT_EQ(Post("/api/v1/reports/" + report + "/resolve",
+                 JsonBody().Set("action", "dismiss").Set("note", "fine").str(), admin_token_)
+                .status,
+            200);
+}
+
+TEST_F(ModerationIntegrationTest, ReportsNeedAReasonAndAReadablePost) {
+  std::string post = Write(member_, "a post");
+  EXPECT_EQ(ErrorCode(Post("/api/v1/posts/" + post + "/report", JsonBody().Set("reason", "").str(),
+                           reader_.token)
+                          .body),
+            "invalid_reason");
+  TestUser outsider = CreateAndLogin("outsider");
+  EXPECT_EQ(
+      Post("/api/v1/posts/" + post + "/report", JsonBody().Set("reason", "x").str(), outsider.token)
+          .status,
+      404);
+}
+
+}  // namespace
+}  // namespace agora::integration
