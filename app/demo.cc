@@ -303,6 +303,83 @@ int WritePosts(const std::vector<Person>& people, std::mt19937& rng, services::P
   return failures;
 }
 
+struct CommunityPlan {
+  const char* name;
+  const char* description;
+  communities::Visibility visibility;
+  const char* department;  // whose people join; "" for the heads of every department
+  std::vector<const char*> posts;
+};
+
+// Communities of each kind, with their people and a few posts: the leak suite's shapes, in a
+// sample a newcomer can log into.
+int MakeCommunities(const std::vector<Person>& people, std::mt19937& rng, Application& app,
+                    int& made, int& posts_written) {
+  const std::vector<CommunityPlan> plans = {
+      {"Sales Wins EMEA", "Share how you won, so the next rep wins faster.",
+       communities::Visibility::kOpen, "Sales",
+       {"Signed Northwind Retail after a three-store pilot. Ask me about the ROI sheet. #retail",
+        "Banque Delmas : signature aujourd'hui, merci à l'équipe avant-vente ! #banque"}},
+      {"Engineering Guild", "Talks, RFCs and war stories.", communities::Visibility::kOpen,
+       "Engineering", {"RFC: group commit for every write path. Comments by Friday. #sqlite"}},
+      {"Pricing Council", "Discount approvals above 20%.", communities::Visibility::kPrivate, "",
+       {"Approved: 25% for Helios Energy, three-year term. #pricing"}},
+      {"Support Escalations", "Sev-1 and sev-2 coordination.",
+       communities::Visibility::kPrivate, "Support",
+       {"Sev-2 at Hôpitaux de Lyon closed, post-mortem Monday. #support"}},
+      {"Project Falcon", "Acquisition planning. Need to know only.",
+       communities::Visibility::kSecret, "",
+       {"Falcon: term sheet received, board call Thursday."}},
+  };
+  auto& communities = app.communities();
+  auto& posts = app.posts();
+  int failures = 0;
+  for (const auto& plan : plans) {
+    // The owner: the department's head, or the CEO for cross-department communities.
+    size_t owner = 0;
+    for (size_t i = 0; i < people.size(); ++i) {
+      if (people[i].level == 1 && *people[i].user.profile.department == plan.department) owner = i;
+    }
+    Viewer owner_viewer{people[owner].id, people[owner].user.role == profiles::Role::kAdmin};
+    communities::CommunityChanges fields{plan.name, plan.description, plan.visibility};
+    auto created = communities.Create(owner_viewer, fields);
+    if (!created.ok()) {
+      std::cerr << "agora: " << plan.name << ": " << created.status().message() << "\n";
+      ++failures;
+      continue;
+    }
+    ++made;
+    Id id = created->community.id;
+    std::vector<size_t> authors{owner};
+    for (size_t i = 0; i < people.size(); ++i) {
+      if (i == owner) continue;
+      bool in_department = *people[i].user.profile.department == plan.department;
+      bool head = people[i].level <= 1 && std::string(plan.department).empty();
+      if (!in_department && !head) continue;
+      Viewer viewer{people[i].id, false};
+      bool joined = plan.visibility == communities::Visibility::kOpen
+                        ? communities.Join(viewer, id).ok()
+                        : communities.Invite(owner_viewer, id, people[i].id).ok() &&
+                              communities.AcceptInvitation(viewer, id).ok();
+      if (!joined) ++failures;
+      if (authors.size() < 4 && rng() % 3 == 0) authors.push_back(i);
+    }
+    for (size_t k = 0; k < plan.posts.size(); ++k) {
+      size_t author = authors[k % authors.size()];
+      posts::NewPost post;
+      post.text = plan.posts[k];
+      post.community_id = id;
+      Viewer viewer{people[author].id, people[author].user.role == profiles::Role::kAdmin};
+      if (posts.Create(viewer, post).ok()) {
+        ++posts_written;
+      } else {
+        ++failures;
+      }
+    }
+  }
+  return failures;
+}
+
 }  // namespace
 
 int Demo(const ApplicationOptions& options) {
@@ -394,6 +471,8 @@ int Demo(const ApplicationOptions& options) {
 
   int posts_written = 0;
   failures += WritePosts(people, rng, (*app)->posts(), posts_written);
+  int communities_made = 0;
+  failures += MakeCommunities(people, rng, **app, communities_made, posts_written);
 
   if (failures > 0) {
     std::cerr << "agora: " << failures << " sample records failed\n";
@@ -401,7 +480,8 @@ int Demo(const ApplicationOptions& options) {
   }
   std::cout << "Created " << people.size() << " people in " << Departments().size() + 1
             << " departments across " << kOffices.size() << " offices, with " << follows.size()
-            << " follows and " << posts_written << " posts, in " << options.data_dir << ".\n"
+            << " follows, " << communities_made << " communities and " << posts_written
+            << " posts, in " << options.data_dir << ".\n"
             << "Every sample account has the password " << kDemoPassword << ".\n"
             << "Log in as camille.martin (admin, CEO) or e.g. " << people[1].user.username << " ("
             << *people[1].user.profile.title << "):\n"
