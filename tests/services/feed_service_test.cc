@@ -9,6 +9,7 @@
 
 #include "profiles/password.h"
 #include "services/account_service.h"
+#include "services/community_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 #include "tests/support/temp_store.h"
@@ -33,7 +34,8 @@ struct World {
         people(*store, ids, users, feed),
         posts(*store, ids, posts_repo, users, communities, feed),
         accounts(*store, SystemClock::instance(), ids, users,
-                 AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}) {}
+                 AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}),
+        groups(ids, users, communities, feed) {}
 
   Id AddUser(const std::string& name) {
     profiles::NewUser user;
@@ -58,6 +60,7 @@ struct World {
   PeopleService people;
   PostService posts;
   AccountService accounts;
+  CommunityService groups;
 };
 
 // A stream as the texts of its posts, newest first, walked through every page.
@@ -88,11 +91,25 @@ std::vector<Id> RunScript(World& w) {
       }
     }
   }
+  // A private community of five, whose posts reach members only; one member leaves midway.
+  communities::CommunityChanges fields{"Team room", "", communities::Visibility::kPrivate};
+  auto room = w.groups.Create(Viewer{people[0], false}, fields);
+  EXPECT_TRUE(room.ok()) << room.status().message();
+  Id room_id = room->community.id;
+  for (int i = 1; i < 5; ++i) {
+    EXPECT_TRUE(w.groups.Invite(Viewer{people[0], false}, room_id, people[i]).ok());
+    EXPECT_TRUE(w.groups.AcceptInvitation(Viewer{people[i], false}, room_id).ok());
+  }
   std::vector<Id> written;
   for (int n = 0; n < 120; ++n) {
     Id author = people[rng() % people.size()];
     posts::NewPost post;
     post.text = "post " + std::to_string(n);
+    if (n % 5 == 0 && author != people[3]) {
+      bool member = false;
+      for (int i = 0; i < 5; ++i) member = member || people[i] == author;
+      if (member) post.community_id = room_id;
+    }
     auto created = w.posts.Create(Viewer{author, false}, post);
     EXPECT_TRUE(created.ok()) << created.status().message();
     written.push_back(created->post.id);
@@ -107,6 +124,7 @@ std::vector<Id> RunScript(World& w) {
     if (n == 60) {
       EXPECT_TRUE(
           w.people.Unfollow(Viewer{people[0], false}, profiles::UserRef{people[1], {}}).ok());
+      EXPECT_TRUE(w.groups.Leave(Viewer{people[3], false}, room_id).ok());
     }
   }
   return people;
