@@ -7,6 +7,15 @@
 namespace agora::server {
 namespace {
 
+// One value as a JSON document, through its writer function.
+template <typename T, typename WriteValue>
+std::string RenderOne(const T& value, WriteValue write_value) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  write_value(w, value);
+  return buffer.GetString();
+}
+
 // {"items": [...], "next_cursor": ...} around any item writer.
 template <typename T, typename WriteItem>
 std::string RenderItems(const Page<T>& page, WriteItem write_item) {
@@ -134,10 +143,8 @@ void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
 }
 
 std::string RenderUser(const profiles::User& user, const Viewer& viewer) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  WriteUser(w, user, viewer);
-  return buffer.GetString();
+  return RenderOne(user,
+                   [&viewer](JsonWriter& w, const profiles::User& u) { WriteUser(w, u, viewer); });
 }
 
 std::string RenderUserPage(const Page<profiles::User>& page, const Viewer& viewer) {
@@ -260,12 +267,7 @@ void WritePost(JsonWriter& w, const services::PostView& view) {
   w.EndObject();
 }
 
-std::string RenderPost(const services::PostView& view) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  WritePost(w, view);
-  return buffer.GetString();
-}
+std::string RenderPost(const services::PostView& view) { return RenderOne(view, WritePost); }
 
 std::string RenderPostPage(const Page<services::PostView>& page) {
   return RenderItems(page, WritePost);
@@ -369,10 +371,7 @@ void WriteCommunity(JsonWriter& w, const services::CommunityView& view) {
 }  // namespace
 
 std::string RenderCommunity(const services::CommunityView& view) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  WriteCommunity(w, view);
-  return buffer.GetString();
+  return RenderOne(view, WriteCommunity);
 }
 
 std::string RenderCommunityPage(const Page<services::CommunityView>& page) {
@@ -442,10 +441,7 @@ void WriteReport(JsonWriter& w, const communities::Report& r) {
 }  // namespace
 
 std::string RenderReport(const communities::Report& report) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  WriteReport(w, report);
-  return buffer.GetString();
+  return RenderOne(report, WriteReport);
 }
 
 std::string RenderReportPage(const Page<communities::Report>& page) {

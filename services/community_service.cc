@@ -99,6 +99,22 @@ Result<std::optional<Membership>> CommunityService::Outranked(const CommunityVie
   return std::move(*membership);
 }
 
+Status CommunityService::KeepAnOwner(Id id, const std::optional<Membership>& target) {
+  if (!IsMember(target) || target->role != Role::kOwner) return Status::Ok();
+  auto owners = repo_.CountOwners(id);
+  if (!owners.ok()) return owners.status();
+  if (*owners <= 1) return Status::Conflict("last_owner", "a community keeps at least one owner");
+  return Status::Ok();
+}
+
+Result<Membership> CommunityService::InState(Id id, Id user_id, MembershipState state,
+                                             const char* missing) {
+  auto current = repo_.MembershipOf(id, user_id);
+  if (!current.ok()) return current.status();
+  if (!*current || (*current)->state != state) return Status::NotFound(missing);
+  return **current;
+}
+
 Result<CommunityView> CommunityService::Create(const Viewer& viewer,
                                                const communities::CommunityChanges& fields) {
   if (!fields.name) return Status::Unprocessable("missing_field", "field 'name' is required");
@@ -173,13 +189,7 @@ Status CommunityService::Leave(const Viewer& viewer, Id id) {
   if (!current || current->state == MembershipState::kBanned) {
     return Status::Conflict("not_a_member", "you are not a member of this community");
   }
-  if (IsMember(current) && current->role == Role::kOwner) {
-    auto owners = repo_.CountOwners(id);
-    if (!owners.ok()) return owners.status();
-    if (*owners <= 1) {
-      return Status::Conflict("last_owner", "name another owner before leaving");
-    }
-  }
+  AGORA_RETURN_IF_ERROR(KeepAnOwner(id, current));
   return Drop(id, viewer.user_id, current, std::nullopt);
 }
 
@@ -261,11 +271,8 @@ Result<Page<MemberView>> CommunityService::Requests(const Viewer& viewer, Id id,
 Result<Membership> CommunityService::Approve(const Viewer& viewer, Id id, Id user_id) {
   auto view = Moderated(viewer, id);
   if (!view.ok()) return view.status();
-  auto current = repo_.MembershipOf(id, user_id);
+  auto current = InState(id, user_id, MembershipState::kPending, "no such join request");
   if (!current.ok()) return current.status();
-  if (!*current || (*current)->state != MembershipState::kPending) {
-    return Status::NotFound("no such join request");
-  }
   AGORA_RETURN_IF_ERROR(Transition(id, user_id, Role::kMember, MembershipState::kMember, *current,
                                    Record(viewer, "approve_request", user_id)));
   auto approved = repo_.MembershipOf(id, user_id);
@@ -276,11 +283,8 @@ Result<Membership> CommunityService::Approve(const Viewer& viewer, Id id, Id use
 Status CommunityService::Reject(const Viewer& viewer, Id id, Id user_id) {
   auto view = Moderated(viewer, id);
   if (!view.ok()) return view.status();
-  auto current = repo_.MembershipOf(id, user_id);
+  auto current = InState(id, user_id, MembershipState::kPending, "no such join request");
   if (!current.ok()) return current.status();
-  if (!*current || (*current)->state != MembershipState::kPending) {
-    return Status::NotFound("no such join request");
-  }
   return Drop(id, user_id, *current, Record(viewer, "reject_request", user_id));
 }
 
@@ -300,11 +304,7 @@ Result<Membership> CommunityService::SetRole(const Viewer& viewer, Id id, Id use
   }
   if (!target.ok()) return target.status();
   if (!IsMember(*target)) return Status::NotFound("that person is not a member");
-  if ((*target)->role == Role::kOwner && role != Role::kOwner) {
-    auto owners = repo_.CountOwners(id);
-    if (!owners.ok()) return owners.status();
-    if (*owners <= 1) return Status::Conflict("last_owner", "a community keeps at least one owner");
-  }
+  if (role != Role::kOwner) AGORA_RETURN_IF_ERROR(KeepAnOwner(id, *target));
   AGORA_RETURN_IF_ERROR(
       repo_.SetMembership(id, user_id, role, MembershipState::kMember,
                           Record(viewer, "set_role", user_id, communities::RoleName(role))));
@@ -319,11 +319,7 @@ Status CommunityService::Remove(const Viewer& viewer, Id id, Id user_id) {
   auto target = Outranked(*view, user_id);
   if (!target.ok()) return target.status();
   if (!IsMember(*target)) return Status::NotFound("that person is not a member");
-  if ((*target)->role == Role::kOwner) {
-    auto owners = repo_.CountOwners(id);
-    if (!owners.ok()) return owners.status();
-    if (*owners <= 1) return Status::Conflict("last_owner", "a community keeps at least one owner");
-  }
+  AGORA_RETURN_IF_ERROR(KeepAnOwner(id, *target));
   return Drop(id, user_id, *target, Record(viewer, "remove_member", user_id));
 }
 
@@ -333,11 +329,7 @@ Status CommunityService::Ban(const Viewer& viewer, Id id, Id user_id, const std:
   if (!view.ok()) return view.status();
   auto target = Outranked(*view, user_id);
   if (!target.ok()) return target.status();
-  if (*target && (*target)->role == Role::kOwner && IsMember(*target)) {
-    auto owners = repo_.CountOwners(id);
-    if (!owners.ok()) return owners.status();
-    if (*owners <= 1) return Status::Conflict("last_owner", "a community keeps at least one owner");
-  }
+  AGORA_RETURN_IF_ERROR(KeepAnOwner(id, *target));
   return Transition(id, user_id, Role::kMember, MembershipState::kBanned, *target,
                     Record(viewer, "ban", user_id, reason));
 }
@@ -345,11 +337,8 @@ Status CommunityService::Ban(const Viewer& viewer, Id id, Id user_id, const std:
 Status CommunityService::Unban(const Viewer& viewer, Id id, Id user_id) {
   auto view = Moderated(viewer, id);
   if (!view.ok()) return view.status();
-  auto current = repo_.MembershipOf(id, user_id);
+  auto current = InState(id, user_id, MembershipState::kBanned, "that person is not banned");
   if (!current.ok()) return current.status();
-  if (!*current || (*current)->state != MembershipState::kBanned) {
-    return Status::NotFound("that person is not banned");
-  }
   return Drop(id, user_id, *current, Record(viewer, "unban", user_id));
 }
 

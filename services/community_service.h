@@ -85,6 +85,11 @@ class CommunityService {
                     std::optional<communities::AuditRecord> audit);
   Status Drop(Id id, Id user_id, const std::optional<communities::Membership>& before,
               std::optional<communities::AuditRecord> audit);
+  // kConflict "last_owner" when `target` is the community's only owner.
+  Status KeepAnOwner(Id id, const std::optional<communities::Membership>& target);
+  // `user`'s membership when it is in `state`; kNotFound with `missing` otherwise.
+  Result<communities::Membership> InState(Id id, Id user_id, communities::MembershipState state,
+                                          const char* missing);
 
   IdGenerator& ids_;  // constant after construction
   profiles::UserRepository& users_;
