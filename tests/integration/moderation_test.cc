@@ -142,6 +142,10 @@ TEST_F(ModerationIntegrationTest, PinnedPostsLeadTheFirstPage) {
   EXPECT_EQ(Delete(Path("/pins/" + old), owner_.token).status, 204);
   EXPECT_EQ(Delete(Path("/pins/" + old), owner_.token).status, 404);
   EXPECT_EQ(Texts(Get(Path("/feed"), reader_.token).body).front(), "newest");
+  HttpResult audit = Get(Path("/audit"), owner_.token);
+  EXPECT_EQ(JsonString(audit.body, "/items/0/action"), "unpin");
+  EXPECT_EQ(JsonString(audit.body, "/items/1/action"), "pin");
+  EXPECT_EQ(JsonString(audit.body, "/items/1/note"), old);
 }
 
 TEST_F(ModerationIntegrationTest, ReportsGoToModeratorsAndResolveWithAnAuditedAction) {
