@@ -153,6 +153,11 @@ Result<Community> CommunityRepository::Update(Id id, const CommunityChanges& f, 
   });
 }
 
+Status CommunityRepository::Record(Id community_id, const AuditRecord& audit) {
+  UnixMillis now = clock_.now_ms();
+  return store_.write([&](Connection& c) { return WriteAudit(c, community_id, audit, now); });
+}
+
 Result<std::optional<Membership>> CommunityRepository::MembershipOf(Id community_id, Id user_id) {
   return store_.read([&](Connection& c) -> Result<std::optional<Membership>> {
     auto stmt = c.prepare(

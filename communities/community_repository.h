@@ -42,6 +42,9 @@ class CommunityRepository {
   Result<Community> Find(Id id);
   Result<Community> Update(Id id, const CommunityChanges& changes, AuditRecord audit);
 
+  // Appends one entry to the community's audit log, for actions recorded elsewhere.
+  Status Record(Id community_id, const AuditRecord& audit);
+
   // nullopt when `user` has no membership row.
   Result<std::optional<Membership>> MembershipOf(Id community_id, Id user_id);
 

@@ -389,7 +389,7 @@ Result<std::vector<PostRef>> PostRepository::RecentAnnouncements(int limit) {
   return store_.read([&](Connection& c) -> Result<std::vector<PostRef>> {
     auto stmt = c.prepare(
         "SELECT id, author_id, community_id FROM posts WHERE kind = 'announcement' "
-        "AND deleted_at IS NULL "
+        "AND community_id IS NULL AND deleted_at IS NULL "
         "ORDER BY id DESC LIMIT ?");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->bind(1, int64_t{limit});

@@ -59,7 +59,7 @@ class PostRepository {
   // Top-level, undeleted posts in any of `communities`, within `range`, newest first.
   Result<std::vector<PostRef>> RecentInCommunities(const std::vector<Id>& communities,
                                                    const IdRange& range, int limit);
-  // Undeleted announcements, newest first.
+  // Undeleted company-wide announcements, newest first.
   Result<std::vector<PostRef>> RecentAnnouncements(int limit);
 
   size_t cached_posts() const { return cache_.size(); }

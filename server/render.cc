@@ -322,8 +322,11 @@ std::string RenderStreamPage(const services::StreamPage& page, const std::string
     WriteString(w, link("before", *page.older_than));
   }
   if (!page.items.empty()) {
+    // The newest item shown: pinned posts lead a page without being its newest.
+    Id newest = 0;
+    for (const auto& view : page.items) newest = std::max(newest, view.post.id);
     w.Key("prev");
-    WriteString(w, link("after", page.items.front().post.id));
+    WriteString(w, link("after", newest));
   }
   w.EndObject();
   return buffer.GetString();

@@ -15,11 +15,13 @@ ModerationService::ModerationService(IdGenerator& ids, posts::PostRepository& po
       moderation_(moderation),
       membership_(membership) {}
 
-Status ModerationService::RequireAuthority(const Viewer& viewer, std::optional<Id> community_id) {
+Status ModerationService::RequireAuthority(const Viewer& viewer, std::optional<Id> community_id,
+                                           bool admins_too) {
   if (!community_id) {
     if (viewer.is_admin) return Status::Ok();
     return Status::PermissionDenied("reports of company-wide posts are for admins");
   }
+  if (admins_too && viewer.is_admin) return Status::Ok();
   AudienceCheck audience(communities_, viewer);
   auto visible = audience.CanSee(*community_id);
   if (!visible.ok()) return visible.status();
@@ -31,7 +33,7 @@ Status ModerationService::RequireAuthority(const Viewer& viewer, std::optional<I
 }
 
 Status ModerationService::Pin(const Viewer& viewer, Id community_id, Id post_id) {
-  AGORA_RETURN_IF_ERROR(RequireAuthority(viewer, community_id));
+  AGORA_RETURN_IF_ERROR(RequireAuthority(viewer, community_id, false));
   auto post = posts_.Find(post_id);
   if (!post.ok()) return post.status();
   if (post->community_id != community_id || post->in_reply_to) {
@@ -42,7 +44,7 @@ Status ModerationService::Pin(const Viewer& viewer, Id community_id, Id post_id)
 }
 
 Status ModerationService::Unpin(const Viewer& viewer, Id community_id, Id post_id) {
-  AGORA_RETURN_IF_ERROR(RequireAuthority(viewer, community_id));
+  AGORA_RETURN_IF_ERROR(RequireAuthority(viewer, community_id, false));
   return moderation_.Unpin(
       community_id, post_id,
       {ids_.next(), viewer.user_id, "unpin", std::nullopt, IdToString(post_id)});
@@ -67,7 +69,7 @@ Result<communities::Report> ModerationService::File(const Viewer& viewer, Id pos
 Result<Page<communities::Report>> ModerationService::List(const Viewer& viewer,
                                                           std::optional<Id> community_id, bool open,
                                                           const PageRequest& page) {
-  AGORA_RETURN_IF_ERROR(RequireAuthority(viewer, community_id));
+  AGORA_RETURN_IF_ERROR(RequireAuthority(viewer, community_id, true));
   return moderation_.List(community_id, open, page);
 }
 
@@ -77,7 +79,7 @@ Result<communities::Report> ModerationService::Resolve(const Viewer& viewer, Id 
   AGORA_RETURN_IF_ERROR(communities::ValidateReason(note));
   auto report = moderation_.Find(report_id);
   if (!report.ok()) return report.status();
-  Status authority = RequireAuthority(viewer, report->community_id);
+  Status authority = RequireAuthority(viewer, report->community_id, true);
   if (!authority.ok()) return Status::NotFound("no such report");  // never reveal it exists
   if (!report->open) return Status::Conflict("already_resolved", "that report is already resolved");
   auto post = posts_.Find(report->post_id);

@@ -1,8 +1,8 @@
 // ModerationService: pins and reports, spanning posts and communities.
 //
 // Thread-safe; every method blocks on SQLite (call from worker threads). Reports of a
-// community's posts go to its moderators; reports of company-wide posts go to admins. A report
-// or pin its caller may not act on reads as kNotFound.
+// community's posts go to its moderators (admins may act on them too); reports of company-wide
+// posts go to admins. A report its caller may not act on reads as kNotFound.
 #pragma once
 
 #include <optional>
@@ -39,9 +39,10 @@ class ModerationService {
                                       communities::ReportAction action, const std::string& note);
 
  private:
-  // kNotFound unless the viewer may act on reports and pins of `community_id` (admins for
-  // nullopt).
-  Status RequireAuthority(const Viewer& viewer, std::optional<Id> community_id);
+  // Whether the viewer may act on `community_id`'s pins (its moderators) or reports (its
+  // moderators and admins; admins alone for company-wide posts, nullopt): kNotFound for a
+  // community they may not know, kPermissionDenied otherwise.
+  Status RequireAuthority(const Viewer& viewer, std::optional<Id> community_id, bool admins_too);
 
   IdGenerator& ids_;  // constant after construction
   posts::PostRepository& posts_;

@@ -144,10 +144,16 @@ Status PostService::Delete(const Viewer& viewer, Id id) {
     if (!moderates.ok()) return moderates.status();
     moderator = *moderates;
   }
-  if (post->author_id != viewer.user_id && !viewer.is_admin && !moderator) {
+  bool author = post->author_id == viewer.user_id;
+  if (!author && !viewer.is_admin && !moderator) {
     return Status::PermissionDenied("only the author, a moderator or an admin deletes a post");
   }
-  return posts_.Delete(id).status();
+  AGORA_RETURN_IF_ERROR(posts_.Delete(id).status());
+  if (!author && post->community_id) {
+    return communities_.Record(*post->community_id, {ids_.next(), viewer.user_id, "delete_post",
+                                                     post->author_id, IdToString(id)});
+  }
+  return Status::Ok();
 }
 
 Result<Page<PostView>> PostService::Replies(const Viewer& viewer, Id id, const PageRequest& page) {

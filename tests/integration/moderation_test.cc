@@ -119,6 +119,10 @@ TEST_F(ModerationIntegrationTest, ModeratorsDeletePostsInTheirCommunityOnly) {
   std::string post = Write(member_, "off topic");
   EXPECT_EQ(Delete("/api/v1/posts/" + post, reader_.token).status, 403);
   EXPECT_EQ(Delete("/api/v1/posts/" + post, owner_.token).status, 204);
+  HttpResult audit = Get(Path("/audit"), owner_.token);
+  EXPECT_EQ(JsonString(audit.body, "/items/0/action"), "delete_post");
+  EXPECT_EQ(JsonString(audit.body, "/items/0/target_user_id"), member_.id);
+  EXPECT_EQ(JsonString(audit.body, "/items/0/note"), post);
   HttpResult outside =
       Post("/api/v1/posts", JsonBody().Set("text", "company-wide").str(), member_.token);
   std::string company_post = JsonString(outside.body, "/id").value_or("");
@@ -134,6 +138,10 @@ TEST_F(ModerationIntegrationTest, PinnedPostsLeadTheFirstPage) {
   HttpResult feed = Get(Path("/feed"), reader_.token);
   EXPECT_EQ(Texts(feed.body), (std::vector<std::string>{"house rules", "newest", "newer one"}));
   EXPECT_EQ(JsonBool(feed.body, "/orderedItems/0/object/agora:post/pinned"), true);
+  // `prev` starts above the newest post shown, not above the (older) pinned one.
+  std::string prev = JsonString(feed.body, "/prev").value_or("");
+  ASSERT_FALSE(prev.empty());
+  EXPECT_TRUE(Texts(Get(prev, reader_.token).body).empty());
   std::string elsewhere =
       JsonString(Post("/api/v1/posts", JsonBody().Set("text", "x").str(), owner_.token).body, "/id")
           .value_or("");
@@ -195,6 +203,17 @@ TEST_F(ModerationIntegrationTest, RemovePostTakesItDown) {
             200);
   EXPECT_EQ(Get("/api/v1/posts/" + post, owner_.token).status, 404);
   EXPECT_TRUE(Texts(Get(Path("/feed"), reader_.token).body).empty());
+}
+
+TEST_F(ModerationIntegrationTest, AdminsMayActOnCommunityReports) {
+  std::string post = Write(member_, "needs an admin");
+  std::string report = Report(reader_, post, "escalate");
+  EXPECT_EQ(JsonString(Get(Path("/reports"), admin_token_).body, "/items/0/id"), report);
+  HttpResult resolved =
+      Post("/api/v1/reports/" + report + "/resolve",
+           JsonBody().Set("action", "remove_post").Set("note", "by admin").str(), admin_token_);
+  ASSERT_EQ(resolved.status, 200) << resolved;
+  EXPECT_EQ(Get("/api/v1/posts/" + post, owner_.token).status, 404);
 }
 
 TEST_F(ModerationIntegrationTest, CompanyWideReportsAreForAdmins) {
