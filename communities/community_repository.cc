@@ -215,7 +215,7 @@ Status CommunityRepository::SetMembership(Id community_id, Id user_id, Role role
     auto stmt = c.prepare(
         "INSERT INTO memberships (community_id, user_id, role, state, since) "
         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (community_id, user_id) "
-        "DO UPDATE SET role = ?3, state = ?4, since = ?5");
+        "DO UPDATE SET role = ?3, since = CASE WHEN state = ?4 THEN since ELSE ?5 END, state = ?4");
     if (!stmt.ok()) return stmt.status();
     (*stmt)
         ->bind(1, community_id)
