@@ -11,8 +11,25 @@ std::string DatabasePath(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "agora.db").string();
 }
 
+std::string SearchIndexPath(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "search").string();
+}
+
 Application::~Application() {
+  if (search_indexer_) search_indexer_->Stop();
   if (store_) store_->Stop();
+}
+
+Status Application::OpenSearch(const search::SearchLimits& limits,
+                               const services::SearchIndexerOptions& indexer) {
+  auto index = search::SearchIndex::Open(SearchIndexPath(data_dir_), limits);
+  if (!index.ok()) return index.status();
+  search_index_ = std::move(*index);
+  search_ = std::make_unique<services::SearchService>(*search_index_, *community_repository_,
+                                                      *users_, *feed_);
+  search_indexer_ = std::make_unique<services::SearchIndexer>(*store_, *post_repository_, *users_,
+                                                              *search_index_, indexer);
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions& options) {
@@ -22,6 +39,7 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   if (ec) return Status::Internal("cannot create " + options.data_dir + ": " + ec.message());
 
   std::unique_ptr<Application> app(new Application());
+  app->data_dir_ = options.data_dir;
   storage::StoreOptions store_options;
   store_options.path = DatabasePath(options.data_dir);
   store_options.reader_connections = options.reader_connections;

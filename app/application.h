@@ -15,6 +15,9 @@
 #include "services/moderation_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
+#include "search/search_index.h"
+#include "services/search_indexer.h"
+#include "services/search_service.h"
 #include "storage/store.h"
 
 namespace agora::app {
@@ -30,8 +33,13 @@ class Application {
  public:
   // Creates the data folder when missing, opens the store and applies migrations.
   static Result<std::unique_ptr<Application>> Open(const ApplicationOptions& options);
-  // Stops the store first: its writer thread calls into the services below it.
+  // Stops the search indexer, then the store: its writer thread calls into the services below.
   ~Application();
+
+  // Opens the search index of the data folder (only one process may: the server), with its
+  // service and its indexer, not yet started. kUnavailable when another process has it.
+  Status OpenSearch(const search::SearchLimits& limits,
+                    const services::SearchIndexerOptions& indexer);
 
   storage::Store& store() { return *store_; }
   IdGenerator& ids() { return ids_; }
@@ -42,6 +50,12 @@ class Application {
   services::PostService& posts() { return *posts_; }
   services::CommunityService& communities() { return *communities_; }
   services::ModerationService& moderation() { return *moderation_; }
+  // After OpenSearch.
+  services::SearchService& search() { return *search_; }
+  services::SearchIndexer& search_indexer() { return *search_indexer_; }
+  const search::SearchIndex& search_index() const { return *search_index_; }
+  profiles::UserRepository& user_repository() { return *users_; }
+  posts::PostRepository& post_repository() { return *post_repository_; }
   const feed::FeedEngine& feed_engine() const { return *feed_engine_; }
   const posts::PostRepository& post_repository() const { return *post_repository_; }
 
@@ -61,8 +75,13 @@ class Application {
   std::unique_ptr<services::PostService> posts_;
   std::unique_ptr<services::CommunityService> communities_;
   std::unique_ptr<services::ModerationService> moderation_;
+  std::unique_ptr<search::SearchIndex> search_index_;
+  std::unique_ptr<services::SearchService> search_;
+  std::unique_ptr<services::SearchIndexer> search_indexer_;
+  std::string data_dir_;
 };
 
 std::string DatabasePath(const std::string& data_dir);
+std::string SearchIndexPath(const std::string& data_dir);
 
 }  // namespace agora::app

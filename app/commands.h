@@ -17,6 +17,8 @@ struct ServeOptions {
   int worker_threads = 16;
   server::HttpOptions http;
   std::chrono::milliseconds shutdown_grace{10'000};
+  search::SearchLimits search;
+  services::SearchIndexerOptions indexer;
 };
 
 int Serve(const ServeOptions& options);
@@ -36,5 +38,9 @@ int UserAdd(const UserAddOptions& options);
 int Demo(const ApplicationOptions& options);
 
 int Backup(const ApplicationOptions& options, const std::string& destination);
+
+// Rebuilds the search index from the store, with a progress bar on standard error. Refuses
+// (exit status 1) while a server holds the index.
+int Reindex(const ApplicationOptions& options);
 
 }  // namespace agora::app

@@ -1,4 +1,4 @@
-// The `agora` command line: serve, user add, demo, backup.
+// The `agora` command line: serve, user add, demo, backup, reindex.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <thread>
@@ -77,6 +77,10 @@ int main(int argc, char** argv) {
   AddDataOption(*backup_cmd, backup);
   backup_cmd->add_option("--to", backup_to, "destination file")->required();
 
+  ApplicationOptions reindex;
+  auto* reindex_cmd = cli.add_subcommand("reindex", "rebuild the search index from the store");
+  AddDataOption(*reindex_cmd, reindex);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -96,5 +100,6 @@ int main(int argc, char** argv) {
   if (*add_cmd) return agora::app::UserAdd(user_add);
   if (*demo_cmd) return agora::app::Demo(demo);
   if (*backup_cmd) return agora::app::Backup(backup, backup_to);
+  if (*reindex_cmd) return agora::app::Reindex(reindex);
   return 2;
 }

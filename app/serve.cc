@@ -60,6 +60,14 @@ void AddStoreMetrics(server::Metrics& metrics, Application& app) {
                       [&app] { return double(app.post_repository().cached_posts()); });
   metrics.AddCallback("agora_sessions_cached", "Sessions held in the memory cache.", "gauge",
                       [&app] { return double(app.accounts().cached_sessions()); });
+  metrics.AddCallback("agora_search_documents", "Posts and people in the search index.", "gauge",
+                      [&app] { return double(app.search_index().documents()); });
+  metrics.AddCallback("agora_search_commits_total", "Search index commits.", "counter",
+                      [&app] { return double(app.search_index().commits()); });
+  metrics.AddCallback("agora_search_index_lag", "Store changes not yet in the search index.",
+                      "gauge", [&app] { return double(app.search_indexer().lag()); });
+  metrics.AddCallback("agora_search_index_failures_total", "Indexing batches that failed.",
+                      "counter", [&app] { return double(app.search_indexer().failures()); });
 }
 
 }  // namespace
@@ -78,6 +86,11 @@ int Serve(const ServeOptions& options) {
     spdlog::critical("event=open_failed message=\"{}\"", app.status().message());
     return 1;
   }
+  if (Status s = (*app)->OpenSearch(options.search, options.indexer); !s.ok()) {
+    spdlog::critical("event=search_open_failed message=\"{}\"", s.message());
+    return 1;
+  }
+  (*app)->search_indexer().Start();
 
   server::Metrics metrics;
   AddStoreMetrics(metrics, **app);
@@ -91,6 +104,7 @@ int Serve(const ServeOptions& options) {
   server::AddFeedRoutes(router, (*app)->feed());
   server::AddCommunityRoutes(router, (*app)->communities());
   server::AddModerationRoutes(router, (*app)->moderation());
+  server::AddSearchRoutes(router, (*app)->search());
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;
@@ -139,8 +153,9 @@ int Serve(const ServeOptions& options) {
   io.run();
   for (auto& t : threads) t.join();
 
-  dispatcher.Stop();       // handlers already queued finish their writes
-  (*app)->store().Stop();  // and the writer commits everything acknowledged
+  dispatcher.Stop();                 // handlers already queued finish their writes
+  (*app)->search_indexer().Stop();  // the outbox replays whatever it had not applied
+  (*app)->store().Stop();           // and the writer commits everything acknowledged
   spdlog::info("event=stopped");
   return 0;
 }

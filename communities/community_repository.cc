@@ -299,6 +299,14 @@ Result<std::vector<Id>> CommunityRepository::MemberCommunityIds(Id user_id) {
   });
 }
 
+Result<std::vector<Id>> CommunityRepository::OpenCommunityIds() {
+  return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
+    auto stmt = c.prepare("SELECT id FROM communities WHERE visibility = 'open'");
+    if (!stmt.ok()) return stmt.status();
+    return (*stmt)->collect_int64();
+  });
+}
+
 Result<std::vector<Id>> CommunityRepository::CommunitiesWithMoreMembersThan(int64_t threshold) {
   return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
     auto stmt = c.prepare("SELECT id FROM communities WHERE members_count > ?");

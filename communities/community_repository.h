@@ -67,6 +67,8 @@ class CommunityRepository {
 
   // Communities where `user` is a member (state member).
   Result<std::vector<Id>> MemberCommunityIds(Id user_id);
+  // Every open community: content anyone may read.
+  Result<std::vector<Id>> OpenCommunityIds();
   // Communities with more than `threshold` members.
   Result<std::vector<Id>> CommunitiesWithMoreMembersThan(int64_t threshold);
 

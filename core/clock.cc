@@ -31,4 +31,59 @@ std::string FormatRfc3339(UnixMillis ms) {
   return buf;
 }
 
+namespace {
+
+// `count` decimal digits at `text[at]`, or -1.
+int Digits(std::string_view text, size_t at, size_t count) {
+  if (at + count > text.size()) return -1;
+  int value = 0;
+  for (size_t i = at; i < at + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+bool IsIsoDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  int year = Digits(text, 0, 4), month = Digits(text, 5, 2), day = Digits(text, 8, 2);
+  if (year < 0 || month < 0 || day < 0) return false;
+  return std::chrono::year_month_day{std::chrono::year{year},
+                                     std::chrono::month{static_cast<unsigned>(month)},
+                                     std::chrono::day{static_cast<unsigned>(day)}}
+      .ok();
+}
+
+std::optional<UnixMillis> ParseRfc3339(std::string_view text) {
+  if (text.size() < 10 || !IsIsoDate(text.substr(0, 10))) return std::nullopt;
+  int hour = 0, minute = 0, second = 0, millis = 0;
+  if (text.size() > 10) {
+    if (text.size() < 20 || (text[10] != 'T' && text[10] != 't') || text[13] != ':' ||
+        text[16] != ':' || (text.back() != 'Z' && text.back() != 'z')) {
+      return std::nullopt;
+    }
+    hour = Digits(text, 11, 2);
+    minute = Digits(text, 14, 2);
+    second = Digits(text, 17, 2);
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+      return std::nullopt;
+    }
+    if (text.size() != 20) {
+      size_t fraction = text.size() - 21;  // between '.' and 'Z'
+      if (text[19] != '.' || fraction < 1 || fraction > 9) return std::nullopt;
+      if (Digits(text, 20, fraction) < 0) return std::nullopt;
+      millis = Digits(text, 20, fraction > 3 ? 3 : fraction);
+      for (size_t i = fraction; i < 3; ++i) millis *= 10;
+    }
+  }
+  using namespace std::chrono;
+  sys_days date{year_month_day{year{Digits(text, 0, 4)},
+                               month{static_cast<unsigned>(Digits(text, 5, 2))},
+                               day{static_cast<unsigned>(Digits(text, 8, 2))}}};
+  auto at = date + hours{hour} + minutes{minute} + seconds{second} + milliseconds{millis};
+  return duration_cast<milliseconds>(at.time_since_epoch()).count();
+}
+
 }  // namespace agora

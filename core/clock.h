@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace agora {
 
@@ -37,5 +39,10 @@ class ManualClock final : public Clock {
 
 // RFC 3339 UTC with milliseconds, e.g. "2026-11-22T06:33:31.123Z".
 std::string FormatRfc3339(UnixMillis ms);
+// "2026-11-22" (midnight UTC) or an RFC 3339 UTC time such as "2026-11-22T08:30:00Z" or
+// "2026-11-22T08:30:00.250Z"; nullopt for anything else, including dates that do not exist.
+std::optional<UnixMillis> ParseRfc3339(std::string_view text);
+// A calendar date that exists, written "2026-11-22".
+bool IsIsoDate(std::string_view text);
 
 }  // namespace agora

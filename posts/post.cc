@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 
 #include "core/text.h"
 #include "posts/text_entities.h"
@@ -12,18 +11,6 @@ namespace {
 
 Status Invalid(std::string code, std::string message) {
   return Status::Unprocessable(std::move(code), std::move(message));
-}
-
-bool IsIsoDate(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  using namespace std::chrono;
-  year_month_day date{year{std::stoi(s.substr(0, 4))},
-                      month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
-                      day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
-  return date.ok();
 }
 
 }  // namespace
@@ -118,7 +105,7 @@ Status ValidateDeal(const Deal& d) {
   if (!currency_shaped) {
     return Invalid("invalid_deal", "deal.currency must be an ISO 4217 code such as EUR");
   }
-  if (!IsIsoDate(d.closed_on)) {
+  if (!agora::IsIsoDate(d.closed_on)) {
     return Invalid("invalid_deal", "deal.closed_on must be a date such as 2026-11-22");
   }
   return Status::Ok();

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "posts/text_entities.h"
+#include "storage/outbox.h"
 
 namespace agora::posts {
 namespace {
@@ -202,6 +203,7 @@ Result<InsertedPost> PostRepository::InsertIn(Connection& c, Id id, Id author_id
         .bind(9, OutcomeName(d.outcome));
     AGORA_RETURN_IF_ERROR((*deal)->run());
   }
+  AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, id));
   auto inserted = Reload(c, id);
   if (!inserted.ok()) return inserted.status();
   out.post = std::move(*inserted);
@@ -258,6 +260,7 @@ Result<Post> PostRepository::Edit(Id id, const std::string& text,
     AGORA_RETURN_IF_ERROR((*stmt)->run());
     if (c.changes() == 0) return Status::NotFound("no such post");
     AGORA_RETURN_IF_ERROR(WriteEntities(c, id, text, mentions));
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, id));
     return Reload(c, id);
   });
   if (post.ok()) cache_.Put(*post);
@@ -273,6 +276,7 @@ Result<Post> PostRepository::Delete(Id id) {
     (*stmt)->bind(1, now).bind(2, id);
     AGORA_RETURN_IF_ERROR((*stmt)->run());
     if (c.changes() == 0) return Status::NotFound("no such post");
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, id));
     auto deleted = Reload(c, id);
     if (!deleted.ok()) return deleted.status();
     if (deleted->in_reply_to) {
@@ -334,10 +338,32 @@ Result<Post> PostRepository::SetReaction(Id post_id, Id user_id, const std::stri
     AGORA_RETURN_IF_ERROR((*stmt)->run());
     if (c.changes() == 0) return current;  // already as asked: idempotent
     AGORA_RETURN_IF_ERROR(AdjustCount(c, Counter::kReactions, post_id, present ? 1 : -1));
+    // Reactions are a ranking signal of expert search.
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, post_id));
     return Reload(c, post_id);
   });
   if (post.ok()) cache_.Put(*post);
   return post;
+}
+
+Result<std::vector<Id>> PostRepository::LiveIdsAfter(Id after, int limit) {
+  return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
+    auto stmt = c.prepare(
+        "SELECT id FROM posts WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, after).bind(2, static_cast<int64_t>(limit));
+    return (*stmt)->collect_int64();
+  });
+}
+
+Result<int64_t> PostRepository::CountLive() {
+  return store_.read([&](Connection& c) -> Result<int64_t> {
+    auto stmt = c.prepare("SELECT count(*) FROM posts WHERE deleted_at IS NULL");
+    if (!stmt.ok()) return stmt.status();
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.status();
+    return (*stmt)->column_int64(0);
+  });
 }
 
 Result<std::vector<PostRef>> PostRepository::RecentByAuthors(const std::vector<Id>& authors,

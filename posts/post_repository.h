@@ -62,6 +62,10 @@ class PostRepository {
   // Undeleted company-wide announcements, newest first.
   Result<std::vector<PostRef>> RecentAnnouncements(int limit);
 
+  // Ids of live posts and replies past `after`, in id order: for rebuilding derived data.
+  Result<std::vector<Id>> LiveIdsAfter(Id after, int limit);
+  Result<int64_t> CountLive();
+
   size_t cached_posts() const { return cache_.size(); }
 
  private:

@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "storage/outbox.h"
+
 namespace agora::profiles {
 namespace {
 
@@ -211,6 +213,7 @@ Result<User> UserRepository::Insert(Id id, const NewUser& user, const std::strin
     if (!inserted.ok()) return UniqueViolation(inserted);
     if (p.skills) AGORA_RETURN_IF_ERROR(ReplaceSkills(c, id, *p.skills));
     if (p.languages) AGORA_RETURN_IF_ERROR(ReplaceLanguages(c, id, *p.languages));
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kUser, id));
     return LoadUser(c, id);
   });
 }
@@ -282,6 +285,7 @@ Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
     if (!updated.ok()) return UniqueViolation(updated);
     if (p.skills) AGORA_RETURN_IF_ERROR(ReplaceSkills(c, id, *p.skills));
     if (p.languages) AGORA_RETURN_IF_ERROR(ReplaceLanguages(c, id, *p.languages));
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kUser, id));
     return LoadUser(c, id);
   });
   if (updated.ok()) summaries_.Put(SummaryOf(*updated));
@@ -297,6 +301,7 @@ Status UserRepository::Deactivate(Id id) {
     (*stmt)->bind(1, now).bind(2, id);
     AGORA_RETURN_IF_ERROR((*stmt)->run());
     if (c.changes() == 0) return Status::NotFound("no such user");
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kUser, id));
     auto user = LoadUser(c, id);
     if (!user.ok()) return user.status();
     deactivated = SummaryOf(*user);
@@ -369,6 +374,25 @@ Result<Page<User>> UserRepository::DirectReports(Id manager_id, const PageReques
       out.items.push_back(std::move(*user));
     }
     return out;
+  });
+}
+
+Result<std::vector<Id>> UserRepository::IdsAfter(Id after, int limit) {
+  return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
+    auto stmt = c.prepare("SELECT id FROM users WHERE id > ? ORDER BY id LIMIT ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, after).bind(2, static_cast<int64_t>(limit));
+    return (*stmt)->collect_int64();
+  });
+}
+
+Result<int64_t> UserRepository::Count() {
+  return store_.read([&](Connection& c) -> Result<int64_t> {
+    auto stmt = c.prepare("SELECT count(*) FROM users");
+    if (!stmt.ok()) return stmt.status();
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.status();
+    return (*stmt)->column_int64(0);
   });
 }
 

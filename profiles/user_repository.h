@@ -71,6 +71,9 @@ class UserRepository {
 
   // Full profiles for many ids at once, in the order given; unknown ids are skipped.
   Result<std::vector<User>> FindMany(const std::vector<Id>& ids);
+  // Ids of every account past `after`, in id order: for rebuilding derived data.
+  Result<std::vector<Id>> IdsAfter(Id after, int limit);
+  Result<int64_t> Count();
   // Summaries for many ids, from memory when possible, in the order given; unknown ids are
   // skipped.
   Result<std::vector<UserSummary>> Summaries(const std::vector<Id>& ids);

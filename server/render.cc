@@ -472,4 +472,117 @@ std::string RenderAuditPage(const Page<communities::AuditEntry>& page) {
   });
 }
 
+namespace {
+
+void WritePostHits(JsonWriter& w, const std::vector<services::PostHit>& hits) {
+  w.Key("results");
+  w.StartArray();
+  for (const services::PostHit& hit : hits) {
+    w.StartObject();
+    w.Key("post");
+    WritePost(w, hit.view);
+    w.Key("score");
+    w.Double(hit.score);
+    w.Key("highlight");
+    WriteString(w, hit.highlight);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// "total", and "next_offset" when the page does not reach the last result.
+void WriteTotal(JsonWriter& w, int64_t total, size_t offset, size_t returned) {
+  w.Key("total");
+  w.Int64(total);
+  if (returned > 0 && static_cast<int64_t>(offset + returned) < total) {
+    w.Key("next_offset");
+    w.Uint64(offset + returned);
+  }
+}
+
+}  // namespace
+
+std::string RenderPostSearch(const services::PostSearchPage& page, size_t offset) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  WriteTotal(w, page.total, offset, page.results.size());
+  WritePostHits(w, page.results);
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::string RenderPeopleSearch(const services::PeopleSearchPage& page, size_t offset,
+                               const Viewer& viewer) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  WriteTotal(w, page.total, offset, page.results.size());
+  w.Key("results");
+  w.StartArray();
+  for (const services::PersonHit& hit : page.results) {
+    w.StartObject();
+    w.Key("user");
+    WriteUser(w, hit.user, viewer);
+    w.Key("score");
+    w.Double(hit.score);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::string RenderExperts(const std::vector<services::Expert>& experts, const Viewer& viewer) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("results");
+  w.StartArray();
+  for (const services::Expert& expert : experts) {
+    w.StartObject();
+    w.Key("user");
+    WriteUser(w, expert.user, viewer);
+    w.Key("score");
+    w.Double(expert.score);
+    w.Key("evidence");
+    w.StartObject();
+    w.Key("skills");
+    w.StartArray();
+    for (const std::string& skill : expert.skills) WriteString(w, skill);
+    w.EndArray();
+    w.Key("posts");
+    w.StartArray();
+    for (const services::PostView& post : expert.posts) WritePost(w, post);
+    w.EndArray();
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::string RenderDealSearch(const services::DealSearchPage& page, size_t offset) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  WriteTotal(w, page.total, offset, page.results.size());
+  WritePostHits(w, page.results);
+  w.Key("facets");
+  w.StartObject();
+  for (const auto& [facet, counts] : page.facets) {
+    w.Key(facet.c_str());
+    w.StartObject();
+    for (const auto& [value, count] : counts) {
+      WriteString(w, value);  // as a key
+      w.Int64(count);
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  return buffer.GetString();
+}
+
 }  // namespace agora::server

@@ -13,6 +13,7 @@
 #include "services/community_service.h"
 #include "services/feed_service.h"
 #include "services/moderation_service.h"
+#include "services/search_service.h"
 
 namespace agora::server {
 
@@ -48,5 +49,12 @@ std::string RenderMemberPage(const Page<services::MemberView>& page);
 std::string RenderAuditPage(const Page<communities::AuditEntry>& page);
 std::string RenderReport(const communities::Report& report);
 std::string RenderReportPage(const Page<communities::Report>& page);
+
+// Search answers: {"total", "results": [...]}, with "next_offset" when more results follow.
+std::string RenderPostSearch(const services::PostSearchPage& page, size_t offset);
+std::string RenderPeopleSearch(const services::PeopleSearchPage& page, size_t offset,
+                               const Viewer& viewer);
+std::string RenderExperts(const std::vector<services::Expert>& experts, const Viewer& viewer);
+std::string RenderDealSearch(const services::DealSearchPage& page, size_t offset);
 
 }  // namespace agora::server

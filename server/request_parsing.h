@@ -8,6 +8,7 @@
 #include "core/status.h"
 #include "posts/post.h"
 #include "profiles/user.h"
+#include "search/search_index.h"
 #include "server/api.h"
 
 namespace agora::server {
@@ -40,5 +41,18 @@ Result<Id> ParseResourceId(std::string_view text, const char* what);
 
 // The body of POST /api/v1/posts (type-checked; the service validates values).
 Result<posts::NewPost> ParseNewPost(const JsonFields& fields);
+
+// Search queries (api.md "Search"). Every text parameter must be UTF-8 without control
+// characters and at most 200 characters (`q`: the index's own limit); `limit` is 1..100
+// (experts 1..50), `offset` 0..10,000; `since`/`until` are dates or RFC 3339 UTC times.
+// kInvalidArgument with a code naming the parameter ("invalid_kind", "invalid_time", ...).
+Result<search::PostQuery> ParsePostSearch(const ApiRequest& request);
+Result<search::PeopleQuery> ParsePeopleSearch(const ApiRequest& request);
+struct ExpertSearch {
+  std::string q;
+  size_t limit = 10;
+};
+Result<ExpertSearch> ParseExpertSearch(const ApiRequest& request);
+Result<search::DealQuery> ParseDealSearch(const ApiRequest& request);
 
 }  // namespace agora::server

@@ -12,6 +12,7 @@
 #include "services/moderation_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
+#include "services/search_service.h"
 
 namespace agora::server {
 
@@ -21,6 +22,7 @@ void AddPostRoutes(Router& router, services::PostService& posts);
 void AddCommunityRoutes(Router& router, services::CommunityService& communities);
 void AddModerationRoutes(Router& router, services::ModerationService& moderation);
 void AddFeedRoutes(Router& router, services::FeedService& feed);
+void AddSearchRoutes(Router& router, services::SearchService& search);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics, std::function<Status()> readiness);
 

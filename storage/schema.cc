@@ -185,6 +185,14 @@ CREATE TABLE reports (
 CREATE INDEX reports_by_community ON reports (community_id, status, id);
 CREATE UNIQUE INDEX reports_open_once ON reports (post_id, reporter_id) WHERE status = 'open';
 )sql",
+    // 4: the outbox of changed posts and people, for consumers that catch up (search index).
+    R"sql(
+CREATE TABLE outbox (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  topic     INTEGER NOT NULL,
+  entity_id INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

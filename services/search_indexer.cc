@@ -1,0 +1,216 @@
+#include "services/search_indexer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "storage/outbox.h"
+
+namespace agora::services {
+namespace {
+
+constexpr int kBuildBatch = 500;
+
+search::Language FirstLanguage(const std::vector<std::string>& languages) {
+  return languages.empty() ? search::Language::kEnglish : search::LanguageOfTag(languages.front());
+}
+
+search::PersonDocument PersonDocumentOf(const profiles::User& user) {
+  search::PersonDocument doc;
+  doc.id = user.id;
+  doc.username = user.username;
+  doc.display_name = user.display_name;
+  doc.title = user.title;
+  doc.department = user.department;
+  doc.location = user.location;
+  doc.bio = user.bio;
+  doc.skills = user.skills;
+  doc.language = FirstLanguage(user.languages);
+  doc.active = user.active;
+  return doc;
+}
+
+// The documents of the live posts among `ids`; the others are returned in `gone`. A post's
+// language comes from its text, or else from its author's first language.
+Status PostDocuments(posts::PostRepository& posts, profiles::UserRepository& users,
+                     const std::vector<Id>& ids, std::vector<search::PostDocument>& out,
+                     std::vector<Id>& gone) {
+  auto found = posts.FindMany(ids);
+  if (!found.ok()) return found.status();
+  std::unordered_set<Id> live;
+  std::vector<Id> author_ids;
+  for (const posts::Post& p : *found) {
+    live.insert(p.id);
+    author_ids.push_back(p.author_id);
+  }
+  for (Id id : ids) {
+    if (!live.count(id)) gone.push_back(id);
+  }
+  std::sort(author_ids.begin(), author_ids.end());
+  author_ids.erase(std::unique(author_ids.begin(), author_ids.end()), author_ids.end());
+  auto authors = users.FindMany(author_ids);
+  if (!authors.ok()) return authors.status();
+  std::unordered_map<Id, search::Language> author_language;
+  for (const profiles::User& u : *authors) author_language[u.id] = FirstLanguage(u.languages);
+
+  for (const posts::Post& p : *found) {
+    search::PostDocument doc;
+    doc.id = p.id;
+    doc.author_id = p.author_id;
+    doc.community_id = p.community_id;
+    doc.kind = posts::KindName(p.kind);
+    doc.reply = p.in_reply_to.has_value();
+    doc.text = p.text;
+    doc.hashtags = p.hashtags;
+    doc.created_at = p.created_at;
+    doc.reactions = p.reactions_count;
+    if (p.deal) {
+      const posts::Deal& d = *p.deal;
+      doc.deal = search::DealFields{d.customer, d.sector,    d.product,   d.region,
+                                    d.amount,   d.currency, d.closed_on, posts::OutcomeName(d.outcome)};
+    }
+    auto language = author_language.find(p.author_id);
+    doc.language = search::DetectLanguage(
+        p.text, language != author_language.end() ? language->second : search::Language::kEnglish);
+    out.push_back(std::move(doc));
+  }
+  return Status::Ok();
+}
+
+Status PersonDocuments(profiles::UserRepository& users, const std::vector<Id>& ids,
+                       std::vector<search::PersonDocument>& out) {
+  auto found = users.FindMany(ids);
+  if (!found.ok()) return found.status();
+  for (const profiles::User& u : *found) out.push_back(PersonDocumentOf(u));
+  return Status::Ok();
+}
+
+}  // namespace
+
+SearchIndexer::SearchIndexer(storage::Store& store, posts::PostRepository& posts,
+                             profiles::UserRepository& users, search::SearchIndex& index,
+                             SearchIndexerOptions options)
+    : store_(store), posts_(posts), users_(users), index_(index), options_(options) {}
+
+SearchIndexer::~SearchIndexer() { Stop(); }
+
+void SearchIndexer::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void SearchIndexer::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+int64_t SearchIndexer::lag() const {
+  int64_t applied = index_.applied_seq().value_or(0);
+  return std::max<int64_t>(0, seen_seq_.load() - applied);
+}
+
+Status SearchIndexer::BuildAll(storage::Store& store, posts::PostRepository& posts,
+                               profiles::UserRepository& users, search::SearchIndex& index,
+                               const BuildProgress& progress) {
+  auto start_seq = store.read(storage::LastOutboxSeq);
+  if (!start_seq.ok()) return start_seq.status();
+  auto post_count = posts.CountLive();
+  if (!post_count.ok()) return post_count.status();
+  auto user_count = users.Count();
+  if (!user_count.ok()) return user_count.status();
+  int64_t total = *post_count + *user_count;
+  int64_t done = 0;
+  if (progress) progress(done, total);
+
+  for (Id after = 0;;) {
+    auto ids = users.IdsAfter(after, kBuildBatch);
+    if (!ids.ok()) return ids.status();
+    if (ids->empty()) break;
+    std::vector<search::PersonDocument> people;
+    AGORA_RETURN_IF_ERROR(PersonDocuments(users, *ids, people));
+    AGORA_RETURN_IF_ERROR(index.Apply({}, people, {}, *start_seq));
+    after = ids->back();
+    done += static_cast<int64_t>(ids->size());
+    if (progress) progress(std::min(done, total), total);
+  }
+  for (Id after = 0;;) {
+    auto ids = posts.LiveIdsAfter(after, kBuildBatch);
+    if (!ids.ok()) return ids.status();
+    if (ids->empty()) break;
+    std::vector<search::PostDocument> documents;
+    std::vector<Id> gone;
+    AGORA_RETURN_IF_ERROR(PostDocuments(posts, users, *ids, documents, gone));
+    AGORA_RETURN_IF_ERROR(index.Apply(documents, {}, gone, *start_seq));
+    after = ids->back();
+    done += static_cast<int64_t>(ids->size());
+    if (progress) progress(std::min(done, total), total);
+  }
+  return index.MarkBuilt(*start_seq);
+}
+
+Result<bool> SearchIndexer::ApplyNext() {
+  int64_t applied = index_.applied_seq().value_or(0);
+  auto entries = store_.read([&](storage::Connection& c) {
+    return storage::ReadOutbox(c, applied, options_.batch);
+  });
+  if (!entries.ok()) return entries.status();
+  if (entries->empty()) return false;
+  std::vector<Id> post_ids;
+  std::vector<Id> user_ids;
+  for (const storage::OutboxEntry& e : *entries) {
+    auto& ids = e.topic == storage::OutboxTopic::kPost ? post_ids : user_ids;
+    if (std::find(ids.begin(), ids.end(), e.entity_id) == ids.end()) ids.push_back(e.entity_id);
+  }
+  int64_t last = entries->back().seq;
+  seen_seq_ = std::max(seen_seq_.load(), last);
+  std::vector<search::PostDocument> posts;
+  std::vector<Id> gone;
+  std::vector<search::PersonDocument> people;
+  AGORA_RETURN_IF_ERROR(PostDocuments(posts_, users_, post_ids, posts, gone));
+  AGORA_RETURN_IF_ERROR(PersonDocuments(users_, user_ids, people));
+  AGORA_RETURN_IF_ERROR(index_.Apply(posts, people, gone, last));
+  return true;
+}
+
+void SearchIndexer::Run() {
+  auto stopping = [this] {
+    std::lock_guard lock(mu_);
+    return stopping_;
+  };
+  while (!index_.applied_seq() && !stopping()) {
+    spdlog::info("event=search_build_started");
+    Status built = BuildAll(store_, posts_, users_, index_, nullptr);
+    if (built.ok()) {
+      spdlog::info("event=search_build_done documents={}", index_.documents());
+      break;
+    }
+    ++failures_;
+    spdlog::error("event=search_build_failed message=\"{}\"", built.message());
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+  }
+  auto last_prune = std::chrono::steady_clock::now();
+  while (!stopping()) {
+    auto more = ApplyNext();
+    if (!more.ok()) {
+      ++failures_;
+      spdlog::error("event=search_index_failed message=\"{}\"", more.status().message());
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_prune >= options_.prune_interval) {
+      last_prune = now;
+      int64_t applied = index_.applied_seq().value_or(0);
+      Status pruned = store_.write(
+          [applied](storage::Connection& c) { return storage::PruneOutbox(c, applied); });
+      if (!pruned.ok()) spdlog::warn("event=outbox_prune_failed message=\"{}\"", pruned.message());
+    }
+    if (more.ok() && *more) continue;  // more may be waiting: look again at once
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+  }
+}
+
+}  // namespace agora::services
