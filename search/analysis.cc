@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -57,9 +58,9 @@ std::string FoldForSearch(std::string_view text, bool lower) {
     if (IsApostrophe(c)) {
       out.append(UChar32{' '});
     } else if (c == 0x0153 || c == 0x0152) {  // œ Œ
-      out.append(c == 0x0153 ? "oe" : "OE");
+      out.append(c == 0x0153 || lower ? "oe" : "OE");
     } else if (c == 0x00E6 || c == 0x00C6) {  // æ Æ
-      out.append(c == 0x00E6 ? "ae" : "AE");
+      out.append(c == 0x00E6 || lower ? "ae" : "AE");
     } else {
       out.append(lower ? u_tolower(c) : c);
     }
@@ -67,6 +68,23 @@ std::string FoldForSearch(std::string_view text, bool lower) {
   std::string utf8;
   out.toUTF8String(utf8);
   return utf8;
+}
+
+std::string SplitElisions(std::string_view text) {
+  std::string out(text);
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '\'' || out[i] == '`') {
+      out[i] = ' ';
+    } else if (out.compare(i, 3, "\xE2\x80\x99") == 0 || out.compare(i, 2, "\xCA\xBC") == 0) {
+      size_t width = out[i] == '\xE2' ? 3 : 2;  // ’ or ʼ
+      out.replace(i, width, " ");
+    }
+  }
+  return out;
+}
+
+bool IsAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; });
 }
 
 std::vector<Word> SplitWords(std::string_view text) {

@@ -21,6 +21,12 @@ const char* StemmerName(Language language);
 // parser needs the original case to recognise AND, OR and NOT.
 std::string FoldForSearch(std::string_view text, bool lower);
 
+// `text` with apostrophes turned into spaces, accents kept.
+std::string SplitElisions(std::string_view text);
+
+// Whether `text` is plain ASCII (folding leaves it as it is, but for apostrophes).
+bool IsAscii(std::string_view text);
+
 // French or English from the words of `text` (function words counted); `fallback` when the
 // text gives no sign either way.
 Language DetectLanguage(std::string_view text, Language fallback);

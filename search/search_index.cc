@@ -1,5 +1,6 @@
 #include "search/search_index.h"
 
+#include <unicode/unistr.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -84,19 +85,56 @@ const Xapian::SimpleStopper& ElisionStopper() {
   return *stopper;
 }
 
-Xapian::TermGenerator Generator(Language language) {
-  Xapian::TermGenerator generator;
-  generator.set_stemmer(Xapian::Stem(StemmerName(language)));
-  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-  generator.set_stopper(&ElisionStopper());
-  return generator;
-}
+// Stems the accented word, then folds the stem. Snowball's French rules need the accents
+// ("négocié" and "négociation" share "négoci", while "negocie" stems to "negoc"), so every
+// word is indexed under both stem(fold(word)) and fold(stem(word)): a query word matches a
+// form of the same word with or without its accents.
+class FoldedStem : public Xapian::StemImplementation {
+ public:
+  explicit FoldedStem(Language language) : stem_(StemmerName(language)) {}
+  std::string operator()(const std::string& word) override {
+    std::string stemmed = stem_(word);
+    return IsAscii(stemmed) ? stemmed : FoldForSearch(stemmed, true);
+  }
+  std::string get_description() const override { return "folded " + stem_.get_description(); }
+
+ private:
+  Xapian::Stem stem_;
+};
+
+Xapian::Stem FoldedStemmer(Language language) { return Xapian::Stem(new FoldedStem(language)); }
+
+// Turns the text fields of one document into terms: folded words with positions and their
+// stems, plus the folded stems of accented words (see FoldedStem).
+class DocumentTerms {
+ public:
+  DocumentTerms(Xapian::Document& doc, Language language) {
+    folded_.set_stemmer(Xapian::Stem(StemmerName(language)));
+    folded_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    folded_.set_stopper(&ElisionStopper());
+    folded_.set_document(doc);
+    accented_.set_stemmer(FoldedStemmer(language));
+    accented_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
+    accented_.set_stopper(&ElisionStopper());
+    accented_.set_document(doc);
+  }
+
+  void Add(std::string_view text, unsigned wdf = 1, const std::string& prefix = "") {
+    folded_.index_text(FoldForSearch(text, false), wdf, prefix);
+    if (!IsAscii(text)) accented_.index_text(SplitElisions(text), wdf, prefix);
+  }
+  // Phrases never span two fields.
+  void NextField() { folded_.increase_termpos(); }
+
+ private:
+  Xapian::TermGenerator folded_;
+  Xapian::TermGenerator accented_;
+};
 
 Xapian::Document PostToDocument(const PostDocument& post) {
   Xapian::Document doc;
-  Xapian::TermGenerator generator = Generator(post.language);
-  generator.set_document(doc);
-  generator.index_text(FoldForSearch(post.text, false));
+  DocumentTerms terms(doc, post.language);
+  terms.Add(post.text);
   doc.add_boolean_term(PostKey(post.id));
   doc.add_boolean_term(kTypePost);
   doc.add_boolean_term(post.community_id ? kAudiencePrefix + IdToString(*post.community_id)
@@ -111,10 +149,9 @@ Xapian::Document PostToDocument(const PostDocument& post) {
   doc.add_value(kIdSlot, IdToString(post.id));
   if (post.deal) {
     const DealFields& d = *post.deal;
-    generator.increase_termpos();
     for (const std::string* field : {&d.customer, &d.sector, &d.product, &d.region}) {
-      generator.index_text(FoldForSearch(*field, false), 2);
-      generator.increase_termpos();
+      terms.NextField();
+      terms.Add(*field, 2);
     }
     doc.add_boolean_term(KeywordTerm(kSectorPrefix, d.sector));
     doc.add_boolean_term(KeywordTerm(kProductPrefix, d.product));
@@ -132,30 +169,28 @@ Xapian::Document PostToDocument(const PostDocument& post) {
 
 Xapian::Document PersonToDocument(const PersonDocument& person) {
   Xapian::Document doc;
-  Xapian::TermGenerator generator = Generator(person.language);
-  generator.set_document(doc);
+  DocumentTerms terms(doc, person.language);
   // Names and skills say more about a person than a bio does.
-  generator.index_text(FoldForSearch(person.display_name, false), 3);
-  generator.increase_termpos();
-  generator.index_text(person.username, 2);
-  generator.increase_termpos();
-  generator.index_text(FoldForSearch(person.title, false), 2);
-  generator.increase_termpos();
-  generator.index_text(FoldForSearch(person.department, false));
-  generator.increase_termpos();
-  generator.index_text(FoldForSearch(person.location, false));
-  generator.increase_termpos();
+  terms.Add(person.display_name, 3);
+  terms.NextField();
+  terms.Add(person.username, 2);
+  terms.NextField();
+  terms.Add(person.title, 2);
+  terms.NextField();
+  terms.Add(person.department);
+  terms.NextField();
+  terms.Add(person.location);
   std::string skills_data;
   for (const std::string& skill : person.skills) {
-    std::string folded = FoldForSearch(skill, false);
-    generator.index_text(folded, 3);
-    generator.index_text(folded, 1, kSkillTextPrefix);
-    generator.increase_termpos();
+    terms.NextField();
+    terms.Add(skill, 3);
+    terms.Add(skill, 1, kSkillTextPrefix);
     doc.add_boolean_term(KeywordTerm(kSkillPrefix, skill));
     skills_data += skill;
     skills_data += '\n';
   }
-  generator.index_text(FoldForSearch(person.bio, false));
+  terms.NextField();
+  terms.Add(person.bio);
   doc.add_boolean_term(PersonKey(person.id));
   doc.add_boolean_term(kTypePerson);
   if (!person.department.empty()) {
@@ -180,13 +215,18 @@ Xapian::Query AudienceFilter(const Audience& audience) {
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
-// The unstemmed words and stems of `word` under both stemmers, as the index would hold them.
+// The terms `word` gives in the index, under either language: its folded form and its stems.
 std::vector<std::string> TermsOfWord(std::string_view word, const std::string& prefix) {
   std::string folded = FoldForSearch(word, true);
   std::vector<std::string> out{prefix + folded};
+  icu::UnicodeString lower = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
+  std::string accented;
+  lower.toLower().toUTF8String(accented);
   for (Language language : {Language::kFrench, Language::kEnglish}) {
     Xapian::Stem stem(StemmerName(language));
     out.push_back("Z" + prefix + stem(folded));
+    out.push_back("Z" + prefix + FoldedStemmer(language)(accented));
   }
   return out;
 }
@@ -363,7 +403,7 @@ std::optional<int64_t> SearchIndex::applied_seq() const {
 uint64_t SearchIndex::documents() const { return documents_.load(); }
 
 Result<Xapian::Query> SearchIndex::ParseText(Xapian::Database& db, const std::string& q,
-                                             bool skills_only) const {
+                                             bool skills_only, bool all_words) const {
   if (!IsValidUtf8(q)) return Status::InvalidArgument("invalid_utf8", "q is not valid UTF-8");
   if (Utf8Length(q) > limits_.max_query_chars) {
     return Status::InvalidArgument("query_too_long", "q holds at most " +
@@ -373,32 +413,44 @@ Result<Xapian::Query> SearchIndex::ParseText(Xapian::Database& db, const std::st
   std::string folded = FoldForSearch(q, false);
   if (IsBlank(folded)) return Xapian::Query::MatchAll;
   const std::string prefix = skills_only ? kSkillTextPrefix : "";
-  std::vector<Xapian::Query> variants;
+  // Each language, on the folded words and (when accents were typed) on the accented ones.
+  struct Variant {
+    std::string text;
+    Xapian::Stem stemmer;
+  };
+  std::vector<Variant> readings;
   for (Language language : {Language::kFrench, Language::kEnglish}) {
+    readings.push_back({folded, Xapian::Stem(StemmerName(language))});
+    if (!IsAscii(q)) readings.push_back({SplitElisions(q), FoldedStemmer(language)});
+  }
+  std::vector<Xapian::Query> variants;
+  for (const Variant& reading : readings) {
     Xapian::QueryParser parser;
     parser.set_database(db);
-    parser.set_stemmer(Xapian::Stem(StemmerName(language)));
+    parser.set_stemmer(reading.stemmer);
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     parser.set_stopper(&ElisionStopper());
-    parser.set_default_op(Xapian::Query::OP_AND);
+    parser.set_default_op(all_words ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
     parser.set_max_expansion(limits_.wildcard_expansion,
                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                              Xapian::QueryParser::FLAG_WILDCARD);
     unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                      Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
     try {
-      variants.push_back(parser.parse_query(folded, flags, prefix));
+      variants.push_back(parser.parse_query(reading.text, flags, prefix));
     } catch (const Xapian::QueryParserError&) {
       // Syntax the parser cannot read ("AND", unbalanced quotes): the words as plain terms.
       try {
-        variants.push_back(parser.parse_query(folded, 0, prefix));
+        variants.push_back(parser.parse_query(reading.text, 0, prefix));
       } catch (const Xapian::QueryParserError& e) {
         return Status::InvalidArgument("invalid_query", "q cannot be read: " + e.get_msg());
       }
     }
   }
   Xapian::Query query(Xapian::Query::OP_OR, variants.begin(), variants.end());
-  size_t terms = std::distance(query.get_unique_terms_begin(), query.get_unique_terms_end());
+  // Words, not terms: each reading of the query holds them all again.
+  const Xapian::Query& words = variants.front();
+  size_t terms = std::distance(words.get_unique_terms_begin(), words.get_unique_terms_end());
   if (terms > limits_.max_query_terms) {
     return Status::InvalidArgument("query_too_complex", "q names too many words");
   }
@@ -490,9 +542,10 @@ Result<std::vector<ExpertHit>> SearchIndex::FindExperts(const std::string& q, si
   using Experts = std::vector<ExpertHit>;
   return Read<Experts>("finding experts", [&](Xapian::Database& db) -> Result<Experts> {
     if (IsBlank(q)) return Status::InvalidArgument("missing_query", "q names the topic");
-    auto text = ParseText(db, q, false);
+    // A topic of several words: any of them is evidence, BM25 weighs how much.
+    auto text = ParseText(db, q, false, false);
     if (!text.ok()) return text.status();
-    auto skills = ParseText(db, q, true);
+    auto skills = ParseText(db, q, true, false);
     if (!skills.ok()) return skills.status();
 
     struct Candidate {
@@ -527,8 +580,8 @@ Result<std::vector<ExpertHit>> SearchIndex::FindExperts(const std::string& q, si
       c.posts.emplace_back(weight, IdOf(doc));
     }
 
-    // Declared skills: strong evidence, but one skill is worth about two good posts, so people
-    // who write about a topic outrank people who only claim it.
+    // Declared skills: evidence worth about one good post, so people who write about a topic
+    // outrank people who only claim it.
     std::unordered_set<std::string> skill_terms;
     for (auto t = skills->get_unique_terms_begin(); t != skills->get_unique_terms_end(); ++t) {
       skill_terms.insert(*t);
@@ -537,7 +590,7 @@ Result<std::vector<ExpertHit>> SearchIndex::FindExperts(const std::string& q, si
     people.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *skills, Xapian::Query(kTypePerson)));
     Xapian::MSet people_set = people.get_mset(0, 1000);
     double best_person = people_set.empty() ? 1 : std::max(people_set.get_max_attained(), 1e-9);
-    constexpr double kSkillWeight = 2.0;
+    constexpr double kSkillWeight = 1.0;
     for (auto it = people_set.begin(); it != people_set.end(); ++it) {
       Xapian::Document doc = it.get_document();
       Candidate& c = candidates[IdOf(doc)];

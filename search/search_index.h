@@ -204,8 +204,9 @@ class SearchIndex {
 
   // The user's words as a query in both languages (MatchAll when blank); kInvalidArgument for
   // a query too long or too complex. `skills_only` looks in declared skills only.
-  Result<Xapian::Query> ParseText(Xapian::Database& db, const std::string& q,
-                                  bool skills_only) const;
+  // `all_words` joins words with AND (searching), else with OR (gathering evidence).
+  Result<Xapian::Query> ParseText(Xapian::Database& db, const std::string& q, bool skills_only,
+                                  bool all_words = true) const;
   // Runs `fn` on a pooled reader, once more on a fresh revision if the writer overwrote the one
   // it read, translating Xapian's exceptions.
   template <typename T>

@@ -1,0 +1,38 @@
+// A labelled corpus for judging expert and post search: people with a known true expertise
+// write about their topic amid colleagues' noise, others only declare the skill, and each
+// topic's query comes with the right answers. Generated from a fixed seed, so a test and a
+// benchmark judge the same corpus.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "search/search_index.h"
+
+namespace agora::bench {
+
+struct RelevanceTopic {
+  std::string query;               // what a rep would type
+  std::vector<Id> experts;         // people who write about it, most prolific first
+  std::vector<Id> relevant_posts;  // posts about it
+};
+
+struct RelevanceCorpus {
+  std::vector<search::PersonDocument> people;
+  std::vector<search::PostDocument> posts;
+  std::vector<RelevanceTopic> topics;
+};
+
+// Per topic: 5 true experts who write 6 to 10 posts on it (half of them also declare the
+// skill), 3 people who only declare the skill, 3 bystanders who name the topic in passing in
+// 3 posts each, and around them 150 colleagues who write off-topic posts, some of which hold
+// a topic word.
+RelevanceCorpus MakeRelevanceCorpus(uint64_t seed = 20261201);
+
+// Reciprocal rank of the first relevant item (0 when none), and the share of relevant items
+// among the first five.
+double ReciprocalRank(const std::vector<Id>& ranked, const std::vector<Id>& relevant);
+double PrecisionAt5(const std::vector<Id>& ranked, const std::vector<Id>& relevant);
+
+}  // namespace agora::bench

@@ -1,0 +1,295 @@
+#include "search/search_index.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "tests/search/temp_index.h"
+
+namespace agora::search {
+namespace {
+
+constexpr UnixMillis kDay = 24LL * 3600 * 1000;
+constexpr UnixMillis kNow = 1'790'000'000'000;
+
+PostDocument Post(Id id, std::string text, Language language = Language::kEnglish) {
+  PostDocument p;
+  p.id = id;
+  p.author_id = 1;
+  p.kind = "status";
+  p.text = std::move(text);
+  p.created_at = kNow;
+  p.language = language;
+  return p;
+}
+
+PostDocument Deal(Id id, std::string sector, std::string product, double amount,
+                  std::string closed_on, std::string outcome = "won") {
+  PostDocument p = Post(id, "How we won the " + sector + " account");
+  p.kind = "deal_story";
+  p.deal = DealFields{"Customer " + std::to_string(id), sector, product, "France", amount, "EUR",
+                      closed_on, outcome};
+  return p;
+}
+
+std::vector<Id> Ids(const std::vector<Hit>& hits) {
+  std::vector<Id> out;
+  for (const Hit& h : hits) out.push_back(h.id);
+  return out;
+}
+
+class SearchIndexTest : public ::testing::Test {
+ protected:
+  void Index(const std::vector<PostDocument>& posts, const std::vector<PersonDocument>& people = {}) {
+    ASSERT_TRUE(index_->Apply(posts, people, {}, ++seq_).ok());
+  }
+  std::vector<Id> Find(const std::string& q, const Audience& audience = {}) {
+    PostQuery query;
+    query.q = q;
+    auto found = index_->SearchPosts(query, audience);
+    EXPECT_TRUE(found.ok()) << found.status().message();
+    return found.ok() ? Ids(found->hits) : std::vector<Id>{};
+  }
+
+  testing::TempIndex index_;
+  int64_t seq_ = 0;
+};
+
+TEST_F(SearchIndexTest, AccentlessWordsFindAccentedOnesAndFrenchStemsJoinForms) {
+  Index({Post(1, "Nous avons négocié l'offre avec la banque", Language::kFrench)});
+  EXPECT_EQ(Find("negocie"), std::vector<Id>{1});
+  EXPECT_EQ(Find("négociation"), std::vector<Id>{1});
+  EXPECT_EQ(Find("offre"), std::vector<Id>{1});  // the elision "l'" is split off
+  EXPECT_EQ(Find("l'offre"), std::vector<Id>{1});
+  EXPECT_TRUE(Find("contrat").empty());
+}
+
+TEST_F(SearchIndexTest, EnglishStemsJoinForms) {
+  Index({Post(1, "We negotiated three renewals this quarter")});
+  EXPECT_EQ(Find("negotiations"), std::vector<Id>{1});
+  EXPECT_EQ(Find("renewal"), std::vector<Id>{1});
+}
+
+TEST_F(SearchIndexTest, EveryWordIsRequired) {
+  Index({Post(1, "banking pilot in Lyon"), Post(2, "banking renewal")});
+  EXPECT_EQ(Find("banking pilot"), std::vector<Id>{1});
+}
+
+TEST_F(SearchIndexTest, CommunityPostsAreFoundOnlyWithTheirCommunityInTheAudience) {
+  PostDocument hidden = Post(2, "falcon roadmap");
+  hidden.community_id = 77;
+  Index({Post(1, "falcon launch"), hidden});
+  PostQuery query;
+  query.q = "falcon";
+  auto outside = index_->SearchPosts(query, Audience{{5}});
+  ASSERT_TRUE(outside.ok());
+  EXPECT_EQ(Ids(outside->hits), std::vector<Id>{1});
+  EXPECT_EQ(outside->total, 1);
+  auto inside = index_->SearchPosts(query, Audience{{77}});
+  ASSERT_TRUE(inside.ok());
+  EXPECT_EQ(inside->total, 2);
+}
+
+TEST_F(SearchIndexTest, FiltersNarrowByAuthorKindHashtagCommunityAndTime) {
+  PostDocument a = Post(1, "quarterly review");
+  a.hashtags = {"q4"};
+  PostDocument b = Post(2, "quarterly review");
+  b.author_id = 9;
+  b.kind = "question";
+  b.created_at = kNow - 10 * kDay;
+  PostDocument c = Post(3, "quarterly review");
+  c.community_id = 4;
+  Index({a, b, c});
+  Audience audience{{4}};
+  auto run = [&](PostQuery query) {
+    query.q = "quarterly";
+    auto found = index_->SearchPosts(query, audience);
+    EXPECT_TRUE(found.ok());
+    auto ids = Ids(found->hits);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  PostQuery by_author;
+  by_author.author_id = 9;
+  EXPECT_EQ(run(by_author), std::vector<Id>{2});
+  PostQuery by_kind;
+  by_kind.kind = "question";
+  EXPECT_EQ(run(by_kind), std::vector<Id>{2});
+  PostQuery by_tag;
+  by_tag.hashtag = "q4";
+  EXPECT_EQ(run(by_tag), std::vector<Id>{1});
+  PostQuery by_community;
+  by_community.community_id = 4;
+  EXPECT_EQ(run(by_community), std::vector<Id>{3});
+  PostQuery recent;
+  recent.since = kNow - kDay;
+  EXPECT_EQ(run(recent), (std::vector<Id>{1, 3}));
+  PostQuery older;
+  older.until = kNow - kDay;
+  EXPECT_EQ(run(older), std::vector<Id>{2});
+}
+
+TEST_F(SearchIndexTest, ABlankQueryListsTheFilteredPostsNewestFirst) {
+  PostDocument old = Post(1, "first");
+  old.created_at = kNow - kDay;
+  Index({old, Post(2, "second")});
+  EXPECT_EQ(Find(""), (std::vector<Id>{2, 1}));
+}
+
+TEST_F(SearchIndexTest, RemovedAndReplacedPostsChangeWhatIsFound) {
+  Index({Post(1, "draft about pricing"), Post(2, "pricing sheet")});
+  ASSERT_TRUE(index_->Apply({Post(1, "draft about hiring")}, {}, {2}, ++seq_).ok());
+  EXPECT_TRUE(Find("pricing").empty());
+  EXPECT_EQ(Find("hiring"), std::vector<Id>{1});
+}
+
+TEST_F(SearchIndexTest, PagingReturnsTheRestAndAnExactTotal) {
+  std::vector<PostDocument> posts;
+  for (Id id = 1; id <= 25; ++id) posts.push_back(Post(id, "weekly update number " + std::to_string(id)));
+  Index(posts);
+  PostQuery query;
+  query.q = "weekly";
+  query.limit = 10;
+  query.offset = 20;
+  auto page = index_->SearchPosts(query, {});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 25);
+  EXPECT_EQ(page->hits.size(), 5u);
+}
+
+TEST_F(SearchIndexTest, QuerySyntaxErrorsFallBackToPlainWords) {
+  Index({Post(1, "pricing and discounts")});
+  EXPECT_EQ(Find("pricing AND"), std::vector<Id>{1});
+  EXPECT_EQ(Find("\"pricing"), std::vector<Id>{1});
+  EXPECT_EQ(Find("(pricing"), std::vector<Id>{1});
+  EXPECT_TRUE(Find("NOT pricing").empty());
+}
+
+TEST_F(SearchIndexTest, OverlongAndOvercomplexQueriesAreRefused) {
+  PostQuery query;
+  query.q = std::string(501, 'a');
+  auto long_query = index_->SearchPosts(query, {});
+  ASSERT_FALSE(long_query.ok());
+  EXPECT_EQ(long_query.status().error_code(), "query_too_long");
+  query.q.clear();
+  for (int i = 0; i < 70; ++i) query.q += "word" + std::to_string(i) + " ";
+  auto complex = index_->SearchPosts(query, {});
+  ASSERT_FALSE(complex.ok());
+  EXPECT_EQ(complex.status().error_code(), "query_too_complex");
+}
+
+TEST_F(SearchIndexTest, WildcardsExpandToIndexedWords) {
+  Index({Post(1, "negotiation"), Post(2, "negative"), Post(3, "positive")});
+  auto ids = Find("nega* OR negot*");
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<Id>{1, 2}));
+}
+
+TEST_F(SearchIndexTest, DealFacetsCountTheFilteredReadableMatchesOnly) {
+  PostDocument hidden = Deal(4, "banking", "Secure", 900, "2026-03-01");
+  hidden.community_id = 50;
+  Index({Deal(1, "banking", "Enterprise", 100'000, "2026-01-10"),
+         Deal(2, "banking", "Secure", 250'000, "2026-02-10"),
+         Deal(3, "retail", "Enterprise", 50'000, "2026-02-20", "lost"), hidden,
+         Post(5, "banking chatter")});
+  DealQuery query;
+  auto all = index_->SearchDeals(query, {});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->total, 3);
+  EXPECT_EQ(all->facets["sector"]["banking"], 2);
+  EXPECT_EQ(all->facets["sector"]["retail"], 1);
+  EXPECT_EQ(all->facets["outcome"]["lost"], 1);
+  EXPECT_EQ(all->facets["product"].count("Secure"), 1u);
+  EXPECT_EQ(all->facets["product"]["Secure"], 1);
+
+  query.sector = "Banking";  // filters fold case
+  query.min_amount = 200'000;
+  auto big = index_->SearchDeals(query, {});
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(Ids(big->hits), std::vector<Id>{2});
+  EXPECT_EQ(big->facets["product"].size(), 1u);
+
+  DealQuery dated;
+  dated.since = "2026-02-01";
+  dated.until = "2026-02-15";
+  auto february = index_->SearchDeals(dated, {});
+  ASSERT_TRUE(february.ok());
+  EXPECT_EQ(Ids(february->hits), std::vector<Id>{2});
+
+  DealQuery text;
+  text.q = "retail";
+  auto retail = index_->SearchDeals(text, {});
+  ASSERT_TRUE(retail.ok());
+  EXPECT_EQ(Ids(retail->hits), std::vector<Id>{3});
+}
+
+TEST_F(SearchIndexTest, PeopleAreFoundByNameTitleSkillsAndFilteredByFields) {
+  PersonDocument ada{1, "ada", "Adèle Lovelace", "Data Scientist", "Engineering", "Paris", "",
+                     {"Machine learning", "Python"}, Language::kFrench, true};
+  PersonDocument bob{2, "bob", "Bob Stone", "Account Executive", "Sales", "London", "",
+                     {"Negotiation"}, Language::kEnglish, true};
+  Index({}, {ada, bob});
+  auto people = [&](PeopleQuery query) {
+    auto found = index_->SearchPeople(query);
+    EXPECT_TRUE(found.ok());
+    return Ids(found->hits);
+  };
+  PeopleQuery by_name;
+  by_name.q = "adele";
+  EXPECT_EQ(people(by_name), std::vector<Id>{1});
+  PeopleQuery by_skill;
+  by_skill.skill = "negotiation";
+  EXPECT_EQ(people(by_skill), std::vector<Id>{2});
+  PeopleQuery by_place;
+  by_place.location = "paris";
+  by_place.department = "engineering";
+  EXPECT_EQ(people(by_place), std::vector<Id>{1});
+  PeopleQuery everyone;
+  EXPECT_EQ(people(everyone), (std::vector<Id>{1, 2}));  // by name
+
+  bob.active = false;
+  Index({}, {bob});
+  EXPECT_EQ(people(everyone), std::vector<Id>{1});
+}
+
+TEST_F(SearchIndexTest, HighlightEscapesTextAndMarksFoldedMatches) {
+  Index({Post(1, "<b>Négociation</b> réussie & signée", Language::kFrench)});
+  PostQuery query;
+  query.q = "negociations";
+  auto found = index_->SearchPosts(query, {});
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(SearchIndex::Highlight("<b>Négociation</b> réussie & signée", found->matched),
+            "&lt;b&gt;<mark>Négociation</mark>&lt;/b&gt; réussie &amp; signée");
+}
+
+TEST_F(SearchIndexTest, HighlightCutsLongTextsAroundTheFirstMatch) {
+  std::string text;
+  for (int i = 0; i < 80; ++i) text += "filler ";
+  text += "kubernetes rollout";
+  for (int i = 0; i < 80; ++i) text += " filler";
+  MatchedTerms matched{{"kubernetes"}};
+  std::string snippet = SearchIndex::Highlight(text, matched, 100);
+  EXPECT_NE(snippet.find("<mark>kubernetes</mark>"), std::string::npos);
+  EXPECT_EQ(snippet.rfind("…", 0), 0u);
+  EXPECT_LT(snippet.size(), 140u);
+}
+
+TEST_F(SearchIndexTest, TheAppliedPositionSurvivesAReopenAndANewIndexIsUnbuilt) {
+  EXPECT_FALSE(index_->applied_seq().has_value());
+  Index({Post(1, "hello")});
+  EXPECT_FALSE(index_->applied_seq().has_value());  // not built yet: positions are not kept
+  ASSERT_TRUE(index_->MarkBuilt(7).ok());
+  ASSERT_TRUE(index_->Apply({Post(2, "world")}, {}, {}, 9).ok());
+  index_.Reopen();
+  EXPECT_EQ(index_->applied_seq(), 9);
+  EXPECT_EQ(Find("world"), std::vector<Id>{2});
+}
+
+TEST_F(SearchIndexTest, ASecondWriterIsRefusedAsUnavailable) {
+  auto second = SearchIndex::Open(index_.path(), {});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace agora::search
