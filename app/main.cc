@@ -55,6 +55,12 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--max-connections", serve.http.max_connections, "open connections cap")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
+  int64_t search_poll_ms = serve.indexer.poll_interval.count();
+  serve_cmd
+      ->add_option("--search-poll-ms", search_poll_ms,
+                   "how often the search indexer looks for changes to apply")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->capture_default_str();
 
   agora::app::UserAddOptions user_add;
   auto* user_cmd = cli.add_subcommand("user", "manage accounts");
@@ -95,6 +101,7 @@ int main(int argc, char** argv) {
   if (*serve_cmd) {
     serve.http.idle_timeout = std::chrono::milliseconds(idle_ms);
     serve.http.read_timeout = std::chrono::milliseconds(read_ms);
+    serve.indexer.poll_interval = std::chrono::milliseconds(search_poll_ms);
     return agora::app::Serve(serve);
   }
   if (*add_cmd) return agora::app::UserAdd(user_add);

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <iostream>
+#include <thread>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +51,17 @@ class IntegrationTest : public ::testing::Test {
   }
   HttpResult Delete(const std::string& target, const std::string& token) {
     return server_->Request("DELETE", target, "", token);
+  }
+
+  // Polls `done` every 20 ms for up to 10 s, for what the server does in the background (the
+  // search index follows the store within about a second); true once it held.
+  static bool Eventually(const std::function<bool()>& done) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
   }
 
   std::string CreateUser(const std::string& username, JsonBody body = {}) {

@@ -64,17 +64,16 @@ std::vector<std::string> JsonStrings(const std::string& body, const char* pointe
   return out;
 }
 
-std::vector<std::string> JsonIds(const std::string& body, const char* pointer) {
+std::vector<std::string> JsonIds(const std::string& body, const char* pointer,
+                                 const char* member) {
   rapidjson::Document document = Parse(body);
   const rapidjson::Value* value = Find(document, pointer);
   std::vector<std::string> out;
   if (!value || !value->IsArray()) return out;
+  rapidjson::Pointer in_item(member);
   for (const auto& item : value->GetArray()) {
-    if (!item.IsObject()) continue;
-    auto id = item.FindMember("id");
-    if (id != item.MemberEnd() && id->value.IsString()) {
-      out.emplace_back(id->value.GetString(), id->value.GetStringLength());
-    }
+    const rapidjson::Value* id = in_item.Get(item);
+    if (id && id->IsString()) out.emplace_back(id->GetString(), id->GetStringLength());
   }
   return out;
 }

@@ -20,8 +20,10 @@ bool JsonHas(const std::string& body, const char* pointer);
 bool JsonIsNull(const std::string& body, const char* pointer);
 // The strings of the array at `pointer` (empty when absent).
 std::vector<std::string> JsonStrings(const std::string& body, const char* pointer);
-// The "id" member of every object in the array at `pointer`, e.g. the users of a page.
-std::vector<std::string> JsonIds(const std::string& body, const char* pointer = "/items");
+// The string at `member` (a pointer inside each item, "/id" by default) of every object in the
+// array at `pointer`: e.g. the users of a page, or ("/results", "/post/id") of a search.
+std::vector<std::string> JsonIds(const std::string& body, const char* pointer = "/items",
+                                 const char* member = "/id");
 // The `error.code` of an error body; "" when the body is not one.
 std::string ErrorCode(const std::string& body);
 

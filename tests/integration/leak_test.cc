@@ -46,6 +46,8 @@ class LeakIntegrationTest : public IntegrationTest {
     secret_reply_ = Reply(insider_, kSecretReplyMarker, secret_post_);
     Must(Post("/api/v1/posts/" + private_post_ + "/reactions", "", insider_.token), 200);
     Must(Post("/api/v1/posts/" + secret_post_ + "/reactions", "", insider_.token), 200);
+    private_deal_ = WriteDeal(author_, kPrivateMarker, private_);
+    secret_deal_ = WriteDeal(author_, kSecretMarker, secret_);
     public_post_ = Write(author_, "a public post everyone may read", "");
     private_report_ = FileReport(insider_, private_post_);
     secret_report_ = FileReport(insider_, secret_post_);
@@ -64,9 +66,37 @@ class LeakIntegrationTest : public IntegrationTest {
            201);
     }
     Must(Post("/api/v1/users/" + deactivated_.id + "/deactivate", "", admin_token_), 200);
+
+    // The crawl means something only once search holds the hidden posts: members find them.
+    ASSERT_TRUE(Eventually([&] {
+      HttpResult r = Get("/api/v1/search/posts?q=marker&limit=100", insider_.token);
+      return JsonInt(r.body, "/total") == 6;
+    }));
   }
 
   void Must(const HttpResult& r, int status) { ASSERT_EQ(r.status, status) << r; }
+  // A deal story whose text and every field is `marker`, so a facet would show it too.
+  std::string WriteDeal(const TestUser& by, const std::string& marker, const std::string& community) {
+    JsonBody deal = JsonBody()
+                        .Set("customer", marker)
+                        .Set("sector", marker)
+                        .Set("product", marker)
+                        .Set("region", marker)
+                        .SetInt("amount", 1000)
+                        .Set("currency", "EUR")
+                        .Set("closed_on", "2026-11-02")
+                        .Set("outcome", "won");
+    HttpResult r = Post("/api/v1/posts",
+                        JsonBody()
+                            .Set("text", marker)
+                            .Set("kind", "deal_story")
+                            .Set("community_id", community)
+                            .SetRaw("deal", deal.str())
+                            .str(),
+                        by.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
   std::string Path(const std::string& id, const std::string& rest = "") {
     return "/api/v1/communities/" + id + rest;
   }
@@ -137,6 +167,22 @@ class LeakIntegrationTest : public IntegrationTest {
          404},
         {"POST", "/api/v1/posts", JsonBody().Set("text", "x").Set("community_id", secret_).str(),
          404},
+        // Search: hits, totals, highlights, facets, expert ranks and evidence.
+        {"GET", "/api/v1/search/posts?q=marker&limit=100", "", 200},
+        {"GET", "/api/v1/search/posts?q=7f3a9c", "", 200},
+        {"GET", "/api/v1/search/posts?q=b81d44", "", 200},
+        {"GET", "/api/v1/search/posts?q=marker*", "", 200},
+        {"GET", "/api/v1/search/posts?limit=100", "", 200},
+        {"GET", "/api/v1/search/posts?author_id=" + author_.id + "&limit=100", "", 200},
+        {"GET", "/api/v1/search/posts?kind=deal_story", "", 200},
+        {"GET", "/api/v1/search/posts?q=marker&community_id=" + private_, "", 403},
+        {"GET", "/api/v1/search/posts?q=marker&community_id=" + secret_, "", 404},
+        {"GET", "/api/v1/search/deals", "", 200},
+        {"GET", "/api/v1/search/deals?q=marker", "", 200},
+        {"GET", "/api/v1/search/deals?sector=" + std::string(kPrivateMarker), "", 200},
+        {"GET", "/api/v1/search/experts?q=marker", "", 200},
+        {"GET", "/api/v1/search/experts?q=7f3a9c%20b81d44", "", 200},
+        {"GET", "/api/v1/search/people?q=author", "", 200},
     };
     for (const std::string& post : {private_post_, secret_post_, private_reply_, secret_reply_}) {
       probes.push_back({"GET", "/api/v1/posts/" + post, "", 404});
@@ -158,9 +204,19 @@ class LeakIntegrationTest : public IntegrationTest {
         EXPECT_EQ(r.body.find(marker), std::string::npos) << p.method << " " << p.target;
       }
       for (const std::string& hidden : {private_post_, secret_post_, private_reply_, secret_reply_,
-                                        secret_, private_report_, secret_report_}) {
+                                        secret_, private_report_, secret_report_, private_deal_,
+                                        secret_deal_}) {
         EXPECT_EQ(r.body.find(hidden), std::string::npos)
             << p.method << " " << p.target << " names " << hidden;
+      }
+      if (p.target.starts_with("/api/v1/search/") && r.status == 200) {
+        // Hidden posts count nowhere: not in a total, not as an expert's rank.
+        if (JsonHas(r.body, "/total") && p.target.find("marker") != std::string::npos) {
+          EXPECT_EQ(JsonInt(r.body, "/total"), 0) << p.target;
+        }
+        if (p.target.starts_with("/api/v1/search/experts")) {
+          EXPECT_TRUE(JsonIds(r.body, "/results", "/user/id").empty()) << p.target << " " << r;
+        }
       }
     }
     // The posts are untouched by all of the above.
@@ -173,6 +229,7 @@ class LeakIntegrationTest : public IntegrationTest {
   TestUser author_, insider_, follower_, stranger_, removed_, banned_, other_mod_, deactivated_;
   std::string private_, secret_, other_;
   std::string private_post_, secret_post_, private_reply_, secret_reply_, public_post_;
+  std::string private_deal_, secret_deal_;
   std::string private_report_, secret_report_;
 };
 
@@ -187,6 +244,11 @@ TEST_F(LeakIntegrationTest, MembersSeeEverythingTheSuiteHidesFromOthers) {
   EXPECT_EQ(feed.body.find(kSecretReplyMarker), std::string::npos);  // replies stay in threads
   HttpResult replies = Get("/api/v1/posts/" + private_post_ + "/replies", insider_.token);
   EXPECT_NE(replies.body.find(kPrivateReplyMarker), std::string::npos);
+  HttpResult deals = Get("/api/v1/search/deals?q=marker", insider_.token);
+  EXPECT_EQ(JsonInt(deals.body, "/total"), 2);
+  EXPECT_NE(deals.body.find(kSecretMarker), std::string::npos);
+  HttpResult experts = Get("/api/v1/search/experts?q=marker", insider_.token);
+  EXPECT_NE(JsonIds(experts.body, "/results", "/user/id").size(), 0u) << experts;
 }
 
 TEST_F(LeakIntegrationTest, NonMemberWhoFollowsTheAuthorSeesNothing) {
