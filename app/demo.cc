@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <iostream>
 #include <random>
 #include <set>
@@ -244,7 +245,55 @@ constexpr std::array kDeals = {
     DealTemplate{"Crédit Mutuel du Sud", "banking", "Agora Secure", "France", 95000, "EUR",
                  "Perdu sur le prix face à un concurrent américain ; retour d'expérience sur la "
                  "grille tarifaire. #banque #pricing"},
+    DealTemplate{"Assurances Rhône", "insurance", "Agora Enterprise", "France", 260000, "EUR",
+                 "Les gestionnaires de sinistres trouvaient l'expert en 3 jours ; avec la "
+                 "recherche d'experts c'est 10 minutes. Le DSI a signé après le pilote. "
+                 "#assurance #pilote"},
+    DealTemplate{"Manchester City Council", "public sector", "Agora Secure", "UK", 180000, "GBP",
+                 "Public tender won on data residency and accessibility. The procurement team "
+                 "loved the audit log. #publicsector #tender"},
+    DealTemplate{"Celtic Telecom", "telecom", "Agora Enterprise", "Ireland", 410000, "EUR",
+                 "Replaced three intranets. The winning argument was the home stream for 4,000 "
+                 "field technicians, shown live on their own phones. #telecom #mobile"},
+    DealTemplate{"Pharmacies Verte", "healthcare", "Agora Stores", "France", 70000, "EUR",
+                 "Toujours en négociation : le client veut un engagement de trois ans avec une "
+                 "remise de 20 %. Avis du Pricing Council bienvenus. #santé #négociation"},
+    DealTemplate{"Brightside Retail", "retail", "Agora Stores", "UK", 135000, "GBP",
+                 "Lost to a cheaper chat tool: they never saw the value of expert search. "
+                 "Next time, demo with their own org chart. #retail #lessons"},
 };
+
+// A deal story's outcome, from its story.
+posts::DealOutcome OutcomeOf(const DealTemplate& d) {
+  std::string story = d.story;
+  if (story.find("Perdu") != std::string::npos || story.find("Lost") != std::string::npos) {
+    return posts::DealOutcome::kLost;
+  }
+  if (story.find("Toujours en") != std::string::npos) return posts::DealOutcome::kOpen;
+  return posts::DealOutcome::kWon;
+}
+
+// What people write about their own skills: the evidence expert search ranks by.
+constexpr std::array kExpertiseLines = {
+    "Lessons from a year of {skill}: start small, measure, then scale. Happy to review plans.",
+    "Wrote up our {skill} playbook on the wiki; questions welcome. #playbook",
+    "{skill} tip of the week: write down the edge cases before the happy path.",
+    "Ran a brown-bag on {skill} today. Slides and recording on the wiki. #learning",
+    "Anyone stuck on {skill}? I have office hours on Thursday afternoon.",
+};
+constexpr std::array kExpertiseLinesFr = {
+    "Retour d'expérience sur {skill} : commencer petit, mesurer, puis déployer.",
+    "J'ai rédigé notre guide {skill} sur le wiki ; vos questions sont les bienvenues. #guide",
+    "Astuce {skill} de la semaine : documenter les cas limites avant le cas nominal.",
+    "Atelier {skill} ce midi, les slides sont sur le wiki. #formation",
+    "Besoin d'aide sur {skill} ? Je tiens une permanence jeudi après-midi.",
+};
+
+std::string WithSkill(std::string line, const std::string& skill) {
+  line.replace(line.find("{skill}"), 7, skill);
+  line.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(line.front())));
+  return line;
+}
 
 constexpr std::array kStatusLines = {
     "Shipped the new onboarding checklist today. Feedback welcome! #onboarding",
@@ -276,21 +325,33 @@ int WritePosts(const std::vector<Person>& people, std::mt19937& rng, services::P
       const DealTemplate& d = kDeals[rng() % kDeals.size()];
       post.kind = posts::PostKind::kDealStory;
       post.text = d.story;
-      bool lost = std::string(d.story).find("Perdu") != std::string::npos;
-      post.deal =
-          posts::Deal{d.customer,
-                      d.sector,
-                      d.product,
-                      d.region,
-                      d.amount,
-                      d.currency,
-                      "2026-1" + std::to_string(rng() % 2) + "-0" + std::to_string(1 + rng() % 9),
-                      lost ? posts::DealOutcome::kLost : posts::DealOutcome::kWon};
+      post.deal = posts::Deal{d.customer,
+                              d.sector,
+                              d.product,
+                              d.region,
+                              d.amount,
+                              d.currency,
+                              "2026-" + std::string(rng() % 2 ? "0" : "1") +
+                                  std::to_string(rng() % 2 + 1) + "-" +
+                                  std::to_string(10 + rng() % 18),
+                              OutcomeOf(d)};
     } else {
       post.text = kStatusLines[rng() % kStatusLines.size()];
       if (post.text.find('?') != std::string::npos) post.kind = posts::PostKind::kQuestion;
     }
     plan.emplace_back(i, std::move(post));
+  }
+  // One person in four writes about their first skill, two to five times: the experts.
+  for (size_t i = 1; i < people.size(); ++i) {
+    const auto& skills = *people[i].user.profile.skills;
+    if (skills.empty() || rng() % 4 != 0) continue;
+    bool french = people[i].user.profile.languages->front() == "fr";
+    for (int n = 2 + static_cast<int>(rng() % 4); n > 0; --n) {
+      posts::NewPost post;
+      post.text = french ? WithSkill(kExpertiseLinesFr[rng() % kExpertiseLinesFr.size()], skills[0])
+                         : WithSkill(kExpertiseLines[rng() % kExpertiseLines.size()], skills[0]);
+      plan.emplace_back(i, std::move(post));
+    }
   }
   int failures = ParallelFor(plan.size(), [&](size_t k) {
     const auto& [author, post] = plan[k];
@@ -388,13 +449,7 @@ int Demo(const ApplicationOptions& options) {
     std::cerr << "agora: " << app.status().message() << "\n";
     return 1;
   }
-  auto existing = (*app)->store().read([](storage::Connection& c) -> Result<int64_t> {
-    auto stmt = c.prepare("SELECT count(*) FROM users");
-    if (!stmt.ok()) return stmt.status();
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    return (*stmt)->column_int64(0);
-  });
+  auto existing = (*app)->user_repository().Count();
   if (!existing.ok()) {
     std::cerr << "agora: " << existing.status().message() << "\n";
     return 1;
