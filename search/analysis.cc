@@ -44,6 +44,14 @@ const char* StemmerName(Language language) {
 }
 
 std::string FoldForSearch(std::string_view text, bool lower) {
+  if (IsAscii(text)) {  // most English text: no accents to fold, no ICU needed
+    std::string out(text);
+    for (char& c : out) {
+      if (c == '\'' || c == '`') c = ' ';
+      if (lower && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+  }
   UErrorCode error = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(error);
   icu::UnicodeString source =

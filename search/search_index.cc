@@ -121,7 +121,8 @@ class DocumentTerms {
 
   void Add(std::string_view text, unsigned wdf = 1, const std::string& prefix = "") {
     folded_.index_text(FoldForSearch(text, false), wdf, prefix);
-    if (!IsAscii(text)) accented_.index_text(SplitElisions(text), wdf, prefix);
+    // Positions come from the folded words; these stems only add ways to match.
+    if (!IsAscii(text)) accented_.index_text_without_positions(SplitElisions(text), wdf, prefix);
   }
   // Phrases never span two fields.
   void NextField() { folded_.increase_termpos(); }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Search benchmarks side by side: our Xapian index vs SQLite FTS5 on the same corpus and
+# query mix (interleaved batch by batch and query by query), then the relevance figures on
+# the labelled corpus. Prints the table that docs/search.md records.
+#
+#   bench/search_bench.sh [POSTS] [QUERIES]     (1,000,000 and 2,000 by default; about 6 min)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+posts=${1:-1000000}
+queries=${2:-2000}
+cmake --preset release >/dev/null
+cmake --build --preset release >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+out=$(build/release/bench/search_bench speed "$work" "$posts" "$queries")
+rel=$(build/release/bench/search_bench relevance)
+v() { echo "$out$rel" | sed -n "s/.*\b$1=\([0-9.e+-]*\).*/\1/p" | head -1; }
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+mib() { echo "scale=1; $1 / 1048576" | bc -l; }
+
+echo "$out" | head -1
+echo
+echo "| measure | Agora (Xapian) | SQLite FTS5 | ratio |"
+echo "| --- | --- | --- | --- |"
+echo "| bulk indexing, docs/s | $(v xapian_index_docs_per_s) | $(v fts5_index_docs_per_s) | $(ratio "$(v xapian_index_docs_per_s)" "$(v fts5_index_docs_per_s)") |"
+echo "| query p50, ms | $(v xapian_query_p50_ms) | $(v fts5_query_p50_ms) | $(ratio "$(v xapian_query_p50_ms)" "$(v fts5_query_p50_ms)") |"
+echo "| query p99, ms | $(v xapian_query_p99_ms) | $(v fts5_query_p99_ms) | $(ratio "$(v xapian_query_p99_ms)" "$(v fts5_query_p99_ms)") |"
+echo "| queries/s, 2 threads | $(v xapian_queries_per_s) | $(v fts5_queries_per_s) | $(ratio "$(v xapian_queries_per_s)" "$(v fts5_queries_per_s)") |"
+echo "| freshness p50, ms | $(v xapian_freshness_p50_ms) (max $(v xapian_freshness_max_ms)) | $(v fts5_freshness_p50_ms) | |"
+echo "| disk, MiB | $(mib "$(v xapian_disk_bytes)") | $(mib "$(v fts5_disk_bytes)") | $(ratio "$(v xapian_disk_bytes)" "$(v fts5_disk_bytes)") |"
+echo "| hits returned (top 20 each) | $(v xapian_hits) | $(v fts5_hits) | |"
+echo
+echo "$rel" | head -1
+echo
+echo "| relevance | MRR | precision@5 |"
+echo "| --- | --- | --- |"
+echo "| experts | $(v experts_mrr) | $(v experts_p_at_5) |"
+echo "| posts | $(v posts_mrr) | $(v posts_p_at_5) |"
