@@ -124,7 +124,13 @@ RelevanceCorpus MakeRelevanceCorpus(uint64_t seed) {
   };
 
   for (const TopicWords& topic : Topics()) {
-    RelevanceTopic judged{topic.query, {}, {}};
+    std::string related;
+    for (const char* w : topic.words) {
+      if (std::string(topic.query).find(w) != std::string::npos) continue;
+      if (!related.empty() && related.find(' ') != std::string::npos) break;
+      related += related.empty() ? std::string(w) : " " + std::string(w);
+    }
+    RelevanceTopic judged{topic.query, related, {}, {}};
     for (int e = 0; e < 5; ++e) {
       std::vector<std::string> skills;
       if (e % 2 == 0) skills.push_back(topic.skill);

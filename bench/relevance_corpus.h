@@ -13,7 +13,8 @@
 namespace agora::bench {
 
 struct RelevanceTopic {
-  std::string query;               // what a rep would type
+  std::string query;               // what a rep would type: the topic's name
+  std::string related_query;       // two of the topic's other words, never its name
   std::vector<Id> experts;         // people who write about it, most prolific first
   std::vector<Id> relevant_posts;  // posts about it
 };

@@ -380,6 +380,31 @@ int Speed(const std::string& dir, size_t post_count, size_t query_count) {
 
 // --- relevance ---------------------------------------------------------------------------
 
+struct Judged {
+  double expert_rr = 0, expert_p5 = 0, post_rr = 0, post_p5 = 0;
+};
+
+Judged Judge(search::SearchIndex& index, const agora::bench::RelevanceTopic& topic,
+             const std::string& q) {
+  Judged out;
+  auto experts = index.FindExperts(q, 10, {});
+  Check(experts.status(), "experts");
+  std::vector<Id> ranked;
+  for (const auto& hit : *experts) ranked.push_back(hit.user_id);
+  out.expert_rr = agora::bench::ReciprocalRank(ranked, topic.experts);
+  out.expert_p5 = agora::bench::PrecisionAt5(ranked, topic.experts);
+  search::PostQuery query;
+  query.q = q;
+  query.limit = 10;
+  auto posts = index.SearchPosts(query, {});
+  Check(posts.status(), "posts");
+  std::vector<Id> found;
+  for (const auto& hit : posts->hits) found.push_back(hit.id);
+  out.post_rr = agora::bench::ReciprocalRank(found, topic.relevant_posts);
+  out.post_p5 = agora::bench::PrecisionAt5(found, topic.relevant_posts);
+  return out;
+}
+
 int Relevance() {
   agora::bench::RelevanceCorpus corpus = agora::bench::MakeRelevanceCorpus();
   std::string dir = std::filesystem::temp_directory_path() / "agora-relevance-XXXXXX";
@@ -388,29 +413,24 @@ int Relevance() {
     auto index = search::SearchIndex::Open(dir + "/index", {});
     Check(index.status(), "open");
     Check((*index)->Apply(corpus.posts, corpus.people, {}, 0), "index");
-    double expert_rr = 0, expert_p5 = 0, post_rr = 0, post_p5 = 0;
-    for (const auto& topic : corpus.topics) {
-      auto experts = (*index)->FindExperts(topic.query, 10, {});
-      Check(experts.status(), "experts");
-      std::vector<Id> ranked;
-      for (const auto& hit : *experts) ranked.push_back(hit.user_id);
-      expert_rr += agora::bench::ReciprocalRank(ranked, topic.experts);
-      expert_p5 += agora::bench::PrecisionAt5(ranked, topic.experts);
-      search::PostQuery query;
-      query.q = topic.query;
-      query.limit = 10;
-      auto posts = (*index)->SearchPosts(query, {});
-      Check(posts.status(), "posts");
-      std::vector<Id> found;
-      for (const auto& hit : posts->hits) found.push_back(hit.id);
-      post_rr += agora::bench::ReciprocalRank(found, topic.relevant_posts);
-      post_p5 += agora::bench::PrecisionAt5(found, topic.relevant_posts);
-    }
-    double n = static_cast<double>(corpus.topics.size());
     std::cout << "topics=" << corpus.topics.size() << " people=" << corpus.people.size()
-              << " posts=" << corpus.posts.size() << "\nexperts_mrr=" << expert_rr / n
-              << "\nexperts_p_at_5=" << expert_p5 / n << "\nposts_mrr=" << post_rr / n
-              << "\nposts_p_at_5=" << post_p5 / n << "\n";
+              << " posts=" << corpus.posts.size() << "\n";
+    for (bool related : {false, true}) {
+      Judged sum;
+      for (const auto& topic : corpus.topics) {
+        Judged one = Judge(**index, topic, related ? topic.related_query : topic.query);
+        sum.expert_rr += one.expert_rr;
+        sum.expert_p5 += one.expert_p5;
+        sum.post_rr += one.post_rr;
+        sum.post_p5 += one.post_p5;
+      }
+      double n = static_cast<double>(corpus.topics.size());
+      const char* set = related ? "related_" : "name_";
+      std::cout << set << "experts_mrr=" << sum.expert_rr / n << "\n"
+                << set << "experts_p_at_5=" << sum.expert_p5 / n << "\n"
+                << set << "posts_mrr=" << sum.post_rr / n << "\n"
+                << set << "posts_p_at_5=" << sum.post_p5 / n << "\n";
+    }
   }
   std::filesystem::remove_all(dir);
   return 0;

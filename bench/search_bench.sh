@@ -33,7 +33,9 @@ echo "| hits returned (top 20 each) | $(v xapian_hits) | $(v fts5_hits) | |"
 echo
 echo "$rel" | head -1
 echo
-echo "| relevance | MRR | precision@5 |"
+echo "| relevance (8 topics) | MRR | precision@5 |"
 echo "| --- | --- | --- |"
-echo "| experts | $(v experts_mrr) | $(v experts_p_at_5) |"
-echo "| posts | $(v posts_mrr) | $(v posts_p_at_5) |"
+echo "| experts, topic's name | $(v name_experts_mrr) | $(v name_experts_p_at_5) |"
+echo "| experts, two related words | $(v related_experts_mrr) | $(v related_experts_p_at_5) |"
+echo "| posts, topic's name | $(v name_posts_mrr) | $(v name_posts_p_at_5) |"
+echo "| posts, two related words | $(v related_posts_mrr) | $(v related_posts_p_at_5) |"
