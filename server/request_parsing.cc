@@ -29,14 +29,15 @@ Result<profiles::UserRef> ParseUserRef(std::string_view text) {
 
 namespace {
 
-Result<int> ParseLimit(const ApiRequest& request) {
+Result<int> ParseLimit(const ApiRequest& request, int fallback = PageRequest::kDefaultLimit,
+                       int max = PageRequest::kMaxLimit) {
   auto limit = request.query_param("limit");
-  if (!limit) return PageRequest::kDefaultLimit;
+  if (!limit) return fallback;
   int value = 0;
   auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-  if (ec != std::errc() || end != limit->data() + limit->size() || value < 1 ||
-      value > PageRequest::kMaxLimit) {
-    return Status::InvalidArgument("invalid_limit", "limit must be a whole number from 1 to 100");
+  if (ec != std::errc() || end != limit->data() + limit->size() || value < 1 || value > max) {
+    return Status::InvalidArgument("invalid_limit",
+                                   "limit must be a whole number from 1 to " + std::to_string(max));
   }
   return value;
 }
@@ -188,6 +189,7 @@ namespace {
 
 constexpr size_t kSearchFieldMax = 200;  // characters of a filter value
 constexpr size_t kSearchOffsetMax = 10'000;
+constexpr int kExpertLimitDefault = 10;
 constexpr int kExpertLimitMax = 50;
 
 // A text parameter, absent when missing or empty.
@@ -256,6 +258,18 @@ Result<std::optional<double>> ParseAmount(const ApiRequest& request, std::string
   return std::optional<double>(value);
 }
 
+// `limit` and `offset` of a search answer.
+template <typename Query>
+Status ParseResultWindow(const ApiRequest& request, Query& query) {
+  auto limit = ParseLimit(request);
+  if (!limit.ok()) return limit.status();
+  query.limit = static_cast<size_t>(*limit);
+  auto offset = ParseOffset(request);
+  if (!offset.ok()) return offset.status();
+  query.offset = *offset;
+  return Status::Ok();
+}
+
 Status CheckOrder(bool ordered, const char* what) {
   if (ordered) return Status::Ok();
   return Status::InvalidArgument("invalid_range", std::string(what));
@@ -303,12 +317,7 @@ Result<search::PostQuery> ParsePostSearch(const ApiRequest& request) {
       CheckOrder(!*since || !*until || **since < **until, "since must be before until"));
   query.since = *since;
   query.until = *until;
-  auto limit = ParseLimit(request);
-  if (!limit.ok()) return limit.status();
-  query.limit = static_cast<size_t>(*limit);
-  auto offset = ParseOffset(request);
-  if (!offset.ok()) return offset.status();
-  query.offset = *offset;
+  AGORA_RETURN_IF_ERROR(ParseResultWindow(request, query));
   return query;
 }
 
@@ -324,12 +333,7 @@ Result<search::PeopleQuery> ParsePeopleSearch(const ApiRequest& request) {
     if (!value.ok()) return value.status();
     query.*member = std::move(*value);
   }
-  auto limit = ParseLimit(request);
-  if (!limit.ok()) return limit.status();
-  query.limit = static_cast<size_t>(*limit);
-  auto offset = ParseOffset(request);
-  if (!offset.ok()) return offset.status();
-  query.offset = *offset;
+  AGORA_RETURN_IF_ERROR(ParseResultWindow(request, query));
   return query;
 }
 
@@ -338,15 +342,9 @@ Result<ExpertSearch> ParseExpertSearch(const ApiRequest& request) {
   auto q = QueryText(request);
   if (!q.ok()) return q.status();
   search.q = std::move(*q);
-  if (auto text = request.query_param("limit")) {
-    int value = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc() || end != text->data() + text->size() || value < 1 ||
-        value > kExpertLimitMax) {
-      return Status::InvalidArgument("invalid_limit", "limit must be a whole number from 1 to 50");
-    }
-    search.limit = static_cast<size_t>(value);
-  }
+  auto limit = ParseLimit(request, kExpertLimitDefault, kExpertLimitMax);
+  if (!limit.ok()) return limit.status();
+  search.limit = static_cast<size_t>(*limit);
   return search;
 }
 
@@ -391,12 +389,7 @@ Result<search::DealQuery> ParseDealSearch(const ApiRequest& request) {
   }
   AGORA_RETURN_IF_ERROR(CheckOrder(!query.since || !query.until || *query.since <= *query.until,
                                    "since must not be after until"));
-  auto limit = ParseLimit(request);
-  if (!limit.ok()) return limit.status();
-  query.limit = static_cast<size_t>(*limit);
-  auto offset = ParseOffset(request);
-  if (!offset.ok()) return offset.status();
-  query.offset = *offset;
+  AGORA_RETURN_IF_ERROR(ParseResultWindow(request, query));
   return query;
 }
 

@@ -119,7 +119,11 @@ Result<DealSearchPage> SearchService::Deals(const Viewer& viewer, const search::
   if (!found.ok()) return found.status();
   auto results = HydratePosts(viewer, found->hits, found->matched);
   if (!results.ok()) return results.status();
-  return DealSearchPage{found->total, std::move(*results), std::move(found->facets)};
+  DealSearchPage page;
+  page.total = found->total;
+  page.results = std::move(*results);
+  page.facets = std::move(found->facets);
+  return page;
 }
 
 }  // namespace agora::services

@@ -26,20 +26,19 @@ struct PostHit {
   std::string highlight;  // HTML: the text escaped, matches in <mark>
 };
 
-struct PostSearchPage {
-  int64_t total = 0;
-  std::vector<PostHit> results;
-};
-
 struct PersonHit {
   profiles::User user;
   double score = 0;
 };
 
-struct PeopleSearchPage {
+// One page of results, and how many match in all (readable ones only).
+template <typename Hit>
+struct SearchPage {
   int64_t total = 0;
-  std::vector<PersonHit> results;
+  std::vector<Hit> results;
 };
+using PostSearchPage = SearchPage<PostHit>;
+using PeopleSearchPage = SearchPage<PersonHit>;
 
 struct Expert {
   profiles::User user;
@@ -48,9 +47,7 @@ struct Expert {
   std::vector<PostView> posts;      // the best matching posts the viewer may read
 };
 
-struct DealSearchPage {
-  int64_t total = 0;
-  std::vector<PostHit> results;
+struct DealSearchPage : SearchPage<PostHit> {
   std::map<std::string, std::map<std::string, int64_t>> facets;
 };
 
