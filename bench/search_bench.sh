@@ -8,10 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 posts=${1:-1000000}
 queries=${2:-2000}
-cmake --preset release >/dev/null
-cmake --build --preset release >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+cmake --preset release >/dev/null
+cmake --build --preset release >"$work/build.log" || { tail -n 30 "$work/build.log"; exit 1; }
 
 out=$(build/release/bench/search_bench speed "$work" "$posts" "$queries")
 rel=$(build/release/bench/search_bench relevance)

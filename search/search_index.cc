@@ -57,10 +57,11 @@ std::string PersonKey(Id id) { return "Qu" + IdToString(id); }
 std::string KeywordTerm(const char* prefix, std::string_view value) {
   std::string folded = FoldForSearch(value, true);
   std::string out = prefix;
+  const size_t prefix_size = out.size();
   bool space = false;
   for (char c : folded) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty() && out.size() > std::char_traits<char>::length(prefix);
+      space = out.size() > prefix_size;  // inner spaces only, one at a time
       continue;
     }
     if (space) out.push_back(' ');
