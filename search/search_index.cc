@@ -439,7 +439,12 @@ Result<Xapian::Query> SearchIndex::ParseText(Xapian::Database& db, const std::st
     unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                      Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
     try {
-      variants.push_back(parser.parse_query(reading.text, flags, prefix));
+      Xapian::Query parsed = parser.parse_query(reading.text, flags, prefix);
+      // Both stemmers often agree: a reading already held adds only work.
+      bool known = std::any_of(variants.begin(), variants.end(), [&](const Xapian::Query& v) {
+        return v.serialise() == parsed.serialise();
+      });
+      if (!known) variants.push_back(std::move(parsed));
     } catch (const Xapian::QueryParserError&) {
       // Syntax the parser cannot read ("AND", unbalanced quotes): the words as plain terms.
       try {
@@ -480,7 +485,8 @@ Result<PostResults> SearchIndex::SearchPosts(const PostQuery& query, const Audie
   return Read<PostResults>("searching posts", [&](Xapian::Database& db) -> Result<PostResults> {
     auto text = ParseText(db, query.q, false);
     if (!text.ok()) return text.status();
-    std::vector<Xapian::Query> filters{Xapian::Query(kTypePost), AudienceFilter(audience)};
+    // Only posts carry an audience term, so the audience filter also keeps people out.
+    std::vector<Xapian::Query> filters{AudienceFilter(audience)};
     if (query.community_id) filters.emplace_back(kAudiencePrefix + IdToString(*query.community_id));
     if (query.author_id) filters.emplace_back(kAuthorPrefix + IdToString(*query.author_id));
     if (query.kind) filters.emplace_back(kKindPrefix + *query.kind);
@@ -494,11 +500,8 @@ Result<PostResults> SearchIndex::SearchPosts(const PostQuery& query, const Audie
     }
     Xapian::Enquire enquire(db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *text, AndAll(filters)));
-    if (IsBlank(query.q)) {
-      enquire.set_sort_by_value(kCreatedSlot, true);
-    } else {
-      enquire.set_sort_by_relevance_then_value(kCreatedSlot, true);
-    }
+    // Breaking relevance ties by date would read a value for every candidate: relevance only.
+    if (IsBlank(query.q)) enquire.set_sort_by_value(kCreatedSlot, true);
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(query.offset),
                                          static_cast<Xapian::doccount>(query.limit),
                                          limits_.exact_total_up_to);
@@ -522,11 +525,7 @@ Result<PeopleResults> SearchIndex::SearchPeople(const PeopleQuery& query) {
     if (query.skill) filters.emplace_back(KeywordTerm(kSkillPrefix, *query.skill));
     Xapian::Enquire enquire(db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *text, AndAll(filters)));
-    if (IsBlank(query.q)) {
-      enquire.set_sort_by_value(kNameSlot, false);
-    } else {
-      enquire.set_sort_by_relevance_then_value(kNameSlot, false);
-    }
+    if (IsBlank(query.q)) enquire.set_sort_by_value(kNameSlot, false);
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(query.offset),
                                          static_cast<Xapian::doccount>(query.limit),
                                          limits_.exact_total_up_to);
@@ -561,9 +560,7 @@ Result<std::vector<ExpertHit>> SearchIndex::FindExperts(const std::string& q, si
     // asker may read only, then summed per author (Balog et al., 2006, model 2). Recent posts
     // and posts colleagues reacted to count for more.
     Xapian::Enquire posts(db);
-    posts.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *text,
-                                  Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(kTypePost),
-                                                AudienceFilter(audience))));
+    posts.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *text, AudienceFilter(audience)));
     Xapian::MSet post_set = posts.get_mset(0, limits_.expert_candidate_posts);
     double newest = 0;
     for (auto it = post_set.begin(); it != post_set.end(); ++it) {
@@ -642,8 +639,7 @@ Result<DealResults> SearchIndex::SearchDeals(const DealQuery& query, const Audie
   return Read<DealResults>("searching deals", [&](Xapian::Database& db) -> Result<DealResults> {
     auto text = ParseText(db, query.q, false);
     if (!text.ok()) return text.status();
-    std::vector<Xapian::Query> filters{Xapian::Query(kTypePost),
-                                       Xapian::Query(std::string(kKindPrefix) + "deal_story"),
+    std::vector<Xapian::Query> filters{Xapian::Query(std::string(kKindPrefix) + "deal_story"),
                                        AudienceFilter(audience)};
     if (query.sector) filters.emplace_back(KeywordTerm(kSectorPrefix, *query.sector));
     if (query.product) filters.emplace_back(KeywordTerm(kProductPrefix, *query.product));
@@ -661,11 +657,7 @@ Result<DealResults> SearchIndex::SearchDeals(const DealQuery& query, const Audie
     }
     Xapian::Enquire enquire(db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, *text, AndAll(filters)));
-    if (IsBlank(query.q)) {
-      enquire.set_sort_by_value(kClosedOnSlot, true);
-    } else {
-      enquire.set_sort_by_relevance_then_value(kClosedOnSlot, true);
-    }
+    if (IsBlank(query.q)) enquire.set_sort_by_value(kClosedOnSlot, true);
     const std::pair<const char*, Xapian::valueno> facet_slots[] = {
         {"sector", kSectorSlot}, {"product", kProductSlot}, {"region", kRegionSlot},
         {"outcome", kOutcomeSlot}};

@@ -11,7 +11,8 @@
 namespace agora::services {
 namespace {
 
-// Documents per commit when building: Xapian merges postings once per commit, so fewer is faster.
+// Documents per commit when building: Xapian merges postings at each commit, so larger batches
+// build faster.
 constexpr int kBuildBatch = 5000;
 
 search::Language FirstLanguage(const std::vector<std::string>& languages) {
