@@ -8,13 +8,17 @@
 #include "core/clock.h"
 #include "core/id.h"
 #include "feed/feed_engine.h"
+#include "notifications/notification_repository.h"
 #include "posts/post_repository.h"
 #include "services/account_service.h"
 #include "services/community_service.h"
 #include "services/feed_service.h"
+#include "services/live_events.h"
 #include "services/moderation_service.h"
+#include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
+#include "services/stream_service.h"
 #include "storage/store.h"
 
 namespace agora::app {
@@ -42,6 +46,10 @@ class Application {
   services::PostService& posts() { return *posts_; }
   services::CommunityService& communities() { return *communities_; }
   services::ModerationService& moderation() { return *moderation_; }
+  services::NotificationService& notifications() { return *notifications_; }
+  services::StreamService& streams() { return *streams_; }
+  // Where services send live events; `serve` attaches the hub to it.
+  services::LiveEventsRelay& live_events() { return live_; }
   const feed::FeedEngine& feed_engine() const { return *feed_engine_; }
   const posts::PostRepository& post_repository() const { return *post_repository_; }
 
@@ -49,6 +57,7 @@ class Application {
   Application() : ids_(SystemClock::instance(), 0) {}
 
   IdGenerator ids_;
+  services::LiveEventsRelay live_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<profiles::UserRepository> users_;
   std::unique_ptr<services::AccountService> accounts_;
@@ -56,7 +65,10 @@ class Application {
   std::unique_ptr<posts::PostRepository> post_repository_;
   std::unique_ptr<communities::CommunityRepository> community_repository_;
   std::unique_ptr<communities::ModerationRepository> moderation_repository_;
+  std::unique_ptr<notifications::NotificationRepository> notification_repository_;
   std::unique_ptr<services::FeedService> feed_;
+  std::unique_ptr<services::NotificationService> notifications_;
+  std::unique_ptr<services::StreamService> streams_;
   std::unique_ptr<services::PeopleService> people_;
   std::unique_ptr<services::PostService> posts_;
   std::unique_ptr<services::CommunityService> communities_;
