@@ -91,6 +91,7 @@ int Serve(const ServeOptions& options) {
   server::AddFeedRoutes(router, (*app)->feed());
   server::AddCommunityRoutes(router, (*app)->communities());
   server::AddModerationRoutes(router, (*app)->moderation());
+  server::AddNotificationRoutes(router, (*app)->notifications());
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;

@@ -13,6 +13,7 @@
 #include "services/community_service.h"
 #include "services/feed_service.h"
 #include "services/moderation_service.h"
+#include "services/notification_service.h"
 
 namespace agora::server {
 
@@ -40,6 +41,21 @@ std::string RenderPostPage(const Page<services::PostView>& page);
 // `next` (older) and `prev` (newer) links built on `base_path` (e.g. "/api/v1/feeds/home").
 std::string RenderStreamPage(const services::StreamPage& page, const std::string& base_path,
                              size_t limit);
+
+// One item of a stream page: a Create activity around a Note with the post.
+void WriteStreamItem(JsonWriter& w, const services::PostView& view);
+
+// {id, type, actor, post?, community?, count, created_at, read}
+void WriteNotification(JsonWriter& w, const services::NotificationView& view);
+std::string RenderNotificationPage(const Page<services::NotificationView>& page);
+std::string RenderCount(int64_t count);
+
+// Live stream events (GET /api/v1/stream): {"event_id", "type", ...}.
+std::string RenderLivePost(Id event_id, const services::PostView& view);
+std::string RenderLiveDelete(Id event_id, Id post_id);
+std::string RenderLiveNotification(Id event_id, const services::NotificationView& view);
+// A message that is not an event (no event_id), e.g. {"type":"gap","message":...}.
+std::string RenderLiveNotice(std::string_view type, std::string_view message);
 
 std::string RenderCommunity(const services::CommunityView& view);
 std::string RenderCommunityPage(const Page<services::CommunityView>& page);

@@ -10,6 +10,7 @@
 #include "services/account_service.h"
 #include "services/community_service.h"
 #include "services/moderation_service.h"
+#include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 
@@ -21,6 +22,8 @@ void AddPostRoutes(Router& router, services::PostService& posts);
 void AddCommunityRoutes(Router& router, services::CommunityService& communities);
 void AddModerationRoutes(Router& router, services::ModerationService& moderation);
 void AddFeedRoutes(Router& router, services::FeedService& feed);
+// Notifications, and the 426 answer of GET /api/v1/stream without a WebSocket upgrade.
+void AddNotificationRoutes(Router& router, services::NotificationService& notifications);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics, std::function<Status()> readiness);
 
