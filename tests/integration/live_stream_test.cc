@@ -307,9 +307,10 @@ TEST_F(LiveStreamTest, ClientMessagesOverTheLimitCloseTheSocket) {
   Ready(*ana, ana_);
   EXPECT_TRUE(ana->Send("small messages are ignored"));
   ExpectBarrier(*ana, Barrier(ana_));
-  EXPECT_TRUE(ana->Send(std::string(64 << 10, 'x')));
+  ana->Send(std::string(64 << 10, 'x'));  // may fail half-way: the server stops reading
   EXPECT_TRUE(ana->WaitClosed());
-  EXPECT_EQ(ana->close_code(), 1009);
+  // The close frame says 1009, unless the reset for the unread rest overtook it.
+  if (ana->close_code() != 0) EXPECT_EQ(ana->close_code(), 1009);
 }
 
 TEST_F(LiveStreamTest, ShutdownClosesStreams) {
