@@ -310,7 +310,9 @@ TEST_F(LiveStreamTest, ClientMessagesOverTheLimitCloseTheSocket) {
   ana->Send(std::string(64 << 10, 'x'));  // may fail half-way: the server stops reading
   EXPECT_TRUE(ana->WaitClosed());
   // The close frame says 1009, unless the reset for the unread rest overtook it.
-  if (ana->close_code() != 0) EXPECT_EQ(ana->close_code(), 1009);
+  if (ana->close_code() != 0) {
+    EXPECT_EQ(ana->close_code(), 1009);
+  }
 }
 
 TEST_F(LiveStreamTest, ShutdownClosesStreams) {
