@@ -35,7 +35,7 @@ taskset -c 0 $bin/app/agora serve --data "$data" --listen 127.0.0.1:0 --password
   --max-connections $((n + 1000)) >"$work/out" 2>"$work/log" &
 server=$!
 pids+=($server)
-for _ in $(seq 100); do grep -q '^listening on' "$work/out" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -qs '^listening on' "$work/out" && break; sleep 0.05; done
 port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$work/out")
 for _ in $(seq 50); do redis-cli -p 6399 ping >/dev/null 2>&1 && break; sleep 0.1; done
 
