@@ -184,15 +184,28 @@ void LiveHub::PublishNotification(const notifications::Notification& n) {
   SendTo(n.recipient_id, payload);
 }
 
-bool LiveHub::Receives(Id user, const WindowEvent& event) {
+bool LiveHub::Receives(Id user, const WindowEvent& event,
+                       std::unordered_map<Id, bool>& by_source) {
   switch (event.kind) {
-    case LiveKind::kPost: {
-      auto readers = streams_.PostReaders(event.post, std::nullopt, {user});
-      return readers.ok() && !readers->empty();
-    }
+    case LiveKind::kPost:
     case LiveKind::kDelete: {
-      auto readers = streams_.DeleteReaders(event.post, {user});
-      return readers.ok() && !readers->empty();
+      // Posts and deletes of one source (an author outside communities, or a community) go
+      // to the same readers; ids of people and communities never collide.
+      Id source = event.post.community_id.value_or(event.post.author_id);
+      if (event.kind == LiveKind::kDelete) source = event.post.community_id.value_or(0);
+      if (event.kind == LiveKind::kPost && !event.post.community_id &&
+          event.post.kind == posts::PostKind::kAnnouncement) {
+        return true;
+      }
+      Id key = event.kind == LiveKind::kPost ? source : -1 - source;
+      auto known = by_source.find(key);
+      if (known != by_source.end()) return known->second;
+      auto readers = event.kind == LiveKind::kPost
+                         ? streams_.PostReaders(event.post, std::nullopt, {user})
+                         : streams_.DeleteReaders(event.post, {user});
+      bool receives = readers.ok() && !readers->empty();
+      by_source[key] = receives;
+      return receives;
     }
     case LiveKind::kNotification: {
       if (event.notification.recipient_id != user) return false;
@@ -215,8 +228,9 @@ void LiveHub::AddSubscriber(std::shared_ptr<StreamSocket> socket, Viewer viewer,
       socket->Send(std::make_shared<const std::string>(RenderLiveNotice(
           "gap", "events after last_event_id are no longer kept; reload the pages")));
     }
+    std::unordered_map<Id, bool> by_source;
     for (const WindowEvent* event : replay.events) {
-      if (Receives(viewer.user_id, *event)) {
+      if (Receives(viewer.user_id, *event, by_source)) {
         socket->Send(event->payload);
         ++deliveries_;
       }

@@ -121,7 +121,9 @@ class LiveHub final : public services::LiveEvents {
                   const std::string& reason);
   void SendTo(Id user, const std::shared_ptr<const std::string>& payload);
   std::vector<Id> ConnectedUsers() const;
-  bool Receives(Id user, const WindowEvent& event);
+  // Whether `user` receives a window event now. `by_source` remembers the answer per author
+  // or community for one replay, so a long replay costs one lookup per source.
+  bool Receives(Id user, const WindowEvent& event, std::unordered_map<Id, bool>& by_source);
 
   // Constant after construction.
   services::StreamService& streams_;

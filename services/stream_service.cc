@@ -23,7 +23,8 @@ StreamService::StreamService(storage::Store& store, AccountService& accounts, Fe
       accounts_(accounts),
       feed_(feed),
       communities_(communities),
-      notifications_(notifications) {}
+      notifications_(notifications),
+      graph_(store) {}
 
 Result<Viewer> StreamService::Authenticate(std::string_view token) {
   return accounts_.Authenticate(token);
@@ -56,6 +57,14 @@ Result<std::vector<Id>> StreamService::PostReaders(const posts::Post& post,
     return Intersect(*members, connected);
   }
   if (post.kind == posts::PostKind::kAnnouncement) return connected;
+  if (!fanned_out && connected.size() == 1) {
+    // One reader (a replay): one edge lookup rather than every follower.
+    Id reader = connected.front();
+    if (reader == post.author_id) return connected;
+    auto relationship = graph_.Between(reader, post.author_id);
+    if (!relationship.ok()) return relationship.status();
+    return relationship->following ? connected : std::vector<Id>();
+  }
   std::vector<Id> readers;
   if (fanned_out) {
     readers = *fanned_out;

@@ -57,6 +57,7 @@ class StreamService {
   FeedService& feed_;
   communities::CommunityRepository& communities_;
   NotificationService& notifications_;
+  profiles::FollowGraph graph_;
 };
 
 }  // namespace agora::services
