@@ -6,7 +6,8 @@
 // the connected readers may receive it now (the same audience check as the pages, at send
 // time), keeps the event in the recent window and posts the message to each socket's strand.
 // Sockets have a bounded outbound queue each (server/websocket_session.cc): a slow one is
-// closed, never waited for. The hub never includes the feed engine. Free of Beast.
+// closed, never waited for. The hub never includes the feed engine (check: the dependency
+// file of live_hub.cc names no feed/ header). Free of Beast.
 //
 // Thread-safety: every public method may be called from any thread.
 #pragma once

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.h"
+#include "server/render_live.h"
 
 namespace agora::server {
 namespace {

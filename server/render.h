@@ -50,12 +50,6 @@ void WriteNotification(JsonWriter& w, const services::NotificationView& view);
 std::string RenderNotificationPage(const Page<services::NotificationView>& page);
 std::string RenderCount(int64_t count);
 
-// Live stream events (GET /api/v1/stream): {"event_id", "type", ...}.
-std::string RenderLivePost(Id event_id, const services::PostView& view);
-std::string RenderLiveDelete(Id event_id, Id post_id);
-std::string RenderLiveNotification(Id event_id, const services::NotificationView& view);
-// A message that is not an event (no event_id), e.g. {"type":"gap","message":...}.
-std::string RenderLiveNotice(std::string_view type, std::string_view message);
 
 std::string RenderCommunity(const services::CommunityView& view);
 std::string RenderCommunityPage(const Page<services::CommunityView>& page);

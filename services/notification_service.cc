@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "services/audience.h"
+#include "services/feed_service.h"
 
 namespace agora::services {
 namespace {

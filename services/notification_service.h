@@ -24,11 +24,13 @@
 #include "posts/post_repository.h"
 #include "profiles/user.h"
 #include "profiles/user_repository.h"
-#include "services/feed_service.h"
 #include "services/live_events.h"
+#include "services/post_view.h"
 #include "storage/store.h"
 
 namespace agora::services {
+
+class FeedService;
 
 struct NotificationView {
   notifications::Notification notification;

@@ -2,6 +2,9 @@
 
 #include <unordered_set>
 
+#include "services/account_service.h"
+#include "services/feed_service.h"
+
 namespace agora::services {
 namespace {
 

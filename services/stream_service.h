@@ -16,12 +16,14 @@
 #include "notifications/notification.h"
 #include "posts/post.h"
 #include "profiles/follow_graph.h"
-#include "services/account_service.h"
-#include "services/feed_service.h"
 #include "services/notification_service.h"
+#include "services/post_view.h"
 #include "storage/store.h"
 
 namespace agora::services {
+
+class AccountService;
+class FeedService;
 
 class StreamService {
  public:
