@@ -44,7 +44,12 @@ class WebSocketSession final : public StreamSocket,
     const StreamOptions& o = hub_.options();
     beast::error_code ignored;
     auto& socket = beast::get_lowest_layer(ws_).socket();
-    if (o.send_buffer > 0) socket.set_option(asio::socket_base::send_buffer_size(o.send_buffer), ignored);
+    if (o.send_buffer > 0) {
+      socket.set_option(asio::socket_base::send_buffer_size(o.send_buffer), ignored);
+    }
+    // Events are small and often come in bursts (a post, then a notification about it):
+    // Nagle's algorithm would hold the second one back until the first is acknowledged.
+    socket.set_option(tcp::no_delay(true), ignored);
     beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.idle_timeout = o.idle_timeout;
