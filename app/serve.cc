@@ -155,8 +155,8 @@ int Serve(const ServeOptions& options) {
   io.run();
   for (auto& t : threads) t.join();
 
-  dispatcher.Stop();       // handlers already queued finish their writes
-  (*app)->store().Stop();  // and the writer commits everything acknowledged
+  dispatcher.Stop();                      // handlers already queued finish their writes
+  (*app)->store().Stop();                 // and the writer commits everything acknowledged
   (*app)->live_events().Attach(nullptr);  // nothing publishes any more
   hub.Stop();
   spdlog::info("event=stopped");

@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -23,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -116,7 +116,9 @@ Stats Summarize(std::vector<double> ms) {
   s.samples = ms.size();
   if (ms.empty()) return s;
   std::sort(ms.begin(), ms.end());
-  auto at = [&](double q) { return ms[std::min(ms.size() - 1, size_t(q * (ms.size() - 1) + 0.5))]; };
+  auto at = [&](double q) {
+    return ms[std::min(ms.size() - 1, size_t(q * (ms.size() - 1) + 0.5))];
+  };
   s.p50 = at(0.50);
   s.p99 = at(0.99);
   s.max = ms.back();
@@ -135,19 +137,21 @@ struct Receivers {
 };
 
 struct WsConn : std::enable_shared_from_this<WsConn> {
-  WsConn(Receivers& r, std::string token) : r(r), ws(asio::make_strand(r.io)), token(std::move(token)) {}
+  WsConn(Receivers& r, std::string token)
+      : r(r), ws(asio::make_strand(r.io)), token(std::move(token)) {}
   void Start(const tcp::endpoint& endpoint, std::function<void()> on_ready) {
     ready = std::move(on_ready);
-    beast::get_lowest_layer(ws).async_connect(endpoint, [self = shared_from_this()](beast::error_code ec) {
-      if (ec) return self->Fail();
-      self->ws.async_handshake("bench", "/api/v1/stream?access_token=" + self->token,
-                               [self](beast::error_code ec) {
-                                 if (ec) return self->Fail();
-                                 ++self->r.open;
-                                 self->ready();
-                                 self->Read();
-                               });
-    });
+    beast::get_lowest_layer(ws).async_connect(
+        endpoint, [self = shared_from_this()](beast::error_code ec) {
+          if (ec) return self->Fail();
+          self->ws.async_handshake("bench", "/api/v1/stream?access_token=" + self->token,
+                                   [self](beast::error_code ec) {
+                                     if (ec) return self->Fail();
+                                     ++self->r.open;
+                                     self->ready();
+                                     self->Read();
+                                   });
+        });
   }
   void Fail() {
     ++r.failed;
@@ -158,7 +162,8 @@ struct WsConn : std::enable_shared_from_this<WsConn> {
       if (ec) return;
       int64_t now = NowNs();
       int k = self->received++;
-      if (k == 0 && self->r.sample.empty()) self->r.sample = beast::buffers_to_string(self->buffer.data());
+      if (k == 0 && self->r.sample.empty())
+        self->r.sample = beast::buffers_to_string(self->buffer.data());
       // Message 0 is the warm-up post; 1..posts are measured.
       if (k >= 1 && static_cast<size_t>(k) <= self->r.sent_at->size()) {
         int64_t sent = (*self->r.sent_at)[k - 1].load();
@@ -188,16 +193,18 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout) {
 
 // Redis subscribers: raw RESP over non-blocking sockets on one io thread.
 struct RedisSub : std::enable_shared_from_this<RedisSub> {
-  RedisSub(Receivers& r, size_t message_bytes) : r(r), socket(asio::make_strand(r.io)), expect(message_bytes) {}
+  RedisSub(Receivers& r, size_t message_bytes)
+      : r(r), socket(asio::make_strand(r.io)), expect(message_bytes) {}
   void Start(const tcp::endpoint& endpoint, std::function<void()> on_ready) {
     ready = std::move(on_ready);
     socket.async_connect(endpoint, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->Fail();
       static const std::string kSubscribe = "SUBSCRIBE bench\r\n";
-      asio::async_write(self->socket, asio::buffer(kSubscribe), [self](beast::error_code ec, size_t) {
-        if (ec) return self->Fail();
-        self->Read();
-      });
+      asio::async_write(self->socket, asio::buffer(kSubscribe),
+                        [self](beast::error_code ec, size_t) {
+                          if (ec) return self->Fail();
+                          self->Read();
+                        });
     });
   }
   void Fail() {
@@ -205,31 +212,32 @@ struct RedisSub : std::enable_shared_from_this<RedisSub> {
     ready();
   }
   void Read() {
-    socket.async_read_some(asio::buffer(chunk), [self = shared_from_this()](beast::error_code ec, size_t n) {
-      if (ec) return;
-      int64_t now = NowNs();
-      self->pending.append(self->chunk.data(), n);
-      for (;;) {
-        if (!self->subscribed) {
-          // *3 $9 subscribe $5 bench :1
-          auto end = self->pending.find(":1\r\n");
-          if (end == std::string::npos) break;
-          self->pending.erase(0, end + 4);
-          self->subscribed = true;
-          ++self->r.open;
-          self->ready();
-          continue;
-        }
-        if (self->pending.size() < self->expect) break;
-        self->pending.erase(0, self->expect);
-        int k = self->received++;
-        if (k >= 1 && static_cast<size_t>(k) <= self->r.sent_at->size()) {
-          self->r.latencies_ms.push_back((now - (*self->r.sent_at)[k - 1].load()) / 1e6);
-        }
-        ++self->r.messages;
-      }
-      self->Read();
-    });
+    socket.async_read_some(
+        asio::buffer(chunk), [self = shared_from_this()](beast::error_code ec, size_t n) {
+          if (ec) return;
+          int64_t now = NowNs();
+          self->pending.append(self->chunk.data(), n);
+          for (;;) {
+            if (!self->subscribed) {
+              // *3 $9 subscribe $5 bench :1
+              auto end = self->pending.find(":1\r\n");
+              if (end == std::string::npos) break;
+              self->pending.erase(0, end + 4);
+              self->subscribed = true;
+              ++self->r.open;
+              self->ready();
+              continue;
+            }
+            if (self->pending.size() < self->expect) break;
+            self->pending.erase(0, self->expect);
+            int k = self->received++;
+            if (k >= 1 && static_cast<size_t>(k) <= self->r.sent_at->size()) {
+              self->r.latencies_ms.push_back((now - (*self->r.sent_at)[k - 1].load()) / 1e6);
+            }
+            ++self->r.messages;
+          }
+          self->Read();
+        });
   }
   Receivers& r;
   tcp::socket socket;
@@ -260,14 +268,22 @@ int main(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--host") a.host = v;
-    else if (k == "--port") a.port = std::atoi(v.c_str());
-    else if (k == "--admin-password") a.admin_password = v;
-    else if (k == "--n") a.n = std::atoi(v.c_str());
-    else if (k == "--posts") a.posts = std::atoi(v.c_str());
-    else if (k == "--server-pid") a.server_pid = std::atoi(v.c_str());
-    else if (k == "--redis-port") a.redis_port = std::atoi(v.c_str());
-    else if (k == "--redis-pid") a.redis_pid = std::atoi(v.c_str());
+    if (k == "--host")
+      a.host = v;
+    else if (k == "--port")
+      a.port = std::atoi(v.c_str());
+    else if (k == "--admin-password")
+      a.admin_password = v;
+    else if (k == "--n")
+      a.n = std::atoi(v.c_str());
+    else if (k == "--posts")
+      a.posts = std::atoi(v.c_str());
+    else if (k == "--server-pid")
+      a.server_pid = std::atoi(v.c_str());
+    else if (k == "--redis-port")
+      a.redis_port = std::atoi(v.c_str());
+    else if (k == "--redis-pid")
+      a.redis_pid = std::atoi(v.c_str());
   }
   if (a.port == 0) {
     std::cerr << "usage: ws_fanout --port P [--n N] [--posts M] [--server-pid PID] "
@@ -280,11 +296,11 @@ int main(int argc, char** argv) {
   Http admin_http(a.host, a.port);
   std::string admin = Login(admin_http, "admin", a.admin_password);
   auto create = [&](Http& h, const std::string& name) {
-    auto [status, body] = h.Call(
-        http::verb::post, "/api/v1/users",
-        R"({"username":")" + name + R"(","display_name":")" + name + R"(","email":")" + name +
-            R"(@bench.example","password":"password-123"})",
-        admin);
+    auto [status, body] =
+        h.Call(http::verb::post, "/api/v1/users",
+               R"({"username":")" + name + R"(","display_name":")" + name + R"(","email":")" +
+                   name + R"(@bench.example","password":"password-123"})",
+               admin);
     if (status != 201) throw std::runtime_error("create " + name + ": " + body);
     return Field(body, "/id");
   };
@@ -401,7 +417,8 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       sent_at[k] = NowNs();
       publish();
-      WaitFor([&] { return r.messages >= int64_t(redis_open) * (k + 2); }, std::chrono::seconds(30));
+      WaitFor([&] { return r.messages >= int64_t(redis_open) * (k + 2); },
+              std::chrono::seconds(30));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     work.reset();
@@ -415,9 +432,10 @@ int main(int argc, char** argv) {
     io.join();
   }
 
-  std::printf("\nreceivers: %d WebSocket streams (%d open), %d Redis subscribers; %d measured "
-              "posts each; payload %zu bytes\n\n",
-              a.n, ws_open, redis_open, a.posts, sample.size());
+  std::printf(
+      "\nreceivers: %d WebSocket streams (%d open), %d Redis subscribers; %d measured "
+      "posts each; payload %zu bytes\n\n",
+      a.n, ws_open, redis_open, a.posts, sample.size());
   std::printf("| delivery | p50 ms | p99 ms | max ms | samples | server KiB per connection |\n");
   std::printf("| --- | --- | --- | --- | --- | --- |\n");
   std::printf("| Agora POST -> WebSocket | %.1f | %.1f | %.1f | %zu | %.1f |\n", ws_stats.p50,
@@ -431,9 +449,10 @@ int main(int argc, char** argv) {
                 ws_stats.max / redis_stats.max,
                 redis_kb_per_conn > 0 ? ws_kb_per_conn / redis_kb_per_conn : 0.0);
   }
-  std::printf("\nws_fanout n=%d posts=%d ws_p50_ms=%.2f ws_p99_ms=%.2f redis_p50_ms=%.2f "
-              "redis_p99_ms=%.2f ws_kib_per_conn=%.1f redis_kib_per_conn=%.1f setup_s=%.1f\n",
-              a.n, a.posts, ws_stats.p50, ws_stats.p99, redis_stats.p50, redis_stats.p99,
-              ws_kb_per_conn, redis_kb_per_conn, setup_s);
+  std::printf(
+      "\nws_fanout n=%d posts=%d ws_p50_ms=%.2f ws_p99_ms=%.2f redis_p50_ms=%.2f "
+      "redis_p99_ms=%.2f ws_kib_per_conn=%.1f redis_kib_per_conn=%.1f setup_s=%.1f\n",
+      a.n, a.posts, ws_stats.p50, ws_stats.p99, redis_stats.p50, redis_stats.p99, ws_kb_per_conn,
+      redis_kb_per_conn, setup_s);
   return 0;
 }

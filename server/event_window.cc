@@ -19,9 +19,8 @@ void EventWindow::Append(WindowEvent event) {
 EventWindow::Replay EventWindow::After(Id last_event_id) const {
   Replay out;
   out.complete = last_event_id >= dropped_through_;
-  auto first = std::upper_bound(
-      events_.begin(), events_.end(), last_event_id,
-      [](Id id, const WindowEvent& e) { return id < e.event_id; });
+  auto first = std::upper_bound(events_.begin(), events_.end(), last_event_id,
+                                [](Id id, const WindowEvent& e) { return id < e.event_id; });
   for (auto it = first; it != events_.end(); ++it) out.events.push_back(&*it);
   return out;
 }

@@ -220,8 +220,8 @@ class Session : public std::enable_shared_from_this<Session> {
                                   viewer.status().message(), self->version_, false);
         }
         if (self->closing_ || self->state_->shutting_down) {
-          return self->WriteError(http::status::service_unavailable, "unavailable",
-                                  "shutting down", self->version_, false);
+          return self->WriteError(http::status::service_unavailable, "unavailable", "shutting down",
+                                  self->version_, false);
         }
         StartWebSocketSession(self->stream_.release_socket(), std::move(*shared_request),
                               *self->state_->hub, *viewer, token, last_event_id);
@@ -251,7 +251,8 @@ class Session : public std::enable_shared_from_this<Session> {
     response->set(http::field::cache_control, "no-store");
     response->set("X-Content-Type-Options", "nosniff");
     if (status == http::status::service_unavailable) response->set(http::field::retry_after, "1");
-    if (status == http::status::unauthorized) response->set(http::field::www_authenticate, "Bearer");
+    if (status == http::status::unauthorized)
+      response->set(http::field::www_authenticate, "Bearer");
     response->body() = ErrorBody(code, message);
     response->keep_alive(keep_alive && !closing_);
     response->prepare_payload();

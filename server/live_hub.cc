@@ -122,8 +122,7 @@ void LiveHub::Unsubscribe(StreamSocket* socket) {
 
 void LiveHub::CloseAll() {
   Enqueue([this] {
-    CloseWhere([](Id, const Subscriber&) { return true; }, kCloseGoingAway,
-               "server shutting down");
+    CloseWhere([](Id, const Subscriber&) { return true; }, kCloseGoingAway, "server shutting down");
   });
 }
 
@@ -184,8 +183,7 @@ void LiveHub::PublishNotification(const notifications::Notification& n) {
   SendTo(n.recipient_id, payload);
 }
 
-bool LiveHub::Receives(Id user, const WindowEvent& event,
-                       std::unordered_map<Id, bool>& by_source) {
+bool LiveHub::Receives(Id user, const WindowEvent& event, std::unordered_map<Id, bool>& by_source) {
   switch (event.kind) {
     case LiveKind::kPost:
     case LiveKind::kDelete: {
@@ -216,8 +214,8 @@ bool LiveHub::Receives(Id user, const WindowEvent& event,
   return false;
 }
 
-void LiveHub::AddSubscriber(std::shared_ptr<StreamSocket> socket, Viewer viewer,
-                            std::string token, std::optional<Id> last_event_id) {
+void LiveHub::AddSubscriber(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
+                            std::optional<Id> last_event_id) {
   if (ended_users_.contains(viewer.user_id) || ended_tokens_.contains(token)) {
     socket->Close(kClosePolicy, "session ended");
     return;

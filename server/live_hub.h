@@ -36,11 +36,11 @@
 namespace agora::server {
 
 struct StreamOptions {
-  size_t queue_limit = 256;  // messages waiting per socket; beyond it the socket closes (1013)
+  size_t queue_limit = 256;   // messages waiting per socket; beyond it the socket closes (1013)
   size_t message_max = 4096;  // largest message a client may send (1009 beyond)
   std::chrono::milliseconds idle_timeout{60'000};  // no frame (pongs included) this long: close
-  size_t window = 4096;          // recent events kept for resuming with last_event_id
-  int send_buffer = 64 << 10;    // SO_SNDBUF of stream sockets: bounds kernel memory per socket
+  size_t window = 4096;        // recent events kept for resuming with last_event_id
+  int send_buffer = 64 << 10;  // SO_SNDBUF of stream sockets: bounds kernel memory per socket
 };
 
 // What the hub sees of a socket (server/websocket_session.cc implements it). Both methods
@@ -53,16 +53,16 @@ class StreamSocket {
 };
 
 // WebSocket close codes the hub and sockets use.
-inline constexpr uint16_t kCloseGoingAway = 1001;    // server shutting down
-inline constexpr uint16_t kClosePolicy = 1008;       // session ended: logout, deactivation
-inline constexpr uint16_t kCloseTooBig = 1009;       // client message over message_max
-inline constexpr uint16_t kCloseTryAgain = 1013;     // too slow: outbound queue full
+inline constexpr uint16_t kCloseGoingAway = 1001;  // server shutting down
+inline constexpr uint16_t kClosePolicy = 1008;     // session ended: logout, deactivation
+inline constexpr uint16_t kCloseTooBig = 1009;     // client message over message_max
+inline constexpr uint16_t kCloseTryAgain = 1013;   // too slow: outbound queue full
 
 struct HubStats {
-  uint64_t events = 0;        // events published
-  uint64_t deliveries = 0;    // messages handed to sockets
-  uint64_t slow_closed = 0;   // sockets closed for a full queue
-  size_t sockets = 0;         // open stream sockets
+  uint64_t events = 0;       // events published
+  uint64_t deliveries = 0;   // messages handed to sockets
+  uint64_t slow_closed = 0;  // sockets closed for a full queue
+  size_t sockets = 0;        // open stream sockets
 };
 
 class LiveHub final : public services::LiveEvents {
@@ -141,7 +141,7 @@ class LiveHub final : public services::LiveEvents {
   EventWindow window_;
   std::unordered_map<Id, std::vector<Subscriber>> by_user_;
   std::unordered_map<StreamSocket*, Id> user_of_;
-  std::unordered_set<Id> ended_users_;         // deactivated: refused if they race in
+  std::unordered_set<Id> ended_users_;            // deactivated: refused if they race in
   std::unordered_set<std::string> ended_tokens_;  // logged out (bounded, see EndToken)
 
   std::atomic<size_t> sockets_{0};

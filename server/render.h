@@ -50,7 +50,6 @@ void WriteNotification(JsonWriter& w, const services::NotificationView& view);
 std::string RenderNotificationPage(const Page<services::NotificationView>& page);
 std::string RenderCount(int64_t count);
 
-
 std::string RenderCommunity(const services::CommunityView& view);
 std::string RenderCommunityPage(const Page<services::CommunityView>& page);
 std::string RenderMembership(const communities::Membership& membership);

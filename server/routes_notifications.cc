@@ -15,8 +15,7 @@ ApiResponse List(RouteContext& ctx, NotificationService& notifications) {
   bool unread_only = false;
   if (auto unread = ctx.request.query_param("unread")) {
     if (*unread != "true" && *unread != "false") {
-      return ErrorResponse(
-          Status::InvalidArgument("invalid_unread", "unread is true or false"));
+      return ErrorResponse(Status::InvalidArgument("invalid_unread", "unread is true or false"));
     }
     unread_only = *unread == "true";
   }
@@ -49,8 +48,7 @@ ApiResponse MarkRead(RouteContext& ctx, NotificationService& notifications) {
     return NoContent();
   }
   if (!*ids) {
-    return ErrorResponse(
-        Status::Unprocessable("missing_field", "send ids (a list) or all: true"));
+    return ErrorResponse(Status::Unprocessable("missing_field", "send ids (a list) or all: true"));
   }
   std::vector<Id> parsed;
   for (const auto& text : **ids) {

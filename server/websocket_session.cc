@@ -59,10 +59,8 @@ class WebSocketSession final : public StreamSocket,
         [](websocket::response_type& response) { response.set(http::field::server, "agora"); }));
     ws_.read_message_max(o.message_max);
     auto shared_request = std::make_shared<http::request<http::string_body>>(std::move(request));
-    ws_.async_accept(*shared_request,
-                     [self = shared_from_this(), shared_request](beast::error_code ec) {
-                       self->OnAccept(ec);
-                     });
+    ws_.async_accept(*shared_request, [self = shared_from_this(), shared_request](
+                                          beast::error_code ec) { self->OnAccept(ec); });
   }
 
   void Send(std::shared_ptr<const std::string> message) override {
@@ -105,8 +103,7 @@ class WebSocketSession final : public StreamSocket,
     if (closing_) return;
     if (!queue_.Push(std::move(message))) {
       hub_.CountSlowConsumer();
-      spdlog::info("event=stream_slow_consumer user={} queued={}", viewer_.user_id,
-                   queue_.size());
+      spdlog::info("event=stream_slow_consumer user={} queued={}", viewer_.user_id, queue_.size());
       return CloseNow(kCloseTryAgain, "too slow: outbound queue full");
     }
     if (!writing_) Write();

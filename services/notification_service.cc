@@ -78,7 +78,8 @@ void NotificationService::OnPostCreated(const posts::Post& post) {
   };
   if (post.in_reply_to) {
     auto parent = feed_.Hydrate({*post.in_reply_to});
-    if (parent.ok() && !parent->empty()) add(parent->front().post.author_id, NotificationType::kReply);
+    if (parent.ok() && !parent->empty())
+      add(parent->front().post.author_id, NotificationType::kReply);
   }
   for (const auto& m : post.mentions) add(m.user_id, NotificationType::kMention);
   if (post.kind == posts::PostKind::kAnnouncement && !post.in_reply_to) {

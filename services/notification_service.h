@@ -35,8 +35,8 @@ class FeedService;
 struct NotificationView {
   notifications::Notification notification;
   profiles::UserSummary actor;
-  std::optional<PostView> post;                       // absent for follows and invitations
-  std::optional<communities::Community> community;    // the post's or the one concerned
+  std::optional<PostView> post;                     // absent for follows and invitations
+  std::optional<communities::Community> community;  // the post's or the one concerned
 };
 
 class NotificationService {

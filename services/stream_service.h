@@ -29,8 +29,7 @@ class StreamService {
  public:
   // Every reference must outlive the service.
   StreamService(storage::Store& store, AccountService& accounts, FeedService& feed,
-                communities::CommunityRepository& communities,
-                NotificationService& notifications);
+                communities::CommunityRepository& communities, NotificationService& notifications);
 
   // The viewer behind a bearer token; kUnauthenticated otherwise.
   Result<Viewer> Authenticate(std::string_view token);

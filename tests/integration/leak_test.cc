@@ -175,10 +175,10 @@ class LeakIntegrationTest : public IntegrationTest {
     }
     // The count agrees with what the list shows (e.g. a removed member keeps the invitation to
     // the listed private community, and loses everything about its posts).
-    EXPECT_EQ(JsonInt(Get("/api/v1/notifications/unread_count", who.token).body, "/count"),
-              static_cast<int64_t>(
-                  JsonIds(Get("/api/v1/notifications?unread=true&limit=100", who.token).body)
-                      .size()));
+    EXPECT_EQ(
+        JsonInt(Get("/api/v1/notifications/unread_count", who.token).body, "/count"),
+        static_cast<int64_t>(
+            JsonIds(Get("/api/v1/notifications?unread=true&limit=100", who.token).body).size()));
     CheckStreamAsOutsider(who);
     // The posts are untouched by all of the above.
     HttpResult still = Get("/api/v1/posts/" + private_post_, insider_.token);
@@ -196,8 +196,8 @@ class LeakIntegrationTest : public IntegrationTest {
         ASSERT_TRUE(message) << "no barrier; closed=" << ws.closed();
         EXPECT_EQ(message->find("MARKER"), std::string::npos) << *message;
         for (const std::string& hidden :
-             {private_post_, secret_post_, private_reply_, secret_reply_, secret_,
-              private_mention_, secret_mention_}) {
+             {private_post_, secret_post_, private_reply_, secret_reply_, secret_, private_mention_,
+              secret_mention_}) {
           EXPECT_EQ(message->find(hidden), std::string::npos) << *message;
         }
         if (message->find(barrier) != std::string::npos) return;

@@ -54,16 +54,17 @@ class LiveStreamTest : public IntegrationTest {
 
   std::unique_ptr<WsClient> Connect(const TestUser& who, const std::string& query = "",
                                     int receive_buffer = 0) {
-    auto ws = std::make_unique<WsClient>(
-        server().endpoint(), "/api/v1/stream?access_token=" + who.token + query, HeaderList{},
-        receive_buffer);
+    auto ws = std::make_unique<WsClient>(server().endpoint(),
+                                         "/api/v1/stream?access_token=" + who.token + query,
+                                         HeaderList{}, receive_buffer);
     EXPECT_TRUE(ws->open()) << ws->refusal_status() << " " << ws->refusal_body();
     return ws;
   }
   // A round trip that proves the socket is subscribed: the barrier comes back.
   void Ready(WsClient& ws, const TestUser& who) { ExpectBarrier(ws, Barrier(who)); }
 
-  std::string Write(const TestUser& by, const std::string& text, const std::string& community = "") {
+  std::string Write(const TestUser& by, const std::string& text,
+                    const std::string& community = "") {
     JsonBody body = JsonBody().Set("text", text);
     if (!community.empty()) body.Set("community_id", community);
     HttpResult r = Post("/api/v1/posts", body.str(), by.token);
@@ -76,7 +77,8 @@ class LiveStreamTest : public IntegrationTest {
   std::string Community(const TestUser& owner, const std::string& visibility,
                         const std::vector<const TestUser*>& members) {
     HttpResult r = Post("/api/v1/communities",
-                        JsonBody().Set("name", "Guild " + std::to_string(++communities_))
+                        JsonBody()
+                            .Set("name", "Guild " + std::to_string(++communities_))
                             .Set("visibility", visibility)
                             .str(),
                         owner.token);
@@ -128,12 +130,13 @@ TEST_F(LiveStreamTest, RefusesAMissingOrBadTokenBeforeTheUpgrade) {
   EXPECT_FALSE(ErrorCode(bad.refusal_body()).empty());
   WsClient bad_header(server().endpoint(), "/api/v1/stream", {{"Authorization", "Bearer nope"}});
   EXPECT_EQ(bad_header.refusal_status(), 401);
-  WsClient bad_resume(server().endpoint(), "/api/v1/stream?last_event_id=x&access_token=" +
-                                               ana_.token);
+  WsClient bad_resume(server().endpoint(),
+                      "/api/v1/stream?last_event_id=x&access_token=" + ana_.token);
   EXPECT_EQ(bad_resume.refusal_status(), 400);
   EXPECT_EQ(ErrorCode(bad_resume.refusal_body()), "invalid_last_event_id");
   // The header form works, and plain HTTP gets told to upgrade.
-  WsClient header(server().endpoint(), "/api/v1/stream", {{"Authorization", "Bearer " + ana_.token}});
+  WsClient header(server().endpoint(), "/api/v1/stream",
+                  {{"Authorization", "Bearer " + ana_.token}});
   EXPECT_TRUE(header.open());
   EXPECT_EQ(Get("/api/v1/stream", ana_.token).status, 426);
 }

@@ -55,9 +55,9 @@ class NotificationsIntegrationTest : public IntegrationTest {
   }
   std::string Community(const TestUser& owner, const std::string& name,
                         const std::string& visibility) {
-    HttpResult r = Post("/api/v1/communities",
-                        JsonBody().Set("name", name).Set("visibility", visibility).str(),
-                        owner.token);
+    HttpResult r =
+        Post("/api/v1/communities",
+             JsonBody().Set("name", name).Set("visibility", visibility).str(), owner.token);
     EXPECT_EQ(r.status, 201) << r;
     return JsonString(r.body, "/id").value_or("");
   }
@@ -102,8 +102,8 @@ TEST_F(NotificationsIntegrationTest, ReactionsOnOnePostAreGroupedWhileUnread) {
   std::string post = Write(ana_, "we won the Lyon deal");
   ASSERT_EQ(Post("/api/v1/posts/" + post + "/reactions", "", ben_.token).status, 200);
   ASSERT_EQ(Post("/api/v1/posts/" + post + "/reactions", "", ben_.token).status, 200);  // again
-  ASSERT_EQ(Post("/api/v1/posts/" + post + "/reactions",
-                 JsonBody().Set("type", "celebrate").str(), cleo_.token)
+  ASSERT_EQ(Post("/api/v1/posts/" + post + "/reactions", JsonBody().Set("type", "celebrate").str(),
+                 cleo_.token)
                 .status,
             200);
   ASSERT_EQ(Post("/api/v1/posts/" + post + "/reactions", "", ana_.token).status, 200);  // own
@@ -114,9 +114,9 @@ TEST_F(NotificationsIntegrationTest, ReactionsOnOnePostAreGroupedWhileUnread) {
   EXPECT_EQ(ana[0].actor, cleo_.id);  // the latest
   EXPECT_EQ(Unread(ana_), 1);
   // Once read, the next reaction starts a new notification.
-  ASSERT_EQ(Post("/api/v1/notifications/read", JsonBody().SetBool("all", true).str(), ana_.token)
-                .status,
-            204);
+  ASSERT_EQ(
+      Post("/api/v1/notifications/read", JsonBody().SetBool("all", true).str(), ana_.token).status,
+      204);
   TestUser dan = CreateAndLogin("dan");
   ASSERT_EQ(Post("/api/v1/posts/" + post + "/reactions", "", dan.token).status, 200);
   ana = List(ana_);
@@ -196,9 +196,10 @@ TEST_F(NotificationsIntegrationTest, ReportTellsModeratorsOrAdmins) {
 }
 
 TEST_F(NotificationsIntegrationTest, AnnouncementTellsEveryoneButItsAuthor) {
-  HttpResult r = Post("/api/v1/posts",
-                      JsonBody().Set("text", "office closed friday").Set("kind", "announcement").str(),
-                      admin_token_);
+  HttpResult r =
+      Post("/api/v1/posts",
+           JsonBody().Set("text", "office closed friday").Set("kind", "announcement").str(),
+           admin_token_);
   ASSERT_EQ(r.status, 201) << r;
   std::string post = JsonString(r.body, "/id").value_or("");
   for (const TestUser* who : {&ana_, &ben_, &cleo_}) {
@@ -240,9 +241,9 @@ TEST_F(NotificationsIntegrationTest, UnreadCountsAndMarkingSomeOrAllRead) {
             204);
   EXPECT_EQ(Unread(ben_), 1);  // cleo cannot mark ben's
   EXPECT_EQ(Unread(cleo_), 1);
-  ASSERT_EQ(Post("/api/v1/notifications/read", JsonBody().SetBool("all", true).str(), ben_.token)
-                .status,
-            204);
+  ASSERT_EQ(
+      Post("/api/v1/notifications/read", JsonBody().SetBool("all", true).str(), ben_.token).status,
+      204);
   EXPECT_EQ(Unread(ben_), 0);
   EXPECT_TRUE(List(ben_, "?unread=true").empty());
   EXPECT_EQ(Unread(cleo_), 1);

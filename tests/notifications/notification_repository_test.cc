@@ -131,10 +131,10 @@ TEST_F(NotificationRepositoryTest, RemovingAPostRemovesItsNotifications) {
 }
 
 TEST(NotificationTypeTest, NamesRoundTrip) {
-  for (auto type : {NotificationType::kMention, NotificationType::kReply,
-                    NotificationType::kReaction, NotificationType::kFollow,
-                    NotificationType::kJoinRequest, NotificationType::kInvitation,
-                    NotificationType::kReport, NotificationType::kAnnouncement}) {
+  for (auto type :
+       {NotificationType::kMention, NotificationType::kReply, NotificationType::kReaction,
+        NotificationType::kFollow, NotificationType::kJoinRequest, NotificationType::kInvitation,
+        NotificationType::kReport, NotificationType::kAnnouncement}) {
     EXPECT_EQ(ParseType(TypeName(type)), type);
   }
   EXPECT_FALSE(ParseType("poke"));
