@@ -358,3 +358,57 @@ TEST_F(SlowConsumerTest, AClientThatCannotKeepUpIsClosedWhileOthersReceiveEveryt
 
 }  // namespace
 }  // namespace agora::integration
+
+namespace agora::integration {
+namespace {
+
+TEST_F(LiveStreamTest, RemovingAReportedPostSendsADeleteAndTakesItsNotifications) {
+  std::string group = Community(ana_, "private", {&ben_, &cleo_});
+  std::string post = Write(cleo_, "a dubious claim, cc @ben", group);
+  HttpResult report = Post("/api/v1/posts/" + post + "/report",
+                           JsonBody().Set("reason", "misleading").str(), ben_.token);
+  ASSERT_EQ(report.status, 201) << report;
+  auto ben = Connect(ben_);
+  Ready(*ben, ben_);
+  ASSERT_EQ(Post("/api/v1/reports/" + JsonString(report.body, "/id").value_or("") + "/resolve",
+                 JsonBody().Set("action", "remove_post").str(), ana_.token)
+                .status,
+            200);
+  Event deleted = Next(*ben);
+  EXPECT_EQ(deleted.type, "delete");
+  EXPECT_EQ(deleted.post_id, post);
+  HttpResult list = Get("/api/v1/notifications", ben_.token);
+  EXPECT_EQ(list.body.find(post), std::string::npos) << list;
+  HttpResult moderator = Get("/api/v1/notifications", ana_.token);
+  EXPECT_EQ(moderator.body.find(post), std::string::npos) << moderator;
+}
+
+class IdleStreamTest : public LiveStreamTest {
+ protected:
+  std::vector<std::string> ServeArgs() const override {
+    return {"--stream-idle-timeout-ms", "300"};
+  }
+};
+
+TEST_F(IdleStreamTest, AClientThatNeverAnswersPingsIsClosed) {
+  // A raw socket: it completes the handshake and then never answers the server's pings.
+  RawConnection raw(server().endpoint());
+  ASSERT_TRUE(raw.connected());
+  ASSERT_TRUE(raw.Send("GET /api/v1/stream?access_token=" + ana_.token +
+                       " HTTP/1.1\r\nHost: agora\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                       "Sec-WebSocket-Version: 13\r\n\r\n"));
+  std::string head = raw.ReadUntil("\r\n\r\n", std::chrono::seconds(5));
+  ASSERT_EQ(RawStatus(head), 101) << head;
+  EXPECT_TRUE(raw.WaitForClose(std::chrono::seconds(20)));
+  // A client that does answer (Beast pongs while it reads) stays connected meanwhile.
+  auto ben = Connect(ben_);
+  Ready(*ben, ben_);
+  // Reading for more than twice the timeout (nothing is due) lets it answer the pings.
+  EXPECT_FALSE(ben->Read(std::chrono::milliseconds(700)));
+  EXPECT_FALSE(ben->closed());
+  ExpectBarrier(*ben, Barrier(ben_));
+}
+
+}  // namespace
+}  // namespace agora::integration
