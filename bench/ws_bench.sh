@@ -5,6 +5,7 @@
 # docs/performance.md records. Installs redis-server if missing.
 #
 #   bench/ws_bench.sh [N] [POSTS]        (default 10000 followers, 5 measured posts)
+#   SERVE_ARGS="--io-threads 1" bench/ws_bench.sh    (extra flags for agora serve)
 #
 # The server (and Redis) run pinned to core 0, the receivers to core 1.
 set -euo pipefail
@@ -32,7 +33,7 @@ data="$work/data"
 echo admin-password-1 | $bin/app/agora user add --data "$data" --username admin \
   --display-name Admin --email admin@example.com --admin --password-cost minimum >/dev/null
 taskset -c 0 $bin/app/agora serve --data "$data" --listen 127.0.0.1:0 --password-cost minimum \
-  --max-connections $((n + 1000)) >"$work/out" 2>"$work/log" &
+  --max-connections $((n + 1000)) ${SERVE_ARGS:-} >"$work/out" 2>"$work/log" &
 server=$!
 pids+=($server)
 for _ in $(seq 100); do grep -qs '^listening on' "$work/out" && break; sleep 0.05; done
