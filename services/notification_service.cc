@@ -48,11 +48,19 @@ void NotificationService::Notify(Id actor, std::vector<NewNotification> items) {
     }
     allowed.push_back(std::move(item));
   }
-  auto stored = repo_.Add(allowed);
-  if (!stored.ok()) return;
-  for (const auto& n : *stored) {
-    // Announcements reach every open stream as a `post` event already.
-    if (n.type != NotificationType::kAnnouncement) live_.Notified(n);
+  // Large fan-outs (announcements) go in transactions of kChunk rows, so the writer thread
+  // takes other writes in between rather than holding them all behind one long transaction.
+  constexpr size_t kChunk = 1000;
+  for (size_t begin = 0; begin < allowed.size(); begin += kChunk) {
+    size_t end = std::min(allowed.size(), begin + kChunk);
+    std::vector<NewNotification> chunk(allowed.begin() + static_cast<std::ptrdiff_t>(begin),
+                                       allowed.begin() + static_cast<std::ptrdiff_t>(end));
+    auto stored = repo_.Add(chunk);
+    if (!stored.ok()) return;
+    for (const auto& n : *stored) {
+      // Announcements reach every open stream as a `post` event already.
+      if (n.type != NotificationType::kAnnouncement) live_.Notified(n);
+    }
   }
 }
 
