@@ -50,8 +50,8 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   if (!largest.ok()) return largest.status();
   app->ids_.AdvancePast(*largest);
   app->users_ = std::make_unique<profiles::UserRepository>(*app->store_, app->clock());
-  app->accounts_ = std::make_unique<services::AccountService>(*app->store_, app->clock(), app->ids_,
-                                                              *app->users_, options.accounts);
+  app->accounts_ = std::make_unique<services::AccountService>(
+      *app->store_, app->clock(), app->ids_, *app->users_, options.accounts, &app->live_);
   feed::FeedOptions feed_options;
   feed_options.timeline_capacity = options.feed.timeline_capacity;
   feed_options.source_capacity = options.feed.timeline_capacity;
@@ -64,16 +64,24 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->feed_ = std::make_unique<services::FeedService>(
       *app->store_, *app->feed_engine_, *app->post_repository_, *app->users_,
       *app->community_repository_, *app->moderation_repository_, options.feed);
-  app->people_ =
-      std::make_unique<services::PeopleService>(*app->store_, app->ids_, *app->users_, *app->feed_);
-  app->posts_ = std::make_unique<services::PostService>(*app->store_, app->ids_,
-                                                        *app->post_repository_, *app->users_,
-                                                        *app->community_repository_, *app->feed_);
+  app->notification_repository_ =
+      std::make_unique<notifications::NotificationRepository>(*app->store_, app->clock());
+  app->notifications_ = std::make_unique<services::NotificationService>(
+      *app->store_, *app->notification_repository_, *app->users_, *app->community_repository_,
+      *app->feed_, app->live_);
+  app->streams_ =
+      std::make_unique<services::StreamService>(*app->store_, *app->accounts_, *app->feed_,
+                                                *app->community_repository_, *app->notifications_);
+  app->people_ = std::make_unique<services::PeopleService>(*app->store_, app->ids_, *app->users_,
+                                                           *app->feed_, app->notifications_.get());
+  app->posts_ = std::make_unique<services::PostService>(
+      *app->store_, app->ids_, *app->post_repository_, *app->users_, *app->community_repository_,
+      *app->feed_, app->notifications_.get(), &app->live_);
   app->communities_ = std::make_unique<services::CommunityService>(
-      app->ids_, *app->users_, *app->community_repository_, *app->feed_);
+      app->ids_, *app->users_, *app->community_repository_, *app->feed_, app->notifications_.get());
   app->moderation_ = std::make_unique<services::ModerationService>(
       app->ids_, *app->post_repository_, *app->community_repository_, *app->moderation_repository_,
-      *app->communities_);
+      *app->communities_, app->notifications_.get(), &app->live_);
   return app;
 }
 

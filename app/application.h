@@ -8,16 +8,20 @@
 #include "core/clock.h"
 #include "core/id.h"
 #include "feed/feed_engine.h"
+#include "notifications/notification_repository.h"
 #include "posts/post_repository.h"
 #include "services/account_service.h"
 #include "services/community_service.h"
 #include "services/feed_service.h"
+#include "services/live_events.h"
 #include "services/moderation_service.h"
+#include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 #include "search/search_index.h"
 #include "services/search_indexer.h"
 #include "services/search_service.h"
+#include "services/stream_service.h"
 #include "storage/store.h"
 
 namespace agora::app {
@@ -56,6 +60,10 @@ class Application {
   const search::SearchIndex& search_index() const { return *search_index_; }
   profiles::UserRepository& user_repository() { return *users_; }
   posts::PostRepository& post_repository() { return *post_repository_; }
+  services::NotificationService& notifications() { return *notifications_; }
+  services::StreamService& streams() { return *streams_; }
+  // Where services send live events; `serve` attaches the hub to it.
+  services::LiveEventsRelay& live_events() { return live_; }
   const feed::FeedEngine& feed_engine() const { return *feed_engine_; }
   const posts::PostRepository& post_repository() const { return *post_repository_; }
 
@@ -63,6 +71,7 @@ class Application {
   Application() : ids_(SystemClock::instance(), 0) {}
 
   IdGenerator ids_;
+  services::LiveEventsRelay live_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<profiles::UserRepository> users_;
   std::unique_ptr<services::AccountService> accounts_;
@@ -70,7 +79,10 @@ class Application {
   std::unique_ptr<posts::PostRepository> post_repository_;
   std::unique_ptr<communities::CommunityRepository> community_repository_;
   std::unique_ptr<communities::ModerationRepository> moderation_repository_;
+  std::unique_ptr<notifications::NotificationRepository> notification_repository_;
   std::unique_ptr<services::FeedService> feed_;
+  std::unique_ptr<services::NotificationService> notifications_;
+  std::unique_ptr<services::StreamService> streams_;
   std::unique_ptr<services::PeopleService> people_;
   std::unique_ptr<services::PostService> posts_;
   std::unique_ptr<services::CommunityService> communities_;

@@ -7,6 +7,7 @@
 
 #include "app/application.h"
 #include "server/http_server.h"
+#include "server/live_hub.h"
 
 namespace agora::app {
 
@@ -16,6 +17,7 @@ struct ServeOptions {
   int io_threads = 0;  // 0: one per core
   int worker_threads = 16;
   server::HttpOptions http;
+  server::StreamOptions streams;
   std::chrono::milliseconds shutdown_grace{10'000};
   search::SearchLimits search;
   services::SearchIndexerOptions indexer;

@@ -62,6 +62,28 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
       ->capture_default_str();
 
+  int64_t stream_idle_ms = serve.streams.idle_timeout.count();
+  serve_cmd
+      ->add_option("--stream-idle-timeout-ms", stream_idle_ms,
+                   "close a WebSocket stream silent this long (pings at half of it)")
+      ->check(CLI::Range(int64_t{100}, int64_t{3'600'000}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--stream-queue", serve.streams.queue_limit,
+                   "messages queued per stream before a slow client is closed")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--stream-message-max", serve.streams.message_max,
+                   "largest message a stream client may send, in bytes")
+      ->check(CLI::Range(16, 1 << 20))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--stream-window", serve.streams.window,
+                   "recent live events kept for resuming with last_event_id")
+      ->check(CLI::Range(0, 1'000'000))
+      ->capture_default_str();
+
   agora::app::UserAddOptions user_add;
   auto* user_cmd = cli.add_subcommand("user", "manage accounts");
   user_cmd->require_subcommand(1);
@@ -102,6 +124,7 @@ int main(int argc, char** argv) {
     serve.http.idle_timeout = std::chrono::milliseconds(idle_ms);
     serve.http.read_timeout = std::chrono::milliseconds(read_ms);
     serve.indexer.poll_interval = std::chrono::milliseconds(search_poll_ms);
+    serve.streams.idle_timeout = std::chrono::milliseconds(stream_idle_ms);
     return agora::app::Serve(serve);
   }
   if (*add_cmd) return agora::app::UserAdd(user_add);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "server/live_hub.h"
 #include "server/metrics.h"
 #include "server/router.h"
 #include "server/routes.h"
@@ -105,11 +106,24 @@ int Serve(const ServeOptions& options) {
   server::AddCommunityRoutes(router, (*app)->communities());
   server::AddModerationRoutes(router, (*app)->moderation());
   server::AddSearchRoutes(router, (*app)->search());
+  server::AddNotificationRoutes(router, (*app)->notifications());
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;
   dispatcher_options.hashing_threads = options.app.accounts.hash_concurrency;
   server::Dispatcher dispatcher(router, (*app)->accounts(), metrics, dispatcher_options);
+  // Declared before the io_context: sockets still queued there at exit report to it.
+  server::LiveHub hub((*app)->streams(), options.streams);
+  (*app)->live_events().Attach(&hub);
+  metrics.AddCallback("agora_stream_connections", "Open WebSocket streams.", "gauge",
+                      [&hub] { return double(hub.stats().sockets); });
+  metrics.AddCallback("agora_stream_events_total", "Live events published.", "counter",
+                      [&hub] { return double(hub.stats().events); });
+  metrics.AddCallback("agora_stream_deliveries_total", "Live messages handed to sockets.",
+                      "counter", [&hub] { return double(hub.stats().deliveries); });
+  metrics.AddCallback("agora_stream_slow_closed_total",
+                      "Streams closed because their outbound queue was full.", "counter",
+                      [&hub] { return double(hub.stats().slow_closed); });
 
   int io_threads = options.io_threads > 0
                        ? options.io_threads
@@ -118,6 +132,7 @@ int Serve(const ServeOptions& options) {
   // Before the address is printed: whoever reads that line may send SIGTERM at once.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   server::HttpServer http(io, dispatcher, options.http);
+  http.EnableStreams(hub);
   metrics.AddCallback("agora_http_connections", "Open HTTP connections.", "gauge",
                       [&http] { return double(http.open_connections()); });
   auto bound = http.Listen(host, port);
@@ -133,7 +148,8 @@ int Serve(const ServeOptions& options) {
   boost::asio::steady_timer drain_timer(io);
   auto deadline = std::chrono::steady_clock::time_point::max();
   std::function<void()> wait_for_drain = [&] {
-    if (http.requests_in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    bool drained = http.requests_in_flight() == 0 && hub.sockets() == 0;
+    if (drained || std::chrono::steady_clock::now() >= deadline) {
       io.stop();
       return;
     }
@@ -153,9 +169,11 @@ int Serve(const ServeOptions& options) {
   io.run();
   for (auto& t : threads) t.join();
 
-  dispatcher.Stop();                 // handlers already queued finish their writes
-  (*app)->search_indexer().Stop();  // the outbox replays whatever it had not applied
-  (*app)->store().Stop();           // and the writer commits everything acknowledged
+  dispatcher.Stop();                      // handlers already queued finish their writes
+  (*app)->search_indexer().Stop();        // the outbox replays whatever it had not applied
+  (*app)->store().Stop();                 // and the writer commits everything acknowledged
+  (*app)->live_events().Attach(nullptr);  // nothing publishes any more
+  hub.Stop();
   spdlog::info("event=stopped");
   return 0;
 }

@@ -412,4 +412,14 @@ Result<std::vector<User>> UserRepository::FindMany(const std::vector<Id>& ids) {
   });
 }
 
+Result<std::vector<Id>> UserRepository::ActiveIds(bool admins_only) {
+  return store_.read([&](storage::Connection& c) -> Result<std::vector<Id>> {
+    auto stmt = c.prepare(
+        admins_only ? "SELECT id FROM users WHERE active = 1 AND role = 'admin' ORDER BY id"
+                    : "SELECT id FROM users WHERE active = 1 ORDER BY id");
+    if (!stmt.ok()) return stmt.status();
+    return (*stmt)->collect_int64();
+  });
+}
+
 }  // namespace agora::profiles

@@ -77,6 +77,9 @@ class UserRepository {
   // Summaries for many ids, from memory when possible, in the order given; unknown ids are
   // skipped.
   Result<std::vector<UserSummary>> Summaries(const std::vector<Id>& ids);
+  // Ids of every active account (admins only, when `admins_only`), by id: whom announcements
+  // and reports of company-wide posts notify.
+  Result<std::vector<Id>> ActiveIds(bool admins_only);
 
  private:
   storage::Store& store_;

@@ -9,9 +9,6 @@
 #include "server/render.h"
 
 namespace agora::server {
-namespace {
-
-// "Bearer <token>", case-insensitive scheme, as RFC 6750 allows.
 std::optional<std::string> BearerToken(const std::string& header) {
   constexpr std::string_view kScheme = "bearer ";
   if (header.size() <= kScheme.size()) return std::nullopt;
@@ -22,6 +19,8 @@ std::optional<std::string> BearerToken(const std::string& header) {
   if (start == std::string::npos) return std::nullopt;
   return header.substr(start);
 }
+
+namespace {
 
 std::string JoinPath(const std::vector<std::string>& path) {
   std::string out;
@@ -75,6 +74,10 @@ void Dispatcher::Dispatch(ApiRequest request, std::function<void(ApiResponse)> d
     queued_hashing_.fetch_sub(1);
     done(Run(request, std::move(match)));
   });
+}
+
+void Dispatcher::Post(std::function<void()> work) {
+  boost::asio::post(pools_->workers, std::move(work));
 }
 
 ApiResponse Dispatcher::Handle(const ApiRequest& request) {

@@ -23,6 +23,9 @@ struct DispatcherOptions {
   size_t max_queued_hashing = 256;  // beyond this, password routes answer 503 at once
 };
 
+// The token of an "Authorization: Bearer <token>" header (case-insensitive scheme, RFC 6750).
+std::optional<std::string> BearerToken(const std::string& header);
+
 class Dispatcher {
  public:
   // `router`, `accounts` and `metrics` must outlive the dispatcher.
@@ -32,6 +35,9 @@ class Dispatcher {
 
   // Runs `request` on a worker and calls `done` there with the response.
   void Dispatch(ApiRequest request, std::function<void(ApiResponse)> done);
+
+  // Runs blocking `work` on the default worker pool (e.g. authenticating a stream upgrade).
+  void Post(std::function<void()> work);
 
   // The same, synchronously on the calling thread: for tests and for the pools themselves.
   ApiResponse Handle(const ApiRequest& request);

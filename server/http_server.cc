@@ -6,9 +6,13 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 #include <mutex>
 #include <unordered_map>
+
+#include "server/live_hub.h"
+#include "server/websocket_session.h"
 
 namespace agora::server {
 namespace {
@@ -29,6 +33,7 @@ struct ServerState {
   asio::io_context& io;
   Dispatcher& dispatcher;
   const HttpOptions options;
+  LiveHub* hub = nullptr;  // set before Listen; null: no streams
   tcp::acceptor acceptor;
 
   std::atomic<bool> shutting_down{false};
@@ -165,8 +170,12 @@ class Session : public std::enable_shared_from_this<Session> {
     for (auto param : target->params()) api.query.emplace_back(param.key, param.value);
     api.authorization = std::string(request[http::field::authorization]);
     api.content_type = std::string(request[http::field::content_type]);
-    api.body = std::move(request.body());
     api.client_address = client_address_;
+    if (state_->hub && beast::websocket::is_upgrade(request) && api.path.size() == 3 &&
+        api.path[0] == "api" && api.path[1] == "v1" && api.path[2] == "stream") {
+      return Upgrade(std::move(request), api);
+    }
+    api.body = std::move(request.body());
 
     busy_ = true;
     ++state_->in_flight;
@@ -174,6 +183,48 @@ class Session : public std::enable_shared_from_this<Session> {
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         --self->state_->in_flight;
         self->Write(std::move(response));
+      });
+    });
+  }
+
+  // GET /api/v1/stream with an upgrade: the token (header, else `access_token`) is checked on
+  // a worker thread; a bad one answers 401 with the JSON error body and no upgrade.
+  void Upgrade(http::request<http::string_body> request, const ApiRequest& api) {
+    std::string token = BearerToken(api.authorization).value_or("");
+    if (token.empty()) token = std::string(api.query_param("access_token").value_or(""));
+    std::optional<Id> last_event_id;
+    std::string last = std::string(api.query_param("last_event_id").value_or(""));
+    if (last.empty()) last = std::string(request["Last-Event-ID"]);
+    if (!last.empty()) {
+      last_event_id = ParseId(last);
+      if (!last_event_id) {
+        return WriteError(http::status::bad_request, "invalid_last_event_id",
+                          "last_event_id is an event id this server sent", version_, false);
+      }
+    }
+    if (token.empty()) {
+      return WriteError(http::status::unauthorized, "unauthenticated",
+                        "send Authorization: Bearer <token> or access_token", version_, false);
+    }
+    busy_ = true;
+    ++state_->in_flight;
+    auto shared_request = std::make_shared<http::request<http::string_body>>(std::move(request));
+    state_->dispatcher.Post([self = shared_from_this(), token, shared_request, last_event_id] {
+      auto viewer = self->state_->hub->Authenticate(token);
+      asio::post(self->stream_.get_executor(), [self, viewer, token, shared_request,
+                                                last_event_id]() mutable {
+        --self->state_->in_flight;
+        self->busy_ = false;
+        if (!viewer.ok()) {
+          return self->WriteError(http::status::unauthorized, viewer.status().error_code(),
+                                  viewer.status().message(), self->version_, false);
+        }
+        if (self->closing_ || self->state_->shutting_down) {
+          return self->WriteError(http::status::service_unavailable, "unavailable", "shutting down",
+                                  self->version_, false);
+        }
+        StartWebSocketSession(self->stream_.release_socket(), std::move(*shared_request),
+                              *self->state_->hub, *viewer, token, last_event_id);
       });
     });
   }
@@ -200,6 +251,8 @@ class Session : public std::enable_shared_from_this<Session> {
     response->set(http::field::cache_control, "no-store");
     response->set("X-Content-Type-Options", "nosniff");
     if (status == http::status::service_unavailable) response->set(http::field::retry_after, "1");
+    if (status == http::status::unauthorized)
+      response->set(http::field::www_authenticate, "Bearer");
     response->body() = ErrorBody(code, message);
     response->keep_alive(keep_alive && !closing_);
     response->prepare_payload();
@@ -246,6 +299,7 @@ void Accept(std::shared_ptr<ServerState> state) {
             std::lock_guard lock(state->sessions_mu);
             open = state->sessions.size();
           }
+          if (state->hub) open += state->hub->sockets();
           auto session = std::make_shared<Session>(std::move(socket), state);
           if (open >= state->options.max_connections) {
             session->RefuseOverloaded();
@@ -263,6 +317,8 @@ HttpServer::HttpServer(asio::io_context& io, Dispatcher& dispatcher, HttpOptions
     : state_(std::make_shared<ServerState>(io, dispatcher, options)) {}
 
 HttpServer::~HttpServer() = default;
+
+void HttpServer::EnableStreams(LiveHub& hub) { state_->hub = &hub; }
 
 Result<std::string> HttpServer::Listen(const std::string& host, uint16_t port) {
   beast::error_code ec;
@@ -298,6 +354,7 @@ void HttpServer::BeginShutdown() {
     }
   }
   for (auto& session : sessions) session->Shutdown();
+  if (state_->hub) state_->hub->CloseAll();
 }
 
 size_t HttpServer::open_connections() const {

@@ -21,6 +21,7 @@ class io_context;
 namespace agora::server {
 
 struct ServerState;  // shared by the listener and its sessions; defined in http_server.cc
+class LiveHub;
 
 struct HttpOptions {
   size_t body_limit = 1 << 20;                      // 413 beyond
@@ -37,11 +38,15 @@ class HttpServer {
   HttpServer(boost::asio::io_context& io, Dispatcher& dispatcher, HttpOptions options);
   ~HttpServer();
 
+  // Takes WebSocket upgrades of GET /api/v1/stream to `hub` (which must outlive the server).
+  // Call before Listen.
+  void EnableStreams(LiveHub& hub);
+
   // Binds and starts accepting; returns the bound "host:port" (port 0 picks a free one).
   Result<std::string> Listen(const std::string& host, uint16_t port);
 
   // Graceful shutdown, step one: stop accepting and close idle connections; busy ones close
-  // after their response is written.
+  // after their response is written; streams close with 1001.
   void BeginShutdown();
 
   size_t open_connections() const;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.h"
+#include "server/render_live.h"
 
 namespace agora::server {
 namespace {
@@ -273,6 +274,135 @@ std::string RenderPostPage(const Page<services::PostView>& page) {
   return RenderItems(page, WritePost);
 }
 
+void WriteStreamItem(JsonWriter& w, const services::PostView& view) {
+  const posts::Post& p = view.post;
+  std::string published = FormatRfc3339(p.created_at);
+  w.StartObject();
+  w.Key("type");
+  WriteString(w, "Create");
+  w.Key("id");
+  WriteString(w, IdToString(p.id) + "/create");
+  w.Key("actor");
+  WriteUserSummary(w, view.author);
+  w.Key("published");
+  WriteString(w, published);
+  w.Key("object");
+  w.StartObject();
+  w.Key("type");
+  WriteString(w, "Note");
+  w.Key("id");
+  WriteString(w, IdToString(p.id));
+  w.Key("content");
+  WriteString(w, p.text);
+  w.Key("attributedTo");
+  WriteString(w, IdToString(p.author_id));
+  w.Key("published");
+  WriteString(w, published);
+  w.Key("agora:post");
+  WritePost(w, view);
+  w.EndObject();
+  w.EndObject();
+}
+
+void WriteNotification(JsonWriter& w, const services::NotificationView& view) {
+  const notifications::Notification& n = view.notification;
+  w.StartObject();
+  w.Key("id");
+  WriteString(w, IdToString(n.id));
+  w.Key("type");
+  WriteString(w, notifications::TypeName(n.type));
+  w.Key("actor");
+  WriteUserSummary(w, view.actor);
+  if (view.post) {
+    w.Key("post");
+    WritePost(w, *view.post);
+  }
+  if (view.community) {
+    w.Key("community");
+    w.StartObject();
+    w.Key("id");
+    WriteString(w, IdToString(view.community->id));
+    w.Key("name");
+    WriteString(w, view.community->name);
+    w.Key("visibility");
+    WriteString(w, communities::VisibilityName(view.community->visibility));
+    w.EndObject();
+  }
+  w.Key("count");
+  w.Int64(n.count);
+  w.Key("created_at");
+  WriteString(w, FormatRfc3339(n.created_at));
+  w.Key("read");
+  w.Bool(n.read);
+  w.EndObject();
+}
+
+std::string RenderNotificationPage(const Page<services::NotificationView>& page) {
+  return RenderItems(page, WriteNotification);
+}
+
+std::string RenderCount(int64_t count) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("count");
+  w.Int64(count);
+  w.EndObject();
+  return buffer.GetString();
+}
+
+namespace {
+
+// {"event_id": ..., "type": ..., <body>}
+template <typename WriteBody>
+std::string RenderLive(Id event_id, const char* type, WriteBody write_body) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("event_id");
+  WriteString(w, IdToString(event_id));
+  w.Key("type");
+  WriteString(w, type);
+  write_body(w);
+  w.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace
+
+std::string RenderLivePost(Id event_id, const services::PostView& view) {
+  return RenderLive(event_id, "post", [&](JsonWriter& w) {
+    w.Key("item");
+    WriteStreamItem(w, view);
+  });
+}
+
+std::string RenderLiveDelete(Id event_id, Id post_id) {
+  return RenderLive(event_id, "delete", [&](JsonWriter& w) {
+    w.Key("post_id");
+    WriteString(w, IdToString(post_id));
+  });
+}
+
+std::string RenderLiveNotification(Id event_id, const services::NotificationView& view) {
+  return RenderLive(event_id, "notification", [&](JsonWriter& w) {
+    w.Key("notification");
+    WriteNotification(w, view);
+  });
+}
+
+std::string RenderLiveNotice(std::string_view type, std::string_view message) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("type");
+  WriteString(w, type);
+  w.Key("message");
+  WriteString(w, message);
+  w.EndObject();
+  return buffer.GetString();
+}
+
 std::string RenderStreamPage(const services::StreamPage& page, const std::string& base_path,
                              size_t limit) {
   auto link = [&](const char* cursor, Id id) {
@@ -287,35 +417,7 @@ std::string RenderStreamPage(const services::StreamPage& page, const std::string
   WriteString(w, "OrderedCollectionPage");
   w.Key("orderedItems");
   w.StartArray();
-  for (const auto& view : page.items) {
-    const posts::Post& p = view.post;
-    std::string published = FormatRfc3339(p.created_at);
-    w.StartObject();
-    w.Key("type");
-    WriteString(w, "Create");
-    w.Key("id");
-    WriteString(w, IdToString(p.id) + "/create");
-    w.Key("actor");
-    WriteUserSummary(w, view.author);
-    w.Key("published");
-    WriteString(w, published);
-    w.Key("object");
-    w.StartObject();
-    w.Key("type");
-    WriteString(w, "Note");
-    w.Key("id");
-    WriteString(w, IdToString(p.id));
-    w.Key("content");
-    WriteString(w, p.text);
-    w.Key("attributedTo");
-    WriteString(w, IdToString(p.author_id));
-    w.Key("published");
-    WriteString(w, published);
-    w.Key("agora:post");
-    WritePost(w, view);
-    w.EndObject();
-    w.EndObject();
-  }
+  for (const auto& view : page.items) WriteStreamItem(w, view);
   w.EndArray();
   if (page.older_than) {
     w.Key("next");

@@ -14,6 +14,7 @@
 #include "services/feed_service.h"
 #include "services/moderation_service.h"
 #include "services/search_service.h"
+#include "services/notification_service.h"
 
 namespace agora::server {
 
@@ -41,6 +42,14 @@ std::string RenderPostPage(const Page<services::PostView>& page);
 // `next` (older) and `prev` (newer) links built on `base_path` (e.g. "/api/v1/feeds/home").
 std::string RenderStreamPage(const services::StreamPage& page, const std::string& base_path,
                              size_t limit);
+
+// One item of a stream page: a Create activity around a Note with the post.
+void WriteStreamItem(JsonWriter& w, const services::PostView& view);
+
+// {id, type, actor, post?, community?, count, created_at, read}
+void WriteNotification(JsonWriter& w, const services::NotificationView& view);
+std::string RenderNotificationPage(const Page<services::NotificationView>& page);
+std::string RenderCount(int64_t count);
 
 std::string RenderCommunity(const services::CommunityView& view);
 std::string RenderCommunityPage(const Page<services::CommunityView>& page);

@@ -10,6 +10,7 @@
 #include "services/account_service.h"
 #include "services/community_service.h"
 #include "services/moderation_service.h"
+#include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 #include "services/search_service.h"
@@ -23,6 +24,8 @@ void AddCommunityRoutes(Router& router, services::CommunityService& communities)
 void AddModerationRoutes(Router& router, services::ModerationService& moderation);
 void AddFeedRoutes(Router& router, services::FeedService& feed);
 void AddSearchRoutes(Router& router, services::SearchService& search);
+// Notifications, and the 426 answer of GET /api/v1/stream without a WebSocket upgrade.
+void AddNotificationRoutes(Router& router, services::NotificationService& notifications);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics, std::function<Status()> readiness);
 

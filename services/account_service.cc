@@ -22,14 +22,16 @@ Status ValidateNewUser(const profiles::NewUser& user) {
 }  // namespace
 
 AccountService::AccountService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                               profiles::UserRepository& users, AccountOptions options)
+                               profiles::UserRepository& users, AccountOptions options,
+                               LiveEvents* live)
     : ids_(ids),
       options_(options),
       users_(users),
       sessions_(store, clock, options.session_ttl_ms),
       throttle_(clock, options.throttle),
       address_throttle_(clock, options.address_throttle),
-      hash_slots_(std::max(1, options.hash_concurrency)) {}
+      hash_slots_(std::max(1, options.hash_concurrency)),
+      live_(live) {}
 
 const std::string& AccountService::UnknownUserHash() {
   std::call_once(unknown_user_hash_once_, [this] {
@@ -86,7 +88,11 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
   return LoginResult{std::move(*token), std::move(*user)};
 }
 
-Status AccountService::Logout(std::string_view token) { return sessions_.Revoke(token); }
+Status AccountService::Logout(std::string_view token) {
+  AGORA_RETURN_IF_ERROR(sessions_.Revoke(token));
+  if (live_) live_->SessionEnded(std::string(token));
+  return Status::Ok();
+}
 
 Result<Viewer> AccountService::Authenticate(std::string_view token) {
   auto session = sessions_.Resolve(token);
@@ -122,6 +128,7 @@ Result<profiles::User> AccountService::Deactivate(const Viewer& viewer,
   }
   AGORA_RETURN_IF_ERROR(users_.Deactivate(user->id));
   AGORA_RETURN_IF_ERROR(sessions_.RevokeAll(user->id));
+  if (live_) live_->AccountDeactivated(user->id);
   user->active = false;
   return user;
 }

@@ -18,6 +18,7 @@
 #include "profiles/sessions.h"
 #include "profiles/user.h"
 #include "profiles/user_repository.h"
+#include "services/live_events.h"
 
 namespace agora::services {
 
@@ -39,8 +40,10 @@ struct LoginResult {
 class AccountService {
  public:
   // Every reference must outlive the service.
+  // `live`, when given, hears of logouts and deactivations (their streams close).
   AccountService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                 profiles::UserRepository& users, AccountOptions options);
+                 profiles::UserRepository& users, AccountOptions options,
+                 LiveEvents* live = nullptr);
 
   // Checks credentials; throttled per account and per client address. Unknown user, wrong
   // password and deactivated account all answer the same kUnauthenticated
@@ -82,6 +85,7 @@ class AccountService {
   std::string unknown_user_hash_;  // written once under unknown_user_hash_once_
 
   std::counting_semaphore<64> hash_slots_;
+  LiveEvents* const live_;
 };
 
 }  // namespace agora::services

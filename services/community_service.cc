@@ -35,8 +35,9 @@ int Rank(Role role) {
 }  // namespace
 
 CommunityService::CommunityService(IdGenerator& ids, profiles::UserRepository& users,
-                                   communities::CommunityRepository& repo, FeedService& feed)
-    : ids_(ids), users_(users), repo_(repo), feed_(feed) {}
+                                   communities::CommunityRepository& repo, FeedService& feed,
+                                   NotificationService* notifications)
+    : ids_(ids), users_(users), repo_(repo), feed_(feed), notifications_(notifications) {}
 
 Status CommunityService::Transition(Id id, Id user_id, Role role, MembershipState state,
                                     const std::optional<Membership>& before,
@@ -177,6 +178,9 @@ Result<Membership> CommunityService::Join(const Viewer& viewer, Id id) {
                                                                          : MembershipState::kMember;
   AGORA_RETURN_IF_ERROR(
       Transition(id, viewer.user_id, Role::kMember, state, current, std::nullopt));
+  if (notifications_ && state == MembershipState::kPending) {
+    notifications_->OnJoinRequest(viewer.user_id, id);
+  }
   auto joined = repo_.MembershipOf(id, viewer.user_id);
   if (!joined.ok()) return joined.status();
   return **joined;
@@ -242,6 +246,9 @@ Result<Membership> CommunityService::Invite(const Viewer& viewer, Id id, Id user
                               : MembershipState::kInvited;
   AGORA_RETURN_IF_ERROR(
       Transition(id, user_id, Role::kMember, state, *current, Record(viewer, "invite", user_id)));
+  if (notifications_ && state == MembershipState::kInvited) {
+    notifications_->OnInvitation(viewer.user_id, user_id, id);
+  }
   auto invited = repo_.MembershipOf(id, user_id);
   if (!invited.ok()) return invited.status();
   return **invited;

@@ -18,6 +18,7 @@
 #include "core/viewer.h"
 #include "profiles/user_repository.h"
 #include "services/feed_service.h"
+#include "services/notification_service.h"
 
 namespace agora::services {
 
@@ -35,7 +36,8 @@ class CommunityService {
  public:
   // Every reference must outlive the service.
   CommunityService(IdGenerator& ids, profiles::UserRepository& users,
-                   communities::CommunityRepository& repo, FeedService& feed);
+                   communities::CommunityRepository& repo, FeedService& feed,
+                   NotificationService* notifications = nullptr);
 
   // The creator becomes owner. name and visibility are required.
   Result<CommunityView> Create(const Viewer& viewer, const communities::CommunityChanges& fields);
@@ -95,6 +97,7 @@ class CommunityService {
   profiles::UserRepository& users_;
   communities::CommunityRepository& repo_;
   FeedService& feed_;
+  NotificationService* const notifications_;  // may be null
 };
 
 }  // namespace agora::services

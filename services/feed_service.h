@@ -21,6 +21,7 @@
 #include "profiles/follow_graph.h"
 #include "profiles/user.h"
 #include "profiles/user_repository.h"
+#include "services/post_view.h"
 
 namespace agora::services {
 
@@ -29,13 +30,6 @@ struct FeedServiceOptions {
   // readers' pages at read time (see docs/performance.md for how it was chosen).
   int64_t fanout_threshold = 5000;
   size_t timeline_capacity = 800;
-};
-
-// A post with its author, ready to render.
-struct PostView {
-  posts::Post post;
-  profiles::UserSummary author;
-  bool pinned = false;  // shown first in its community's feed
 };
 
 struct StreamPage {

@@ -8,12 +8,15 @@ namespace agora::services {
 ModerationService::ModerationService(IdGenerator& ids, posts::PostRepository& posts,
                                      communities::CommunityRepository& communities,
                                      communities::ModerationRepository& moderation,
-                                     CommunityService& membership)
+                                     CommunityService& membership,
+                                     NotificationService* notifications, LiveEvents* live)
     : ids_(ids),
       posts_(posts),
       communities_(communities),
       moderation_(moderation),
-      membership_(membership) {}
+      membership_(membership),
+      notifications_(notifications),
+      live_(live) {}
 
 Status ModerationService::RequireAuthority(const Viewer& viewer, std::optional<Id> community_id,
                                            bool admins_too) {
@@ -63,7 +66,13 @@ Result<communities::Report> ModerationService::File(const Viewer& viewer, Id pos
   auto readable = audience.CanRead(post->community_id);
   if (!readable.ok()) return readable.status();
   if (!*readable) return Status::NotFound("no such post");
-  return moderation_.File(ids_.next(), post_id, post->community_id, viewer.user_id, reason);
+  Id id = ids_.next();
+  auto report = moderation_.File(id, post_id, post->community_id, viewer.user_id, reason);
+  // Filing again returns the open report: its moderators were told the first time.
+  if (report.ok() && report->id == id && notifications_) {
+    notifications_->OnReport(viewer.user_id, *post);
+  }
+  return report;
 }
 
 Result<Page<communities::Report>> ModerationService::List(const Viewer& viewer,
@@ -93,6 +102,10 @@ Result<communities::Report> ModerationService::Resolve(const Viewer& viewer, Id 
         auto removed = posts_.Delete(report->post_id);
         if (!removed.ok() && removed.status().code() != StatusCode::kNotFound) {
           return removed.status();
+        }
+        if (removed.ok()) {
+          if (notifications_) notifications_->OnPostDeleted(report->post_id);
+          if (live_) live_->PostDeleted(*removed);
         }
       }
       break;

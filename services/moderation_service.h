@@ -15,6 +15,8 @@
 #include "core/viewer.h"
 #include "posts/post_repository.h"
 #include "services/community_service.h"
+#include "services/live_events.h"
+#include "services/notification_service.h"
 
 namespace agora::services {
 
@@ -23,7 +25,8 @@ class ModerationService {
   // Every reference must outlive the service.
   ModerationService(IdGenerator& ids, posts::PostRepository& posts,
                     communities::CommunityRepository& communities,
-                    communities::ModerationRepository& moderation, CommunityService& membership);
+                    communities::ModerationRepository& moderation, CommunityService& membership,
+                    NotificationService* notifications = nullptr, LiveEvents* live = nullptr);
 
   // Moderators pin top-level posts of their own community.
   Status Pin(const Viewer& viewer, Id community_id, Id post_id);
@@ -49,6 +52,8 @@ class ModerationService {
   communities::CommunityRepository& communities_;
   communities::ModerationRepository& moderation_;
   CommunityService& membership_;
+  NotificationService* const notifications_;  // may be null
+  LiveEvents* const live_;                    // may be null
 };
 
 }  // namespace agora::services

@@ -3,8 +3,9 @@
 namespace agora::services {
 
 PeopleService::PeopleService(storage::Store& store, IdGenerator& ids,
-                             profiles::UserRepository& users, FeedService& feed)
-    : ids_(ids), users_(users), graph_(store), feed_(feed) {}
+                             profiles::UserRepository& users, FeedService& feed,
+                             NotificationService* notifications)
+    : ids_(ids), users_(users), graph_(store), feed_(feed), notifications_(notifications) {}
 
 Result<Id> PeopleService::Resolve(const profiles::UserRef& ref) {
   if (ref.id) return *ref.id;
@@ -50,9 +51,12 @@ Result<profiles::Relationship> PeopleService::Follow(const Viewer& viewer,
                                                      const profiles::UserRef& ref) {
   auto target = Resolve(ref);
   if (!target.ok()) return target.status();
+  auto before = graph_.Between(viewer.user_id, *target);
+  if (!before.ok()) return before.status();
   auto relationship = graph_.Follow(viewer.user_id, *target, ids_.next());
   if (!relationship.ok()) return relationship;
   AGORA_RETURN_IF_ERROR(feed_.OnFollow(viewer.user_id, *target));
+  if (notifications_ && !before->following) notifications_->OnFollow(viewer.user_id, *target);
   return relationship;
 }
 

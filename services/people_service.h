@@ -13,6 +13,7 @@
 #include "profiles/user.h"
 #include "profiles/user_repository.h"
 #include "services/feed_service.h"
+#include "services/notification_service.h"
 
 namespace agora::services {
 
@@ -20,7 +21,7 @@ class PeopleService {
  public:
   // Every reference must outlive the service.
   PeopleService(storage::Store& store, IdGenerator& ids, profiles::UserRepository& users,
-                FeedService& feed);
+                FeedService& feed, NotificationService* notifications = nullptr);
 
   // kNotFound when nobody answers to `ref`.
   Result<profiles::User> Get(const Viewer& viewer, const profiles::UserRef& ref);
@@ -53,6 +54,7 @@ class PeopleService {
   profiles::UserRepository& users_;
   profiles::FollowGraph graph_;
   FeedService& feed_;
+  NotificationService* const notifications_;  // may be null
 };
 
 }  // namespace agora::services

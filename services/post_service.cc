@@ -22,13 +22,16 @@ Status CheckReaction(const std::string& type) {
 
 PostService::PostService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
                          profiles::UserRepository& users,
-                         communities::CommunityRepository& communities, FeedService& feed)
+                         communities::CommunityRepository& communities, FeedService& feed,
+                         NotificationService* notifications, LiveEvents* live)
     : store_(store),
       ids_(ids),
       posts_(posts),
       users_(users),
       communities_(communities),
-      feed_(feed) {}
+      feed_(feed),
+      notifications_(notifications),
+      live_(live) {}
 
 Result<posts::Post> PostService::Readable(AudienceCheck& audience, Id id) {
   auto post = posts_.Find(id);
@@ -107,8 +110,11 @@ Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) 
       [&] {
         posts_.Cache(*created);
         feed_.OnPostCommitted(created->post, recipients);
+        // In commit order too: the hub hands it to its own thread at once.
+        if (live_ && !created->post.in_reply_to) live_->PostCommitted(created->post, recipients);
       });
   if (!status.ok()) return status;
+  if (notifications_) notifications_->OnPostCreated(created->post);
   return WithAuthor(std::move(created->post));
 }
 
@@ -149,6 +155,8 @@ Status PostService::Delete(const Viewer& viewer, Id id) {
     return Status::PermissionDenied("only the author, a moderator or an admin deletes a post");
   }
   AGORA_RETURN_IF_ERROR(posts_.Delete(id).status());
+  if (notifications_) notifications_->OnPostDeleted(id);
+  if (live_) live_->PostDeleted(*post);
   if (!author && post->community_id) {
     return communities_.Record(*post->community_id, {ids_.next(), viewer.user_id, "delete_post",
                                                      post->author_id, IdToString(id)});
@@ -174,6 +182,10 @@ Result<PostView> PostService::React(const Viewer& viewer, Id id, const std::stri
   if (!readable.ok()) return readable.status();
   auto post = posts_.React(id, viewer.user_id, type);
   if (!post.ok()) return post.status();
+  // A reaction that was already there changes no count and tells nobody.
+  if (notifications_ && post->reactions_count > readable->reactions_count) {
+    notifications_->OnReaction(viewer.user_id, *post);
+  }
   return WithAuthor(std::move(*post));
 }
 

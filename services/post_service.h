@@ -17,6 +17,8 @@
 #include "profiles/user_repository.h"
 #include "services/audience.h"
 #include "services/feed_service.h"
+#include "services/live_events.h"
+#include "services/notification_service.h"
 
 namespace agora::services {
 
@@ -25,7 +27,8 @@ class PostService {
   // Every reference must outlive the service.
   PostService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
               profiles::UserRepository& users, communities::CommunityRepository& communities,
-              FeedService& feed);
+              FeedService& feed, NotificationService* notifications = nullptr,
+              LiveEvents* live = nullptr);
 
   // Company-wide announcements: admins only; a community's: its moderators. Posting into a
   // community needs membership. Replies inherit their parent's audience (a reply naming a
@@ -54,6 +57,8 @@ class PostService {
   profiles::UserRepository& users_;
   communities::CommunityRepository& communities_;
   FeedService& feed_;
+  NotificationService* const notifications_;  // may be null
+  LiveEvents* const live_;                    // may be null
 };
 
 }  // namespace agora::services

@@ -193,6 +193,26 @@ CREATE TABLE outbox (
   entity_id INTEGER NOT NULL
 );
 )sql",
+    // 5: notifications: what each person is told about, newest first, with read state. Ids are
+    // row ids (commit order), not IdGenerator ids.
+    R"sql(
+CREATE TABLE notifications (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  recipient_id INTEGER NOT NULL REFERENCES users (id),
+  type         TEXT NOT NULL CHECK (type IN ('mention', 'reply', 'reaction', 'follow',
+                                             'join_request', 'invitation', 'report',
+                                             'announcement')),
+  actor_id     INTEGER NOT NULL REFERENCES users (id),
+  post_id      INTEGER,
+  community_id INTEGER,
+  count        INTEGER NOT NULL DEFAULT 1,
+  created_at   INTEGER NOT NULL,
+  read_at      INTEGER
+);
+CREATE INDEX notifications_by_recipient ON notifications (recipient_id, id);
+CREATE INDEX notifications_unread ON notifications (recipient_id, id) WHERE read_at IS NULL;
+CREATE INDEX notifications_by_post ON notifications (post_id) WHERE post_id IS NOT NULL;
+)sql",
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tests/integration/integration_test.h"
+#include "tests/integration/ws_client.h"
 
 namespace agora::integration {
 namespace {
@@ -49,6 +50,11 @@ class LeakIntegrationTest : public IntegrationTest {
     private_deal_ = WriteDeal(author_, kPrivateMarker, private_);
     secret_deal_ = WriteDeal(author_, kSecretMarker, secret_);
     public_post_ = Write(author_, "a public post everyone may read", "");
+    // Mentions of everyone, while removed and banned are still members: notifications the
+    // outsiders must never get, and that the removed and banned lose with their access.
+    const std::string everyone = " cc @follower @stranger @removed @banned @other.mod @insider";
+    private_mention_ = Write(author_, kPrivateMarker + everyone, private_);
+    secret_mention_ = Write(author_, kSecretMarker + everyone, secret_);
     private_report_ = FileReport(insider_, private_post_);
     secret_report_ = FileReport(insider_, secret_post_);
     Must(Post(Path(secret_, "/pins"), JsonBody().Set("post_id", secret_post_).str(), author_.token),
@@ -67,10 +73,11 @@ class LeakIntegrationTest : public IntegrationTest {
     }
     Must(Post("/api/v1/users/" + deactivated_.id + "/deactivate", "", admin_token_), 200);
 
-    // The crawl means something only once search holds the hidden posts: members find them.
+    // The crawl means something only once search holds the hidden posts (two posts, two
+    // replies, two deal stories, two mentions): members find them all.
     ASSERT_TRUE(Eventually([&] {
       HttpResult r = Get("/api/v1/search/posts?q=marker&limit=100", insider_.token);
-      return JsonInt(r.body, "/total") == 6;
+      return JsonInt(r.body, "/total") == 8;
     }));
   }
 
@@ -137,6 +144,9 @@ class LeakIntegrationTest : public IntegrationTest {
     };
     std::vector<Probe> probes = {
         {"GET", "/api/v1/feeds/home?limit=100", "", 200},
+        {"GET", "/api/v1/notifications?limit=100", "", 200},
+        {"GET", "/api/v1/notifications?unread=true&limit=100", "", 200},
+        {"GET", "/api/v1/notifications/unread_count", "", 200},
         {"GET", "/api/v1/users/" + author_.id + "/feed?limit=100", "", 200},
         {"GET", "/api/v1/users/" + insider_.id + "/feed?limit=100", "", 200},
         {"GET", "/api/v1/users/" + author_.id, "", 200},
@@ -203,9 +213,9 @@ class LeakIntegrationTest : public IntegrationTest {
            {kPrivateMarker, kSecretMarker, kPrivateReplyMarker, kSecretReplyMarker}) {
         EXPECT_EQ(r.body.find(marker), std::string::npos) << p.method << " " << p.target;
       }
-      for (const std::string& hidden : {private_post_, secret_post_, private_reply_, secret_reply_,
-                                        secret_, private_report_, secret_report_, private_deal_,
-                                        secret_deal_}) {
+      for (const std::string& hidden :
+           {private_post_, secret_post_, private_reply_, secret_reply_, secret_, private_report_,
+            secret_report_, private_mention_, secret_mention_, private_deal_, secret_deal_}) {
         EXPECT_EQ(r.body.find(hidden), std::string::npos)
             << p.method << " " << p.target << " names " << hidden;
       }
@@ -219,6 +229,13 @@ class LeakIntegrationTest : public IntegrationTest {
         }
       }
     }
+    // The count agrees with what the list shows (e.g. a removed member keeps the invitation to
+    // the listed private community, and loses everything about its posts).
+    EXPECT_EQ(
+        JsonInt(Get("/api/v1/notifications/unread_count", who.token).body, "/count"),
+        static_cast<int64_t>(
+            JsonIds(Get("/api/v1/notifications?unread=true&limit=100", who.token).body).size()));
+    CheckStreamAsOutsider(who);
     // The posts are untouched by all of the above.
     HttpResult still = Get("/api/v1/posts/" + private_post_, insider_.token);
     EXPECT_EQ(JsonString(still.body, "/text"), kPrivateMarker);
@@ -226,6 +243,41 @@ class LeakIntegrationTest : public IntegrationTest {
     EXPECT_EQ(JsonInt(still.body, "/replies_count"), 1);
   }
 
+  // Nothing in the stream, neither replayed from the whole recent window nor live, names a
+  // marker or a hidden id; a barrier (someone follows `who`) ends each check.
+  void CheckStreamAsOutsider(const TestUser& who) {
+    auto check_until_barrier = [&](WsClient& ws, const std::string& barrier) {
+      for (int i = 0; i < 100; ++i) {
+        auto message = ws.Read();
+        ASSERT_TRUE(message) << "no barrier; closed=" << ws.closed();
+        EXPECT_EQ(message->find("MARKER"), std::string::npos) << *message;
+        for (const std::string& hidden :
+             {private_post_, secret_post_, private_reply_, secret_reply_, secret_, private_mention_,
+              secret_mention_}) {
+          EXPECT_EQ(message->find(hidden), std::string::npos) << *message;
+        }
+        if (message->find(barrier) != std::string::npos) return;
+      }
+      ADD_FAILURE() << "the barrier never came";
+    };
+    WsClient ws(server().endpoint(), "/api/v1/stream?last_event_id=1&access_token=" + who.token);
+    ASSERT_TRUE(ws.open()) << ws.refusal_status();
+    check_until_barrier(ws, Barrier(who));
+    // New content, live: another marker post, a mention and a reply in each community.
+    for (const std::string& community : {private_, secret_}) {
+      std::string post = Write(author_, "MARKER-LIVE @" + who.username, community);
+      Reply(insider_, "MARKER-LIVE-REPLY @" + who.username, post);
+    }
+    check_until_barrier(ws, Barrier(who));
+  }
+  std::string Barrier(const TestUser& who) {
+    TestUser follower = CreateAndLogin("barrier" + std::to_string(++barriers_));
+    Must(Post("/api/v1/users/" + who.id + "/follow", "", follower.token), 200);
+    return follower.id;
+  }
+
+  int barriers_ = 0;
+  std::string private_mention_, secret_mention_;
   TestUser author_, insider_, follower_, stranger_, removed_, banned_, other_mod_, deactivated_;
   std::string private_, secret_, other_;
   std::string private_post_, secret_post_, private_reply_, secret_reply_, public_post_;
@@ -249,6 +301,20 @@ TEST_F(LeakIntegrationTest, MembersSeeEverythingTheSuiteHidesFromOthers) {
   EXPECT_NE(deals.body.find(kSecretMarker), std::string::npos);
   HttpResult experts = Get("/api/v1/search/experts?q=marker", insider_.token);
   EXPECT_NE(JsonIds(experts.body, "/results", "/user/id").size(), 0u) << experts;
+}
+
+TEST_F(LeakIntegrationTest, MembersAreNotifiedOfWhatTheOutsidersAreNot) {
+  HttpResult r = Get("/api/v1/notifications?limit=100", insider_.token);
+  EXPECT_NE(r.body.find(private_mention_), std::string::npos) << r;
+  EXPECT_NE(r.body.find(secret_mention_), std::string::npos) << r;
+}
+
+TEST_F(LeakIntegrationTest, DeactivatedAccountGetsNoStream) {
+  WsClient ws(server().endpoint(), "/api/v1/stream?access_token=" + deactivated_.token);
+  EXPECT_FALSE(ws.open());
+  EXPECT_EQ(ws.refusal_status(), 401);
+  EXPECT_EQ(ws.refusal_body().find("MARKER"), std::string::npos);
+  EXPECT_EQ(Get("/api/v1/notifications", deactivated_.token).status, 401);
 }
 
 TEST_F(LeakIntegrationTest, NonMemberWhoFollowsTheAuthorSeesNothing) {

@@ -1,0 +1,188 @@
+#include "notifications/notification_repository.h"
+
+#include <cstdint>
+
+namespace agora::notifications {
+namespace {
+
+using storage::Connection;
+using storage::Statement;
+
+constexpr const char* kColumns =
+    "id, recipient_id, type, actor_id, post_id, community_id, count, created_at, "
+    "read_at IS NOT NULL";
+
+Notification ReadRow(const Statement& s) {
+  Notification n;
+  n.id = s.column_int64(0);
+  n.recipient_id = s.column_int64(1);
+  n.type = ParseType(s.column_text(2)).value_or(NotificationType::kMention);
+  n.actor_id = s.column_int64(3);
+  n.post_id = s.column_optional_int64(4);
+  n.community_id = s.column_optional_int64(5);
+  n.count = s.column_int64(6);
+  n.created_at = s.column_int64(7);
+  n.read = s.column_int64(8) != 0;
+  return n;
+}
+
+}  // namespace
+
+Result<std::optional<Notification>> NotificationRepository::InsertIn(Connection& c,
+                                                                     const NewNotification& item,
+                                                                     UnixMillis now) {
+  int64_t count = 1;
+  if (item.type == NotificationType::kReaction && item.post_id) {
+    auto find = c.prepare(
+        "SELECT id, count FROM notifications WHERE post_id = ?1 AND recipient_id = ?2 "
+        "AND type = 'reaction' AND read_at IS NULL");
+    if (!find.ok()) return find.status();
+    (*find)->bind(1, *item.post_id).bind(2, item.recipient_id);
+    auto row = (*find)->step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      Id previous = (*find)->column_int64(0);
+      count = (*find)->column_int64(1) + 1;
+      auto drop = c.prepare("DELETE FROM notifications WHERE id = ?");
+      if (!drop.ok()) return drop.status();
+      (*drop)->bind(1, previous);
+      AGORA_RETURN_IF_ERROR((*drop)->run());
+    }
+  } else if (item.type == NotificationType::kFollow) {
+    auto find = c.prepare(
+        "SELECT 1 FROM notifications WHERE recipient_id = ?1 AND type = 'follow' "
+        "AND actor_id = ?2 AND read_at IS NULL");
+    if (!find.ok()) return find.status();
+    (*find)->bind(1, item.recipient_id).bind(2, item.actor_id);
+    auto row = (*find)->step();
+    if (!row.ok()) return row.status();
+    if (*row) return std::optional<Notification>();
+  }
+  auto insert = c.prepare(
+      "INSERT INTO notifications (recipient_id, type, actor_id, post_id, community_id, count, "
+      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
+  if (!insert.ok()) return insert.status();
+  (*insert)
+      ->bind(1, item.recipient_id)
+      .bind(2, TypeName(item.type))
+      .bind(3, item.actor_id)
+      .bind(4, item.post_id)
+      .bind(5, item.community_id)
+      .bind(6, count)
+      .bind(7, now);
+  auto row = (*insert)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Internal("insert into notifications returned no id");
+  Notification n;
+  n.id = (*insert)->column_int64(0);
+  n.recipient_id = item.recipient_id;
+  n.type = item.type;
+  n.actor_id = item.actor_id;
+  n.post_id = item.post_id;
+  n.community_id = item.community_id;
+  n.count = count;
+  n.created_at = now;
+  return std::optional<Notification>(n);
+}
+
+Result<std::vector<Notification>> NotificationRepository::Add(
+    const std::vector<NewNotification>& items) {
+  if (items.empty()) return std::vector<Notification>();
+  UnixMillis now = clock_.now_ms();
+  return store_.write_value<std::vector<Notification>>(
+      [&](Connection& c) -> Result<std::vector<Notification>> {
+        std::vector<Notification> out;
+        out.reserve(items.size());
+        for (const auto& item : items) {
+          auto stored = InsertIn(c, item, now);
+          if (!stored.ok()) return stored.status();
+          if (*stored) out.push_back(**stored);
+        }
+        return out;
+      });
+}
+
+Result<Page<Notification>> NotificationRepository::List(Id recipient, bool unread_only,
+                                                        const PageRequest& page) {
+  return store_.read([&](Connection& c) -> Result<Page<Notification>> {
+    std::string sql = std::string("SELECT ") + kColumns +
+                      " FROM notifications WHERE recipient_id = ?1 AND id < ?2" +
+                      (unread_only ? " AND read_at IS NULL" : "") + " ORDER BY id DESC LIMIT ?3";
+    auto stmt = c.prepare(sql.c_str());
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)
+        ->bind(1, recipient)
+        .bind(2, page.after_key.value_or(INT64_MAX))
+        .bind(3, int64_t{page.limit + 1});
+    Page<Notification> out;
+    for (;;) {
+      auto row = (*stmt)->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      if (static_cast<int>(out.items.size()) == page.limit) {
+        out.next_cursor = IdToString(out.items.back().id);
+        break;
+      }
+      out.items.push_back(ReadRow(**stmt));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<UnreadGroup>> NotificationRepository::UnreadGroups(Id recipient) {
+  return store_.read([&](Connection& c) -> Result<std::vector<UnreadGroup>> {
+    auto stmt = c.prepare(
+        "SELECT community_id, post_id IS NOT NULL, count(*) FROM notifications "
+        "WHERE recipient_id = ? AND read_at IS NULL GROUP BY 1, 2");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, recipient);
+    std::vector<UnreadGroup> out;
+    for (;;) {
+      auto row = (*stmt)->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      out.push_back({(*stmt)->column_optional_int64(0), (*stmt)->column_int64(1) != 0,
+                     (*stmt)->column_int64(2)});
+    }
+    return out;
+  });
+}
+
+Status NotificationRepository::MarkRead(Id recipient, const std::vector<Id>& ids) {
+  if (ids.empty()) return Status::Ok();
+  UnixMillis now = clock_.now_ms();
+  return store_.write([&](Connection& c) -> Status {
+    auto stmt = c.prepare(
+        "UPDATE notifications SET read_at = ?1 WHERE id = ?2 AND recipient_id = ?3 "
+        "AND read_at IS NULL");
+    if (!stmt.ok()) return stmt.status();
+    for (Id id : ids) {
+      (*stmt)->reset();
+      (*stmt)->bind(1, now).bind(2, id).bind(3, recipient);
+      AGORA_RETURN_IF_ERROR((*stmt)->run());
+    }
+    return Status::Ok();
+  });
+}
+
+Status NotificationRepository::MarkAllRead(Id recipient) {
+  UnixMillis now = clock_.now_ms();
+  return store_.write([&](Connection& c) -> Status {
+    auto stmt = c.prepare(
+        "UPDATE notifications SET read_at = ?1 WHERE recipient_id = ?2 AND read_at IS NULL");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, now).bind(2, recipient);
+    return (*stmt)->run();
+  });
+}
+
+Status NotificationRepository::RemoveAboutPost(Id post_id) {
+  return store_.write([&](Connection& c) -> Status {
+    auto stmt = c.prepare("DELETE FROM notifications WHERE post_id = ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, post_id);
+    return (*stmt)->run();
+  });
+}
+
+}  // namespace agora::notifications

@@ -1,0 +1,51 @@
+// NotificationRepository: notifications in SQLite, newest first, with their read state.
+//
+// Thread-safe; every method blocks on SQLite (call from worker threads). Writes go through the
+// store's group-commit writer and return after their commit. Ids are SQLite row ids (assigned
+// in commit order, so "newest first" is "largest id first"); they are not IdGenerator ids.
+// Access rules (who may be told what) belong to services/notification_service.h.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/page.h"
+#include "core/status.h"
+#include "notifications/notification.h"
+#include "storage/store.h"
+
+namespace agora::notifications {
+
+class NotificationRepository {
+ public:
+  // `store` and `clock` must outlive the repository.
+  NotificationRepository(storage::Store& store, const Clock& clock)
+      : store_(store), clock_(clock) {}
+
+  // Stores `items` in one transaction and returns what was stored, in order. A reaction folds
+  // into its recipient's unread reaction notification of the same post (count + 1, the new
+  // actor, a new id); a follow while an unread follow from the same actor exists is skipped.
+  Result<std::vector<Notification>> Add(const std::vector<NewNotification>& items);
+
+  // The recipient's notifications, newest first; page cursors are notification ids.
+  Result<Page<Notification>> List(Id recipient, bool unread_only, const PageRequest& page);
+  // Unread counts grouped by audience (see UnreadGroup).
+  Result<std::vector<UnreadGroup>> UnreadGroups(Id recipient);
+
+  // Marks the recipient's notifications among `ids` read; ids that are not theirs are ignored.
+  Status MarkRead(Id recipient, const std::vector<Id>& ids);
+  Status MarkAllRead(Id recipient);
+  // Deletes every notification about `post_id` (the post was deleted).
+  Status RemoveAboutPost(Id post_id);
+
+  // Inside a write transaction: one notification, as Add() stores it; nullopt when skipped.
+  static Result<std::optional<Notification>> InsertIn(storage::Connection& c,
+                                                      const NewNotification& item, UnixMillis now);
+
+ private:
+  storage::Store& store_;
+  const Clock& clock_;
+};
+
+}  // namespace agora::notifications

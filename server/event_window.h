@@ -1,0 +1,84 @@
+// EventWindow: the recent live events, kept so that a client reconnecting with the last event
+// id it saw gets what it missed. Pure data structure; not thread-safe (the hub's thread owns
+// it).
+//
+// The window is global, not per person: it keeps the last `capacity` events of every kind
+// with what is needed to decide, at replay, whether a given reader receives each one (the
+// audience is checked again then). Event ids increase in append order.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/id.h"
+#include "notifications/notification.h"
+#include "posts/post.h"
+
+namespace agora::server {
+
+enum class LiveKind { kPost, kDelete, kNotification };
+
+struct WindowEvent {
+  Id event_id = 0;
+  LiveKind kind = LiveKind::kPost;
+  posts::Post post;                            // kPost, kDelete: without its text
+  notifications::Notification notification;    // kNotification: its recipient_id decides
+  std::shared_ptr<const std::string> payload;  // the message as sent
+};
+
+class EventWindow {
+ public:
+  // Events with ids up to `floor` are unknown to this window (e.g. from before a restart): a
+  // replay after such an id is incomplete.
+  explicit EventWindow(size_t capacity, Id floor = 0)
+      : capacity_(capacity), dropped_through_(floor) {}
+
+  // Appends an event whose id is larger than every earlier one; drops the oldest beyond
+  // capacity.
+  void Append(WindowEvent event);
+
+  struct Replay {
+    std::vector<const WindowEvent*> events;  // after the given id, oldest first
+    bool complete = true;  // false: some events after that id were already dropped
+  };
+  // Events after `last_event_id`. Pointers stay valid until the next Append.
+  Replay After(Id last_event_id) const;
+
+  size_t size() const { return events_.size(); }
+
+ private:
+  const size_t capacity_;
+  std::deque<WindowEvent> events_;
+  Id dropped_through_;  // the largest event id dropped (or unknown) so far
+};
+
+// A FIFO of at most `limit` items: Push refuses beyond it (the caller then drops the client
+// rather than let memory grow or slow anyone else). Not thread-safe.
+template <typename T>
+class BoundedQueue {
+ public:
+  explicit BoundedQueue(size_t limit) : limit_(limit) {}
+  // False (and nothing queued) when full.
+  bool Push(T item) {
+    if (items_.size() >= limit_) return false;
+    items_.push_back(std::move(item));
+    return true;
+  }
+  bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
+  T& front() { return items_.front(); }
+  void pop() { items_.pop_front(); }
+  // Drops everything but the front item (which may be being written).
+  void KeepFront() {
+    if (items_.size() > 1) items_.erase(items_.begin() + 1, items_.end());
+  }
+
+ private:
+  const size_t limit_;
+  std::deque<T> items_;
+};
+
+}  // namespace agora::server

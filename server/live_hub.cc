@@ -1,0 +1,265 @@
+#include "server/live_hub.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/clock.h"
+#include "server/render_live.h"
+
+namespace agora::server {
+namespace {
+
+// Logged-out tokens remembered so a socket authenticated just before the logout is refused
+// when it subscribes just after; a session lookup refuses them from then on anyway.
+constexpr size_t kEndedTokensMax = 100'000;
+
+// What the window keeps of a post: enough to decide who receives it, not its text.
+posts::Post Slim(const posts::Post& post) {
+  posts::Post slim;
+  slim.id = post.id;
+  slim.author_id = post.author_id;
+  slim.community_id = post.community_id;
+  slim.kind = post.kind;
+  slim.in_reply_to = post.in_reply_to;
+  return slim;
+}
+
+}  // namespace
+
+LiveHub::LiveHub(services::StreamService& streams, StreamOptions options)
+    : streams_(streams),
+      options_(options),
+      event_ids_(SystemClock::instance(), 1),
+      window_(options.window, event_ids_.next()) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+LiveHub::~LiveHub() { Stop(); }
+
+void LiveHub::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void LiveHub::Enqueue(std::function<void()> task) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+void LiveHub::Run() {
+  for (;;) {
+    std::deque<std::function<void()>> batch;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      if (tasks_.empty()) return;  // stopping, and nothing left
+      batch.swap(tasks_);
+    }
+    for (auto& task : batch) {
+      try {
+        task();
+      } catch (const std::exception& e) {
+        spdlog::error("event=hub_task_failed what=\"{}\"", e.what());
+      }
+    }
+  }
+}
+
+HubStats LiveHub::stats() const {
+  return {events_.load(), deliveries_.load(), slow_closed_.load(), sockets_.load()};
+}
+
+void LiveHub::PostCommitted(const posts::Post& post,
+                            const std::optional<std::vector<Id>>& recipients) {
+  if (post.in_reply_to) return;  // replies stay under their parent
+  Enqueue([this, post, recipients] { PublishPost(post, recipients); });
+}
+
+void LiveHub::PostDeleted(const posts::Post& post) {
+  Enqueue([this, post = Slim(post)] { PublishDelete(post); });
+}
+
+void LiveHub::Notified(const notifications::Notification& n) {
+  Enqueue([this, n] { PublishNotification(n); });
+}
+
+void LiveHub::SessionEnded(const std::string& token) {
+  Enqueue([this, token] {
+    if (ended_tokens_.size() >= kEndedTokensMax) ended_tokens_.clear();
+    ended_tokens_.insert(token);
+    CloseWhere([&](Id, const Subscriber& s) { return s.token == token; }, kClosePolicy,
+               "session ended");
+  });
+}
+
+void LiveHub::AccountDeactivated(Id user_id) {
+  Enqueue([this, user_id] {
+    ended_users_.insert(user_id);
+    CloseWhere([&](Id user, const Subscriber&) { return user == user_id; }, kClosePolicy,
+               "account deactivated");
+  });
+}
+
+void LiveHub::Subscribe(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
+                        std::optional<Id> last_event_id) {
+  Enqueue([this, socket = std::move(socket), viewer, token = std::move(token),
+           last_event_id]() mutable {
+    AddSubscriber(std::move(socket), viewer, std::move(token), last_event_id);
+  });
+}
+
+void LiveHub::Unsubscribe(StreamSocket* socket) {
+  Enqueue([this, socket] { RemoveSubscriber(socket); });
+}
+
+void LiveHub::CloseAll() {
+  Enqueue([this] {
+    CloseWhere([](Id, const Subscriber&) { return true; }, kCloseGoingAway, "server shutting down");
+  });
+}
+
+std::vector<Id> LiveHub::ConnectedUsers() const {
+  std::vector<Id> out;
+  out.reserve(by_user_.size());
+  for (const auto& [user, subscribers] : by_user_) out.push_back(user);
+  return out;
+}
+
+void LiveHub::SendTo(Id user, const std::shared_ptr<const std::string>& payload) {
+  auto it = by_user_.find(user);
+  if (it == by_user_.end()) return;
+  for (const auto& s : it->second) {
+    if (auto socket = s.socket.lock()) {
+      socket->Send(payload);
+      ++deliveries_;
+    }
+  }
+}
+
+void LiveHub::PublishPost(const posts::Post& post,
+                          const std::optional<std::vector<Id>>& recipients) {
+  auto view = streams_.View(post);
+  if (!view.ok() || !*view) return;
+  Id event_id = event_ids_.next();
+  auto payload = std::make_shared<const std::string>(RenderLivePost(event_id, **view));
+  window_.Append({event_id, LiveKind::kPost, Slim(post), {}, payload});
+  ++events_;
+  if (by_user_.empty()) return;
+  auto readers = streams_.PostReaders(post, recipients, ConnectedUsers());
+  if (!readers.ok()) {
+    spdlog::error("event=hub_readers_failed post={} message=\"{}\"", post.id,
+                  readers.status().message());
+    return;
+  }
+  for (Id reader : *readers) SendTo(reader, payload);
+}
+
+void LiveHub::PublishDelete(const posts::Post& post) {
+  Id event_id = event_ids_.next();
+  auto payload = std::make_shared<const std::string>(RenderLiveDelete(event_id, post.id));
+  window_.Append({event_id, LiveKind::kDelete, post, {}, payload});
+  ++events_;
+  if (by_user_.empty()) return;
+  auto readers = streams_.DeleteReaders(post, ConnectedUsers());
+  if (!readers.ok()) return;
+  for (Id reader : *readers) SendTo(reader, payload);
+}
+
+void LiveHub::PublishNotification(const notifications::Notification& n) {
+  auto view = streams_.Notification(n);  // the recipient's access, now
+  if (!view.ok() || !*view) return;
+  Id event_id = event_ids_.next();
+  auto payload = std::make_shared<const std::string>(RenderLiveNotification(event_id, **view));
+  window_.Append({event_id, LiveKind::kNotification, {}, n, payload});
+  ++events_;
+  SendTo(n.recipient_id, payload);
+}
+
+bool LiveHub::Receives(Id user, const WindowEvent& event, std::unordered_map<Id, bool>& by_source) {
+  switch (event.kind) {
+    case LiveKind::kPost:
+    case LiveKind::kDelete: {
+      // Posts and deletes of one source (an author outside communities, or a community) go
+      // to the same readers; ids of people and communities never collide.
+      Id source = event.post.community_id.value_or(event.post.author_id);
+      if (event.kind == LiveKind::kDelete) source = event.post.community_id.value_or(0);
+      if (event.kind == LiveKind::kPost && !event.post.community_id &&
+          event.post.kind == posts::PostKind::kAnnouncement) {
+        return true;
+      }
+      Id key = event.kind == LiveKind::kPost ? source : -1 - source;
+      auto known = by_source.find(key);
+      if (known != by_source.end()) return known->second;
+      auto readers = event.kind == LiveKind::kPost
+                         ? streams_.PostReaders(event.post, std::nullopt, {user})
+                         : streams_.DeleteReaders(event.post, {user});
+      bool receives = readers.ok() && !readers->empty();
+      by_source[key] = receives;
+      return receives;
+    }
+    case LiveKind::kNotification: {
+      if (event.notification.recipient_id != user) return false;
+      auto view = streams_.Notification(event.notification);
+      return view.ok() && view->has_value();
+    }
+  }
+  return false;
+}
+
+void LiveHub::AddSubscriber(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
+                            std::optional<Id> last_event_id) {
+  if (ended_users_.contains(viewer.user_id) || ended_tokens_.contains(token)) {
+    socket->Close(kClosePolicy, "session ended");
+    return;
+  }
+  if (last_event_id) {
+    auto replay = window_.After(*last_event_id);
+    if (!replay.complete) {
+      socket->Send(std::make_shared<const std::string>(RenderLiveNotice(
+          "gap", "events after last_event_id are no longer kept; reload the pages")));
+    }
+    std::unordered_map<Id, bool> by_source;
+    for (const WindowEvent* event : replay.events) {
+      if (Receives(viewer.user_id, *event, by_source)) {
+        socket->Send(event->payload);
+        ++deliveries_;
+      }
+    }
+  }
+  user_of_[socket.get()] = viewer.user_id;
+  by_user_[viewer.user_id].push_back({socket.get(), socket, std::move(token)});
+}
+
+void LiveHub::RemoveSubscriber(StreamSocket* key) {
+  auto it = user_of_.find(key);
+  if (it == user_of_.end()) return;
+  auto list = by_user_.find(it->second);
+  if (list != by_user_.end()) {
+    std::erase_if(list->second, [key](const Subscriber& s) { return s.key == key; });
+    if (list->second.empty()) by_user_.erase(list);
+  }
+  user_of_.erase(it);
+}
+
+void LiveHub::CloseWhere(const std::function<bool(Id, const Subscriber&)>& match, uint16_t code,
+                         const std::string& reason) {
+  std::vector<StreamSocket*> closed;
+  for (auto& [user, subscribers] : by_user_) {
+    for (const auto& s : subscribers) {
+      if (!match(user, s)) continue;
+      if (auto socket = s.socket.lock()) socket->Close(code, reason);
+      closed.push_back(s.key);
+    }
+  }
+  for (StreamSocket* key : closed) RemoveSubscriber(key);
+}
+
+}  // namespace agora::server

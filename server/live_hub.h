@@ -1,0 +1,153 @@
+// LiveHub: the live events of GET /api/v1/stream, from the services to the open sockets.
+//
+// The hub implements services::LiveEvents. Every call only queues a task for the hub's own
+// thread and returns, so the store's writer thread and the workers never wait on sockets.
+// On its thread the hub assigns the event id, renders the JSON once, asks StreamService who of
+// the connected readers may receive it now (the same audience check as the pages, at send
+// time), keeps the event in the recent window and posts the message to each socket's strand.
+// Sockets have a bounded outbound queue each (server/websocket_session.cc): a slow one is
+// closed, never waited for. The hub never includes the feed engine (check: the dependency
+// file of live_hub.cc names no feed/ header). Free of Beast.
+//
+// Thread-safety: every public method may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/id.h"
+#include "core/viewer.h"
+#include "server/event_window.h"
+#include "services/live_events.h"
+#include "services/stream_service.h"
+
+namespace agora::server {
+
+struct StreamOptions {
+  size_t queue_limit = 256;   // messages waiting per socket; beyond it the socket closes (1013)
+  size_t message_max = 4096;  // largest message a client may send (1009 beyond)
+  std::chrono::milliseconds idle_timeout{60'000};  // no frame (pongs included) this long: close
+  size_t window = 4096;        // recent events kept for resuming with last_event_id
+  int send_buffer = 64 << 10;  // SO_SNDBUF of stream sockets: bounds kernel memory per socket
+};
+
+// What the hub sees of a socket (server/websocket_session.cc implements it). Both methods
+// are thread-safe and return at once: they post to the socket's strand.
+class StreamSocket {
+ public:
+  virtual ~StreamSocket() = default;
+  virtual void Send(std::shared_ptr<const std::string> message) = 0;
+  virtual void Close(uint16_t code, std::string reason) = 0;
+};
+
+// WebSocket close codes the hub and sockets use.
+inline constexpr uint16_t kCloseGoingAway = 1001;  // server shutting down
+inline constexpr uint16_t kClosePolicy = 1008;     // session ended: logout, deactivation
+inline constexpr uint16_t kCloseTooBig = 1009;     // client message over message_max
+inline constexpr uint16_t kCloseTryAgain = 1013;   // too slow: outbound queue full
+
+struct HubStats {
+  uint64_t events = 0;       // events published
+  uint64_t deliveries = 0;   // messages handed to sockets
+  uint64_t slow_closed = 0;  // sockets closed for a full queue
+  size_t sockets = 0;        // open stream sockets
+};
+
+class LiveHub final : public services::LiveEvents {
+ public:
+  // `streams` must outlive the hub. Starts the hub's thread.
+  LiveHub(services::StreamService& streams, StreamOptions options);
+  ~LiveHub() override;  // Stop()s
+
+  void PostCommitted(const posts::Post& post,
+                     const std::optional<std::vector<Id>>& recipients) override;
+  void PostDeleted(const posts::Post& post) override;
+  void Notified(const notifications::Notification& notification) override;
+  void SessionEnded(const std::string& token) override;
+  void AccountDeactivated(Id user_id) override;
+
+  // Blocks on SQLite: call from a worker thread.
+  Result<Viewer> Authenticate(std::string_view token) { return streams_.Authenticate(token); }
+
+  // A socket whose handshake completed starts receiving; with `last_event_id`, first what it
+  // missed from the recent window (re-checked against the audience), in order.
+  void Subscribe(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
+                 std::optional<Id> last_event_id);
+  // A socket going away (its destructor); `socket` is used only as a key.
+  void Unsubscribe(StreamSocket* socket);
+  // Sockets count themselves in and out (their constructor and destructor).
+  void Opened() { ++sockets_; }
+  void Closed() { --sockets_; }
+  void CountSlowConsumer() { ++slow_closed_; }
+
+  // Shutdown: every socket closes with 1001.
+  void CloseAll();
+  // Finishes queued tasks and joins the hub's thread; later events are dropped. Idempotent.
+  void Stop();
+
+  const StreamOptions& options() const { return options_; }
+  size_t sockets() const { return sockets_; }
+  HubStats stats() const;
+
+ private:
+  struct Subscriber {
+    StreamSocket* key = nullptr;
+    std::weak_ptr<StreamSocket> socket;
+    std::string token;
+  };
+
+  void Enqueue(std::function<void()> task);
+  void Run();
+
+  // On the hub's thread only.
+  void PublishPost(const posts::Post& post, const std::optional<std::vector<Id>>& recipients);
+  void PublishDelete(const posts::Post& post);
+  void PublishNotification(const notifications::Notification& n);
+  void AddSubscriber(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
+                     std::optional<Id> last_event_id);
+  void RemoveSubscriber(StreamSocket* key);
+  void CloseWhere(const std::function<bool(Id user, const Subscriber&)>& match, uint16_t code,
+                  const std::string& reason);
+  void SendTo(Id user, const std::shared_ptr<const std::string>& payload);
+  std::vector<Id> ConnectedUsers() const;
+  // Whether `user` receives a window event now. `by_source` remembers the answer per author
+  // or community for one replay, so a long replay costs one lookup per source.
+  bool Receives(Id user, const WindowEvent& event, std::unordered_map<Id, bool>& by_source);
+
+  // Constant after construction.
+  services::StreamService& streams_;
+  const StreamOptions options_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;  // guarded by mu_
+  bool stopping_ = false;                    // guarded by mu_
+  std::thread thread_;
+
+  // Touched on the hub's thread only.
+  IdGenerator event_ids_;
+  EventWindow window_;
+  std::unordered_map<Id, std::vector<Subscriber>> by_user_;
+  std::unordered_map<StreamSocket*, Id> user_of_;
+  std::unordered_set<Id> ended_users_;            // deactivated: refused if they race in
+  std::unordered_set<std::string> ended_tokens_;  // logged out (bounded, see EndToken)
+
+  std::atomic<size_t> sockets_{0};
+  std::atomic<uint64_t> events_{0};
+  std::atomic<uint64_t> deliveries_{0};
+  std::atomic<uint64_t> slow_closed_{0};
+};
+
+}  // namespace agora::server

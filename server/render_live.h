@@ -1,0 +1,23 @@
+// JSON of the live stream's messages (GET /api/v1/stream). Separate from server/render.h so
+// the hub depends on what it shows (posts, notifications) and not on the feed engine.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/id.h"
+#include "services/notification_service.h"
+#include "services/post_view.h"
+
+namespace agora::server {
+
+// {"event_id", "type": "post", "item": <a stream page's orderedItems element>}
+std::string RenderLivePost(Id event_id, const services::PostView& view);
+// {"event_id", "type": "delete", "post_id"}
+std::string RenderLiveDelete(Id event_id, Id post_id);
+// {"event_id", "type": "notification", "notification": {...}}
+std::string RenderLiveNotification(Id event_id, const services::NotificationView& view);
+// A message that is not an event (no event_id), e.g. {"type":"gap","message":...}.
+std::string RenderLiveNotice(std::string_view type, std::string_view message);
+
+}  // namespace agora::server

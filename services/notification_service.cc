@@ -1,0 +1,245 @@
+#include "services/notification_service.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "services/audience.h"
+#include "services/feed_service.h"
+
+namespace agora::services {
+namespace {
+
+using notifications::NewNotification;
+using notifications::Notification;
+using notifications::NotificationType;
+
+}  // namespace
+
+NotificationService::NotificationService(storage::Store& store,
+                                         notifications::NotificationRepository& repo,
+                                         profiles::UserRepository& users,
+                                         communities::CommunityRepository& communities,
+                                         FeedService& feed, LiveEvents& live)
+    : store_(store),
+      repo_(repo),
+      users_(users),
+      communities_(communities),
+      feed_(feed),
+      live_(live) {}
+
+void NotificationService::Notify(Id actor, std::vector<NewNotification> items) {
+  if (items.empty()) return;
+  auto summary = users_.Summaries({actor});
+  if (!summary.ok() || summary->empty() || !summary->front().active) return;
+  std::vector<NewNotification> allowed;
+  allowed.reserve(items.size());
+  for (auto& item : items) {
+    if (item.recipient_id == actor) continue;
+    // Content the recipient cannot read is never announced to them.
+    if (item.post_id) {
+      AudienceCheck audience(communities_, Viewer{item.recipient_id, false});
+      auto readable = audience.CanRead(item.community_id);
+      if (!readable.ok() || !*readable) continue;
+    } else if (item.community_id && item.type != NotificationType::kInvitation) {
+      AudienceCheck audience(communities_, Viewer{item.recipient_id, false});
+      auto visible = audience.CanSee(*item.community_id);
+      if (!visible.ok() || !*visible) continue;
+    }
+    allowed.push_back(std::move(item));
+  }
+  // Large fan-outs (announcements) go in transactions of kChunk rows, so the writer thread
+  // takes other writes in between rather than holding them all behind one long transaction.
+  constexpr size_t kChunk = 1000;
+  for (size_t begin = 0; begin < allowed.size(); begin += kChunk) {
+    size_t end = std::min(allowed.size(), begin + kChunk);
+    std::vector<NewNotification> chunk(allowed.begin() + static_cast<std::ptrdiff_t>(begin),
+                                       allowed.begin() + static_cast<std::ptrdiff_t>(end));
+    auto stored = repo_.Add(chunk);
+    if (!stored.ok()) return;
+    for (const auto& n : *stored) {
+      // Announcements reach every open stream as a `post` event already.
+      if (n.type != NotificationType::kAnnouncement) live_.Notified(n);
+    }
+  }
+}
+
+Result<std::vector<Id>> NotificationService::Moderators(Id community_id) {
+  std::vector<Id> out;
+  for (auto role : {communities::Role::kOwner, communities::Role::kModerator}) {
+    PageRequest page;
+    page.limit = PageRequest::kMaxLimit;
+    auto members =
+        communities_.Memberships(community_id, communities::MembershipState::kMember, role, page);
+    if (!members.ok()) return members.status();
+    for (const auto& m : members->items) out.push_back(m.user_id);
+  }
+  return out;
+}
+
+void NotificationService::OnPostCreated(const posts::Post& post) {
+  std::vector<NewNotification> items;
+  std::unordered_set<Id> told;
+  auto add = [&](Id recipient, NotificationType type) {
+    if (recipient == post.author_id || !told.insert(recipient).second) return;
+    items.push_back({recipient, type, post.author_id, post.id, post.community_id});
+  };
+  if (post.in_reply_to) {
+    auto parent = feed_.Hydrate({*post.in_reply_to});
+    if (parent.ok() && !parent->empty())
+      add(parent->front().post.author_id, NotificationType::kReply);
+  }
+  for (const auto& m : post.mentions) add(m.user_id, NotificationType::kMention);
+  if (post.kind == posts::PostKind::kAnnouncement && !post.in_reply_to) {
+    Result<std::vector<Id>> everyone = std::vector<Id>();
+    if (post.community_id) {
+      everyone = store_.read([&](storage::Connection& c) -> Result<std::vector<Id>> {
+        auto members = communities::MembersUnlessLarge(c, *post.community_id, INT64_MAX);
+        if (!members.ok()) return members.status();
+        return members->value_or(std::vector<Id>());
+      });
+    } else {
+      everyone = users_.ActiveIds(false);
+    }
+    if (everyone.ok()) {
+      for (Id id : *everyone) add(id, NotificationType::kAnnouncement);
+    }
+  }
+  Notify(post.author_id, std::move(items));
+}
+
+void NotificationService::OnReaction(Id actor, const posts::Post& post) {
+  Notify(actor, {{post.author_id, NotificationType::kReaction, actor, post.id, post.community_id}});
+}
+
+void NotificationService::OnFollow(Id follower, Id followee) {
+  Notify(follower, {{followee, NotificationType::kFollow, follower, std::nullopt, std::nullopt}});
+}
+
+void NotificationService::OnJoinRequest(Id requester, Id community_id) {
+  auto moderators = Moderators(community_id);
+  if (!moderators.ok()) return;
+  std::vector<NewNotification> items;
+  for (Id m : *moderators) {
+    items.push_back({m, NotificationType::kJoinRequest, requester, std::nullopt, community_id});
+  }
+  Notify(requester, std::move(items));
+}
+
+void NotificationService::OnInvitation(Id moderator, Id invitee, Id community_id) {
+  Notify(moderator,
+         {{invitee, NotificationType::kInvitation, moderator, std::nullopt, community_id}});
+}
+
+void NotificationService::OnReport(Id reporter, const posts::Post& post) {
+  auto recipients = post.community_id ? Moderators(*post.community_id) : users_.ActiveIds(true);
+  if (!recipients.ok()) return;
+  std::vector<NewNotification> items;
+  for (Id r : *recipients) {
+    items.push_back({r, NotificationType::kReport, reporter, post.id, post.community_id});
+  }
+  Notify(reporter, std::move(items));
+}
+
+void NotificationService::OnPostDeleted(Id post_id) { repo_.RemoveAboutPost(post_id).ok(); }
+
+Result<std::vector<NotificationView>> NotificationService::Views(const Viewer& viewer,
+                                                                 std::vector<Notification> items) {
+  std::vector<Id> post_ids, actor_ids;
+  for (const auto& n : items) {
+    if (n.post_id) post_ids.push_back(*n.post_id);
+    if (std::find(actor_ids.begin(), actor_ids.end(), n.actor_id) == actor_ids.end()) {
+      actor_ids.push_back(n.actor_id);
+    }
+  }
+  auto posts = feed_.Hydrate(post_ids);  // deleted posts are left out
+  if (!posts.ok()) return posts.status();
+  std::unordered_map<Id, const PostView*> post_by_id;
+  for (const auto& p : *posts) post_by_id[p.post.id] = &p;
+  auto actors = users_.Summaries(actor_ids);
+  if (!actors.ok()) return actors.status();
+  std::unordered_map<Id, const profiles::UserSummary*> actor_by_id;
+  for (const auto& a : *actors) actor_by_id[a.id] = &a;
+
+  AudienceCheck audience(communities_, viewer);
+  std::unordered_map<Id, std::optional<communities::Community>> community_by_id;
+  std::vector<NotificationView> out;
+  for (auto& n : items) {
+    auto actor = actor_by_id.find(n.actor_id);
+    if (actor == actor_by_id.end()) continue;
+    NotificationView view{n, *actor->second, std::nullopt, std::nullopt};
+    std::optional<Id> community_id = n.community_id;
+    if (n.post_id) {
+      auto post = post_by_id.find(*n.post_id);
+      if (post == post_by_id.end()) continue;  // deleted
+      auto readable = audience.CanRead(post->second->post.community_id);
+      if (!readable.ok()) return readable.status();
+      if (!*readable) continue;
+      view.post = *post->second;
+      community_id = post->second->post.community_id;
+    } else if (community_id) {
+      auto visible = audience.CanSee(*community_id);
+      if (!visible.ok()) return visible.status();
+      if (!*visible) continue;
+    }
+    if (community_id) {
+      auto it = community_by_id.find(*community_id);
+      if (it == community_by_id.end()) {
+        auto community = communities_.Find(*community_id);
+        std::optional<communities::Community> value;
+        if (community.ok()) value = std::move(*community);
+        it = community_by_id.emplace(*community_id, std::move(value)).first;
+      }
+      if (!it->second) continue;
+      view.community = it->second;
+    }
+    out.push_back(std::move(view));
+  }
+  return out;
+}
+
+Result<Page<NotificationView>> NotificationService::List(const Viewer& viewer, bool unread_only,
+                                                         const PageRequest& page) {
+  auto stored = repo_.List(viewer.user_id, unread_only, page);
+  if (!stored.ok()) return stored.status();
+  auto views = Views(viewer, std::move(stored->items));
+  if (!views.ok()) return views.status();
+  return Page<NotificationView>{std::move(*views), std::move(stored->next_cursor)};
+}
+
+Result<int64_t> NotificationService::UnreadCount(const Viewer& viewer) {
+  auto groups = repo_.UnreadGroups(viewer.user_id);
+  if (!groups.ok()) return groups.status();
+  AudienceCheck audience(communities_, viewer);
+  int64_t count = 0;
+  for (const auto& g : *groups) {
+    bool counted = true;
+    if (g.community_id) {
+      auto ok = g.about_post ? audience.CanRead(g.community_id) : audience.CanSee(*g.community_id);
+      if (!ok.ok()) return ok.status();
+      counted = *ok;
+    }
+    if (counted) count += g.count;
+  }
+  return count;
+}
+
+Status NotificationService::MarkRead(const Viewer& viewer, const std::vector<Id>& ids) {
+  if (ids.size() > static_cast<size_t>(PageRequest::kMaxLimit)) {
+    return Status::Unprocessable("invalid_ids", "mark at most 100 ids at once, or send all");
+  }
+  return repo_.MarkRead(viewer.user_id, ids);
+}
+
+Status NotificationService::MarkAllRead(const Viewer& viewer) {
+  return repo_.MarkAllRead(viewer.user_id);
+}
+
+Result<std::optional<NotificationView>> NotificationService::ViewFor(const Notification& n) {
+  auto views = Views(Viewer{n.recipient_id, false}, {n});
+  if (!views.ok()) return views.status();
+  if (views->empty()) return std::optional<NotificationView>();
+  return std::optional<NotificationView>(std::move(views->front()));
+}
+
+}  // namespace agora::services

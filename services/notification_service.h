@@ -1,0 +1,90 @@
+// NotificationService: who is told what, and reading one's notifications.
+//
+// Thread-safe; every method blocks on SQLite (call from worker threads, or the hub's thread).
+// Rules, checked when a notification is made and again whenever it is read or pushed:
+// - nobody is notified of their own action, nor by a deactivated account;
+// - nobody is notified of content they cannot read (services/audience.h); a notification
+//   about a post in a community the recipient has since left reads as absent;
+// - notifications about a deleted post are deleted with it.
+// The On* hooks run after the change they report committed; a failure there never undoes the
+// change (notifications are best effort), so they return nothing.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "communities/community.h"
+#include "communities/community_repository.h"
+#include "core/page.h"
+#include "core/status.h"
+#include "core/viewer.h"
+#include "notifications/notification.h"
+#include "notifications/notification_repository.h"
+#include "posts/post.h"
+#include "posts/post_repository.h"
+#include "profiles/user.h"
+#include "profiles/user_repository.h"
+#include "services/live_events.h"
+#include "services/post_view.h"
+#include "storage/store.h"
+
+namespace agora::services {
+
+class FeedService;
+
+struct NotificationView {
+  notifications::Notification notification;
+  profiles::UserSummary actor;
+  std::optional<PostView> post;                     // absent for follows and invitations
+  std::optional<communities::Community> community;  // the post's or the one concerned
+};
+
+class NotificationService {
+ public:
+  // Every reference must outlive the service.
+  NotificationService(storage::Store& store, notifications::NotificationRepository& repo,
+                      profiles::UserRepository& users,
+                      communities::CommunityRepository& communities, FeedService& feed,
+                      LiveEvents& live);
+
+  // A post committed: its mentions, the parent's author for a reply, everyone (company-wide)
+  // or the community's members for an announcement.
+  void OnPostCreated(const posts::Post& post);
+  void OnReaction(Id actor, const posts::Post& post);
+  void OnFollow(Id follower, Id followee);
+  // A private community's owners and moderators hear of a pending request.
+  void OnJoinRequest(Id requester, Id community_id);
+  void OnInvitation(Id moderator, Id invitee, Id community_id);
+  // To the community's owners and moderators, or to the admins for a company-wide post.
+  void OnReport(Id reporter, const posts::Post& post);
+  void OnPostDeleted(Id post_id);
+
+  // Newest first; items the viewer may no longer read are left out of the page.
+  Result<Page<NotificationView>> List(const Viewer& viewer, bool unread_only,
+                                      const PageRequest& page);
+  Result<int64_t> UnreadCount(const Viewer& viewer);
+  // Ids that are not the viewer's are ignored. At most PageRequest::kMaxLimit ids
+  // (kUnprocessable "invalid_ids" otherwise).
+  Status MarkRead(const Viewer& viewer, const std::vector<Id>& ids);
+  Status MarkAllRead(const Viewer& viewer);
+
+  // The notification as its recipient may see it now; nullopt when they may not.
+  Result<std::optional<NotificationView>> ViewFor(const notifications::Notification& n);
+
+ private:
+  // Stores what passes the rules (self, deactivated actor, audience) and pushes it live.
+  void Notify(Id actor, std::vector<notifications::NewNotification> items);
+  Result<std::vector<NotificationView>> Views(const Viewer& viewer,
+                                              std::vector<notifications::Notification> items);
+  // Owners and moderators of a community (at most 100 of each).
+  Result<std::vector<Id>> Moderators(Id community_id);
+
+  storage::Store& store_;  // constant after construction
+  notifications::NotificationRepository& repo_;
+  profiles::UserRepository& users_;
+  communities::CommunityRepository& communities_;
+  FeedService& feed_;
+  LiveEvents& live_;
+};
+
+}  // namespace agora::services
