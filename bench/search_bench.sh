@@ -16,8 +16,8 @@ cmake --build --preset release >"$work/build.log" || { tail -n 30 "$work/build.l
 out=$(build/release/bench/search_bench speed "$work" "$posts" "$queries")
 rel=$(build/release/bench/search_bench relevance)
 v() { echo "$out$rel" | sed -n "s/.*\b$1=\([0-9.e+-]*\).*/\1/p" | head -1; }
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
-mib() { echo "scale=1; $1 / 1048576" | bc -l; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+mib() { awk -v a="$1" 'BEGIN { printf "%.1f", a / 1048576 }'; }
 
 echo "$out" | head -1
 echo
