@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unordered_set>
+
 #include "core/clock.h"
 #include "server/render_live.h"
 
@@ -55,13 +57,18 @@ void LiveHub::Enqueue(std::function<void()> task) {
 }
 
 void LiveHub::Run() {
+  auto next_session_check = std::chrono::steady_clock::now() + options_.session_check_interval;
   for (;;) {
     std::deque<std::function<void()>> batch;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-      if (tasks_.empty()) return;  // stopping, and nothing left
+      cv_.wait_until(lock, next_session_check, [this] { return stopping_ || !tasks_.empty(); });
+      if (stopping_ && tasks_.empty()) return;  // nothing left
       batch.swap(tasks_);
+    }
+    if (std::chrono::steady_clock::now() >= next_session_check) {
+      CloseEndedSessions();
+      next_session_check = std::chrono::steady_clock::now() + options_.session_check_interval;
     }
     for (auto& task : batch) {
       try {
@@ -98,6 +105,21 @@ void LiveHub::SessionEnded(const std::string& token) {
     CloseWhere([&](Id, const Subscriber& s) { return s.token == token; }, kClosePolicy,
                "session ended");
   });
+}
+
+void LiveHub::CloseEndedSessions() {
+  std::unordered_map<std::string, bool> ended;  // by token: a user's sockets often share one
+  CloseWhere(
+      [&](Id, const Subscriber& s) {
+        auto known = ended.find(s.token);
+        if (known != ended.end()) return known->second;
+        auto viewer = Authenticate(s.token);
+        // Only a token the store refuses ends a stream; a failing read is no verdict.
+        bool gone = !viewer.ok() && viewer.status().code() == StatusCode::kUnauthenticated;
+        ended.emplace(s.token, gone);
+        return gone;
+      },
+      kClosePolicy, "session ended");
 }
 
 void LiveHub::AccountDeactivated(Id user_id) {
@@ -226,8 +248,14 @@ void LiveHub::AddSubscriber(std::shared_ptr<StreamSocket> socket, Viewer viewer,
       socket->Send(std::make_shared<const std::string>(RenderLiveNotice(
           "gap", "events after last_event_id are no longer kept; reload the pages")));
     }
+    // A post deleted since is not sent again; its delete event follows in the window.
+    std::unordered_set<Id> deleted;
+    for (const WindowEvent* event : replay.events) {
+      if (event->kind == LiveKind::kDelete) deleted.insert(event->post.id);
+    }
     std::unordered_map<Id, bool> by_source;
     for (const WindowEvent* event : replay.events) {
+      if (event->kind == LiveKind::kPost && deleted.contains(event->post.id)) continue;
       if (Receives(viewer.user_id, *event, by_source)) {
         socket->Send(event->payload);
         ++deliveries_;

@@ -41,6 +41,9 @@ struct StreamOptions {
   std::chrono::milliseconds idle_timeout{60'000};  // no frame (pongs included) this long: close
   size_t window = 4096;        // recent events kept for resuming with last_event_id
   int send_buffer = 64 << 10;  // SO_SNDBUF of stream sockets: bounds kernel memory per socket
+  // How often every open stream's token is checked again, so a session that expired (or
+  // ended without a logout, e.g. purged) closes its streams too.
+  std::chrono::milliseconds session_check_interval{30'000};
 };
 
 // What the hub sees of a socket (server/websocket_session.cc implements it). Both methods
@@ -110,6 +113,8 @@ class LiveHub final : public services::LiveEvents {
 
   void Enqueue(std::function<void()> task);
   void Run();
+  // Closes the streams whose token no longer authenticates.
+  void CloseEndedSessions();
 
   // On the hub's thread only.
   void PublishPost(const posts::Post& post, const std::optional<std::vector<Id>>& recipients);

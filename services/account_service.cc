@@ -127,8 +127,9 @@ Result<profiles::User> AccountService::Deactivate(const Viewer& viewer,
     return Status::Unprocessable("self_deactivation", "admins cannot deactivate themselves");
   }
   AGORA_RETURN_IF_ERROR(users_.Deactivate(user->id));
-  AGORA_RETURN_IF_ERROR(sessions_.RevokeAll(user->id));
+  // The account is inactive from here on: its streams end even if revoking sessions fails.
   if (live_) live_->AccountDeactivated(user->id);
+  AGORA_RETURN_IF_ERROR(sessions_.RevokeAll(user->id));
   user->active = false;
   return user;
 }

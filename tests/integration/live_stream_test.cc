@@ -290,6 +290,28 @@ TEST_F(LiveStreamTest, ResumingWithTheLastEventIdReplaysWhatWasMissedInOrder) {
   EXPECT_EQ(Parse(*replayed).post_id, three);
 }
 
+TEST_F(LiveStreamTest, ResumeLeavesOutPostsDeletedSince) {
+  Follow(ben_, ana_);
+  std::string last;
+  {
+    auto ben = Connect(ben_);
+    Ready(*ben, ben_);
+    Write(ana_, "seen");
+    last = Next(*ben).event_id;
+  }
+  std::string gone = Write(ana_, "MARKER deleted while away");
+  std::string kept = Write(ana_, "kept");
+  ASSERT_EQ(Delete("/api/v1/posts/" + gone, ana_.token).status, 204);
+  auto ben = Connect(ben_, "&last_event_id=" + last);
+  Event first = Next(*ben);
+  EXPECT_EQ(first.type, "post");
+  EXPECT_EQ(first.post_id, kept);
+  Event second = Next(*ben);
+  EXPECT_EQ(second.type, "delete");
+  EXPECT_EQ(second.post_id, gone);
+  ExpectBarrier(*ben, Barrier(ben_));
+}
+
 TEST_F(LiveStreamTest, ResumeRechecksTheAudience) {
   std::string group = Community(ana_, "private", {&ben_});
   std::string last;
