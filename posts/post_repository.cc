@@ -346,6 +346,21 @@ Result<Post> PostRepository::SetReaction(Id post_id, Id user_id, const std::stri
   return post;
 }
 
+Result<std::vector<Post>> PostRepository::FindManyCommitted(const std::vector<Id>& ids) {
+  return store_.read([&](Connection& c) -> Result<std::vector<Post>> {
+    std::vector<Post> out;
+    for (Id id : ids) {
+      auto post = Reload(c, id);
+      if (post.ok()) {
+        if (!post->deleted) out.push_back(std::move(*post));
+      } else if (post.status().code() != StatusCode::kNotFound) {
+        return post.status();
+      }
+    }
+    return out;
+  });
+}
+
 Result<std::vector<Id>> PostRepository::LiveIdsAfter(Id after, int limit) {
   return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
     auto stmt = c.prepare(

@@ -62,6 +62,10 @@ class PostRepository {
   // Undeleted company-wide announcements, newest first.
   Result<std::vector<PostRef>> RecentAnnouncements(int limit);
 
+  // The live posts among `ids`, as committed in the store, in order: never from the cache, which
+  // learns of a change only after its commit is acknowledged. For derived data (the search
+  // index) that must not miss a change it was told of.
+  Result<std::vector<Post>> FindManyCommitted(const std::vector<Id>& ids);
   // Ids of live posts and replies past `after`, in id order: for rebuilding derived data.
   Result<std::vector<Id>> LiveIdsAfter(Id after, int limit);
   Result<int64_t> CountLive();

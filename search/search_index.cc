@@ -21,7 +21,6 @@ constexpr const char* kAudiencePrefix = "XV";  // XVcompany or XV<community id>
 constexpr const char* kCompanyAudience = "XVcompany";
 constexpr const char* kAuthorPrefix = "XA";
 constexpr const char* kKindPrefix = "XK";
-constexpr const char* kReplyTerm = "XR";
 constexpr const char* kHashtagPrefix = "K";
 constexpr const char* kSectorPrefix = "XS";
 constexpr const char* kProductPrefix = "XP";
@@ -143,7 +142,6 @@ Xapian::Document PostToDocument(const PostDocument& post) {
                                          : std::string(kCompanyAudience));
   doc.add_boolean_term(kAuthorPrefix + IdToString(post.author_id));
   doc.add_boolean_term(kKindPrefix + post.kind);
-  if (post.reply) doc.add_boolean_term(kReplyTerm);
   for (const std::string& tag : post.hashtags) doc.add_boolean_term(KeywordTerm(kHashtagPrefix, tag));
   doc.add_value(kCreatedSlot, Xapian::sortable_serialise(static_cast<double>(post.created_at)));
   doc.add_value(kReactionsSlot, Xapian::sortable_serialise(static_cast<double>(post.reactions)));
@@ -273,6 +271,16 @@ Id IdOf(const Xapian::Document& doc, Xapian::valueno slot = kIdSlot) {
   return ParseId(doc.get_value(slot)).value_or(0);
 }
 
+// The documents of `mset`, scored relative to the best match.
+std::vector<Hit> HitsOf(const Xapian::MSet& mset) {
+  double best = mset.get_max_attained();
+  std::vector<Hit> hits;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    hits.push_back({IdOf(it.get_document()), best > 0 ? it.get_weight() / best : 0});
+  }
+  return hits;
+}
+
 bool IsBlank(const std::string& q) { return q.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 MatchedTerms TermsOf(const Xapian::Query& query) {
@@ -372,7 +380,11 @@ Status SearchIndex::Apply(const std::vector<PostDocument>& posts,
       }
       writer_->commit_transaction();
     } catch (const Xapian::Error&) {
-      writer_->cancel_transaction();  // nothing of this batch stays; the outbox replays it
+      try {
+        writer_->cancel_transaction();  // nothing of this batch stays; the outbox replays it
+      } catch (const Xapian::Error&) {
+        // The failure was the commit itself: no transaction is left to cancel.
+      }
       throw;
     }
     if (applied_seq_.load() >= 0) applied_seq_ = applied_seq;
@@ -396,6 +408,22 @@ Status SearchIndex::MarkBuilt(int64_t applied_seq) {
   return Status::Ok();
 }
 
+Status SearchIndex::Clear() {
+  try {
+    writer_->begin_transaction();
+    writer_->delete_document(kTypePost);  // every document carrying the term
+    writer_->delete_document(kTypePerson);
+    writer_->set_metadata(kAppliedSeqKey, "");
+    writer_->commit_transaction();
+    documents_ = writer_->get_doccount();
+  } catch (const Xapian::Error& e) {
+    return XapianError(e, "clearing the search index");
+  }
+  applied_seq_ = -1;
+  ++commits_;
+  return Status::Ok();
+}
+
 std::optional<int64_t> SearchIndex::applied_seq() const {
   int64_t seq = applied_seq_.load();
   if (seq < 0) return std::nullopt;
@@ -414,6 +442,12 @@ Result<Xapian::Query> SearchIndex::ParseText(Xapian::Database& db, const std::st
   }
   std::string folded = FoldForSearch(q, false);
   if (IsBlank(folded)) return Xapian::Query::MatchAll;
+  // Each wildcard expands when the query runs, to up to `wildcard_expansion` words per reading.
+  if (static_cast<size_t>(std::count(q.begin(), q.end(), '*')) > limits_.max_wildcards) {
+    return Status::InvalidArgument("query_too_complex", "q holds at most " +
+                                                            std::to_string(limits_.max_wildcards) +
+                                                            " wildcards");
+  }
   const std::string prefix = skills_only ? kSkillTextPrefix : "";
   // Each language, on the folded words and (when accents were typed) on the accented ones.
   struct Variant {
@@ -485,6 +519,11 @@ Result<PostResults> SearchIndex::SearchPosts(const PostQuery& query, const Audie
   return Read<PostResults>("searching posts", [&](Xapian::Database& db) -> Result<PostResults> {
     auto text = ParseText(db, query.q, false);
     if (!text.ok()) return text.status();
+    bool filtered = query.community_id || query.author_id || query.kind || query.hashtag ||
+                    query.since || query.until;
+    if (IsBlank(query.q) && !filtered) {
+      return Status::InvalidArgument("missing_query", "q or a filter names what to search");
+    }
     // Only posts carry an audience term, so the audience filter also keeps people out.
     std::vector<Xapian::Query> filters{AudienceFilter(audience)};
     if (query.community_id) filters.emplace_back(kAudiencePrefix + IdToString(*query.community_id));
@@ -507,9 +546,7 @@ Result<PostResults> SearchIndex::SearchPosts(const PostQuery& query, const Audie
                                          limits_.exact_total_up_to);
     PostResults out;
     out.total = mset.get_matches_estimated();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      out.hits.push_back({IdOf(it.get_document()), it.get_weight()});
-    }
+    out.hits = HitsOf(mset);
     out.matched = TermsOf(*text);
     return out;
   });
@@ -531,9 +568,7 @@ Result<PeopleResults> SearchIndex::SearchPeople(const PeopleQuery& query) {
                                          limits_.exact_total_up_to);
     PeopleResults out;
     out.total = mset.get_matches_estimated();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      out.hits.push_back({IdOf(it.get_document()), it.get_weight()});
-    }
+    out.hits = HitsOf(mset);
     return out;
   });
 }
@@ -672,9 +707,7 @@ Result<DealResults> SearchIndex::SearchDeals(const DealQuery& query, const Audie
                                          db.get_doccount());
     DealResults out;
     out.total = mset.get_matches_estimated();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      out.hits.push_back({IdOf(it.get_document()), it.get_weight()});
-    }
+    out.hits = HitsOf(mset);
     for (size_t i = 0; i < spies.size(); ++i) {
       auto& counts = out.facets[facet_slots[i].first];
       for (auto v = spies[i]->values_begin(); v != spies[i]->values_end(); ++v) {

@@ -1,8 +1,8 @@
 // SearchIndex: the Xapian index of posts and people, and every query on it (posts, people,
 // experts, deal stories with facets).
 //
-// Thread-safety: the writing methods (Apply, SetAppliedSeq through Apply) belong to one thread,
-// the indexer's; it owns the WritableDatabase and commits explicitly. Query methods may be
+// Thread-safety: the writing methods (Apply, MarkBuilt, Clear) belong to one thread, the
+// indexer's; it owns the WritableDatabase and commits explicitly. Query methods may be
 // called from any number of threads at once: each borrows a reader from a pool and reopens it
 // when the writer committed since. Every method catches Xapian's exceptions where they enter our
 // code and returns a Status: kInvalidArgument for a query the parser cannot read, kUnavailable
@@ -54,7 +54,6 @@ struct PostDocument {
   Id author_id = 0;
   std::optional<Id> community_id;  // nullopt: company-wide
   std::string kind;                // status, question, announcement, deal_story
-  bool reply = false;
   std::string text;
   std::vector<std::string> hashtags;  // already folded
   UnixMillis created_at = 0;
@@ -83,7 +82,8 @@ struct Audience {
 
 struct SearchLimits {
   size_t max_query_chars = 500;     // kInvalidArgument "query_too_long" beyond
-  size_t max_query_terms = 64;      // after wildcard expansion: "query_too_complex"
+  size_t max_query_terms = 64;      // words of one reading: "query_too_complex" beyond
+  size_t max_wildcards = 4;         // `prefix*` terms in one query: "query_too_complex" beyond
   unsigned wildcard_expansion = 50;  // most frequent terms a wildcard stands for
   // Matches counted exactly before `total` becomes Xapian's estimate.
   unsigned exact_total_up_to = 1000;
@@ -93,7 +93,7 @@ struct SearchLimits {
 };
 
 struct PostQuery {
-  std::string q;  // may be empty when a filter is given: newest first
+  std::string q;  // may be empty when a filter is given: newest first ("missing_query" else)
   std::optional<Id> community_id;
   std::optional<Id> author_id;
   std::optional<std::string> kind;
@@ -106,6 +106,8 @@ struct PostQuery {
 
 struct Hit {
   Id id = 0;
+  // BM25 weight divided by the best of the answer, so 1 for the best: a raw weight would carry
+  // collection statistics that count hidden posts too.
   double score = 0;
 };
 
@@ -180,6 +182,8 @@ class SearchIndex {
   std::optional<int64_t> applied_seq() const;
   // Indexer thread only: marks the index as fully built up to `applied_seq`.
   Status MarkBuilt(int64_t applied_seq);
+  // Indexer thread only: removes every document and the built mark, before a full build.
+  Status Clear();
 
   Result<PostResults> SearchPosts(const PostQuery& query, const Audience& audience);
   Result<PeopleResults> SearchPeople(const PeopleQuery& query);

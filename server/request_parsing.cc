@@ -200,7 +200,11 @@ Result<std::optional<std::string>> SearchText(const ApiRequest& request, std::st
   if (!IsValidUtf8(*value)) {
     return Status::InvalidArgument("invalid_utf8", std::string(name) + " is not valid UTF-8");
   }
-  if (HasForbiddenControl(*value) || Utf8Length(*value) > max_chars) {
+  if (HasForbiddenControl(*value)) {
+    return Status::InvalidArgument("invalid_" + std::string(name),
+                                   std::string(name) + " holds a control character");
+  }
+  if (Utf8Length(*value) > max_chars) {
     return Status::InvalidArgument(
         "invalid_" + std::string(name),
         std::string(name) + " holds at most " + std::to_string(max_chars) + " characters");

@@ -39,7 +39,7 @@ search::PersonDocument PersonDocumentOf(const profiles::User& user) {
 Status PostDocuments(posts::PostRepository& posts, profiles::UserRepository& users,
                      const std::vector<Id>& ids, std::vector<search::PostDocument>& out,
                      std::vector<Id>& gone) {
-  auto found = posts.FindMany(ids);
+  auto found = posts.FindManyCommitted(ids);
   if (!found.ok()) return found.status();
   std::unordered_set<Id> live;
   std::vector<Id> author_ids;
@@ -63,7 +63,6 @@ Status PostDocuments(posts::PostRepository& posts, profiles::UserRepository& use
     doc.author_id = p.author_id;
     doc.community_id = p.community_id;
     doc.kind = posts::KindName(p.kind);
-    doc.reply = p.in_reply_to.has_value();
     doc.text = p.text;
     doc.hashtags = p.hashtags;
     doc.created_at = p.created_at;
@@ -117,6 +116,8 @@ int64_t SearchIndexer::lag() const {
 Status SearchIndexer::BuildAll(storage::Store& store, posts::PostRepository& posts,
                                profiles::UserRepository& users, search::SearchIndex& index,
                                const BuildProgress& progress) {
+  // Starting empty: what a half-done earlier build indexed may have been deleted since.
+  AGORA_RETURN_IF_ERROR(index.Clear());
   auto start_seq = store.read(storage::LastOutboxSeq);
   if (!start_seq.ok()) return start_seq.status();
   auto post_count = posts.CountLive();
@@ -155,6 +156,9 @@ Status SearchIndexer::BuildAll(storage::Store& store, posts::PostRepository& pos
 
 Result<bool> SearchIndexer::ApplyNext() {
   int64_t applied = index_.applied_seq().value_or(0);
+  auto newest = store_.read(storage::LastOutboxSeq);
+  if (!newest.ok()) return newest.status();
+  seen_seq_ = *newest;
   auto entries = store_.read([&](storage::Connection& c) {
     return storage::ReadOutbox(c, applied, options_.batch);
   });
@@ -167,7 +171,6 @@ Result<bool> SearchIndexer::ApplyNext() {
     if (std::find(ids.begin(), ids.end(), e.entity_id) == ids.end()) ids.push_back(e.entity_id);
   }
   int64_t last = entries->back().seq;
-  seen_seq_ = std::max(seen_seq_.load(), last);
   std::vector<search::PostDocument> posts;
   std::vector<Id> gone;
   std::vector<search::PersonDocument> people;

@@ -56,7 +56,8 @@ class SearchIndexer {
                          profiles::UserRepository& users, search::SearchIndex& index,
                          const BuildProgress& progress);
 
-  // Outbox entries committed to the store but not yet to the index, as of the last look.
+  // Outbox entries committed to the store but not yet to the index, as of the last look (a
+  // full build counts as no lag: see the log's search_build events).
   int64_t lag() const;
   uint64_t failures() const { return failures_.load(); }
 
@@ -76,7 +77,7 @@ class SearchIndexer {
   bool stopping_ = false;  // guarded by mu_
   std::thread thread_;
 
-  std::atomic<int64_t> seen_seq_{0};  // newest outbox seq seen by the indexing thread
+  std::atomic<int64_t> seen_seq_{0};  // newest outbox seq in the store at the last look
   std::atomic<uint64_t> failures_{0};
 };
 

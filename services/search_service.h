@@ -13,7 +13,6 @@
 #include "communities/community_repository.h"
 #include "core/status.h"
 #include "core/viewer.h"
-#include "posts/post_repository.h"
 #include "profiles/user_repository.h"
 #include "search/search_index.h"
 #include "services/feed_service.h"

@@ -182,7 +182,7 @@ class LeakIntegrationTest : public IntegrationTest {
         {"GET", "/api/v1/search/posts?q=7f3a9c", "", 200},
         {"GET", "/api/v1/search/posts?q=b81d44", "", 200},
         {"GET", "/api/v1/search/posts?q=marker*", "", 200},
-        {"GET", "/api/v1/search/posts?limit=100", "", 200},
+        {"GET", "/api/v1/search/posts?kind=status&limit=100", "", 200},
         {"GET", "/api/v1/search/posts?author_id=" + author_.id + "&limit=100", "", 200},
         {"GET", "/api/v1/search/posts?kind=deal_story", "", 200},
         {"GET", "/api/v1/search/posts?q=marker&community_id=" + private_, "", 403},

@@ -128,6 +128,8 @@ TEST_F(SearchIntegrationTest, BadSearchParametersAnswer400WithTheirCode) {
       {"/api/v1/search/posts?q=" + std::string(501, 'x'), "query_too_long"},
       {"/api/v1/search/people?department=" + std::string(201, 'x'), "invalid_department"},
       {"/api/v1/search/experts", "missing_query"},
+      {"/api/v1/search/posts", "missing_query"},
+      {"/api/v1/search/posts?q=a*%20b*%20c*%20d*%20e*", "query_too_complex"},
       {"/api/v1/search/experts?q=go&limit=51", "invalid_limit"},
       {"/api/v1/search/deals?outcome=maybe", "invalid_outcome"},
       {"/api/v1/search/deals?min_amount=-5", "invalid_amount"},

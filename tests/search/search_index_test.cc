@@ -133,7 +133,29 @@ TEST_F(SearchIndexTest, ABlankQueryListsTheFilteredPostsNewestFirst) {
   PostDocument old = Post(1, "first");
   old.created_at = kNow - kDay;
   Index({old, Post(2, "second")});
-  EXPECT_EQ(Find(""), (std::vector<Id>{2, 1}));
+  PostQuery by_author;
+  by_author.author_id = 1;
+  auto found = index_->SearchPosts(by_author, {});
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(Ids(found->hits), (std::vector<Id>{2, 1}));
+}
+
+TEST_F(SearchIndexTest, ABlankQueryWithoutAFilterIsRefused) {
+  auto found = index_->SearchPosts(PostQuery{}, {});
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.status().error_code(), "missing_query");
+}
+
+TEST_F(SearchIndexTest, ScoresAreRelativeToTheBestMatch) {
+  Index({Post(1, "pricing pricing pricing review"), Post(2, "pricing and a long tail of other words")});
+  PostQuery query;
+  query.q = "pricing";
+  auto found = index_->SearchPosts(query, {});
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->hits.size(), 2u);
+  EXPECT_DOUBLE_EQ(found->hits[0].score, 1.0);
+  EXPECT_GT(found->hits[1].score, 0.0);
+  EXPECT_LT(found->hits[1].score, 1.0);
 }
 
 TEST_F(SearchIndexTest, RemovedAndReplacedPostsChangeWhatIsFound) {
@@ -176,6 +198,10 @@ TEST_F(SearchIndexTest, OverlongAndOvercomplexQueriesAreRefused) {
   auto complex = index_->SearchPosts(query, {});
   ASSERT_FALSE(complex.ok());
   EXPECT_EQ(complex.status().error_code(), "query_too_complex");
+  query.q = "a* b* c* d* e*";
+  auto wild = index_->SearchPosts(query, {});
+  ASSERT_FALSE(wild.ok());
+  EXPECT_EQ(wild.status().error_code(), "query_too_complex");
 }
 
 TEST_F(SearchIndexTest, WildcardsExpandToIndexedWords) {
@@ -283,6 +309,20 @@ TEST_F(SearchIndexTest, TheAppliedPositionSurvivesAReopenAndANewIndexIsUnbuilt) 
   index_.Reopen();
   EXPECT_EQ(index_->applied_seq(), 9);
   EXPECT_EQ(Find("world"), std::vector<Id>{2});
+}
+
+TEST_F(SearchIndexTest, ClearRemovesEveryDocumentAndTheBuiltMark) {
+  PersonDocument person;
+  person.id = 7;
+  person.display_name = "Ada";
+  Index({Post(1, "hello")}, {person});
+  ASSERT_TRUE(index_->MarkBuilt(3).ok());
+  ASSERT_TRUE(index_->Clear().ok());
+  EXPECT_EQ(index_->documents(), 0u);
+  EXPECT_FALSE(index_->applied_seq().has_value());
+  index_.Reopen();
+  EXPECT_FALSE(index_->applied_seq().has_value());
+  EXPECT_TRUE(Find("hello").empty());
 }
 
 TEST_F(SearchIndexTest, ASecondWriterIsRefusedAsUnavailable) {
