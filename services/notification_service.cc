@@ -32,10 +32,21 @@ void NotificationService::Notify(Id actor, std::vector<NewNotification> items) {
   if (items.empty()) return;
   auto summary = users_.Summaries({actor});
   if (!summary.ok() || summary->empty() || !summary->front().active) return;
+  // Deactivated recipients are told nothing (announcements list active accounts already).
+  std::unordered_set<Id> inactive;
+  if (items.front().type != NotificationType::kAnnouncement) {
+    std::vector<Id> recipients;
+    for (const auto& item : items) recipients.push_back(item.recipient_id);
+    auto people = users_.Summaries(recipients);
+    if (!people.ok()) return;
+    for (const auto& person : *people) {
+      if (!person.active) inactive.insert(person.id);
+    }
+  }
   std::vector<NewNotification> allowed;
   allowed.reserve(items.size());
   for (auto& item : items) {
-    if (item.recipient_id == actor) continue;
+    if (item.recipient_id == actor || inactive.contains(item.recipient_id)) continue;
     // Content the recipient cannot read is never announced to them.
     if (item.post_id) {
       AudienceCheck audience(communities_, Viewer{item.recipient_id, false});

@@ -1,10 +1,12 @@
 // NotificationService: who is told what, and reading one's notifications.
 //
 // Thread-safe; every method blocks on SQLite (call from worker threads, or the hub's thread).
-// Rules, checked when a notification is made and again whenever it is read or pushed:
-// - nobody is notified of their own action, nor by a deactivated account;
-// - nobody is notified of content they cannot read (services/audience.h); a notification
-//   about a post in a community the recipient has since left reads as absent;
+// Rules:
+// - nobody is notified of their own action, nor by a deactivated account, nor while their own
+//   account is deactivated (checked when a notification is made);
+// - nobody is notified of content they cannot read (services/audience.h), checked when it is
+//   made and again whenever it is read or pushed: a notification about a post in a community
+//   the recipient has since left reads as absent;
 // - notifications about a deleted post are deleted with it.
 // The On* hooks run after the change they report committed; a failure there never undoes the
 // change (notifications are best effort), so they return nothing.
