@@ -313,17 +313,20 @@ Result<Page<Post>> PostRepository::Replies(Id parent, const PageRequest& page) {
   return out;
 }
 
-Result<Post> PostRepository::React(Id post_id, Id user_id, const std::string& type) {
+Result<PostRepository::Reacted> PostRepository::React(Id post_id, Id user_id,
+                                                      const std::string& type) {
   return SetReaction(post_id, user_id, type, true);
 }
 
-Result<Post> PostRepository::Unreact(Id post_id, Id user_id, const std::string& type) {
+Result<PostRepository::Reacted> PostRepository::Unreact(Id post_id, Id user_id,
+                                                        const std::string& type) {
   return SetReaction(post_id, user_id, type, false);
 }
 
-Result<Post> PostRepository::SetReaction(Id post_id, Id user_id, const std::string& type,
-                                         bool present) {
+Result<PostRepository::Reacted> PostRepository::SetReaction(Id post_id, Id user_id,
+                                                            const std::string& type, bool present) {
   UnixMillis now = clock_.now_ms();
+  bool changed = false;
   auto post = store_.write_value<Post>([&](Connection& c) -> Result<Post> {
     auto current = Reload(c, post_id);
     if (!current.ok()) return current.status();
@@ -337,13 +340,15 @@ Result<Post> PostRepository::SetReaction(Id post_id, Id user_id, const std::stri
     if (present) (*stmt)->bind(4, now);
     AGORA_RETURN_IF_ERROR((*stmt)->run());
     if (c.changes() == 0) return current;  // already as asked: idempotent
+    changed = true;
     AGORA_RETURN_IF_ERROR(AdjustCount(c, Counter::kReactions, post_id, present ? 1 : -1));
     // Reactions are a ranking signal of expert search.
     AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, post_id));
     return Reload(c, post_id);
   });
-  if (post.ok()) cache_.Put(*post);
-  return post;
+  if (!post.ok()) return post.status();
+  cache_.Put(*post);
+  return Reacted{std::move(*post), changed};
 }
 
 Result<std::vector<Post>> PostRepository::FindManyCommitted(const std::vector<Id>& ids) {

@@ -48,9 +48,14 @@ class PostRepository {
   // Replies oldest first; page keys are reply ids.
   Result<Page<Post>> Replies(Id parent, const PageRequest& page);
 
-  // Idempotent; the post as it now is (with its reactions_count).
-  Result<Post> React(Id post_id, Id user_id, const std::string& type);
-  Result<Post> Unreact(Id post_id, Id user_id, const std::string& type);
+  // Idempotent: the post as it now is (with its reactions_count), and whether this call
+  // added or removed the reaction (false when it was already as asked).
+  struct Reacted {
+    Post post;
+    bool changed = false;
+  };
+  Result<Reacted> React(Id post_id, Id user_id, const std::string& type);
+  Result<Reacted> Unreact(Id post_id, Id user_id, const std::string& type);
 
   // Top-level, undeleted posts written by any of `authors` outside
   // communities, within `range`, newest first: the `limit` nearest the cursor.
@@ -75,7 +80,7 @@ class PostRepository {
  private:
   Result<Post> Load(storage::Connection& c, Id id);
   Result<Post> Reload(storage::Connection& c, Id id);  // for writes: bypasses the cache
-  Result<Post> SetReaction(Id post_id, Id user_id, const std::string& type, bool present);
+  Result<Reacted> SetReaction(Id post_id, Id user_id, const std::string& type, bool present);
   // Top-level live posts whose `by_community` column (community_id, else author_id outside
   // communities) is in `ids`.
   Result<std::vector<PostRef>> Recent(bool by_community, const std::vector<Id>& ids,

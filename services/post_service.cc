@@ -180,13 +180,11 @@ Result<PostView> PostService::React(const Viewer& viewer, Id id, const std::stri
   AudienceCheck audience(communities_, viewer);
   auto readable = Readable(audience, id);
   if (!readable.ok()) return readable.status();
-  auto post = posts_.React(id, viewer.user_id, type);
-  if (!post.ok()) return post.status();
-  // A reaction that was already there changes no count and tells nobody.
-  if (notifications_ && post->reactions_count > readable->reactions_count) {
-    notifications_->OnReaction(viewer.user_id, *post);
-  }
-  return WithAuthor(std::move(*post));
+  auto reacted = posts_.React(id, viewer.user_id, type);
+  if (!reacted.ok()) return reacted.status();
+  // A reaction that was already there tells nobody.
+  if (notifications_ && reacted->changed) notifications_->OnReaction(viewer.user_id, reacted->post);
+  return WithAuthor(std::move(reacted->post));
 }
 
 Status PostService::Unreact(const Viewer& viewer, Id id, const std::string& type) {
