@@ -242,6 +242,11 @@ void LiveHub::AddSubscriber(std::shared_ptr<StreamSocket> socket, Viewer viewer,
     socket->Close(kClosePolicy, "session ended");
     return;
   }
+  auto open = by_user_.find(viewer.user_id);
+  if (open != by_user_.end() && open->second.size() >= options_.streams_per_account) {
+    socket->Close(kClosePolicy, "too many streams for this account");
+    return;
+  }
   if (last_event_id) {
     auto replay = window_.After(*last_event_id);
     if (!replay.complete) {

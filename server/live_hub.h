@@ -41,6 +41,9 @@ struct StreamOptions {
   std::chrono::milliseconds idle_timeout{60'000};  // no frame (pongs included) this long: close
   size_t window = 4096;        // recent events kept for resuming with last_event_id
   int send_buffer = 64 << 10;  // SO_SNDBUF of stream sockets: bounds kernel memory per socket
+  // Open streams per account; one more is closed at once (1008), so one token cannot take
+  // every connection of the server.
+  size_t streams_per_account = 16;
   // How often every open stream's token is checked again, so a session that expired (or
   // ended without a logout, e.g. purged) closes its streams too.
   std::chrono::milliseconds session_check_interval{30'000};

@@ -141,6 +141,20 @@ TEST_F(LiveStreamTest, RefusesAMissingOrBadTokenBeforeTheUpgrade) {
   EXPECT_EQ(Get("/api/v1/stream", ana_.token).status, 426);
 }
 
+TEST_F(LiveStreamTest, OneAccountOpensAtMostSixteenStreams) {
+  std::vector<std::unique_ptr<WsClient>> open;
+  for (int i = 0; i < 16; ++i) {
+    open.push_back(Connect(ana_));
+    Ready(*open.back(), ana_);
+  }
+  auto extra = Connect(ana_);
+  EXPECT_TRUE(extra->WaitClosed());
+  EXPECT_EQ(extra->close_code(), 1008);
+  // Other accounts are not affected.
+  auto ben = Connect(ben_);
+  Ready(*ben, ben_);
+}
+
 TEST_F(LiveStreamTest, NewPostsReachFollowersAndTheAuthorOnly) {
   Follow(ben_, ana_);
   auto ana = Connect(ana_);
