@@ -7,7 +7,6 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libsqlite3-dev sqlite3 rapidjson-dev libxapian-dev libsodium-dev
   libicu-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev curl wrk
-  redis-server  # bench/ws_bench.sh and bench/run_all.sh compare against it
 )
 
 missing=()
