@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "storage/paging.h"
+
 namespace agora::communities {
 namespace {
 
@@ -272,20 +274,14 @@ Result<Page<Membership>> CommunityRepository::Memberships(Id community_id, Membe
       (*stmt)->bind_null(3);
     }
     (*stmt)->bind(4, page.after_key.value_or(0)).bind(5, int64_t{page.limit + 1});
-    Page<Membership> out;
-    for (;;) {
-      auto row = (*stmt)->step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      if (static_cast<int>(out.items.size()) == page.limit) {
-        out.next_cursor = IdToString(out.items.back().user_id);
-        break;
-      }
-      out.items.push_back(Membership{community_id, (*stmt)->column_int64(0),
-                                     ParseRole((*stmt)->column_text(1)).value_or(Role::kMember),
-                                     state, (*stmt)->column_int64(2)});
-    }
-    return out;
+    return storage::ReadPage<Membership>(
+        **stmt, page.limit,
+        [&](storage::Statement& s) {
+          return Membership{community_id, s.column_int64(0),
+                            ParseRole(s.column_text(1)).value_or(Role::kMember), state,
+                            s.column_int64(2)};
+        },
+        [](const Membership& m) { return m.user_id; });
   });
 }
 
@@ -346,24 +342,17 @@ Result<Page<AuditEntry>> CommunityRepository::Audit(Id community_id, const PageR
         ->bind(1, community_id)
         .bind(2, page.after_key.value_or(INT64_MAX))
         .bind(3, int64_t{page.limit + 1});
-    Page<AuditEntry> out;
-    for (;;) {
-      auto row = (*stmt)->step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      if (static_cast<int>(out.items.size()) == page.limit) {
-        out.next_cursor = IdToString(out.items.back().record.id);
-        break;
-      }
-      AuditEntry e;
-      e.record =
-          AuditRecord{(*stmt)->column_int64(0), (*stmt)->column_int64(1), (*stmt)->column_text(2),
-                      (*stmt)->column_optional_int64(3), (*stmt)->column_text(4)};
-      e.community_id = community_id;
-      e.at = (*stmt)->column_int64(5);
-      out.items.push_back(std::move(e));
-    }
-    return out;
+    return storage::ReadPage<AuditEntry>(
+        **stmt, page.limit,
+        [&](storage::Statement& s) {
+          AuditEntry e;
+          e.record = AuditRecord{s.column_int64(0), s.column_int64(1), s.column_text(2),
+                                 s.column_optional_int64(3), s.column_text(4)};
+          e.community_id = community_id;
+          e.at = s.column_int64(5);
+          return e;
+        },
+        [](const AuditEntry& e) { return e.record.id; });
   });
 }
 

@@ -1,5 +1,7 @@
 #include "communities/moderation.h"
 
+#include "storage/paging.h"
+
 namespace agora::communities {
 namespace {
 
@@ -136,18 +138,9 @@ Result<Page<Report>> ModerationRepository::List(std::optional<Id> community_id, 
         .bind(2, open ? "open" : "resolved")
         .bind(3, page.after_key.value_or(INT64_MAX))
         .bind(4, int64_t{page.limit + 1});
-    Page<Report> out;
-    for (;;) {
-      auto row = (*stmt)->step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      if (static_cast<int>(out.items.size()) == page.limit) {
-        out.next_cursor = IdToString(out.items.back().id);
-        break;
-      }
-      out.items.push_back(ReadReport(**stmt));
-    }
-    return out;
+    return storage::ReadPage<Report>(
+        **stmt, page.limit, [](storage::Statement& s) { return ReadReport(s); },
+        [](const Report& r) { return r.id; });
   });
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "storage/paging.h"
+
 namespace agora::notifications {
 namespace {
 
@@ -114,18 +116,9 @@ Result<Page<Notification>> NotificationRepository::List(Id recipient, bool unrea
         ->bind(1, recipient)
         .bind(2, page.after_key.value_or(INT64_MAX))
         .bind(3, int64_t{page.limit + 1});
-    Page<Notification> out;
-    for (;;) {
-      auto row = (*stmt)->step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      if (static_cast<int>(out.items.size()) == page.limit) {
-        out.next_cursor = IdToString(out.items.back().id);
-        break;
-      }
-      out.items.push_back(ReadRow(**stmt));
-    }
-    return out;
+    return storage::ReadPage<Notification>(
+        **stmt, page.limit, [](Statement& s) { return ReadRow(s); },
+        [](const Notification& n) { return n.id; });
   });
 }
 
