@@ -64,6 +64,20 @@ class IntegrationTest : public ::testing::Test {
     return true;
   }
 
+  // POST /api/v1/posts of `text` by `by`, into `community` when one is named, with any other
+  // members of `body` (kind, deal, in_reply_to); the new post's id ("" and a failure else).
+  std::string WritePost(const TestUser& by, const std::string& text,
+                        const std::string& community = "", JsonBody body = {}) {
+    body.Set("text", text);
+    if (!community.empty()) body.Set("community_id", community);
+    HttpResult r = Post("/api/v1/posts", body.str(), by.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  void Follow(const TestUser& who, const TestUser& whom) {
+    ASSERT_EQ(Post("/api/v1/users/" + whom.id + "/follow", "", who.token).status, 200);
+  }
+
   std::string CreateUser(const std::string& username, JsonBody body = {}) {
     return server_->CreateUser(admin_token_, username, std::move(body));
   }

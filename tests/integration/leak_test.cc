@@ -115,11 +115,7 @@ class LeakIntegrationTest : public IntegrationTest {
     return JsonString(r.body, "/id").value_or("");
   }
   std::string Write(const TestUser& by, const std::string& text, const std::string& community) {
-    JsonBody body = JsonBody().Set("text", text);
-    if (!community.empty()) body.Set("community_id", community);
-    HttpResult r = Post("/api/v1/posts", body.str(), by.token);
-    EXPECT_EQ(r.status, 201) << r;
-    return JsonString(r.body, "/id").value_or("");
+    return WritePost(by, text, community);
   }
   std::string FileReport(const TestUser& by, const std::string& post) {
     HttpResult r = Post("/api/v1/posts/" + post + "/report",

@@ -65,14 +65,7 @@ class LiveStreamTest : public IntegrationTest {
 
   std::string Write(const TestUser& by, const std::string& text,
                     const std::string& community = "") {
-    JsonBody body = JsonBody().Set("text", text);
-    if (!community.empty()) body.Set("community_id", community);
-    HttpResult r = Post("/api/v1/posts", body.str(), by.token);
-    EXPECT_EQ(r.status, 201) << r;
-    return JsonString(r.body, "/id").value_or("");
-  }
-  void Follow(const TestUser& who, const TestUser& whom) {
-    ASSERT_EQ(Post("/api/v1/users/" + whom.id + "/follow", "", who.token).status, 200);
+    return WritePost(by, text, community);
   }
   std::string Community(const TestUser& owner, const std::string& visibility,
                         const std::vector<const TestUser*>& members) {

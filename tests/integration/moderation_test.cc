@@ -46,12 +46,7 @@ class ModerationIntegrationTest : public IntegrationTest {
     return "/api/v1/communities/" + community_ + rest;
   }
   std::string Write(const TestUser& by, const std::string& text, const char* kind = "status") {
-    HttpResult r =
-        Post("/api/v1/posts",
-             JsonBody().Set("text", text).Set("kind", kind).Set("community_id", community_).str(),
-             by.token);
-    EXPECT_EQ(r.status, 201) << r;
-    return JsonString(r.body, "/id").value_or("");
+    return WritePost(by, text, community_, JsonBody().Set("kind", kind));
   }
   std::string Report(const TestUser& by, const std::string& post, const std::string& reason) {
     HttpResult r =

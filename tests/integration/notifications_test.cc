@@ -46,12 +46,9 @@ class NotificationsIntegrationTest : public IntegrationTest {
 
   std::string Write(const TestUser& by, const std::string& text, const std::string& community = "",
                     const std::string& parent = "") {
-    JsonBody body = JsonBody().Set("text", text);
-    if (!community.empty()) body.Set("community_id", community);
+    JsonBody body;
     if (!parent.empty()) body.Set("in_reply_to", parent);
-    HttpResult r = Post("/api/v1/posts", body.str(), by.token);
-    EXPECT_EQ(r.status, 201) << r;
-    return JsonString(r.body, "/id").value_or("");
+    return WritePost(by, text, community, std::move(body));
   }
   std::string Community(const TestUser& owner, const std::string& name,
                         const std::string& visibility) {

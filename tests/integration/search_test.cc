@@ -11,14 +11,7 @@ namespace {
 
 class SearchIntegrationTest : public IntegrationTest {
  protected:
-  std::string Write(const TestUser& by, JsonBody body) {
-    HttpResult r = Post("/api/v1/posts", body.str(), by.token);
-    EXPECT_EQ(r.status, 201) << r;
-    return JsonString(r.body, "/id").value_or("");
-  }
-  std::string Write(const TestUser& by, const std::string& text) {
-    return Write(by, JsonBody().Set("text", text));
-  }
+  std::string Write(const TestUser& by, const std::string& text) { return WritePost(by, text); }
   std::string WriteDeal(const TestUser& by, const std::string& text, const std::string& sector,
                         const std::string& product, int64_t amount, const std::string& closed_on,
                         const std::string& outcome = "won") {
@@ -31,7 +24,7 @@ class SearchIntegrationTest : public IntegrationTest {
                         .Set("currency", "EUR")
                         .Set("closed_on", closed_on)
                         .Set("outcome", outcome);
-    return Write(by, JsonBody().Set("text", text).Set("kind", "deal_story").SetRaw("deal", deal.str()));
+    return WritePost(by, text, "", JsonBody().Set("kind", "deal_story").SetRaw("deal", deal.str()));
   }
   // The post ids a search answers, best first.
   std::vector<std::string> Found(const std::string& target, const std::string& token) {
@@ -90,8 +83,8 @@ TEST_F(SearchIntegrationTest, PostFiltersNarrowByAuthorKindHashtagCommunityAndTi
                               JsonBody().Set("name", "Guild").Set("visibility", "open").str(), ana.token);
   std::string guild = JsonString(community.body, "/id").value_or("");
   std::string by_ana = Write(ana, "roadmap #Planning");
-  std::string by_bo = Write(bo, JsonBody().Set("text", "roadmap question?").Set("kind", "question"));
-  std::string in_guild = Write(ana, JsonBody().Set("text", "roadmap draft").Set("community_id", guild));
+  std::string by_bo = WritePost(bo, "roadmap question?", "", JsonBody().Set("kind", "question"));
+  std::string in_guild = WritePost(ana, "roadmap draft", guild);
   const std::string q = "/api/v1/search/posts?q=roadmap";
   ASSERT_TRUE(Eventually([&] { return Found(q, bo.token).size() == 3; }));
   EXPECT_EQ(Found(q + "&author_id=" + bo.id, bo.token), std::vector<std::string>{by_bo});

@@ -44,12 +44,7 @@ class StreamsIntegrationTest : public IntegrationTest {
   }
 
   std::string Write(const TestUser& author, const std::string& text) {
-    HttpResult r = Post("/api/v1/posts", JsonBody().Set("text", text).str(), author.token);
-    EXPECT_EQ(r.status, 201) << r;
-    return JsonString(r.body, "/id").value_or("");
-  }
-  void Follow(const TestUser& who, const TestUser& whom) {
-    ASSERT_EQ(Post("/api/v1/users/" + whom.id + "/follow", "", who.token).status, 200);
+    return WritePost(author, text);
   }
   std::vector<std::string> Home(const TestUser& reader, const std::string& query = "") {
     HttpResult r = Get("/api/v1/feeds/home" + query, reader.token);
