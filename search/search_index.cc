@@ -223,10 +223,15 @@ std::vector<std::string> TermsOfWord(std::string_view word, const std::string& p
       icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
   std::string accented;
   lower.toLower().toUTF8String(accented);
-  for (Language language : {Language::kFrench, Language::kEnglish}) {
-    Xapian::Stem stem(StemmerName(language));
-    out.push_back("Z" + prefix + stem(folded));
-    out.push_back("Z" + prefix + FoldedStemmer(language)(accented));
+  // Highlighting stems every word of every hit: one set of stemmers per thread, not per word
+  // (a Stem must not be shared between threads).
+  thread_local Xapian::Stem plain[] = {Xapian::Stem(StemmerName(Language::kFrench)),
+                                       Xapian::Stem(StemmerName(Language::kEnglish))};
+  thread_local Xapian::Stem folding[] = {FoldedStemmer(Language::kFrench),
+                                         FoldedStemmer(Language::kEnglish)};
+  for (size_t i = 0; i < 2; ++i) {
+    out.push_back("Z" + prefix + plain[i](folded));
+    out.push_back("Z" + prefix + folding[i](accented));
   }
   return out;
 }

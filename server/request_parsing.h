@@ -8,8 +8,8 @@
 #include "core/status.h"
 #include "posts/post.h"
 #include "profiles/user.h"
-#include "search/search_index.h"
 #include "server/api.h"
+#include "services/search_service.h"  // the search query values
 
 namespace agora::server {
 
