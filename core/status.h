@@ -83,7 +83,11 @@ template <typename T>
 class Result {
  public:
   Result(T value) : state_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
-  Result(Status status) : state_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
+  // A Result never holds an OK status without a value: one built from Status::Ok() holds an
+  // internal error instead, so a forgotten value cannot pass for success.
+  Result(Status status)  // NOLINT(google-explicit-constructor)
+      : state_(status.ok() ? Status::Internal("a result was made from an OK status")
+                           : std::move(status)) {}
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }
@@ -112,3 +116,15 @@ class Result {
     ::agora::Status agora_status_ = (expr);        \
     if (!agora_status_.ok()) return agora_status_; \
   } while (0)
+
+#define AGORA_CONCAT_INNER_(a, b) a##b
+#define AGORA_CONCAT_(a, b) AGORA_CONCAT_INNER_(a, b)
+#define AGORA_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
+  auto result = (rexpr);                                 \
+  if (!result.ok()) return result.status();              \
+  lhs = std::move(result).value()
+
+// `AGORA_ASSIGN_OR_RETURN(auto user, users.Find(id));` declares `user` from the Result's value,
+// or returns the Result's error from the enclosing function.
+#define AGORA_ASSIGN_OR_RETURN(lhs, rexpr) \
+  AGORA_ASSIGN_OR_RETURN_IMPL_(AGORA_CONCAT_(agora_result_, __LINE__), lhs, rexpr)
