@@ -67,21 +67,22 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->notification_repository_ =
       std::make_unique<notifications::NotificationRepository>(*app->store_, app->clock());
   app->notifications_ = std::make_unique<services::NotificationService>(
-      *app->store_, *app->notification_repository_, *app->users_, *app->community_repository_,
+      *app->notification_repository_, *app->users_, *app->community_repository_,
       *app->feed_, app->live_);
   app->streams_ =
       std::make_unique<services::StreamService>(*app->store_, *app->accounts_, *app->feed_,
                                                 *app->community_repository_, *app->notifications_);
   app->people_ = std::make_unique<services::PeopleService>(*app->store_, app->ids_, *app->users_,
-                                                           *app->feed_, app->notifications_.get());
+                                                           *app->feed_, *app->notifications_);
   app->posts_ = std::make_unique<services::PostService>(
       *app->store_, app->ids_, *app->post_repository_, *app->users_, *app->community_repository_,
-      *app->feed_, app->notifications_.get(), &app->live_);
+      *app->feed_, *app->notifications_, app->live_);
   app->communities_ = std::make_unique<services::CommunityService>(
-      app->ids_, *app->users_, *app->community_repository_, *app->feed_, app->notifications_.get());
+      *app->store_, app->ids_, *app->users_, *app->community_repository_, *app->feed_,
+      *app->notifications_);
   app->moderation_ = std::make_unique<services::ModerationService>(
-      app->ids_, *app->post_repository_, *app->community_repository_, *app->moderation_repository_,
-      *app->communities_, app->notifications_.get(), &app->live_);
+      *app->store_, app->ids_, *app->post_repository_, *app->community_repository_,
+      *app->moderation_repository_, *app->communities_, *app->notifications_, app->live_);
   return app;
 }
 

@@ -88,10 +88,10 @@ Status WriteAudit(Connection& c, Id community_id, const AuditRecord& a, UnixMill
   return (*stmt)->run();
 }
 
-Result<Community> CommunityRepository::Create(Id id, Id owner, const CommunityChanges& f,
-                                              AuditRecord audit) {
+Result<Community> CommunityRepository::Create(Connection& c, Id id, Id owner,
+                                              const CommunityChanges& f, const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
-  return store_.write_value<Community>([&](Connection& c) -> Result<Community> {
+  {
     auto stmt = c.prepare(
         "INSERT INTO communities (id, name, name_key, description, visibility, created_by, "
         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -116,16 +116,19 @@ Result<Community> CommunityRepository::Create(Id id, Id owner, const CommunityCh
     AGORA_RETURN_IF_ERROR(RecountMembers(c, id));
     AGORA_RETURN_IF_ERROR(WriteAudit(c, id, audit, now));
     return Load(c, id);
-  });
+  }
 }
 
 Result<Community> CommunityRepository::Find(Id id) {
   return store_.read([&](Connection& c) { return Load(c, id); });
 }
 
-Result<Community> CommunityRepository::Update(Id id, const CommunityChanges& f, AuditRecord audit) {
+Result<Community> CommunityRepository::Find(Connection& c, Id id) { return Load(c, id); }
+
+Result<Community> CommunityRepository::Update(Connection& c, Id id, const CommunityChanges& f,
+                                              const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
-  return store_.write_value<Community>([&](Connection& c) -> Result<Community> {
+  {
     auto stmt = c.prepare(
         "UPDATE communities SET name = COALESCE(?1, name), name_key = COALESCE(?2, name_key), "
         "description = COALESCE(?3, description), visibility = COALESCE(?4, visibility), "
@@ -152,16 +155,20 @@ Result<Community> CommunityRepository::Update(Id id, const CommunityChanges& f, 
     if (c.changes() == 0) return Status::NotFound("no such community");
     AGORA_RETURN_IF_ERROR(WriteAudit(c, id, audit, now));
     return Load(c, id);
-  });
+  }
 }
 
-Status CommunityRepository::Record(Id community_id, const AuditRecord& audit) {
-  UnixMillis now = clock_.now_ms();
-  return store_.write([&](Connection& c) { return WriteAudit(c, community_id, audit, now); });
+Status CommunityRepository::Record(Connection& c, Id community_id, const AuditRecord& audit) {
+  return WriteAudit(c, community_id, audit, clock_.now_ms());
 }
 
 Result<std::optional<Membership>> CommunityRepository::MembershipOf(Id community_id, Id user_id) {
-  return store_.read([&](Connection& c) -> Result<std::optional<Membership>> {
+  return store_.read([&](Connection& c) { return MembershipOf(c, community_id, user_id); });
+}
+
+Result<std::optional<Membership>> CommunityRepository::MembershipOf(Connection& c,
+                                                                    Id community_id, Id user_id) {
+  {
     auto stmt = c.prepare(
         "SELECT role, state, since FROM memberships WHERE community_id = ? AND user_id = ?");
     if (!stmt.ok()) return stmt.status();
@@ -172,7 +179,7 @@ Result<std::optional<Membership>> CommunityRepository::MembershipOf(Id community
     return std::optional<Membership>(Membership{
         community_id, user_id, ParseRole((*stmt)->column_text(0)).value_or(Role::kMember),
         ParseState((*stmt)->column_text(1)), (*stmt)->column_int64(2)});
-  });
+  }
 }
 
 Result<Page<Community>> CommunityRepository::List(const std::string& q, Id viewer,
@@ -210,10 +217,11 @@ Result<Page<Community>> CommunityRepository::List(const std::string& q, Id viewe
   });
 }
 
-Status CommunityRepository::SetMembership(Id community_id, Id user_id, Role role,
-                                          MembershipState state, std::optional<AuditRecord> audit) {
+Status CommunityRepository::SetMembership(Connection& c, Id community_id, Id user_id, Role role,
+                                          MembershipState state,
+                                          const std::optional<AuditRecord>& audit) {
   UnixMillis now = clock_.now_ms();
-  return store_.write([&](Connection& c) -> Status {
+  {
     auto stmt = c.prepare(
         "INSERT INTO memberships (community_id, user_id, role, state, since) "
         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (community_id, user_id) "
@@ -229,13 +237,13 @@ Status CommunityRepository::SetMembership(Id community_id, Id user_id, Role role
     AGORA_RETURN_IF_ERROR(RecountMembers(c, community_id));
     if (audit) AGORA_RETURN_IF_ERROR(WriteAudit(c, community_id, *audit, now));
     return Status::Ok();
-  });
+  }
 }
 
-Status CommunityRepository::RemoveMembership(Id community_id, Id user_id,
-                                             std::optional<AuditRecord> audit) {
+Status CommunityRepository::RemoveMembership(Connection& c, Id community_id, Id user_id,
+                                             const std::optional<AuditRecord>& audit) {
   UnixMillis now = clock_.now_ms();
-  return store_.write([&](Connection& c) -> Status {
+  {
     auto stmt = c.prepare("DELETE FROM memberships WHERE community_id = ? AND user_id = ?");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->bind(1, community_id).bind(2, user_id);
@@ -243,11 +251,11 @@ Status CommunityRepository::RemoveMembership(Id community_id, Id user_id,
     AGORA_RETURN_IF_ERROR(RecountMembers(c, community_id));
     if (audit) AGORA_RETURN_IF_ERROR(WriteAudit(c, community_id, *audit, now));
     return Status::Ok();
-  });
+  }
 }
 
-Result<int64_t> CommunityRepository::CountOwners(Id community_id) {
-  return store_.read([&](Connection& c) -> Result<int64_t> {
+Result<int64_t> CommunityRepository::CountOwners(Connection& c, Id community_id) {
+  {
     auto stmt = c.prepare(
         "SELECT count(*) FROM memberships WHERE community_id = ? AND role = 'owner' "
         "AND state = 'member'");
@@ -256,7 +264,17 @@ Result<int64_t> CommunityRepository::CountOwners(Id community_id) {
     auto row = (*stmt)->step();
     if (!row.ok()) return row.status();
     return (*stmt)->column_int64(0);
-  });
+  }
+}
+
+Result<std::vector<Id>> CommunityRepository::MembersInRole(Connection& c, Id community_id,
+                                                           Role role, int limit) {
+  auto stmt = c.prepare(
+      "SELECT user_id FROM memberships WHERE community_id = ? AND state = 'member' AND role = ? "
+      "ORDER BY user_id LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, community_id).bind(2, RoleName(role)).bind(3, int64_t{limit});
+  return (*stmt)->collect_int64();
 }
 
 Result<Page<Membership>> CommunityRepository::Memberships(Id community_id, MembershipState state,

@@ -36,17 +36,25 @@ class CommunityRepository {
   // `store` and `clock` must outlive the repository.
   CommunityRepository(storage::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
+  // Methods taking a Connection run inside the caller's transaction (a use case's, or a
+  // read); the others read on a reader connection of their own.
+
   // Creates the community with `owner` as its first member and owner. kConflict "name_taken"
   // when another community has the same name (case-insensitive).
-  Result<Community> Create(Id id, Id owner, const CommunityChanges& fields, AuditRecord audit);
+  Result<Community> Create(storage::Connection& c, Id id, Id owner, const CommunityChanges& fields,
+                           const AuditRecord& audit);
   Result<Community> Find(Id id);
-  Result<Community> Update(Id id, const CommunityChanges& changes, AuditRecord audit);
+  Result<Community> Find(storage::Connection& c, Id id);
+  Result<Community> Update(storage::Connection& c, Id id, const CommunityChanges& changes,
+                           const AuditRecord& audit);
 
   // Appends one entry to the community's audit log, for actions recorded elsewhere.
-  Status Record(Id community_id, const AuditRecord& audit);
+  Status Record(storage::Connection& c, Id community_id, const AuditRecord& audit);
 
   // nullopt when `user` has no membership row.
   Result<std::optional<Membership>> MembershipOf(Id community_id, Id user_id);
+  Result<std::optional<Membership>> MembershipOf(storage::Connection& c, Id community_id,
+                                                 Id user_id);
 
   // Communities whose name contains `q` (case-insensitive), by id. Secret ones only when
   // `viewer` is a member or invited, or when `include_secret`.
@@ -54,12 +62,16 @@ class CommunityRepository {
                                const PageRequest& page);
 
   // Sets `user`'s membership row (creating it) and keeps members_count right.
-  Status SetMembership(Id community_id, Id user_id, Role role, MembershipState state,
-                       std::optional<AuditRecord> audit);
+  Status SetMembership(storage::Connection& c, Id community_id, Id user_id, Role role,
+                       MembershipState state, const std::optional<AuditRecord>& audit);
   // Deletes `user`'s membership row, if any.
-  Status RemoveMembership(Id community_id, Id user_id, std::optional<AuditRecord> audit);
+  Status RemoveMembership(storage::Connection& c, Id community_id, Id user_id,
+                          const std::optional<AuditRecord>& audit);
   // Owners of the community in state member.
-  Result<int64_t> CountOwners(Id community_id);
+  Result<int64_t> CountOwners(storage::Connection& c, Id community_id);
+  // Members of the community in `role`, at most `limit`, by user id.
+  Result<std::vector<Id>> MembersInRole(storage::Connection& c, Id community_id, Role role,
+                                        int limit);
 
   // Memberships in `state`, optionally of one role, by user id.
   Result<Page<Membership>> Memberships(Id community_id, MembershipState state,

@@ -57,9 +57,10 @@ std::optional<ReportAction> ParseAction(std::string_view name) {
   return std::nullopt;
 }
 
-Status ModerationRepository::Pin(Id community_id, Id post_id, AuditRecord audit) {
+Status ModerationRepository::Pin(Connection& c, Id community_id, Id post_id,
+                                 const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
-  return store_.write([&](Connection& c) -> Status {
+  {
     auto stmt = c.prepare(
         "INSERT OR IGNORE INTO community_pins (community_id, post_id, pinned_by, pinned_at) "
         "VALUES (?, ?, ?, ?)");
@@ -68,19 +69,20 @@ Status ModerationRepository::Pin(Id community_id, Id post_id, AuditRecord audit)
     AGORA_RETURN_IF_ERROR((*stmt)->run());
     if (c.changes() == 0) return Status::Ok();
     return WriteAudit(c, community_id, audit, now);
-  });
+  }
 }
 
-Status ModerationRepository::Unpin(Id community_id, Id post_id, AuditRecord audit) {
+Status ModerationRepository::Unpin(Connection& c, Id community_id, Id post_id,
+                                   const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
-  return store_.write([&](Connection& c) -> Status {
+  {
     auto stmt = c.prepare("DELETE FROM community_pins WHERE community_id = ? AND post_id = ?");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->bind(1, community_id).bind(2, post_id);
     AGORA_RETURN_IF_ERROR((*stmt)->run());
     if (c.changes() == 0) return Status::NotFound("that post is not pinned");
     return WriteAudit(c, community_id, audit, now);
-  });
+  }
 }
 
 Result<std::vector<Id>> ModerationRepository::Pins(Id community_id) {
@@ -94,10 +96,11 @@ Result<std::vector<Id>> ModerationRepository::Pins(Id community_id) {
   });
 }
 
-Result<Report> ModerationRepository::File(Id id, Id post_id, std::optional<Id> community_id,
-                                          Id reporter_id, const std::string& reason) {
+Result<Report> ModerationRepository::File(Connection& c, Id id, Id post_id,
+                                          std::optional<Id> community_id, Id reporter_id,
+                                          const std::string& reason) {
   UnixMillis now = clock_.now_ms();
-  return store_.write_value<Report>([&](Connection& c) -> Result<Report> {
+  {
     auto existing = c.prepare(
         "SELECT id FROM reports WHERE post_id = ? AND reporter_id = ? AND status = 'open'");
     if (!existing.ok()) return existing.status();
@@ -118,12 +121,14 @@ Result<Report> ModerationRepository::File(Id id, Id post_id, std::optional<Id> c
         .bind(6, now);
     AGORA_RETURN_IF_ERROR((*stmt)->run());
     return LoadReport(c, id);
-  });
+  }
 }
 
 Result<Report> ModerationRepository::Find(Id id) {
   return store_.read([&](Connection& c) { return LoadReport(c, id); });
 }
+
+Result<Report> ModerationRepository::Find(Connection& c, Id id) { return LoadReport(c, id); }
 
 Result<Page<Report>> ModerationRepository::List(std::optional<Id> community_id, bool open,
                                                 const PageRequest& page) {
@@ -144,10 +149,11 @@ Result<Page<Report>> ModerationRepository::List(std::optional<Id> community_id, 
   });
 }
 
-Result<Report> ModerationRepository::Resolve(Id id, ReportAction action, const std::string& note,
-                                             Id resolved_by, std::optional<AuditRecord> audit) {
+Result<Report> ModerationRepository::Resolve(Connection& c, Id id, ReportAction action,
+                                             const std::string& note, Id resolved_by,
+                                             const std::optional<AuditRecord>& audit) {
   UnixMillis now = clock_.now_ms();
-  return store_.write_value<Report>([&](Connection& c) -> Result<Report> {
+  {
     auto stmt = c.prepare(
         "UPDATE reports SET status = 'resolved', action = ?, note = ?, resolved_by = ?, "
         "resolved_at = ? WHERE id = ? AND status = 'open'");
@@ -169,7 +175,7 @@ Result<Report> ModerationRepository::Resolve(Id id, ReportAction action, const s
       AGORA_RETURN_IF_ERROR(WriteAudit(c, *report->community_id, *audit, now));
     }
     return report;
-  });
+  }
 }
 
 }  // namespace agora::communities

@@ -39,23 +39,27 @@ class ModerationRepository {
   // `store` and `clock` must outlive the repository.
   ModerationRepository(storage::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
+  // Methods taking a Connection run inside the caller's transaction.
+
   // Idempotent; audited.
-  Status Pin(Id community_id, Id post_id, AuditRecord audit);
+  Status Pin(storage::Connection& c, Id community_id, Id post_id, const AuditRecord& audit);
   // kNotFound when the post is not pinned; audited.
-  Status Unpin(Id community_id, Id post_id, AuditRecord audit);
+  Status Unpin(storage::Connection& c, Id community_id, Id post_id, const AuditRecord& audit);
   // Pinned post ids, most recently pinned first.
   Result<std::vector<Id>> Pins(Id community_id);
 
   // A new open report, or the reporter's open report of that post if there is one.
-  Result<Report> File(Id id, Id post_id, std::optional<Id> community_id, Id reporter_id,
-                      const std::string& reason);
+  Result<Report> File(storage::Connection& c, Id id, Id post_id, std::optional<Id> community_id,
+                      Id reporter_id, const std::string& reason);
   Result<Report> Find(Id id);
+  Result<Report> Find(storage::Connection& c, Id id);
   // Reports of one community (or of company-wide posts, for nullopt), newest first.
   Result<Page<Report>> List(std::optional<Id> community_id, bool open, const PageRequest& page);
   // Marks the report resolved; kConflict "already_resolved". `audit` goes to the community's
   // log when the report belongs to one.
-  Result<Report> Resolve(Id id, ReportAction action, const std::string& note, Id resolved_by,
-                         std::optional<AuditRecord> audit);
+  Result<Report> Resolve(storage::Connection& c, Id id, ReportAction action,
+                         const std::string& note, Id resolved_by,
+                         const std::optional<AuditRecord>& audit);
 
  private:
   storage::Store& store_;

@@ -28,9 +28,8 @@ Notification ReadRow(const Statement& s) {
   return n;
 }
 
-}  // namespace
-
-Result<std::optional<Notification>> NotificationRepository::InsertIn(Connection& c,
+// One notification, as Add() stores it; nullopt when skipped.
+Result<std::optional<Notification>> InsertOne(Connection& c,
                                                                      const NewNotification& item,
                                                                      UnixMillis now) {
   int64_t count = 1;
@@ -87,21 +86,19 @@ Result<std::optional<Notification>> NotificationRepository::InsertIn(Connection&
   return std::optional<Notification>(n);
 }
 
+}  // namespace
+
 Result<std::vector<Notification>> NotificationRepository::Add(
-    const std::vector<NewNotification>& items) {
-  if (items.empty()) return std::vector<Notification>();
+    Connection& c, const std::vector<NewNotification>& items) {
   UnixMillis now = clock_.now_ms();
-  return store_.write_value<std::vector<Notification>>(
-      [&](Connection& c) -> Result<std::vector<Notification>> {
-        std::vector<Notification> out;
-        out.reserve(items.size());
-        for (const auto& item : items) {
-          auto stored = InsertIn(c, item, now);
-          if (!stored.ok()) return stored.status();
-          if (*stored) out.push_back(**stored);
-        }
-        return out;
-      });
+  std::vector<Notification> out;
+  out.reserve(items.size());
+  for (const auto& item : items) {
+    auto stored = InsertOne(c, item, now);
+    if (!stored.ok()) return stored.status();
+    if (*stored) out.push_back(**stored);
+  }
+  return out;
 }
 
 Result<Page<Notification>> NotificationRepository::List(Id recipient, bool unread_only,
@@ -169,13 +166,11 @@ Status NotificationRepository::MarkAllRead(Id recipient) {
   });
 }
 
-Status NotificationRepository::RemoveAboutPost(Id post_id) {
-  return store_.write([&](Connection& c) -> Status {
-    auto stmt = c.prepare("DELETE FROM notifications WHERE post_id = ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, post_id);
-    return (*stmt)->run();
-  });
+Status NotificationRepository::RemoveAboutPost(Connection& c, Id post_id) {
+  auto stmt = c.prepare("DELETE FROM notifications WHERE post_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, post_id);
+  return (*stmt)->run();
 }
 
 }  // namespace agora::notifications

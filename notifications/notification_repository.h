@@ -26,7 +26,9 @@ class NotificationRepository {
   // Stores `items` in one transaction and returns what was stored, in order. A reaction folds
   // into its recipient's unread reaction notification of the same post (count + 1, the new
   // actor, a new id); a follow while an unread follow from the same actor exists is skipped.
-  Result<std::vector<Notification>> Add(const std::vector<NewNotification>& items);
+  // Runs inside the caller's transaction (the change the notifications report).
+  Result<std::vector<Notification>> Add(storage::Connection& c,
+                                        const std::vector<NewNotification>& items);
 
   // The recipient's notifications, newest first; page cursors are notification ids.
   Result<Page<Notification>> List(Id recipient, bool unread_only, const PageRequest& page);
@@ -36,12 +38,8 @@ class NotificationRepository {
   // Marks the recipient's notifications among `ids` read; ids that are not theirs are ignored.
   Status MarkRead(Id recipient, const std::vector<Id>& ids);
   Status MarkAllRead(Id recipient);
-  // Deletes every notification about `post_id` (the post was deleted).
-  Status RemoveAboutPost(Id post_id);
-
-  // Inside a write transaction: one notification, as Add() stores it; nullopt when skipped.
-  static Result<std::optional<Notification>> InsertIn(storage::Connection& c,
-                                                      const NewNotification& item, UnixMillis now);
+  // Inside the transaction that deletes the post: deletes every notification about it.
+  Status RemoveAboutPost(storage::Connection& c, Id post_id);
 
  private:
   storage::Store& store_;

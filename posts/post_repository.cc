@@ -267,10 +267,11 @@ Result<Post> PostRepository::Edit(Id id, const std::string& text,
   return post;
 }
 
-Result<Post> PostRepository::Delete(Id id) {
+Result<Post> PostRepository::Delete(storage::Transaction& tx, Id id) {
   UnixMillis now = clock_.now_ms();
+  Connection& c = tx.connection();
   std::optional<Post> parent;
-  auto post = store_.write_value<Post>([&](Connection& c) -> Result<Post> {
+  {
     auto stmt = c.prepare("UPDATE posts SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->bind(1, now).bind(2, id);
@@ -285,11 +286,12 @@ Result<Post> PostRepository::Delete(Id id) {
       if (!reloaded.ok()) return reloaded.status();
       parent = std::move(*reloaded);
     }
+    tx.AfterCommitInOrder([this, post = *deleted, parent] {
+      cache_.Put(post);
+      if (parent) cache_.Put(*parent);
+    });
     return deleted;
-  });
-  if (post.ok()) cache_.Put(*post);
-  if (parent) cache_.Put(*parent);
-  return post;
+  }
 }
 
 Result<Page<Post>> PostRepository::Replies(Id parent, const PageRequest& page) {
@@ -313,24 +315,24 @@ Result<Page<Post>> PostRepository::Replies(Id parent, const PageRequest& page) {
   return out;
 }
 
-Result<PostRepository::Reacted> PostRepository::React(Id post_id, Id user_id,
-                                                      const std::string& type) {
-  return SetReaction(post_id, user_id, type, true);
+Result<PostRepository::Reacted> PostRepository::React(storage::Transaction& tx, Id post_id,
+                                                      Id user_id, const std::string& type) {
+  return SetReaction(tx, post_id, user_id, type, true);
 }
 
-Result<PostRepository::Reacted> PostRepository::Unreact(Id post_id, Id user_id,
-                                                        const std::string& type) {
-  return SetReaction(post_id, user_id, type, false);
+Result<PostRepository::Reacted> PostRepository::Unreact(storage::Transaction& tx, Id post_id,
+                                                        Id user_id, const std::string& type) {
+  return SetReaction(tx, post_id, user_id, type, false);
 }
 
-Result<PostRepository::Reacted> PostRepository::SetReaction(Id post_id, Id user_id,
-                                                            const std::string& type, bool present) {
+Result<PostRepository::Reacted> PostRepository::SetReaction(storage::Transaction& tx, Id post_id,
+                                                            Id user_id, const std::string& type,
+                                                            bool present) {
   UnixMillis now = clock_.now_ms();
-  bool changed = false;
-  auto post = store_.write_value<Post>([&](Connection& c) -> Result<Post> {
-    auto current = Reload(c, post_id);
-    if (!current.ok()) return current.status();
-    if (current->deleted) return Status::NotFound("no such post");
+  Connection& c = tx.connection();
+  {
+    AGORA_ASSIGN_OR_RETURN(auto current, Reload(c, post_id));
+    if (current.deleted) return Status::NotFound("no such post");
     auto stmt = c.prepare(present ? "INSERT OR IGNORE INTO reactions (post_id, user_id, type, "
                                     "created_at) VALUES (?1, ?2, ?3, ?4)"
                                   : "DELETE FROM reactions WHERE post_id = ?1 AND user_id = ?2 "
@@ -339,16 +341,14 @@ Result<PostRepository::Reacted> PostRepository::SetReaction(Id post_id, Id user_
     (*stmt)->bind(1, post_id).bind(2, user_id).bind(3, type);
     if (present) (*stmt)->bind(4, now);
     AGORA_RETURN_IF_ERROR((*stmt)->run());
-    if (c.changes() == 0) return current;  // already as asked: idempotent
-    changed = true;
+    if (c.changes() == 0) return Reacted{std::move(current), false};  // already as asked
     AGORA_RETURN_IF_ERROR(AdjustCount(c, Counter::kReactions, post_id, present ? 1 : -1));
     // Reactions are a ranking signal of expert search.
     AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, post_id));
-    return Reload(c, post_id);
-  });
-  if (!post.ok()) return post.status();
-  cache_.Put(*post);
-  return Reacted{std::move(*post), changed};
+    AGORA_ASSIGN_OR_RETURN(auto post, Reload(c, post_id));
+    tx.AfterCommitInOrder([this, post] { cache_.Put(post); });
+    return Reacted{std::move(post), true};
+  }
 }
 
 Result<std::vector<Post>> PostRepository::FindManyCommitted(const std::vector<Id>& ids) {

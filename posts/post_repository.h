@@ -42,8 +42,9 @@ class PostRepository {
   Result<std::vector<Post>> FindMany(const std::vector<Id>& ids);
 
   Result<Post> Edit(Id id, const std::string& text, const std::vector<Mention>& mentions);
-  // Marks the post deleted and takes it out of its parent's replies_count.
-  Result<Post> Delete(Id id);
+  // Inside a use case's transaction: marks the post deleted and takes it out of its parent's
+  // replies_count; the cache learns of it after the commit. kNotFound when already gone.
+  Result<Post> Delete(storage::Transaction& tx, Id id);
 
   // Replies oldest first; page keys are reply ids.
   Result<Page<Post>> Replies(Id parent, const PageRequest& page);
@@ -54,8 +55,10 @@ class PostRepository {
     Post post;
     bool changed = false;
   };
-  Result<Reacted> React(Id post_id, Id user_id, const std::string& type);
-  Result<Reacted> Unreact(Id post_id, Id user_id, const std::string& type);
+  // Inside a use case's transaction; the cache learns of it after the commit.
+  Result<Reacted> React(storage::Transaction& tx, Id post_id, Id user_id, const std::string& type);
+  Result<Reacted> Unreact(storage::Transaction& tx, Id post_id, Id user_id,
+                          const std::string& type);
 
   // Top-level, undeleted posts written by any of `authors` outside
   // communities, within `range`, newest first: the `limit` nearest the cursor.
@@ -75,12 +78,16 @@ class PostRepository {
   Result<std::vector<Id>> LiveIdsAfter(Id after, int limit);
   Result<int64_t> CountLive();
 
+  // The post as the store holds it on `c` (deleted ones too), bypassing the cache: for rules
+  // checked inside a transaction.
+  Result<Post> Reload(storage::Connection& c, Id id);
+
   size_t cached_posts() const { return cache_.size(); }
 
  private:
   Result<Post> Load(storage::Connection& c, Id id);
-  Result<Post> Reload(storage::Connection& c, Id id);  // for writes: bypasses the cache
-  Result<Reacted> SetReaction(Id post_id, Id user_id, const std::string& type, bool present);
+  Result<Reacted> SetReaction(storage::Transaction& tx, Id post_id, Id user_id,
+                              const std::string& type, bool present);
   // Top-level live posts whose `by_community` column (community_id, else author_id outside
   // communities) is in `ids`.
   Result<std::vector<PostRef>> Recent(bool by_community, const std::vector<Id>& ids,

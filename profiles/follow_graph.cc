@@ -67,20 +67,21 @@ Result<Page<Id>> ListEdges(storage::Store& store, const char* sql, Id user,
 
 }  // namespace
 
-Result<Relationship> FollowGraph::Follow(Id follower, Id followee, Id edge_id) {
+Result<FollowGraph::Followed> FollowGraph::Follow(Connection& c, Id follower, Id followee,
+                                                  Id edge_id) {
   if (follower == followee) {
     return Status::Unprocessable("self_follow", "you cannot follow yourself");
   }
-  return store_.write_value<Relationship>([&](Connection& c) -> Result<Relationship> {
-    AGORA_RETURN_IF_ERROR(RequireActiveUser(c, followee));
-    auto stmt =
-        c.prepare("INSERT OR IGNORE INTO follows (follower_id, followee_id, id) VALUES (?, ?, ?)");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, follower).bind(2, followee).bind(3, edge_id);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    if (c.changes() == 1) AGORA_RETURN_IF_ERROR(AdjustCounts(c, follower, followee, +1));
-    return LoadRelationship(c, follower, followee);
-  });
+  AGORA_RETURN_IF_ERROR(RequireActiveUser(c, followee));
+  auto stmt =
+      c.prepare("INSERT OR IGNORE INTO follows (follower_id, followee_id, id) VALUES (?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, follower).bind(2, followee).bind(3, edge_id);
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  bool added = c.changes() == 1;
+  if (added) AGORA_RETURN_IF_ERROR(AdjustCounts(c, follower, followee, +1));
+  AGORA_ASSIGN_OR_RETURN(auto relationship, LoadRelationship(c, follower, followee));
+  return Followed{std::move(relationship), added};
 }
 
 Status FollowGraph::Unfollow(Id follower, Id followee) {

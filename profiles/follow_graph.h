@@ -24,10 +24,14 @@ class FollowGraph {
   // `store` must outlive the graph.
   explicit FollowGraph(storage::Store& store) : store_(store) {}
 
-  // Idempotent: following twice changes nothing. `edge_id` is a time-sortable id that orders
-  // the lists. kNotFound when the followee is unknown
-  // or inactive; kUnprocessable "self_follow" for oneself.
-  Result<Relationship> Follow(Id follower, Id followee, Id edge_id);
+  // Inside a use case's transaction. Idempotent: following twice changes nothing (`added` is
+  // false). `edge_id` is a time-sortable id that orders the lists. kNotFound when the followee
+  // is unknown or inactive; kUnprocessable "self_follow" for oneself.
+  struct Followed {
+    Relationship relationship;
+    bool added = false;
+  };
+  Result<Followed> Follow(storage::Connection& c, Id follower, Id followee, Id edge_id);
   // Idempotent; kNotFound when the followee is unknown.
   Status Unfollow(Id follower, Id followee);
 

@@ -412,14 +412,26 @@ Result<std::vector<User>> UserRepository::FindMany(const std::vector<Id>& ids) {
   });
 }
 
-Result<std::vector<Id>> UserRepository::ActiveIds(bool admins_only) {
-  return store_.read([&](storage::Connection& c) -> Result<std::vector<Id>> {
-    auto stmt = c.prepare(
-        admins_only ? "SELECT id FROM users WHERE active = 1 AND role = 'admin' ORDER BY id"
-                    : "SELECT id FROM users WHERE active = 1 ORDER BY id");
-    if (!stmt.ok()) return stmt.status();
-    return (*stmt)->collect_int64();
-  });
+Result<std::vector<Id>> ActiveAmong(Connection& c, const std::vector<Id>& ids) {
+  auto stmt = c.prepare("SELECT active FROM users WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<Id> out;
+  for (Id id : ids) {
+    (*stmt)->reset();
+    (*stmt)->bind(1, id);
+    auto row = (*stmt)->step();
+    if (!row.ok()) return row.status();
+    if (*row && (*stmt)->column_int64(0) != 0) out.push_back(id);
+  }
+  return out;
+}
+
+Result<std::vector<Id>> ActiveIds(Connection& c, bool admins_only) {
+  auto stmt = c.prepare(admins_only
+                            ? "SELECT id FROM users WHERE active = 1 AND role = 'admin' ORDER BY id"
+                            : "SELECT id FROM users WHERE active = 1 ORDER BY id");
+  if (!stmt.ok()) return stmt.status();
+  return (*stmt)->collect_int64();
 }
 
 }  // namespace agora::profiles

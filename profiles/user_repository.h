@@ -77,10 +77,6 @@ class UserRepository {
   // Summaries for many ids, from memory when possible, in the order given; unknown ids are
   // skipped.
   Result<std::vector<UserSummary>> Summaries(const std::vector<Id>& ids);
-  // Ids of every active account (admins only, when `admins_only`), by id: whom announcements
-  // and reports of company-wide posts notify.
-  Result<std::vector<Id>> ActiveIds(bool admins_only);
-
  private:
   storage::Store& store_;
   const Clock& clock_;
@@ -89,5 +85,10 @@ class UserRepository {
 
 // Loads one user by id on an open connection (used inside other repositories' reads).
 Result<User> LoadUser(storage::Connection& c, Id id);
+// Inside a transaction: the ones among `ids` whose account is active (unknown ids are not).
+Result<std::vector<Id>> ActiveAmong(storage::Connection& c, const std::vector<Id>& ids);
+// Inside a transaction: every active account (admins only, when `admins_only`), by id: whom
+// announcements and reports of company-wide posts notify.
+Result<std::vector<Id>> ActiveIds(storage::Connection& c, bool admins_only);
 
 }  // namespace agora::profiles

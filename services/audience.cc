@@ -15,9 +15,12 @@ bool IsMember(const std::optional<communities::Membership>& m) {
 Result<const AudienceCheck::Known*> AudienceCheck::Lookup(Id community_id) {
   auto it = known_.find(community_id);
   if (it != known_.end()) return &it->second;
-  auto community = communities_.Find(community_id);
+  auto community =
+      connection_ ? communities_.Find(*connection_, community_id) : communities_.Find(community_id);
   if (!community.ok()) return community.status();
-  auto membership = communities_.MembershipOf(community_id, viewer_.user_id);
+  auto membership = connection_
+                        ? communities_.MembershipOf(*connection_, community_id, viewer_.user_id)
+                        : communities_.MembershipOf(community_id, viewer_.user_id);
   if (!membership.ok()) return membership.status();
   auto [inserted, _] =
       known_.emplace(community_id, Known{community->visibility, std::move(*membership)});

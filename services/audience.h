@@ -19,6 +19,11 @@ class AudienceCheck {
   // `communities` must outlive the check.
   AudienceCheck(communities::CommunityRepository& communities, const Viewer& viewer)
       : communities_(communities), viewer_(viewer) {}
+  // Inside a use case's transaction: reads through its connection, so the answer holds when
+  // the change is written.
+  AudienceCheck(communities::CommunityRepository& communities, storage::Connection& connection,
+                const Viewer& viewer)
+      : communities_(communities), connection_(&connection), viewer_(viewer) {}
 
   // Company-wide content (nullopt) is readable by every active account; a community's content
   // by anyone when it is open, and by its members otherwise.
@@ -43,6 +48,7 @@ class AudienceCheck {
   Result<const Known*> Lookup(Id community_id);  // kNotFound when the community is gone
 
   communities::CommunityRepository& communities_;
+  storage::Connection* const connection_ = nullptr;  // null: a reader connection per lookup
   const Viewer viewer_;
   std::unordered_map<Id, Known> known_;
 };

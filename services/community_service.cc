@@ -34,26 +34,37 @@ int Rank(Role role) {
 
 }  // namespace
 
-CommunityService::CommunityService(IdGenerator& ids, profiles::UserRepository& users,
+CommunityService::CommunityService(storage::Store& store, IdGenerator& ids,
+                                   profiles::UserRepository& users,
                                    communities::CommunityRepository& repo, FeedService& feed,
-                                   NotificationService* notifications)
-    : ids_(ids), users_(users), repo_(repo), feed_(feed), notifications_(notifications) {}
+                                   NotificationService& notifications)
+    : store_(store),
+      ids_(ids),
+      users_(users),
+      repo_(repo),
+      feed_(feed),
+      notifications_(notifications) {}
 
-Status CommunityService::Transition(Id id, Id user_id, Role role, MembershipState state,
-                                    const std::optional<Membership>& before,
-                                    std::optional<communities::AuditRecord> audit) {
-  AGORA_RETURN_IF_ERROR(repo_.SetMembership(id, user_id, role, state, std::move(audit)));
+Result<Membership> CommunityService::Transition(storage::Transaction& tx, Id id, Id user_id,
+                                                Role role, MembershipState state,
+                                                const std::optional<Membership>& before,
+                                                const std::optional<communities::AuditRecord>& audit) {
+  storage::Connection& c = tx.connection();
+  AGORA_RETURN_IF_ERROR(repo_.SetMembership(c, id, user_id, role, state, audit));
   bool was_member = IsMember(before);
   bool is_member = state == MembershipState::kMember;
-  if (is_member && !was_member) return feed_.OnJoined(user_id, id);
-  if (was_member && !is_member) feed_.OnLeft(user_id, id);
-  return Status::Ok();
+  // A failed timeline load is repaired by the next rebuild; the membership stands.
+  if (is_member && !was_member) tx.AfterCommit([=, this] { feed_.OnJoined(user_id, id).ok(); });
+  if (was_member && !is_member) tx.AfterCommit([=, this] { feed_.OnLeft(user_id, id); });
+  AGORA_ASSIGN_OR_RETURN(auto written, repo_.MembershipOf(c, id, user_id));
+  return *written;
 }
 
-Status CommunityService::Drop(Id id, Id user_id, const std::optional<Membership>& before,
-                              std::optional<communities::AuditRecord> audit) {
-  AGORA_RETURN_IF_ERROR(repo_.RemoveMembership(id, user_id, std::move(audit)));
-  if (IsMember(before)) feed_.OnLeft(user_id, id);
+Status CommunityService::Drop(storage::Transaction& tx, Id id, Id user_id,
+                              const std::optional<Membership>& before,
+                              const std::optional<communities::AuditRecord>& audit) {
+  AGORA_RETURN_IF_ERROR(repo_.RemoveMembership(tx.connection(), id, user_id, audit));
+  if (IsMember(before)) tx.AfterCommit([=, this] { feed_.OnLeft(user_id, id); });
   return Status::Ok();
 }
 
@@ -62,58 +73,55 @@ communities::AuditRecord CommunityService::Record(const Viewer& viewer, std::str
   return {ids_.next(), viewer.user_id, std::move(action), target, std::move(note)};
 }
 
-Result<CommunityView> CommunityService::Visible(const Viewer& viewer, Id id) {
-  auto community = repo_.Find(id);
-  if (!community.ok()) return community.status();
-  auto membership = repo_.MembershipOf(id, viewer.user_id);
-  if (!membership.ok()) return membership.status();
-  bool may_know = community->visibility != Visibility::kSecret || viewer.is_admin ||
-                  (*membership && ((*membership)->state == MembershipState::kMember ||
-                                   (*membership)->state == MembershipState::kInvited));
+Result<CommunityView> CommunityService::Visible(storage::Connection& c, const Viewer& viewer,
+                                                Id id) {
+  AGORA_ASSIGN_OR_RETURN(auto community, repo_.Find(c, id));
+  AGORA_ASSIGN_OR_RETURN(auto membership, repo_.MembershipOf(c, id, viewer.user_id));
+  bool may_know = community.visibility != Visibility::kSecret || viewer.is_admin ||
+                  (membership && (membership->state == MembershipState::kMember ||
+                                  membership->state == MembershipState::kInvited));
   if (!may_know) return NotFound();
-  return CommunityView{std::move(*community), std::move(*membership)};
+  return CommunityView{std::move(community), std::move(membership)};
 }
 
-Result<CommunityView> CommunityService::Moderated(const Viewer& viewer, Id id) {
-  auto view = Visible(viewer, id);
-  if (!view.ok()) return view.status();
-  if (!IsModerator(view->membership)) {
+Result<CommunityView> CommunityService::Moderated(storage::Connection& c, const Viewer& viewer,
+                                                  Id id) {
+  AGORA_ASSIGN_OR_RETURN(auto view, Visible(c, viewer, id));
+  if (!IsModerator(view.membership)) {
     return Status::PermissionDenied("only this community's moderators may do that");
   }
   return view;
 }
 
-Result<std::optional<Membership>> CommunityService::Outranked(const CommunityView& acting,
+Result<std::optional<Membership>> CommunityService::Outranked(storage::Connection& c,
+                                                              const CommunityView& acting,
                                                               Id target) {
   if (target == acting.membership->user_id) {
     return Status::Unprocessable("self_target", "moderators cannot do that to themselves");
   }
-  auto user = users_.FindById(target);
-  if (!user.ok()) return user.status();
-  auto membership = repo_.MembershipOf(acting.community.id, target);
-  if (!membership.ok()) return membership.status();
-  bool outranks = !IsMember(*membership) || acting.membership->role == Role::kOwner ||
-                  Rank(acting.membership->role) > Rank((*membership)->role);
+  AGORA_RETURN_IF_ERROR(profiles::LoadUser(c, target).status());
+  AGORA_ASSIGN_OR_RETURN(auto membership, repo_.MembershipOf(c, acting.community.id, target));
+  bool outranks = !IsMember(membership) || acting.membership->role == Role::kOwner ||
+                  Rank(acting.membership->role) > Rank(membership->role);
   if (!outranks) {
     return Status::PermissionDenied("moderators cannot act on moderators or owners");
   }
-  return std::move(*membership);
+  return membership;
 }
 
-Status CommunityService::KeepAnOwner(Id id, const std::optional<Membership>& target) {
+Status CommunityService::KeepAnOwner(storage::Connection& c, Id id,
+                                     const std::optional<Membership>& target) {
   if (!IsMember(target) || target->role != Role::kOwner) return Status::Ok();
-  auto owners = repo_.CountOwners(id);
-  if (!owners.ok()) return owners.status();
-  if (*owners <= 1) return Status::Conflict("last_owner", "a community keeps at least one owner");
+  AGORA_ASSIGN_OR_RETURN(int64_t owners, repo_.CountOwners(c, id));
+  if (owners <= 1) return Status::Conflict("last_owner", "a community keeps at least one owner");
   return Status::Ok();
 }
 
-Result<Membership> CommunityService::InState(Id id, Id user_id, MembershipState state,
-                                             const char* missing) {
-  auto current = repo_.MembershipOf(id, user_id);
-  if (!current.ok()) return current.status();
-  if (!*current || (*current)->state != state) return Status::NotFound(missing);
-  return **current;
+Result<Membership> CommunityService::InState(storage::Connection& c, Id id, Id user_id,
+                                             MembershipState state, const char* missing) {
+  AGORA_ASSIGN_OR_RETURN(auto current, repo_.MembershipOf(c, id, user_id));
+  if (!current || current->state != state) return Status::NotFound(missing);
+  return *current;
 }
 
 Result<CommunityView> CommunityService::Create(const Viewer& viewer,
@@ -123,78 +131,82 @@ Result<CommunityView> CommunityService::Create(const Viewer& viewer,
     return Status::Unprocessable("missing_field", "field 'visibility' is required");
   }
   AGORA_RETURN_IF_ERROR(communities::ValidateChanges(fields));
-  Id id = ids_.next();
-  auto community = repo_.Create(id, viewer.user_id, fields, Record(viewer, "create", std::nullopt));
-  if (!community.ok()) return community.status();
-  return Get(viewer, id);
+  return store_.Transact<CommunityView>([&](storage::Transaction& tx) -> Result<CommunityView> {
+    Id id = ids_.next();
+    AGORA_RETURN_IF_ERROR(repo_.Create(tx.connection(), id, viewer.user_id, fields,
+                                       Record(viewer, "create", std::nullopt))
+                              .status());
+    return Visible(tx.connection(), viewer, id);
+  });
 }
 
 Result<Page<CommunityView>> CommunityService::List(const Viewer& viewer, const std::string& q,
                                                    const PageRequest& page) {
-  auto list = repo_.List(q, viewer.user_id, viewer.is_admin, page);
-  if (!list.ok()) return list.status();
+  AGORA_ASSIGN_OR_RETURN(auto list, repo_.List(q, viewer.user_id, viewer.is_admin, page));
   Page<CommunityView> out;
-  out.next_cursor = std::move(list->next_cursor);
-  for (auto& community : list->items) {
-    auto membership = repo_.MembershipOf(community.id, viewer.user_id);
-    if (!membership.ok()) return membership.status();
-    out.items.push_back({std::move(community), std::move(*membership)});
+  out.next_cursor = std::move(list.next_cursor);
+  for (auto& community : list.items) {
+    AGORA_ASSIGN_OR_RETURN(auto membership, repo_.MembershipOf(community.id, viewer.user_id));
+    out.items.push_back({std::move(community), std::move(membership)});
   }
   return out;
 }
 
 Result<CommunityView> CommunityService::Get(const Viewer& viewer, Id id) {
-  return Visible(viewer, id);
+  return store_.read([&](storage::Connection& c) { return Visible(c, viewer, id); });
 }
 
 Result<CommunityView> CommunityService::Update(const Viewer& viewer, Id id,
                                                const communities::CommunityChanges& changes) {
-  auto view = Moderated(viewer, id);
-  if (!view.ok()) return view.status();
-  if (changes.visibility && view->membership->role != Role::kOwner) {
-    return Status::PermissionDenied("only owners change a community's visibility");
-  }
   AGORA_RETURN_IF_ERROR(communities::ValidateChanges(changes));
-  auto updated = repo_.Update(id, changes, Record(viewer, "update", std::nullopt));
-  if (!updated.ok()) return updated.status();
-  return Get(viewer, id);
+  return store_.Transact<CommunityView>([&](storage::Transaction& tx) -> Result<CommunityView> {
+    storage::Connection& c = tx.connection();
+    AGORA_ASSIGN_OR_RETURN(auto view, Moderated(c, viewer, id));
+    if (changes.visibility && view.membership->role != Role::kOwner) {
+      return Status::PermissionDenied("only owners change a community's visibility");
+    }
+    AGORA_ASSIGN_OR_RETURN(view.community,
+                           repo_.Update(c, id, changes, Record(viewer, "update", std::nullopt)));
+    return view;
+  });
 }
 
 Result<Membership> CommunityService::Join(const Viewer& viewer, Id id) {
-  auto view = Visible(viewer, id);
-  if (!view.ok()) return view.status();
-  const auto& current = view->membership;
-  if (current && current->state == MembershipState::kBanned) {
-    return Status(StatusCode::kPermissionDenied, "banned", "you are banned from this community");
-  }
-  if (current &&
-      (current->state == MembershipState::kMember || current->state == MembershipState::kPending)) {
-    return *current;  // idempotent
-  }
-  bool invited = current && current->state == MembershipState::kInvited;
-  Visibility visibility = view->community.visibility;
-  if (visibility == Visibility::kSecret && !invited) return NotFound();
-  MembershipState state = visibility == Visibility::kPrivate && !invited ? MembershipState::kPending
-                                                                         : MembershipState::kMember;
-  AGORA_RETURN_IF_ERROR(
-      Transition(id, viewer.user_id, Role::kMember, state, current, std::nullopt));
-  if (notifications_ && state == MembershipState::kPending) {
-    notifications_->OnJoinRequest(viewer.user_id, id);
-  }
-  auto joined = repo_.MembershipOf(id, viewer.user_id);
-  if (!joined.ok()) return joined.status();
-  return **joined;
+  return store_.Transact<Membership>([&](storage::Transaction& tx) -> Result<Membership> {
+    AGORA_ASSIGN_OR_RETURN(auto view, Visible(tx.connection(), viewer, id));
+    const auto& current = view.membership;
+    if (current && current->state == MembershipState::kBanned) {
+      return Status(StatusCode::kPermissionDenied, "banned", "you are banned from this community");
+    }
+    if (current && (current->state == MembershipState::kMember ||
+                    current->state == MembershipState::kPending)) {
+      return *current;  // idempotent
+    }
+    bool invited = current && current->state == MembershipState::kInvited;
+    Visibility visibility = view.community.visibility;
+    if (visibility == Visibility::kSecret && !invited) return NotFound();
+    MembershipState state = visibility == Visibility::kPrivate && !invited
+                                ? MembershipState::kPending
+                                : MembershipState::kMember;
+    AGORA_ASSIGN_OR_RETURN(auto joined, Transition(tx, id, viewer.user_id, Role::kMember, state,
+                                                   current, std::nullopt));
+    if (state == MembershipState::kPending) {
+      AGORA_RETURN_IF_ERROR(notifications_.OnJoinRequest(tx, viewer.user_id, id));
+    }
+    return joined;
+  });
 }
 
 Status CommunityService::Leave(const Viewer& viewer, Id id) {
-  auto view = Visible(viewer, id);
-  if (!view.ok()) return view.status();
-  const auto& current = view->membership;
-  if (!current || current->state == MembershipState::kBanned) {
-    return Status::Conflict("not_a_member", "you are not a member of this community");
-  }
-  AGORA_RETURN_IF_ERROR(KeepAnOwner(id, current));
-  return Drop(id, viewer.user_id, current, std::nullopt);
+  return store_.Transact([&](storage::Transaction& tx) -> Status {
+    AGORA_ASSIGN_OR_RETURN(auto view, Visible(tx.connection(), viewer, id));
+    const auto& current = view.membership;
+    if (!current || current->state == MembershipState::kBanned) {
+      return Status::Conflict("not_a_member", "you are not a member of this community");
+    }
+    AGORA_RETURN_IF_ERROR(KeepAnOwner(tx.connection(), id, current));
+    return Drop(tx, id, viewer.user_id, current, std::nullopt);
+  });
 }
 
 Result<Page<MemberView>> CommunityService::WithUsers(Result<Page<Membership>> page) {
@@ -217,9 +229,8 @@ Result<Page<MemberView>> CommunityService::WithUsers(Result<Page<Membership>> pa
 Result<Page<MemberView>> CommunityService::Members(const Viewer& viewer, Id id,
                                                    std::optional<Role> role,
                                                    const PageRequest& page) {
-  auto view = Visible(viewer, id);
-  if (!view.ok()) return view.status();
-  if (view->community.visibility != Visibility::kOpen && !IsMember(view->membership) &&
+  AGORA_ASSIGN_OR_RETURN(auto view, Get(viewer, id));
+  if (view.community.visibility != Visibility::kOpen && !IsMember(view.membership) &&
       !viewer.is_admin) {
     return Status::PermissionDenied("members of a private community are listed to members only");
   }
@@ -227,133 +238,135 @@ Result<Page<MemberView>> CommunityService::Members(const Viewer& viewer, Id id,
 }
 
 Result<Membership> CommunityService::Invite(const Viewer& viewer, Id id, Id user_id) {
-  auto view = Moderated(viewer, id);
-  if (!view.ok()) return view.status();
-  auto user = users_.FindById(user_id);
-  if (!user.ok()) return user.status();
-  if (!user->active) return Status::NotFound("no such user");
-  auto current = repo_.MembershipOf(id, user_id);
-  if (!current.ok()) return current.status();
-  if (*current && (*current)->state == MembershipState::kBanned) {
-    return Status::Conflict("banned", "that person is banned; unban them first");
-  }
-  if (*current && (*current)->state == MembershipState::kMember) {
-    return Status::Conflict("already_member", "that person is already a member");
-  }
-  // Someone who already asked to join is simply let in.
-  MembershipState state = *current && (*current)->state == MembershipState::kPending
-                              ? MembershipState::kMember
-                              : MembershipState::kInvited;
-  AGORA_RETURN_IF_ERROR(
-      Transition(id, user_id, Role::kMember, state, *current, Record(viewer, "invite", user_id)));
-  if (notifications_ && state == MembershipState::kInvited) {
-    notifications_->OnInvitation(viewer.user_id, user_id, id);
-  }
-  auto invited = repo_.MembershipOf(id, user_id);
-  if (!invited.ok()) return invited.status();
-  return **invited;
+  return store_.Transact<Membership>([&](storage::Transaction& tx) -> Result<Membership> {
+    storage::Connection& c = tx.connection();
+    AGORA_RETURN_IF_ERROR(Moderated(c, viewer, id).status());
+    AGORA_ASSIGN_OR_RETURN(auto user, profiles::LoadUser(c, user_id));
+    if (!user.active) return Status::NotFound("no such user");
+    AGORA_ASSIGN_OR_RETURN(auto current, repo_.MembershipOf(c, id, user_id));
+    if (current && current->state == MembershipState::kBanned) {
+      return Status::Conflict("banned", "that person is banned; unban them first");
+    }
+    if (current && current->state == MembershipState::kMember) {
+      return Status::Conflict("already_member", "that person is already a member");
+    }
+    // Someone who already asked to join is simply let in.
+    MembershipState state = current && current->state == MembershipState::kPending
+                                ? MembershipState::kMember
+                                : MembershipState::kInvited;
+    AGORA_ASSIGN_OR_RETURN(auto invited, Transition(tx, id, user_id, Role::kMember, state, current,
+                                                    Record(viewer, "invite", user_id)));
+    if (state == MembershipState::kInvited) {
+      AGORA_RETURN_IF_ERROR(notifications_.OnInvitation(tx, viewer.user_id, user_id, id));
+    }
+    return invited;
+  });
 }
 
 Result<Membership> CommunityService::AcceptInvitation(const Viewer& viewer, Id id) {
-  auto view = Visible(viewer, id);
-  if (!view.ok()) return view.status();
-  if (!view->membership || view->membership->state != MembershipState::kInvited) {
-    if (IsMember(view->membership)) return *view->membership;
-    return Status::Conflict("no_invitation", "you have no invitation to this community");
-  }
-  AGORA_RETURN_IF_ERROR(Transition(id, viewer.user_id, Role::kMember, MembershipState::kMember,
-                                   view->membership, std::nullopt));
-  auto joined = repo_.MembershipOf(id, viewer.user_id);
-  if (!joined.ok()) return joined.status();
-  return **joined;
+  return store_.Transact<Membership>([&](storage::Transaction& tx) -> Result<Membership> {
+    AGORA_ASSIGN_OR_RETURN(auto view, Visible(tx.connection(), viewer, id));
+    if (!view.membership || view.membership->state != MembershipState::kInvited) {
+      if (IsMember(view.membership)) return *view.membership;
+      return Status::Conflict("no_invitation", "you have no invitation to this community");
+    }
+    return Transition(tx, id, viewer.user_id, Role::kMember, MembershipState::kMember,
+                      view.membership, std::nullopt);
+  });
 }
 
 Result<Page<MemberView>> CommunityService::Requests(const Viewer& viewer, Id id,
                                                     const PageRequest& page) {
-  auto view = Moderated(viewer, id);
-  if (!view.ok()) return view.status();
+  AGORA_RETURN_IF_ERROR(
+      store_.read([&](storage::Connection& c) { return Moderated(c, viewer, id).status(); }));
   return WithUsers(repo_.Memberships(id, MembershipState::kPending, std::nullopt, page));
 }
 
 Result<Membership> CommunityService::Approve(const Viewer& viewer, Id id, Id user_id) {
-  auto view = Moderated(viewer, id);
-  if (!view.ok()) return view.status();
-  auto current = InState(id, user_id, MembershipState::kPending, "no such join request");
-  if (!current.ok()) return current.status();
-  AGORA_RETURN_IF_ERROR(Transition(id, user_id, Role::kMember, MembershipState::kMember, *current,
-                                   Record(viewer, "approve_request", user_id)));
-  auto approved = repo_.MembershipOf(id, user_id);
-  if (!approved.ok()) return approved.status();
-  return **approved;
+  return store_.Transact<Membership>([&](storage::Transaction& tx) -> Result<Membership> {
+    storage::Connection& c = tx.connection();
+    AGORA_RETURN_IF_ERROR(Moderated(c, viewer, id).status());
+    AGORA_ASSIGN_OR_RETURN(
+        auto current, InState(c, id, user_id, MembershipState::kPending, "no such join request"));
+    return Transition(tx, id, user_id, Role::kMember, MembershipState::kMember, current,
+                      Record(viewer, "approve_request", user_id));
+  });
 }
 
 Status CommunityService::Reject(const Viewer& viewer, Id id, Id user_id) {
-  auto view = Moderated(viewer, id);
-  if (!view.ok()) return view.status();
-  auto current = InState(id, user_id, MembershipState::kPending, "no such join request");
-  if (!current.ok()) return current.status();
-  return Drop(id, user_id, *current, Record(viewer, "reject_request", user_id));
+  return store_.Transact([&](storage::Transaction& tx) -> Status {
+    storage::Connection& c = tx.connection();
+    AGORA_RETURN_IF_ERROR(Moderated(c, viewer, id).status());
+    AGORA_ASSIGN_OR_RETURN(
+        auto current, InState(c, id, user_id, MembershipState::kPending, "no such join request"));
+    return Drop(tx, id, user_id, current, Record(viewer, "reject_request", user_id));
+  });
 }
 
 Result<Membership> CommunityService::SetRole(const Viewer& viewer, Id id, Id user_id, Role role) {
-  auto view = Moderated(viewer, id);
-  if (!view.ok()) return view.status();
-  bool owner = view->membership->role == Role::kOwner;
-  if (!owner && role != Role::kModerator) {
-    return Status::PermissionDenied("moderators may only make members moderators");
-  }
-  Result<std::optional<Membership>> target = std::optional<Membership>();
-  if (user_id == viewer.user_id) {
-    if (!owner) return Status::PermissionDenied("moderators cannot change their own role");
-    target = view->membership;
-  } else {
-    target = Outranked(*view, user_id);
-  }
-  if (!target.ok()) return target.status();
-  if (!IsMember(*target)) return Status::NotFound("that person is not a member");
-  if (role != Role::kOwner) AGORA_RETURN_IF_ERROR(KeepAnOwner(id, *target));
-  AGORA_RETURN_IF_ERROR(
-      repo_.SetMembership(id, user_id, role, MembershipState::kMember,
-                          Record(viewer, "set_role", user_id, communities::RoleName(role))));
-  auto updated = repo_.MembershipOf(id, user_id);
-  if (!updated.ok()) return updated.status();
-  return **updated;
+  return store_.Transact<Membership>([&](storage::Transaction& tx) -> Result<Membership> {
+    storage::Connection& c = tx.connection();
+    AGORA_ASSIGN_OR_RETURN(auto view, Moderated(c, viewer, id));
+    bool owner = view.membership->role == Role::kOwner;
+    if (!owner && role != Role::kModerator) {
+      return Status::PermissionDenied("moderators may only make members moderators");
+    }
+    std::optional<Membership> target;
+    if (user_id == viewer.user_id) {
+      if (!owner) return Status::PermissionDenied("moderators cannot change their own role");
+      target = view.membership;
+    } else {
+      AGORA_ASSIGN_OR_RETURN(target, Outranked(c, view, user_id));
+    }
+    if (!IsMember(target)) return Status::NotFound("that person is not a member");
+    if (role != Role::kOwner) AGORA_RETURN_IF_ERROR(KeepAnOwner(c, id, target));
+    return Transition(tx, id, user_id, role, MembershipState::kMember, target,
+                      Record(viewer, "set_role", user_id, communities::RoleName(role)));
+  });
 }
 
 Status CommunityService::Remove(const Viewer& viewer, Id id, Id user_id) {
-  auto view = Moderated(viewer, id);
-  if (!view.ok()) return view.status();
-  auto target = Outranked(*view, user_id);
-  if (!target.ok()) return target.status();
-  if (!IsMember(*target)) return Status::NotFound("that person is not a member");
-  AGORA_RETURN_IF_ERROR(KeepAnOwner(id, *target));
-  return Drop(id, user_id, *target, Record(viewer, "remove_member", user_id));
+  return store_.Transact([&](storage::Transaction& tx) -> Status {
+    storage::Connection& c = tx.connection();
+    AGORA_ASSIGN_OR_RETURN(auto view, Moderated(c, viewer, id));
+    AGORA_ASSIGN_OR_RETURN(auto target, Outranked(c, view, user_id));
+    if (!IsMember(target)) return Status::NotFound("that person is not a member");
+    AGORA_RETURN_IF_ERROR(KeepAnOwner(c, id, target));
+    return Drop(tx, id, user_id, target, Record(viewer, "remove_member", user_id));
+  });
+}
+
+Status CommunityService::Ban(storage::Transaction& tx, const Viewer& viewer, Id id, Id user_id,
+                             const std::string& reason) {
+  AGORA_RETURN_IF_ERROR(communities::ValidateReason(reason));
+  storage::Connection& c = tx.connection();
+  AGORA_ASSIGN_OR_RETURN(auto view, Moderated(c, viewer, id));
+  AGORA_ASSIGN_OR_RETURN(auto target, Outranked(c, view, user_id));
+  AGORA_RETURN_IF_ERROR(KeepAnOwner(c, id, target));
+  return Transition(tx, id, user_id, Role::kMember, MembershipState::kBanned, target,
+                    Record(viewer, "ban", user_id, reason))
+      .status();
 }
 
 Status CommunityService::Ban(const Viewer& viewer, Id id, Id user_id, const std::string& reason) {
-  AGORA_RETURN_IF_ERROR(communities::ValidateReason(reason));
-  auto view = Moderated(viewer, id);
-  if (!view.ok()) return view.status();
-  auto target = Outranked(*view, user_id);
-  if (!target.ok()) return target.status();
-  AGORA_RETURN_IF_ERROR(KeepAnOwner(id, *target));
-  return Transition(id, user_id, Role::kMember, MembershipState::kBanned, *target,
-                    Record(viewer, "ban", user_id, reason));
+  return store_.Transact(
+      [&](storage::Transaction& tx) { return Ban(tx, viewer, id, user_id, reason); });
 }
 
 Status CommunityService::Unban(const Viewer& viewer, Id id, Id user_id) {
-  auto view = Moderated(viewer, id);
-  if (!view.ok()) return view.status();
-  auto current = InState(id, user_id, MembershipState::kBanned, "that person is not banned");
-  if (!current.ok()) return current.status();
-  return Drop(id, user_id, *current, Record(viewer, "unban", user_id));
+  return store_.Transact([&](storage::Transaction& tx) -> Status {
+    storage::Connection& c = tx.connection();
+    AGORA_RETURN_IF_ERROR(Moderated(c, viewer, id).status());
+    AGORA_ASSIGN_OR_RETURN(
+        auto current, InState(c, id, user_id, MembershipState::kBanned, "that person is not banned"));
+    return Drop(tx, id, user_id, current, Record(viewer, "unban", user_id));
+  });
 }
 
 Result<Page<communities::AuditEntry>> CommunityService::Audit(const Viewer& viewer, Id id,
                                                               const PageRequest& page) {
-  auto view = Visible(viewer, id);
-  if (!view.ok()) return view.status();
-  if (!IsModerator(view->membership) && !viewer.is_admin) {
+  AGORA_ASSIGN_OR_RETURN(auto view, Get(viewer, id));
+  if (!IsModerator(view.membership) && !viewer.is_admin) {
     return Status::PermissionDenied("the audit log is for moderators and admins");
   }
   return repo_.Audit(id, page);

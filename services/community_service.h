@@ -1,6 +1,8 @@
 // CommunityService: communities, membership and moderation, with their access rules.
 //
-// Thread-safe; every method blocks on SQLite (call from worker threads).
+// Thread-safe; every method blocks on SQLite (call from worker threads). Every change is one
+// transaction on the store's writer: the rule (visibility, rank, owners, ban) is re-read
+// there, and the change, its audit record and its notifications are written together.
 // Access: a secret community is kNotFound to anyone who is not a member or invited (admins
 // excepted, for oversight); a private one is listed but its members are for members only.
 // Moderators act within their own community only; owners outrank moderators, who outrank
@@ -19,6 +21,7 @@
 #include "profiles/user_repository.h"
 #include "services/feed_service.h"
 #include "services/notification_service.h"
+#include "storage/store.h"
 
 namespace agora::services {
 
@@ -35,9 +38,9 @@ struct MemberView {
 class CommunityService {
  public:
   // Every reference must outlive the service.
-  CommunityService(IdGenerator& ids, profiles::UserRepository& users,
+  CommunityService(storage::Store& store, IdGenerator& ids, profiles::UserRepository& users,
                    communities::CommunityRepository& repo, FeedService& feed,
-                   NotificationService* notifications = nullptr);
+                   NotificationService& notifications);
 
   // The creator becomes owner. name and visibility are required.
   Result<CommunityView> Create(const Viewer& viewer, const communities::CommunityChanges& fields);
@@ -67,37 +70,49 @@ class CommunityService {
                                           communities::Role role);
   Status Remove(const Viewer& viewer, Id id, Id user_id);
   Status Ban(const Viewer& viewer, Id id, Id user_id, const std::string& reason);
+  // The same, inside a larger use case's transaction (resolving a report by a ban).
+  Status Ban(storage::Transaction& tx, const Viewer& viewer, Id id, Id user_id,
+             const std::string& reason);
   Status Unban(const Viewer& viewer, Id id, Id user_id);
   // Moderators of the community, and admins.
   Result<Page<communities::AuditEntry>> Audit(const Viewer& viewer, Id id, const PageRequest& page);
 
  private:
   // The community as `viewer` may know it: kNotFound for a secret one they may not see.
-  Result<CommunityView> Visible(const Viewer& viewer, Id id);
+  Result<CommunityView> Visible(storage::Connection& c, const Viewer& viewer, Id id);
   // Visible, and the viewer moderates it.
-  Result<CommunityView> Moderated(const Viewer& viewer, Id id);
+  Result<CommunityView> Moderated(storage::Connection& c, const Viewer& viewer, Id id);
   // The target's membership, checked against the acting moderator's rank.
-  Result<std::optional<communities::Membership>> Outranked(const CommunityView& acting, Id target);
+  Result<std::optional<communities::Membership>> Outranked(storage::Connection& c,
+                                                           const CommunityView& acting, Id target);
   communities::AuditRecord Record(const Viewer& viewer, std::string action,
                                   std::optional<Id> target, std::string note = {});
   Result<Page<MemberView>> WithUsers(Result<Page<communities::Membership>> page);
-  // Sets a membership and tells the feed when someone became or stopped being a member.
-  Status Transition(Id id, Id user_id, communities::Role role, communities::MembershipState state,
-                    const std::optional<communities::Membership>& before,
-                    std::optional<communities::AuditRecord> audit);
-  Status Drop(Id id, Id user_id, const std::optional<communities::Membership>& before,
-              std::optional<communities::AuditRecord> audit);
+  // Sets a membership and, after commit, tells the feed when someone became or stopped being
+  // a member. Returns the membership as written.
+  Result<communities::Membership> Transition(storage::Transaction& tx, Id id, Id user_id,
+                                             communities::Role role,
+                                             communities::MembershipState state,
+                                             const std::optional<communities::Membership>& before,
+                                             const std::optional<communities::AuditRecord>& audit);
+  Status Drop(storage::Transaction& tx, Id id, Id user_id,
+              const std::optional<communities::Membership>& before,
+              const std::optional<communities::AuditRecord>& audit);
   // kConflict "last_owner" when `target` is the community's only owner.
-  Status KeepAnOwner(Id id, const std::optional<communities::Membership>& target);
+  Status KeepAnOwner(storage::Connection& c, Id id,
+                     const std::optional<communities::Membership>& target);
   // `user`'s membership when it is in `state`; kNotFound with `missing` otherwise.
-  Result<communities::Membership> InState(Id id, Id user_id, communities::MembershipState state,
+  Result<communities::Membership> InState(storage::Connection& c, Id id, Id user_id,
+                                          communities::MembershipState state,
                                           const char* missing);
 
-  IdGenerator& ids_;  // constant after construction
+  // Constant after construction.
+  storage::Store& store_;
+  IdGenerator& ids_;
   profiles::UserRepository& users_;
   communities::CommunityRepository& repo_;
   FeedService& feed_;
-  NotificationService* const notifications_;  // may be null
+  NotificationService& notifications_;
 };
 
 }  // namespace agora::services

@@ -5,12 +5,14 @@
 
 namespace agora::services {
 
-ModerationService::ModerationService(IdGenerator& ids, posts::PostRepository& posts,
+ModerationService::ModerationService(storage::Store& store, IdGenerator& ids,
+                                     posts::PostRepository& posts,
                                      communities::CommunityRepository& communities,
                                      communities::ModerationRepository& moderation,
                                      CommunityService& membership,
-                                     NotificationService* notifications, LiveEvents* live)
-    : ids_(ids),
+                                     NotificationService& notifications, LiveEvents& live)
+    : store_(store),
+      ids_(ids),
       posts_(posts),
       communities_(communities),
       moderation_(moderation),
@@ -18,39 +20,43 @@ ModerationService::ModerationService(IdGenerator& ids, posts::PostRepository& po
       notifications_(notifications),
       live_(live) {}
 
-Status ModerationService::RequireAuthority(const Viewer& viewer, std::optional<Id> community_id,
-                                           bool admins_too) {
+Status ModerationService::RequireAuthority(storage::Connection& c, const Viewer& viewer,
+                                           std::optional<Id> community_id, bool admins_too) {
   if (!community_id) {
     if (viewer.is_admin) return Status::Ok();
     return Status::PermissionDenied("reports of company-wide posts are for admins");
   }
   if (admins_too && viewer.is_admin) return Status::Ok();
-  AudienceCheck audience(communities_, viewer);
-  auto visible = audience.CanSee(*community_id);
-  if (!visible.ok()) return visible.status();
-  if (!*visible) return Status::NotFound("no such community");
-  auto moderates = audience.Moderates(*community_id);
-  if (!moderates.ok()) return moderates.status();
-  if (!*moderates) return Status::PermissionDenied("only this community's moderators may do that");
+  AudienceCheck audience(communities_, c, viewer);
+  AGORA_ASSIGN_OR_RETURN(bool visible, audience.CanSee(*community_id));
+  if (!visible) return Status::NotFound("no such community");
+  AGORA_ASSIGN_OR_RETURN(bool moderates, audience.Moderates(*community_id));
+  if (!moderates) return Status::PermissionDenied("only this community's moderators may do that");
   return Status::Ok();
 }
 
 Status ModerationService::Pin(const Viewer& viewer, Id community_id, Id post_id) {
-  AGORA_RETURN_IF_ERROR(RequireAuthority(viewer, community_id, false));
-  auto post = posts_.Find(post_id);
-  if (!post.ok()) return post.status();
-  if (post->community_id != community_id || post->in_reply_to) {
-    return Status::NotFound("no such post in this community");
-  }
-  return moderation_.Pin(community_id, post_id,
-                         {ids_.next(), viewer.user_id, "pin", std::nullopt, IdToString(post_id)});
+  return store_.Transact([&](storage::Transaction& tx) -> Status {
+    storage::Connection& c = tx.connection();
+    AGORA_RETURN_IF_ERROR(RequireAuthority(c, viewer, community_id, false));
+    auto post = posts_.Reload(c, post_id);
+    if (!post.ok()) return post.status();
+    if (post->deleted || post->community_id != community_id || post->in_reply_to) {
+      return Status::NotFound("no such post in this community");
+    }
+    return moderation_.Pin(c, community_id, post_id,
+                           {ids_.next(), viewer.user_id, "pin", std::nullopt, IdToString(post_id)});
+  });
 }
 
 Status ModerationService::Unpin(const Viewer& viewer, Id community_id, Id post_id) {
-  AGORA_RETURN_IF_ERROR(RequireAuthority(viewer, community_id, false));
-  return moderation_.Unpin(
-      community_id, post_id,
-      {ids_.next(), viewer.user_id, "unpin", std::nullopt, IdToString(post_id)});
+  return store_.Transact([&](storage::Transaction& tx) -> Status {
+    storage::Connection& c = tx.connection();
+    AGORA_RETURN_IF_ERROR(RequireAuthority(c, viewer, community_id, false));
+    return moderation_.Unpin(
+        c, community_id, post_id,
+        {ids_.next(), viewer.user_id, "unpin", std::nullopt, IdToString(post_id)});
+  });
 }
 
 Result<communities::Report> ModerationService::File(const Viewer& viewer, Id post_id,
@@ -60,25 +66,28 @@ Result<communities::Report> ModerationService::File(const Viewer& viewer, Id pos
       HasForbiddenControl(reason)) {
     return Status::Unprocessable("invalid_reason", "reason must be 1 to 500 characters");
   }
-  auto post = posts_.Find(post_id);
-  if (!post.ok()) return post.status();
-  AudienceCheck audience(communities_, viewer);
-  auto readable = audience.CanRead(post->community_id);
-  if (!readable.ok()) return readable.status();
-  if (!*readable) return Status::NotFound("no such post");
-  Id id = ids_.next();
-  auto report = moderation_.File(id, post_id, post->community_id, viewer.user_id, reason);
-  // Filing again returns the open report: its moderators were told the first time.
-  if (report.ok() && report->id == id && notifications_) {
-    notifications_->OnReport(viewer.user_id, *post);
-  }
-  return report;
+  return store_.Transact<communities::Report>(
+      [&](storage::Transaction& tx) -> Result<communities::Report> {
+        storage::Connection& c = tx.connection();
+        AGORA_ASSIGN_OR_RETURN(auto post, posts_.Reload(c, post_id));
+        AudienceCheck audience(communities_, c, viewer);
+        AGORA_ASSIGN_OR_RETURN(bool readable, audience.CanRead(post.community_id));
+        if (post.deleted || !readable) return Status::NotFound("no such post");
+        Id id = ids_.next();
+        AGORA_ASSIGN_OR_RETURN(
+            auto report, moderation_.File(c, id, post_id, post.community_id, viewer.user_id, reason));
+        // Filing again returns the open report: its moderators were told the first time.
+        if (report.id == id) AGORA_RETURN_IF_ERROR(notifications_.OnReport(tx, viewer.user_id, post));
+        return report;
+      });
 }
 
 Result<Page<communities::Report>> ModerationService::List(const Viewer& viewer,
                                                           std::optional<Id> community_id, bool open,
                                                           const PageRequest& page) {
-  AGORA_RETURN_IF_ERROR(RequireAuthority(viewer, community_id, true));
+  AGORA_RETURN_IF_ERROR(store_.read([&](storage::Connection& c) {
+    return RequireAuthority(c, viewer, community_id, true);
+  }));
   return moderation_.List(community_id, open, page);
 }
 
@@ -86,46 +95,47 @@ Result<communities::Report> ModerationService::Resolve(const Viewer& viewer, Id 
                                                        communities::ReportAction action,
                                                        const std::string& note) {
   AGORA_RETURN_IF_ERROR(communities::ValidateReason(note));
-  auto report = moderation_.Find(report_id);
-  if (!report.ok()) return report.status();
-  Status authority = RequireAuthority(viewer, report->community_id, true);
-  if (!authority.ok()) return Status::NotFound("no such report");  // never reveal it exists
-  if (!report->open) return Status::Conflict("already_resolved", "that report is already resolved");
-  auto post = posts_.Find(report->post_id);
-  bool post_gone = !post.ok() && post.status().code() == StatusCode::kNotFound;
-  if (!post.ok() && !post_gone) return post.status();
-  switch (action) {
-    case communities::ReportAction::kDismiss:
-      break;
-    case communities::ReportAction::kRemovePost:
-      if (!post_gone) {
-        auto removed = posts_.Delete(report->post_id);
-        if (!removed.ok() && removed.status().code() != StatusCode::kNotFound) {
-          return removed.status();
+  return store_.Transact<communities::Report>([&](storage::Transaction& tx)
+                                                  -> Result<communities::Report> {
+    storage::Connection& c = tx.connection();
+    AGORA_ASSIGN_OR_RETURN(auto report, moderation_.Find(c, report_id));
+    Status authority = RequireAuthority(c, viewer, report.community_id, true);
+    if (!authority.ok()) return Status::NotFound("no such report");  // never reveal it exists
+    if (!report.open) {
+      return Status::Conflict("already_resolved", "that report is already resolved");
+    }
+    auto post = posts_.Reload(c, report.post_id);
+    if (!post.ok() && post.status().code() != StatusCode::kNotFound) return post.status();
+    bool post_gone = !post.ok() || post->deleted;
+    switch (action) {
+      case communities::ReportAction::kDismiss:
+        break;
+      case communities::ReportAction::kRemovePost:
+        if (!post_gone) {
+          AGORA_ASSIGN_OR_RETURN(auto removed, posts_.Delete(tx, report.post_id));
+          AGORA_RETURN_IF_ERROR(notifications_.OnPostDeleted(tx, report.post_id));
+          tx.AfterCommitInOrder([this, removed] { live_.PostDeleted(removed); });
         }
-        if (removed.ok()) {
-          if (notifications_) notifications_->OnPostDeleted(report->post_id);
-          if (live_) live_->PostDeleted(*removed);
+        break;
+      case communities::ReportAction::kBanAuthor:
+        if (!report.community_id) {
+          return Status::Unprocessable("invalid_action",
+                                       "ban_author applies to community posts; deactivate the "
+                                       "account instead");
         }
-      }
-      break;
-    case communities::ReportAction::kBanAuthor:
-      if (!report->community_id) {
-        return Status::Unprocessable("invalid_action",
-                                     "ban_author applies to community posts; deactivate the "
-                                     "account instead");
-      }
-      if (post_gone) return Status::Conflict("post_gone", "the reported post no longer exists");
-      AGORA_RETURN_IF_ERROR(membership_.Ban(viewer, *report->community_id, post->author_id, note));
-      break;
-  }
-  std::optional<communities::AuditRecord> audit;
-  if (report->community_id) {
-    audit = communities::AuditRecord{ids_.next(), viewer.user_id,
-                                     std::string("resolve_report:") + ActionName(action),
-                                     report->reporter_id, note};
-  }
-  return moderation_.Resolve(report_id, action, note, viewer.user_id, std::move(audit));
+        if (post_gone) return Status::Conflict("post_gone", "the reported post no longer exists");
+        AGORA_RETURN_IF_ERROR(
+            membership_.Ban(tx, viewer, *report.community_id, post->author_id, note));
+        break;
+    }
+    std::optional<communities::AuditRecord> audit;
+    if (report.community_id) {
+      audit = communities::AuditRecord{ids_.next(), viewer.user_id,
+                                       std::string("resolve_report:") + ActionName(action),
+                                       report.reporter_id, note};
+    }
+    return moderation_.Resolve(c, report_id, action, note, viewer.user_id, audit);
+  });
 }
 
 }  // namespace agora::services

@@ -23,10 +23,10 @@ namespace agora::services {
 class ModerationService {
  public:
   // Every reference must outlive the service.
-  ModerationService(IdGenerator& ids, posts::PostRepository& posts,
+  ModerationService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
                     communities::CommunityRepository& communities,
                     communities::ModerationRepository& moderation, CommunityService& membership,
-                    NotificationService* notifications = nullptr, LiveEvents* live = nullptr);
+                    NotificationService& notifications, LiveEvents& live);
 
   // Moderators pin top-level posts of their own community.
   Status Pin(const Viewer& viewer, Id community_id, Id post_id);
@@ -37,7 +37,9 @@ class ModerationService {
   // A community's reports (its moderators), or, with nullopt, company-wide ones (admins).
   Result<Page<communities::Report>> List(const Viewer& viewer, std::optional<Id> community_id,
                                          bool open, const PageRequest& page);
-  // dismiss, remove_post, or ban_author (community posts only), with a note; audited.
+  // dismiss, remove_post, or ban_author (community posts only), with a note; audited. The
+  // decision is one transaction: the report is resolved, the post removed or its author
+  // banned, and the audit written together, or nothing is.
   Result<communities::Report> Resolve(const Viewer& viewer, Id report_id,
                                       communities::ReportAction action, const std::string& note);
 
@@ -45,15 +47,18 @@ class ModerationService {
   // Whether the viewer may act on `community_id`'s pins (its moderators) or reports (its
   // moderators and admins; admins alone for company-wide posts, nullopt): kNotFound for a
   // community they may not know, kPermissionDenied otherwise.
-  Status RequireAuthority(const Viewer& viewer, std::optional<Id> community_id, bool admins_too);
+  Status RequireAuthority(storage::Connection& c, const Viewer& viewer,
+                          std::optional<Id> community_id, bool admins_too);
 
-  IdGenerator& ids_;  // constant after construction
+  // Constant after construction.
+  storage::Store& store_;
+  IdGenerator& ids_;
   posts::PostRepository& posts_;
   communities::CommunityRepository& communities_;
   communities::ModerationRepository& moderation_;
   CommunityService& membership_;
-  NotificationService* const notifications_;  // may be null
-  LiveEvents* const live_;                    // may be null
+  NotificationService& notifications_;
+  LiveEvents& live_;
 };
 
 }  // namespace agora::services

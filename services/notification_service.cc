@@ -16,143 +16,130 @@ using notifications::NotificationType;
 
 }  // namespace
 
-NotificationService::NotificationService(storage::Store& store,
-                                         notifications::NotificationRepository& repo,
+NotificationService::NotificationService(notifications::NotificationRepository& repo,
                                          profiles::UserRepository& users,
                                          communities::CommunityRepository& communities,
                                          FeedService& feed, LiveEvents& live)
-    : store_(store),
-      repo_(repo),
-      users_(users),
-      communities_(communities),
-      feed_(feed),
-      live_(live) {}
+    : repo_(repo), users_(users), communities_(communities), feed_(feed), live_(live) {}
 
-void NotificationService::Notify(Id actor, std::vector<NewNotification> items) {
-  if (items.empty()) return;
-  auto summary = users_.Summaries({actor});
-  if (!summary.ok() || summary->empty() || !summary->front().active) return;
+Status NotificationService::Notify(storage::Transaction& tx, Id actor,
+                                   std::vector<NewNotification> items) {
+  if (items.empty()) return Status::Ok();
+  storage::Connection& c = tx.connection();
+  AGORA_ASSIGN_OR_RETURN(auto actor_active, profiles::ActiveAmong(c, {actor}));
+  if (actor_active.empty()) return Status::Ok();
   // Deactivated recipients are told nothing (announcements list active accounts already).
-  std::unordered_set<Id> inactive;
-  if (items.front().type != NotificationType::kAnnouncement) {
+  std::unordered_set<Id> active;
+  bool all_active = items.front().type == NotificationType::kAnnouncement;
+  if (!all_active) {
     std::vector<Id> recipients;
     for (const auto& item : items) recipients.push_back(item.recipient_id);
-    auto people = users_.Summaries(recipients);
-    if (!people.ok()) return;
-    for (const auto& person : *people) {
-      if (!person.active) inactive.insert(person.id);
-    }
+    AGORA_ASSIGN_OR_RETURN(auto found, profiles::ActiveAmong(c, recipients));
+    active.insert(found.begin(), found.end());
   }
   std::vector<NewNotification> allowed;
   allowed.reserve(items.size());
   for (auto& item : items) {
-    if (item.recipient_id == actor || inactive.contains(item.recipient_id)) continue;
+    if (item.recipient_id == actor || (!all_active && !active.contains(item.recipient_id))) {
+      continue;
+    }
     // Content the recipient cannot read is never announced to them.
+    AudienceCheck audience(communities_, c, Viewer{item.recipient_id, false});
     if (item.post_id) {
-      AudienceCheck audience(communities_, Viewer{item.recipient_id, false});
-      auto readable = audience.CanRead(item.community_id);
-      if (!readable.ok() || !*readable) continue;
+      AGORA_ASSIGN_OR_RETURN(bool readable, audience.CanRead(item.community_id));
+      if (!readable) continue;
     } else if (item.community_id && item.type != NotificationType::kInvitation) {
-      AudienceCheck audience(communities_, Viewer{item.recipient_id, false});
-      auto visible = audience.CanSee(*item.community_id);
-      if (!visible.ok() || !*visible) continue;
+      AGORA_ASSIGN_OR_RETURN(bool visible, audience.CanSee(*item.community_id));
+      if (!visible) continue;
     }
     allowed.push_back(std::move(item));
   }
-  // Large fan-outs (announcements) go in transactions of kChunk rows, so the writer thread
-  // takes other writes in between rather than holding them all behind one long transaction.
-  constexpr size_t kChunk = 1000;
-  for (size_t begin = 0; begin < allowed.size(); begin += kChunk) {
-    size_t end = std::min(allowed.size(), begin + kChunk);
-    std::vector<NewNotification> chunk(allowed.begin() + static_cast<std::ptrdiff_t>(begin),
-                                       allowed.begin() + static_cast<std::ptrdiff_t>(end));
-    auto stored = repo_.Add(chunk);
-    if (!stored.ok()) return;
-    for (const auto& n : *stored) {
+  AGORA_ASSIGN_OR_RETURN(auto stored, repo_.Add(c, allowed));
+  tx.AfterCommitInOrder([this, stored = std::move(stored)] {
+    for (const auto& n : stored) {
       // Announcements reach every open stream as a `post` event already.
       if (n.type != NotificationType::kAnnouncement) live_.Notified(n);
     }
-  }
+  });
+  return Status::Ok();
 }
 
-Result<std::vector<Id>> NotificationService::Moderators(Id community_id) {
+Result<std::vector<Id>> NotificationService::Moderators(storage::Connection& c, Id community_id) {
   std::vector<Id> out;
   for (auto role : {communities::Role::kOwner, communities::Role::kModerator}) {
-    PageRequest page;
-    page.limit = PageRequest::kMaxLimit;
-    auto members =
-        communities_.Memberships(community_id, communities::MembershipState::kMember, role, page);
-    if (!members.ok()) return members.status();
-    for (const auto& m : members->items) out.push_back(m.user_id);
+    AGORA_ASSIGN_OR_RETURN(auto ids, communities_.MembersInRole(c, community_id, role,
+                                                                PageRequest::kMaxLimit));
+    out.insert(out.end(), ids.begin(), ids.end());
   }
   return out;
 }
 
-void NotificationService::OnPostCreated(const posts::Post& post) {
+Status NotificationService::OnPostCreated(storage::Transaction& tx, const posts::Post& post,
+                                          std::optional<Id> parent_author) {
   std::vector<NewNotification> items;
   std::unordered_set<Id> told;
   auto add = [&](Id recipient, NotificationType type) {
     if (recipient == post.author_id || !told.insert(recipient).second) return;
     items.push_back({recipient, type, post.author_id, post.id, post.community_id});
   };
-  if (post.in_reply_to) {
-    auto parent = feed_.Hydrate({*post.in_reply_to});
-    if (parent.ok() && !parent->empty())
-      add(parent->front().post.author_id, NotificationType::kReply);
-  }
+  if (parent_author) add(*parent_author, NotificationType::kReply);
   for (const auto& m : post.mentions) add(m.user_id, NotificationType::kMention);
   if (post.kind == posts::PostKind::kAnnouncement && !post.in_reply_to) {
-    Result<std::vector<Id>> everyone = std::vector<Id>();
+    std::vector<Id> everyone;
     if (post.community_id) {
-      everyone = store_.read([&](storage::Connection& c) -> Result<std::vector<Id>> {
-        auto members = communities::MembersUnlessLarge(c, *post.community_id, INT64_MAX);
-        if (!members.ok()) return members.status();
-        return members->value_or(std::vector<Id>());
-      });
+      AGORA_ASSIGN_OR_RETURN(auto members, communities::MembersUnlessLarge(
+                                               tx.connection(), *post.community_id, INT64_MAX));
+      everyone = members.value_or(std::vector<Id>());
     } else {
-      everyone = users_.ActiveIds(false);
+      AGORA_ASSIGN_OR_RETURN(everyone, profiles::ActiveIds(tx.connection(), false));
     }
-    if (everyone.ok()) {
-      for (Id id : *everyone) add(id, NotificationType::kAnnouncement);
-    }
+    for (Id id : everyone) add(id, NotificationType::kAnnouncement);
   }
-  Notify(post.author_id, std::move(items));
+  return Notify(tx, post.author_id, std::move(items));
 }
 
-void NotificationService::OnReaction(Id actor, const posts::Post& post) {
-  Notify(actor, {{post.author_id, NotificationType::kReaction, actor, post.id, post.community_id}});
+Status NotificationService::OnReaction(storage::Transaction& tx, Id actor,
+                                       const posts::Post& post) {
+  return Notify(tx, actor,
+                {{post.author_id, NotificationType::kReaction, actor, post.id, post.community_id}});
 }
 
-void NotificationService::OnFollow(Id follower, Id followee) {
-  Notify(follower, {{followee, NotificationType::kFollow, follower, std::nullopt, std::nullopt}});
+Status NotificationService::OnFollow(storage::Transaction& tx, Id follower, Id followee) {
+  return Notify(tx, follower,
+                {{followee, NotificationType::kFollow, follower, std::nullopt, std::nullopt}});
 }
 
-void NotificationService::OnJoinRequest(Id requester, Id community_id) {
-  auto moderators = Moderators(community_id);
-  if (!moderators.ok()) return;
+Status NotificationService::OnJoinRequest(storage::Transaction& tx, Id requester,
+                                          Id community_id) {
+  AGORA_ASSIGN_OR_RETURN(auto moderators, Moderators(tx.connection(), community_id));
   std::vector<NewNotification> items;
-  for (Id m : *moderators) {
+  for (Id m : moderators) {
     items.push_back({m, NotificationType::kJoinRequest, requester, std::nullopt, community_id});
   }
-  Notify(requester, std::move(items));
+  return Notify(tx, requester, std::move(items));
 }
 
-void NotificationService::OnInvitation(Id moderator, Id invitee, Id community_id) {
-  Notify(moderator,
-         {{invitee, NotificationType::kInvitation, moderator, std::nullopt, community_id}});
+Status NotificationService::OnInvitation(storage::Transaction& tx, Id moderator, Id invitee,
+                                         Id community_id) {
+  return Notify(tx, moderator,
+                {{invitee, NotificationType::kInvitation, moderator, std::nullopt, community_id}});
 }
 
-void NotificationService::OnReport(Id reporter, const posts::Post& post) {
-  auto recipients = post.community_id ? Moderators(*post.community_id) : users_.ActiveIds(true);
-  if (!recipients.ok()) return;
+Status NotificationService::OnReport(storage::Transaction& tx, Id reporter,
+                                     const posts::Post& post) {
+  AGORA_ASSIGN_OR_RETURN(auto recipients, post.community_id
+                                              ? Moderators(tx.connection(), *post.community_id)
+                                              : profiles::ActiveIds(tx.connection(), true));
   std::vector<NewNotification> items;
-  for (Id r : *recipients) {
+  for (Id r : recipients) {
     items.push_back({r, NotificationType::kReport, reporter, post.id, post.community_id});
   }
-  Notify(reporter, std::move(items));
+  return Notify(tx, reporter, std::move(items));
 }
 
-void NotificationService::OnPostDeleted(Id post_id) { repo_.RemoveAboutPost(post_id).ok(); }
+Status NotificationService::OnPostDeleted(storage::Transaction& tx, Id post_id) {
+  return repo_.RemoveAboutPost(tx.connection(), post_id);
+}
 
 Result<std::vector<NotificationView>> NotificationService::Views(const Viewer& viewer,
                                                                  std::vector<Notification> items) {

@@ -8,8 +8,8 @@
 //   made and again whenever it is read or pushed: a notification about a post in a community
 //   the recipient has since left reads as absent;
 // - notifications about a deleted post are deleted with it.
-// The On* hooks run after the change they report committed; a failure there never undoes the
-// change (notifications are best effort), so they return nothing.
+// The On* hooks run inside the transaction of the change they report: the notifications commit
+// with the change or not at all, and reach live streams only after that commit.
 #pragma once
 
 #include <optional>
@@ -28,7 +28,7 @@
 #include "profiles/user_repository.h"
 #include "services/live_events.h"
 #include "services/post_view.h"
-#include "storage/store.h"
+#include "storage/transaction.h"
 
 namespace agora::services {
 
@@ -44,22 +44,23 @@ struct NotificationView {
 class NotificationService {
  public:
   // Every reference must outlive the service.
-  NotificationService(storage::Store& store, notifications::NotificationRepository& repo,
+  NotificationService(notifications::NotificationRepository& repo,
                       profiles::UserRepository& users,
                       communities::CommunityRepository& communities, FeedService& feed,
                       LiveEvents& live);
 
-  // A post committed: its mentions, the parent's author for a reply, everyone (company-wide)
+  // A post is written: its mentions, the parent's author for a reply, everyone (company-wide)
   // or the community's members for an announcement.
-  void OnPostCreated(const posts::Post& post);
-  void OnReaction(Id actor, const posts::Post& post);
-  void OnFollow(Id follower, Id followee);
+  Status OnPostCreated(storage::Transaction& tx, const posts::Post& post,
+                       std::optional<Id> parent_author);
+  Status OnReaction(storage::Transaction& tx, Id actor, const posts::Post& post);
+  Status OnFollow(storage::Transaction& tx, Id follower, Id followee);
   // A private community's owners and moderators hear of a pending request.
-  void OnJoinRequest(Id requester, Id community_id);
-  void OnInvitation(Id moderator, Id invitee, Id community_id);
+  Status OnJoinRequest(storage::Transaction& tx, Id requester, Id community_id);
+  Status OnInvitation(storage::Transaction& tx, Id moderator, Id invitee, Id community_id);
   // To the community's owners and moderators, or to the admins for a company-wide post.
-  void OnReport(Id reporter, const posts::Post& post);
-  void OnPostDeleted(Id post_id);
+  Status OnReport(storage::Transaction& tx, Id reporter, const posts::Post& post);
+  Status OnPostDeleted(storage::Transaction& tx, Id post_id);
 
   // Newest first; items the viewer may no longer read are left out of the page.
   Result<Page<NotificationView>> List(const Viewer& viewer, bool unread_only,
@@ -74,14 +75,16 @@ class NotificationService {
   Result<std::optional<NotificationView>> ViewFor(const notifications::Notification& n);
 
  private:
-  // Stores what passes the rules (self, deactivated actor, audience) and pushes it live.
-  void Notify(Id actor, std::vector<notifications::NewNotification> items);
+  // Stores what passes the rules (self, deactivated actor or recipient, audience) in `tx` and
+  // pushes it live once `tx` committed.
+  Status Notify(storage::Transaction& tx, Id actor,
+                std::vector<notifications::NewNotification> items);
   Result<std::vector<NotificationView>> Views(const Viewer& viewer,
                                               std::vector<notifications::Notification> items);
   // Owners and moderators of a community (at most 100 of each).
-  Result<std::vector<Id>> Moderators(Id community_id);
+  Result<std::vector<Id>> Moderators(storage::Connection& c, Id community_id);
 
-  storage::Store& store_;  // constant after construction
+  // Constant after construction.
   notifications::NotificationRepository& repo_;
   profiles::UserRepository& users_;
   communities::CommunityRepository& communities_;

@@ -4,8 +4,13 @@ namespace agora::services {
 
 PeopleService::PeopleService(storage::Store& store, IdGenerator& ids,
                              profiles::UserRepository& users, FeedService& feed,
-                             NotificationService* notifications)
-    : ids_(ids), users_(users), graph_(store), feed_(feed), notifications_(notifications) {}
+                             NotificationService& notifications)
+    : store_(store),
+      ids_(ids),
+      users_(users),
+      graph_(store),
+      feed_(feed),
+      notifications_(notifications) {}
 
 Result<Id> PeopleService::Resolve(const profiles::UserRef& ref) {
   if (ref.id) return *ref.id;
@@ -51,13 +56,19 @@ Result<profiles::Relationship> PeopleService::Follow(const Viewer& viewer,
                                                      const profiles::UserRef& ref) {
   auto target = Resolve(ref);
   if (!target.ok()) return target.status();
-  auto before = graph_.Between(viewer.user_id, *target);
-  if (!before.ok()) return before.status();
-  auto relationship = graph_.Follow(viewer.user_id, *target, ids_.next());
-  if (!relationship.ok()) return relationship;
-  AGORA_RETURN_IF_ERROR(feed_.OnFollow(viewer.user_id, *target));
-  if (notifications_ && !before->following) notifications_->OnFollow(viewer.user_id, *target);
-  return relationship;
+  return store_.Transact<profiles::Relationship>(
+      [&](storage::Transaction& tx) -> Result<profiles::Relationship> {
+        AGORA_ASSIGN_OR_RETURN(auto followed, graph_.Follow(tx.connection(), viewer.user_id,
+                                                            *target, ids_.next()));
+        if (followed.added) {
+          AGORA_RETURN_IF_ERROR(notifications_.OnFollow(tx, viewer.user_id, *target));
+          // A failed timeline load is repaired by the next rebuild; the follow stands.
+          tx.AfterCommit([this, reader = viewer.user_id, followee = *target] {
+            feed_.OnFollow(reader, followee).ok();
+          });
+        }
+        return followed.relationship;
+      });
 }
 
 Status PeopleService::Unfollow(const Viewer& viewer, const profiles::UserRef& ref) {

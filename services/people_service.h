@@ -21,7 +21,7 @@ class PeopleService {
  public:
   // Every reference must outlive the service.
   PeopleService(storage::Store& store, IdGenerator& ids, profiles::UserRepository& users,
-                FeedService& feed, NotificationService* notifications = nullptr);
+                FeedService& feed, NotificationService& notifications);
 
   // kNotFound when nobody answers to `ref`.
   Result<profiles::User> Get(const Viewer& viewer, const profiles::UserRef& ref);
@@ -50,11 +50,13 @@ class PeopleService {
   Result<Id> ResolveExisting(const profiles::UserRef& ref);
   Result<Page<profiles::User>> Hydrate(Result<Page<Id>> ids);
 
-  IdGenerator& ids_;  // constant after construction
+  // Constant after construction.
+  storage::Store& store_;
+  IdGenerator& ids_;
   profiles::UserRepository& users_;
   profiles::FollowGraph graph_;
   FeedService& feed_;
-  NotificationService* const notifications_;  // may be null
+  NotificationService& notifications_;
 };
 
 }  // namespace agora::services

@@ -23,7 +23,7 @@ Status CheckReaction(const std::string& type) {
 PostService::PostService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
                          profiles::UserRepository& users,
                          communities::CommunityRepository& communities, FeedService& feed,
-                         NotificationService* notifications, LiveEvents* live)
+                         NotificationService& notifications, LiveEvents& live)
     : store_(store),
       ids_(ids),
       posts_(posts),
@@ -33,13 +33,17 @@ PostService::PostService(storage::Store& store, IdGenerator& ids, posts::PostRep
       notifications_(notifications),
       live_(live) {}
 
-Result<posts::Post> PostService::Readable(AudienceCheck& audience, Id id) {
-  auto post = posts_.Find(id);
+Result<posts::Post> PostService::Readable(AudienceCheck& audience, Result<posts::Post> post) {
   if (!post.ok()) return post.status();
-  auto readable = audience.CanRead(post->community_id);
-  if (!readable.ok()) return readable.status();
-  if (!*readable) return Status::NotFound("no such post");
+  if (post->deleted) return Status::NotFound("no such post");
+  AGORA_ASSIGN_OR_RETURN(bool readable, audience.CanRead(post->community_id));
+  if (!readable) return Status::NotFound("no such post");
   return post;
+}
+
+Result<posts::Post> PostService::ReadableIn(storage::Connection& c, const Viewer& viewer, Id id) {
+  AudienceCheck audience(communities_, c, viewer);
+  return Readable(audience, posts_.Reload(c, id));
 }
 
 Result<std::vector<posts::Mention>> PostService::ResolveMentions(const std::string& text) {
@@ -56,143 +60,135 @@ Result<std::vector<posts::Mention>> PostService::ResolveMentions(const std::stri
 }
 
 Result<PostView> PostService::WithAuthor(posts::Post post) {
-  auto author = users_.Summaries({post.author_id});
-  if (!author.ok()) return author.status();
-  if (author->empty()) return Status::Internal("a post without its author");
-  return PostView{std::move(post), std::move(author->front())};
+  AGORA_ASSIGN_OR_RETURN(auto author, users_.Summaries({post.author_id}));
+  if (author.empty()) return Status::Internal("a post without its author");
+  return PostView{std::move(post), std::move(author.front())};
 }
 
 Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) {
   AGORA_RETURN_IF_ERROR(posts::ValidateNewPost(post));
-  AudienceCheck audience(communities_, viewer);
-  std::optional<Id> community = post.community_id;
-  if (post.in_reply_to) {
-    if (post.community_id) {
-      return Status::Unprocessable("invalid_audience", "a reply takes its parent's audience");
-    }
-    auto parent = Readable(audience, *post.in_reply_to);
-    if (!parent.ok()) return parent.status();
-    community = parent->community_id;
+  if (post.in_reply_to && post.community_id) {
+    return Status::Unprocessable("invalid_audience", "a reply takes its parent's audience");
   }
   bool announcement = post.kind == posts::PostKind::kAnnouncement;
-  if (community) {
-    AGORA_RETURN_IF_ERROR(audience.CanPost(*community, announcement));
-  } else if (announcement && !viewer.is_admin) {
-    return Status::PermissionDenied("only admins post company-wide announcements");
-  }
-  auto mentions = ResolveMentions(post.text);
-  if (!mentions.ok()) return mentions.status();
+  AGORA_ASSIGN_OR_RETURN(auto mentions, ResolveMentions(post.text));
 
-  std::optional<posts::InsertedPost> created;
-  std::optional<std::vector<Id>> recipients;
-  Status status = store_.write(
-      [&](storage::Connection& c) -> Status {
-        // The id is taken on the writer thread, so ids follow commit order.
-        auto inserted = posts_.InsertIn(c, ids_.next(), viewer.user_id, post, *mentions);
-        if (!inserted.ok()) return inserted.status();
-        const posts::Post& stored = inserted->post;
-        if (!stored.in_reply_to && stored.community_id) {
-          // Read in the same transaction, so a member who joins or leaves concurrently is
-          // either wholly before or wholly after this post.
-          auto members =
-              communities::MembersUnlessLarge(c, *stored.community_id, feed_.fanout_threshold());
-          if (!members.ok()) return members.status();
-          recipients = std::move(*members);
-        } else if (!stored.in_reply_to && stored.kind != posts::PostKind::kAnnouncement) {
-          auto followers =
-              profiles::FollowersUnlessLarge(c, viewer.user_id, feed_.fanout_threshold());
-          if (!followers.ok()) return followers.status();
-          recipients = std::move(*followers);
+  auto created = store_.Transact<posts::InsertedPost>(
+      [&](storage::Transaction& tx) -> Result<posts::InsertedPost> {
+        storage::Connection& c = tx.connection();
+        // Membership and bans are read in the transaction that writes the post, so a ban or a
+        // departure is either wholly before this post (refused) or wholly after it.
+        AudienceCheck audience(communities_, c, viewer);
+        std::optional<Id> community = post.community_id;
+        if (post.in_reply_to) {
+          AGORA_ASSIGN_OR_RETURN(auto parent,
+                                 Readable(audience, posts_.Reload(c, *post.in_reply_to)));
+          community = parent.community_id;
         }
-        created = std::move(*inserted);
-        return Status::Ok();
-      },
-      [&] {
-        posts_.Cache(*created);
-        feed_.OnPostCommitted(created->post, recipients);
-        // In commit order too: the hub hands it to its own thread at once.
-        if (live_ && !created->post.in_reply_to) live_->PostCommitted(created->post, recipients);
+        if (community) {
+          AGORA_RETURN_IF_ERROR(audience.CanPost(*community, announcement));
+        } else if (announcement && !viewer.is_admin) {
+          return Status::PermissionDenied("only admins post company-wide announcements");
+        }
+        // The id is taken on the writer thread, so ids follow commit order.
+        AGORA_ASSIGN_OR_RETURN(auto inserted,
+                               posts_.InsertIn(c, ids_.next(), viewer.user_id, post, mentions));
+        const posts::Post& stored = inserted.post;
+        std::optional<std::vector<Id>> recipients;
+        if (!stored.in_reply_to && stored.community_id) {
+          AGORA_ASSIGN_OR_RETURN(recipients, communities::MembersUnlessLarge(
+                                                 c, *stored.community_id, feed_.fanout_threshold()));
+        } else if (!stored.in_reply_to && stored.kind != posts::PostKind::kAnnouncement) {
+          AGORA_ASSIGN_OR_RETURN(recipients, profiles::FollowersUnlessLarge(
+                                                 c, viewer.user_id, feed_.fanout_threshold()));
+        }
+        std::optional<Id> parent_author;
+        if (inserted.parent) parent_author = inserted.parent->author_id;
+        AGORA_RETURN_IF_ERROR(notifications_.OnPostCreated(tx, stored, parent_author));
+        tx.AfterCommitInOrder([this, inserted, recipients = std::move(recipients)] {
+          posts_.Cache(inserted);
+          feed_.OnPostCommitted(inserted.post, recipients);
+          // In commit order too: the hub hands it to its own thread at once.
+          if (!inserted.post.in_reply_to) live_.PostCommitted(inserted.post, recipients);
+        });
+        return inserted;
       });
-  if (!status.ok()) return status;
-  if (notifications_) notifications_->OnPostCreated(created->post);
+  if (!created.ok()) return created.status();
   return WithAuthor(std::move(created->post));
 }
 
 Result<PostView> PostService::Get(const Viewer& viewer, Id id) {
   AudienceCheck audience(communities_, viewer);
-  auto post = Readable(audience, id);
-  if (!post.ok()) return post.status();
-  return WithAuthor(std::move(*post));
+  AGORA_ASSIGN_OR_RETURN(auto post, Readable(audience, posts_.Find(id)));
+  return WithAuthor(std::move(post));
 }
 
 Result<PostView> PostService::Edit(const Viewer& viewer, Id id, const std::string& text) {
   AudienceCheck audience(communities_, viewer);
-  auto post = Readable(audience, id);
-  if (!post.ok()) return post.status();
-  if (post->author_id != viewer.user_id) {
+  AGORA_ASSIGN_OR_RETURN(auto post, Readable(audience, posts_.Find(id)));
+  if (post.author_id != viewer.user_id) {
     return Status::PermissionDenied("only the author edits a post");
   }
   AGORA_RETURN_IF_ERROR(posts::ValidateText(text));
-  auto mentions = ResolveMentions(text);
-  if (!mentions.ok()) return mentions.status();
-  auto edited = posts_.Edit(id, text, *mentions);
-  if (!edited.ok()) return edited.status();
-  return WithAuthor(std::move(*edited));
+  AGORA_ASSIGN_OR_RETURN(auto mentions, ResolveMentions(text));
+  AGORA_ASSIGN_OR_RETURN(auto edited, posts_.Edit(id, text, mentions));
+  return WithAuthor(std::move(edited));
 }
 
 Status PostService::Delete(const Viewer& viewer, Id id) {
-  AudienceCheck audience(communities_, viewer);
-  auto post = Readable(audience, id);
-  if (!post.ok()) return post.status();
-  bool moderator = false;
-  if (post->community_id) {
-    auto moderates = audience.Moderates(*post->community_id);
-    if (!moderates.ok()) return moderates.status();
-    moderator = *moderates;
-  }
-  bool author = post->author_id == viewer.user_id;
-  if (!author && !viewer.is_admin && !moderator) {
-    return Status::PermissionDenied("only the author, a moderator or an admin deletes a post");
-  }
-  AGORA_RETURN_IF_ERROR(posts_.Delete(id).status());
-  if (notifications_) notifications_->OnPostDeleted(id);
-  if (live_) live_->PostDeleted(*post);
-  if (!author && post->community_id) {
-    return communities_.Record(*post->community_id, {ids_.next(), viewer.user_id, "delete_post",
-                                                     post->author_id, IdToString(id)});
-  }
-  return Status::Ok();
+  return store_.Transact([&](storage::Transaction& tx) -> Status {
+    storage::Connection& c = tx.connection();
+    AudienceCheck audience(communities_, c, viewer);
+    AGORA_ASSIGN_OR_RETURN(auto post, Readable(audience, posts_.Reload(c, id)));
+    bool moderator = false;
+    if (post.community_id) {
+      AGORA_ASSIGN_OR_RETURN(moderator, audience.Moderates(*post.community_id));
+    }
+    bool author = post.author_id == viewer.user_id;
+    if (!author && !viewer.is_admin && !moderator) {
+      return Status::PermissionDenied("only the author, a moderator or an admin deletes a post");
+    }
+    AGORA_ASSIGN_OR_RETURN(auto deleted, posts_.Delete(tx, id));
+    AGORA_RETURN_IF_ERROR(notifications_.OnPostDeleted(tx, id));
+    if (!author && post.community_id) {
+      AGORA_RETURN_IF_ERROR(communities_.Record(
+          c, *post.community_id,
+          {ids_.next(), viewer.user_id, "delete_post", post.author_id, IdToString(id)}));
+    }
+    tx.AfterCommitInOrder([this, deleted] { live_.PostDeleted(deleted); });
+    return Status::Ok();
+  });
 }
 
 Result<Page<PostView>> PostService::Replies(const Viewer& viewer, Id id, const PageRequest& page) {
   AudienceCheck audience(communities_, viewer);
-  auto parent = Readable(audience, id);
-  if (!parent.ok()) return parent.status();
-  auto replies = posts_.Replies(id, page);
-  if (!replies.ok()) return replies.status();
-  auto views = feed_.AttachAuthors(std::move(replies->items));
-  if (!views.ok()) return views.status();
-  return Page<PostView>{std::move(*views), std::move(replies->next_cursor)};
+  AGORA_RETURN_IF_ERROR(Readable(audience, posts_.Find(id)).status());
+  AGORA_ASSIGN_OR_RETURN(auto replies, posts_.Replies(id, page));
+  AGORA_ASSIGN_OR_RETURN(auto views, feed_.AttachAuthors(std::move(replies.items)));
+  return Page<PostView>{std::move(views), std::move(replies.next_cursor)};
 }
 
 Result<PostView> PostService::React(const Viewer& viewer, Id id, const std::string& type) {
   AGORA_RETURN_IF_ERROR(CheckReaction(type));
-  AudienceCheck audience(communities_, viewer);
-  auto readable = Readable(audience, id);
-  if (!readable.ok()) return readable.status();
-  auto reacted = posts_.React(id, viewer.user_id, type);
+  auto reacted = store_.Transact<posts::Post>([&](storage::Transaction& tx) -> Result<posts::Post> {
+    AGORA_RETURN_IF_ERROR(ReadableIn(tx.connection(), viewer, id).status());
+    AGORA_ASSIGN_OR_RETURN(auto result, posts_.React(tx, id, viewer.user_id, type));
+    // A reaction that was already there tells nobody.
+    if (result.changed) {
+      AGORA_RETURN_IF_ERROR(notifications_.OnReaction(tx, viewer.user_id, result.post));
+    }
+    return result.post;
+  });
   if (!reacted.ok()) return reacted.status();
-  // A reaction that was already there tells nobody.
-  if (notifications_ && reacted->changed) notifications_->OnReaction(viewer.user_id, reacted->post);
-  return WithAuthor(std::move(reacted->post));
+  return WithAuthor(std::move(*reacted));
 }
 
 Status PostService::Unreact(const Viewer& viewer, Id id, const std::string& type) {
   AGORA_RETURN_IF_ERROR(CheckReaction(type));
-  AudienceCheck audience(communities_, viewer);
-  auto readable = Readable(audience, id);
-  if (!readable.ok()) return readable.status();
-  return posts_.Unreact(id, viewer.user_id, type).status();
+  return store_.Transact([&](storage::Transaction& tx) -> Status {
+    AGORA_RETURN_IF_ERROR(ReadableIn(tx.connection(), viewer, id).status());
+    return posts_.Unreact(tx, id, viewer.user_id, type).status();
+  });
 }
 
 }  // namespace agora::services

@@ -1,7 +1,10 @@
 // PostService: creating, reading, editing, deleting and reacting to posts, with their rules.
 //
 // Thread-safe; every method blocks on SQLite (call from worker threads). Every path checks the
-// post's audience (services/audience.h): a post the viewer may not read is kNotFound.
+// post's audience (services/audience.h): a post the viewer may not read is kNotFound. Every
+// change is one transaction that re-checks its rule (membership, ban, rank) and writes the
+// change with its audit record and notifications; cache, feed and live effects follow the
+// commit.
 #pragma once
 
 #include <string>
@@ -27,8 +30,7 @@ class PostService {
   // Every reference must outlive the service.
   PostService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
               profiles::UserRepository& users, communities::CommunityRepository& communities,
-              FeedService& feed, NotificationService* notifications = nullptr,
-              LiveEvents* live = nullptr);
+              FeedService& feed, NotificationService& notifications, LiveEvents& live);
 
   // Company-wide announcements: admins only; a community's: its moderators. Posting into a
   // community needs membership. Replies inherit their parent's audience (a reply naming a
@@ -48,17 +50,20 @@ class PostService {
   // "@name" mentions that name an active person.
   Result<std::vector<posts::Mention>> ResolveMentions(const std::string& text);
   Result<PostView> WithAuthor(posts::Post post);
-  // The post, if `audience` may read it (kNotFound otherwise).
-  Result<posts::Post> Readable(AudienceCheck& audience, Id id);
+  // The post, if it is live and `audience` may read it (kNotFound otherwise).
+  Result<posts::Post> Readable(AudienceCheck& audience, Result<posts::Post> post);
+  // Inside a use case's transaction: the post as the store holds it, if `viewer` may read it.
+  Result<posts::Post> ReadableIn(storage::Connection& c, const Viewer& viewer, Id id);
 
-  storage::Store& store_;  // constant after construction
+  // Constant after construction.
+  storage::Store& store_;
   IdGenerator& ids_;
   posts::PostRepository& posts_;
   profiles::UserRepository& users_;
   communities::CommunityRepository& communities_;
   FeedService& feed_;
-  NotificationService* const notifications_;  // may be null
-  LiveEvents* const live_;                    // may be null
+  NotificationService& notifications_;
+  LiveEvents& live_;
 };
 
 }  // namespace agora::services

@@ -35,20 +35,25 @@ void Store::Stop() {
   if (writer_.joinable()) writer_.join();
 }
 
-Status Store::write(WriteFn fn, std::function<void()> after_commit) {
-  std::future<Status> done;
+Status Store::Transact(UseCase fn) {
+  auto pending = std::make_shared<PendingWrite>();
+  pending->fn = std::move(fn);
+  std::future<Status> done = pending->done.get_future();
   {
     std::lock_guard lock(queue_mu_);
     if (stopping_) return Status::Unavailable("the store is shutting down");
-    queue_.push_back(PendingWrite{std::move(fn), std::move(after_commit), {}});
-    done = queue_.back().done.get_future();
+    queue_.push_back(pending);
   }
   queue_cv_.notify_one();
-  return done.get();
+  Status status = done.get();
+  if (status.ok()) {
+    for (auto& effect : pending->after_commit) effect();
+  }
+  return status;
 }
 
 void Store::WriterLoop() {
-  std::vector<PendingWrite> batch;
+  std::vector<std::shared_ptr<PendingWrite>> batch;
   for (;;) {
     {
       std::unique_lock lock(queue_mu_);
@@ -64,15 +69,22 @@ void Store::WriterLoop() {
   }
 }
 
-void Store::CommitBatch(std::vector<PendingWrite>& batch) {
+void Store::CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch) {
   Connection& c = *writer_connection_;
   std::vector<Status> results;
+  std::vector<std::vector<std::function<void()>>> in_order(batch.size());
   results.reserve(batch.size());
   Status begin = c.exec("BEGIN IMMEDIATE");
   if (begin.ok()) {
-    for (auto& pending : batch) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      PendingWrite& pending = *batch[i];
       Status savepoint = c.exec("SAVEPOINT write");
-      Status status = savepoint.ok() ? pending.fn(c) : savepoint;
+      Transaction tx(c);
+      Status status = savepoint.ok() ? pending.fn(tx) : savepoint;
+      if (status.ok()) {
+        in_order[i] = std::move(tx.in_order_);
+        pending.after_commit = std::move(tx.after_);
+      }
       if (status.ok()) {
         status = c.exec("RELEASE write");
       } else if (savepoint.ok()) {
@@ -93,11 +105,12 @@ void Store::CommitBatch(std::vector<PendingWrite>& batch) {
   }
   transactions_.fetch_add(1, std::memory_order_relaxed);
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (results[i].ok() && batch[i].after_commit) batch[i].after_commit();
+    if (!results[i].ok()) continue;
+    for (auto& effect : in_order[i]) effect();
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     (results[i].ok() ? writes_ : failed_writes_).fetch_add(1, std::memory_order_relaxed);
-    batch[i].done.set_value(std::move(results[i]));
+    batch[i]->done.set_value(std::move(results[i]));
   }
 }
 

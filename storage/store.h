@@ -16,12 +16,14 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/status.h"
 #include "storage/sqlite.h"
+#include "storage/transaction.h"
 
 namespace agora::storage {
 
@@ -42,32 +44,37 @@ struct StoreStats {
 
 class Store {
  public:
-  using WriteFn = std::function<Status(Connection&)>;
+  using UseCase = std::function<Status(Transaction&)>;
 
   // Opens or creates the database, applies pending migrations and starts the writer thread.
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
   ~Store();  // Stop()s
 
-  // Runs `fn` on the writer thread inside the next group transaction and blocks until that
-  // transaction committed. Returns fn's own error (its changes rolled back), the commit's
-  // error, or kUnavailable after Stop().
-  //
-  // When `fn` succeeds and the transaction commits, `after_commit` runs on the writer thread
-  // before the write is acknowledged. Writes are applied in queue order, so after_commit
-  // calls observe commits in order: fan-out relies on that. Keep it short; it runs while
-  // other writers wait.
-  Status write(WriteFn fn, std::function<void()> after_commit = nullptr);
+  // Runs `fn` on the writer thread inside the next group transaction (in a savepoint of its
+  // own) and blocks until that transaction committed; then runs the effects `fn` registered
+  // with Transaction::AfterCommit. Returns fn's own error (its changes and effects dropped),
+  // the commit's error, or kUnavailable after Stop().
+  Status Transact(UseCase fn);
 
-  // Like write(), for a write that produces a value.
+  // Like Transact(), for a use case that produces a value.
   template <typename T>
-  Result<T> write_value(std::function<Result<T>(Connection&)> fn) {
+  Result<T> Transact(std::function<Result<T>(Transaction&)> fn) {
     std::optional<Result<T>> out;
-    Status status = write([&](Connection& c) {
-      out.emplace(fn(c));
+    Status status = Transact([&](Transaction& tx) {
+      out.emplace(fn(tx));
       return out->status();
     });
     if (!status.ok()) return status;
     return std::move(*out);
+  }
+
+  // A single write with no rule to re-check: Transact() over the bare connection.
+  Status write(std::function<Status(Connection&)> fn) {
+    return Transact([&](Transaction& tx) { return fn(tx.connection()); });
+  }
+  template <typename T>
+  Result<T> write_value(std::function<Result<T>(Connection&)> fn) {
+    return Transact<T>([&](Transaction& tx) { return fn(tx.connection()); });
   }
 
   // Runs `fn` on a reader connection (a snapshot per statement; wrap in a transaction for more).
@@ -88,9 +95,9 @@ class Store {
 
  private:
   struct PendingWrite {
-    WriteFn fn;
-    std::function<void()> after_commit;
+    UseCase fn;
     std::promise<Status> done;
+    std::vector<std::function<void()>> after_commit;  // set on the writer before `done`
   };
 
   class ReaderLease {
@@ -106,7 +113,7 @@ class Store {
 
   explicit Store(StoreOptions options) : options_(std::move(options)) {}
   void WriterLoop();
-  void CommitBatch(std::vector<PendingWrite>& batch);
+  void CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch);
 
   // Constant after Open.
   StoreOptions options_;
@@ -114,7 +121,7 @@ class Store {
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<PendingWrite> queue_;  // guarded by queue_mu_
+  std::deque<std::shared_ptr<PendingWrite>> queue_;  // guarded by queue_mu_
   bool stopping_ = false;           // guarded by queue_mu_
   std::thread writer_;
 

@@ -23,7 +23,8 @@ class NotificationRepositoryTest : public ::testing::Test {
   }
 
   Notification AddOne(NewNotification n) {
-    auto stored = repo_.Add({n});
+    auto stored = store_->write_value<std::vector<Notification>>(
+        [&](storage::Connection& c) { return repo_.Add(c, {n}); });
     EXPECT_TRUE(stored.ok());
     EXPECT_EQ(stored->size(), 1u);
     return stored->empty() ? Notification{} : stored->front();
@@ -75,7 +76,9 @@ TEST_F(NotificationRepositoryTest, AReadReactionNotificationIsNotReopened) {
 
 TEST_F(NotificationRepositoryTest, RepeatedFollowWhileUnreadIsSkipped) {
   AddOne({1, NotificationType::kFollow, 2, std::nullopt, std::nullopt});
-  auto again = repo_.Add({{1, NotificationType::kFollow, 2, std::nullopt, std::nullopt}});
+  auto again = store_->write_value<std::vector<Notification>>([&](storage::Connection& c) {
+    return repo_.Add(c, {{1, NotificationType::kFollow, 2, std::nullopt, std::nullopt}});
+  });
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->empty());
   EXPECT_EQ(All(1).size(), 1u);
@@ -125,7 +128,8 @@ TEST_F(NotificationRepositoryTest, RemovingAPostRemovesItsNotifications) {
   AddOne({1, NotificationType::kMention, 2, 100, std::nullopt});
   AddOne({3, NotificationType::kReply, 2, 100, std::nullopt});
   AddOne({1, NotificationType::kMention, 2, 101, std::nullopt});
-  ASSERT_TRUE(repo_.RemoveAboutPost(100).ok());
+  ASSERT_TRUE(
+      store_->write([&](storage::Connection& c) { return repo_.RemoveAboutPost(c, 100); }).ok());
   EXPECT_EQ(All(1).size(), 1u);
   EXPECT_TRUE(All(3).empty());
 }

@@ -24,6 +24,13 @@ class UserRepositoryTest : public ::testing::Test {
   ManualClock clock_{1'795'330'000'000};
   UserRepository users_{*store_, clock_};
   FollowGraph graph_{*store_};
+
+  Result<Relationship> Follow(Id follower, Id followee, Id edge_id) {
+    return store_->write_value<Relationship>([&](storage::Connection& c) -> Result<Relationship> {
+      AGORA_ASSIGN_OR_RETURN(auto followed, graph_.Follow(c, follower, followee, edge_id));
+      return followed.relationship;
+    });
+  }
 };
 
 TEST_F(UserRepositoryTest, InsertedUserReadsBackWithListsInOrder) {
@@ -108,8 +115,8 @@ TEST_F(UserRepositoryTest, DirectReportsPageThroughEveryReportOnce) {
 TEST_F(UserRepositoryTest, FollowKeepsCountsAndIsIdempotent) {
   ASSERT_TRUE(Add(1, "ana").ok());
   ASSERT_TRUE(Add(2, "ben").ok());
-  ASSERT_TRUE(graph_.Follow(1, 2, 100).ok());
-  auto again = graph_.Follow(1, 2, 101);
+  ASSERT_TRUE(Follow(1, 2, 100).ok());
+  auto again = Follow(1, 2, 101);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->following);
   EXPECT_FALSE(again->followed_by);
@@ -124,16 +131,16 @@ TEST_F(UserRepositoryTest, FollowKeepsCountsAndIsIdempotent) {
 TEST_F(UserRepositoryTest, CannotFollowSelfOrTheDeactivated) {
   ASSERT_TRUE(Add(1, "ana").ok());
   ASSERT_TRUE(Add(2, "gone").ok());
-  EXPECT_EQ(graph_.Follow(1, 1, 100).status().error_code(), "self_follow");
+  EXPECT_EQ(Follow(1, 1, 100).status().error_code(), "self_follow");
   ASSERT_TRUE(users_.Deactivate(2).ok());
-  EXPECT_EQ(graph_.Follow(1, 2, 101).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Follow(1, 2, 101).status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(UserRepositoryTest, FollowersListNewestFirst) {
   ASSERT_TRUE(Add(1, "star").ok());
   for (Id id = 2; id <= 4; ++id) {
     ASSERT_TRUE(Add(id, "fan" + std::to_string(id)).ok());
-    ASSERT_TRUE(graph_.Follow(id, 1, 100 + id).ok());
+    ASSERT_TRUE(Follow(id, 1, 100 + id).ok());
   }
   PageRequest page;
   page.limit = 2;

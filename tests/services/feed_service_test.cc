@@ -10,6 +10,7 @@
 #include "profiles/password.h"
 #include "services/account_service.h"
 #include "services/community_service.h"
+#include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 #include "tests/support/temp_store.h"
@@ -31,11 +32,13 @@ struct World {
         moderation(*store, SystemClock::instance()),
         feed(*store, engine, posts_repo, users, communities, moderation,
              FeedServiceOptions{fanout_threshold, 800}),
-        people(*store, ids, users, feed),
-        posts(*store, ids, posts_repo, users, communities, feed),
+        notification_repo(*store, SystemClock::instance()),
+        notifications(notification_repo, users, communities, feed, live),
+        people(*store, ids, users, feed, notifications),
+        posts(*store, ids, posts_repo, users, communities, feed, notifications, live),
         accounts(*store, SystemClock::instance(), ids, users,
                  AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}),
-        groups(ids, users, communities, feed) {}
+        groups(*store, ids, users, communities, feed, notifications) {}
 
   Id AddUser(const std::string& name) {
     profiles::NewUser user;
@@ -57,6 +60,9 @@ struct World {
   posts::PostRepository posts_repo;
   communities::ModerationRepository moderation;
   FeedService feed;
+  LiveEventsRelay live;
+  notifications::NotificationRepository notification_repo;
+  NotificationService notifications;
   PeopleService people;
   PostService posts;
   AccountService accounts;
