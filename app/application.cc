@@ -67,8 +67,8 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->notification_repository_ =
       std::make_unique<notifications::NotificationRepository>(*app->store_, app->clock());
   app->notifications_ = std::make_unique<services::NotificationService>(
-      *app->notification_repository_, *app->users_, *app->community_repository_,
-      *app->feed_, app->live_);
+      *app->notification_repository_, *app->users_, *app->community_repository_, *app->feed_,
+      app->live_);
   app->streams_ =
       std::make_unique<services::StreamService>(*app->store_, *app->accounts_, *app->feed_,
                                                 *app->community_repository_, *app->notifications_);

@@ -166,8 +166,8 @@ Result<std::optional<Membership>> CommunityRepository::MembershipOf(Id community
   return store_.read([&](Connection& c) { return MembershipOf(c, community_id, user_id); });
 }
 
-Result<std::optional<Membership>> CommunityRepository::MembershipOf(Connection& c,
-                                                                    Id community_id, Id user_id) {
+Result<std::optional<Membership>> CommunityRepository::MembershipOf(Connection& c, Id community_id,
+                                                                    Id user_id) {
   {
     auto stmt = c.prepare(
         "SELECT role, state, since FROM memberships WHERE community_id = ? AND user_id = ?");

@@ -82,7 +82,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : state_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
   // A Result never holds an OK status without a value: one built from Status::Ok() holds an
   // internal error instead, so a forgotten value cannot pass for success.
   Result(Status status)  // NOLINT(google-explicit-constructor)

@@ -29,9 +29,8 @@ Notification ReadRow(const Statement& s) {
 }
 
 // One notification, as Add() stores it; nullopt when skipped.
-Result<std::optional<Notification>> InsertOne(Connection& c,
-                                                                     const NewNotification& item,
-                                                                     UnixMillis now) {
+Result<std::optional<Notification>> InsertOne(Connection& c, const NewNotification& item,
+                                              UnixMillis now) {
   int64_t count = 1;
   if (item.type == NotificationType::kReaction && item.post_id) {
     auto find = c.prepare(

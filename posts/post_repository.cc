@@ -368,8 +368,8 @@ Result<std::vector<Post>> PostRepository::FindManyCommitted(const std::vector<Id
 
 Result<std::vector<Id>> PostRepository::LiveIdsAfter(Id after, int limit) {
   return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
-    auto stmt = c.prepare(
-        "SELECT id FROM posts WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?");
+    auto stmt =
+        c.prepare("SELECT id FROM posts WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->bind(1, after).bind(2, static_cast<int64_t>(limit));
     return (*stmt)->collect_int64();

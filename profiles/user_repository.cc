@@ -427,8 +427,8 @@ Result<std::vector<Id>> ActiveAmong(Connection& c, const std::vector<Id>& ids) {
 }
 
 Result<std::vector<Id>> ActiveIds(Connection& c, bool admins_only) {
-  auto stmt = c.prepare(admins_only
-                            ? "SELECT id FROM users WHERE active = 1 AND role = 'admin' ORDER BY id"
+  auto stmt =
+      c.prepare(admins_only ? "SELECT id FROM users WHERE active = 1 AND role = 'admin' ORDER BY id"
                             : "SELECT id FROM users WHERE active = 1 ORDER BY id");
   if (!stmt.ok()) return stmt.status();
   return (*stmt)->collect_int64();

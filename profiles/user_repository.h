@@ -77,6 +77,7 @@ class UserRepository {
   // Summaries for many ids, from memory when possible, in the order given; unknown ids are
   // skipped.
   Result<std::vector<UserSummary>> Summaries(const std::vector<Id>& ids);
+
  private:
   storage::Store& store_;
   const Clock& clock_;

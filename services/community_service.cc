@@ -45,10 +45,9 @@ CommunityService::CommunityService(storage::Store& store, IdGenerator& ids,
       feed_(feed),
       notifications_(notifications) {}
 
-Result<Membership> CommunityService::Transition(storage::Transaction& tx, Id id, Id user_id,
-                                                Role role, MembershipState state,
-                                                const std::optional<Membership>& before,
-                                                const std::optional<communities::AuditRecord>& audit) {
+Result<Membership> CommunityService::Transition(
+    storage::Transaction& tx, Id id, Id user_id, Role role, MembershipState state,
+    const std::optional<Membership>& before, const std::optional<communities::AuditRecord>& audit) {
   storage::Connection& c = tx.connection();
   AGORA_RETURN_IF_ERROR(repo_.SetMembership(c, id, user_id, role, state, audit));
   bool was_member = IsMember(before);
@@ -133,8 +132,9 @@ Result<CommunityView> CommunityService::Create(const Viewer& viewer,
   AGORA_RETURN_IF_ERROR(communities::ValidateChanges(fields));
   return store_.Transact<CommunityView>([&](storage::Transaction& tx) -> Result<CommunityView> {
     Id id = ids_.next();
-    AGORA_RETURN_IF_ERROR(repo_.Create(tx.connection(), id, viewer.user_id, fields,
-                                       Record(viewer, "create", std::nullopt))
+    AGORA_RETURN_IF_ERROR(repo_
+                              .Create(tx.connection(), id, viewer.user_id, fields,
+                                      Record(viewer, "create", std::nullopt))
                               .status());
     return Visible(tx.connection(), viewer, id);
   });
@@ -357,8 +357,8 @@ Status CommunityService::Unban(const Viewer& viewer, Id id, Id user_id) {
   return store_.Transact([&](storage::Transaction& tx) -> Status {
     storage::Connection& c = tx.connection();
     AGORA_RETURN_IF_ERROR(Moderated(c, viewer, id).status());
-    AGORA_ASSIGN_OR_RETURN(
-        auto current, InState(c, id, user_id, MembershipState::kBanned, "that person is not banned"));
+    AGORA_ASSIGN_OR_RETURN(auto current, InState(c, id, user_id, MembershipState::kBanned,
+                                                 "that person is not banned"));
     return Drop(tx, id, user_id, current, Record(viewer, "unban", user_id));
   });
 }

@@ -103,8 +103,7 @@ class CommunityService {
                      const std::optional<communities::Membership>& target);
   // `user`'s membership when it is in `state`; kNotFound with `missing` otherwise.
   Result<communities::Membership> InState(storage::Connection& c, Id id, Id user_id,
-                                          communities::MembershipState state,
-                                          const char* missing);
+                                          communities::MembershipState state, const char* missing);
 
   // Constant after construction.
   storage::Store& store_;

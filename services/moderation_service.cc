@@ -74,10 +74,11 @@ Result<communities::Report> ModerationService::File(const Viewer& viewer, Id pos
         AGORA_ASSIGN_OR_RETURN(bool readable, audience.CanRead(post.community_id));
         if (post.deleted || !readable) return Status::NotFound("no such post");
         Id id = ids_.next();
-        AGORA_ASSIGN_OR_RETURN(
-            auto report, moderation_.File(c, id, post_id, post.community_id, viewer.user_id, reason));
+        AGORA_ASSIGN_OR_RETURN(auto report, moderation_.File(c, id, post_id, post.community_id,
+                                                             viewer.user_id, reason));
         // Filing again returns the open report: its moderators were told the first time.
-        if (report.id == id) AGORA_RETURN_IF_ERROR(notifications_.OnReport(tx, viewer.user_id, post));
+        if (report.id == id)
+          AGORA_RETURN_IF_ERROR(notifications_.OnReport(tx, viewer.user_id, post));
         return report;
       });
 }
@@ -85,9 +86,8 @@ Result<communities::Report> ModerationService::File(const Viewer& viewer, Id pos
 Result<Page<communities::Report>> ModerationService::List(const Viewer& viewer,
                                                           std::optional<Id> community_id, bool open,
                                                           const PageRequest& page) {
-  AGORA_RETURN_IF_ERROR(store_.read([&](storage::Connection& c) {
-    return RequireAuthority(c, viewer, community_id, true);
-  }));
+  AGORA_RETURN_IF_ERROR(store_.read(
+      [&](storage::Connection& c) { return RequireAuthority(c, viewer, community_id, true); }));
   return moderation_.List(community_id, open, page);
 }
 
@@ -95,47 +95,48 @@ Result<communities::Report> ModerationService::Resolve(const Viewer& viewer, Id 
                                                        communities::ReportAction action,
                                                        const std::string& note) {
   AGORA_RETURN_IF_ERROR(communities::ValidateReason(note));
-  return store_.Transact<communities::Report>([&](storage::Transaction& tx)
-                                                  -> Result<communities::Report> {
-    storage::Connection& c = tx.connection();
-    AGORA_ASSIGN_OR_RETURN(auto report, moderation_.Find(c, report_id));
-    Status authority = RequireAuthority(c, viewer, report.community_id, true);
-    if (!authority.ok()) return Status::NotFound("no such report");  // never reveal it exists
-    if (!report.open) {
-      return Status::Conflict("already_resolved", "that report is already resolved");
-    }
-    auto post = posts_.Reload(c, report.post_id);
-    if (!post.ok() && post.status().code() != StatusCode::kNotFound) return post.status();
-    bool post_gone = !post.ok() || post->deleted;
-    switch (action) {
-      case communities::ReportAction::kDismiss:
-        break;
-      case communities::ReportAction::kRemovePost:
-        if (!post_gone) {
-          AGORA_ASSIGN_OR_RETURN(auto removed, posts_.Delete(tx, report.post_id));
-          AGORA_RETURN_IF_ERROR(notifications_.OnPostDeleted(tx, report.post_id));
-          tx.AfterCommitInOrder([this, removed] { live_.PostDeleted(removed); });
+  return store_.Transact<communities::Report>(
+      [&](storage::Transaction& tx) -> Result<communities::Report> {
+        storage::Connection& c = tx.connection();
+        AGORA_ASSIGN_OR_RETURN(auto report, moderation_.Find(c, report_id));
+        Status authority = RequireAuthority(c, viewer, report.community_id, true);
+        if (!authority.ok()) return Status::NotFound("no such report");  // never reveal it exists
+        if (!report.open) {
+          return Status::Conflict("already_resolved", "that report is already resolved");
         }
-        break;
-      case communities::ReportAction::kBanAuthor:
-        if (!report.community_id) {
-          return Status::Unprocessable("invalid_action",
-                                       "ban_author applies to community posts; deactivate the "
-                                       "account instead");
+        auto post = posts_.Reload(c, report.post_id);
+        if (!post.ok() && post.status().code() != StatusCode::kNotFound) return post.status();
+        bool post_gone = !post.ok() || post->deleted;
+        switch (action) {
+          case communities::ReportAction::kDismiss:
+            break;
+          case communities::ReportAction::kRemovePost:
+            if (!post_gone) {
+              AGORA_ASSIGN_OR_RETURN(auto removed, posts_.Delete(tx, report.post_id));
+              AGORA_RETURN_IF_ERROR(notifications_.OnPostDeleted(tx, report.post_id));
+              tx.AfterCommitInOrder([this, removed] { live_.PostDeleted(removed); });
+            }
+            break;
+          case communities::ReportAction::kBanAuthor:
+            if (!report.community_id) {
+              return Status::Unprocessable("invalid_action",
+                                           "ban_author applies to community posts; deactivate the "
+                                           "account instead");
+            }
+            if (post_gone)
+              return Status::Conflict("post_gone", "the reported post no longer exists");
+            AGORA_RETURN_IF_ERROR(
+                membership_.Ban(tx, viewer, *report.community_id, post->author_id, note));
+            break;
         }
-        if (post_gone) return Status::Conflict("post_gone", "the reported post no longer exists");
-        AGORA_RETURN_IF_ERROR(
-            membership_.Ban(tx, viewer, *report.community_id, post->author_id, note));
-        break;
-    }
-    std::optional<communities::AuditRecord> audit;
-    if (report.community_id) {
-      audit = communities::AuditRecord{ids_.next(), viewer.user_id,
-                                       std::string("resolve_report:") + ActionName(action),
-                                       report.reporter_id, note};
-    }
-    return moderation_.Resolve(c, report_id, action, note, viewer.user_id, audit);
-  });
+        std::optional<communities::AuditRecord> audit;
+        if (report.community_id) {
+          audit = communities::AuditRecord{ids_.next(), viewer.user_id,
+                                           std::string("resolve_report:") + ActionName(action),
+                                           report.reporter_id, note};
+        }
+        return moderation_.Resolve(c, report_id, action, note, viewer.user_id, audit);
+      });
 }
 
 }  // namespace agora::services

@@ -67,8 +67,8 @@ Status NotificationService::Notify(storage::Transaction& tx, Id actor,
 Result<std::vector<Id>> NotificationService::Moderators(storage::Connection& c, Id community_id) {
   std::vector<Id> out;
   for (auto role : {communities::Role::kOwner, communities::Role::kModerator}) {
-    AGORA_ASSIGN_OR_RETURN(auto ids, communities_.MembersInRole(c, community_id, role,
-                                                                PageRequest::kMaxLimit));
+    AGORA_ASSIGN_OR_RETURN(
+        auto ids, communities_.MembersInRole(c, community_id, role, PageRequest::kMaxLimit));
     out.insert(out.end(), ids.begin(), ids.end());
   }
   return out;
@@ -109,8 +109,7 @@ Status NotificationService::OnFollow(storage::Transaction& tx, Id follower, Id f
                 {{followee, NotificationType::kFollow, follower, std::nullopt, std::nullopt}});
 }
 
-Status NotificationService::OnJoinRequest(storage::Transaction& tx, Id requester,
-                                          Id community_id) {
+Status NotificationService::OnJoinRequest(storage::Transaction& tx, Id requester, Id community_id) {
   AGORA_ASSIGN_OR_RETURN(auto moderators, Moderators(tx.connection(), community_id));
   std::vector<NewNotification> items;
   for (Id m : moderators) {

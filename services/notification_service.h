@@ -44,8 +44,7 @@ struct NotificationView {
 class NotificationService {
  public:
   // Every reference must outlive the service.
-  NotificationService(notifications::NotificationRepository& repo,
-                      profiles::UserRepository& users,
+  NotificationService(notifications::NotificationRepository& repo, profiles::UserRepository& users,
                       communities::CommunityRepository& communities, FeedService& feed,
                       LiveEvents& live);
 

@@ -58,8 +58,8 @@ Result<profiles::Relationship> PeopleService::Follow(const Viewer& viewer,
   if (!target.ok()) return target.status();
   return store_.Transact<profiles::Relationship>(
       [&](storage::Transaction& tx) -> Result<profiles::Relationship> {
-        AGORA_ASSIGN_OR_RETURN(auto followed, graph_.Follow(tx.connection(), viewer.user_id,
-                                                            *target, ids_.next()));
+        AGORA_ASSIGN_OR_RETURN(
+            auto followed, graph_.Follow(tx.connection(), viewer.user_id, *target, ids_.next()));
         if (followed.added) {
           AGORA_RETURN_IF_ERROR(notifications_.OnFollow(tx, viewer.user_id, *target));
           // A failed timeline load is repaired by the next rebuild; the follow stands.

@@ -73,46 +73,45 @@ Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) 
   bool announcement = post.kind == posts::PostKind::kAnnouncement;
   AGORA_ASSIGN_OR_RETURN(auto mentions, ResolveMentions(post.text));
 
-  auto created = store_.Transact<posts::InsertedPost>(
-      [&](storage::Transaction& tx) -> Result<posts::InsertedPost> {
-        storage::Connection& c = tx.connection();
-        // Membership and bans are read in the transaction that writes the post, so a ban or a
-        // departure is either wholly before this post (refused) or wholly after it.
-        AudienceCheck audience(communities_, c, viewer);
-        std::optional<Id> community = post.community_id;
-        if (post.in_reply_to) {
-          AGORA_ASSIGN_OR_RETURN(auto parent,
-                                 Readable(audience, posts_.Reload(c, *post.in_reply_to)));
-          community = parent.community_id;
-        }
-        if (community) {
-          AGORA_RETURN_IF_ERROR(audience.CanPost(*community, announcement));
-        } else if (announcement && !viewer.is_admin) {
-          return Status::PermissionDenied("only admins post company-wide announcements");
-        }
-        // The id is taken on the writer thread, so ids follow commit order.
-        AGORA_ASSIGN_OR_RETURN(auto inserted,
-                               posts_.InsertIn(c, ids_.next(), viewer.user_id, post, mentions));
-        const posts::Post& stored = inserted.post;
-        std::optional<std::vector<Id>> recipients;
-        if (!stored.in_reply_to && stored.community_id) {
-          AGORA_ASSIGN_OR_RETURN(recipients, communities::MembersUnlessLarge(
-                                                 c, *stored.community_id, feed_.fanout_threshold()));
-        } else if (!stored.in_reply_to && stored.kind != posts::PostKind::kAnnouncement) {
-          AGORA_ASSIGN_OR_RETURN(recipients, profiles::FollowersUnlessLarge(
-                                                 c, viewer.user_id, feed_.fanout_threshold()));
-        }
-        std::optional<Id> parent_author;
-        if (inserted.parent) parent_author = inserted.parent->author_id;
-        AGORA_RETURN_IF_ERROR(notifications_.OnPostCreated(tx, stored, parent_author));
-        tx.AfterCommitInOrder([this, inserted, recipients = std::move(recipients)] {
-          posts_.Cache(inserted);
-          feed_.OnPostCommitted(inserted.post, recipients);
-          // In commit order too: the hub hands it to its own thread at once.
-          if (!inserted.post.in_reply_to) live_.PostCommitted(inserted.post, recipients);
-        });
-        return inserted;
-      });
+  auto created = store_.Transact<posts::InsertedPost>([&](storage::Transaction& tx)
+                                                          -> Result<posts::InsertedPost> {
+    storage::Connection& c = tx.connection();
+    // Membership and bans are read in the transaction that writes the post, so a ban or a
+    // departure is either wholly before this post (refused) or wholly after it.
+    AudienceCheck audience(communities_, c, viewer);
+    std::optional<Id> community = post.community_id;
+    if (post.in_reply_to) {
+      AGORA_ASSIGN_OR_RETURN(auto parent, Readable(audience, posts_.Reload(c, *post.in_reply_to)));
+      community = parent.community_id;
+    }
+    if (community) {
+      AGORA_RETURN_IF_ERROR(audience.CanPost(*community, announcement));
+    } else if (announcement && !viewer.is_admin) {
+      return Status::PermissionDenied("only admins post company-wide announcements");
+    }
+    // The id is taken on the writer thread, so ids follow commit order.
+    AGORA_ASSIGN_OR_RETURN(auto inserted,
+                           posts_.InsertIn(c, ids_.next(), viewer.user_id, post, mentions));
+    const posts::Post& stored = inserted.post;
+    std::optional<std::vector<Id>> recipients;
+    if (!stored.in_reply_to && stored.community_id) {
+      AGORA_ASSIGN_OR_RETURN(recipients, communities::MembersUnlessLarge(c, *stored.community_id,
+                                                                         feed_.fanout_threshold()));
+    } else if (!stored.in_reply_to && stored.kind != posts::PostKind::kAnnouncement) {
+      AGORA_ASSIGN_OR_RETURN(
+          recipients, profiles::FollowersUnlessLarge(c, viewer.user_id, feed_.fanout_threshold()));
+    }
+    std::optional<Id> parent_author;
+    if (inserted.parent) parent_author = inserted.parent->author_id;
+    AGORA_RETURN_IF_ERROR(notifications_.OnPostCreated(tx, stored, parent_author));
+    tx.AfterCommitInOrder([this, inserted, recipients = std::move(recipients)] {
+      posts_.Cache(inserted);
+      feed_.OnPostCommitted(inserted.post, recipients);
+      // In commit order too: the hub hands it to its own thread at once.
+      if (!inserted.post.in_reply_to) live_.PostCommitted(inserted.post, recipients);
+    });
+    return inserted;
+  });
   if (!created.ok()) return created.status();
   return WithAuthor(std::move(created->post));
 }

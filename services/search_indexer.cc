@@ -69,8 +69,9 @@ Status PostDocuments(posts::PostRepository& posts, profiles::UserRepository& use
     doc.reactions = p.reactions_count;
     if (p.deal) {
       const posts::Deal& d = *p.deal;
-      doc.deal = search::DealFields{d.customer, d.sector,    d.product,   d.region,
-                                    d.amount,   d.currency, d.closed_on, posts::OutcomeName(d.outcome)};
+      doc.deal =
+          search::DealFields{d.customer, d.sector,   d.product,   d.region,
+                             d.amount,   d.currency, d.closed_on, posts::OutcomeName(d.outcome)};
     }
     auto language = author_language.find(p.author_id);
     doc.language = search::DetectLanguage(
@@ -97,7 +98,9 @@ SearchIndexer::SearchIndexer(storage::Store& store, posts::PostRepository& posts
 
 SearchIndexer::~SearchIndexer() { Stop(); }
 
-void SearchIndexer::Start() { thread_ = std::thread([this] { Run(); }); }
+void SearchIndexer::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void SearchIndexer::Stop() {
   {
@@ -159,9 +162,8 @@ Result<bool> SearchIndexer::ApplyNext() {
   auto newest = store_.read(storage::LastOutboxSeq);
   if (!newest.ok()) return newest.status();
   seen_seq_ = *newest;
-  auto entries = store_.read([&](storage::Connection& c) {
-    return storage::ReadOutbox(c, applied, options_.batch);
-  });
+  auto entries = store_.read(
+      [&](storage::Connection& c) { return storage::ReadOutbox(c, applied, options_.batch); });
   if (!entries.ok()) return entries.status();
   if (entries->empty()) return false;
   std::vector<Id> post_ids;

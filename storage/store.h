@@ -122,7 +122,7 @@ class Store {
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<std::shared_ptr<PendingWrite>> queue_;  // guarded by queue_mu_
-  bool stopping_ = false;           // guarded by queue_mu_
+  bool stopping_ = false;                            // guarded by queue_mu_
   std::thread writer_;
 
   std::mutex readers_mu_;

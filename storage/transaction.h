@@ -29,9 +29,7 @@ class Transaction {
   // Runs `effect` on the writer thread once the transaction committed, before the write is
   // acknowledged, in commit order across all use cases (live fan-out relies on that). Keep
   // it short: other writers wait while it runs.
-  void AfterCommitInOrder(std::function<void()> effect) {
-    in_order_.push_back(std::move(effect));
-  }
+  void AfterCommitInOrder(std::function<void()> effect) { in_order_.push_back(std::move(effect)); }
 
   // Runs `effect` on the calling thread after the commit was acknowledged: for slower effects
   // that need no order (e.g. loading a timeline for a new member).
