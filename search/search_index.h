@@ -11,6 +11,9 @@
 // The caller decides who may read what: every content query takes an Audience, applied as an
 // OP_FILTER built in code, never from user text. Totals, facets, highlights and expert ranks
 // come from the filtered set only.
+//
+// This class owns the writer and the pool of readers; the work is done by internal parts of
+// search/: schema.h (terms and slots), documents.h, queries.h and expert_model.h.
 #pragma once
 
 #include <atomic>
