@@ -11,6 +11,9 @@
 // The caller decides who may read what: every content query takes an Audience, applied as an
 // OP_FILTER built in code, never from user text. Totals, facets, highlights and expert ranks
 // come from the filtered set only.
+//
+// This class owns the writer and the pool of readers; the work is done by internal parts of
+// search/: schema.h (terms and slots), documents.h, queries.h and expert_model.h.
 #pragma once
 
 #include <atomic>
@@ -31,8 +34,6 @@
 namespace Xapian {
 class Database;
 class WritableDatabase;
-class Document;
-class Query;
 }  // namespace Xapian
 
 namespace agora::search {
@@ -81,9 +82,9 @@ struct Audience {
 };
 
 struct SearchLimits {
-  size_t max_query_chars = 500;     // kInvalidArgument "query_too_long" beyond
-  size_t max_query_terms = 64;      // words of one reading: "query_too_complex" beyond
-  size_t max_wildcards = 4;         // `prefix*` terms in one query: "query_too_complex" beyond
+  size_t max_query_chars = 500;      // kInvalidArgument "query_too_long" beyond
+  size_t max_query_terms = 64;       // words of one reading: "query_too_complex" beyond
+  size_t max_wildcards = 4;          // `prefix*` terms in one query: "query_too_complex" beyond
   unsigned wildcard_expansion = 50;  // most frequent terms a wildcard stands for
   // Matches counted exactly before `total` becomes Xapian's estimate.
   unsigned exact_total_up_to = 1000;
@@ -206,11 +207,6 @@ class SearchIndex {
   class ReaderLease;
   explicit SearchIndex(std::string path, SearchLimits limits);
 
-  // The user's words as a query in both languages (MatchAll when blank); kInvalidArgument for
-  // a query too long or too complex. `skills_only` looks in declared skills only.
-  // `all_words` joins words with AND (searching), else with OR (gathering evidence).
-  Result<Xapian::Query> ParseText(Xapian::Database& db, const std::string& q, bool skills_only,
-                                  bool all_words = true) const;
   // Runs `fn` on a pooled reader, once more on a fresh revision if the writer overwrote the one
   // it read, translating Xapian's exceptions.
   template <typename T>

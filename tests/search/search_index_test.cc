@@ -27,8 +27,14 @@ PostDocument Deal(Id id, std::string sector, std::string product, double amount,
                   std::string closed_on, std::string outcome = "won") {
   PostDocument p = Post(id, "How we won the " + sector + " account");
   p.kind = "deal_story";
-  p.deal = DealFields{"Customer " + std::to_string(id), sector, product, "France", amount, "EUR",
-                      closed_on, outcome};
+  p.deal = DealFields{"Customer " + std::to_string(id),
+                      sector,
+                      product,
+                      "France",
+                      amount,
+                      "EUR",
+                      closed_on,
+                      outcome};
   return p;
 }
 
@@ -40,7 +46,8 @@ std::vector<Id> Ids(const std::vector<Hit>& hits) {
 
 class SearchIndexTest : public ::testing::Test {
  protected:
-  void Index(const std::vector<PostDocument>& posts, const std::vector<PersonDocument>& people = {}) {
+  void Index(const std::vector<PostDocument>& posts,
+             const std::vector<PersonDocument>& people = {}) {
     ASSERT_TRUE(index_->Apply(posts, people, {}, ++seq_).ok());
   }
   std::vector<Id> Find(const std::string& q, const Audience& audience = {}) {
@@ -147,7 +154,8 @@ TEST_F(SearchIndexTest, ABlankQueryWithoutAFilterIsRefused) {
 }
 
 TEST_F(SearchIndexTest, ScoresAreRelativeToTheBestMatch) {
-  Index({Post(1, "pricing pricing pricing review"), Post(2, "pricing and a long tail of other words")});
+  Index({Post(1, "pricing pricing pricing review"),
+         Post(2, "pricing and a long tail of other words")});
   PostQuery query;
   query.q = "pricing";
   auto found = index_->SearchPosts(query, {});
@@ -167,7 +175,8 @@ TEST_F(SearchIndexTest, RemovedAndReplacedPostsChangeWhatIsFound) {
 
 TEST_F(SearchIndexTest, PagingReturnsTheRestAndAnExactTotal) {
   std::vector<PostDocument> posts;
-  for (Id id = 1; id <= 25; ++id) posts.push_back(Post(id, "weekly update number " + std::to_string(id)));
+  for (Id id = 1; id <= 25; ++id)
+    posts.push_back(Post(id, "weekly update number " + std::to_string(id)));
   Index(posts);
   PostQuery query;
   query.q = "weekly";
@@ -202,6 +211,30 @@ TEST_F(SearchIndexTest, OverlongAndOvercomplexQueriesAreRefused) {
   auto wild = index_->SearchPosts(query, {});
   ASSERT_FALSE(wild.ok());
   EXPECT_EQ(wild.status().error_code(), "query_too_complex");
+}
+
+TEST_F(SearchIndexTest, EveryDealFacetFiltersAndCountsItsOwnField) {
+  PostDocument lyon = Deal(1, "banking", "Secure", 100, "2026-01-10");
+  lyon.deal->region = "Rhône-Alpes";
+  Index({lyon, Deal(2, "retail", "Enterprise", 200, "2026-01-11", "lost")});
+  auto all = index_->SearchDeals({}, {});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->facets.size(), 4u);
+  EXPECT_EQ(all->facets["region"]["Rhône-Alpes"], 1);  // as written
+  EXPECT_EQ(all->facets["region"]["France"], 1);
+  struct Case {
+    std::optional<std::string> DealQuery::*field;
+    std::string value;
+  };
+  for (const Case& c :
+       {Case{&DealQuery::sector, "BANKING"}, Case{&DealQuery::product, "secure"},
+        Case{&DealQuery::region, "rhone-alpes"}, Case{&DealQuery::outcome, "won"}}) {
+    DealQuery query;
+    query.*c.field = c.value;  // folded: case and accents do not matter
+    auto found = index_->SearchDeals(query, {});
+    ASSERT_TRUE(found.ok());
+    EXPECT_EQ(Ids(found->hits), std::vector<Id>{1}) << c.value;
+  }
 }
 
 TEST_F(SearchIndexTest, WildcardsExpandToIndexedWords) {
@@ -250,10 +283,18 @@ TEST_F(SearchIndexTest, DealFacetsCountTheFilteredReadableMatchesOnly) {
 }
 
 TEST_F(SearchIndexTest, PeopleAreFoundByNameTitleSkillsAndFilteredByFields) {
-  PersonDocument ada{1, "ada", "Adèle Lovelace", "Data Scientist", "Engineering", "Paris", "",
-                     {"Machine learning", "Python"}, Language::kFrench, true};
-  PersonDocument bob{2, "bob", "Bob Stone", "Account Executive", "Sales", "London", "",
-                     {"Negotiation"}, Language::kEnglish, true};
+  PersonDocument ada{1,
+                     "ada",
+                     "Adèle Lovelace",
+                     "Data Scientist",
+                     "Engineering",
+                     "Paris",
+                     "",
+                     {"Machine learning", "Python"},
+                     Language::kFrench,
+                     true};
+  PersonDocument bob{2,        "bob", "Bob Stone",     "Account Executive", "Sales",
+                     "London", "",    {"Negotiation"}, Language::kEnglish,  true};
   Index({}, {ada, bob});
   auto people = [&](PeopleQuery query) {
     auto found = index_->SearchPeople(query);

@@ -1,0 +1,135 @@
+#include "search/expert_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "search/queries.h"
+#include "search/schema.h"
+
+namespace agora::search {
+namespace {
+
+using namespace schema;  // NOLINT(google-build-using-namespace): the schema's names, read often
+
+constexpr double kRecencyHalfLifeMs = 180.0 * 24 * 3600 * 1000;
+// Declared skills: evidence worth about one good post, so people who write about a topic
+// outrank people who only claim it.
+constexpr double kSkillWeight = 1.0;
+constexpr Xapian::doccount kSkilledPeople = 1000;
+
+struct Candidate {
+  double score = 0;
+  std::vector<std::pair<double, Id>> posts;  // weight, post
+  std::vector<std::string> skills;
+};
+using Candidates = std::unordered_map<Id, Candidate>;
+
+// The best weight of `mset` to divide by: 1 when empty, never 0.
+double BestWeight(const Xapian::MSet& mset) {
+  return mset.empty() ? 1 : std::max(mset.get_max_attained(), 1e-9);
+}
+
+double CreatedAt(const Xapian::Document& doc) {
+  return Xapian::sortable_unserialise(doc.get_value(kCreatedSlot));
+}
+
+// Posts: p(q|d) from the post's BM25 weight relative to the best match, for the posts the asker
+// may read only, then summed per author (Balog et al., 2006, model 2). Recent posts and posts
+// colleagues reacted to count for more.
+void AddPostEvidence(Xapian::Database& db, const Xapian::Query& text, const Audience& audience,
+                     Xapian::doccount candidate_posts, Candidates& candidates) {
+  Xapian::Enquire posts(db);
+  posts.set_query(Xapian::Query(Xapian::Query::OP_FILTER, text, AudienceFilter(audience)));
+  Xapian::MSet post_set = posts.get_mset(0, candidate_posts);
+  double newest = 0;
+  for (auto it = post_set.begin(); it != post_set.end(); ++it) {
+    newest = std::max(newest, CreatedAt(it.get_document()));
+  }
+  const double best = BestWeight(post_set);
+  for (auto it = post_set.begin(); it != post_set.end(); ++it) {
+    Xapian::Document doc = it.get_document();
+    double age = newest - CreatedAt(doc);
+    double recency = 0.5 + 0.5 * std::exp2(-age / kRecencyHalfLifeMs);
+    double reactions = Xapian::sortable_unserialise(doc.get_value(kReactionsSlot));
+    double weight = it.get_weight() / best * recency * (1 + 0.25 * std::log1p(reactions));
+    Candidate& c = candidates[IdOf(doc, kAuthorSlot)];
+    c.score += weight;
+    c.posts.emplace_back(weight, IdOf(doc));
+  }
+}
+
+// The declared skills of a person document (its data, one per line) that hold a word of
+// `terms`.
+std::vector<std::string> MatchingSkills(const Xapian::Document& doc,
+                                        const std::unordered_set<std::string>& terms) {
+  std::vector<std::string> out;
+  const std::string data = doc.get_data();
+  std::string_view rest = data;
+  while (!rest.empty()) {
+    std::string_view skill = rest.substr(0, rest.find('\n'));
+    rest.remove_prefix(std::min(rest.size(), skill.size() + 1));
+    for (const Word& w : SplitWords(skill)) {
+      if (WordMatches(skill.substr(w.begin, w.end - w.begin), terms, kSkillText)) {
+        out.emplace_back(skill);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+void AddSkillEvidence(Xapian::Database& db, const Xapian::Query& skills, Candidates& candidates) {
+  const std::unordered_set<std::string> terms = TermSet(skills);
+  Xapian::Enquire people(db);
+  people.set_query(Xapian::Query(Xapian::Query::OP_FILTER, skills, Xapian::Query(kPersonType)));
+  Xapian::MSet people_set = people.get_mset(0, kSkilledPeople);
+  const double best = BestWeight(people_set);
+  for (auto it = people_set.begin(); it != people_set.end(); ++it) {
+    Xapian::Document doc = it.get_document();
+    Candidate& c = candidates[IdOf(doc)];
+    c.score += kSkillWeight * it.get_weight() / best;
+    c.skills = MatchingSkills(doc, terms);
+  }
+}
+
+// Whether `user` is in the directory (an active account): only they are experts one can reach.
+bool Listed(Xapian::Database& db, Id user) {
+  const std::string key = PersonKey(user);
+  return db.postlist_begin(key) != db.postlist_end(key);
+}
+
+}  // namespace
+
+Result<std::vector<ExpertHit>> RankExperts(Xapian::Database& db, const std::string& q, size_t limit,
+                                           const Audience& audience, const SearchLimits& limits) {
+  if (IsBlank(q)) return Status::InvalidArgument("missing_query", "q names the topic");
+  // A topic of several words: any of them is evidence, BM25 weighs how much.
+  AGORA_ASSIGN_OR_RETURN(Xapian::Query text, ParseText(db, q, Words::kAny, "", limits));
+  AGORA_ASSIGN_OR_RETURN(Xapian::Query skills, ParseText(db, q, Words::kAny, kSkillText, limits));
+
+  Candidates candidates;
+  AddPostEvidence(db, text, audience, limits.expert_candidate_posts, candidates);
+  AddSkillEvidence(db, skills, candidates);
+
+  std::vector<ExpertHit> out;
+  for (auto& [user, c] : candidates) {
+    if (!Listed(db, user)) continue;
+    ExpertHit hit{user, c.score, std::move(c.skills), {}};
+    std::sort(c.posts.begin(), c.posts.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; i < c.posts.size() && i < limits.expert_evidence_posts; ++i) {
+      hit.posts.push_back(c.posts[i].second);
+    }
+    out.push_back(std::move(hit));
+  }
+  std::sort(out.begin(), out.end(), [](const ExpertHit& a, const ExpertHit& b) {
+    return a.score != b.score ? a.score > b.score : a.user_id < b.user_id;
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+}  // namespace agora::search
