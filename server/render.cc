@@ -1,7 +1,5 @@
 #include "server/render.h"
 
-#include <spdlog/spdlog.h>
-
 #include "core/clock.h"
 #include "server/render_live.h"
 
@@ -36,63 +34,6 @@ std::string RenderItems(const Page<T>& page, WriteItem write_item) {
 }
 
 }  // namespace
-
-int HttpStatusFor(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return 200;
-    case StatusCode::kInvalidArgument:
-      return 400;
-    case StatusCode::kUnauthenticated:
-      return 401;
-    case StatusCode::kPermissionDenied:
-      return 403;
-    case StatusCode::kNotFound:
-      return 404;
-    case StatusCode::kConflict:
-      return 409;
-    case StatusCode::kPayloadTooLarge:
-      return 413;
-    case StatusCode::kUnprocessable:
-      return 422;
-    case StatusCode::kRateLimited:
-      return 429;
-    case StatusCode::kUnavailable:
-      return 503;
-    case StatusCode::kInternal:
-      return 500;
-  }
-  return 500;
-}
-
-ApiResponse ErrorResponse(const Status& status) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("error");
-  w.StartObject();
-  w.Key("code");
-  // Internal details stay in the log; clients get a stable, uninformative message.
-  bool internal = status.code() == StatusCode::kInternal;
-  if (internal) spdlog::error("event=internal_error message=\"{}\"", status.message());
-  WriteString(w, internal ? "internal" : status.error_code());
-  w.Key("message");
-  WriteString(w, internal ? "internal error" : status.message());
-  w.EndObject();
-  w.EndObject();
-  ApiResponse response{HttpStatusFor(status.code()), buffer.GetString()};
-  if (auto retry = status.retry_after_seconds()) {
-    response.headers.emplace_back("Retry-After", std::to_string(*retry));
-  }
-  if (status.code() == StatusCode::kUnauthenticated) {
-    response.headers.emplace_back("WWW-Authenticate", "Bearer");
-  }
-  return response;
-}
-
-ApiResponse JsonResponse(int status, std::string body) { return {status, std::move(body)}; }
-
-ApiResponse NoContent() { return {204, "", ""}; }
 
 void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
   w.StartObject();

@@ -17,6 +17,12 @@ Status ParseJsonObject(const ApiRequest& request, rapidjson::Document& out) {
   return Status::Ok();
 }
 
+Status ParseJsonObject(const ApiRequest& request, rapidjson::Document& out,
+                       const std::vector<std::string_view>& allowed) {
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(request, out));
+  return RejectUnknownFields(JsonFields(out), allowed);
+}
+
 Result<profiles::UserRef> ParseUserRef(std::string_view text) {
   if (text.starts_with('@') && text.size() > 1) {
     return profiles::UserRef{std::nullopt, std::string(text.substr(1))};
