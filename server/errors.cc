@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <iterator>
+#include <utility>
+
 #include "core/json.h"
 #include "core/text.h"
 
@@ -47,51 +50,46 @@ std::string ErrorBody(std::string_view code, std::string_view message) {
   return buffer.GetString();
 }
 
+// The one StatusCode -> HTTP status table, a row per code in StatusCode's order.
+constexpr std::pair<StatusCode, int> kHttpStatus[] = {
+    {StatusCode::kOk, 200},
+    {StatusCode::kInvalidArgument, 400},
+    {StatusCode::kUnauthenticated, 401},
+    {StatusCode::kPermissionDenied, 403},
+    {StatusCode::kNotFound, 404},
+    {StatusCode::kConflict, 409},
+    {StatusCode::kPayloadTooLarge, 413},
+    {StatusCode::kUnprocessable, 422},
+    {StatusCode::kRateLimited, 429},
+    {StatusCode::kUnavailable, 503},
+    {StatusCode::kInternal, 500},
+};
+constexpr bool RowsInCodeOrder() {
+  for (size_t i = 0; i < std::size(kHttpStatus); ++i) {
+    if (static_cast<size_t>(kHttpStatus[i].first) != i) return false;
+  }
+  return std::size(kHttpStatus) == static_cast<size_t>(StatusCode::kInternal) + 1;
+}
+static_assert(RowsInCodeOrder(), "one row per StatusCode, in its order");
+
+// The answers of ProtocolError, in its order.
 struct ProtocolAnswer {
   int status;
   std::string_view code;
 };
-
-ProtocolAnswer AnswerFor(ProtocolError error) {
-  switch (error) {
-    case ProtocolError::kMethodNotAllowed:
-      return {405, "method_not_allowed"};
-    case ProtocolError::kUpgradeRequired:
-      return {426, "upgrade_required"};
-    case ProtocolError::kHeadersTooLarge:
-      return {431, "headers_too_large"};
-  }
-  return {500, "internal"};
-}
+constexpr ProtocolAnswer kProtocolAnswers[] = {
+    {405, "method_not_allowed"},  // kMethodNotAllowed
+    {426, "upgrade_required"},    // kUpgradeRequired
+    {431, "headers_too_large"},   // kHeadersTooLarge
+};
+static_assert(std::size(kProtocolAnswers) ==
+              static_cast<size_t>(ProtocolError::kHeadersTooLarge) + 1);
 
 }  // namespace
 
 int HttpStatusFor(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return 200;
-    case StatusCode::kInvalidArgument:
-      return 400;
-    case StatusCode::kUnauthenticated:
-      return 401;
-    case StatusCode::kPermissionDenied:
-      return 403;
-    case StatusCode::kNotFound:
-      return 404;
-    case StatusCode::kConflict:
-      return 409;
-    case StatusCode::kPayloadTooLarge:
-      return 413;
-    case StatusCode::kUnprocessable:
-      return 422;
-    case StatusCode::kRateLimited:
-      return 429;
-    case StatusCode::kUnavailable:
-      return 503;
-    case StatusCode::kInternal:
-      return 500;
-  }
-  return 500;
+  auto row = static_cast<size_t>(code);
+  return row < std::size(kHttpStatus) ? kHttpStatus[row].second : 500;
 }
 
 ApiResponse ErrorResponse(const Status& status) {
@@ -120,7 +118,7 @@ ApiResponse ErrorResponse(const Status& status, int64_t retry_after_seconds) {
 }
 
 ApiResponse ErrorResponse(ProtocolError error, std::string_view message) {
-  ProtocolAnswer answer = AnswerFor(error);
+  const ProtocolAnswer& answer = kProtocolAnswers[static_cast<size_t>(error)];
   return {answer.status, ErrorBody(answer.code, message)};
 }
 
