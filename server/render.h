@@ -8,6 +8,7 @@
 #include "core/viewer.h"
 #include "profiles/follow_graph.h"
 #include "profiles/user.h"
+#include "services/account_service.h"
 #include "services/community_service.h"
 #include "services/feed_service.h"
 #include "services/moderation_service.h"
@@ -21,6 +22,8 @@ void WriteUser(JsonWriter& w, const profiles::User& user, const Viewer& viewer);
 std::string RenderUser(const profiles::User& user, const Viewer& viewer);
 std::string RenderUserPage(const Page<profiles::User>& page, const Viewer& viewer);
 std::string RenderRelationship(const profiles::Relationship& relationship);
+// {"token", "expires_at", "user"}: the answer to a login, the user as they see themselves.
+std::string RenderLogin(const services::LoginResult& login);
 
 // A compact user for embedding in posts: id, username, display_name, title, active.
 void WriteUserSummary(JsonWriter& w, const profiles::UserSummary& user);

@@ -1,5 +1,4 @@
 // Routes of api.md "Accounts and sessions": login, logout, me, user creation, deactivation.
-#include "core/clock.h"
 #include "server/render.h"
 #include "server/request_parsing.h"
 #include "server/route_support.h"
@@ -18,20 +17,7 @@ Result<ApiResponse> Login(RouteContext& ctx, services::AccountService& accounts)
   JsonFields fields(body);
   AGORA_ASSIGN_OR_RETURN(std::string username, fields.required_string("username"));
   AGORA_ASSIGN_OR_RETURN(std::string password, fields.required_string("password"));
-  AGORA_ASSIGN_OR_RETURN(auto login,
-                         accounts.Login(username, password, ctx.request.client_address));
-
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("token");
-  WriteString(w, login.token.token);
-  w.Key("expires_at");
-  WriteString(w, FormatRfc3339(login.token.expires_at));
-  w.Key("user");
-  WriteUser(w, login.user, Viewer{login.user.id, login.user.role == profiles::Role::kAdmin});
-  w.EndObject();
-  return JsonResponse(200, buffer.GetString());
+  return Json(200, accounts.Login(username, password, ctx.request.client_address), RenderLogin);
 }
 
 Result<ApiResponse> Logout(RouteContext& ctx, services::AccountService& accounts) {
