@@ -68,7 +68,8 @@ TEST(ErrorResponse, EveryStatusCodeIsJsonWithItsCodeAndHttpStatus) {
     SCOPED_TRACE(c.code);
     ApiResponse r = ErrorResponse(c.status);
     EXPECT_EQ(r.status, c.http);
-    EXPECT_EQ(r.status, c.status.code() == StatusCode::kInternal ? 500 : HttpStatusFor(c.status.code()));
+    EXPECT_EQ(r.status,
+              c.status.code() == StatusCode::kInternal ? 500 : HttpStatusFor(c.status.code()));
     EXPECT_EQ(r.content_type, "application/json");
     auto body = ParseErrorBody(r.body);
     ASSERT_TRUE(body) << r.body;
