@@ -37,17 +37,25 @@ Result<profiles::UserRef> ParseUserRef(std::string_view text) {
 
 namespace {
 
-Result<int> ParseLimit(const ApiRequest& request, int fallback = PageRequest::kDefaultLimit,
-                       int max = PageRequest::kMaxLimit) {
-  auto limit = request.query_param("limit");
-  if (!limit) return fallback;
-  int value = 0;
-  auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-  if (ec != std::errc() || end != limit->data() + limit->size() || value < 1 || value > max) {
-    return Status::InvalidArgument("invalid_limit",
-                                   "limit must be a whole number from 1 to " + std::to_string(max));
+// The query parameter `name` as a whole number from `min` to `max`, `fallback` when absent;
+// kInvalidArgument "invalid_<name>" with `message` otherwise.
+template <typename Number>
+Result<Number> WholeNumberParam(const ApiRequest& request, std::string_view name, Number fallback,
+                                Number min, Number max, std::string message) {
+  auto text = request.query_param(name);
+  if (!text) return fallback;
+  Number value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+    return Status::InvalidArgument("invalid_" + std::string(name), std::move(message));
   }
   return value;
+}
+
+Result<int> ParseLimit(const ApiRequest& request, int fallback = PageRequest::kDefaultLimit,
+                       int max = PageRequest::kMaxLimit) {
+  return WholeNumberParam(request, "limit", fallback, 1, max,
+                          "limit must be a whole number from 1 to " + std::to_string(max));
 }
 
 Result<std::optional<Id>> ParseCursorParam(const ApiRequest& request, std::string_view name) {
@@ -176,7 +184,7 @@ Result<profiles::ProfileChanges> ParseProfileChanges(const JsonFields& fields) {
 namespace {
 
 constexpr size_t kSearchFieldMax = 200;  // characters of a filter value
-constexpr size_t kSearchOffsetMax = 10'000;
+constexpr int64_t kSearchOffsetMax = 10'000;
 constexpr int kExpertLimitDefault = 10;
 constexpr int kExpertLimitMax = 50;
 
@@ -207,14 +215,10 @@ Result<std::string> QueryText(const ApiRequest& request) {
 }
 
 Result<size_t> ParseOffset(const ApiRequest& request) {
-  auto text = request.query_param("offset");
-  if (!text) return size_t{0};
-  size_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value > kSearchOffsetMax) {
-    return Status::InvalidArgument("invalid_offset", "offset is a whole number from 0 to 10000");
-  }
-  return value;
+  AGORA_ASSIGN_OR_RETURN(int64_t offset,
+                         WholeNumberParam<int64_t>(request, "offset", 0, 0, kSearchOffsetMax,
+                                                   "offset is a whole number from 0 to 10000"));
+  return static_cast<size_t>(offset);
 }
 
 Result<std::optional<UnixMillis>> ParseTime(const ApiRequest& request, std::string_view name) {
