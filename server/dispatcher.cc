@@ -6,7 +6,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 
-#include "server/render.h"
+#include "server/errors.h"
 
 namespace agora::server {
 std::optional<std::string> BearerToken(const std::string& header) {
@@ -63,8 +63,8 @@ void Dispatcher::Dispatch(ApiRequest request, std::function<void(ApiResponse)> d
   }
   if (queued_hashing_.fetch_add(1) >= options_.max_queued_hashing) {
     queued_hashing_.fetch_sub(1);
-    ApiResponse busy = ErrorResponse(Status::Unavailable("too many logins at once; retry shortly"));
-    busy.headers.emplace_back("Retry-After", "1");
+    ApiResponse busy =
+        ErrorResponse(Status::Unavailable("too many logins at once; retry shortly"), 1);
     metrics_.RecordRequest(match.route->pattern, request.method, busy.status, 0);
     done(std::move(busy));
     return;
@@ -93,9 +93,7 @@ ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
     } else {
       std::string allow;
       for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
-      response =
-          ApiResponse(405, R"({"error":{"code":"method_not_allowed","message":"this path takes )" +
-                               allow + R"("}})");
+      response = ErrorResponse(ProtocolError::kMethodNotAllowed, "this path takes " + allow);
       response.headers.emplace_back("Allow", allow);
     }
   } else {
@@ -119,7 +117,8 @@ ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
       response = ErrorResponse(auth);
     } else {
       try {
-        response = match.route->handler(ctx);
+        Result<ApiResponse> answer = match.route->handler(ctx);
+        response = answer.ok() ? std::move(answer).value() : ErrorResponse(answer.status());
       } catch (const std::exception& e) {
         spdlog::error("event=handler_exception route={} what=\"{}\"", match.route->pattern,
                       e.what());

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "server/errors.h"
 #include "server/live_hub.h"
 #include "server/websocket_session.h"
 
@@ -44,11 +45,6 @@ struct ServerState {
 };
 
 namespace {
-
-std::string ErrorBody(std::string_view code, std::string_view message) {
-  return std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" +
-         std::string(message) + R"("}})";
-}
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -84,8 +80,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void RefuseOverloaded() {
     closing_ = true;
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      self->WriteError(http::status::service_unavailable, "unavailable",
-                       "too many connections; retry shortly", 11, false);
+      self->WriteAndClose(
+          ErrorResponse(Status::Unavailable("too many connections; retry shortly"), 1));
     });
   }
 
@@ -105,10 +101,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return OnReadError(ec);
     const auto& header = parser_->get();
     if (auto length = parser_->content_length(); length && *length > state_->options.body_limit) {
-      return WriteError(
-          http::status::payload_too_large, "payload_too_large",
-          "the body exceeds the limit of " + std::to_string(state_->options.body_limit) + " bytes",
-          header.version(), false);
+      version_ = header.version();
+      return WriteAndClose(BodyTooLarge());
     }
     if (beast::iequals(header[http::field::expect], "100-continue")) {
       // Clients that wait for this would otherwise stall before sending the body.
@@ -137,20 +131,20 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == beast::error::timeout || ec == asio::error::connection_reset) {
       return Close();
     }
-    unsigned version = 11;
-    if (ec == http::error::body_limit) {
-      return WriteError(
-          http::status::payload_too_large, "payload_too_large",
-          "the body exceeds the limit of " + std::to_string(state_->options.body_limit) + " bytes",
-          version, false);
-    }
+    version_ = 11;
+    if (ec == http::error::body_limit) return WriteAndClose(BodyTooLarge());
     if (ec == http::error::header_limit) {
-      return WriteError(
-          http::status::request_header_fields_too_large, "headers_too_large",
-          "the request headers exceed " + std::to_string(state_->options.header_limit) + " bytes",
-          version, false);
+      return WriteAndClose(ErrorResponse(
+          ProtocolError::kHeadersTooLarge,
+          "the request headers exceed " + std::to_string(state_->options.header_limit) + " bytes"));
     }
-    WriteError(http::status::bad_request, "bad_request", "malformed HTTP request", version, false);
+    WriteAndClose(ErrorResponse(Status::InvalidArgument("bad_request", "malformed HTTP request")));
+  }
+
+  ApiResponse BodyTooLarge() const {
+    return ErrorResponse(Status(
+        StatusCode::kPayloadTooLarge, "payload_too_large",
+        "the body exceeds the limit of " + std::to_string(state_->options.body_limit) + " bytes"));
   }
 
   void OnRead(beast::error_code ec) {
@@ -163,8 +157,8 @@ class Session : public std::enable_shared_from_this<Session> {
     api.method = std::string(request.method_string());
     auto target = boost::urls::parse_origin_form(request.target());
     if (!target) {
-      return WriteError(http::status::bad_request, "bad_request", "malformed request target",
-                        version_, keep_alive_);
+      return Write(
+          ErrorResponse(Status::InvalidArgument("bad_request", "malformed request target")));
     }
     for (auto segment : target->segments()) api.path.emplace_back(segment);
     for (auto param : target->params()) api.query.emplace_back(param.key, param.value);
@@ -198,13 +192,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!last.empty()) {
       last_event_id = ParseId(last);
       if (!last_event_id) {
-        return WriteError(http::status::bad_request, "invalid_last_event_id",
-                          "last_event_id is an event id this server sent", version_, false);
+        return WriteAndClose(ErrorResponse(Status::InvalidArgument(
+            "invalid_last_event_id", "last_event_id is an event id this server sent")));
       }
     }
     if (token.empty()) {
-      return WriteError(http::status::unauthorized, "unauthenticated",
-                        "send Authorization: Bearer <token> or access_token", version_, false);
+      return WriteAndClose(ErrorResponse(
+          Status::Unauthenticated("send Authorization: Bearer <token> or access_token")));
     }
     busy_ = true;
     ++state_->in_flight;
@@ -216,12 +210,10 @@ class Session : public std::enable_shared_from_this<Session> {
         --self->state_->in_flight;
         self->busy_ = false;
         if (!viewer.ok()) {
-          return self->WriteError(http::status::unauthorized, viewer.status().error_code(),
-                                  viewer.status().message(), self->version_, false);
+          return self->WriteAndClose(ErrorResponse(viewer.status()));
         }
         if (self->closing_ || self->state_->shutting_down) {
-          return self->WriteError(http::status::service_unavailable, "unavailable", "shutting down",
-                                  self->version_, false);
+          return self->WriteAndClose(ErrorResponse(Status::Unavailable("shutting down"), 1));
         }
         StartWebSocketSession(self->stream_.release_socket(), std::move(*shared_request),
                               *self->state_->hub, *viewer, token, last_event_id);
@@ -229,7 +221,11 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void Write(ApiResponse api) {
+  // Every answer goes out here, errors included (their bodies come from server/errors.h).
+  void Write(ApiResponse api) { Write(std::move(api), keep_alive_); }
+  void WriteAndClose(ApiResponse api) { Write(std::move(api), false); }
+
+  void Write(ApiResponse api, bool keep_alive) {
     auto response = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(api.status), version_);
     response->set(http::field::server, "agora");
@@ -238,23 +234,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response->set("X-Content-Type-Options", "nosniff");
     for (auto& [name, value] : api.headers) response->set(name, value);
     response->body() = std::move(api.body);
-    response->keep_alive(keep_alive_ && !closing_ && !state_->shutting_down);
-    response->prepare_payload();
-    Send(std::move(response));
-  }
-
-  void WriteError(http::status status, std::string_view code, const std::string& message,
-                  unsigned version, bool keep_alive) {
-    auto response = std::make_shared<http::response<http::string_body>>(status, version);
-    response->set(http::field::server, "agora");
-    response->set(http::field::content_type, "application/json");
-    response->set(http::field::cache_control, "no-store");
-    response->set("X-Content-Type-Options", "nosniff");
-    if (status == http::status::service_unavailable) response->set(http::field::retry_after, "1");
-    if (status == http::status::unauthorized)
-      response->set(http::field::www_authenticate, "Bearer");
-    response->body() = ErrorBody(code, message);
-    response->keep_alive(keep_alive && !closing_);
+    response->keep_alive(keep_alive && !closing_ && !state_->shutting_down);
     response->prepare_payload();
     busy_ = true;
     Send(std::move(response));

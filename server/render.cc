@@ -1,188 +1,38 @@
 #include "server/render.h"
 
-#include <spdlog/spdlog.h>
-
 #include "core/clock.h"
 #include "server/render_live.h"
 
 namespace agora::server {
 namespace {
 
-// One value as a JSON document, through its writer function.
-template <typename T, typename WriteValue>
-std::string RenderOne(const T& value, WriteValue write_value) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  write_value(w, value);
-  return buffer.GetString();
+// One member of an object: its key, then its value. Separate names rather than overloads, so
+// that a string literal never turns into a bool and an id never into a number.
+void StringMember(JsonWriter& w, const char* key, std::string_view value) {
+  w.Key(key);
+  WriteString(w, value);
 }
 
-// {"items": [...], "next_cursor": ...} around any item writer.
-template <typename T, typename WriteItem>
-std::string RenderItems(const Page<T>& page, WriteItem write_item) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("items");
-  w.StartArray();
-  for (const auto& item : page.items) write_item(w, item);
-  w.EndArray();
-  if (page.next_cursor) {
-    w.Key("next_cursor");
-    WriteString(w, *page.next_cursor);
-  }
-  w.EndObject();
-  return buffer.GetString();
+void IntMember(JsonWriter& w, const char* key, int64_t value) {
+  w.Key(key);
+  w.Int64(value);
 }
 
-}  // namespace
-
-int HttpStatusFor(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return 200;
-    case StatusCode::kInvalidArgument:
-      return 400;
-    case StatusCode::kUnauthenticated:
-      return 401;
-    case StatusCode::kPermissionDenied:
-      return 403;
-    case StatusCode::kNotFound:
-      return 404;
-    case StatusCode::kConflict:
-      return 409;
-    case StatusCode::kPayloadTooLarge:
-      return 413;
-    case StatusCode::kUnprocessable:
-      return 422;
-    case StatusCode::kRateLimited:
-      return 429;
-    case StatusCode::kUnavailable:
-      return 503;
-    case StatusCode::kInternal:
-      return 500;
-  }
-  return 500;
+void BoolMember(JsonWriter& w, const char* key, bool value) {
+  w.Key(key);
+  w.Bool(value);
 }
 
-ApiResponse ErrorResponse(const Status& status) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("error");
-  w.StartObject();
-  w.Key("code");
-  // Internal details stay in the log; clients get a stable, uninformative message.
-  bool internal = status.code() == StatusCode::kInternal;
-  if (internal) spdlog::error("event=internal_error message=\"{}\"", status.message());
-  WriteString(w, internal ? "internal" : status.error_code());
-  w.Key("message");
-  WriteString(w, internal ? "internal error" : status.message());
-  w.EndObject();
-  w.EndObject();
-  ApiResponse response{HttpStatusFor(status.code()), buffer.GetString()};
-  if (auto retry = status.retry_after_seconds()) {
-    response.headers.emplace_back("Retry-After", std::to_string(*retry));
-  }
-  if (status.code() == StatusCode::kUnauthenticated) {
-    response.headers.emplace_back("WWW-Authenticate", "Bearer");
-  }
-  return response;
+void DoubleMember(JsonWriter& w, const char* key, double value) {
+  w.Key(key);
+  w.Double(value);
 }
 
-ApiResponse JsonResponse(int status, std::string body) { return {status, std::move(body)}; }
+// Ids as decimal strings, so JavaScript clients keep them exact; an absent one is null.
+void IdMember(JsonWriter& w, const char* key, Id id) { StringMember(w, key, IdToString(id)); }
 
-ApiResponse NoContent() { return {204, "", ""}; }
-
-void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
-  w.StartObject();
-  w.Key("id");
-  WriteString(w, IdToString(u.id));
-  w.Key("username");
-  WriteString(w, u.username);
-  w.Key("display_name");
-  WriteString(w, u.display_name);
-  w.Key("title");
-  WriteString(w, u.title);
-  w.Key("department");
-  WriteString(w, u.department);
-  w.Key("location");
-  WriteString(w, u.location);
-  w.Key("manager_id");
-  if (u.manager_id) {
-    WriteString(w, IdToString(*u.manager_id));
-  } else {
-    w.Null();
-  }
-  w.Key("skills");
-  w.StartArray();
-  for (const auto& s : u.skills) WriteString(w, s);
-  w.EndArray();
-  w.Key("languages");
-  w.StartArray();
-  for (const auto& l : u.languages) WriteString(w, l);
-  w.EndArray();
-  w.Key("bio");
-  WriteString(w, u.bio);
-  w.Key("followers_count");
-  w.Int64(u.followers_count);
-  w.Key("following_count");
-  w.Int64(u.following_count);
-  w.Key("active");
-  w.Bool(u.active);
-  w.Key("created_at");
-  WriteString(w, FormatRfc3339(u.created_at));
-  if (viewer.user_id == u.id || viewer.is_admin) {
-    w.Key("email");
-    WriteString(w, u.email);
-    w.Key("roles");
-    w.StartArray();
-    WriteString(w, profiles::RoleName(u.role));
-    w.EndArray();
-  }
-  w.EndObject();
-}
-
-std::string RenderUser(const profiles::User& user, const Viewer& viewer) {
-  return RenderOne(user,
-                   [&viewer](JsonWriter& w, const profiles::User& u) { WriteUser(w, u, viewer); });
-}
-
-std::string RenderUserPage(const Page<profiles::User>& page, const Viewer& viewer) {
-  return RenderItems(
-      page, [&viewer](JsonWriter& w, const profiles::User& u) { WriteUser(w, u, viewer); });
-}
-
-std::string RenderRelationship(const profiles::Relationship& r) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("following");
-  w.Bool(r.following);
-  w.Key("followed_by");
-  w.Bool(r.followed_by);
-  w.EndObject();
-  return buffer.GetString();
-}
-
-void WriteUserSummary(JsonWriter& w, const profiles::UserSummary& u) {
-  w.StartObject();
-  w.Key("id");
-  WriteString(w, IdToString(u.id));
-  w.Key("username");
-  WriteString(w, u.username);
-  w.Key("display_name");
-  WriteString(w, u.display_name);
-  w.Key("title");
-  WriteString(w, u.title);
-  w.Key("active");
-  w.Bool(u.active);
-  w.EndObject();
-}
-
-namespace {
-
-void WriteOptionalId(JsonWriter& w, const std::optional<Id>& id) {
+void IdMember(JsonWriter& w, const char* key, const std::optional<Id>& id) {
+  w.Key(key);
   if (id) {
     WriteString(w, IdToString(*id));
   } else {
@@ -190,24 +40,136 @@ void WriteOptionalId(JsonWriter& w, const std::optional<Id>& id) {
   }
 }
 
+// RFC 3339 times; an absent one is null.
+void TimeMember(JsonWriter& w, const char* key, UnixMillis at) {
+  StringMember(w, key, FormatRfc3339(at));
+}
+
+void TimeMember(JsonWriter& w, const char* key, const std::optional<UnixMillis>& at) {
+  w.Key(key);
+  if (at) {
+    WriteString(w, FormatRfc3339(*at));
+  } else {
+    w.Null();
+  }
+}
+
+void StringsMember(JsonWriter& w, const char* key, const std::vector<std::string>& values) {
+  w.Key(key);
+  w.StartArray();
+  for (const auto& value : values) WriteString(w, value);
+  w.EndArray();
+}
+
+// A JSON document made by `write`, which writes one value.
+template <typename Write>
+std::string RenderDocument(Write write) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  write(w);
+  return buffer.GetString();
+}
+
+// A JSON object whose members `write_members` writes.
+template <typename WriteMembers>
+std::string RenderObject(WriteMembers write_members) {
+  return RenderDocument([&](JsonWriter& w) {
+    w.StartObject();
+    write_members(w);
+    w.EndObject();
+  });
+}
+
+// One value as a JSON document, through its writer function.
+template <typename T, typename WriteValue>
+std::string RenderOne(const T& value, WriteValue write_value) {
+  return RenderDocument([&](JsonWriter& w) { write_value(w, value); });
+}
+
+// {"items": [...], "next_cursor": ...} around any item writer.
+template <typename T, typename WriteItem>
+std::string RenderItems(const Page<T>& page, WriteItem write_item) {
+  return RenderObject([&](JsonWriter& w) {
+    w.Key("items");
+    w.StartArray();
+    for (const auto& item : page.items) write_item(w, item);
+    w.EndArray();
+    if (page.next_cursor) StringMember(w, "next_cursor", *page.next_cursor);
+  });
+}
+
+}  // namespace
+
+void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
+  w.StartObject();
+  IdMember(w, "id", u.id);
+  StringMember(w, "username", u.username);
+  StringMember(w, "display_name", u.display_name);
+  StringMember(w, "title", u.title);
+  StringMember(w, "department", u.department);
+  StringMember(w, "location", u.location);
+  IdMember(w, "manager_id", u.manager_id);
+  StringsMember(w, "skills", u.skills);
+  StringsMember(w, "languages", u.languages);
+  StringMember(w, "bio", u.bio);
+  IntMember(w, "followers_count", u.followers_count);
+  IntMember(w, "following_count", u.following_count);
+  BoolMember(w, "active", u.active);
+  TimeMember(w, "created_at", u.created_at);
+  if (viewer.user_id == u.id || viewer.is_admin) {
+    StringMember(w, "email", u.email);
+    StringsMember(w, "roles", {std::string(profiles::RoleName(u.role))});
+  }
+  w.EndObject();
+}
+
+std::string RenderUser(const profiles::User& user, const Viewer& viewer) {
+  return RenderDocument([&](JsonWriter& w) { WriteUser(w, user, viewer); });
+}
+
+std::string RenderUserPage(const Page<profiles::User>& page, const Viewer& viewer) {
+  return RenderItems(
+      page, [&viewer](JsonWriter& w, const profiles::User& u) { WriteUser(w, u, viewer); });
+}
+
+std::string RenderLogin(const services::LoginResult& login) {
+  return RenderObject([&](JsonWriter& w) {
+    StringMember(w, "token", login.token.token);
+    TimeMember(w, "expires_at", login.token.expires_at);
+    w.Key("user");
+    WriteUser(w, login.user, Viewer{login.user.id, login.user.role == profiles::Role::kAdmin});
+  });
+}
+
+std::string RenderRelationship(const profiles::Relationship& r) {
+  return RenderObject([&](JsonWriter& w) {
+    BoolMember(w, "following", r.following);
+    BoolMember(w, "followed_by", r.followed_by);
+  });
+}
+
+void WriteUserSummary(JsonWriter& w, const profiles::UserSummary& u) {
+  w.StartObject();
+  IdMember(w, "id", u.id);
+  StringMember(w, "username", u.username);
+  StringMember(w, "display_name", u.display_name);
+  StringMember(w, "title", u.title);
+  BoolMember(w, "active", u.active);
+  w.EndObject();
+}
+
+namespace {
+
 void WriteDeal(JsonWriter& w, const posts::Deal& d) {
   w.StartObject();
-  w.Key("customer");
-  WriteString(w, d.customer);
-  w.Key("sector");
-  WriteString(w, d.sector);
-  w.Key("product");
-  WriteString(w, d.product);
-  w.Key("region");
-  WriteString(w, d.region);
-  w.Key("amount");
-  w.Double(d.amount);
-  w.Key("currency");
-  WriteString(w, d.currency);
-  w.Key("closed_on");
-  WriteString(w, d.closed_on);
-  w.Key("outcome");
-  WriteString(w, posts::OutcomeName(d.outcome));
+  StringMember(w, "customer", d.customer);
+  StringMember(w, "sector", d.sector);
+  StringMember(w, "product", d.product);
+  StringMember(w, "region", d.region);
+  DoubleMember(w, "amount", d.amount);
+  StringMember(w, "currency", d.currency);
+  StringMember(w, "closed_on", d.closed_on);
+  StringMember(w, "outcome", posts::OutcomeName(d.outcome));
   w.EndObject();
 }
 
@@ -216,55 +178,34 @@ void WriteDeal(JsonWriter& w, const posts::Deal& d) {
 void WritePost(JsonWriter& w, const services::PostView& view) {
   const posts::Post& p = view.post;
   w.StartObject();
-  w.Key("id");
-  WriteString(w, IdToString(p.id));
+  IdMember(w, "id", p.id);
   w.Key("author");
   WriteUserSummary(w, view.author);
-  w.Key("text");
-  WriteString(w, p.text);
-  w.Key("kind");
-  WriteString(w, posts::KindName(p.kind));
-  w.Key("community_id");
-  WriteOptionalId(w, p.community_id);
-  w.Key("in_reply_to");
-  WriteOptionalId(w, p.in_reply_to);
+  StringMember(w, "text", p.text);
+  StringMember(w, "kind", posts::KindName(p.kind));
+  IdMember(w, "community_id", p.community_id);
+  IdMember(w, "in_reply_to", p.in_reply_to);
   w.Key("mentions");
   w.StartArray();
   for (const auto& m : p.mentions) {
     w.StartObject();
-    w.Key("id");
-    WriteString(w, IdToString(m.user_id));
-    w.Key("username");
-    WriteString(w, m.username);
+    IdMember(w, "id", m.user_id);
+    StringMember(w, "username", m.username);
     w.EndObject();
   }
   w.EndArray();
-  w.Key("hashtags");
-  w.StartArray();
-  for (const auto& tag : p.hashtags) WriteString(w, tag);
-  w.EndArray();
-  w.Key("reactions_count");
-  w.Int64(p.reactions_count);
-  w.Key("replies_count");
-  w.Int64(p.replies_count);
-  w.Key("created_at");
-  WriteString(w, FormatRfc3339(p.created_at));
-  w.Key("edited_at");
-  if (p.edited_at) {
-    WriteString(w, FormatRfc3339(*p.edited_at));
-  } else {
-    w.Null();
-  }
+  StringsMember(w, "hashtags", p.hashtags);
+  IntMember(w, "reactions_count", p.reactions_count);
+  IntMember(w, "replies_count", p.replies_count);
+  TimeMember(w, "created_at", p.created_at);
+  TimeMember(w, "edited_at", p.edited_at);
   w.Key("deal");
   if (p.deal) {
     WriteDeal(w, *p.deal);
   } else {
     w.Null();
   }
-  if (view.pinned) {
-    w.Key("pinned");
-    w.Bool(true);
-  }
+  if (view.pinned) BoolMember(w, "pinned", true);
   w.EndObject();
 }
 
@@ -278,26 +219,18 @@ void WriteStreamItem(JsonWriter& w, const services::PostView& view) {
   const posts::Post& p = view.post;
   std::string published = FormatRfc3339(p.created_at);
   w.StartObject();
-  w.Key("type");
-  WriteString(w, "Create");
-  w.Key("id");
-  WriteString(w, IdToString(p.id) + "/create");
+  StringMember(w, "type", "Create");
+  StringMember(w, "id", IdToString(p.id) + "/create");
   w.Key("actor");
   WriteUserSummary(w, view.author);
-  w.Key("published");
-  WriteString(w, published);
+  StringMember(w, "published", published);
   w.Key("object");
   w.StartObject();
-  w.Key("type");
-  WriteString(w, "Note");
-  w.Key("id");
-  WriteString(w, IdToString(p.id));
-  w.Key("content");
-  WriteString(w, p.text);
-  w.Key("attributedTo");
-  WriteString(w, IdToString(p.author_id));
-  w.Key("published");
-  WriteString(w, published);
+  StringMember(w, "type", "Note");
+  IdMember(w, "id", p.id);
+  StringMember(w, "content", p.text);
+  IdMember(w, "attributedTo", p.author_id);
+  StringMember(w, "published", published);
   w.Key("agora:post");
   WritePost(w, view);
   w.EndObject();
@@ -307,10 +240,8 @@ void WriteStreamItem(JsonWriter& w, const services::PostView& view) {
 void WriteNotification(JsonWriter& w, const services::NotificationView& view) {
   const notifications::Notification& n = view.notification;
   w.StartObject();
-  w.Key("id");
-  WriteString(w, IdToString(n.id));
-  w.Key("type");
-  WriteString(w, notifications::TypeName(n.type));
+  IdMember(w, "id", n.id);
+  StringMember(w, "type", notifications::TypeName(n.type));
   w.Key("actor");
   WriteUserSummary(w, view.actor);
   if (view.post) {
@@ -320,20 +251,14 @@ void WriteNotification(JsonWriter& w, const services::NotificationView& view) {
   if (view.community) {
     w.Key("community");
     w.StartObject();
-    w.Key("id");
-    WriteString(w, IdToString(view.community->id));
-    w.Key("name");
-    WriteString(w, view.community->name);
-    w.Key("visibility");
-    WriteString(w, communities::VisibilityName(view.community->visibility));
+    IdMember(w, "id", view.community->id);
+    StringMember(w, "name", view.community->name);
+    StringMember(w, "visibility", communities::VisibilityName(view.community->visibility));
     w.EndObject();
   }
-  w.Key("count");
-  w.Int64(n.count);
-  w.Key("created_at");
-  WriteString(w, FormatRfc3339(n.created_at));
-  w.Key("read");
-  w.Bool(n.read);
+  IntMember(w, "count", n.count);
+  TimeMember(w, "created_at", n.created_at);
+  BoolMember(w, "read", n.read);
   w.EndObject();
 }
 
@@ -342,13 +267,7 @@ std::string RenderNotificationPage(const Page<services::NotificationView>& page)
 }
 
 std::string RenderCount(int64_t count) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("count");
-  w.Int64(count);
-  w.EndObject();
-  return buffer.GetString();
+  return RenderObject([&](JsonWriter& w) { IntMember(w, "count", count); });
 }
 
 namespace {
@@ -356,16 +275,11 @@ namespace {
 // {"event_id": ..., "type": ..., <body>}
 template <typename WriteBody>
 std::string RenderLive(Id event_id, const char* type, WriteBody write_body) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("event_id");
-  WriteString(w, IdToString(event_id));
-  w.Key("type");
-  WriteString(w, type);
-  write_body(w);
-  w.EndObject();
-  return buffer.GetString();
+  return RenderObject([&](JsonWriter& w) {
+    IdMember(w, "event_id", event_id);
+    StringMember(w, "type", type);
+    write_body(w);
+  });
 }
 
 }  // namespace
@@ -378,10 +292,7 @@ std::string RenderLivePost(Id event_id, const services::PostView& view) {
 }
 
 std::string RenderLiveDelete(Id event_id, Id post_id) {
-  return RenderLive(event_id, "delete", [&](JsonWriter& w) {
-    w.Key("post_id");
-    WriteString(w, IdToString(post_id));
-  });
+  return RenderLive(event_id, "delete", [&](JsonWriter& w) { IdMember(w, "post_id", post_id); });
 }
 
 std::string RenderLiveNotification(Id event_id, const services::NotificationView& view) {
@@ -392,15 +303,10 @@ std::string RenderLiveNotification(Id event_id, const services::NotificationView
 }
 
 std::string RenderLiveNotice(std::string_view type, std::string_view message) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("type");
-  WriteString(w, type);
-  w.Key("message");
-  WriteString(w, message);
-  w.EndObject();
-  return buffer.GetString();
+  return RenderObject([&](JsonWriter& w) {
+    StringMember(w, "type", type);
+    StringMember(w, "message", message);
+  });
 }
 
 std::string RenderStreamPage(const services::StreamPage& page, const std::string& base_path,
@@ -408,60 +314,41 @@ std::string RenderStreamPage(const services::StreamPage& page, const std::string
   auto link = [&](const char* cursor, Id id) {
     return base_path + "?" + cursor + "=" + IdToString(id) + "&limit=" + std::to_string(limit);
   };
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("@context");
-  WriteString(w, "https://www.w3.org/ns/activitystreams");
-  w.Key("type");
-  WriteString(w, "OrderedCollectionPage");
-  w.Key("orderedItems");
-  w.StartArray();
-  for (const auto& view : page.items) WriteStreamItem(w, view);
-  w.EndArray();
-  if (page.older_than) {
-    w.Key("next");
-    WriteString(w, link("before", *page.older_than));
-  }
-  if (!page.items.empty()) {
-    // The newest item shown: pinned posts lead a page without being its newest.
-    Id newest = 0;
-    for (const auto& view : page.items) newest = std::max(newest, view.post.id);
-    w.Key("prev");
-    WriteString(w, link("after", newest));
-  }
-  w.EndObject();
-  return buffer.GetString();
+  return RenderObject([&](JsonWriter& w) {
+    StringMember(w, "@context", "https://www.w3.org/ns/activitystreams");
+    StringMember(w, "type", "OrderedCollectionPage");
+    w.Key("orderedItems");
+    w.StartArray();
+    for (const auto& view : page.items) WriteStreamItem(w, view);
+    w.EndArray();
+    if (page.older_than) StringMember(w, "next", link("before", *page.older_than));
+    if (!page.items.empty()) {
+      // The newest item shown: pinned posts lead a page without being its newest.
+      Id newest = 0;
+      for (const auto& view : page.items) newest = std::max(newest, view.post.id);
+      StringMember(w, "prev", link("after", newest));
+    }
+  });
 }
 
 namespace {
 
 void WriteMembershipFields(JsonWriter& w, const communities::Membership& m) {
-  w.Key("role");
-  WriteString(w, communities::RoleName(m.role));
-  w.Key("state");
-  WriteString(w, communities::StateName(m.state));
-  w.Key("since");
-  WriteString(w, FormatRfc3339(m.since));
+  StringMember(w, "role", communities::RoleName(m.role));
+  StringMember(w, "state", communities::StateName(m.state));
+  TimeMember(w, "since", m.since);
 }
 
 void WriteCommunity(JsonWriter& w, const services::CommunityView& view) {
   const communities::Community& c = view.community;
   w.StartObject();
-  w.Key("id");
-  WriteString(w, IdToString(c.id));
-  w.Key("name");
-  WriteString(w, c.name);
-  w.Key("description");
-  WriteString(w, c.description);
-  w.Key("visibility");
-  WriteString(w, communities::VisibilityName(c.visibility));
-  w.Key("members_count");
-  w.Int64(c.members_count);
-  w.Key("created_by");
-  WriteString(w, IdToString(c.created_by));
-  w.Key("created_at");
-  WriteString(w, FormatRfc3339(c.created_at));
+  IdMember(w, "id", c.id);
+  StringMember(w, "name", c.name);
+  StringMember(w, "description", c.description);
+  StringMember(w, "visibility", communities::VisibilityName(c.visibility));
+  IntMember(w, "members_count", c.members_count);
+  IdMember(w, "created_by", c.created_by);
+  TimeMember(w, "created_at", c.created_at);
   w.Key("membership");
   if (view.membership) {
     w.StartObject();
@@ -484,16 +371,11 @@ std::string RenderCommunityPage(const Page<services::CommunityView>& page) {
 }
 
 std::string RenderMembership(const communities::Membership& m) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("community_id");
-  WriteString(w, IdToString(m.community_id));
-  w.Key("user_id");
-  WriteString(w, IdToString(m.user_id));
-  WriteMembershipFields(w, m);
-  w.EndObject();
-  return buffer.GetString();
+  return RenderObject([&](JsonWriter& w) {
+    IdMember(w, "community_id", m.community_id);
+    IdMember(w, "user_id", m.user_id);
+    WriteMembershipFields(w, m);
+  });
 }
 
 std::string RenderMemberPage(const Page<services::MemberView>& page) {
@@ -510,36 +392,22 @@ namespace {
 
 void WriteReport(JsonWriter& w, const communities::Report& r) {
   w.StartObject();
-  w.Key("id");
-  WriteString(w, IdToString(r.id));
-  w.Key("post_id");
-  WriteString(w, IdToString(r.post_id));
-  w.Key("community_id");
-  WriteOptionalId(w, r.community_id);
-  w.Key("reporter_id");
-  WriteString(w, IdToString(r.reporter_id));
-  w.Key("reason");
-  WriteString(w, r.reason);
-  w.Key("status");
-  WriteString(w, r.open ? "open" : "resolved");
+  IdMember(w, "id", r.id);
+  IdMember(w, "post_id", r.post_id);
+  IdMember(w, "community_id", r.community_id);
+  IdMember(w, "reporter_id", r.reporter_id);
+  StringMember(w, "reason", r.reason);
+  StringMember(w, "status", r.open ? "open" : "resolved");
   w.Key("action");
   if (r.action) {
     WriteString(w, communities::ActionName(*r.action));
   } else {
     w.Null();
   }
-  w.Key("note");
-  WriteString(w, r.note);
-  w.Key("resolved_by");
-  WriteOptionalId(w, r.resolved_by);
-  w.Key("created_at");
-  WriteString(w, FormatRfc3339(r.created_at));
-  w.Key("resolved_at");
-  if (r.resolved_at) {
-    WriteString(w, FormatRfc3339(*r.resolved_at));
-  } else {
-    w.Null();
-  }
+  StringMember(w, "note", r.note);
+  IdMember(w, "resolved_by", r.resolved_by);
+  TimeMember(w, "created_at", r.created_at);
+  TimeMember(w, "resolved_at", r.resolved_at);
   w.EndObject();
 }
 
@@ -556,20 +424,13 @@ std::string RenderReportPage(const Page<communities::Report>& page) {
 std::string RenderAuditPage(const Page<communities::AuditEntry>& page) {
   return RenderItems(page, [](JsonWriter& w, const communities::AuditEntry& e) {
     w.StartObject();
-    w.Key("id");
-    WriteString(w, IdToString(e.record.id));
-    w.Key("community_id");
-    WriteString(w, IdToString(e.community_id));
-    w.Key("actor_id");
-    WriteString(w, IdToString(e.record.actor_id));
-    w.Key("action");
-    WriteString(w, e.record.action);
-    w.Key("target_user_id");
-    WriteOptionalId(w, e.record.target_user);
-    w.Key("note");
-    WriteString(w, e.record.note);
-    w.Key("created_at");
-    WriteString(w, FormatRfc3339(e.at));
+    IdMember(w, "id", e.record.id);
+    IdMember(w, "community_id", e.community_id);
+    IdMember(w, "actor_id", e.record.actor_id);
+    StringMember(w, "action", e.record.action);
+    IdMember(w, "target_user_id", e.record.target_user);
+    StringMember(w, "note", e.record.note);
+    TimeMember(w, "created_at", e.at);
     w.EndObject();
   });
 }
@@ -583,10 +444,8 @@ void WritePostHits(JsonWriter& w, const std::vector<services::PostHit>& hits) {
     w.StartObject();
     w.Key("post");
     WritePost(w, hit.view);
-    w.Key("score");
-    w.Double(hit.score);
-    w.Key("highlight");
-    WriteString(w, hit.highlight);
+    DoubleMember(w, "score", hit.score);
+    StringMember(w, "highlight", hit.highlight);
     w.EndObject();
   }
   w.EndArray();
@@ -594,97 +453,84 @@ void WritePostHits(JsonWriter& w, const std::vector<services::PostHit>& hits) {
 
 // "total", and "next_offset" when the page does not reach the last result.
 void WriteTotal(JsonWriter& w, int64_t total, size_t offset, size_t returned) {
-  w.Key("total");
-  w.Int64(total);
+  IntMember(w, "total", total);
   if (returned > 0 && static_cast<int64_t>(offset + returned) < total) {
     w.Key("next_offset");
     w.Uint64(offset + returned);
   }
 }
 
+// {"user": ..., "score": ...} and whatever `write_more` adds.
+template <typename WriteMore>
+void WriteUserHit(JsonWriter& w, const profiles::User& user, double score, const Viewer& viewer,
+                  WriteMore write_more) {
+  w.StartObject();
+  w.Key("user");
+  WriteUser(w, user, viewer);
+  DoubleMember(w, "score", score);
+  write_more(w);
+  w.EndObject();
+}
+
 }  // namespace
 
 std::string RenderPostSearch(const services::PostSearchPage& page, size_t offset) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  WriteTotal(w, page.total, offset, page.results.size());
-  WritePostHits(w, page.results);
-  w.EndObject();
-  return buffer.GetString();
+  return RenderObject([&](JsonWriter& w) {
+    WriteTotal(w, page.total, offset, page.results.size());
+    WritePostHits(w, page.results);
+  });
 }
 
 std::string RenderPeopleSearch(const services::PeopleSearchPage& page, size_t offset,
                                const Viewer& viewer) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  WriteTotal(w, page.total, offset, page.results.size());
-  w.Key("results");
-  w.StartArray();
-  for (const services::PersonHit& hit : page.results) {
-    w.StartObject();
-    w.Key("user");
-    WriteUser(w, hit.user, viewer);
-    w.Key("score");
-    w.Double(hit.score);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return buffer.GetString();
+  return RenderObject([&](JsonWriter& w) {
+    WriteTotal(w, page.total, offset, page.results.size());
+    w.Key("results");
+    w.StartArray();
+    for (const services::PersonHit& hit : page.results) {
+      WriteUserHit(w, hit.user, hit.score, viewer, [](JsonWriter&) {});
+    }
+    w.EndArray();
+  });
 }
 
 std::string RenderExperts(const std::vector<services::Expert>& experts, const Viewer& viewer) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("results");
-  w.StartArray();
-  for (const services::Expert& expert : experts) {
-    w.StartObject();
-    w.Key("user");
-    WriteUser(w, expert.user, viewer);
-    w.Key("score");
-    w.Double(expert.score);
-    w.Key("evidence");
-    w.StartObject();
-    w.Key("skills");
+  return RenderObject([&](JsonWriter& w) {
+    w.Key("results");
     w.StartArray();
-    for (const std::string& skill : expert.skills) WriteString(w, skill);
+    for (const services::Expert& expert : experts) {
+      WriteUserHit(w, expert.user, expert.score, viewer, [&](JsonWriter& out) {
+        out.Key("evidence");
+        out.StartObject();
+        StringsMember(out, "skills", expert.skills);
+        out.Key("posts");
+        out.StartArray();
+        for (const services::PostView& post : expert.posts) WritePost(out, post);
+        out.EndArray();
+        out.EndObject();
+      });
+    }
     w.EndArray();
-    w.Key("posts");
-    w.StartArray();
-    for (const services::PostView& post : expert.posts) WritePost(w, post);
-    w.EndArray();
-    w.EndObject();
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return buffer.GetString();
+  });
 }
 
 std::string RenderDealSearch(const services::DealSearchPage& page, size_t offset) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  WriteTotal(w, page.total, offset, page.results.size());
-  WritePostHits(w, page.results);
-  w.Key("facets");
-  w.StartObject();
-  for (const auto& [facet, counts] : page.facets) {
-    w.Key(facet.c_str());
+  return RenderObject([&](JsonWriter& w) {
+    WriteTotal(w, page.total, offset, page.results.size());
+    WritePostHits(w, page.results);
+    w.Key("facets");
     w.StartObject();
-    for (const auto& [value, count] : counts) {
-      WriteString(w, value);  // as a key
-      w.Int64(count);
+    for (const auto& [facet, counts] : page.facets) {
+      w.Key(facet.c_str());
+      w.StartObject();
+      for (const auto& [value, count] : counts) {
+        WriteString(w, value);  // as a key
+        w.Int64(count);
+      }
+      w.EndObject();
     }
     w.EndObject();
-  }
-  w.EndObject();
-  w.EndObject();
-  return buffer.GetString();
+  });
 }
 
 }  // namespace agora::server

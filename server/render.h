@@ -1,36 +1,29 @@
-// JSON rendering of domain values, and the one place that maps a Status to an HTTP answer.
+// JSON rendering of domain values. Error bodies are written by server/errors.h alone.
 #pragma once
 
 #include <string>
 
 #include "core/json.h"
 #include "core/page.h"
-#include "core/status.h"
 #include "core/viewer.h"
 #include "profiles/follow_graph.h"
 #include "profiles/user.h"
-#include "server/api.h"
+#include "services/account_service.h"
 #include "services/community_service.h"
 #include "services/feed_service.h"
 #include "services/moderation_service.h"
-#include "services/search_service.h"
 #include "services/notification_service.h"
+#include "services/search_service.h"
 
 namespace agora::server {
-
-// The error body of api.md, with the status that matches `status.code()`, and Retry-After
-// for kRateLimited.
-ApiResponse ErrorResponse(const Status& status);
-int HttpStatusFor(StatusCode code);
-
-ApiResponse JsonResponse(int status, std::string body);
-ApiResponse NoContent();
 
 // Email and roles are shown to the person themselves and to admins only.
 void WriteUser(JsonWriter& w, const profiles::User& user, const Viewer& viewer);
 std::string RenderUser(const profiles::User& user, const Viewer& viewer);
 std::string RenderUserPage(const Page<profiles::User>& page, const Viewer& viewer);
 std::string RenderRelationship(const profiles::Relationship& relationship);
+// {"token", "expires_at", "user"}: the answer to a login, the user as they see themselves.
+std::string RenderLogin(const services::LoginResult& login);
 
 // A compact user for embedding in posts: id, username, display_name, title, active.
 void WriteUserSummary(JsonWriter& w, const profiles::UserSummary& user);

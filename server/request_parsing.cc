@@ -1,7 +1,9 @@
 #include "server/request_parsing.h"
 
 #include <charconv>
+#include <initializer_list>
 #include <limits>
+#include <utility>
 
 #include "core/clock.h"
 #include "core/id.h"
@@ -17,6 +19,12 @@ Status ParseJsonObject(const ApiRequest& request, rapidjson::Document& out) {
   return Status::Ok();
 }
 
+Status ParseJsonObject(const ApiRequest& request, rapidjson::Document& out,
+                       const std::vector<std::string_view>& allowed) {
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(request, out));
+  return RejectUnknownFields(JsonFields(out), allowed);
+}
+
 Result<profiles::UserRef> ParseUserRef(std::string_view text) {
   if (text.starts_with('@') && text.size() > 1) {
     return profiles::UserRef{std::nullopt, std::string(text.substr(1))};
@@ -29,17 +37,25 @@ Result<profiles::UserRef> ParseUserRef(std::string_view text) {
 
 namespace {
 
-Result<int> ParseLimit(const ApiRequest& request, int fallback = PageRequest::kDefaultLimit,
-                       int max = PageRequest::kMaxLimit) {
-  auto limit = request.query_param("limit");
-  if (!limit) return fallback;
-  int value = 0;
-  auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-  if (ec != std::errc() || end != limit->data() + limit->size() || value < 1 || value > max) {
-    return Status::InvalidArgument("invalid_limit",
-                                   "limit must be a whole number from 1 to " + std::to_string(max));
+// The query parameter `name` as a whole number from `min` to `max`, `fallback` when absent;
+// kInvalidArgument "invalid_<name>" with `message` otherwise.
+template <typename Number>
+Result<Number> WholeNumberParam(const ApiRequest& request, std::string_view name, Number fallback,
+                                Number min, Number max, std::string message) {
+  auto text = request.query_param(name);
+  if (!text) return fallback;
+  Number value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+    return Status::InvalidArgument("invalid_" + std::string(name), std::move(message));
   }
   return value;
+}
+
+Result<int> ParseLimit(const ApiRequest& request, int fallback = PageRequest::kDefaultLimit,
+                       int max = PageRequest::kMaxLimit) {
+  return WholeNumberParam(request, "limit", fallback, 1, max,
+                          "limit must be a whole number from 1 to " + std::to_string(max));
 }
 
 Result<std::optional<Id>> ParseCursorParam(const ApiRequest& request, std::string_view name) {
@@ -55,13 +71,10 @@ Result<std::optional<Id>> ParseCursorParam(const ApiRequest& request, std::strin
 }  // namespace
 
 Result<StreamRequest> ParseStreamRequest(const ApiRequest& request) {
-  auto limit = ParseLimit(request);
-  if (!limit.ok()) return limit.status();
-  auto before = ParseCursorParam(request, "before");
-  if (!before.ok()) return before.status();
-  auto after = ParseCursorParam(request, "after");
-  if (!after.ok()) return after.status();
-  return StreamRequest{{*before, *after}, static_cast<size_t>(*limit)};
+  AGORA_ASSIGN_OR_RETURN(int limit, ParseLimit(request));
+  AGORA_ASSIGN_OR_RETURN(std::optional<Id> before, ParseCursorParam(request, "before"));
+  AGORA_ASSIGN_OR_RETURN(std::optional<Id> after, ParseCursorParam(request, "after"));
+  return StreamRequest{{before, after}, static_cast<size_t>(limit)};
 }
 
 Result<Id> ParseResourceId(std::string_view text, const char* what) {
@@ -77,29 +90,21 @@ Result<posts::NewPost> ParseNewPost(const JsonFields& fields) {
   AGORA_RETURN_IF_ERROR(
       RejectUnknownFields(fields, {"text", "kind", "community_id", "in_reply_to", "deal"}));
   posts::NewPost post;
-  auto text = fields.required_string("text");
-  if (!text.ok()) return text.status();
-  post.text = std::move(*text);
-  auto kind = fields.optional_string("kind");
-  if (!kind.ok()) return kind.status();
-  if (*kind) {
-    auto parsed = posts::ParseKind(**kind);
+  AGORA_ASSIGN_OR_RETURN(post.text, fields.required_string("text"));
+  AGORA_ASSIGN_OR_RETURN(auto kind, fields.optional_string("kind"));
+  if (kind) {
+    auto parsed = posts::ParseKind(*kind);
     if (!parsed) {
       return Status::Unprocessable("invalid_kind",
                                    "kind is status, question, deal_story or announcement");
     }
     post.kind = *parsed;
   }
-  auto community = fields.optional_id("community_id");
-  if (!community.ok()) return community.status();
-  post.community_id = *community;
-  auto parent = fields.optional_id("in_reply_to");
-  if (!parent.ok()) return parent.status();
-  post.in_reply_to = *parent;
-  auto deal_object = fields.optional_object("deal");
-  if (!deal_object.ok()) return deal_object.status();
-  if (*deal_object) {
-    JsonFields deal(***deal_object);
+  AGORA_ASSIGN_OR_RETURN(post.community_id, fields.optional_id("community_id"));
+  AGORA_ASSIGN_OR_RETURN(post.in_reply_to, fields.optional_id("in_reply_to"));
+  AGORA_ASSIGN_OR_RETURN(auto deal_object, fields.optional_object("deal"));
+  if (deal_object) {
+    JsonFields deal(**deal_object);
     AGORA_RETURN_IF_ERROR(RejectUnknownFields(
         deal,
         {"customer", "sector", "product", "region", "amount", "currency", "closed_on", "outcome"}));
@@ -132,9 +137,7 @@ Result<posts::NewPost> ParseNewPost(const JsonFields& fields) {
 
 Result<PageRequest> ParsePageRequest(const ApiRequest& request) {
   PageRequest page;
-  auto limit = ParseLimit(request);
-  if (!limit.ok()) return limit.status();
-  page.limit = *limit;
+  AGORA_ASSIGN_OR_RETURN(page.limit, ParseLimit(request));
   if (auto cursor = request.query_param("cursor")) {
     auto key = ParseId(*cursor);
     if (!key)
@@ -167,28 +170,21 @@ Result<profiles::ProfileChanges> ParseProfileChanges(const JsonFields& fields) {
       {"bio", &profiles::ProfileChanges::bio},
   };
   for (const auto& field : kTextFields) {
-    auto value = fields.optional_string(field.name);
-    if (!value.ok()) return value.status();
-    c.*(field.member) = std::move(*value);
+    AGORA_ASSIGN_OR_RETURN(c.*(field.member), fields.optional_string(field.name));
   }
   if (fields.has("manager_id")) {
-    auto manager = fields.optional_id("manager_id");
-    if (!manager.ok()) return manager.status();
-    c.manager_id = *manager;  // an explicit null clears the manager
+    AGORA_ASSIGN_OR_RETURN(
+        c.manager_id, fields.optional_id("manager_id"));  // an explicit null clears the manager
   }
-  auto skills = fields.optional_string_array("skills");
-  if (!skills.ok()) return skills.status();
-  c.skills = std::move(*skills);
-  auto languages = fields.optional_string_array("languages");
-  if (!languages.ok()) return languages.status();
-  c.languages = std::move(*languages);
+  AGORA_ASSIGN_OR_RETURN(c.skills, fields.optional_string_array("skills"));
+  AGORA_ASSIGN_OR_RETURN(c.languages, fields.optional_string_array("languages"));
   return c;
 }
 
 namespace {
 
 constexpr size_t kSearchFieldMax = 200;  // characters of a filter value
-constexpr size_t kSearchOffsetMax = 10'000;
+constexpr int64_t kSearchOffsetMax = 10'000;
 constexpr int kExpertLimitDefault = 10;
 constexpr int kExpertLimitMax = 50;
 
@@ -214,20 +210,15 @@ Result<std::optional<std::string>> SearchText(const ApiRequest& request, std::st
 
 // `q` is bounded by the index (SearchLimits::max_query_chars); only its encoding is checked here.
 Result<std::string> QueryText(const ApiRequest& request) {
-  auto q = SearchText(request, "q", std::numeric_limits<size_t>::max());
-  if (!q.ok()) return q.status();
-  return q->value_or("");
+  AGORA_ASSIGN_OR_RETURN(auto q, SearchText(request, "q", std::numeric_limits<size_t>::max()));
+  return q.value_or("");
 }
 
 Result<size_t> ParseOffset(const ApiRequest& request) {
-  auto text = request.query_param("offset");
-  if (!text) return size_t{0};
-  size_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value > kSearchOffsetMax) {
-    return Status::InvalidArgument("invalid_offset", "offset is a whole number from 0 to 10000");
-  }
-  return value;
+  AGORA_ASSIGN_OR_RETURN(int64_t offset,
+                         WholeNumberParam<int64_t>(request, "offset", 0, 0, kSearchOffsetMax,
+                                                   "offset is a whole number from 0 to 10000"));
+  return static_cast<size_t>(offset);
 }
 
 Result<std::optional<UnixMillis>> ParseTime(const ApiRequest& request, std::string_view name) {
@@ -265,12 +256,23 @@ Result<std::optional<double>> ParseAmount(const ApiRequest& request, std::string
 // `limit` and `offset` of a search answer.
 template <typename Query>
 Status ParseResultWindow(const ApiRequest& request, Query& query) {
-  auto limit = ParseLimit(request);
-  if (!limit.ok()) return limit.status();
-  query.limit = static_cast<size_t>(*limit);
-  auto offset = ParseOffset(request);
-  if (!offset.ok()) return offset.status();
-  query.offset = *offset;
+  AGORA_ASSIGN_OR_RETURN(int limit, ParseLimit(request));
+  query.limit = static_cast<size_t>(limit);
+  AGORA_ASSIGN_OR_RETURN(query.offset, ParseOffset(request));
+  return Status::Ok();
+}
+
+// `q` and the text filters of a search query, each named by its parameter.
+template <typename Query>
+using TextFilter = std::pair<const char*, std::optional<std::string> Query::*>;
+
+template <typename Query>
+Status ParseTexts(const ApiRequest& request, Query& query,
+                  std::initializer_list<TextFilter<Query>> filters) {
+  AGORA_ASSIGN_OR_RETURN(query.q, QueryText(request));
+  for (auto [name, member] : filters) {
+    AGORA_ASSIGN_OR_RETURN(query.*member, SearchText(request, name));
+  }
   return Status::Ok();
 }
 
@@ -283,28 +285,17 @@ Status CheckOrder(bool ordered, const char* what) {
 
 Result<search::PostQuery> ParsePostSearch(const ApiRequest& request) {
   search::PostQuery query;
-  auto q = QueryText(request);
-  if (!q.ok()) return q.status();
-  query.q = std::move(*q);
-  auto community = ParseIdParam(request, "community_id");
-  if (!community.ok()) return community.status();
-  query.community_id = *community;
-  auto author = ParseIdParam(request, "author_id");
-  if (!author.ok()) return author.status();
-  query.author_id = *author;
-  auto kind = SearchText(request, "kind");
-  if (!kind.ok()) return kind.status();
-  if (*kind) {
-    if (!posts::ParseKind(**kind)) {
-      return Status::InvalidArgument("invalid_kind",
-                                     "kind is status, question, deal_story or announcement");
-    }
-    query.kind = std::move(*kind);
+  AGORA_ASSIGN_OR_RETURN(query.q, QueryText(request));
+  AGORA_ASSIGN_OR_RETURN(query.community_id, ParseIdParam(request, "community_id"));
+  AGORA_ASSIGN_OR_RETURN(query.author_id, ParseIdParam(request, "author_id"));
+  AGORA_ASSIGN_OR_RETURN(query.kind, SearchText(request, "kind"));
+  if (query.kind && !posts::ParseKind(*query.kind)) {
+    return Status::InvalidArgument("invalid_kind",
+                                   "kind is status, question, deal_story or announcement");
   }
-  auto hashtag = SearchText(request, "hashtag");
-  if (!hashtag.ok()) return hashtag.status();
-  if (*hashtag) {
-    std::string_view tag = **hashtag;
+  AGORA_ASSIGN_OR_RETURN(auto hashtag, SearchText(request, "hashtag"));
+  if (hashtag) {
+    std::string_view tag = *hashtag;
     if (tag.starts_with('#')) tag.remove_prefix(1);
     auto tags = posts::ExtractHashtags("#" + std::string(tag));
     if (tags.size() != 1) {
@@ -313,73 +304,48 @@ Result<search::PostQuery> ParsePostSearch(const ApiRequest& request) {
     }
     query.hashtag = std::move(tags.front());
   }
-  auto since = ParseTime(request, "since");
-  if (!since.ok()) return since.status();
-  auto until = ParseTime(request, "until");
-  if (!until.ok()) return until.status();
-  AGORA_RETURN_IF_ERROR(
-      CheckOrder(!*since || !*until || **since < **until, "since must be before until"));
-  query.since = *since;
-  query.until = *until;
+  AGORA_ASSIGN_OR_RETURN(query.since, ParseTime(request, "since"));
+  AGORA_ASSIGN_OR_RETURN(query.until, ParseTime(request, "until"));
+  AGORA_RETURN_IF_ERROR(CheckOrder(!query.since || !query.until || *query.since < *query.until,
+                                   "since must be before until"));
   AGORA_RETURN_IF_ERROR(ParseResultWindow(request, query));
   return query;
 }
 
 Result<search::PeopleQuery> ParsePeopleSearch(const ApiRequest& request) {
   search::PeopleQuery query;
-  auto q = QueryText(request);
-  if (!q.ok()) return q.status();
-  query.q = std::move(*q);
-  for (auto [name, member] : {std::pair{"department", &search::PeopleQuery::department},
-                              std::pair{"location", &search::PeopleQuery::location},
-                              std::pair{"skill", &search::PeopleQuery::skill}}) {
-    auto value = SearchText(request, name);
-    if (!value.ok()) return value.status();
-    query.*member = std::move(*value);
-  }
+  AGORA_RETURN_IF_ERROR(
+      ParseTexts<search::PeopleQuery>(request, query,
+                                      {{"department", &search::PeopleQuery::department},
+                                       {"location", &search::PeopleQuery::location},
+                                       {"skill", &search::PeopleQuery::skill}}));
   AGORA_RETURN_IF_ERROR(ParseResultWindow(request, query));
   return query;
 }
 
 Result<ExpertSearch> ParseExpertSearch(const ApiRequest& request) {
   ExpertSearch search;
-  auto q = QueryText(request);
-  if (!q.ok()) return q.status();
-  search.q = std::move(*q);
-  auto limit = ParseLimit(request, kExpertLimitDefault, kExpertLimitMax);
-  if (!limit.ok()) return limit.status();
-  search.limit = static_cast<size_t>(*limit);
+  AGORA_ASSIGN_OR_RETURN(search.q, QueryText(request));
+  AGORA_ASSIGN_OR_RETURN(int limit, ParseLimit(request, kExpertLimitDefault, kExpertLimitMax));
+  search.limit = static_cast<size_t>(limit);
   return search;
 }
 
 Result<search::DealQuery> ParseDealSearch(const ApiRequest& request) {
   search::DealQuery query;
-  auto q = QueryText(request);
-  if (!q.ok()) return q.status();
-  query.q = std::move(*q);
-  for (auto [name, member] : {std::pair{"sector", &search::DealQuery::sector},
-                              std::pair{"product", &search::DealQuery::product},
-                              std::pair{"region", &search::DealQuery::region}}) {
-    auto value = SearchText(request, name);
-    if (!value.ok()) return value.status();
-    query.*member = std::move(*value);
+  AGORA_RETURN_IF_ERROR(ParseTexts<search::DealQuery>(request, query,
+                                                      {{"sector", &search::DealQuery::sector},
+                                                       {"product", &search::DealQuery::product},
+                                                       {"region", &search::DealQuery::region}}));
+  AGORA_ASSIGN_OR_RETURN(query.outcome, SearchText(request, "outcome"));
+  if (query.outcome && !posts::ParseOutcome(*query.outcome)) {
+    return Status::InvalidArgument("invalid_outcome", "outcome is won, lost or open");
   }
-  auto outcome = SearchText(request, "outcome");
-  if (!outcome.ok()) return outcome.status();
-  if (*outcome) {
-    if (!posts::ParseOutcome(**outcome)) {
-      return Status::InvalidArgument("invalid_outcome", "outcome is won, lost or open");
-    }
-    query.outcome = std::move(*outcome);
-  }
-  auto min_amount = ParseAmount(request, "min_amount");
-  if (!min_amount.ok()) return min_amount.status();
-  auto max_amount = ParseAmount(request, "max_amount");
-  if (!max_amount.ok()) return max_amount.status();
-  AGORA_RETURN_IF_ERROR(CheckOrder(!*min_amount || !*max_amount || **min_amount <= **max_amount,
-                                   "min_amount must not exceed max_amount"));
-  query.min_amount = *min_amount;
-  query.max_amount = *max_amount;
+  AGORA_ASSIGN_OR_RETURN(query.min_amount, ParseAmount(request, "min_amount"));
+  AGORA_ASSIGN_OR_RETURN(query.max_amount, ParseAmount(request, "max_amount"));
+  AGORA_RETURN_IF_ERROR(
+      CheckOrder(!query.min_amount || !query.max_amount || *query.min_amount <= *query.max_amount,
+                 "min_amount must not exceed max_amount"));
   // Deals are dated by the day they closed: since and until are dates, both included.
   for (auto [name, member] : {std::pair{"since", &search::DealQuery::since},
                               std::pair{"until", &search::DealQuery::until}}) {

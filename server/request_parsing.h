@@ -25,6 +25,10 @@ Result<PageRequest> ParsePageRequest(const ApiRequest& request);
 // Fails with kUnprocessable "field_not_writable" naming the first member outside `allowed`.
 Status RejectUnknownFields(const JsonFields& fields, const std::vector<std::string_view>& allowed);
 
+// ParseJsonObject, then RejectUnknownFields: the body of a route that names its members.
+Status ParseJsonObject(const ApiRequest& request, rapidjson::Document& out,
+                       const std::vector<std::string_view>& allowed);
+
 // The profile members present in `fields` (type-checked, not yet validated).
 Result<profiles::ProfileChanges> ParseProfileChanges(const JsonFields& fields);
 

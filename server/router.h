@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/status.h"
 #include "core/viewer.h"
 #include "server/api.h"
 
@@ -26,7 +27,8 @@ struct RouteContext {
   const std::string& param(std::string_view name) const { return params.find(name)->second; }
 };
 
-using RouteHandler = std::function<ApiResponse(RouteContext&)>;
+// A handler's answer, or the Status the Dispatcher answers with ErrorResponse (server/errors.h).
+using RouteHandler = std::function<Result<ApiResponse>(RouteContext&)>;
 
 // Who may call a route; checked before its handler parses anything.
 enum class Access { kPublic, kAuthenticated, kAdmin };

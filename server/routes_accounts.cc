@@ -1,7 +1,7 @@
 // Routes of api.md "Accounts and sessions": login, logout, me, user creation, deactivation.
-#include "core/clock.h"
 #include "server/render.h"
 #include "server/request_parsing.h"
+#include "server/route_support.h"
 #include "server/routes.h"
 
 namespace agora::server {
@@ -11,85 +11,54 @@ const std::vector<std::string_view> kNewUserFields = {
     "username",   "password", "role",       "display_name", "email",     "title",
     "department", "location", "manager_id", "skills",       "languages", "bio"};
 
-ApiResponse Login(RouteContext& ctx, services::AccountService& accounts) {
+Result<ApiResponse> Login(RouteContext& ctx, services::AccountService& accounts) {
   rapidjson::Document body;
-  if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body));
   JsonFields fields(body);
-  auto username = fields.required_string("username");
-  if (!username.ok()) return ErrorResponse(username.status());
-  auto password = fields.required_string("password");
-  if (!password.ok()) return ErrorResponse(password.status());
-
-  auto login = accounts.Login(*username, *password, ctx.request.client_address);
-  if (!login.ok()) return ErrorResponse(login.status());
-
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("token");
-  WriteString(w, login->token.token);
-  w.Key("expires_at");
-  WriteString(w, FormatRfc3339(login->token.expires_at));
-  w.Key("user");
-  WriteUser(w, login->user, Viewer{login->user.id, login->user.role == profiles::Role::kAdmin});
-  w.EndObject();
-  return JsonResponse(200, buffer.GetString());
+  AGORA_ASSIGN_OR_RETURN(std::string username, fields.required_string("username"));
+  AGORA_ASSIGN_OR_RETURN(std::string password, fields.required_string("password"));
+  return Json(200, accounts.Login(username, password, ctx.request.client_address), RenderLogin);
 }
 
-ApiResponse Logout(RouteContext& ctx, services::AccountService& accounts) {
-  if (Status s = accounts.Logout(ctx.token); !s.ok()) return ErrorResponse(s);
-  return NoContent();
+Result<ApiResponse> Logout(RouteContext& ctx, services::AccountService& accounts) {
+  return NoContentOr(accounts.Logout(ctx.token));
 }
 
-ApiResponse CreateUser(RouteContext& ctx, services::AccountService& accounts) {
+Result<ApiResponse> CreateUser(RouteContext& ctx, services::AccountService& accounts) {
   rapidjson::Document body;
-  if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, kNewUserFields));
   JsonFields fields(body);
-  if (Status s = RejectUnknownFields(fields, kNewUserFields); !s.ok()) return ErrorResponse(s);
   profiles::NewUser user;
-  auto username = fields.required_string("username");
-  if (!username.ok()) return ErrorResponse(username.status());
-  auto password = fields.required_string("password");
-  if (!password.ok()) return ErrorResponse(password.status());
-  auto role = fields.optional_string("role");
-  if (!role.ok()) return ErrorResponse(role.status());
-  auto profile = ParseProfileChanges(fields);
-  if (!profile.ok()) return ErrorResponse(profile.status());
-  user.username = std::move(*username);
-  user.password = std::move(*password);
-  user.profile = std::move(*profile);
-  if (*role) {
-    auto parsed = profiles::ParseRole(**role);
-    if (!parsed) {
-      return ErrorResponse(Status::Unprocessable("invalid_role", "role is 'member' or 'admin'"));
-    }
+  AGORA_ASSIGN_OR_RETURN(user.username, fields.required_string("username"));
+  AGORA_ASSIGN_OR_RETURN(user.password, fields.required_string("password"));
+  AGORA_ASSIGN_OR_RETURN(auto role, fields.optional_string("role"));
+  AGORA_ASSIGN_OR_RETURN(user.profile, ParseProfileChanges(fields));
+  if (role) {
+    auto parsed = profiles::ParseRole(*role);
+    if (!parsed) return Status::Unprocessable("invalid_role", "role is 'member' or 'admin'");
     user.role = *parsed;
   }
-
   auto created = accounts.CreateUser(ctx.viewer, std::move(user));
-  if (!created.ok()) return ErrorResponse(created.status());
-  return JsonResponse(201, RenderUser(*created, ctx.viewer));
+  return Json(201, created, [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
 }
 
-ApiResponse Deactivate(RouteContext& ctx, services::AccountService& accounts) {
-  auto ref = ParseUserRef(ctx.param("id"));
-  if (!ref.ok()) return ErrorResponse(ref.status());
-  auto user = accounts.Deactivate(ctx.viewer, *ref);
-  if (!user.ok()) return ErrorResponse(user.status());
-  return JsonResponse(200, RenderUser(*user, ctx.viewer));
+Result<ApiResponse> Deactivate(RouteContext& ctx, services::AccountService& accounts) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
+  return Json(200, accounts.Deactivate(ctx.viewer, ref),
+              [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
 }
 
 }  // namespace
 
 void AddAccountRoutes(Router& router, services::AccountService& accounts) {
-  auto bind = [&accounts](ApiResponse (*handler)(RouteContext&, services::AccountService&)) {
-    return [handler, &accounts](RouteContext& ctx) { return handler(ctx, accounts); };
-  };
-  router.add("POST", "/api/v1/auth/login", Access::kPublic, Lane::kPasswordHashing, bind(Login));
-  router.add("POST", "/api/v1/auth/logout", Access::kAuthenticated, Lane::kDefault, bind(Logout));
-  router.add("POST", "/api/v1/users", Access::kAdmin, Lane::kPasswordHashing, bind(CreateUser));
+  router.add("POST", "/api/v1/auth/login", Access::kPublic, Lane::kPasswordHashing,
+             Bind(accounts, Login));
+  router.add("POST", "/api/v1/auth/logout", Access::kAuthenticated, Lane::kDefault,
+             Bind(accounts, Logout));
+  router.add("POST", "/api/v1/users", Access::kAdmin, Lane::kPasswordHashing,
+             Bind(accounts, CreateUser));
   router.add("POST", "/api/v1/users/{id}/deactivate", Access::kAdmin, Lane::kDefault,
-             bind(Deactivate));
+             Bind(accounts, Deactivate));
 }
 
 }  // namespace agora::server

@@ -1,6 +1,7 @@
 // Routes of api.md "Communities and moderation": communities, membership, roles, bans, audit.
 #include "server/render.h"
 #include "server/request_parsing.h"
+#include "server/route_support.h"
 #include "server/routes.h"
 
 namespace agora::server {
@@ -10,20 +11,14 @@ using services::CommunityService;
 
 Result<communities::CommunityChanges> ParseChanges(const ApiRequest& request,
                                                    rapidjson::Document& body) {
-  AGORA_RETURN_IF_ERROR(ParseJsonObject(request, body));
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(request, body, {"name", "description", "visibility"}));
   JsonFields fields(body);
-  AGORA_RETURN_IF_ERROR(RejectUnknownFields(fields, {"name", "description", "visibility"}));
   communities::CommunityChanges changes;
-  auto name = fields.optional_string("name");
-  if (!name.ok()) return name.status();
-  changes.name = std::move(*name);
-  auto description = fields.optional_string("description");
-  if (!description.ok()) return description.status();
-  changes.description = std::move(*description);
-  auto visibility = fields.optional_string("visibility");
-  if (!visibility.ok()) return visibility.status();
-  if (*visibility) {
-    changes.visibility = communities::ParseVisibility(**visibility);
+  AGORA_ASSIGN_OR_RETURN(changes.name, fields.optional_string("name"));
+  AGORA_ASSIGN_OR_RETURN(changes.description, fields.optional_string("description"));
+  AGORA_ASSIGN_OR_RETURN(auto visibility, fields.optional_string("visibility"));
+  if (visibility) {
+    changes.visibility = communities::ParseVisibility(*visibility);
     if (!changes.visibility) {
       return Status::Unprocessable("invalid_visibility", "visibility is open, private or secret");
     }
@@ -39,210 +34,146 @@ Result<Id> UserId(RouteContext& ctx) { return ParseResourceId(ctx.param("user_id
 
 // A required "user_id" member of the body (as a decimal string).
 Result<Id> BodyUserId(const JsonFields& fields) {
-  auto id = fields.optional_id("user_id");
-  if (!id.ok()) return id.status();
-  if (!*id) return Status::Unprocessable("missing_field", "field 'user_id' is required");
-  return **id;
+  AGORA_ASSIGN_OR_RETURN(auto id, fields.optional_id("user_id"));
+  if (!id) return Status::Unprocessable("missing_field", "field 'user_id' is required");
+  return *id;
 }
 
-ApiResponse Create(RouteContext& ctx, CommunityService& communities) {
+// The {id} and {user_id} of the route.
+struct Target {
+  Id community;
+  Id user;
+};
+Result<Target> MemberTarget(RouteContext& ctx) {
+  AGORA_ASSIGN_OR_RETURN(Id community, CommunityId(ctx));
+  AGORA_ASSIGN_OR_RETURN(Id user, UserId(ctx));
+  return Target{community, user};
+}
+
+Result<ApiResponse> Create(RouteContext& ctx, CommunityService& communities) {
   rapidjson::Document body;
-  auto changes = ParseChanges(ctx.request, body);
-  if (!changes.ok()) return ErrorResponse(changes.status());
-  auto created = communities.Create(ctx.viewer, *changes);
-  if (!created.ok()) return ErrorResponse(created.status());
-  return JsonResponse(201, RenderCommunity(*created));
+  AGORA_ASSIGN_OR_RETURN(auto changes, ParseChanges(ctx.request, body));
+  return Json(201, communities.Create(ctx.viewer, changes), RenderCommunity);
 }
 
-ApiResponse List(RouteContext& ctx, CommunityService& communities) {
-  auto page = ParsePageRequest(ctx.request);
-  if (!page.ok()) return ErrorResponse(page.status());
+Result<ApiResponse> List(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(ctx.request));
   std::string q(ctx.request.query_param("q").value_or(""));
   if (q.size() > 200) {
-    return ErrorResponse(Status::InvalidArgument("invalid_query", "q is limited to 200 bytes"));
+    return Status::InvalidArgument("invalid_query", "q is limited to 200 bytes");
   }
-  auto list = communities.List(ctx.viewer, q, *page);
-  if (!list.ok()) return ErrorResponse(list.status());
-  return JsonResponse(200, RenderCommunityPage(*list));
+  return Json(200, communities.List(ctx.viewer, q, page), RenderCommunityPage);
 }
 
-ApiResponse Get(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto view = communities.Get(ctx.viewer, *id);
-  if (!view.ok()) return ErrorResponse(view.status());
-  return JsonResponse(200, RenderCommunity(*view));
+Result<ApiResponse> Get(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
+  return Json(200, communities.Get(ctx.viewer, id), RenderCommunity);
 }
 
-ApiResponse Update(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
+Result<ApiResponse> Update(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
   rapidjson::Document body;
-  auto changes = ParseChanges(ctx.request, body);
-  if (!changes.ok()) return ErrorResponse(changes.status());
-  auto view = communities.Update(ctx.viewer, *id, *changes);
-  if (!view.ok()) return ErrorResponse(view.status());
-  return JsonResponse(200, RenderCommunity(*view));
+  AGORA_ASSIGN_OR_RETURN(auto changes, ParseChanges(ctx.request, body));
+  return Json(200, communities.Update(ctx.viewer, id, changes), RenderCommunity);
 }
 
-ApiResponse Join(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto membership = communities.Join(ctx.viewer, *id);
-  if (!membership.ok()) return ErrorResponse(membership.status());
-  bool pending = membership->state == communities::MembershipState::kPending;
-  return JsonResponse(pending ? 202 : 200, RenderMembership(*membership));
+Result<ApiResponse> Join(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
+  AGORA_ASSIGN_OR_RETURN(communities::Membership membership, communities.Join(ctx.viewer, id));
+  bool pending = membership.state == communities::MembershipState::kPending;
+  return JsonResponse(pending ? 202 : 200, RenderMembership(membership));
 }
 
-ApiResponse Leave(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  if (Status s = communities.Leave(ctx.viewer, *id); !s.ok()) return ErrorResponse(s);
-  return NoContent();
+Result<ApiResponse> Leave(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
+  return NoContentOr(communities.Leave(ctx.viewer, id));
 }
 
-ApiResponse Members(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto page = ParsePageRequest(ctx.request);
-  if (!page.ok()) return ErrorResponse(page.status());
+Result<ApiResponse> Members(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
+  AGORA_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(ctx.request));
   std::optional<communities::Role> role;
   if (auto text = ctx.request.query_param("role")) {
     role = communities::ParseRole(*text);
-    if (!role) {
-      return ErrorResponse(
-          Status::InvalidArgument("invalid_role", "role is owner, moderator or member"));
-    }
+    if (!role) return Status::InvalidArgument("invalid_role", "role is owner, moderator or member");
   }
-  auto members = communities.Members(ctx.viewer, *id, role, *page);
-  if (!members.ok()) return ErrorResponse(members.status());
-  return JsonResponse(200, RenderMemberPage(*members));
+  return Json(200, communities.Members(ctx.viewer, id, role, page), RenderMemberPage);
 }
 
-ApiResponse Invite(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
+Result<ApiResponse> Invite(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
   rapidjson::Document body;
-  if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
-  JsonFields fields(body);
-  if (Status s = RejectUnknownFields(fields, {"user_id"}); !s.ok()) return ErrorResponse(s);
-  auto user = BodyUserId(fields);
-  if (!user.ok()) return ErrorResponse(user.status());
-  auto membership = communities.Invite(ctx.viewer, *id, *user);
-  if (!membership.ok()) return ErrorResponse(membership.status());
-  return JsonResponse(201, RenderMembership(*membership));
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"user_id"}));
+  AGORA_ASSIGN_OR_RETURN(Id user, BodyUserId(JsonFields(body)));
+  return Json(201, communities.Invite(ctx.viewer, id, user), RenderMembership);
 }
 
-ApiResponse Accept(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto membership = communities.AcceptInvitation(ctx.viewer, *id);
-  if (!membership.ok()) return ErrorResponse(membership.status());
-  return JsonResponse(200, RenderMembership(*membership));
+Result<ApiResponse> Accept(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
+  return Json(200, communities.AcceptInvitation(ctx.viewer, id), RenderMembership);
 }
 
-ApiResponse Requests(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto page = ParsePageRequest(ctx.request);
-  if (!page.ok()) return ErrorResponse(page.status());
-  auto requests = communities.Requests(ctx.viewer, *id, *page);
-  if (!requests.ok()) return ErrorResponse(requests.status());
-  return JsonResponse(200, RenderMemberPage(*requests));
+Result<ApiResponse> Requests(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
+  AGORA_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(ctx.request));
+  return Json(200, communities.Requests(ctx.viewer, id, page), RenderMemberPage);
 }
 
-ApiResponse Approve(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto user = UserId(ctx);
-  if (!user.ok()) return ErrorResponse(user.status());
-  auto membership = communities.Approve(ctx.viewer, *id, *user);
-  if (!membership.ok()) return ErrorResponse(membership.status());
-  return JsonResponse(200, RenderMembership(*membership));
+Result<ApiResponse> Approve(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Target target, MemberTarget(ctx));
+  return Json(200, communities.Approve(ctx.viewer, target.community, target.user),
+              RenderMembership);
 }
 
-ApiResponse Reject(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto user = UserId(ctx);
-  if (!user.ok()) return ErrorResponse(user.status());
-  if (Status s = communities.Reject(ctx.viewer, *id, *user); !s.ok()) return ErrorResponse(s);
+Result<ApiResponse> Reject(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Target target, MemberTarget(ctx));
+  AGORA_RETURN_IF_ERROR(communities.Reject(ctx.viewer, target.community, target.user));
   return JsonResponse(200, R"({"rejected":true})");
 }
 
-ApiResponse SetRole(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto user = UserId(ctx);
-  if (!user.ok()) return ErrorResponse(user.status());
+Result<ApiResponse> SetRole(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Target target, MemberTarget(ctx));
   rapidjson::Document body;
-  if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
-  JsonFields fields(body);
-  if (Status s = RejectUnknownFields(fields, {"role"}); !s.ok()) return ErrorResponse(s);
-  auto role_name = fields.required_string("role");
-  if (!role_name.ok()) return ErrorResponse(role_name.status());
-  auto role = communities::ParseRole(*role_name);
-  if (!role) {
-    return ErrorResponse(
-        Status::Unprocessable("invalid_role", "role is owner, moderator or member"));
-  }
-  auto membership = communities.SetRole(ctx.viewer, *id, *user, *role);
-  if (!membership.ok()) return ErrorResponse(membership.status());
-  return JsonResponse(200, RenderMembership(*membership));
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"role"}));
+  AGORA_ASSIGN_OR_RETURN(std::string role_name, JsonFields(body).required_string("role"));
+  auto role = communities::ParseRole(role_name);
+  if (!role) return Status::Unprocessable("invalid_role", "role is owner, moderator or member");
+  return Json(200, communities.SetRole(ctx.viewer, target.community, target.user, *role),
+              RenderMembership);
 }
 
-ApiResponse Remove(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto user = UserId(ctx);
-  if (!user.ok()) return ErrorResponse(user.status());
-  if (Status s = communities.Remove(ctx.viewer, *id, *user); !s.ok()) return ErrorResponse(s);
-  return NoContent();
+Result<ApiResponse> Remove(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Target target, MemberTarget(ctx));
+  return NoContentOr(communities.Remove(ctx.viewer, target.community, target.user));
 }
 
-ApiResponse Ban(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
+Result<ApiResponse> Ban(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
   rapidjson::Document body;
-  if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"user_id", "reason"}));
   JsonFields fields(body);
-  if (Status s = RejectUnknownFields(fields, {"user_id", "reason"}); !s.ok()) {
-    return ErrorResponse(s);
-  }
-  auto user = BodyUserId(fields);
-  if (!user.ok()) return ErrorResponse(user.status());
-  auto reason = fields.optional_string("reason");
-  if (!reason.ok()) return ErrorResponse(reason.status());
-  if (Status s = communities.Ban(ctx.viewer, *id, *user, reason->value_or("")); !s.ok()) {
-    return ErrorResponse(s);
-  }
+  AGORA_ASSIGN_OR_RETURN(Id user, BodyUserId(fields));
+  AGORA_ASSIGN_OR_RETURN(auto reason, fields.optional_string("reason"));
+  AGORA_RETURN_IF_ERROR(communities.Ban(ctx.viewer, id, user, reason.value_or("")));
   return JsonResponse(201, R"({"banned":true})");
 }
 
-ApiResponse Unban(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto user = UserId(ctx);
-  if (!user.ok()) return ErrorResponse(user.status());
-  if (Status s = communities.Unban(ctx.viewer, *id, *user); !s.ok()) return ErrorResponse(s);
-  return NoContent();
+Result<ApiResponse> Unban(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Target target, MemberTarget(ctx));
+  return NoContentOr(communities.Unban(ctx.viewer, target.community, target.user));
 }
 
-ApiResponse Audit(RouteContext& ctx, CommunityService& communities) {
-  auto id = CommunityId(ctx);
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto page = ParsePageRequest(ctx.request);
-  if (!page.ok()) return ErrorResponse(page.status());
-  auto audit = communities.Audit(ctx.viewer, *id, *page);
-  if (!audit.ok()) return ErrorResponse(audit.status());
-  return JsonResponse(200, RenderAuditPage(*audit));
+Result<ApiResponse> Audit(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
+  AGORA_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(ctx.request));
+  return Json(200, communities.Audit(ctx.viewer, id, page), RenderAuditPage);
 }
 
 }  // namespace
 
 void AddCommunityRoutes(Router& router, CommunityService& communities) {
-  auto bind = [&communities](ApiResponse (*handler)(RouteContext&, CommunityService&)) {
-    return [handler, &communities](RouteContext& ctx) { return handler(ctx, communities); };
+  auto bind = [&communities](Result<ApiResponse> (*handler)(RouteContext&, CommunityService&)) {
+    return Bind(communities, handler);
   };
   const auto auth = Access::kAuthenticated;
   const auto lane = Lane::kDefault;

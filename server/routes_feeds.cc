@@ -1,6 +1,7 @@
 // Routes of api.md "Streams": the home stream, a person's and a community's streams.
 #include "server/render.h"
 #include "server/request_parsing.h"
+#include "server/route_support.h"
 #include "server/routes.h"
 
 namespace agora::server {
@@ -8,46 +9,41 @@ namespace {
 
 using services::FeedService;
 
-ApiResponse Home(RouteContext& ctx, FeedService& feed) {
-  auto window = ParseStreamRequest(ctx.request);
-  if (!window.ok()) return ErrorResponse(window.status());
-  auto page = feed.Home(ctx.viewer, window->range, window->limit);
-  if (!page.ok()) return ErrorResponse(page.status());
-  return JsonResponse(200, RenderStreamPage(*page, "/api/v1/feeds/home", window->limit));
+// A stream page with its links built on the request's own path.
+Result<ApiResponse> StreamAnswer(RouteContext& ctx, const StreamRequest& window,
+                                 const Result<services::StreamPage>& page) {
+  std::string base_path;
+  for (const auto& segment : ctx.request.path) base_path += "/" + segment;
+  return Json(200, page, [&](const services::StreamPage& p) {
+    return RenderStreamPage(p, base_path, window.limit);
+  });
 }
 
-ApiResponse Profile(RouteContext& ctx, FeedService& feed) {
-  auto ref = ParseUserRef(ctx.param("id"));
-  if (!ref.ok()) return ErrorResponse(ref.status());
-  auto window = ParseStreamRequest(ctx.request);
-  if (!window.ok()) return ErrorResponse(window.status());
-  auto page = feed.Profile(ctx.viewer, *ref, window->range, window->limit);
-  if (!page.ok()) return ErrorResponse(page.status());
-  return JsonResponse(
-      200, RenderStreamPage(*page, "/api/v1/users/" + ctx.param("id") + "/feed", window->limit));
+Result<ApiResponse> Home(RouteContext& ctx, FeedService& feed) {
+  AGORA_ASSIGN_OR_RETURN(StreamRequest window, ParseStreamRequest(ctx.request));
+  return StreamAnswer(ctx, window, feed.Home(ctx.viewer, window.range, window.limit));
 }
 
-ApiResponse Community(RouteContext& ctx, FeedService& feed) {
-  auto id = ParseResourceId(ctx.param("id"), "community");
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto window = ParseStreamRequest(ctx.request);
-  if (!window.ok()) return ErrorResponse(window.status());
-  auto page = feed.CommunityStream(ctx.viewer, *id, window->range, window->limit);
-  if (!page.ok()) return ErrorResponse(page.status());
-  return JsonResponse(
-      200,
-      RenderStreamPage(*page, "/api/v1/communities/" + ctx.param("id") + "/feed", window->limit));
+Result<ApiResponse> Profile(RouteContext& ctx, FeedService& feed) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
+  AGORA_ASSIGN_OR_RETURN(StreamRequest window, ParseStreamRequest(ctx.request));
+  return StreamAnswer(ctx, window, feed.Profile(ctx.viewer, ref, window.range, window.limit));
+}
+
+Result<ApiResponse> Community(RouteContext& ctx, FeedService& feed) {
+  AGORA_ASSIGN_OR_RETURN(Id id, ParseResourceId(ctx.param("id"), "community"));
+  AGORA_ASSIGN_OR_RETURN(StreamRequest window, ParseStreamRequest(ctx.request));
+  return StreamAnswer(ctx, window,
+                      feed.CommunityStream(ctx.viewer, id, window.range, window.limit));
 }
 
 }  // namespace
 
 void AddFeedRoutes(Router& router, FeedService& feed) {
-  router.add("GET", "/api/v1/feeds/home", Access::kAuthenticated, Lane::kDefault,
-             [&feed](RouteContext& ctx) { return Home(ctx, feed); });
-  router.add("GET", "/api/v1/users/{id}/feed", Access::kAuthenticated, Lane::kDefault,
-             [&feed](RouteContext& ctx) { return Profile(ctx, feed); });
-  router.add("GET", "/api/v1/communities/{id}/feed", Access::kAuthenticated, Lane::kDefault,
-             [&feed](RouteContext& ctx) { return Community(ctx, feed); });
+  const auto auth = Access::kAuthenticated;
+  router.add("GET", "/api/v1/feeds/home", auth, Lane::kDefault, Bind(feed, Home));
+  router.add("GET", "/api/v1/users/{id}/feed", auth, Lane::kDefault, Bind(feed, Profile));
+  router.add("GET", "/api/v1/communities/{id}/feed", auth, Lane::kDefault, Bind(feed, Community));
 }
 
 }  // namespace agora::server

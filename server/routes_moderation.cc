@@ -1,6 +1,7 @@
 // Routes of api.md "Communities and moderation" about pins and reports.
 #include "server/render.h"
 #include "server/request_parsing.h"
+#include "server/route_support.h"
 #include "server/routes.h"
 
 namespace agora::server {
@@ -15,91 +16,65 @@ Result<bool> ParseOpenFilter(const ApiRequest& request) {
   return Status::InvalidArgument("invalid_status", "status is open or resolved");
 }
 
-ApiResponse Pin(RouteContext& ctx, ModerationService& moderation) {
-  auto id = ParseResourceId(ctx.param("id"), "community");
-  if (!id.ok()) return ErrorResponse(id.status());
+Result<ApiResponse> Pin(RouteContext& ctx, ModerationService& moderation) {
+  AGORA_ASSIGN_OR_RETURN(Id id, ParseResourceId(ctx.param("id"), "community"));
   rapidjson::Document body;
-  if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
-  JsonFields fields(body);
-  if (Status s = RejectUnknownFields(fields, {"post_id"}); !s.ok()) return ErrorResponse(s);
-  auto post = fields.optional_id("post_id");
-  if (!post.ok()) return ErrorResponse(post.status());
-  if (!*post)
-    return ErrorResponse(Status::Unprocessable("missing_field", "field 'post_id' is required"));
-  if (Status s = moderation.Pin(ctx.viewer, *id, **post); !s.ok()) return ErrorResponse(s);
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"post_id"}));
+  AGORA_ASSIGN_OR_RETURN(auto post, JsonFields(body).optional_id("post_id"));
+  if (!post) return Status::Unprocessable("missing_field", "field 'post_id' is required");
+  AGORA_RETURN_IF_ERROR(moderation.Pin(ctx.viewer, id, *post));
   return JsonResponse(201, R"({"pinned":true})");
 }
 
-ApiResponse Unpin(RouteContext& ctx, ModerationService& moderation) {
-  auto id = ParseResourceId(ctx.param("id"), "community");
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto post = ParseResourceId(ctx.param("post_id"), "post");
-  if (!post.ok()) return ErrorResponse(post.status());
-  if (Status s = moderation.Unpin(ctx.viewer, *id, *post); !s.ok()) return ErrorResponse(s);
-  return NoContent();
+Result<ApiResponse> Unpin(RouteContext& ctx, ModerationService& moderation) {
+  AGORA_ASSIGN_OR_RETURN(Id id, ParseResourceId(ctx.param("id"), "community"));
+  AGORA_ASSIGN_OR_RETURN(Id post, ParseResourceId(ctx.param("post_id"), "post"));
+  return NoContentOr(moderation.Unpin(ctx.viewer, id, post));
 }
 
-ApiResponse File(RouteContext& ctx, ModerationService& moderation) {
-  auto post = ParseResourceId(ctx.param("id"), "post");
-  if (!post.ok()) return ErrorResponse(post.status());
+Result<ApiResponse> File(RouteContext& ctx, ModerationService& moderation) {
+  AGORA_ASSIGN_OR_RETURN(Id post, ParseResourceId(ctx.param("id"), "post"));
   rapidjson::Document body;
-  if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
-  JsonFields fields(body);
-  if (Status s = RejectUnknownFields(fields, {"reason"}); !s.ok()) return ErrorResponse(s);
-  auto reason = fields.required_string("reason");
-  if (!reason.ok()) return ErrorResponse(reason.status());
-  auto report = moderation.File(ctx.viewer, *post, *reason);
-  if (!report.ok()) return ErrorResponse(report.status());
-  return JsonResponse(201, RenderReport(*report));
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"reason"}));
+  AGORA_ASSIGN_OR_RETURN(std::string reason, JsonFields(body).required_string("reason"));
+  return Json(201, moderation.File(ctx.viewer, post, reason), RenderReport);
 }
 
-ApiResponse ListReports(RouteContext& ctx, ModerationService& moderation,
-                        std::optional<Id> community) {
-  auto open = ParseOpenFilter(ctx.request);
-  if (!open.ok()) return ErrorResponse(open.status());
-  auto page = ParsePageRequest(ctx.request);
-  if (!page.ok()) return ErrorResponse(page.status());
-  auto reports = moderation.List(ctx.viewer, community, *open, *page);
-  if (!reports.ok()) return ErrorResponse(reports.status());
-  return JsonResponse(200, RenderReportPage(*reports));
+Result<ApiResponse> ListReports(RouteContext& ctx, ModerationService& moderation,
+                                std::optional<Id> community) {
+  AGORA_ASSIGN_OR_RETURN(bool open, ParseOpenFilter(ctx.request));
+  AGORA_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(ctx.request));
+  return Json(200, moderation.List(ctx.viewer, community, open, page), RenderReportPage);
 }
 
-ApiResponse CommunityReports(RouteContext& ctx, ModerationService& moderation) {
-  auto id = ParseResourceId(ctx.param("id"), "community");
-  if (!id.ok()) return ErrorResponse(id.status());
-  return ListReports(ctx, moderation, *id);
+Result<ApiResponse> CommunityReports(RouteContext& ctx, ModerationService& moderation) {
+  AGORA_ASSIGN_OR_RETURN(Id id, ParseResourceId(ctx.param("id"), "community"));
+  return ListReports(ctx, moderation, id);
 }
 
-ApiResponse CompanyReports(RouteContext& ctx, ModerationService& moderation) {
+Result<ApiResponse> CompanyReports(RouteContext& ctx, ModerationService& moderation) {
   return ListReports(ctx, moderation, std::nullopt);
 }
 
-ApiResponse Resolve(RouteContext& ctx, ModerationService& moderation) {
-  auto id = ParseResourceId(ctx.param("id"), "report");
-  if (!id.ok()) return ErrorResponse(id.status());
+Result<ApiResponse> Resolve(RouteContext& ctx, ModerationService& moderation) {
+  AGORA_ASSIGN_OR_RETURN(Id id, ParseResourceId(ctx.param("id"), "report"));
   rapidjson::Document body;
-  if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"action", "note"}));
   JsonFields fields(body);
-  if (Status s = RejectUnknownFields(fields, {"action", "note"}); !s.ok()) return ErrorResponse(s);
-  auto action_name = fields.required_string("action");
-  if (!action_name.ok()) return ErrorResponse(action_name.status());
-  auto action = communities::ParseAction(*action_name);
+  AGORA_ASSIGN_OR_RETURN(std::string action_name, fields.required_string("action"));
+  auto action = communities::ParseAction(action_name);
   if (!action) {
-    return ErrorResponse(
-        Status::Unprocessable("invalid_action", "action is dismiss, remove_post or ban_author"));
+    return Status::Unprocessable("invalid_action", "action is dismiss, remove_post or ban_author");
   }
-  auto note = fields.optional_string("note");
-  if (!note.ok()) return ErrorResponse(note.status());
-  auto report = moderation.Resolve(ctx.viewer, *id, *action, note->value_or(""));
-  if (!report.ok()) return ErrorResponse(report.status());
-  return JsonResponse(200, RenderReport(*report));
+  AGORA_ASSIGN_OR_RETURN(auto note, fields.optional_string("note"));
+  return Json(200, moderation.Resolve(ctx.viewer, id, *action, note.value_or("")), RenderReport);
 }
 
 }  // namespace
 
 void AddModerationRoutes(Router& router, ModerationService& moderation) {
-  auto bind = [&moderation](ApiResponse (*handler)(RouteContext&, ModerationService&)) {
-    return [handler, &moderation](RouteContext& ctx) { return handler(ctx, moderation); };
+  auto bind = [&moderation](Result<ApiResponse> (*handler)(RouteContext&, ModerationService&)) {
+    return Bind(moderation, handler);
   };
   const auto auth = Access::kAuthenticated;
   const auto lane = Lane::kDefault;

@@ -1,5 +1,5 @@
 // Operations routes (no token): liveness, readiness, metrics.
-#include "server/render.h"
+#include "server/route_support.h"
 #include "server/routes.h"
 
 namespace agora::server {
@@ -10,8 +10,8 @@ void AddOperationsRoutes(Router& router, const Metrics& metrics,
              [](RouteContext&) { return JsonResponse(200, R"({"status":"ok"})"); });
   router.add("GET", "/readyz", Access::kPublic, Lane::kDefault, [readiness](RouteContext&) {
     Status status = readiness();
-    if (!status.ok()) return ErrorResponse(Status::Unavailable(status.message()));
-    return JsonResponse(200, R"({"status":"ready"})");
+    if (!status.ok()) return Result<ApiResponse>(Status::Unavailable(status.message()));
+    return Result<ApiResponse>(JsonResponse(200, R"({"status":"ready"})"));
   });
   router.add("GET", "/metrics", Access::kPublic, Lane::kDefault, [&metrics](RouteContext&) {
     return ApiResponse{200, metrics.Render(), "text/plain; version=0.0.4"};

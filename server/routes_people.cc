@@ -1,6 +1,7 @@
 // Routes of api.md "Accounts and sessions" about people: profiles, org chart, follow graph.
 #include "server/render.h"
 #include "server/request_parsing.h"
+#include "server/route_support.h"
 #include "server/routes.h"
 
 namespace agora::server {
@@ -12,34 +13,26 @@ const std::vector<std::string_view> kWritableProfileFields = {
     "display_name", "email",      "title",  "department", "location",
     "bio",          "manager_id", "skills", "languages"};
 
-ApiResponse Me(RouteContext& ctx, PeopleService& people) {
-  auto user = people.Get(ctx.viewer, profiles::UserRef{ctx.viewer.user_id, {}});
-  if (!user.ok()) return ErrorResponse(user.status());
-  return JsonResponse(200, RenderUser(*user, ctx.viewer));
+// A person as the viewer may see them.
+Result<ApiResponse> UserAnswer(RouteContext& ctx, const Result<profiles::User>& user) {
+  return Json(200, user, [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
 }
 
-ApiResponse GetUser(RouteContext& ctx, PeopleService& people) {
-  auto ref = ParseUserRef(ctx.param("id"));
-  if (!ref.ok()) return ErrorResponse(ref.status());
-  auto user = people.Get(ctx.viewer, *ref);
-  if (!user.ok()) return ErrorResponse(user.status());
-  return JsonResponse(200, RenderUser(*user, ctx.viewer));
+Result<ApiResponse> Me(RouteContext& ctx, PeopleService& people) {
+  return UserAnswer(ctx, people.Get(ctx.viewer, profiles::UserRef{ctx.viewer.user_id, {}}));
 }
 
-ApiResponse UpdateUser(RouteContext& ctx, PeopleService& people) {
-  auto ref = ParseUserRef(ctx.param("id"));
-  if (!ref.ok()) return ErrorResponse(ref.status());
+Result<ApiResponse> GetUser(RouteContext& ctx, PeopleService& people) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
+  return UserAnswer(ctx, people.Get(ctx.viewer, ref));
+}
+
+Result<ApiResponse> UpdateUser(RouteContext& ctx, PeopleService& people) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
   rapidjson::Document body;
-  if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
-  JsonFields fields(body);
-  if (Status s = RejectUnknownFields(fields, kWritableProfileFields); !s.ok()) {
-    return ErrorResponse(s);
-  }
-  auto changes = ParseProfileChanges(fields);
-  if (!changes.ok()) return ErrorResponse(changes.status());
-  auto user = people.Update(ctx.viewer, *ref, *changes);
-  if (!user.ok()) return ErrorResponse(user.status());
-  return JsonResponse(200, RenderUser(*user, ctx.viewer));
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, kWritableProfileFields));
+  AGORA_ASSIGN_OR_RETURN(profiles::ProfileChanges changes, ParseProfileChanges(JsonFields(body)));
+  return UserAnswer(ctx, people.Update(ctx.viewer, ref, changes));
 }
 
 using PageCall = Result<Page<profiles::User>> (PeopleService::*)(const Viewer&,
@@ -47,54 +40,39 @@ using PageCall = Result<Page<profiles::User>> (PeopleService::*)(const Viewer&,
                                                                  const PageRequest&);
 
 // Direct reports, followers and following share one shape: a person, then a page of people.
-ApiResponse PeoplePage(RouteContext& ctx, PeopleService& people, PageCall call) {
-  auto ref = ParseUserRef(ctx.param("id"));
-  if (!ref.ok()) return ErrorResponse(ref.status());
-  auto page = ParsePageRequest(ctx.request);
-  if (!page.ok()) return ErrorResponse(page.status());
-  auto result = (people.*call)(ctx.viewer, *ref, *page);
-  if (!result.ok()) return ErrorResponse(result.status());
-  return JsonResponse(200, RenderUserPage(*result, ctx.viewer));
+Result<ApiResponse> PeoplePage(RouteContext& ctx, PeopleService& people, PageCall call) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
+  AGORA_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(ctx.request));
+  return Json(200, (people.*call)(ctx.viewer, ref, page),
+              [&ctx](const Page<profiles::User>& p) { return RenderUserPage(p, ctx.viewer); });
 }
 
-ApiResponse Follow(RouteContext& ctx, PeopleService& people) {
-  auto ref = ParseUserRef(ctx.param("id"));
-  if (!ref.ok()) return ErrorResponse(ref.status());
-  auto relationship = people.Follow(ctx.viewer, *ref);
-  if (!relationship.ok()) return ErrorResponse(relationship.status());
-  return JsonResponse(200, RenderRelationship(*relationship));
+Result<ApiResponse> Follow(RouteContext& ctx, PeopleService& people) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
+  return Json(200, people.Follow(ctx.viewer, ref), RenderRelationship);
 }
 
-ApiResponse Unfollow(RouteContext& ctx, PeopleService& people) {
-  auto ref = ParseUserRef(ctx.param("id"));
-  if (!ref.ok()) return ErrorResponse(ref.status());
-  if (Status s = people.Unfollow(ctx.viewer, *ref); !s.ok()) return ErrorResponse(s);
-  return NoContent();
+Result<ApiResponse> Unfollow(RouteContext& ctx, PeopleService& people) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
+  return NoContentOr(people.Unfollow(ctx.viewer, ref));
 }
 
 }  // namespace
 
 void AddPeopleRoutes(Router& router, PeopleService& people) {
-  auto bind = [&people](ApiResponse (*handler)(RouteContext&, PeopleService&)) {
-    return [handler, &people](RouteContext& ctx) { return handler(ctx, people); };
-  };
   auto page = [&people](PageCall call) {
     return [call, &people](RouteContext& ctx) { return PeoplePage(ctx, people, call); };
   };
-  router.add("GET", "/api/v1/me", Access::kAuthenticated, Lane::kDefault, bind(Me));
-  router.add("GET", "/api/v1/users/{id}", Access::kAuthenticated, Lane::kDefault, bind(GetUser));
-  router.add("PATCH", "/api/v1/users/{id}", Access::kAuthenticated, Lane::kDefault,
-             bind(UpdateUser));
-  router.add("GET", "/api/v1/users/{id}/reports", Access::kAuthenticated, Lane::kDefault,
-             page(&PeopleService::DirectReports));
-  router.add("POST", "/api/v1/users/{id}/follow", Access::kAuthenticated, Lane::kDefault,
-             bind(Follow));
-  router.add("DELETE", "/api/v1/users/{id}/follow", Access::kAuthenticated, Lane::kDefault,
-             bind(Unfollow));
-  router.add("GET", "/api/v1/users/{id}/followers", Access::kAuthenticated, Lane::kDefault,
-             page(&PeopleService::Followers));
-  router.add("GET", "/api/v1/users/{id}/following", Access::kAuthenticated, Lane::kDefault,
-             page(&PeopleService::Following));
+  const auto auth = Access::kAuthenticated;
+  const auto lane = Lane::kDefault;
+  router.add("GET", "/api/v1/me", auth, lane, Bind(people, Me));
+  router.add("GET", "/api/v1/users/{id}", auth, lane, Bind(people, GetUser));
+  router.add("PATCH", "/api/v1/users/{id}", auth, lane, Bind(people, UpdateUser));
+  router.add("GET", "/api/v1/users/{id}/reports", auth, lane, page(&PeopleService::DirectReports));
+  router.add("POST", "/api/v1/users/{id}/follow", auth, lane, Bind(people, Follow));
+  router.add("DELETE", "/api/v1/users/{id}/follow", auth, lane, Bind(people, Unfollow));
+  router.add("GET", "/api/v1/users/{id}/followers", auth, lane, page(&PeopleService::Followers));
+  router.add("GET", "/api/v1/users/{id}/following", auth, lane, page(&PeopleService::Following));
 }
 
 }  // namespace agora::server

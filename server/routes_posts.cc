@@ -1,6 +1,7 @@
 // Routes of api.md "Posts": create, read, edit, delete, replies, reactions.
 #include "server/render.h"
 #include "server/request_parsing.h"
+#include "server/route_support.h"
 #include "server/routes.h"
 
 namespace agora::server {
@@ -8,104 +9,74 @@ namespace {
 
 using services::PostService;
 
-ApiResponse Create(RouteContext& ctx, PostService& posts) {
+Result<Id> PostId(RouteContext& ctx) { return ParseResourceId(ctx.param("id"), "post"); }
+
+Result<ApiResponse> Create(RouteContext& ctx, PostService& posts) {
   rapidjson::Document body;
-  if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
-  auto post = ParseNewPost(JsonFields(body));
-  if (!post.ok()) return ErrorResponse(post.status());
-  auto created = posts.Create(ctx.viewer, std::move(*post));
-  if (!created.ok()) return ErrorResponse(created.status());
-  return JsonResponse(201, RenderPost(*created));
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body));
+  AGORA_ASSIGN_OR_RETURN(posts::NewPost post, ParseNewPost(JsonFields(body)));
+  return Json(201, posts.Create(ctx.viewer, std::move(post)), RenderPost);
 }
 
-ApiResponse Get(RouteContext& ctx, PostService& posts) {
-  auto id = ParseResourceId(ctx.param("id"), "post");
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto post = posts.Get(ctx.viewer, *id);
-  if (!post.ok()) return ErrorResponse(post.status());
-  return JsonResponse(200, RenderPost(*post));
+Result<ApiResponse> Get(RouteContext& ctx, PostService& posts) {
+  AGORA_ASSIGN_OR_RETURN(Id id, PostId(ctx));
+  return Json(200, posts.Get(ctx.viewer, id), RenderPost);
 }
 
-ApiResponse Edit(RouteContext& ctx, PostService& posts) {
-  auto id = ParseResourceId(ctx.param("id"), "post");
-  if (!id.ok()) return ErrorResponse(id.status());
+Result<ApiResponse> Edit(RouteContext& ctx, PostService& posts) {
+  AGORA_ASSIGN_OR_RETURN(Id id, PostId(ctx));
   rapidjson::Document body;
-  if (Status s = ParseJsonObject(ctx.request, body); !s.ok()) return ErrorResponse(s);
-  JsonFields fields(body);
-  if (Status s = RejectUnknownFields(fields, {"text"}); !s.ok()) return ErrorResponse(s);
-  auto text = fields.required_string("text");
-  if (!text.ok()) return ErrorResponse(text.status());
-  auto post = posts.Edit(ctx.viewer, *id, *text);
-  if (!post.ok()) return ErrorResponse(post.status());
-  return JsonResponse(200, RenderPost(*post));
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"text"}));
+  AGORA_ASSIGN_OR_RETURN(std::string text, JsonFields(body).required_string("text"));
+  return Json(200, posts.Edit(ctx.viewer, id, text), RenderPost);
 }
 
-ApiResponse Delete(RouteContext& ctx, PostService& posts) {
-  auto id = ParseResourceId(ctx.param("id"), "post");
-  if (!id.ok()) return ErrorResponse(id.status());
-  if (Status s = posts.Delete(ctx.viewer, *id); !s.ok()) return ErrorResponse(s);
-  return NoContent();
+Result<ApiResponse> Delete(RouteContext& ctx, PostService& posts) {
+  AGORA_ASSIGN_OR_RETURN(Id id, PostId(ctx));
+  return NoContentOr(posts.Delete(ctx.viewer, id));
 }
 
-ApiResponse Replies(RouteContext& ctx, PostService& posts) {
-  auto id = ParseResourceId(ctx.param("id"), "post");
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto page = ParsePageRequest(ctx.request);
-  if (!page.ok()) return ErrorResponse(page.status());
-  auto replies = posts.Replies(ctx.viewer, *id, *page);
-  if (!replies.ok()) return ErrorResponse(replies.status());
-  return JsonResponse(200, RenderPostPage(*replies));
+Result<ApiResponse> Replies(RouteContext& ctx, PostService& posts) {
+  AGORA_ASSIGN_OR_RETURN(Id id, PostId(ctx));
+  AGORA_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(ctx.request));
+  return Json(200, posts.Replies(ctx.viewer, id, page), RenderPostPage);
 }
 
 // The reaction type from an optional body {"type": "..."}; "like" when absent.
 Result<std::string> ReactionType(const ApiRequest& request) {
   if (request.body.empty()) return std::string("like");
   rapidjson::Document body;
-  AGORA_RETURN_IF_ERROR(ParseJsonObject(request, body));
-  JsonFields fields(body);
-  AGORA_RETURN_IF_ERROR(RejectUnknownFields(fields, {"type"}));
-  auto type = fields.optional_string("type");
-  if (!type.ok()) return type.status();
-  return type->value_or("like");
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(request, body, {"type"}));
+  AGORA_ASSIGN_OR_RETURN(auto type, JsonFields(body).optional_string("type"));
+  return type.value_or("like");
 }
 
-ApiResponse React(RouteContext& ctx, PostService& posts) {
-  auto id = ParseResourceId(ctx.param("id"), "post");
-  if (!id.ok()) return ErrorResponse(id.status());
-  auto type = ReactionType(ctx.request);
-  if (!type.ok()) return ErrorResponse(type.status());
-  auto post = posts.React(ctx.viewer, *id, *type);
-  if (!post.ok()) return ErrorResponse(post.status());
-  return JsonResponse(200, RenderPost(*post));
+Result<ApiResponse> React(RouteContext& ctx, PostService& posts) {
+  AGORA_ASSIGN_OR_RETURN(Id id, PostId(ctx));
+  AGORA_ASSIGN_OR_RETURN(std::string type, ReactionType(ctx.request));
+  return Json(200, posts.React(ctx.viewer, id, type), RenderPost);
 }
 
-ApiResponse Unreact(RouteContext& ctx, PostService& posts) {
-  auto id = ParseResourceId(ctx.param("id"), "post");
-  if (!id.ok()) return ErrorResponse(id.status());
+Result<ApiResponse> Unreact(RouteContext& ctx, PostService& posts) {
+  AGORA_ASSIGN_OR_RETURN(Id id, PostId(ctx));
   std::string type = std::string(ctx.request.query_param("type").value_or(""));
   if (type.empty()) {
-    auto from_body = ReactionType(ctx.request);
-    if (!from_body.ok()) return ErrorResponse(from_body.status());
-    type = *from_body;
+    AGORA_ASSIGN_OR_RETURN(type, ReactionType(ctx.request));
   }
-  if (Status s = posts.Unreact(ctx.viewer, *id, type); !s.ok()) return ErrorResponse(s);
-  return NoContent();
+  return NoContentOr(posts.Unreact(ctx.viewer, id, type));
 }
 
 }  // namespace
 
 void AddPostRoutes(Router& router, PostService& posts) {
-  auto bind = [&posts](ApiResponse (*handler)(RouteContext&, PostService&)) {
-    return [handler, &posts](RouteContext& ctx) { return handler(ctx, posts); };
-  };
   const auto auth = Access::kAuthenticated;
-  router.add("POST", "/api/v1/posts", auth, Lane::kDefault, bind(Create));
-  router.add("GET", "/api/v1/posts/{id}", auth, Lane::kDefault, bind(Get));
-  router.add("PATCH", "/api/v1/posts/{id}", auth, Lane::kDefault, bind(Edit));
-  router.add("DELETE", "/api/v1/posts/{id}", auth, Lane::kDefault, bind(Delete));
-  router.add("GET", "/api/v1/posts/{id}/replies", auth, Lane::kDefault, bind(Replies));
-  router.add("POST", "/api/v1/posts/{id}/reactions", auth, Lane::kDefault, bind(React));
-  router.add("DELETE", "/api/v1/posts/{id}/reactions", auth, Lane::kDefault, bind(Unreact));
+  router.add("POST", "/api/v1/posts", auth, Lane::kDefault, Bind(posts, Create));
+  router.add("GET", "/api/v1/posts/{id}", auth, Lane::kDefault, Bind(posts, Get));
+  router.add("PATCH", "/api/v1/posts/{id}", auth, Lane::kDefault, Bind(posts, Edit));
+  router.add("DELETE", "/api/v1/posts/{id}", auth, Lane::kDefault, Bind(posts, Delete));
+  router.add("GET", "/api/v1/posts/{id}/replies", auth, Lane::kDefault, Bind(posts, Replies));
+  router.add("POST", "/api/v1/posts/{id}/reactions", auth, Lane::kDefault, Bind(posts, React));
+  router.add("DELETE", "/api/v1/posts/{id}/reactions", auth, Lane::kDefault, Bind(posts, Unreact));
 }
 
 }  // namespace agora::server

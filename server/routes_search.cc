@@ -1,6 +1,7 @@
 // Routes of api.md "Search": posts, people, experts, deal stories.
 #include "server/render.h"
 #include "server/request_parsing.h"
+#include "server/route_support.h"
 #include "server/routes.h"
 
 namespace agora::server {
@@ -8,49 +9,43 @@ namespace {
 
 using services::SearchService;
 
-ApiResponse SearchPosts(RouteContext& ctx, SearchService& search) {
-  auto query = ParsePostSearch(ctx.request);
-  if (!query.ok()) return ErrorResponse(query.status());
-  auto page = search.Posts(ctx.viewer, *query);
-  if (!page.ok()) return ErrorResponse(page.status());
-  return JsonResponse(200, RenderPostSearch(*page, query->offset));
+Result<ApiResponse> SearchPosts(RouteContext& ctx, SearchService& search) {
+  AGORA_ASSIGN_OR_RETURN(search::PostQuery query, ParsePostSearch(ctx.request));
+  return Json(200, search.Posts(ctx.viewer, query), [&](const services::PostSearchPage& page) {
+    return RenderPostSearch(page, query.offset);
+  });
 }
 
-ApiResponse SearchPeople(RouteContext& ctx, SearchService& search) {
-  auto query = ParsePeopleSearch(ctx.request);
-  if (!query.ok()) return ErrorResponse(query.status());
-  auto page = search.People(*query);
-  if (!page.ok()) return ErrorResponse(page.status());
-  return JsonResponse(200, RenderPeopleSearch(*page, query->offset, ctx.viewer));
+Result<ApiResponse> SearchPeople(RouteContext& ctx, SearchService& search) {
+  AGORA_ASSIGN_OR_RETURN(search::PeopleQuery query, ParsePeopleSearch(ctx.request));
+  return Json(200, search.People(query), [&](const services::PeopleSearchPage& page) {
+    return RenderPeopleSearch(page, query.offset, ctx.viewer);
+  });
 }
 
-ApiResponse SearchExperts(RouteContext& ctx, SearchService& search) {
-  auto query = ParseExpertSearch(ctx.request);
-  if (!query.ok()) return ErrorResponse(query.status());
-  auto experts = search.Experts(ctx.viewer, query->q, query->limit);
-  if (!experts.ok()) return ErrorResponse(experts.status());
-  return JsonResponse(200, RenderExperts(*experts, ctx.viewer));
+Result<ApiResponse> SearchExperts(RouteContext& ctx, SearchService& search) {
+  AGORA_ASSIGN_OR_RETURN(ExpertSearch query, ParseExpertSearch(ctx.request));
+  return Json(200, search.Experts(ctx.viewer, query.q, query.limit),
+              [&](const std::vector<services::Expert>& experts) {
+                return RenderExperts(experts, ctx.viewer);
+              });
 }
 
-ApiResponse SearchDeals(RouteContext& ctx, SearchService& search) {
-  auto query = ParseDealSearch(ctx.request);
-  if (!query.ok()) return ErrorResponse(query.status());
-  auto page = search.Deals(ctx.viewer, *query);
-  if (!page.ok()) return ErrorResponse(page.status());
-  return JsonResponse(200, RenderDealSearch(*page, query->offset));
+Result<ApiResponse> SearchDeals(RouteContext& ctx, SearchService& search) {
+  AGORA_ASSIGN_OR_RETURN(search::DealQuery query, ParseDealSearch(ctx.request));
+  return Json(200, search.Deals(ctx.viewer, query), [&](const services::DealSearchPage& page) {
+    return RenderDealSearch(page, query.offset);
+  });
 }
 
 }  // namespace
 
 void AddSearchRoutes(Router& router, SearchService& search) {
-  router.add("GET", "/api/v1/search/posts", Access::kAuthenticated, Lane::kDefault,
-             [&search](RouteContext& ctx) { return SearchPosts(ctx, search); });
-  router.add("GET", "/api/v1/search/people", Access::kAuthenticated, Lane::kDefault,
-             [&search](RouteContext& ctx) { return SearchPeople(ctx, search); });
-  router.add("GET", "/api/v1/search/experts", Access::kAuthenticated, Lane::kDefault,
-             [&search](RouteContext& ctx) { return SearchExperts(ctx, search); });
-  router.add("GET", "/api/v1/search/deals", Access::kAuthenticated, Lane::kDefault,
-             [&search](RouteContext& ctx) { return SearchDeals(ctx, search); });
+  const auto auth = Access::kAuthenticated;
+  router.add("GET", "/api/v1/search/posts", auth, Lane::kDefault, Bind(search, SearchPosts));
+  router.add("GET", "/api/v1/search/people", auth, Lane::kDefault, Bind(search, SearchPeople));
+  router.add("GET", "/api/v1/search/experts", auth, Lane::kDefault, Bind(search, SearchExperts));
+  router.add("GET", "/api/v1/search/deals", auth, Lane::kDefault, Bind(search, SearchDeals));
 }
 
 }  // namespace agora::server

@@ -8,6 +8,8 @@
 #include <boost/beast/websocket.hpp>
 #include <memory>
 
+#include "server/errors.h"
+
 namespace agora::server {
 namespace {
 
@@ -19,6 +21,23 @@ using tcp = asio::ip::tcp;
 
 // How long a close handshake may take before the socket is simply shut.
 constexpr auto kCloseGrace = std::chrono::seconds(1);
+
+// Beast answers a handshake it refuses (no Sec-WebSocket-Key, a version other than 13, ...)
+// with a plain-text body; this puts the error body of server/errors.h in its place.
+void Decorate(websocket::response_type& response) {
+  response.set(http::field::server, "agora");
+  if (response.result() == http::status::switching_protocols) return;
+  std::string message = std::move(response.body());
+  ApiResponse error =
+      response.result() == http::status::upgrade_required
+          ? ErrorResponse(ProtocolError::kUpgradeRequired, message)
+          : ErrorResponse(Status::InvalidArgument("bad_request", std::move(message)));
+  response.result(static_cast<http::status>(error.status));
+  response.set(http::field::content_type, error.content_type);
+  for (auto& [name, value] : error.headers) response.set(name, value);
+  response.body() = std::move(error.body);
+  response.prepare_payload();
+}
 
 class WebSocketSession final : public StreamSocket,
                                public std::enable_shared_from_this<WebSocketSession> {
@@ -55,8 +74,7 @@ class WebSocketSession final : public StreamSocket,
     timeouts.idle_timeout = o.idle_timeout;
     timeouts.keep_alive_pings = true;  // a ping at half the idle timeout; no answer: closed
     ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& response) { response.set(http::field::server, "agora"); }));
+    ws_.set_option(websocket::stream_base::decorator(Decorate));
     ws_.read_message_max(o.message_max);
     auto shared_request = std::make_shared<http::request<http::string_body>>(std::move(request));
     ws_.async_accept(*shared_request, [self = shared_from_this(), shared_request](

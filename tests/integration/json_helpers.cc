@@ -79,7 +79,19 @@ std::vector<std::string> JsonIds(const std::string& body, const char* pointer,
 }
 
 std::string ErrorCode(const std::string& body) {
-  return JsonString(body, "/error/code").value_or("");
+  // Strict: valid UTF-8 JSON of exactly {"error":{"code":<string>,"message":<string>}}.
+  rapidjson::Document document;
+  document.Parse<rapidjson::kParseValidateEncodingFlag>(body.c_str(), body.size());
+  if (document.HasParseError() || !document.IsObject() || document.MemberCount() != 1 ||
+      !document.HasMember("error")) {
+    return "";
+  }
+  const rapidjson::Value& error = document["error"];
+  if (!error.IsObject() || error.MemberCount() != 2 || !error.HasMember("code") ||
+      !error["code"].IsString() || !error.HasMember("message") || !error["message"].IsString()) {
+    return "";
+  }
+  return std::string(error["code"].GetString(), error["code"].GetStringLength());
 }
 
 JsonBody& JsonBody::Set(const std::string& name, const std::string& value) {

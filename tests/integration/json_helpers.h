@@ -24,7 +24,8 @@ std::vector<std::string> JsonStrings(const std::string& body, const char* pointe
 // array at `pointer`: e.g. the users of a page, or ("/results", "/post/id") of a search.
 std::vector<std::string> JsonIds(const std::string& body, const char* pointer = "/items",
                                  const char* member = "/id");
-// The `error.code` of an error body; "" when the body is not one.
+// The `error.code` of an error body; "" when the body is not one: valid UTF-8 JSON of exactly
+// {"error": {"code": "...", "message": "..."}}, the shape of every error the server sends.
 std::string ErrorCode(const std::string& body);
 
 // Builds a JSON object member by member, with correct escaping.

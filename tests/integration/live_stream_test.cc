@@ -131,7 +131,30 @@ TEST_F(LiveStreamTest, RefusesAMissingOrBadTokenBeforeTheUpgrade) {
   WsClient header(server().endpoint(), "/api/v1/stream",
                   {{"Authorization", "Bearer " + ana_.token}});
   EXPECT_TRUE(header.open());
-  EXPECT_EQ(Get("/api/v1/stream", ana_.token).status, 426);
+  HttpResult plain = Get("/api/v1/stream", ana_.token);
+  EXPECT_EQ(plain.status, 426);
+  EXPECT_EQ(ErrorCode(plain.body), "upgrade_required");
+  EXPECT_EQ(plain.header("Upgrade"), "websocket");
+}
+
+TEST_F(LiveStreamTest, AHandshakeWebSocketRefusesIsAnsweredWithAJsonError) {
+  // Authenticated, but the handshake itself is wrong: Beast refuses it, and the body is ours.
+  auto upgrade = [&](const std::string& extra_headers) {
+    return SendRaw(server().endpoint(), "GET /api/v1/stream?access_token=" + ana_.token +
+                                            " HTTP/1.1\r\nHost: agora\r\nUpgrade: websocket\r\n"
+                                            "Connection: Upgrade\r\n" +
+                                            extra_headers + "\r\n");
+  };
+  std::string no_key = upgrade("Sec-WebSocket-Version: 13\r\n");
+  EXPECT_EQ(RawStatus(no_key), 400) << no_key;
+  EXPECT_EQ(ErrorCode(RawBody(no_key)), "bad_request") << no_key;
+  EXPECT_NE(no_key.find("Content-Type: application/json"), std::string::npos) << no_key;
+
+  std::string old_version =
+      upgrade("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n");
+  EXPECT_EQ(RawStatus(old_version), 426) << old_version;
+  EXPECT_EQ(ErrorCode(RawBody(old_version)), "upgrade_required") << old_version;
+  EXPECT_NE(old_version.find("Sec-WebSocket-Version: 13"), std::string::npos) << old_version;
 }
 
 TEST_F(LiveStreamTest, OneAccountOpensAtMostSixteenStreams) {

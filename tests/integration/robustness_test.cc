@@ -95,6 +95,7 @@ TEST_F(RobustnessIntegrationTest, OversizedBodyWithContentLengthIs413) {
 
   EXPECT_EQ(RawStatus(reply), 413) << reply;
   EXPECT_EQ(ErrorCode(RawBody(reply)), "payload_too_large");
+  EXPECT_NE(reply.find("Content-Type: application/json"), std::string::npos) << reply;
 }
 
 TEST_F(RobustnessIntegrationTest, OversizedChunkedBodyIs413) {
@@ -137,6 +138,7 @@ TEST_F(RobustnessIntegrationTest, OversizedHeadersAre431) {
 
   EXPECT_EQ(RawStatus(reply), 431) << reply.substr(0, 200);
   EXPECT_EQ(ErrorCode(RawBody(reply)), "headers_too_large");
+  EXPECT_NE(reply.find("Content-Type: application/json"), std::string::npos) << reply;
 }
 
 TEST_F(RobustnessIntegrationTest, MalformedHttpIs400) {
@@ -177,6 +179,21 @@ TEST_F(RobustnessIntegrationTest, UnknownRouteIsNotFound) {
 
     EXPECT_EQ(answer.status, 404) << answer;
     EXPECT_EQ(ErrorCode(answer.body), "not_found");
+    EXPECT_EQ(answer.header("Content-Type"), "application/json");
+  }
+}
+
+TEST_F(RobustnessIntegrationTest, UnknownRouteQuotingHostileBytesIsStillAJsonError) {
+  // The 404 message quotes the decoded path: quotes, a backslash, a newline, a control
+  // character and bytes that are not UTF-8 must all come back as valid JSON.
+  for (const std::string& target :
+       std::vector<std::string>{"/api/v1/%22quoted%22%5C", "/api/v1/line%0Abreak%01",
+                                "/api/v1/%FF%FE%C3%28", "/api/v1/%E2%82"}) {
+    SCOPED_TRACE(target);
+    HttpResult answer = Get(target, admin_token_);
+
+    EXPECT_EQ(answer.status, 404) << answer;
+    EXPECT_EQ(ErrorCode(answer.body), "not_found") << answer.body;
     EXPECT_EQ(answer.header("Content-Type"), "application/json");
   }
 }

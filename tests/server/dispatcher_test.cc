@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/json.h"
 #include "profiles/password.h"
 #include "tests/support/temp_store.h"
 
@@ -22,6 +23,14 @@ class DispatcherTest : public ::testing::Test {
                 [](RouteContext&) { return ApiResponse(201, "{}"); });
     router_.add("GET", "/broken", Access::kPublic, Lane::kDefault,
                 [](RouteContext&) -> ApiResponse { throw std::runtime_error("secret detail"); });
+    router_.add("GET", "/refusing", Access::kPublic, Lane::kDefault,
+                [](RouteContext&) -> Result<ApiResponse> {
+                  return Status::Conflict("name_taken", "the name \"x\" is taken");
+                });
+    router_.add("GET", "/failing", Access::kPublic, Lane::kDefault,
+                [](RouteContext&) -> Result<ApiResponse> {
+                  return Status::Internal("sqlite: disk I/O error");
+                });
   }
 
   ApiRequest Request(std::string method, std::vector<std::string> path, std::string token = "") {
@@ -83,6 +92,42 @@ TEST_F(DispatcherTest, AHandlerExceptionIsAnOpaque500) {
   ApiResponse r = dispatcher_.Handle(Request("GET", {"broken"}));
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body.find("secret detail"), std::string::npos);
+}
+
+// error.code of a JSON error body, or "" when the body is not one.
+std::string ErrorCode(const ApiResponse& r) {
+  rapidjson::Document doc;
+  doc.Parse(r.body.c_str(), r.body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("error")) return "";
+  const auto& error = doc["error"];
+  if (!error.IsObject() || !error.HasMember("code") || !error["code"].IsString() ||
+      !error.HasMember("message") || !error["message"].IsString()) {
+    return "";
+  }
+  return error["code"].GetString();
+}
+
+TEST_F(DispatcherTest, RouteAndAuthErrorsAreJsonErrorBodies) {
+  EXPECT_EQ(ErrorCode(dispatcher_.Handle(Request("GET", {"nowhere", "\"quoted\"\n"}))),
+            "not_found");
+  EXPECT_EQ(ErrorCode(dispatcher_.Handle(Request("GET", {"\xff\xfe"}))), "not_found");
+  EXPECT_EQ(ErrorCode(dispatcher_.Handle(Request("DELETE", {"public"}))), "method_not_allowed");
+  EXPECT_EQ(ErrorCode(dispatcher_.Handle(Request("GET", {"private"}))), "unauthenticated");
+  EXPECT_EQ(ErrorCode(dispatcher_.Handle(Request("GET", {"private"}, "agr_forged"))),
+            "unauthenticated");
+  EXPECT_EQ(ErrorCode(dispatcher_.Handle(Request("POST", {"admin"}, TokenFor("ana", false)))),
+            "forbidden");
+  EXPECT_EQ(ErrorCode(dispatcher_.Handle(Request("GET", {"broken"}))), "internal");
+}
+
+TEST_F(DispatcherTest, AStatusFromAHandlerIsAnsweredByTheErrorWriter) {
+  ApiResponse refused = dispatcher_.Handle(Request("GET", {"refusing"}));
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(ErrorCode(refused), "name_taken");
+  ApiResponse failed = dispatcher_.Handle(Request("GET", {"failing"}));
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_EQ(ErrorCode(failed), "internal");
+  EXPECT_EQ(failed.body.find("sqlite"), std::string::npos);
 }
 
 TEST_F(DispatcherTest, DispatchAnswersFromAWorkerAndRecordsMetrics) {

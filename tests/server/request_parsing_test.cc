@@ -63,17 +63,14 @@ TEST(ParseProfileChanges, DistinguishesAbsentFromNullManager) {
   EXPECT_FALSE(changes->manager_id->has_value());
 }
 
-TEST(ErrorResponse, MapsEachStatusAndHidesInternalDetail) {
-  EXPECT_EQ(ErrorResponse(Status::NotFound("x")).status, 404);
-  EXPECT_EQ(ErrorResponse(Status::Conflict("username_taken", "x")).status, 409);
-  ApiResponse throttled = ErrorResponse(Status::RateLimited("slow down", 30));
-  EXPECT_EQ(throttled.status, 429);
-  ASSERT_EQ(throttled.headers.size(), 1u);
-  EXPECT_EQ(throttled.headers[0], (std::pair<std::string, std::string>{"Retry-After", "30"}));
-  ApiResponse internal = ErrorResponse(Status::Internal("disk I/O error at /secret/path"));
-  EXPECT_EQ(internal.status, 500);
-  EXPECT_EQ(internal.body.find("/secret/path"), std::string::npos);
-  EXPECT_EQ(internal.body, R"({"error":{"code":"internal","message":"internal error"}})");
+TEST(ParseJsonObject, WithAllowedMembersRefusesTheOthers) {
+  ApiRequest request;
+  request.body = R"({"text":"hi","author_id":"1"})";
+  rapidjson::Document doc;
+  EXPECT_EQ(ParseJsonObject(request, doc, {"text"}).error_code(), "field_not_writable");
+  EXPECT_TRUE(ParseJsonObject(request, doc, {"text", "author_id"}).ok());
+  request.body = "[1]";
+  EXPECT_EQ(ParseJsonObject(request, doc, {"text"}).error_code(), "invalid_json");
 }
 
 }  // namespace

@@ -1,0 +1,39 @@
+// The one writer of error answers. Every error body the server sends, from the HTTP session,
+// the dispatcher, the WebSocket upgrade or a handler, is written here:
+//
+//   {"error": {"code": "<snake_case>", "message": "<text>"}}
+//
+// with RapidJSON (so any message is escaped), the HTTP status from one table, Retry-After for
+// rate limits, WWW-Authenticate for 401, and internal details kept in the log: a kInternal
+// status is answered as code "internal", message "internal error". Thread-safe (pure).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "server/api.h"
+
+namespace agora::server {
+
+// The HTTP status of each StatusCode: 400, 401, 403, 404, 409, 413, 422, 429, 503, 500.
+int HttpStatusFor(StatusCode code);
+
+// The error answer for a non-ok `status` (an ok one is answered as an internal error).
+ApiResponse ErrorResponse(const Status& status);
+
+// The same with `Retry-After: <retry_after_seconds>`, for the 503s of an overloaded server
+// (too many connections, too many queued password hashes, shutting down).
+ApiResponse ErrorResponse(const Status& status, int64_t retry_after_seconds);
+
+// Answers of the HTTP protocol itself, which no StatusCode names. The caller adds the header
+// the status calls for (Allow for 405, Upgrade for 426).
+enum class ProtocolError {
+  kMethodNotAllowed,  // 405 method_not_allowed
+  kUpgradeRequired,   // 426 upgrade_required
+  kHeadersTooLarge,   // 431 headers_too_large
+};
+ApiResponse ErrorResponse(ProtocolError error, std::string_view message);
+
+}  // namespace agora::server
