@@ -91,32 +91,30 @@ Status WriteAudit(Connection& c, Id community_id, const AuditRecord& a, UnixMill
 Result<Community> CommunityRepository::Create(Connection& c, Id id, Id owner,
                                               const CommunityChanges& f, const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
-  {
-    auto stmt = c.prepare(
-        "INSERT INTO communities (id, name, name_key, description, visibility, created_by, "
-        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)
-        ->bind(1, id)
-        .bind(2, f.name.value_or(""))
-        .bind(3, NameKey(f.name.value_or("")))
-        .bind(4, f.description.value_or(""))
-        .bind(5, VisibilityName(f.visibility.value_or(Visibility::kOpen)))
-        .bind(6, owner)
-        .bind(7, now)
-        .bind(8, now);
-    Status inserted = (*stmt)->run();
-    if (!inserted.ok()) return NameConflict(inserted);
-    auto member = c.prepare(
-        "INSERT INTO memberships (community_id, user_id, role, state, since) "
-        "VALUES (?, ?, 'owner', 'member', ?)");
-    if (!member.ok()) return member.status();
-    (*member)->bind(1, id).bind(2, owner).bind(3, now);
-    AGORA_RETURN_IF_ERROR((*member)->run());
-    AGORA_RETURN_IF_ERROR(RecountMembers(c, id));
-    AGORA_RETURN_IF_ERROR(WriteAudit(c, id, audit, now));
-    return Load(c, id);
-  }
+  auto stmt = c.prepare(
+      "INSERT INTO communities (id, name, name_key, description, visibility, created_by, "
+      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)
+      ->bind(1, id)
+      .bind(2, f.name.value_or(""))
+      .bind(3, NameKey(f.name.value_or("")))
+      .bind(4, f.description.value_or(""))
+      .bind(5, VisibilityName(f.visibility.value_or(Visibility::kOpen)))
+      .bind(6, owner)
+      .bind(7, now)
+      .bind(8, now);
+  Status inserted = (*stmt)->run();
+  if (!inserted.ok()) return NameConflict(inserted);
+  auto member = c.prepare(
+      "INSERT INTO memberships (community_id, user_id, role, state, since) "
+      "VALUES (?, ?, 'owner', 'member', ?)");
+  if (!member.ok()) return member.status();
+  (*member)->bind(1, id).bind(2, owner).bind(3, now);
+  AGORA_RETURN_IF_ERROR((*member)->run());
+  AGORA_RETURN_IF_ERROR(RecountMembers(c, id));
+  AGORA_RETURN_IF_ERROR(WriteAudit(c, id, audit, now));
+  return Load(c, id);
 }
 
 Result<Community> CommunityRepository::Find(Id id) {
@@ -128,34 +126,32 @@ Result<Community> CommunityRepository::Find(Connection& c, Id id) { return Load(
 Result<Community> CommunityRepository::Update(Connection& c, Id id, const CommunityChanges& f,
                                               const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
-  {
-    auto stmt = c.prepare(
-        "UPDATE communities SET name = COALESCE(?1, name), name_key = COALESCE(?2, name_key), "
-        "description = COALESCE(?3, description), visibility = COALESCE(?4, visibility), "
-        "updated_at = ?5 WHERE id = ?6");
-    if (!stmt.ok()) return stmt.status();
-    if (f.name) {
-      (*stmt)->bind(1, *f.name).bind(2, NameKey(*f.name));
-    } else {
-      (*stmt)->bind_null(1).bind_null(2);
-    }
-    if (f.description) {
-      (*stmt)->bind(3, *f.description);
-    } else {
-      (*stmt)->bind_null(3);
-    }
-    if (f.visibility) {
-      (*stmt)->bind(4, VisibilityName(*f.visibility));
-    } else {
-      (*stmt)->bind_null(4);
-    }
-    (*stmt)->bind(5, now).bind(6, id);
-    Status updated = (*stmt)->run();
-    if (!updated.ok()) return NameConflict(updated);
-    if (c.changes() == 0) return Status::NotFound("no such community");
-    AGORA_RETURN_IF_ERROR(WriteAudit(c, id, audit, now));
-    return Load(c, id);
+  auto stmt = c.prepare(
+      "UPDATE communities SET name = COALESCE(?1, name), name_key = COALESCE(?2, name_key), "
+      "description = COALESCE(?3, description), visibility = COALESCE(?4, visibility), "
+      "updated_at = ?5 WHERE id = ?6");
+  if (!stmt.ok()) return stmt.status();
+  if (f.name) {
+    (*stmt)->bind(1, *f.name).bind(2, NameKey(*f.name));
+  } else {
+    (*stmt)->bind_null(1).bind_null(2);
   }
+  if (f.description) {
+    (*stmt)->bind(3, *f.description);
+  } else {
+    (*stmt)->bind_null(3);
+  }
+  if (f.visibility) {
+    (*stmt)->bind(4, VisibilityName(*f.visibility));
+  } else {
+    (*stmt)->bind_null(4);
+  }
+  (*stmt)->bind(5, now).bind(6, id);
+  Status updated = (*stmt)->run();
+  if (!updated.ok()) return NameConflict(updated);
+  if (c.changes() == 0) return Status::NotFound("no such community");
+  AGORA_RETURN_IF_ERROR(WriteAudit(c, id, audit, now));
+  return Load(c, id);
 }
 
 Status CommunityRepository::Record(Connection& c, Id community_id, const AuditRecord& audit) {
@@ -168,18 +164,16 @@ Result<std::optional<Membership>> CommunityRepository::MembershipOf(Id community
 
 Result<std::optional<Membership>> CommunityRepository::MembershipOf(Connection& c, Id community_id,
                                                                     Id user_id) {
-  {
-    auto stmt = c.prepare(
-        "SELECT role, state, since FROM memberships WHERE community_id = ? AND user_id = ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, community_id).bind(2, user_id);
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) return std::optional<Membership>();
-    return std::optional<Membership>(Membership{
-        community_id, user_id, ParseRole((*stmt)->column_text(0)).value_or(Role::kMember),
-        ParseState((*stmt)->column_text(1)), (*stmt)->column_int64(2)});
-  }
+  auto stmt = c.prepare(
+      "SELECT role, state, since FROM memberships WHERE community_id = ? AND user_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, community_id).bind(2, user_id);
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<Membership>();
+  return std::optional<Membership>(
+      Membership{community_id, user_id, ParseRole((*stmt)->column_text(0)).value_or(Role::kMember),
+                 ParseState((*stmt)->column_text(1)), (*stmt)->column_int64(2)});
 }
 
 Result<Page<Community>> CommunityRepository::List(const std::string& q, Id viewer,
@@ -221,50 +215,44 @@ Status CommunityRepository::SetMembership(Connection& c, Id community_id, Id use
                                           MembershipState state,
                                           const std::optional<AuditRecord>& audit) {
   UnixMillis now = clock_.now_ms();
-  {
-    auto stmt = c.prepare(
-        "INSERT INTO memberships (community_id, user_id, role, state, since) "
-        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (community_id, user_id) "
-        "DO UPDATE SET role = ?3, since = CASE WHEN state = ?4 THEN since ELSE ?5 END, state = ?4");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)
-        ->bind(1, community_id)
-        .bind(2, user_id)
-        .bind(3, RoleName(role))
-        .bind(4, StateName(state))
-        .bind(5, now);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    AGORA_RETURN_IF_ERROR(RecountMembers(c, community_id));
-    if (audit) AGORA_RETURN_IF_ERROR(WriteAudit(c, community_id, *audit, now));
-    return Status::Ok();
-  }
+  auto stmt = c.prepare(
+      "INSERT INTO memberships (community_id, user_id, role, state, since) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (community_id, user_id) "
+      "DO UPDATE SET role = ?3, since = CASE WHEN state = ?4 THEN since ELSE ?5 END, state = ?4");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)
+      ->bind(1, community_id)
+      .bind(2, user_id)
+      .bind(3, RoleName(role))
+      .bind(4, StateName(state))
+      .bind(5, now);
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  AGORA_RETURN_IF_ERROR(RecountMembers(c, community_id));
+  if (audit) AGORA_RETURN_IF_ERROR(WriteAudit(c, community_id, *audit, now));
+  return Status::Ok();
 }
 
 Status CommunityRepository::RemoveMembership(Connection& c, Id community_id, Id user_id,
                                              const std::optional<AuditRecord>& audit) {
   UnixMillis now = clock_.now_ms();
-  {
-    auto stmt = c.prepare("DELETE FROM memberships WHERE community_id = ? AND user_id = ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, community_id).bind(2, user_id);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    AGORA_RETURN_IF_ERROR(RecountMembers(c, community_id));
-    if (audit) AGORA_RETURN_IF_ERROR(WriteAudit(c, community_id, *audit, now));
-    return Status::Ok();
-  }
+  auto stmt = c.prepare("DELETE FROM memberships WHERE community_id = ? AND user_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, community_id).bind(2, user_id);
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  AGORA_RETURN_IF_ERROR(RecountMembers(c, community_id));
+  if (audit) AGORA_RETURN_IF_ERROR(WriteAudit(c, community_id, *audit, now));
+  return Status::Ok();
 }
 
 Result<int64_t> CommunityRepository::CountOwners(Connection& c, Id community_id) {
-  {
-    auto stmt = c.prepare(
-        "SELECT count(*) FROM memberships WHERE community_id = ? AND role = 'owner' "
-        "AND state = 'member'");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, community_id);
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    return (*stmt)->column_int64(0);
-  }
+  auto stmt = c.prepare(
+      "SELECT count(*) FROM memberships WHERE community_id = ? AND role = 'owner' "
+      "AND state = 'member'");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, community_id);
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  return (*stmt)->column_int64(0);
 }
 
 Result<std::vector<Id>> CommunityRepository::MembersInRole(Connection& c, Id community_id,

@@ -60,29 +60,25 @@ std::optional<ReportAction> ParseAction(std::string_view name) {
 Status ModerationRepository::Pin(Connection& c, Id community_id, Id post_id,
                                  const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
-  {
-    auto stmt = c.prepare(
-        "INSERT OR IGNORE INTO community_pins (community_id, post_id, pinned_by, pinned_at) "
-        "VALUES (?, ?, ?, ?)");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, community_id).bind(2, post_id).bind(3, audit.actor_id).bind(4, now);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    if (c.changes() == 0) return Status::Ok();
-    return WriteAudit(c, community_id, audit, now);
-  }
+  auto stmt = c.prepare(
+      "INSERT OR IGNORE INTO community_pins (community_id, post_id, pinned_by, pinned_at) "
+      "VALUES (?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, community_id).bind(2, post_id).bind(3, audit.actor_id).bind(4, now);
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  if (c.changes() == 0) return Status::Ok();
+  return WriteAudit(c, community_id, audit, now);
 }
 
 Status ModerationRepository::Unpin(Connection& c, Id community_id, Id post_id,
                                    const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
-  {
-    auto stmt = c.prepare("DELETE FROM community_pins WHERE community_id = ? AND post_id = ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, community_id).bind(2, post_id);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    if (c.changes() == 0) return Status::NotFound("that post is not pinned");
-    return WriteAudit(c, community_id, audit, now);
-  }
+  auto stmt = c.prepare("DELETE FROM community_pins WHERE community_id = ? AND post_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, community_id).bind(2, post_id);
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  if (c.changes() == 0) return Status::NotFound("that post is not pinned");
+  return WriteAudit(c, community_id, audit, now);
 }
 
 Result<std::vector<Id>> ModerationRepository::Pins(Id community_id) {
@@ -100,28 +96,26 @@ Result<Report> ModerationRepository::File(Connection& c, Id id, Id post_id,
                                           std::optional<Id> community_id, Id reporter_id,
                                           const std::string& reason) {
   UnixMillis now = clock_.now_ms();
-  {
-    auto existing = c.prepare(
-        "SELECT id FROM reports WHERE post_id = ? AND reporter_id = ? AND status = 'open'");
-    if (!existing.ok()) return existing.status();
-    (*existing)->bind(1, post_id).bind(2, reporter_id);
-    auto row = (*existing)->step();
-    if (!row.ok()) return row.status();
-    if (*row) return LoadReport(c, (*existing)->column_int64(0));
-    auto stmt = c.prepare(
-        "INSERT INTO reports (id, post_id, community_id, reporter_id, reason, status, created_at) "
-        "VALUES (?, ?, ?, ?, ?, 'open', ?)");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)
-        ->bind(1, id)
-        .bind(2, post_id)
-        .bind(3, community_id)
-        .bind(4, reporter_id)
-        .bind(5, reason)
-        .bind(6, now);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    return LoadReport(c, id);
-  }
+  auto existing =
+      c.prepare("SELECT id FROM reports WHERE post_id = ? AND reporter_id = ? AND status = 'open'");
+  if (!existing.ok()) return existing.status();
+  (*existing)->bind(1, post_id).bind(2, reporter_id);
+  auto row = (*existing)->step();
+  if (!row.ok()) return row.status();
+  if (*row) return LoadReport(c, (*existing)->column_int64(0));
+  auto stmt = c.prepare(
+      "INSERT INTO reports (id, post_id, community_id, reporter_id, reason, status, created_at) "
+      "VALUES (?, ?, ?, ?, ?, 'open', ?)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)
+      ->bind(1, id)
+      .bind(2, post_id)
+      .bind(3, community_id)
+      .bind(4, reporter_id)
+      .bind(5, reason)
+      .bind(6, now);
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  return LoadReport(c, id);
 }
 
 Result<Report> ModerationRepository::Find(Id id) {
@@ -153,29 +147,22 @@ Result<Report> ModerationRepository::Resolve(Connection& c, Id id, ReportAction 
                                              const std::string& note, Id resolved_by,
                                              const std::optional<AuditRecord>& audit) {
   UnixMillis now = clock_.now_ms();
-  {
-    auto stmt = c.prepare(
-        "UPDATE reports SET status = 'resolved', action = ?, note = ?, resolved_by = ?, "
-        "resolved_at = ? WHERE id = ? AND status = 'open'");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)
-        ->bind(1, ActionName(action))
-        .bind(2, note)
-        .bind(3, resolved_by)
-        .bind(4, now)
-        .bind(5, id);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    bool changed = c.changes() > 0;
-    auto report = LoadReport(c, id);
-    if (!report.ok()) return report.status();
-    if (!changed) {
-      return Status::Conflict("already_resolved", "that report is already resolved");
-    }
-    if (audit && report->community_id) {
-      AGORA_RETURN_IF_ERROR(WriteAudit(c, *report->community_id, *audit, now));
-    }
-    return report;
+  auto stmt = c.prepare(
+      "UPDATE reports SET status = 'resolved', action = ?, note = ?, resolved_by = ?, "
+      "resolved_at = ? WHERE id = ? AND status = 'open'");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, ActionName(action)).bind(2, note).bind(3, resolved_by).bind(4, now).bind(5, id);
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  bool changed = c.changes() > 0;
+  auto report = LoadReport(c, id);
+  if (!report.ok()) return report.status();
+  if (!changed) {
+    return Status::Conflict("already_resolved", "that report is already resolved");
   }
+  if (audit && report->community_id) {
+    AGORA_RETURN_IF_ERROR(WriteAudit(c, *report->community_id, *audit, now));
+  }
+  return report;
 }
 
 }  // namespace agora::communities

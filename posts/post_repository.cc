@@ -271,27 +271,25 @@ Result<Post> PostRepository::Delete(storage::Transaction& tx, Id id) {
   UnixMillis now = clock_.now_ms();
   Connection& c = tx.connection();
   std::optional<Post> parent;
-  {
-    auto stmt = c.prepare("UPDATE posts SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, now).bind(2, id);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    if (c.changes() == 0) return Status::NotFound("no such post");
-    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, id));
-    auto deleted = Reload(c, id);
-    if (!deleted.ok()) return deleted.status();
-    if (deleted->in_reply_to) {
-      AGORA_RETURN_IF_ERROR(AdjustCount(c, Counter::kReplies, *deleted->in_reply_to, -1));
-      auto reloaded = Reload(c, *deleted->in_reply_to);
-      if (!reloaded.ok()) return reloaded.status();
-      parent = std::move(*reloaded);
-    }
-    tx.AfterCommitInOrder([this, post = *deleted, parent] {
-      cache_.Put(post);
-      if (parent) cache_.Put(*parent);
-    });
-    return deleted;
+  auto stmt = c.prepare("UPDATE posts SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, now).bind(2, id);
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  if (c.changes() == 0) return Status::NotFound("no such post");
+  AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, id));
+  auto deleted = Reload(c, id);
+  if (!deleted.ok()) return deleted.status();
+  if (deleted->in_reply_to) {
+    AGORA_RETURN_IF_ERROR(AdjustCount(c, Counter::kReplies, *deleted->in_reply_to, -1));
+    auto reloaded = Reload(c, *deleted->in_reply_to);
+    if (!reloaded.ok()) return reloaded.status();
+    parent = std::move(*reloaded);
   }
+  tx.AfterCommitInOrder([this, post = *deleted, parent] {
+    cache_.Put(post);
+    if (parent) cache_.Put(*parent);
+  });
+  return deleted;
 }
 
 Result<Page<Post>> PostRepository::Replies(Id parent, const PageRequest& page) {
@@ -330,25 +328,23 @@ Result<PostRepository::Reacted> PostRepository::SetReaction(storage::Transaction
                                                             bool present) {
   UnixMillis now = clock_.now_ms();
   Connection& c = tx.connection();
-  {
-    AGORA_ASSIGN_OR_RETURN(auto current, Reload(c, post_id));
-    if (current.deleted) return Status::NotFound("no such post");
-    auto stmt = c.prepare(present ? "INSERT OR IGNORE INTO reactions (post_id, user_id, type, "
-                                    "created_at) VALUES (?1, ?2, ?3, ?4)"
-                                  : "DELETE FROM reactions WHERE post_id = ?1 AND user_id = ?2 "
-                                    "AND type = ?3");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, post_id).bind(2, user_id).bind(3, type);
-    if (present) (*stmt)->bind(4, now);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    if (c.changes() == 0) return Reacted{std::move(current), false};  // already as asked
-    AGORA_RETURN_IF_ERROR(AdjustCount(c, Counter::kReactions, post_id, present ? 1 : -1));
-    // Reactions are a ranking signal of expert search.
-    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, post_id));
-    AGORA_ASSIGN_OR_RETURN(auto post, Reload(c, post_id));
-    tx.AfterCommitInOrder([this, post] { cache_.Put(post); });
-    return Reacted{std::move(post), true};
-  }
+  AGORA_ASSIGN_OR_RETURN(auto current, Reload(c, post_id));
+  if (current.deleted) return Status::NotFound("no such post");
+  auto stmt = c.prepare(present ? "INSERT OR IGNORE INTO reactions (post_id, user_id, type, "
+                                  "created_at) VALUES (?1, ?2, ?3, ?4)"
+                                : "DELETE FROM reactions WHERE post_id = ?1 AND user_id = ?2 "
+                                  "AND type = ?3");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, post_id).bind(2, user_id).bind(3, type);
+  if (present) (*stmt)->bind(4, now);
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  if (c.changes() == 0) return Reacted{std::move(current), false};  // already as asked
+  AGORA_RETURN_IF_ERROR(AdjustCount(c, Counter::kReactions, post_id, present ? 1 : -1));
+  // Reactions are a ranking signal of expert search.
+  AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, post_id));
+  AGORA_ASSIGN_OR_RETURN(auto post, Reload(c, post_id));
+  tx.AfterCommitInOrder([this, post] { cache_.Put(post); });
+  return Reacted{std::move(post), true};
 }
 
 Result<std::vector<Post>> PostRepository::FindManyCommitted(const std::vector<Id>& ids) {
