@@ -63,13 +63,6 @@ Status NameConflict(const Status& status) {
   return status;
 }
 
-MembershipState ParseState(const std::string& s) {
-  if (s == "pending") return MembershipState::kPending;
-  if (s == "invited") return MembershipState::kInvited;
-  if (s == "banned") return MembershipState::kBanned;
-  return MembershipState::kMember;
-}
-
 }  // namespace
 
 Status WriteAudit(Connection& c, Id community_id, const AuditRecord& a, UnixMillis now) {
@@ -173,7 +166,8 @@ Result<std::optional<Membership>> CommunityRepository::MembershipOf(Connection& 
   if (!*row) return std::optional<Membership>();
   return std::optional<Membership>(
       Membership{community_id, user_id, ParseRole((*stmt)->column_text(0)).value_or(Role::kMember),
-                 ParseState((*stmt)->column_text(1)), (*stmt)->column_int64(2)});
+                 ParseState((*stmt)->column_text(1)).value_or(MembershipState::kMember),
+                 (*stmt)->column_int64(2)});
 }
 
 Result<Page<Community>> CommunityRepository::List(const std::string& q, Id viewer,

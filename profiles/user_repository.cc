@@ -10,10 +10,6 @@ namespace {
 using storage::Connection;
 using storage::Statement;
 
-constexpr const char* kSelectUser =
-    "SELECT id, username, email, display_name, role, active, title, department, location, bio, "
-    "manager_id, followers_count, following_count, created_at, updated_at FROM users ";
-
 User ReadUserRow(const Statement& s) {
   User u;
   u.id = s.column_int64(0);
