@@ -27,9 +27,7 @@ void AddPasswordCostOption(CLI::App& command, ApplicationOptions& options) {
       ->check(CLI::IsMember({"interactive", "minimum"}));
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   CLI::App cli{"agora: an enterprise social network server"};
   cli.require_subcommand(1);
 
@@ -132,4 +130,19 @@ int main(int argc, char** argv) {
   if (*backup_cmd) return agora::app::Backup(backup, backup_to);
   if (*reindex_cmd) return agora::app::Reindex(reindex);
   return 2;
+}
+
+}  // namespace
+
+// Expected failures are Status values reported by the commands; anything thrown past them
+// (allocation failure, a library's exception) ends the process with a message, not a crash.
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "agora: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "agora: unknown error\n";
+  }
+  return 1;
 }

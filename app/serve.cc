@@ -195,7 +195,7 @@ int UserAdd(const UserAddOptions& options) {
   user.role = options.admin ? profiles::Role::kAdmin : profiles::Role::kMember;
   user.profile.display_name = options.display_name;
   user.profile.email = options.email;
-  auto created = (*app)->accounts().Provision(std::move(user));
+  auto created = (*app)->accounts().Provision(user);
   if (!created.ok()) {
     std::cerr << "agora: " << created.status().message() << "\n";
     return created.status().code() == StatusCode::kInternal ? 1 : 2;

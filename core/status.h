@@ -119,10 +119,13 @@ class Result {
 
 #define AGORA_CONCAT_INNER_(a, b) a##b
 #define AGORA_CONCAT_(a, b) AGORA_CONCAT_INNER_(a, b)
+// `result` and `lhs` name declarations, which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define AGORA_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
   auto result = (rexpr);                                 \
   if (!result.ok()) return result.status();              \
-  lhs = std::move(result).value()  // NOLINT(bugprone-macro-parentheses): lhs declares
+  lhs = std::move(result).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 // `AGORA_ASSIGN_OR_RETURN(auto user, users.Find(id));` declares `user` from the Result's value,
 // or returns the Result's error from the enclosing function.

@@ -33,7 +33,8 @@ std::string FoldTag(std::string_view raw) {
   const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(error);
   if (U_FAILURE(error)) return std::string(raw);
   icu::UnicodeString folded = fold->normalize(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), raw.size())), error);
+      icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size()))),
+      error);
   if (U_FAILURE(error)) return std::string(raw);
   std::string out;
   folded.toUTF8String(out);

@@ -237,10 +237,10 @@ class Session : public std::enable_shared_from_this<Session> {
     response->keep_alive(keep_alive && !closing_ && !state_->shutting_down);
     response->prepare_payload();
     busy_ = true;
-    Send(std::move(response));
+    Send(response);
   }
 
-  void Send(std::shared_ptr<http::response<http::string_body>> response) {
+  void Send(const std::shared_ptr<http::response<http::string_body>>& response) {
     stream_.expires_after(state_->options.write_timeout);
     http::async_write(stream_, *response,
                       [self = shared_from_this(), response](beast::error_code ec, size_t) {
@@ -267,7 +267,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closing_ = false;  // close after the current response
 };
 
-void Accept(std::shared_ptr<ServerState> state) {
+void Accept(const std::shared_ptr<ServerState>& state) {
   state->acceptor.async_accept(
       asio::make_strand(state->io), [state](beast::error_code ec, tcp::socket socket) {
         if (ec) {

@@ -37,7 +37,7 @@ Result<ApiResponse> CreateUser(RouteContext& ctx, services::AccountService& acco
     if (!parsed) return Status::Unprocessable("invalid_role", "role is 'member' or 'admin'");
     user.role = *parsed;
   }
-  auto created = accounts.CreateUser(ctx.viewer, std::move(user));
+  auto created = accounts.CreateUser(ctx.viewer, user);
   return Json(201, created, [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
 }
 

@@ -9,9 +9,13 @@ namespace {
 
 using services::PeopleService;
 
-const std::vector<std::string_view> kWritableProfileFields = {
-    "display_name", "email",      "title",  "department", "location",
-    "bio",          "manager_id", "skills", "languages"};
+// The members a profile edit may name (the rest are the company's or the server's).
+const std::vector<std::string_view>& WritableProfileFields() {
+  static const std::vector<std::string_view> kFields = {"display_name", "email",    "title",
+                                                        "department",   "location", "bio",
+                                                        "manager_id",   "skills",   "languages"};
+  return kFields;
+}
 
 // A person as the viewer may see them.
 Result<ApiResponse> UserAnswer(RouteContext& ctx, const Result<profiles::User>& user) {
@@ -30,7 +34,7 @@ Result<ApiResponse> GetUser(RouteContext& ctx, PeopleService& people) {
 Result<ApiResponse> UpdateUser(RouteContext& ctx, PeopleService& people) {
   AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
   rapidjson::Document body;
-  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, kWritableProfileFields));
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, WritableProfileFields()));
   AGORA_ASSIGN_OR_RETURN(profiles::ProfileChanges changes, ParseProfileChanges(JsonFields(body)));
   return UserAnswer(ctx, people.Update(ctx.viewer, ref, changes));
 }

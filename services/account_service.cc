@@ -100,19 +100,20 @@ Result<Viewer> AccountService::Authenticate(std::string_view token) {
   return Viewer{session->user_id, session->is_admin};
 }
 
-Result<profiles::User> AccountService::CreateUser(const Viewer& viewer, profiles::NewUser user) {
+Result<profiles::User> AccountService::CreateUser(const Viewer& viewer,
+                                                  const profiles::NewUser& user) {
   if (!viewer.is_admin) return Status::PermissionDenied("only admins create accounts");
-  return Provision(std::move(user));
+  return Provision(user);
 }
 
-Result<profiles::User> AccountService::Provision(profiles::NewUser user) {
+Result<profiles::User> AccountService::Provision(const profiles::NewUser& user) {
   AGORA_RETURN_IF_ERROR(ValidateNewUser(user));
   auto hash = Hash(user.password);
   if (!hash.ok()) return hash.status();
   return users_.Insert(ids_.next(), user, *hash);
 }
 
-Result<profiles::User> AccountService::ProvisionHashed(profiles::NewUser user,
+Result<profiles::User> AccountService::ProvisionHashed(const profiles::NewUser& user,
                                                        const std::string& hash) {
   AGORA_RETURN_IF_ERROR(ValidateNewUser(user));
   return users_.Insert(ids_.next(), user, hash);

@@ -55,11 +55,11 @@ class AccountService {
   Result<Viewer> Authenticate(std::string_view token);
 
   // Admins only (kPermissionDenied otherwise).
-  Result<profiles::User> CreateUser(const Viewer& viewer, profiles::NewUser user);
+  Result<profiles::User> CreateUser(const Viewer& viewer, const profiles::NewUser& user);
   // Creates an account without a viewer: the operator's command line and sample data.
-  Result<profiles::User> Provision(profiles::NewUser user);
+  Result<profiles::User> Provision(const profiles::NewUser& user);
   // Provisions with an already computed hash (sample data shares one to save seconds).
-  Result<profiles::User> ProvisionHashed(profiles::NewUser user, const std::string& hash);
+  Result<profiles::User> ProvisionHashed(const profiles::NewUser& user, const std::string& hash);
 
   // Admins only. Marks the account inactive and ends every session at once; returns the
   // account as it now is.

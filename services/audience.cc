@@ -22,8 +22,7 @@ Result<const AudienceCheck::Known*> AudienceCheck::Lookup(Id community_id) {
                         ? communities_.MembershipOf(*connection_, community_id, viewer_.user_id)
                         : communities_.MembershipOf(community_id, viewer_.user_id);
   if (!membership.ok()) return membership.status();
-  auto [inserted, _] =
-      known_.emplace(community_id, Known{community->visibility, std::move(*membership)});
+  auto [inserted, _] = known_.emplace(community_id, Known{community->visibility, *membership});
   return &inserted->second;
 }
 

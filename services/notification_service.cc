@@ -52,7 +52,7 @@ Status NotificationService::Notify(storage::Transaction& tx, Id actor,
       AGORA_ASSIGN_OR_RETURN(bool visible, audience.CanSee(*item.community_id));
       if (!visible) continue;
     }
-    allowed.push_back(std::move(item));
+    allowed.push_back(item);
   }
   AGORA_ASSIGN_OR_RETURN(auto stored, repo_.Add(c, allowed));
   tx.AfterCommitInOrder([this, stored = std::move(stored)] {
