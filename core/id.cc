@@ -10,7 +10,7 @@ IdGenerator::IdGenerator(const Clock& clock, uint32_t node) : clock_(clock), nod
 }
 
 Id IdGenerator::next() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   int64_t ms = clock_.now_ms() - kIdEpochMs;
   if (ms > last_ms_) {
     last_ms_ = ms;
@@ -24,7 +24,7 @@ Id IdGenerator::next() {
 }
 
 void IdGenerator::AdvancePast(Id id) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   int64_t ms = id >> (kIdNodeBits + kIdSequenceBits);
   uint32_t sequence = static_cast<uint32_t>(id & ((1 << kIdSequenceBits) - 1));
   if (ms > last_ms_ || (ms == last_ms_ && sequence > sequence_)) {

@@ -6,12 +6,12 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 
 namespace agora {
 
@@ -40,12 +40,14 @@ class IdGenerator {
   static UnixMillis TimeOf(Id id) { return (id >> (kIdNodeBits + kIdSequenceBits)) + kIdEpochMs; }
 
  private:
-  const Clock& clock_;  // constant after construction
+  // Constant after construction.
+  const Clock& clock_;
   const uint32_t node_;
 
-  std::mutex mu_;
-  int64_t last_ms_ = 0;    // guarded by mu_, relative to kIdEpochMs
-  uint32_t sequence_ = 0;  // guarded by mu_
+  // Guarded by mu_.
+  Mutex mu_;
+  int64_t last_ms_ GUARDED_BY(mu_) = 0;  // relative to kIdEpochMs
+  uint32_t sequence_ GUARDED_BY(mu_) = 0;
 };
 
 // Decimal rendering and strict parsing (digits only, positive, no overflow).

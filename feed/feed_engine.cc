@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include "core/mutex.h"
+
 namespace agora::feed {
 
 class FeedEngine::Table {
@@ -13,7 +15,7 @@ class FeedEngine::Table {
   // the load is done. Nothing happens to a timeline that is not in memory.
   void IfPresent(Id id, std::function<void(Timeline&)> change) {
     Shard& shard = ShardFor(id);
-    std::lock_guard lock(shard.mu);
+    MutexLock lock(&shard.mu);
     auto it = shard.slots.find(id);
     if (it == shard.slots.end()) return;
     if (it->second.loading) {
@@ -32,7 +34,7 @@ class FeedEngine::Table {
     for (size_t i = 0; i < kShards; ++i) {
       if (by_shard[i].empty()) continue;
       Shard& shard = shards_[i];
-      std::lock_guard lock(shard.mu);
+      MutexLock lock(&shard.mu);
       // Two passes: find every slot and prefetch where its entry will go, then insert, so the
       // cache misses of one recipient overlap those of the next.
       thread_local std::vector<Slot*> slots;
@@ -57,7 +59,7 @@ class FeedEngine::Table {
   template <typename Fn>
   Status WithLoaded(Id id, const Loader& load, Fn read) {
     Shard& shard = ShardFor(id);
-    std::unique_lock lock(shard.mu);
+    MutexLock lock(&shard.mu);
     for (;;) {
       auto it = shard.slots.find(id);
       if (it != shard.slots.end() && !it->second.loading) {
@@ -65,16 +67,16 @@ class FeedEngine::Table {
         return Status::Ok();
       }
       if (it == shard.slots.end()) break;
-      shard.loaded.wait(lock);  // another reader is loading it
+      shard.loaded.Wait(shard.mu);  // another reader is loading it
     }
     shard.slots[id].loading = true;
-    lock.unlock();
+    shard.mu.Unlock();
     auto entries = load();
-    lock.lock();
+    shard.mu.Lock();
     auto it = shard.slots.find(id);
     if (!entries.ok()) {
       shard.slots.erase(it);
-      shard.loaded.notify_all();
+      shard.loaded.SignalAll();
       return entries.status();
     }
     Slot& slot = it->second;
@@ -83,14 +85,14 @@ class FeedEngine::Table {
     for (const auto& change : slot.deferred) change(*slot.timeline);
     slot.deferred.clear();
     slot.loading = false;
-    shard.loaded.notify_all();
+    shard.loaded.SignalAll();
     read(*slot.timeline);
     return Status::Ok();
   }
 
   void AddTo(FeedStats& stats) const {
     for (const auto& shard : shards_) {
-      std::lock_guard lock(shard.mu);
+      MutexLock lock(&shard.mu);
       for (const auto& [id, slot] : shard.slots) {
         if (!slot.timeline) continue;
         ++stats.timelines;
@@ -102,16 +104,17 @@ class FeedEngine::Table {
 
  private:
   struct Slot {
-    std::optional<Timeline>
-        timeline;  // inline: one cache miss fewer per delivery; empty while loading
+    // Inline: one cache miss fewer per delivery; empty while loading.
+    std::optional<Timeline> timeline;
     bool loading = false;
     std::vector<std::function<void(Timeline&)>> deferred;  // changes that came during the load
   };
   struct Shard {
-    mutable std::mutex mu;
-    std::condition_variable loaded;
+    // Guarded by mu; `loaded` is signalled when a slot's load ends.
+    mutable Mutex mu;
+    CondVar loaded;
     // Open addressing: a delivery costs one probe instead of a bucket and a node.
-    boost::unordered_flat_map<Id, Slot> slots;  // guarded by mu
+    boost::unordered_flat_map<Id, Slot> slots GUARDED_BY(mu);
   };
   static constexpr size_t kShards = 64;
 

@@ -1,20 +1,18 @@
 // PostCache: recent posts in memory, so feeds hydrate without SQLite.
 //
-// Thread-safe; sharded by id. Writers Put() the committed value after every change (a deleted
-// post is kept as a tombstone), and readers that filled a miss from SQLite Offer() it: the offer
-// is dropped if any change touched the shard since the reader looked, so a slow reader can
-// never put back a value older than a committed change.
+// Thread-safe; sharded by id, each shard a core/read_through_cache.h of its own. Writers Put()
+// the committed value after every change (a deleted post is kept as a tombstone), and readers
+// that filled a miss from SQLite Offer() it: the offer is dropped if any change touched the
+// shard since the reader looked, so a slow reader can never put back a value older than a
+// committed change.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <list>
-#include <memory>
-#include <mutex>
+#include <deque>
 #include <optional>
-#include <unordered_map>
 
+#include "core/read_through_cache.h"
 #include "posts/post.h"
 
 namespace agora::posts {
@@ -23,28 +21,24 @@ class PostCache {
  public:
   explicit PostCache(size_t capacity);
 
-  std::optional<Post> Get(Id id);
+  std::optional<Post> Get(Id id) { return ShardFor(id).Get(id); }
   // A token to pass to Offer(): the shard's change count when the caller missed.
-  uint64_t Generation(Id id);
-  void Offer(const Post& post, uint64_t generation);
-  void Put(const Post& post);
+  uint64_t Generation(Id id) { return ShardFor(id).Generation(); }
+  void Offer(const Post& post, uint64_t generation) {
+    ShardFor(post.id).Offer(post.id, post, generation);
+  }
+  void Put(const Post& post) { ShardFor(post.id).Put(post.id, post); }
 
   size_t size() const;
 
  private:
+  using Shard = ReadThroughCache<Id, Post>;
   static constexpr size_t kShards = 16;
-  struct Shard {
-    mutable std::mutex mu;
-    std::list<Post> lru;                                      // most recent first; guarded by mu
-    std::unordered_map<Id, std::list<Post>::iterator> index;  // guarded by mu
-    uint64_t changes = 0;                                     // guarded by mu
-  };
 
   Shard& ShardFor(Id id) { return shards_[static_cast<uint64_t>(id) % kShards]; }
-  void Store(Shard& shard, const Post& post);
 
-  const size_t per_shard_capacity_;
-  std::array<Shard, kShards> shards_;
+  // Constant after construction (each shard is thread-safe). A deque: shards never move.
+  std::deque<Shard> shards_;
 };
 
 }  // namespace agora::posts

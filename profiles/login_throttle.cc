@@ -10,7 +10,7 @@ void LoginThrottle::Expire(std::deque<UnixMillis>& failures, UnixMillis now) con
 }
 
 std::optional<int64_t> LoginThrottle::retry_after_seconds(const std::string& key) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   auto it = failures_.find(key);
   if (it == failures_.end()) return std::nullopt;
   UnixMillis now = clock_.now_ms();
@@ -22,7 +22,7 @@ std::optional<int64_t> LoginThrottle::retry_after_seconds(const std::string& key
 }
 
 void LoginThrottle::record_failure(const std::string& key) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   UnixMillis now = clock_.now_ms();
   if (failures_.size() >= options_.max_keys && !failures_.contains(key)) {
     // Drop keys whose failures have all expired; if that frees nothing, drop any one key.
@@ -39,7 +39,7 @@ void LoginThrottle::record_failure(const std::string& key) {
 }
 
 void LoginThrottle::clear(const std::string& key) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   failures_.erase(key);
 }
 

@@ -6,12 +6,12 @@
 
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 
 namespace agora::profiles {
 
@@ -34,11 +34,13 @@ class LoginThrottle {
  private:
   void Expire(std::deque<UnixMillis>& failures, UnixMillis now) const;
 
-  const Clock& clock_;  // constant after construction
+  // Constant after construction.
+  const Clock& clock_;
   const ThrottleOptions options_;
 
-  std::mutex mu_;
-  std::unordered_map<std::string, std::deque<UnixMillis>> failures_;  // guarded by mu_
+  // Guarded by mu_.
+  Mutex mu_;
+  std::unordered_map<std::string, std::deque<UnixMillis>> failures_ GUARDED_BY(mu_);
 };
 
 }  // namespace agora::profiles

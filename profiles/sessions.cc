@@ -33,11 +33,7 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin) {
   IssuedToken issued{NewToken(), clock_.now_ms() + ttl_ms_};
   std::string hash = HashToken(issued.token);
   UnixMillis now = clock_.now_ms();
-  uint64_t revocations_seen;
-  {
-    std::lock_guard lock(mu_);
-    revocations_seen = revocations_;
-  }
+  uint64_t generation = cache_.Generation();
   Status status = store_.write([&](storage::Connection& c) -> Status {
     // Only for an account still active when the write is applied: writes are serialised, so a
     // deactivation either comes first (no session) or after (its RevokeAll deletes this row).
@@ -55,10 +51,8 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin) {
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  std::lock_guard lock(mu_);
   // A revocation meanwhile may have purged the cache already; Resolve reads the store instead.
-  if (revocations_ == revocations_seen)
-    cache_[hash] = Session{user_id, is_admin, issued.expires_at};
+  cache_.Offer(hash, Session{user_id, is_admin, issued.expires_at}, generation);
   return issued;
 }
 
@@ -66,17 +60,12 @@ Result<Session> SessionStore::Resolve(std::string_view token) {
   if (!token.starts_with(kTokenPrefix) || token.size() > 128) return Unknown();
   std::string hash = HashToken(token);
   UnixMillis now = clock_.now_ms();
-  uint64_t revocations_seen;
-  {
-    std::lock_guard lock(mu_);
-    auto it = cache_.find(hash);
-    if (it != cache_.end()) {
-      if (it->second.expires_at > now) return it->second;
-      cache_.erase(it);
-      return Unknown();
-    }
-    revocations_seen = revocations_;
+  if (auto cached = cache_.Get(hash)) {
+    if (cached->expires_at > now) return *cached;
+    cache_.Evict(hash);
+    return Unknown();
   }
+  uint64_t generation = cache_.Generation();
   auto found = store_.read([&](storage::Connection& c) -> Result<std::optional<Session>> {
     auto stmt = c.prepare(
         "SELECT s.user_id, u.role = 'admin', s.expires_at FROM sessions s "
@@ -91,9 +80,8 @@ Result<Session> SessionStore::Resolve(std::string_view token) {
   });
   if (!found.ok()) return found.status();
   if (!found->has_value() || (*found)->expires_at <= now) return Unknown();
-  std::lock_guard lock(mu_);
-  if (revocations_ != revocations_seen) return Unknown();  // may have been revoked meanwhile
-  cache_[hash] = **found;
+  if (!cache_.Offer(hash, **found, generation))
+    return Unknown();  // may have been revoked meanwhile
   return **found;
 }
 
@@ -105,34 +93,24 @@ Status SessionStore::Revoke(std::string_view token) {
     (*stmt)->bind_blob(1, hash.data(), hash.size());
     return (*stmt)->run();
   });
-  std::lock_guard lock(mu_);
-  ++revocations_;
-  cache_.erase(hash);
+  cache_.Erase(hash);
   return status;
 }
 
 Status SessionStore::RevokeAll(Id user_id) {
-  {
-    // Refuse the cached sessions first, so no request is served between commit and purge.
-    std::lock_guard lock(mu_);
-    ++revocations_;
-    std::erase_if(cache_, [&](const auto& entry) { return entry.second.user_id == user_id; });
-  }
+  auto of_user = [user_id](const Session& session) { return session.user_id == user_id; };
+  // Refuse the cached sessions first, so no request is served between commit and purge.
+  cache_.EraseIf(of_user);
   Status status = store_.write([&](storage::Connection& c) -> Status {
     auto stmt = c.prepare("DELETE FROM sessions WHERE user_id = ? OR expires_at <= ?");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->bind(1, user_id).bind(2, clock_.now_ms());
     return (*stmt)->run();
   });
-  std::lock_guard lock(mu_);
-  ++revocations_;
-  std::erase_if(cache_, [&](const auto& entry) { return entry.second.user_id == user_id; });
+  cache_.EraseIf(of_user);
   return status;
 }
 
-size_t SessionStore::cached_sessions() const {
-  std::lock_guard lock(mu_);
-  return cache_.size();
-}
+size_t SessionStore::cached_sessions() const { return cache_.size(); }
 
 }  // namespace agora::profiles

@@ -4,13 +4,12 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "core/clock.h"
 #include "core/id.h"
+#include "core/read_through_cache.h"
 #include "core/status.h"
 #include "storage/store.h"
 
@@ -46,13 +45,14 @@ class SessionStore {
   size_t cached_sessions() const;
 
  private:
-  storage::Store& store_;  // constant after construction
+  // Constant after construction.
+  storage::Store& store_;
   const Clock& clock_;
   const int64_t ttl_ms_;
 
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Session> cache_;  // by token hash; guarded by mu_
-  uint64_t revocations_ = 0;  // guarded by mu_; a lookup racing a revocation is not cached
+  // Thread-safe. By token hash; a revocation counts as a change, so a lookup racing one is not
+  // cached (nor answered from what it read).
+  ReadThroughCache<std::string, Session> cache_;
 };
 
 }  // namespace agora::profiles

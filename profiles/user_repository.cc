@@ -150,29 +150,6 @@ UserSummary SummaryOf(const User& u) {
 
 }  // namespace
 
-std::optional<UserSummary> UserSummaryCache::Get(Id id) {
-  std::lock_guard lock(mu_);
-  auto it = summaries_.find(id);
-  if (it == summaries_.end()) return std::nullopt;
-  return it->second;
-}
-
-uint64_t UserSummaryCache::Generation() {
-  std::lock_guard lock(mu_);
-  return changes_;
-}
-
-void UserSummaryCache::Offer(const UserSummary& summary, uint64_t generation) {
-  std::lock_guard lock(mu_);
-  if (changes_ == generation) summaries_.try_emplace(summary.id, summary);
-}
-
-void UserSummaryCache::Put(const UserSummary& summary) {
-  std::lock_guard lock(mu_);
-  ++changes_;
-  summaries_.insert_or_assign(summary.id, summary);
-}
-
 Result<User> LoadUser(Connection& c, Id id) {
   return LoadUserWhere(c,
                        "SELECT id, username, email, display_name, role, active, title, "
@@ -284,7 +261,7 @@ Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
     AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kUser, id));
     return LoadUser(c, id);
   });
-  if (updated.ok()) summaries_.Put(SummaryOf(*updated));
+  if (updated.ok()) summaries_.Put(id, SummaryOf(*updated));
   return updated;
 }
 
@@ -303,7 +280,7 @@ Status UserRepository::Deactivate(Id id) {
     deactivated = SummaryOf(*user);
     return Status::Ok();
   });
-  if (status.ok()) summaries_.Put(*deactivated);
+  if (status.ok()) summaries_.Put(id, *deactivated);
   return status;
 }
 
@@ -335,7 +312,7 @@ Result<std::vector<UserSummary>> UserRepository::Summaries(const std::vector<Id>
     });
     if (!status.ok()) return status;
     for (size_t i : missing) {
-      if (found[i]) summaries_.Offer(*found[i], generation);
+      if (found[i]) summaries_.Offer(ids[i], *found[i], generation);
     }
   }
   for (auto& summary : found) {

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <array>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -16,6 +15,7 @@
 #include "core/clock.h"
 #include "core/id.h"
 #include "core/page.h"
+#include "core/read_through_cache.h"
 #include "core/status.h"
 #include "profiles/user.h"
 #include "storage/store.h"
@@ -32,18 +32,7 @@ struct Credentials {
 // Summaries by id; every change Put()s the committed value, and a reader that filled a miss
 // Offer()s it only if nothing changed in between (as PostCache does). People are few enough
 // (100,000 summaries are about 10 MB) that nothing is evicted.
-class UserSummaryCache {
- public:
-  std::optional<UserSummary> Get(Id id);
-  uint64_t Generation();
-  void Offer(const UserSummary& summary, uint64_t generation);
-  void Put(const UserSummary& summary);
-
- private:
-  std::mutex mu_;
-  std::unordered_map<Id, UserSummary> summaries_;  // guarded by mu_
-  uint64_t changes_ = 0;                           // guarded by mu_
-};
+using UserSummaryCache = ReadThroughCache<Id, UserSummary>;
 
 class UserRepository {
  public:

@@ -27,7 +27,7 @@ class SearchIndex::ReaderLease {
  public:
   explicit ReaderLease(SearchIndex& index) : index_(index) {
     {
-      std::lock_guard lock(index_.readers_mu_);
+      MutexLock lock(&index_.readers_mu_);
       if (!index_.idle_readers_.empty()) {
         db_ = std::move(index_.idle_readers_.back());
         index_.idle_readers_.pop_back();
@@ -41,7 +41,7 @@ class SearchIndex::ReaderLease {
   }
   ~ReaderLease() {
     if (!db_) return;
-    std::lock_guard lock(index_.readers_mu_);
+    MutexLock lock(&index_.readers_mu_);
     if (index_.idle_readers_.size() < index_.limits_.readers) {
       index_.idle_readers_.push_back(std::move(db_));
     }

@@ -21,13 +21,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/id.h"
+#include "core/mutex.h"
 #include "core/status.h"
 #include "search/analysis.h"
 
@@ -221,8 +221,9 @@ class SearchIndex {
   std::atomic<int64_t> applied_seq_{-1};  // -1: never built
   std::atomic<uint64_t> documents_{0};
 
-  std::mutex readers_mu_;
-  std::vector<std::unique_ptr<Xapian::Database>> idle_readers_;  // guarded by readers_mu_
+  // Guarded by readers_mu_.
+  Mutex readers_mu_;
+  std::vector<std::unique_ptr<Xapian::Database>> idle_readers_ GUARDED_BY(readers_mu_);
 };
 
 }  // namespace agora::search

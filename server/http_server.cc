@@ -8,9 +8,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
-#include <mutex>
 #include <unordered_map>
 
+#include "core/mutex.h"
 #include "server/errors.h"
 #include "server/live_hub.h"
 #include "server/websocket_session.h"
@@ -40,8 +40,9 @@ struct ServerState {
   std::atomic<bool> shutting_down{false};
   std::atomic<size_t> in_flight{0};
 
-  std::mutex sessions_mu;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by sessions_mu
+  // Guarded by sessions_mu.
+  Mutex sessions_mu;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions GUARDED_BY(sessions_mu);
 };
 
 namespace {
@@ -56,13 +57,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   ~Session() {
-    std::lock_guard lock(state_->sessions_mu);
+    MutexLock lock(&state_->sessions_mu);
     state_->sessions.erase(this);
   }
 
   void Start() {
     {
-      std::lock_guard lock(state_->sessions_mu);
+      MutexLock lock(&state_->sessions_mu);
       state_->sessions.emplace(this, weak_from_this());
     }
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
@@ -276,7 +277,7 @@ void Accept(const std::shared_ptr<ServerState>& state) {
         } else {
           size_t open;
           {
-            std::lock_guard lock(state->sessions_mu);
+            MutexLock lock(&state->sessions_mu);
             open = state->sessions.size();
           }
           if (state->hub) open += state->hub->sockets();
@@ -328,7 +329,7 @@ void HttpServer::BeginShutdown() {
   });
   std::vector<std::shared_ptr<Session>> sessions;
   {
-    std::lock_guard lock(state_->sessions_mu);
+    MutexLock lock(&state_->sessions_mu);
     for (auto& [raw, weak] : state_->sessions) {
       if (auto session = weak.lock()) sessions.push_back(std::move(session));
     }
@@ -338,7 +339,7 @@ void HttpServer::BeginShutdown() {
 }
 
 size_t HttpServer::open_connections() const {
-  std::lock_guard lock(state_->sessions_mu);
+  MutexLock lock(&state_->sessions_mu);
   return state_->sessions.size();
 }
 

@@ -30,42 +30,25 @@ posts::Post Slim(const posts::Post& post) {
 LiveHub::LiveHub(services::StreamService& streams, StreamOptions options)
     : streams_(streams),
       options_(options),
+      thread_("agora-hub"),
       event_ids_(SystemClock::instance(), 1),
       window_(options.window, event_ids_.next()) {
-  thread_ = std::thread([this] { Run(); });
+  thread_.Start([this] { Run(); });
 }
 
 LiveHub::~LiveHub() { Stop(); }
 
-void LiveHub::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void LiveHub::Stop() { thread_.Stop(); }
 
 void LiveHub::Enqueue(std::function<void()> task) {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) return;
-    tasks_.push_back(std::move(task));
-  }
-  cv_.notify_one();
+  thread_.Post(std::move(task));  // dropped once stopping
 }
 
 void LiveHub::Run() {
   auto next_session_check = std::chrono::steady_clock::now() + options_.session_check_interval;
-  for (;;) {
-    std::deque<std::function<void()>> batch;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait_until(lock, next_session_check, [this] { return stopping_ || !tasks_.empty(); });
-      if (stopping_ && tasks_.empty()) return;  // nothing left
-      batch.swap(tasks_);
-    }
+  std::vector<std::function<void()>> batch;
+  // Ends when stopping, once every queued task ran.
+  while (thread_.Take(batch, SIZE_MAX, next_session_check)) {
     if (std::chrono::steady_clock::now() >= next_session_check) {
       CloseEndedSessions();
       next_session_check = std::chrono::steady_clock::now() + options_.session_check_interval;
@@ -77,6 +60,7 @@ void LiveHub::Run() {
         spdlog::error("event=hub_task_failed what=\"{}\"", e.what());
       }
     }
+    batch.clear();
   }
 }
 

@@ -14,21 +14,18 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "core/id.h"
 #include "core/viewer.h"
+#include "core/worker_thread.h"
 #include "server/event_window.h"
 #include "services/live_events.h"
 #include "services/stream_service.h"
@@ -138,11 +135,8 @@ class LiveHub final : public services::LiveEvents {
   services::StreamService& streams_;
   const StreamOptions options_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> tasks_;  // guarded by mu_
-  bool stopping_ = false;                    // guarded by mu_
-  std::thread thread_;
+  // Thread-safe: the hub's thread and the tasks queued for it.
+  WorkerThread<std::function<void()>> thread_;
 
   // Touched on the hub's thread only.
   IdGenerator event_ids_;
@@ -152,6 +146,7 @@ class LiveHub final : public services::LiveEvents {
   std::unordered_set<Id> ended_users_;            // deactivated: refused if they race in
   std::unordered_set<std::string> ended_tokens_;  // logged out (bounded, see EndToken)
 
+  // Atomic.
   std::atomic<size_t> sockets_{0};
   std::atomic<uint64_t> events_{0};
   std::atomic<uint64_t> deliveries_{0};

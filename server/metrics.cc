@@ -32,7 +32,7 @@ void Metrics::RecordRequest(const std::string& route, const std::string& method,
                             double seconds) {
   std::string key = "route=\"" + Escape(route) + "\",method=\"" + Escape(method) + "\",status=\"" +
                     std::to_string(status) + "\"";
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   ++requests_[key];
   Histogram& h = latency_[route];
   for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
@@ -44,13 +44,13 @@ void Metrics::RecordRequest(const std::string& route, const std::string& method,
 
 void Metrics::AddCallback(std::string name, std::string help, std::string type,
                           std::function<double()> read) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   callbacks_.push_back({std::move(name), std::move(help), std::move(type), std::move(read)});
 }
 
 std::string Metrics::Render() const {
   std::ostringstream out;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   out << "# HELP agora_http_requests_total HTTP requests answered, by route, method and status.\n"
       << "# TYPE agora_http_requests_total counter\n";
   for (const auto& [labels, count] : requests_) {

@@ -9,9 +9,10 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
+
+#include "core/mutex.h"
 
 namespace agora::server {
 
@@ -41,10 +42,11 @@ class Metrics {
     std::function<double()> read;
   };
 
-  mutable std::mutex mu_;
-  std::map<std::string, uint64_t> requests_;  // guarded by mu_; key: label set
-  std::map<std::string, Histogram> latency_;  // guarded by mu_; key: route
-  std::vector<Callback> callbacks_;           // guarded by mu_
+  // Guarded by mu_.
+  mutable Mutex mu_;
+  std::map<std::string, uint64_t> requests_ GUARDED_BY(mu_);  // key: label set
+  std::map<std::string, Histogram> latency_ GUARDED_BY(mu_);  // key: route
+  std::vector<Callback> callbacks_ GUARDED_BY(mu_);
 };
 
 }  // namespace agora::server

@@ -51,7 +51,7 @@ Result<std::vector<feed::PullSource>> FeedService::PulledSources(Id reader) {
   std::vector<feed::PullSource> pulls{{kAnnouncementsSource, AnnouncementLoader()}};
   std::unordered_set<Id> large;
   {
-    std::lock_guard lock(large_mu_);
+    MutexLock lock(&large_mu_);
     if (!large_sources_known_) {
       auto authors = graph_.UsersWithMoreFollowersThan(options_.fanout_threshold);
       if (!authors.ok()) return authors.status();
@@ -87,7 +87,7 @@ void FeedService::OnPostCommitted(const posts::Post& post,
   feed::FeedEntry entry{post.id, post.community_id.value_or(post.author_id)};
   if (!recipients) {
     {
-      std::lock_guard lock(large_mu_);
+      MutexLock lock(&large_mu_);
       large_sources_.insert(entry.source_id);
     }
     engine_.RecordSourcePost(entry);

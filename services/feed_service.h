@@ -5,7 +5,6 @@
 // Read paths block on SQLite for what is not in memory; call them from worker threads.
 #pragma once
 
-#include <mutex>
 #include <optional>
 #include <unordered_set>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "communities/community_repository.h"
 #include "communities/moderation.h"
 #include "core/id.h"
+#include "core/mutex.h"
 #include "core/status.h"
 #include "core/viewer.h"
 #include "feed/feed_engine.h"
@@ -95,9 +95,10 @@ class FeedService {
   // Sources (authors, communities) whose posts are merged on read: those past the threshold at
   // start-up and any whose post was not fanned out since. Never shrinks, so no such post is
   // ever left out of a stream.
-  std::mutex large_mu_;
-  std::unordered_set<Id> large_sources_;  // guarded by large_mu_
-  bool large_sources_known_ = true;       // guarded by large_mu_; false: ask the store
+  // Guarded by large_mu_.
+  Mutex large_mu_;
+  std::unordered_set<Id> large_sources_ GUARDED_BY(large_mu_);
+  bool large_sources_known_ GUARDED_BY(large_mu_) = true;  // false: ask the store
 };
 
 }  // namespace agora::services

@@ -94,22 +94,20 @@ Status PersonDocuments(profiles::UserRepository& users, const std::vector<Id>& i
 SearchIndexer::SearchIndexer(storage::Store& store, posts::PostRepository& posts,
                              profiles::UserRepository& users, search::SearchIndex& index,
                              SearchIndexerOptions options)
-    : store_(store), posts_(posts), users_(users), index_(index), options_(options) {}
+    : store_(store),
+      posts_(posts),
+      users_(users),
+      index_(index),
+      options_(options),
+      thread_("agora-indexer") {}
 
 SearchIndexer::~SearchIndexer() { Stop(); }
 
 void SearchIndexer::Start() {
-  thread_ = std::thread([this] { Run(); });
+  thread_.Start([this] { Run(); });
 }
 
-void SearchIndexer::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void SearchIndexer::Stop() { thread_.Stop(); }
 
 int64_t SearchIndexer::lag() const {
   int64_t applied = index_.applied_seq().value_or(0);
@@ -183,11 +181,8 @@ Result<bool> SearchIndexer::ApplyNext() {
 }
 
 void SearchIndexer::Run() {
-  auto stopping = [this] {
-    std::lock_guard lock(mu_);
-    return stopping_;
-  };
-  while (!index_.applied_seq() && !stopping()) {
+  using Clock = std::chrono::steady_clock;
+  while (!index_.applied_seq() && !thread_.stopping()) {
     spdlog::info("event=search_build_started");
     Status built = BuildAll(store_, posts_, users_, index_, nullptr);
     if (built.ok()) {
@@ -196,17 +191,16 @@ void SearchIndexer::Run() {
     }
     ++failures_;
     spdlog::error("event=search_build_failed message=\"{}\"", built.message());
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    thread_.SleepUntil(Clock::now() + std::chrono::seconds(1));
   }
-  auto last_prune = std::chrono::steady_clock::now();
-  while (!stopping()) {
+  auto last_prune = Clock::now();
+  while (!thread_.stopping()) {
     auto more = ApplyNext();
     if (!more.ok()) {
       ++failures_;
       spdlog::error("event=search_index_failed message=\"{}\"", more.status().message());
     }
-    auto now = std::chrono::steady_clock::now();
+    auto now = Clock::now();
     if (now - last_prune >= options_.prune_interval) {
       last_prune = now;
       int64_t applied = index_.applied_seq().value_or(0);
@@ -215,8 +209,7 @@ void SearchIndexer::Run() {
       if (!pruned.ok()) spdlog::warn("event=outbox_prune_failed message=\"{}\"", pruned.message());
     }
     if (more.ok() && *more) continue;  // more may be waiting: look again at once
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+    thread_.SleepUntil(Clock::now() + options_.poll_interval);
   }
 }
 

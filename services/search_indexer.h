@@ -11,12 +11,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 #include "core/status.h"
+#include "core/worker_thread.h"
 #include "posts/post_repository.h"
 #include "profiles/user_repository.h"
 #include "search/search_index.h"
@@ -66,17 +64,17 @@ class SearchIndexer {
   // Applies up to one batch; true when it found entries.
   Result<bool> ApplyNext();
 
-  storage::Store& store_;  // constant after construction
+  // Constant after construction.
+  storage::Store& store_;
   posts::PostRepository& posts_;
   profiles::UserRepository& users_;
   search::SearchIndex& index_;
   const SearchIndexerOptions options_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
-  std::thread thread_;
+  // Thread-safe: the indexing thread (it takes no tasks, it polls).
+  WorkerThread<> thread_;
 
+  // Atomic.
   std::atomic<int64_t> seen_seq_{0};  // newest outbox seq in the store at the last look
   std::atomic<uint64_t> failures_{0};
 };

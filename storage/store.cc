@@ -18,33 +18,22 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   for (int i = 0; i < options.reader_connections; ++i) {
     auto reader = Connection::Open(options.path, Connection::Mode::kReadOnly);
     if (!reader.ok()) return reader.status();
+    MutexLock lock(&store->readers_mu_);
     store->idle_readers_.push_back(std::move(*reader));
   }
-  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  store->writer_.Start([s = store.get()] { s->WriterLoop(); });
   return store;
 }
 
 Store::~Store() { Stop(); }
 
-void Store::Stop() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
-}
+void Store::Stop() { writer_.Stop(); }
 
 Status Store::Transact(UseCase fn) {
   auto pending = std::make_shared<PendingWrite>();
   pending->fn = std::move(fn);
   std::future<Status> done = pending->done.get_future();
-  {
-    std::lock_guard lock(queue_mu_);
-    if (stopping_) return Status::Unavailable("the store is shutting down");
-    queue_.push_back(pending);
-  }
-  queue_cv_.notify_one();
+  if (!writer_.Post(pending)) return Status::Unavailable("the store is shutting down");
   Status status = done.get();
   if (status.ok()) {
     for (auto& effect : pending->after_commit) effect();
@@ -54,16 +43,8 @@ Status Store::Transact(UseCase fn) {
 
 void Store::WriterLoop() {
   std::vector<std::shared_ptr<PendingWrite>> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued was written
-      while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
+  // Ends when stopping, once everything queued was written.
+  while (writer_.Take(batch, static_cast<size_t>(options_.max_batch))) {
     CommitBatch(batch);
     batch.clear();
   }
@@ -115,18 +96,18 @@ void Store::CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch) {
 }
 
 Store::ReaderLease::ReaderLease(Store& store) : store_(store) {
-  std::unique_lock lock(store_.readers_mu_);
-  store_.readers_cv_.wait(lock, [&] { return !store_.idle_readers_.empty(); });
+  MutexLock lock(&store_.readers_mu_);
+  while (store_.idle_readers_.empty()) store_.readers_free_.Wait(store_.readers_mu_);
   connection_ = std::move(store_.idle_readers_.back());
   store_.idle_readers_.pop_back();
 }
 
 Store::ReaderLease::~ReaderLease() {
   {
-    std::lock_guard lock(store_.readers_mu_);
+    MutexLock lock(&store_.readers_mu_);
     store_.idle_readers_.push_back(std::move(connection_));
   }
-  store_.readers_cv_.notify_one();
+  store_.readers_free_.Signal();
 }
 
 Status Store::BackupTo(const std::string& destination) {

@@ -9,19 +9,17 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <future>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/status.h"
+#include "core/worker_thread.h"
 #include "storage/sqlite.h"
 #include "storage/transaction.h"
 
@@ -111,7 +109,7 @@ class Store {
     std::unique_ptr<Connection> connection_;
   };
 
-  explicit Store(StoreOptions options) : options_(std::move(options)) {}
+  explicit Store(StoreOptions options) : options_(std::move(options)), writer_("agora-writer") {}
   void WriterLoop();
   void CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch);
 
@@ -119,16 +117,15 @@ class Store {
   StoreOptions options_;
   std::unique_ptr<Connection> writer_connection_;  // used by the writer thread only
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<std::shared_ptr<PendingWrite>> queue_;  // guarded by queue_mu_
-  bool stopping_ = false;                            // guarded by queue_mu_
-  std::thread writer_;
+  // Thread-safe: the writer thread and the writes queued for it.
+  WorkerThread<std::shared_ptr<PendingWrite>> writer_;
 
-  std::mutex readers_mu_;
-  std::condition_variable readers_cv_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by readers_mu_
+  // Guarded by readers_mu_; readers_free_ is signalled when a reader comes back.
+  Mutex readers_mu_;
+  CondVar readers_free_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_ GUARDED_BY(readers_mu_);
 
+  // Atomic.
   std::atomic<uint64_t> transactions_{0};
   std::atomic<uint64_t> writes_{0};
   std::atomic<uint64_t> failed_writes_{0};
