@@ -23,7 +23,7 @@ Status ValidateNewUser(const profiles::NewUser& user) {
 
 AccountService::AccountService(storage::Store& store, const Clock& clock, IdGenerator& ids,
                                profiles::UserRepository& users, AccountOptions options,
-                               LiveEvents* live)
+                               LiveEvents& live)
     : ids_(ids),
       options_(options),
       users_(users),
@@ -90,7 +90,7 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
 
 Status AccountService::Logout(std::string_view token) {
   AGORA_RETURN_IF_ERROR(sessions_.Revoke(token));
-  if (live_) live_->SessionEnded(std::string(token));
+  live_.SessionEnded(std::string(token));
   return Status::Ok();
 }
 
@@ -129,7 +129,7 @@ Result<profiles::User> AccountService::Deactivate(const Viewer& viewer,
   }
   AGORA_RETURN_IF_ERROR(users_.Deactivate(user->id));
   // The account is inactive from here on: its streams end even if revoking sessions fails.
-  if (live_) live_->AccountDeactivated(user->id);
+  live_.AccountDeactivated(user->id);
   AGORA_RETURN_IF_ERROR(sessions_.RevokeAll(user->id));
   user->active = false;
   return user;

@@ -40,10 +40,9 @@ struct LoginResult {
 class AccountService {
  public:
   // Every reference must outlive the service.
-  // `live`, when given, hears of logouts and deactivations (their streams close).
+  // `live` hears of logouts and deactivations (their streams close).
   AccountService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                 profiles::UserRepository& users, AccountOptions options,
-                 LiveEvents* live = nullptr);
+                 profiles::UserRepository& users, AccountOptions options, LiveEvents& live);
 
   // Checks credentials; throttled per account and per client address. Unknown user, wrong
   // password and deactivated account all answer the same kUnauthenticated
@@ -85,7 +84,7 @@ class AccountService {
   std::string unknown_user_hash_;  // written once under unknown_user_hash_once_
 
   std::counting_semaphore<64> hash_slots_;
-  LiveEvents* const live_;
+  LiveEvents& live_;
 };
 
 }  // namespace agora::services

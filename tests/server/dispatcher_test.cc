@@ -57,9 +57,14 @@ class DispatcherTest : public ::testing::Test {
   agora::testing::TempStore store_;
   IdGenerator ids_{SystemClock::instance(), 0};
   profiles::UserRepository users_{*store_, SystemClock::instance()};
+  services::LiveEventsRelay live_;
   services::AccountService accounts_{
-      *store_, SystemClock::instance(), ids_, users_,
-      services::AccountOptions{profiles::PasswordCost::Minimum(), 1, 3'600'000, {}, {}}};
+      *store_,
+      SystemClock::instance(),
+      ids_,
+      users_,
+      services::AccountOptions{profiles::PasswordCost::Minimum(), 1, 3'600'000, {}, {}},
+      live_};
   Router router_;
   Metrics metrics_;
   Dispatcher dispatcher_{router_, accounts_, metrics_, DispatcherOptions{2, 1, 4}};

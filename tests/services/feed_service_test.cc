@@ -37,7 +37,7 @@ struct World {
         people(*store, ids, users, feed, notifications),
         posts(*store, ids, posts_repo, users, communities, feed, notifications, live),
         accounts(*store, SystemClock::instance(), ids, users,
-                 AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}),
+                 AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}, live),
         groups(*store, ids, users, communities, feed, notifications) {}
 
   Id AddUser(const std::string& name) {
