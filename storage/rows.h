@@ -40,11 +40,28 @@ consteval auto Sql(const char (&... parts)[N]) {
   return out;
 }
 
-// Binds `args` to ?1, ?2, ... in order.
+// Binds `args` to ?1, ?2, ... in order (a double as a REAL, never truncated to an integer).
 template <typename... Args>
 void BindAll(Statement& stmt, const Args&... args) {
   int index = 0;
-  (stmt.bind(++index, args), ...);
+  [[maybe_unused]] auto bind_one = [&](const auto& value) {
+    ++index;
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(value)>>) {
+      stmt.bind_double(index, value);
+    } else {
+      stmt.bind(index, value);
+    }
+  };
+  (bind_one(args), ...);
+}
+
+// Prepares `sql`, binds `args` and steps it to completion, expecting no rows.
+template <typename... Args>
+Status Run(Connection& c, const char* sql, const Args&... args) {
+  auto stmt = c.prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  BindAll(**stmt, args...);
+  return (*stmt)->run();
 }
 
 // Prepares `sql`, binds `args` and calls `on_row(stmt)` for every row. Returns the first error.
