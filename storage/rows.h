@@ -40,19 +40,33 @@ consteval auto Sql(const char (&... parts)[N]) {
   return out;
 }
 
-// Binds `args` to ?1, ?2, ... in order (a double as a REAL, never truncated to an integer).
+template <typename T>
+inline constexpr bool kIsOptional = false;
+template <typename T>
+inline constexpr bool kIsOptional<std::optional<T>> = true;
+
+// Binds one value to ?index: a double as a REAL (never truncated to an integer), an empty
+// optional as NULL.
+template <typename T>
+void BindValue(Statement& stmt, int index, const T& value) {
+  if constexpr (kIsOptional<T>) {
+    if (value) {
+      BindValue(stmt, index, *value);
+    } else {
+      stmt.bind_null(index);
+    }
+  } else if constexpr (std::is_floating_point_v<T>) {
+    stmt.bind_double(index, value);
+  } else {
+    stmt.bind(index, value);
+  }
+}
+
+// Binds `args` to ?1, ?2, ... in order.
 template <typename... Args>
 void BindAll(Statement& stmt, const Args&... args) {
   int index = 0;
-  [[maybe_unused]] auto bind_one = [&](const auto& value) {
-    ++index;
-    if constexpr (std::is_floating_point_v<std::decay_t<decltype(value)>>) {
-      stmt.bind_double(index, value);
-    } else {
-      stmt.bind(index, value);
-    }
-  };
-  (bind_one(args), ...);
+  (BindValue(stmt, ++index, args), ...);
 }
 
 // Prepares `sql`, binds `args` and steps it to completion, expecting no rows.
