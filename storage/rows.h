@@ -132,15 +132,22 @@ inline std::string IdArray(std::span<const int64_t> ids) {
   return out;
 }
 
+// Calls `fn(json)` with each batch of at most kIdBatch of `ids`, as a JSON array, in order;
+// stops at the first error `fn` returns.
+template <typename Fn>
+Status ForEachBatch(std::span<const int64_t> ids, Fn&& fn) {
+  for (size_t start = 0; start < ids.size(); start += kIdBatch) {
+    AGORA_RETURN_IF_ERROR(fn(IdArray(ids.subspan(start, std::min(kIdBatch, ids.size() - start)))));
+  }
+  return Status::Ok();
+}
+
 // Runs `sql` (see kIdBatch) over `ids`, one statement per batch, and calls `on_row(stmt)` for
 // every row. Row order across batches follows the batches; within one, the statement's.
 template <typename OnRow>
 Status ForEachRowIn(Connection& c, const char* sql, std::span<const int64_t> ids, OnRow&& on_row) {
-  for (size_t start = 0; start < ids.size(); start += kIdBatch) {
-    std::span<const int64_t> batch = ids.subspan(start, std::min(kIdBatch, ids.size() - start));
-    AGORA_RETURN_IF_ERROR(ForEachRow(c, sql, on_row, IdArray(batch)));
-  }
-  return Status::Ok();
+  return ForEachBatch(ids,
+                      [&](const std::string& batch) { return ForEachRow(c, sql, on_row, batch); });
 }
 
 // The rows of `sql` (see kIdBatch) for `ids`, made by `read_row` and keyed by `key_of`. Ids
