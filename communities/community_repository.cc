@@ -223,12 +223,11 @@ Status CommunityRepository::RemoveMembership(Connection& c, Id community_id, Id 
 
 Result<int64_t> CommunityRepository::CountOwners(Connection& c, Id community_id) {
   AGORA_ASSIGN_OR_RETURN(auto owners,
-                         storage::ReadOne(
-                             c,
-                             "SELECT count(*) FROM memberships "
-                             "WHERE community_id = ? AND role = 'owner' "
-                             "AND state = 'member'",
-                             [](Statement& s) { return s.column_int64(0); }, community_id));
+                         storage::ReadInt64(c,
+                                            "SELECT count(*) FROM memberships "
+                                            "WHERE community_id = ? AND role = 'owner' "
+                                            "AND state = 'member'",
+                                            community_id));
   return owners.value_or(0);
 }
 
@@ -277,18 +276,10 @@ Result<std::vector<Id>> CommunityRepository::CommunitiesWithMoreMembersThan(int6
 
 Result<std::optional<std::vector<Id>>> MembersUnlessLarge(Connection& c, Id community_id,
                                                           int64_t threshold) {
-  using Out = std::optional<std::vector<Id>>;
-  AGORA_ASSIGN_OR_RETURN(auto members,
-                         storage::ReadOne(
-                             c, "SELECT members_count FROM communities WHERE id = ?",
-                             [](Statement& s) { return s.column_int64(0); }, community_id));
-  if (members && *members > threshold) return Out();
-  AGORA_ASSIGN_OR_RETURN(
-      auto ids,
-      storage::ReadIds(
-          c, "SELECT user_id FROM memberships WHERE community_id = ? AND state = 'member'",
-          community_id));
-  return Out(std::move(ids));
+  return storage::IdsUnlessMoreThan(
+      c, "SELECT members_count FROM communities WHERE id = ?",
+      "SELECT user_id FROM memberships WHERE community_id = ? AND state = 'member'", community_id,
+      threshold);
 }
 
 Result<Page<AuditEntry>> CommunityRepository::Audit(Id community_id, const PageRequest& page) {

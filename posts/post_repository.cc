@@ -357,8 +357,7 @@ Result<std::vector<Id>> PostRepository::LiveIdsAfter(Id after, int limit) {
 Result<int64_t> PostRepository::CountLive() {
   return store_.read([&](Connection& c) -> Result<int64_t> {
     AGORA_ASSIGN_OR_RETURN(
-        auto count, storage::ReadOne(c, "SELECT count(*) FROM posts WHERE deleted_at IS NULL",
-                                     [](Statement& s) { return s.column_int64(0); }));
+        auto count, storage::ReadInt64(c, "SELECT count(*) FROM posts WHERE deleted_at IS NULL"));
     return count.value_or(0);
   });
 }

@@ -117,16 +117,9 @@ Result<std::vector<Id>> FollowGraph::UsersWithMoreFollowersThan(int64_t threshol
 
 Result<std::optional<std::vector<Id>>> FollowersUnlessLarge(Connection& c, Id author,
                                                             int64_t threshold) {
-  using Out = std::optional<std::vector<Id>>;
-  AGORA_ASSIGN_OR_RETURN(auto followers,
-                         storage::ReadOne(
-                             c, "SELECT followers_count FROM users WHERE id = ?",
-                             [](Statement& s) { return s.column_int64(0); }, author));
-  if (followers && *followers > threshold) return Out();
-  AGORA_ASSIGN_OR_RETURN(
-      auto ids,
-      storage::ReadIds(c, "SELECT follower_id FROM follows WHERE followee_id = ?", author));
-  return Out(std::move(ids));
+  return storage::IdsUnlessMoreThan(c, "SELECT followers_count FROM users WHERE id = ?",
+                                    "SELECT follower_id FROM follows WHERE followee_id = ?", author,
+                                    threshold);
 }
 
 Result<Page<Id>> FollowGraph::Followers(Id user, const PageRequest& page) {

@@ -381,9 +381,7 @@ Result<std::vector<Id>> UserRepository::IdsAfter(Id after, int limit) {
 
 Result<int64_t> UserRepository::Count() {
   return store_.read([&](Connection& c) -> Result<int64_t> {
-    AGORA_ASSIGN_OR_RETURN(auto count,
-                           storage::ReadOne(c, "SELECT count(*) FROM users",
-                                            [](Statement& s) { return s.column_int64(0); }));
+    AGORA_ASSIGN_OR_RETURN(auto count, storage::ReadInt64(c, "SELECT count(*) FROM users"));
     return count.value_or(0);
   });
 }

@@ -115,6 +115,26 @@ Result<std::vector<int64_t>> ReadIds(Connection& c, const char* sql, const Args&
   return (*stmt)->collect_int64();
 }
 
+// The first column of the first row of `sql` (a count, say); nullopt when there is no row.
+template <typename... Args>
+Result<std::optional<int64_t>> ReadInt64(Connection& c, const char* sql, const Args&... args) {
+  return ReadOne(
+      c, sql, [](Statement& s) { return s.column_int64(0); }, args...);
+}
+
+// The ids `list_sql` reads for `key`, unless the number `count_sql` reads for it (a kept
+// count) is above `threshold`: then nullopt, too many to fan out to.
+inline Result<std::optional<std::vector<int64_t>>> IdsUnlessMoreThan(
+    Connection& c, const char* count_sql, const char* list_sql, int64_t key, int64_t threshold) {
+  using Out = std::optional<std::vector<int64_t>>;
+  auto count = ReadInt64(c, count_sql, key);
+  if (!count.ok()) return count.status();
+  if (*count && **count > threshold) return Out();
+  auto ids = ReadIds(c, list_sql, key);
+  if (!ids.ok()) return ids.status();
+  return Out(std::move(*ids));
+}
+
 // Loading by many ids: a statement whose ?1 is a JSON array of ids
 // (`... WHERE id IN (SELECT value FROM json_each(?1))`) runs once per batch of at most
 // kIdBatch ids. The statement text stays the same for any number of ids, so it is prepared

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/people.h"
 #include "tests/support/temp_store.h"
 
 namespace agora::communities {
@@ -13,15 +14,7 @@ namespace {
 class CommunityRepositoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(store_
-                    ->write([](storage::Connection& c) {
-                      return c.exec(
-                          "INSERT INTO users (id, username, email, display_name, password_hash, "
-                          "role, created_at, updated_at) VALUES "
-                          "(1, 'ana', 'ana@example.com', 'Ana', 'hash', 'member', 0, 0), "
-                          "(2, 'ben', 'ben@example.com', 'Ben', 'hash', 'member', 0, 0)");
-                    })
-                    .ok());
+    ASSERT_TRUE(agora::testing::AddPeople(*store_, {{1, "ana"}, {2, "ben"}}).ok());
   }
 
   Result<Community> Create(Id id, const std::string& name, Visibility visibility, Id owner = 1) {

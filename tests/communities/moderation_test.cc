@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/people.h"
 #include "tests/support/temp_store.h"
 
 namespace agora::communities {
@@ -10,12 +11,10 @@ namespace {
 class ModerationRepositoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    ASSERT_TRUE(agora::testing::AddPeople(*store_, {{1, "ana"}}).ok());
     ASSERT_TRUE(store_
                     ->write([](storage::Connection& c) {
                       return c.exec(
-                          "INSERT INTO users (id, username, email, display_name, password_hash, "
-                          "role, created_at, updated_at) VALUES "
-                          "(1, 'ana', 'ana@example.com', 'Ana', 'hash', 'member', 0, 0); "
                           "INSERT INTO posts (id, author_id, kind, text, created_at) VALUES "
                           "(100, 1, 'status', 'hello', 0), (101, 1, 'status', 'again', 0)");
                     })

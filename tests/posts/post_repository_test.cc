@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/people.h"
 #include "tests/support/temp_store.h"
 
 namespace agora::posts {
@@ -13,15 +14,7 @@ namespace {
 class PostRepositoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(store_
-                    ->write([](storage::Connection& c) {
-                      return c.exec(
-                          "INSERT INTO users (id, username, email, display_name, password_hash, "
-                          "role, created_at, updated_at) VALUES "
-                          "(1, 'ana', 'ana@example.com', 'Ana', 'hash', 'member', 0, 0), "
-                          "(2, 'ben', 'ben@example.com', 'Ben', 'hash', 'member', 0, 0)");
-                    })
-                    .ok());
+    ASSERT_TRUE(agora::testing::AddPeople(*store_, {{1, "ana"}, {2, "ben"}}).ok());
   }
 
   // Posts 1..count in one transaction: every third a deal story, each naming `@ben` and a
@@ -88,39 +81,39 @@ class PostRepositoryTest : public ::testing::Test {
     return out;
   }
 
+  // `read` of 1,100 posts (three batches) asked newest first with gaps answers the live ones,
+  // whole, in the order asked.
+  template <typename Read>
+  void ExpectReadsPastOneBatch(Read read) {
+    constexpr int kCount = 1'100;
+    AddMany(kCount);
+    std::vector<Id> ids = DescendingWithGaps(kCount);
+    auto posts = read(ids);
+    ASSERT_TRUE(posts.ok()) << posts.status().message();
+    EXPECT_EQ(IdsOf(*posts), LiveOnly(ids, kCount));
+    for (const Post& p : *posts) ExpectWhole(p);
+  }
+
   agora::testing::TempStore store_;
   ManualClock clock_{1'795'330'000'000};
   PostRepository posts_{*store_, clock_};
 };
 
 TEST_F(PostRepositoryTest, FindManyPastOneBatchKeepsTheOrderGivenAndSkipsMissingAndDeleted) {
-  constexpr int kCount = 1'100;
-  AddMany(kCount);
-  std::vector<Id> ids = DescendingWithGaps(kCount);
-  auto posts = posts_.FindMany(ids);
-  ASSERT_TRUE(posts.ok()) << posts.status().message();
-  EXPECT_EQ(IdsOf(*posts), LiveOnly(ids, kCount));
-  for (const Post& p : *posts) ExpectWhole(p);
-}
-
-TEST_F(PostRepositoryTest, FindManyMixesCachedAndStoredPostsInTheOrderGiven) {
-  constexpr int kCount = 30;
-  AddMany(kCount);
-  ASSERT_TRUE(posts_.Find(5).ok());  // cached
-  std::vector<Id> ids = {7, 5, 2, 20, 999};
-  auto posts = posts_.FindMany(ids);
-  ASSERT_TRUE(posts.ok());
-  EXPECT_EQ(IdsOf(*posts), (std::vector<Id>{7, 5, 2}));
-  for (const Post& p : *posts) ExpectWhole(p);
+  ExpectReadsPastOneBatch([&](const std::vector<Id>& ids) { return posts_.FindMany(ids); });
 }
 
 TEST_F(PostRepositoryTest, FindManyCommittedPastOneBatchKeepsTheOrderGiven) {
-  constexpr int kCount = 1'100;
-  AddMany(kCount);
-  std::vector<Id> ids = DescendingWithGaps(kCount);
-  auto posts = posts_.FindManyCommitted(ids);
-  ASSERT_TRUE(posts.ok()) << posts.status().message();
-  EXPECT_EQ(IdsOf(*posts), LiveOnly(ids, kCount));
+  ExpectReadsPastOneBatch(
+      [&](const std::vector<Id>& ids) { return posts_.FindManyCommitted(ids); });
+}
+
+TEST_F(PostRepositoryTest, FindManyMixesCachedAndStoredPostsInTheOrderGiven) {
+  AddMany(30);
+  ASSERT_TRUE(posts_.Find(5).ok());  // cached
+  auto posts = posts_.FindMany({7, 5, 2, 20, 999});
+  ASSERT_TRUE(posts.ok());
+  EXPECT_EQ(IdsOf(*posts), (std::vector<Id>{7, 5, 2}));
   for (const Post& p : *posts) ExpectWhole(p);
 }
 
