@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -40,6 +41,11 @@ consteval auto Sql(const char (&... parts)[N]) {
   return out;
 }
 
+// Bytes to bind as a BLOB (a std::string_view binds as TEXT, which never equals a BLOB).
+struct Blob {
+  std::string_view bytes;
+};
+
 template <typename T>
 inline constexpr bool kIsOptional = false;
 template <typename T>
@@ -57,6 +63,8 @@ void BindValue(Statement& stmt, int index, const T& value) {
     }
   } else if constexpr (std::is_floating_point_v<T>) {
     stmt.bind_double(index, value);
+  } else if constexpr (std::is_same_v<T, Blob>) {
+    stmt.bind_blob(index, value.bytes.data(), value.bytes.size());
   } else {
     stmt.bind(index, value);
   }
