@@ -325,16 +325,16 @@ int WritePosts(const std::vector<Person>& people, std::mt19937& rng, services::P
       const DealTemplate& d = kDeals[rng() % kDeals.size()];
       post.kind = posts::PostKind::kDealStory;
       post.text = d.story;
-      post.deal = posts::Deal{d.customer,
-                              d.sector,
-                              d.product,
-                              d.region,
-                              d.amount,
-                              d.currency,
-                              "2026-" + std::string(rng() % 2 ? "0" : "1") +
-                                  std::to_string(rng() % 2 + 1) + "-" +
-                                  std::to_string(10 + rng() % 18),
-                              OutcomeOf(d)};
+      post.deal =
+          posts::Deal{d.customer,
+                      d.sector,
+                      d.product,
+                      d.region,
+                      d.amount,
+                      d.currency,
+                      "2026-" + std::string(rng() % 2 ? "0" : "1") + std::to_string(rng() % 2 + 1) +
+                          "-" + std::to_string(10 + rng() % 18),
+                      OutcomeOf(d)};
     } else {
       post.text = kStatusLines[rng() % kStatusLines.size()];
       if (post.text.find('?') != std::string::npos) post.kind = posts::PostKind::kQuestion;
@@ -377,19 +377,31 @@ struct CommunityPlan {
 int MakeCommunities(const std::vector<Person>& people, std::mt19937& rng, Application& app,
                     int& made, int& posts_written) {
   const std::vector<CommunityPlan> plans = {
-      {"Sales Wins EMEA", "Share how you won, so the next rep wins faster.",
-       communities::Visibility::kOpen, "Sales",
+      {"Sales Wins EMEA",
+       "Share how you won, so the next rep wins faster.",
+       communities::Visibility::kOpen,
+       "Sales",
        {"Signed Northwind Retail after a three-store pilot. Ask me about the ROI sheet. #retail",
         "Banque Delmas : signature aujourd'hui, merci à l'équipe avant-vente ! #banque"}},
-      {"Engineering Guild", "Talks, RFCs and war stories.", communities::Visibility::kOpen,
-       "Engineering", {"RFC: group commit for every write path. Comments by Friday. #sqlite"}},
-      {"Pricing Council", "Discount approvals above 20%.", communities::Visibility::kPrivate, "",
+      {"Engineering Guild",
+       "Talks, RFCs and war stories.",
+       communities::Visibility::kOpen,
+       "Engineering",
+       {"RFC: group commit for every write path. Comments by Friday. #sqlite"}},
+      {"Pricing Council",
+       "Discount approvals above 20%.",
+       communities::Visibility::kPrivate,
+       "",
        {"Approved: 25% for Helios Energy, three-year term. #pricing"}},
-      {"Support Escalations", "Sev-1 and sev-2 coordination.",
-       communities::Visibility::kPrivate, "Support",
+      {"Support Escalations",
+       "Sev-1 and sev-2 coordination.",
+       communities::Visibility::kPrivate,
+       "Support",
        {"Sev-2 at Hôpitaux de Lyon closed, post-mortem Monday. #support"}},
-      {"Project Falcon", "Acquisition planning. Need to know only.",
-       communities::Visibility::kSecret, "",
+      {"Project Falcon",
+       "Acquisition planning. Need to know only.",
+       communities::Visibility::kSecret,
+       "",
        {"Falcon: term sheet received, board call Thursday."}},
   };
   auto& communities = app.communities();

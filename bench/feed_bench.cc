@@ -10,6 +10,8 @@
 //                              entries as Redis commands in DIR/memory-{lists,zsets}.resp
 //   feed_bench crossover       read cost: pushed timeline vs merge-on-read of k sources
 //   feed_bench sqlite DIR      one post row per transaction, synchronous=FULL, for 5 s
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,7 +19,6 @@
 #include <iostream>
 #include <random>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "feed/feed_engine.h"
@@ -155,14 +156,15 @@ int Memory(const std::string& dir) {
     std::ofstream zsets(dir + "/memory-zsets.resp", std::ios::binary);
     for (Id u = 1; u <= kReaders; ++u) {
       std::string key = "feed:" + std::to_string(u);
-      lists << "*" << kEntries + 2 << "\r\n$5\r\nLPUSH\r\n$" << key.size() << "\r\n" << key
-            << "\r\n";
+      lists << "*" << kEntries + 2 << "\r\n$5\r\nLPUSH\r\n$" << key.size() << "\r\n"
+            << key << "\r\n";
       zsets << "*" << 2 * kEntries + 2 << "\r\n$4\r\nZADD\r\n$" << key.size() << "\r\n"
             << key << "\r\n";
       for (Id post = 1; post <= kEntries; ++post) {
         std::string value = std::to_string(1'000'000'000'000 + post);
         lists << '$' << value.size() << "\r\n" << value << "\r\n";
-        zsets << '$' << value.size() << "\r\n" << value << "\r\n$" << value.size() << "\r\n"
+        zsets << '$' << value.size() << "\r\n"
+              << value << "\r\n$" << value.size() << "\r\n"
               << value << "\r\n";
       }
     }
@@ -230,8 +232,8 @@ int SqliteLoop(const std::string& dir) {
     return 1;
   }
   // One connection, one row per transaction: the loop a naive server would run.
-  auto c = agora::storage::Connection::Open(options.path,
-                                            agora::storage::Connection::Mode::kReadWrite);
+  auto c =
+      agora::storage::Connection::Open(options.path, agora::storage::Connection::Mode::kReadWrite);
   (void)(*c)->exec("PRAGMA synchronous=FULL");
   (void)(*c)->exec(
       "INSERT INTO users (id, username, email, display_name, password_hash, role, created_at, "
@@ -264,6 +266,7 @@ int main(int argc, char** argv) {
   if (command == "memory") return Memory(dir);
   if (command == "crossover") return Crossover();
   if (command == "sqlite") return SqliteLoop(dir);
-  std::fprintf(stderr, "usage: feed_bench fanout DIR | celebrity | memory DIR | crossover | sqlite DIR\n");
+  std::fprintf(stderr,
+               "usage: feed_bench fanout DIR | celebrity | memory DIR | crossover | sqlite DIR\n");
   return 2;
 }

@@ -15,28 +15,36 @@ struct TopicWords {
 
 const std::vector<TopicWords>& Topics() {
   static const std::vector<TopicWords> topics = {
-      {"kubernetes", "Kubernetes",
+      {"kubernetes",
+       "Kubernetes",
        {"kubernetes", "cluster", "helm", "pods", "autoscaling", "ingress", "operators", "nodes"},
        search::Language::kEnglish},
-      {"pricing negotiation", "Negotiation",
+      {"pricing negotiation",
+       "Negotiation",
        {"pricing", "negotiation", "discount", "procurement", "anchor", "concession", "margin"},
        search::Language::kEnglish},
-      {"conformité RGPD", "RGPD",
+      {"conformité RGPD",
+       "RGPD",
        {"RGPD", "conformité", "données", "consentement", "DPO", "registre", "sous-traitant"},
        search::Language::kFrench},
-      {"machine learning", "Machine learning",
+      {"machine learning",
+       "Machine learning",
        {"machine", "learning", "model", "training", "features", "inference", "embeddings"},
        search::Language::kEnglish},
-      {"paiements instantanés", "Paiements",
+      {"paiements instantanés",
+       "Paiements",
        {"paiements", "instantanés", "virement", "SEPA", "compensation", "banque", "fraude"},
        search::Language::kFrench},
-      {"solar energy", "Solar",
+      {"solar energy",
+       "Solar",
        {"solar", "energy", "panels", "inverter", "photovoltaic", "grid", "storage"},
        search::Language::kEnglish},
-      {"chaîne logistique", "Logistique",
+      {"chaîne logistique",
+       "Logistique",
        {"logistique", "chaîne", "entrepôt", "livraison", "stocks", "transporteurs", "délais"},
        search::Language::kFrench},
-      {"penetration testing", "Security",
+      {"penetration testing",
+       "Security",
        {"penetration", "testing", "vulnerability", "exploit", "firewall", "phishing", "audit"},
        search::Language::kEnglish},
   };
@@ -50,8 +58,8 @@ const std::vector<const char*>& Filler(search::Language language) {
       "travel",  "budget",  "question", "feedback", "report", "today",   "weekend", "coffee",
       "morning", "slides",  "demo",     "roadmap",  "hiring", "welcome", "thanks",  "great"};
   static const std::vector<const char*> french = {
-      "équipe", "réunion", "semaine", "client",  "projet", "bureau",   "objectif", "idée",
-      "bilan",  "budget",  "question", "retour", "rapport", "journée", "café",     "matin",
+      "équipe", "réunion", "semaine",   "client", "projet",   "bureau",  "objectif",     "idée",
+      "bilan",  "budget",  "question",  "retour", "rapport",  "journée", "café",         "matin",
       "merci",  "bravo",   "lancement", "voyage", "planning", "atelier", "présentation", "soirée"};
   return language == search::Language::kFrench ? french : english;
 }

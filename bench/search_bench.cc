@@ -160,7 +160,7 @@ class Engine {
   virtual ~Engine() = default;
   virtual const char* name() const = 0;
   virtual void Index(const std::vector<search::PostDocument>& batch) = 0;
-  virtual void Finish() = 0;  // after the last batch
+  virtual void Finish() = 0;                                   // after the last batch
   virtual size_t Query(const std::string& q, int thread) = 0;  // hits
   virtual uint64_t DiskBytes() const = 0;
 
@@ -320,7 +320,8 @@ int Speed(const std::string& dir, size_t post_count, size_t query_count) {
   // Bulk indexing, batch by batch in turn (a commit per batch of 10,000 for both).
   for (size_t at = 0; at < corpus.posts.size(); at += kBatch) {
     std::vector<search::PostDocument> batch(
-        corpus.posts.begin() + at, corpus.posts.begin() + std::min(at + kBatch, corpus.posts.size()));
+        corpus.posts.begin() + at,
+        corpus.posts.begin() + std::min(at + kBatch, corpus.posts.size()));
     for (Engine* e : engines) {
       auto t = Clock::now();
       e->Index(batch);

@@ -3,60 +3,34 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/enum_names.h"
 #include "core/text.h"
 
 namespace agora::communities {
 
-const char* VisibilityName(Visibility v) {
-  switch (v) {
-    case Visibility::kOpen:
-      return "open";
-    case Visibility::kPrivate:
-      return "private";
-    case Visibility::kSecret:
-      return "secret";
-  }
-  return "secret";
-}
+namespace {
 
+constexpr EnumName<Visibility> kVisibilities[] = {{Visibility::kOpen, "open"},
+                                                  {Visibility::kPrivate, "private"},
+                                                  {Visibility::kSecret, "secret"}};
+constexpr EnumName<Role> kRoles[] = {
+    {Role::kMember, "member"}, {Role::kModerator, "moderator"}, {Role::kOwner, "owner"}};
+constexpr EnumName<MembershipState> kStates[] = {{MembershipState::kMember, "member"},
+                                                 {MembershipState::kPending, "pending"},
+                                                 {MembershipState::kInvited, "invited"},
+                                                 {MembershipState::kBanned, "banned"}};
+
+}  // namespace
+
+const char* VisibilityName(Visibility v) { return NameOf(kVisibilities, v); }
 std::optional<Visibility> ParseVisibility(std::string_view name) {
-  for (Visibility v : {Visibility::kOpen, Visibility::kPrivate, Visibility::kSecret}) {
-    if (name == VisibilityName(v)) return v;
-  }
-  return std::nullopt;
+  return ParseName(kVisibilities, name);
 }
-
-const char* RoleName(Role r) {
-  switch (r) {
-    case Role::kMember:
-      return "member";
-    case Role::kModerator:
-      return "moderator";
-    case Role::kOwner:
-      return "owner";
-  }
-  return "member";
-}
-
-std::optional<Role> ParseRole(std::string_view name) {
-  for (Role r : {Role::kMember, Role::kModerator, Role::kOwner}) {
-    if (name == RoleName(r)) return r;
-  }
-  return std::nullopt;
-}
-
-const char* StateName(MembershipState s) {
-  switch (s) {
-    case MembershipState::kMember:
-      return "member";
-    case MembershipState::kPending:
-      return "pending";
-    case MembershipState::kInvited:
-      return "invited";
-    case MembershipState::kBanned:
-      return "banned";
-  }
-  return "member";
+const char* RoleName(Role r) { return NameOf(kRoles, r); }
+std::optional<Role> ParseRole(std::string_view name) { return ParseName(kRoles, name); }
+const char* StateName(MembershipState s) { return NameOf(kStates, s); }
+std::optional<MembershipState> ParseState(std::string_view name) {
+  return ParseName(kStates, name);
 }
 
 Status ValidateChanges(const CommunityChanges& c) {

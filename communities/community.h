@@ -23,6 +23,7 @@ std::optional<Visibility> ParseVisibility(std::string_view name);
 const char* RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
 const char* StateName(MembershipState s);
+std::optional<MembershipState> ParseState(std::string_view name);
 
 struct Community {
   Id id = 0;

@@ -76,20 +76,13 @@ Status NameConflict(const Status& status) {
   return status;
 }
 
-MembershipState ParseState(const std::string& s) {
-  if (s == "pending") return MembershipState::kPending;
-  if (s == "invited") return MembershipState::kInvited;
-  if (s == "banned") return MembershipState::kBanned;
-  return MembershipState::kMember;
-}
-
 // The one column list of a Membership row, and its mapper.
 constexpr char kMembershipColumns[] = "community_id, user_id, role, state, since";
 
 Membership ReadMembershipRow(const Statement& s) {
-  return Membership{s.column_int64(0), s.column_int64(1),
-                    ParseRole(s.column_text(2)).value_or(Role::kMember),
-                    ParseState(s.column_text(3)), s.column_int64(4)};
+  return Membership{
+      s.column_int64(0), s.column_int64(1), ParseRole(s.column_text(2)).value_or(Role::kMember),
+      ParseState(s.column_text(3)).value_or(MembershipState::kMember), s.column_int64(4)};
 }
 
 constexpr auto kMembershipOf = storage::Sql(

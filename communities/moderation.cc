@@ -1,5 +1,6 @@
 #include "communities/moderation.h"
 
+#include "core/enum_names.h"
 #include "storage/paging.h"
 #include "storage/rows.h"
 
@@ -46,25 +47,16 @@ Result<Report> LoadReport(Connection& c, Id id) {
 
 }  // namespace
 
-const char* ActionName(ReportAction action) {
-  switch (action) {
-    case ReportAction::kDismiss:
-      return "dismiss";
-    case ReportAction::kRemovePost:
-      return "remove_post";
-    case ReportAction::kBanAuthor:
-      return "ban_author";
-  }
-  return "dismiss";
-}
+namespace {
 
-std::optional<ReportAction> ParseAction(std::string_view name) {
-  for (ReportAction a :
-       {ReportAction::kDismiss, ReportAction::kRemovePost, ReportAction::kBanAuthor}) {
-    if (name == ActionName(a)) return a;
-  }
-  return std::nullopt;
-}
+constexpr EnumName<ReportAction> kActions[] = {{ReportAction::kDismiss, "dismiss"},
+                                               {ReportAction::kRemovePost, "remove_post"},
+                                               {ReportAction::kBanAuthor, "ban_author"}};
+
+}  // namespace
+
+const char* ActionName(ReportAction action) { return NameOf(kActions, action); }
+std::optional<ReportAction> ParseAction(std::string_view name) { return ParseName(kActions, name); }
 
 Status ModerationRepository::Pin(Connection& c, Id community_id, Id post_id,
                                  const AuditRecord& audit) {

@@ -122,7 +122,7 @@ class Result {
 #define AGORA_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
   auto result = (rexpr);                                 \
   if (!result.ok()) return result.status();              \
-  lhs = std::move(result).value()
+  lhs = std::move(result).value()  // NOLINT(bugprone-macro-parentheses): lhs declares
 
 // `AGORA_ASSIGN_OR_RETURN(auto user, users.Find(id));` declares `user` from the Result's value,
 // or returns the Result's error from the enclosing function.

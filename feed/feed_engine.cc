@@ -102,7 +102,8 @@ class FeedEngine::Table {
 
  private:
   struct Slot {
-    std::optional<Timeline> timeline;  // inline: one cache miss fewer per delivery; empty while loading
+    std::optional<Timeline>
+        timeline;  // inline: one cache miss fewer per delivery; empty while loading
     bool loading = false;
     std::vector<std::function<void(Timeline&)>> deferred;  // changes that came during the load
   };
@@ -170,7 +171,9 @@ Result<std::vector<FeedEntry>> FeedEngine::Read(Id reader, const Loader& load_ti
     if (query.before || !query.after) {
       merged.resize(query.limit);  // the newest below the cursor
     } else {
-      merged.erase(merged.begin(), merged.end() - query.limit);  // the nearest above it
+      // The nearest above the cursor.
+      auto excess = static_cast<std::ptrdiff_t>(merged.size() - query.limit);
+      merged.erase(merged.begin(), merged.begin() + excess);
     }
   }
   return merged;

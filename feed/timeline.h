@@ -48,7 +48,7 @@ class Timeline {
   // Logical index of the first entry whose id is not below `id`.
   size_t LowerBound(Id id) const;
 
-  size_t capacity_;  // not const: timelines move when their table grows
+  size_t capacity_;              // not const: timelines move when their table grows
   std::vector<FeedEntry> ring_;  // grows up to capacity_, then wraps
   size_t start_ = 0;             // logical 0, the oldest; non-zero only once ring_ is full
   size_t size_ = 0;

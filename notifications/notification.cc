@@ -1,12 +1,11 @@
 #include "notifications/notification.h"
 
-#include <array>
-#include <utility>
+#include "core/enum_names.h"
 
 namespace agora::notifications {
 namespace {
 
-constexpr std::array<std::pair<NotificationType, const char*>, 8> kNames = {{
+constexpr EnumName<NotificationType> kNames[] = {
     {NotificationType::kMention, "mention"},
     {NotificationType::kReply, "reply"},
     {NotificationType::kReaction, "reaction"},
@@ -15,22 +14,11 @@ constexpr std::array<std::pair<NotificationType, const char*>, 8> kNames = {{
     {NotificationType::kInvitation, "invitation"},
     {NotificationType::kReport, "report"},
     {NotificationType::kAnnouncement, "announcement"},
-}};
+};
 
 }  // namespace
 
-const char* TypeName(NotificationType type) {
-  for (const auto& [t, name] : kNames) {
-    if (t == type) return name;
-  }
-  return "mention";
-}
-
-std::optional<NotificationType> ParseType(std::string_view name) {
-  for (const auto& [t, n] : kNames) {
-    if (name == n) return t;
-  }
-  return std::nullopt;
-}
+const char* TypeName(NotificationType type) { return NameOf(kNames, type); }
+std::optional<NotificationType> ParseType(std::string_view name) { return ParseName(kNames, name); }
 
 }  // namespace agora::notifications

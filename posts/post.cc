@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/enum_names.h"
 #include "core/text.h"
 #include "posts/text_entities.h"
 
@@ -15,45 +16,22 @@ Status Invalid(std::string code, std::string message) {
 
 }  // namespace
 
-const char* KindName(PostKind kind) {
-  switch (kind) {
-    case PostKind::kStatus:
-      return "status";
-    case PostKind::kQuestion:
-      return "question";
-    case PostKind::kAnnouncement:
-      return "announcement";
-    case PostKind::kDealStory:
-      return "deal_story";
-  }
-  return "status";
-}
+namespace {
 
-std::optional<PostKind> ParseKind(std::string_view name) {
-  for (PostKind k :
-       {PostKind::kStatus, PostKind::kQuestion, PostKind::kAnnouncement, PostKind::kDealStory}) {
-    if (name == KindName(k)) return k;
-  }
-  return std::nullopt;
-}
+constexpr EnumName<PostKind> kKinds[] = {{PostKind::kStatus, "status"},
+                                         {PostKind::kQuestion, "question"},
+                                         {PostKind::kAnnouncement, "announcement"},
+                                         {PostKind::kDealStory, "deal_story"}};
+constexpr EnumName<DealOutcome> kOutcomes[] = {
+    {DealOutcome::kWon, "won"}, {DealOutcome::kLost, "lost"}, {DealOutcome::kOpen, "open"}};
 
-const char* OutcomeName(DealOutcome outcome) {
-  switch (outcome) {
-    case DealOutcome::kWon:
-      return "won";
-    case DealOutcome::kLost:
-      return "lost";
-    case DealOutcome::kOpen:
-      return "open";
-  }
-  return "open";
-}
+}  // namespace
 
+const char* KindName(PostKind kind) { return NameOf(kKinds, kind); }
+std::optional<PostKind> ParseKind(std::string_view name) { return ParseName(kKinds, name); }
+const char* OutcomeName(DealOutcome outcome) { return NameOf(kOutcomes, outcome); }
 std::optional<DealOutcome> ParseOutcome(std::string_view name) {
-  for (DealOutcome o : {DealOutcome::kWon, DealOutcome::kLost, DealOutcome::kOpen}) {
-    if (name == OutcomeName(o)) return o;
-  }
-  return std::nullopt;
+  return ParseName(kOutcomes, name);
 }
 
 const std::vector<std::string>& ReactionTypes() {

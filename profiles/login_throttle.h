@@ -17,7 +17,7 @@ namespace agora::profiles {
 
 struct ThrottleOptions {
   int max_failures = 10;
-  int64_t window_ms = 15 * 60 * 1000;
+  int64_t window_ms = int64_t{15} * 60 * 1000;
   size_t max_keys = 100000;  // bounds memory under a spray of distinct keys
 };
 

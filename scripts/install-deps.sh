@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libsqlite3-dev sqlite3 rapidjson-dev libxapian-dev libsodium-dev
   libicu-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev curl wrk
+  clang-format clang-tidy-14 python3
 )
 
 missing=()

@@ -20,14 +20,14 @@ bool IsWordChar(UChar32 c) {
 }
 
 // Short, frequent function words: enough to tell the two languages apart in a post.
-constexpr std::array kFrenchWords = {"le",   "la",   "les",  "des",  "une",  "est",  "et",
-                                     "pour", "avec", "dans", "sur",  "nous", "qui",  "que",
-                                     "du",   "au",   "pas",  "ce",   "cette", "sont", "mais",
-                                     "aux",  "notre", "nos", "vous", "leur", "tres", "chez"};
-constexpr std::array kEnglishWords = {"the",  "and",  "is",   "to",    "for",  "with", "of",
-                                      "in",   "on",   "we",   "that",  "our",  "it",   "this",
-                                      "are",  "was",  "from", "at",    "by",   "be",   "have",
-                                      "has",  "you",  "they", "their", "but",  "not",  "an"};
+constexpr std::array kFrenchWords = {"le",   "la",    "les",  "des",  "une",   "est",  "et",
+                                     "pour", "avec",  "dans", "sur",  "nous",  "qui",  "que",
+                                     "du",   "au",    "pas",  "ce",   "cette", "sont", "mais",
+                                     "aux",  "notre", "nos",  "vous", "leur",  "tres", "chez"};
+constexpr std::array kEnglishWords = {"the", "and", "is",   "to",    "for", "with", "of",
+                                      "in",  "on",  "we",   "that",  "our", "it",   "this",
+                                      "are", "was", "from", "at",    "by",  "be",   "have",
+                                      "has", "you", "they", "their", "but", "not",  "an"};
 
 template <size_t N>
 bool Contains(const std::array<const char*, N>& words, std::string_view word) {
@@ -54,8 +54,8 @@ std::string FoldForSearch(std::string_view text, bool lower) {
   }
   UErrorCode error = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(error);
-  icu::UnicodeString source =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  icu::UnicodeString source = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   icu::UnicodeString decomposed = U_SUCCESS(error) ? nfd->normalize(source, error) : source;
   if (U_FAILURE(error)) decomposed = source;
   icu::UnicodeString out;

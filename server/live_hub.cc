@@ -134,7 +134,7 @@ void LiveHub::Subscribe(std::shared_ptr<StreamSocket> socket, Viewer viewer, std
                         std::optional<Id> last_event_id) {
   Enqueue([this, socket = std::move(socket), viewer, token = std::move(token),
            last_event_id]() mutable {
-    AddSubscriber(std::move(socket), viewer, std::move(token), last_event_id);
+    AddSubscriber(socket, viewer, std::move(token), last_event_id);
   });
 }
 
@@ -236,8 +236,8 @@ bool LiveHub::Receives(Id user, const WindowEvent& event, std::unordered_map<Id,
   return false;
 }
 
-void LiveHub::AddSubscriber(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
-                            std::optional<Id> last_event_id) {
+void LiveHub::AddSubscriber(const std::shared_ptr<StreamSocket>& socket, Viewer viewer,
+                            std::string token, std::optional<Id> last_event_id) {
   if (ended_users_.contains(viewer.user_id) || ended_tokens_.contains(token)) {
     socket->Close(kClosePolicy, "session ended");
     return;

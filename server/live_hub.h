@@ -123,7 +123,7 @@ class LiveHub final : public services::LiveEvents {
   void PublishPost(const posts::Post& post, const std::optional<std::vector<Id>>& recipients);
   void PublishDelete(const posts::Post& post);
   void PublishNotification(const notifications::Notification& n);
-  void AddSubscriber(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
+  void AddSubscriber(const std::shared_ptr<StreamSocket>& socket, Viewer viewer, std::string token,
                      std::optional<Id> last_event_id);
   void RemoveSubscriber(StreamSocket* key);
   void CloseWhere(const std::function<bool(Id user, const Subscriber&)>& match, uint16_t code,

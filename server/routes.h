@@ -27,6 +27,7 @@ void AddSearchRoutes(Router& router, services::SearchService& search);
 // Notifications, and the 426 answer of GET /api/v1/stream without a WebSocket upgrade.
 void AddNotificationRoutes(Router& router, services::NotificationService& notifications);
 // `readiness` answers whether the store (and later the index) can serve.
-void AddOperationsRoutes(Router& router, const Metrics& metrics, std::function<Status()> readiness);
+void AddOperationsRoutes(Router& router, const Metrics& metrics,
+                         const std::function<Status()>& readiness);
 
 }  // namespace agora::server

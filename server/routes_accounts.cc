@@ -7,10 +7,6 @@
 namespace agora::server {
 namespace {
 
-const std::vector<std::string_view> kNewUserFields = {
-    "username",   "password", "role",       "display_name", "email",     "title",
-    "department", "location", "manager_id", "skills",       "languages", "bio"};
-
 Result<ApiResponse> Login(RouteContext& ctx, services::AccountService& accounts) {
   rapidjson::Document body;
   AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body));
@@ -26,6 +22,9 @@ Result<ApiResponse> Logout(RouteContext& ctx, services::AccountService& accounts
 
 Result<ApiResponse> CreateUser(RouteContext& ctx, services::AccountService& accounts) {
   rapidjson::Document body;
+  static const std::vector<std::string_view> kNewUserFields = {
+      "username",   "password", "role",       "display_name", "email",     "title",
+      "department", "location", "manager_id", "skills",       "languages", "bio"};
   AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, kNewUserFields));
   JsonFields fields(body);
   profiles::NewUser user;

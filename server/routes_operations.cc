@@ -5,7 +5,7 @@
 namespace agora::server {
 
 void AddOperationsRoutes(Router& router, const Metrics& metrics,
-                         std::function<Status()> readiness) {
+                         const std::function<Status()>& readiness) {
   router.add("GET", "/healthz", Access::kPublic, Lane::kDefault,
              [](RouteContext&) { return JsonResponse(200, R"({"status":"ok"})"); });
   router.add("GET", "/readyz", Access::kPublic, Lane::kDefault, [readiness](RouteContext&) {

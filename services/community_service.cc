@@ -80,7 +80,7 @@ Result<CommunityView> CommunityService::Visible(storage::Connection& c, const Vi
                   (membership && (membership->state == MembershipState::kMember ||
                                   membership->state == MembershipState::kInvited));
   if (!may_know) return NotFound();
-  return CommunityView{std::move(community), std::move(membership)};
+  return CommunityView{std::move(community), membership};
 }
 
 Result<CommunityView> CommunityService::Moderated(storage::Connection& c, const Viewer& viewer,
@@ -147,7 +147,7 @@ Result<Page<CommunityView>> CommunityService::List(const Viewer& viewer, const s
   out.next_cursor = std::move(list.next_cursor);
   for (auto& community : list.items) {
     AGORA_ASSIGN_OR_RETURN(auto membership, repo_.MembershipOf(community.id, viewer.user_id));
-    out.items.push_back({std::move(community), std::move(membership)});
+    out.items.push_back({std::move(community), membership});
   }
   return out;
 }
@@ -221,7 +221,7 @@ Result<Page<MemberView>> CommunityService::WithUsers(Result<Page<Membership>> pa
   out.next_cursor = std::move(page->next_cursor);
   for (auto& m : page->items) {
     auto it = by_id.find(m.user_id);
-    if (it != by_id.end()) out.items.push_back({std::move(m), it->second});
+    if (it != by_id.end()) out.items.push_back({m, it->second});
   }
   return out;
 }

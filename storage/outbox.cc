@@ -10,7 +10,8 @@ Status AppendOutbox(Connection& c, OutboxTopic topic, Id entity_id) {
 }
 
 Result<std::vector<OutboxEntry>> ReadOutbox(Connection& c, int64_t after, int limit) {
-  auto stmt = c.prepare("SELECT seq, topic, entity_id FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?");
+  auto stmt =
+      c.prepare("SELECT seq, topic, entity_id FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->bind(1, after).bind(2, static_cast<int64_t>(limit));
   std::vector<OutboxEntry> out;
@@ -26,7 +27,8 @@ Result<std::vector<OutboxEntry>> ReadOutbox(Connection& c, int64_t after, int li
 
 Result<int64_t> LastOutboxSeq(Connection& c) {
   // sqlite_sequence remembers the largest seq even after pruning emptied the table.
-  auto stmt = c.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)");
+  auto stmt =
+      c.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)");
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->step();
   if (!row.ok()) return row.status();

@@ -17,12 +17,6 @@ class CommunitiesIntegrationTest : public IntegrationTest {
     outsider_ = CreateAndLogin("outsider");
   }
 
-  std::string Create(const TestUser& by, const std::string& name, const std::string& visibility) {
-    HttpResult r = Post("/api/v1/communities",
-                        JsonBody().Set("name", name).Set("visibility", visibility).str(), by.token);
-    EXPECT_EQ(r.status, 201) << r;
-    return JsonString(r.body, "/id").value_or("");
-  }
   std::string Path(const std::string& id, const std::string& rest = "") {
     return "/api/v1/communities/" + id + rest;
   }
@@ -31,7 +25,7 @@ class CommunitiesIntegrationTest : public IntegrationTest {
   }
   // A community with owner_, mod_ as moderator and member_ as member.
   std::string Staffed(const std::string& name, const std::string& visibility) {
-    std::string id = Create(owner_, name, visibility);
+    std::string id = CreateCommunity(owner_, name, visibility);
     for (const TestUser* who : {&mod_, &member_}) {
       EXPECT_EQ(Invite(id, owner_, *who).status, 201);
       EXPECT_EQ(Post(Path(id, "/invitations/accept"), "", who->token).status, 200);
@@ -107,7 +101,7 @@ TEST_F(CommunitiesIntegrationTest, SecretCommunitiesDoNotExistForOutsiders) {
 }
 
 TEST_F(CommunitiesIntegrationTest, OpenCommunitiesAreJoinedAtOnce) {
-  std::string id = Create(owner_, "Coffee lovers", "open");
+  std::string id = CreateCommunity(owner_, "Coffee lovers", "open");
   HttpResult r = Post(Path(id, "/join"), "", outsider_.token);
   ASSERT_EQ(r.status, 200) << r;
   EXPECT_EQ(JsonString(r.body, "/state"), "member");
@@ -143,7 +137,7 @@ TEST_F(CommunitiesIntegrationTest, PrivateCommunitiesNeedApproval) {
 }
 
 TEST_F(CommunitiesIntegrationTest, InvitationsLetPeopleIntoSecretCommunities) {
-  std::string id = Create(owner_, "Board prep", "secret");
+  std::string id = CreateCommunity(owner_, "Board prep", "secret");
   EXPECT_EQ(Invite(id, member_, outsider_).status, 404);  // not even visible to member_ yet
   HttpResult invited = Invite(id, owner_, outsider_);
   ASSERT_EQ(invited.status, 201) << invited;
@@ -258,8 +252,8 @@ TEST_F(CommunitiesIntegrationTest, EveryModeratorActionIsAudited) {
 }
 
 TEST_F(CommunitiesIntegrationTest, ListingSearchesAndPages) {
-  for (int i = 0; i < 5; ++i) Create(owner_, "Team " + std::to_string(i), "open");
-  Create(owner_, "100% remote", "open");
+  for (int i = 0; i < 5; ++i) CreateCommunity(owner_, "Team " + std::to_string(i), "open");
+  CreateCommunity(owner_, "100% remote", "open");
   std::vector<std::string> seen;
   std::string cursor;
   for (int page = 0; page < 5; ++page) {

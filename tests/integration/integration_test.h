@@ -7,9 +7,9 @@
 #include <chrono>
 #include <functional>
 #include <iostream>
-#include <thread>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/integration/http_client.h"
@@ -71,6 +71,15 @@ class IntegrationTest : public ::testing::Test {
     body.Set("text", text);
     if (!community.empty()) body.Set("community_id", community);
     HttpResult r = Post("/api/v1/posts", body.str(), by.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  // POST /api/v1/communities by `owner`; the new community's id ("" and a failure else).
+  std::string CreateCommunity(const TestUser& owner, const std::string& name,
+                              const std::string& visibility) {
+    HttpResult r =
+        Post("/api/v1/communities",
+             JsonBody().Set("name", name).Set("visibility", visibility).str(), owner.token);
     EXPECT_EQ(r.status, 201) << r;
     return JsonString(r.body, "/id").value_or("");
   }

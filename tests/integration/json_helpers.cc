@@ -1,5 +1,6 @@
 #include "tests/integration/json_helpers.h"
 
+#include <rapidjson/document.h>
 #include <rapidjson/pointer.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -64,8 +65,7 @@ std::vector<std::string> JsonStrings(const std::string& body, const char* pointe
   return out;
 }
 
-std::vector<std::string> JsonIds(const std::string& body, const char* pointer,
-                                 const char* member) {
+std::vector<std::string> JsonIds(const std::string& body, const char* pointer, const char* member) {
   rapidjson::Document document = Parse(body);
   const rapidjson::Value* value = Find(document, pointer);
   std::vector<std::string> out;
@@ -150,6 +150,17 @@ std::string JsonBody::str() const {
     out += value;
   }
   return out + "}";
+}
+
+std::vector<std::string> StreamTexts(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  std::vector<std::string> texts;
+  if (!doc.IsObject() || !doc.HasMember("orderedItems")) return texts;
+  for (const auto& item : doc["orderedItems"].GetArray()) {
+    texts.emplace_back(item["object"]["content"].GetString());
+  }
+  return texts;
 }
 
 }  // namespace agora::integration

@@ -24,6 +24,8 @@ std::vector<std::string> JsonStrings(const std::string& body, const char* pointe
 // array at `pointer`: e.g. the users of a page, or ("/results", "/post/id") of a search.
 std::vector<std::string> JsonIds(const std::string& body, const char* pointer = "/items",
                                  const char* member = "/id");
+// The `content` of every item's object in a stream page (`orderedItems`), in order.
+std::vector<std::string> StreamTexts(const std::string& body);
 // The `error.code` of an error body; "" when the body is not one: valid UTF-8 JSON of exactly
 // {"error": {"code": "...", "message": "..."}}, the shape of every error the server sends.
 std::string ErrorCode(const std::string& body);

@@ -83,7 +83,8 @@ class LeakIntegrationTest : public IntegrationTest {
 
   void Must(const HttpResult& r, int status) { ASSERT_EQ(r.status, status) << r; }
   // A deal story whose text and every field is `marker`, so a facet would show it too.
-  std::string WriteDeal(const TestUser& by, const std::string& marker, const std::string& community) {
+  std::string WriteDeal(const TestUser& by, const std::string& marker,
+                        const std::string& community) {
     JsonBody deal = JsonBody()
                         .Set("customer", marker)
                         .Set("sector", marker)
@@ -106,13 +107,6 @@ class LeakIntegrationTest : public IntegrationTest {
   }
   std::string Path(const std::string& id, const std::string& rest = "") {
     return "/api/v1/communities/" + id + rest;
-  }
-  std::string CreateCommunity(const TestUser& by, const std::string& name,
-                              const std::string& visibility) {
-    HttpResult r = Post("/api/v1/communities",
-                        JsonBody().Set("name", name).Set("visibility", visibility).str(), by.token);
-    EXPECT_EQ(r.status, 201) << r;
-    return JsonString(r.body, "/id").value_or("");
   }
   std::string Write(const TestUser& by, const std::string& text, const std::string& community) {
     return WritePost(by, text, community);

@@ -1,5 +1,4 @@
 // Community posting, pins and reports over HTTP.
-#include <rapidjson/document.h>
 
 #include <string>
 
@@ -8,17 +7,6 @@
 namespace agora::integration {
 namespace {
 
-std::vector<std::string> Texts(const std::string& body) {
-  rapidjson::Document doc;
-  doc.Parse(body.c_str());
-  std::vector<std::string> texts;
-  if (!doc.IsObject() || !doc.HasMember("orderedItems")) return texts;
-  for (const auto& item : doc["orderedItems"].GetArray()) {
-    texts.emplace_back(item["object"]["content"].GetString());
-  }
-  return texts;
-}
-
 class ModerationIntegrationTest : public IntegrationTest {
  protected:
   void SetUp() override {
@@ -26,7 +14,7 @@ class ModerationIntegrationTest : public IntegrationTest {
     owner_ = CreateAndLogin("owner");
     member_ = CreateAndLogin("member");
     reader_ = CreateAndLogin("reader");
-    community_ = Create("Sales wins", "private");
+    community_ = CreateCommunity(owner_, "Sales wins", "private");
     for (const TestUser* who : {&member_, &reader_}) {
       EXPECT_EQ(
           Post(Path("/invitations"), JsonBody().Set("user_id", who->id).str(), owner_.token).status,
@@ -35,13 +23,6 @@ class ModerationIntegrationTest : public IntegrationTest {
     }
   }
 
-  std::string Create(const std::string& name, const std::string& visibility) {
-    HttpResult r =
-        Post("/api/v1/communities",
-             JsonBody().Set("name", name).Set("visibility", visibility).str(), owner_.token);
-    EXPECT_EQ(r.status, 201) << r;
-    return JsonString(r.body, "/id").value_or("");
-  }
   std::string Path(const std::string& rest = "") {
     return "/api/v1/communities/" + community_ + rest;
   }
@@ -61,38 +42,38 @@ class ModerationIntegrationTest : public IntegrationTest {
 
 TEST_F(ModerationIntegrationTest, CommunityPostsReachMembersHomesAndTheCommunityFeed) {
   Write(member_, "we won the Delmas deal");
-  EXPECT_EQ(Texts(Get("/api/v1/feeds/home", reader_.token).body),
+  EXPECT_EQ(StreamTexts(Get("/api/v1/feeds/home", reader_.token).body),
             std::vector<std::string>{"we won the Delmas deal"});
   HttpResult feed = Get(Path("/feed"), owner_.token);
   ASSERT_EQ(feed.status, 200) << feed;
-  EXPECT_EQ(Texts(feed.body), std::vector<std::string>{"we won the Delmas deal"});
+  EXPECT_EQ(StreamTexts(feed.body), std::vector<std::string>{"we won the Delmas deal"});
   EXPECT_EQ(JsonString(feed.body, "/orderedItems/0/object/agora:post/community_id"), community_);
 }
 
 TEST_F(ModerationIntegrationTest, LeavingTakesTheCommunityOutOfTheHomeStream) {
   Write(member_, "before leaving");
-  ASSERT_EQ(Texts(Get("/api/v1/feeds/home", reader_.token).body).size(), 1u);
+  ASSERT_EQ(StreamTexts(Get("/api/v1/feeds/home", reader_.token).body).size(), 1u);
   ASSERT_EQ(Post(Path("/leave"), "", reader_.token).status, 204);
-  EXPECT_TRUE(Texts(Get("/api/v1/feeds/home", reader_.token).body).empty());
+  EXPECT_TRUE(StreamTexts(Get("/api/v1/feeds/home", reader_.token).body).empty());
   Write(member_, "after leaving");
-  EXPECT_TRUE(Texts(Get("/api/v1/feeds/home", reader_.token).body).empty());
+  EXPECT_TRUE(StreamTexts(Get("/api/v1/feeds/home", reader_.token).body).empty());
 }
 
 TEST_F(ModerationIntegrationTest, JoiningBringsTheCommunitysRecentPosts) {
-  std::string open = Create("Open forum", "open");
+  std::string open = CreateCommunity(owner_, "Open forum", "open");
   ASSERT_EQ(
       Post("/api/v1/posts", JsonBody().Set("text", "hello forum").Set("community_id", open).str(),
            owner_.token)
           .status,
       201);
   TestUser newcomer = CreateAndLogin("newcomer");
-  EXPECT_TRUE(Texts(Get("/api/v1/feeds/home", newcomer.token).body).empty());
+  EXPECT_TRUE(StreamTexts(Get("/api/v1/feeds/home", newcomer.token).body).empty());
   EXPECT_EQ(Post("/api/v1/posts", JsonBody().Set("text", "not yet").Set("community_id", open).str(),
                  newcomer.token)
                 .status,
             403);  // an open community is readable, but posting needs membership
   ASSERT_EQ(Post("/api/v1/communities/" + open + "/join", "", newcomer.token).status, 200);
-  EXPECT_EQ(Texts(Get("/api/v1/feeds/home", newcomer.token).body),
+  EXPECT_EQ(StreamTexts(Get("/api/v1/feeds/home", newcomer.token).body),
             std::vector<std::string>{"hello forum"});
 }
 
@@ -106,7 +87,7 @@ TEST_F(ModerationIntegrationTest, CommunityAnnouncementsAreForModerators) {
                             member_.token);
   EXPECT_EQ(refused.status, 403) << refused;
   Write(owner_, "community update", "announcement");
-  EXPECT_EQ(Texts(Get("/api/v1/feeds/home", member_.token).body),
+  EXPECT_EQ(StreamTexts(Get("/api/v1/feeds/home", member_.token).body),
             std::vector<std::string>{"community update"});
 }
 
@@ -131,12 +112,13 @@ TEST_F(ModerationIntegrationTest, PinnedPostsLeadTheFirstPage) {
   EXPECT_EQ(Post(Path("/pins"), JsonBody().Set("post_id", old).str(), member_.token).status, 403);
   ASSERT_EQ(Post(Path("/pins"), JsonBody().Set("post_id", old).str(), owner_.token).status, 201);
   HttpResult feed = Get(Path("/feed"), reader_.token);
-  EXPECT_EQ(Texts(feed.body), (std::vector<std::string>{"house rules", "newest", "newer one"}));
+  EXPECT_EQ(StreamTexts(feed.body),
+            (std::vector<std::string>{"house rules", "newest", "newer one"}));
   EXPECT_EQ(JsonBool(feed.body, "/orderedItems/0/object/agora:post/pinned"), true);
   // `prev` starts above the newest post shown, not above the (older) pinned one.
   std::string prev = JsonString(feed.body, "/prev").value_or("");
   ASSERT_FALSE(prev.empty());
-  EXPECT_TRUE(Texts(Get(prev, reader_.token).body).empty());
+  EXPECT_TRUE(StreamTexts(Get(prev, reader_.token).body).empty());
   std::string elsewhere =
       JsonString(Post("/api/v1/posts", JsonBody().Set("text", "x").str(), owner_.token).body, "/id")
           .value_or("");
@@ -144,7 +126,7 @@ TEST_F(ModerationIntegrationTest, PinnedPostsLeadTheFirstPage) {
             404);
   EXPECT_EQ(Delete(Path("/pins/" + old), owner_.token).status, 204);
   EXPECT_EQ(Delete(Path("/pins/" + old), owner_.token).status, 404);
-  EXPECT_EQ(Texts(Get(Path("/feed"), reader_.token).body).front(), "newest");
+  EXPECT_EQ(StreamTexts(Get(Path("/feed"), reader_.token).body).front(), "newest");
   HttpResult audit = Get(Path("/audit"), owner_.token);
   EXPECT_EQ(JsonString(audit.body, "/items/0/action"), "unpin");
   EXPECT_EQ(JsonString(audit.body, "/items/1/action"), "pin");
@@ -197,7 +179,7 @@ TEST_F(ModerationIntegrationTest, RemovePostTakesItDown) {
                 .status,
             200);
   EXPECT_EQ(Get("/api/v1/posts/" + post, owner_.token).status, 404);
-  EXPECT_TRUE(Texts(Get(Path("/feed"), reader_.token).body).empty());
+  EXPECT_TRUE(StreamTexts(Get(Path("/feed"), reader_.token).body).empty());
 }
 
 TEST_F(ModerationIntegrationTest, AdminsMayActOnCommunityReports) {

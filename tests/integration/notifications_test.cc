@@ -50,14 +50,6 @@ class NotificationsIntegrationTest : public IntegrationTest {
     if (!parent.empty()) body.Set("in_reply_to", parent);
     return WritePost(by, text, community, std::move(body));
   }
-  std::string Community(const TestUser& owner, const std::string& name,
-                        const std::string& visibility) {
-    HttpResult r =
-        Post("/api/v1/communities",
-             JsonBody().Set("name", name).Set("visibility", visibility).str(), owner.token);
-    EXPECT_EQ(r.status, 201) << r;
-    return JsonString(r.body, "/id").value_or("");
-  }
   std::vector<Item> List(const TestUser& who, const std::string& query = "") {
     HttpResult r = Get("/api/v1/notifications" + query, who.token);
     EXPECT_EQ(r.status, 200) << r;
@@ -136,7 +128,7 @@ TEST_F(NotificationsIntegrationTest, FollowTellsTheFolloweeOnce) {
 }
 
 TEST_F(NotificationsIntegrationTest, JoinRequestTellsOwnersAndModerators) {
-  std::string group = Community(ana_, "Private guild", "private");
+  std::string group = CreateCommunity(ana_, "Private guild", "private");
   ASSERT_EQ(Post("/api/v1/communities/" + group + "/join", "", ben_.token).status, 202);
   auto ana = List(ana_);
   ASSERT_EQ(ana.size(), 1u);
@@ -145,13 +137,13 @@ TEST_F(NotificationsIntegrationTest, JoinRequestTellsOwnersAndModerators) {
   EXPECT_EQ(ana[0].community, group);
   EXPECT_TRUE(List(ben_).empty());
   // Joining an open community asks nobody.
-  std::string open = Community(ana_, "Open guild", "open");
+  std::string open = CreateCommunity(ana_, "Open guild", "open");
   ASSERT_EQ(Post("/api/v1/communities/" + open + "/join", "", cleo_.token).status, 200);
   EXPECT_EQ(List(ana_).size(), 1u);
 }
 
 TEST_F(NotificationsIntegrationTest, InvitationTellsTheInvitee) {
-  std::string secret = Community(ana_, "Project Falcon", "secret");
+  std::string secret = CreateCommunity(ana_, "Project Falcon", "secret");
   ASSERT_EQ(Post("/api/v1/communities/" + secret + "/invitations",
                  JsonBody().Set("user_id", ben_.id).str(), ana_.token)
                 .status,
@@ -165,7 +157,7 @@ TEST_F(NotificationsIntegrationTest, InvitationTellsTheInvitee) {
 }
 
 TEST_F(NotificationsIntegrationTest, ReportTellsModeratorsOrAdmins) {
-  std::string group = Community(ana_, "Sales guild", "open");
+  std::string group = CreateCommunity(ana_, "Sales guild", "open");
   ASSERT_EQ(Post("/api/v1/communities/" + group + "/join", "", ben_.token).status, 200);
   std::string in_group = Write(ben_, "a dubious claim", group);
   ASSERT_EQ(Post("/api/v1/posts/" + in_group + "/report",
@@ -291,7 +283,7 @@ TEST_F(NotificationsIntegrationTest, InputIsValidated) {
 }
 
 TEST_F(NotificationsIntegrationTest, ContentTheRecipientCannotReadNeverNotifies) {
-  std::string secret = Community(ana_, "Project Falcon", "secret");
+  std::string secret = CreateCommunity(ana_, "Project Falcon", "secret");
   std::string hidden = Write(ana_, "MARKER-SECRET @ben @cleo", secret);
   EXPECT_TRUE(List(ben_).empty());
   EXPECT_EQ(Unread(ben_), 0);

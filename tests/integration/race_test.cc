@@ -38,14 +38,6 @@ class RaceTest : public IntegrationTest {
     ben_ = CreateAndLogin("ben");
   }
 
-  std::string CreateCommunity(const TestUser& owner, const std::string& name,
-                              const std::string& visibility) {
-    HttpResult r =
-        Post("/api/v1/communities",
-             JsonBody().Set("name", name).Set("visibility", visibility).str(), owner.token);
-    EXPECT_EQ(r.status, 201) << r;
-    return JsonString(r.body, "/id").value_or("");
-  }
   static std::string Path(const std::string& community, const std::string& rest = "") {
     return "/api/v1/communities/" + community + rest;
   }

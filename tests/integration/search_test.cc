@@ -57,20 +57,24 @@ TEST_F(SearchIntegrationTest, NewEditedAndDeletedPostsAreReflectedInSearch) {
   ASSERT_EQ(Delete("/api/v1/posts/" + id, ana.token).status, 204);
   // Gone from the results at once (hydration drops it), and from the index soon after.
   EXPECT_TRUE(Found(q + "kubernetes", ana.token).empty());
-  EXPECT_TRUE(Eventually([&] { return JsonInt(Get(q + "kubernetes", ana.token).body, "/total") == 0; }));
+  EXPECT_TRUE(
+      Eventually([&] { return JsonInt(Get(q + "kubernetes", ana.token).body, "/total") == 0; }));
 }
 
 TEST_F(SearchIntegrationTest, PostResultsCarryTheHighlightScoreAndAnExactTotal) {
   TestUser ana = CreateAndLogin("ana");
   std::vector<std::string> ids;
-  for (int i = 0; i < 3; ++i) ids.push_back(Write(ana, "Quarterly <review> number " + std::to_string(i)));
-  ASSERT_TRUE(Eventually([&] { return Found("/api/v1/search/posts?q=quarterly", ana.token).size() == 3; }));
+  for (int i = 0; i < 3; ++i)
+    ids.push_back(Write(ana, "Quarterly <review> number " + std::to_string(i)));
+  ASSERT_TRUE(
+      Eventually([&] { return Found("/api/v1/search/posts?q=quarterly", ana.token).size() == 3; }));
   HttpResult r = Get("/api/v1/search/posts?q=quarterly&limit=2", ana.token);
   EXPECT_EQ(JsonInt(r.body, "/total"), 3);
   EXPECT_EQ(JsonInt(r.body, "/next_offset"), 2);
   EXPECT_EQ(JsonIds(r.body, "/results", "/post/id").size(), 2u);
-  EXPECT_NE(JsonString(r.body, "/results/0/highlight")->find("<mark>Quarterly</mark> &lt;review&gt;"),
-            std::string::npos);
+  EXPECT_NE(
+      JsonString(r.body, "/results/0/highlight")->find("<mark>Quarterly</mark> &lt;review&gt;"),
+      std::string::npos);
   HttpResult rest = Get("/api/v1/search/posts?q=quarterly&limit=2&offset=2", ana.token);
   EXPECT_EQ(JsonIds(rest.body, "/results", "/post/id").size(), 1u);
   EXPECT_FALSE(JsonHas(rest.body, "/next_offset"));
@@ -79,8 +83,9 @@ TEST_F(SearchIntegrationTest, PostResultsCarryTheHighlightScoreAndAnExactTotal) 
 TEST_F(SearchIntegrationTest, PostFiltersNarrowByAuthorKindHashtagCommunityAndTime) {
   TestUser ana = CreateAndLogin("ana");
   TestUser bo = CreateAndLogin("bob");
-  HttpResult community = Post("/api/v1/communities",
-                              JsonBody().Set("name", "Guild").Set("visibility", "open").str(), ana.token);
+  HttpResult community =
+      Post("/api/v1/communities", JsonBody().Set("name", "Guild").Set("visibility", "open").str(),
+           ana.token);
   std::string guild = JsonString(community.body, "/id").value_or("");
   std::string by_ana = Write(ana, "roadmap #Planning");
   std::string by_bo = WritePost(bo, "roadmap question?", "", JsonBody().Set("kind", "question"));
@@ -143,9 +148,26 @@ TEST_F(SearchIntegrationTest, BadSearchParametersAnswer400WithTheirCode) {
 TEST_F(SearchIntegrationTest, QuerySyntaxNeverCausesAServerError) {
   TestUser ana = CreateAndLogin("ana");
   Write(ana, "pricing AND discounts (draft)");
-  for (const char* q : {"%22", "(", ")", "AND", "OR%20OR", "NOT", "-", "%2B", "*", "a*", "%22pricing",
-                        "pricing%20AND", "title%3Afoo", "pricing%20NEAR%20", "%5B%5D", "%3F%3F",
-                        "pricing%20-discounts", "%2Bpricing%20%2Bdiscounts", "XVcompany", "Qp1"}) {
+  for (const char* q : {"%22",
+                        "(",
+                        ")",
+                        "AND",
+                        "OR%20OR",
+                        "NOT",
+                        "-",
+                        "%2B",
+                        "*",
+                        "a*",
+                        "%22pricing",
+                        "pricing%20AND",
+                        "title%3Afoo",
+                        "pricing%20NEAR%20",
+                        "%5B%5D",
+                        "%3F%3F",
+                        "pricing%20-discounts",
+                        "%2Bpricing%20%2Bdiscounts",
+                        "XVcompany",
+                        "Qp1"}) {
     for (const char* path : {"posts", "people", "experts", "deals"}) {
       HttpResult r = Get(std::string("/api/v1/search/") + path + "?q=" + q, ana.token);
       EXPECT_TRUE(r.status == 200 || r.status == 400) << path << " q=" << q << " " << r;
@@ -189,8 +211,8 @@ TEST_F(SearchIntegrationTest, PeopleAreFoundByNameTitleAndSkillsAndFilteredByFie
 
 TEST_F(SearchIntegrationTest, ExpertsAreRankedByWhatTheyWroteWithTheirEvidence) {
   TestUser writer = CreateAndLogin("writer");
-  TestUser claimer = CreateAndLogin(
-      "claimer", JsonBody().Set("skills", std::vector<std::string>{"Kubernetes"}));
+  TestUser claimer =
+      CreateAndLogin("claimer", JsonBody().Set("skills", std::vector<std::string>{"Kubernetes"}));
   TestUser asker = CreateAndLogin("asker");
   std::vector<std::string> posts;
   for (const char* text : {"Our Kubernetes cluster now autoscales", "Kubernetes ingress tips",
@@ -210,15 +232,18 @@ TEST_F(SearchIntegrationTest, ExpertsAreRankedByWhatTheyWroteWithTheirEvidence) 
   for (const std::string& id : evidence) {
     EXPECT_NE(std::find(posts.begin(), posts.end(), id), posts.end());
   }
-  EXPECT_EQ(JsonStrings(r.body, "/results/1/evidence/skills"), std::vector<std::string>{"Kubernetes"});
+  EXPECT_EQ(JsonStrings(r.body, "/results/1/evidence/skills"),
+            std::vector<std::string>{"Kubernetes"});
   EXPECT_TRUE(JsonIds(r.body, "/results/1/evidence/posts").empty());
   EXPECT_EQ(Get(target + "&limit=1", asker.token).body.find(claimer.id), std::string::npos);
 }
 
 TEST_F(SearchIntegrationTest, DealStoriesAreFilteredAndCountedByFacet) {
   TestUser rep = CreateAndLogin("rep");
-  std::string bank = WriteDeal(rep, "Won the bank pilot", "Banking", "Secure", 480000, "2026-03-05");
-  std::string bank2 = WriteDeal(rep, "Second bank renewal", "Banking", "Enterprise", 90000, "2026-06-10");
+  std::string bank =
+      WriteDeal(rep, "Won the bank pilot", "Banking", "Secure", 480000, "2026-03-05");
+  std::string bank2 =
+      WriteDeal(rep, "Second bank renewal", "Banking", "Enterprise", 90000, "2026-06-10");
   std::string shop = WriteDeal(rep, "Retail chain lost on price", "Retail", "Enterprise", 120000,
                                "2026-06-20", "lost");
   Write(rep, "Not a deal, just talking about banking");
@@ -252,7 +277,8 @@ class SlowIndexerSearchTest : public SearchIntegrationTest {
 
 TEST_F(SlowIndexerSearchTest, TheIndexCatchesUpFromTheOutboxAfterAKill) {
   // The first build of the new index scans the store: the posts must come after it.
-  ASSERT_TRUE(Eventually([&] { return server().Log().find("search_build_done") != std::string::npos; }));
+  ASSERT_TRUE(
+      Eventually([&] { return server().Log().find("search_build_done") != std::string::npos; }));
   TestUser ana = CreateAndLogin("ana");
   for (int i = 0; i < 30; ++i) Write(ana, "zeppelin logbook entry " + std::to_string(i));
   HttpResult behind = Get("/api/v1/search/posts?q=zeppelin", ana.token);

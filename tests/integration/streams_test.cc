@@ -23,17 +23,6 @@ std::vector<std::string> PostIds(const std::string& body) {
   return ids;
 }
 
-std::vector<std::string> Texts(const std::string& body) {
-  rapidjson::Document doc;
-  doc.Parse(body.c_str());
-  std::vector<std::string> texts;
-  if (!doc.IsObject() || !doc.HasMember("orderedItems")) return texts;
-  for (const auto& item : doc["orderedItems"].GetArray()) {
-    texts.emplace_back(item["object"]["content"].GetString());
-  }
-  return texts;
-}
-
 class StreamsIntegrationTest : public IntegrationTest {
  protected:
   void SetUp() override {
@@ -49,7 +38,7 @@ class StreamsIntegrationTest : public IntegrationTest {
   std::vector<std::string> Home(const TestUser& reader, const std::string& query = "") {
     HttpResult r = Get("/api/v1/feeds/home" + query, reader.token);
     EXPECT_EQ(r.status, 200) << r;
-    return Texts(r.body);
+    return StreamTexts(r.body);
   }
   // Every item of a stream, following `next` links.
   std::vector<std::string> WalkAll(const std::string& start, const std::string& token) {
@@ -81,7 +70,7 @@ TEST_F(StreamsIntegrationTest, HomeIsAnActivityStreamsPageOfFollowedAndOwnPosts)
   EXPECT_EQ(JsonString(r.body, "/orderedItems/0/actor/username"), "ana");
   EXPECT_EQ(JsonString(r.body, "/orderedItems/0/object/attributedTo"), ana_.id);
   EXPECT_EQ(JsonString(r.body, "/orderedItems/0/object/agora:post/text"), "from ana");
-  EXPECT_EQ(Texts(r.body), (std::vector<std::string>{"from ana", "from ben"}));
+  EXPECT_EQ(StreamTexts(r.body), (std::vector<std::string>{"from ana", "from ben"}));
 }
 
 TEST_F(StreamsIntegrationTest, FollowBringsRecentPostsAndUnfollowTakesThemAway) {
@@ -109,7 +98,7 @@ TEST_F(StreamsIntegrationTest, DeletedPostsAndRepliesStayOutOfStreams) {
   ASSERT_EQ(Delete("/api/v1/posts/" + doomed, ben_.token).status, 204);
   EXPECT_EQ(Home(ana_), std::vector<std::string>{"kept"});
   HttpResult profile = Get("/api/v1/users/" + ben_.id + "/feed", ana_.token);
-  EXPECT_EQ(Texts(profile.body), std::vector<std::string>{"kept"});
+  EXPECT_EQ(StreamTexts(profile.body), std::vector<std::string>{"kept"});
 }
 
 TEST_F(StreamsIntegrationTest, EditsShowInStreams) {
@@ -151,7 +140,7 @@ TEST_F(StreamsIntegrationTest, CursorsNeverRepeatOrSkipWhilePostsArrive) {
   // The newer side: `after` the first page's newest item gives the interleaved posts.
   HttpResult newer = Get("/api/v1/feeds/home?limit=10&after=" + newest_seen, ana_.token);
   ASSERT_EQ(newer.status, 200) << newer;
-  EXPECT_EQ(Texts(newer.body),
+  EXPECT_EQ(StreamTexts(newer.body),
             (std::vector<std::string>{"interleaved 2", "interleaved 1", "interleaved 0"}));
   std::string prev = JsonString(newer.body, "/prev").value_or("");
   ASSERT_FALSE(prev.empty());
@@ -185,10 +174,10 @@ TEST_F(StreamsIntegrationTest, ProfileStreamShowsThatPersonsPosts) {
   Write(ben_, "ben two");
   HttpResult r = Get("/api/v1/users/@ben/feed?limit=1", ana_.token);
   ASSERT_EQ(r.status, 200) << r;
-  EXPECT_EQ(Texts(r.body), std::vector<std::string>{"ben two"});
+  EXPECT_EQ(StreamTexts(r.body), std::vector<std::string>{"ben two"});
   std::string next = JsonString(r.body, "/next").value_or("");
   ASSERT_FALSE(next.empty());
-  EXPECT_EQ(Texts(Get(next, ana_.token).body), std::vector<std::string>{"ben one"});
+  EXPECT_EQ(StreamTexts(Get(next, ana_.token).body), std::vector<std::string>{"ben one"});
   EXPECT_EQ(Get("/api/v1/users/@nobody/feed", ana_.token).status, 404);
 }
 
