@@ -15,7 +15,7 @@ constexpr char kReportColumns[] =
     "id, post_id, community_id, reporter_id, reason, status, action, note, resolved_by, "
     "created_at, resolved_at";
 
-Report ReadReport(const storage::Statement& s) {
+Report ReadReport(const Statement& s) {
   Report r;
   r.id = s.column_int64(0);
   r.post_id = s.column_int64(1);

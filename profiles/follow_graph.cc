@@ -83,7 +83,7 @@ Result<FollowGraph::Followed> FollowGraph::Follow(Connection& c, Id follower, Id
   bool added = c.changes() == 1;
   if (added) AGORA_RETURN_IF_ERROR(AdjustCounts(c, follower, followee, +1));
   AGORA_ASSIGN_OR_RETURN(auto relationship, LoadRelationship(c, follower, followee));
-  return Followed{std::move(relationship), added};
+  return Followed{relationship, added};
 }
 
 Status FollowGraph::Unfollow(Id follower, Id followee) {
