@@ -2,13 +2,20 @@
 
 #include "core/enum_names.h"
 #include "storage/paging.h"
+#include "storage/rows.h"
 
 namespace agora::communities {
 namespace {
 
 using storage::Connection;
+using storage::Statement;
 
-Report ReadReport(const storage::Statement& s) {
+// The one column list of a Report row, and its mapper.
+constexpr char kReportColumns[] =
+    "id, post_id, community_id, reporter_id, reason, status, action, note, resolved_by, "
+    "created_at, resolved_at";
+
+Report ReadReport(const Statement& s) {
   Report r;
   r.id = s.column_int64(0);
   r.post_id = s.column_int64(1);
@@ -24,16 +31,18 @@ Report ReadReport(const storage::Statement& s) {
   return r;
 }
 
+constexpr auto kReportById = storage::Sql("SELECT ", kReportColumns, " FROM reports WHERE id = ?");
+constexpr auto kReportsPage = storage::Sql(
+    "SELECT ", kReportColumns,
+    " FROM reports WHERE community_id IS ?1 AND status = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4");
+constexpr auto kOpenReportOf =
+    storage::Sql("SELECT ", kReportColumns,
+                 " FROM reports WHERE post_id = ? AND reporter_id = ? AND status = 'open'");
+
 Result<Report> LoadReport(Connection& c, Id id) {
-  auto stmt = c.prepare(
-      "SELECT id, post_id, community_id, reporter_id, reason, status, action, note, resolved_by, "
-      "created_at, resolved_at FROM reports WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, id);
-  auto row = (*stmt)->step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("no such report");
-  return ReadReport(**stmt);
+  AGORA_ASSIGN_OR_RETURN(auto report, storage::ReadOne(c, kReportById.data(), ReadReport, id));
+  if (!report) return Status::NotFound("no such report");
+  return std::move(*report);
 }
 
 }  // namespace
@@ -52,12 +61,11 @@ std::optional<ReportAction> ParseAction(std::string_view name) { return ParseNam
 Status ModerationRepository::Pin(Connection& c, Id community_id, Id post_id,
                                  const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
-  auto stmt = c.prepare(
+  AGORA_RETURN_IF_ERROR(storage::Run(
+      c,
       "INSERT OR IGNORE INTO community_pins (community_id, post_id, pinned_by, pinned_at) "
-      "VALUES (?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, community_id).bind(2, post_id).bind(3, audit.actor_id).bind(4, now);
-  AGORA_RETURN_IF_ERROR((*stmt)->run());
+      "VALUES (?, ?, ?, ?)",
+      community_id, post_id, audit.actor_id, now));
   if (c.changes() == 0) return Status::Ok();
   return WriteAudit(c, community_id, audit, now);
 }
@@ -65,22 +73,19 @@ Status ModerationRepository::Pin(Connection& c, Id community_id, Id post_id,
 Status ModerationRepository::Unpin(Connection& c, Id community_id, Id post_id,
                                    const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
-  auto stmt = c.prepare("DELETE FROM community_pins WHERE community_id = ? AND post_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, community_id).bind(2, post_id);
-  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  AGORA_RETURN_IF_ERROR(
+      storage::Run(c, "DELETE FROM community_pins WHERE community_id = ? AND post_id = ?",
+                   community_id, post_id));
   if (c.changes() == 0) return Status::NotFound("that post is not pinned");
   return WriteAudit(c, community_id, audit, now);
 }
 
 Result<std::vector<Id>> ModerationRepository::Pins(Id community_id) {
   return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
-    auto stmt = c.prepare(
-        "SELECT post_id FROM community_pins WHERE community_id = ? ORDER BY pinned_at DESC, "
-        "post_id DESC LIMIT 20");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, community_id);
-    return (*stmt)->collect_int64();
+    return storage::ReadIds(c,
+                            "SELECT post_id FROM community_pins WHERE community_id = ? "
+                            "ORDER BY pinned_at DESC, post_id DESC LIMIT 20",
+                            community_id);
   });
 }
 
@@ -88,25 +93,14 @@ Result<Report> ModerationRepository::File(Connection& c, Id id, Id post_id,
                                           std::optional<Id> community_id, Id reporter_id,
                                           const std::string& reason) {
   UnixMillis now = clock_.now_ms();
-  auto existing =
-      c.prepare("SELECT id FROM reports WHERE post_id = ? AND reporter_id = ? AND status = 'open'");
-  if (!existing.ok()) return existing.status();
-  (*existing)->bind(1, post_id).bind(2, reporter_id);
-  auto row = (*existing)->step();
-  if (!row.ok()) return row.status();
-  if (*row) return LoadReport(c, (*existing)->column_int64(0));
-  auto stmt = c.prepare(
+  AGORA_ASSIGN_OR_RETURN(
+      auto existing, storage::ReadOne(c, kOpenReportOf.data(), ReadReport, post_id, reporter_id));
+  if (existing) return std::move(*existing);
+  AGORA_RETURN_IF_ERROR(storage::Run(
+      c,
       "INSERT INTO reports (id, post_id, community_id, reporter_id, reason, status, created_at) "
-      "VALUES (?, ?, ?, ?, ?, 'open', ?)");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)
-      ->bind(1, id)
-      .bind(2, post_id)
-      .bind(3, community_id)
-      .bind(4, reporter_id)
-      .bind(5, reason)
-      .bind(6, now);
-  AGORA_RETURN_IF_ERROR((*stmt)->run());
+      "VALUES (?, ?, ?, ?, ?, 'open', ?)",
+      id, post_id, community_id, reporter_id, reason, now));
   return LoadReport(c, id);
 }
 
@@ -119,19 +113,12 @@ Result<Report> ModerationRepository::Find(Connection& c, Id id) { return LoadRep
 Result<Page<Report>> ModerationRepository::List(std::optional<Id> community_id, bool open,
                                                 const PageRequest& page) {
   return store_.read([&](Connection& c) -> Result<Page<Report>> {
-    auto stmt = c.prepare(
-        "SELECT id, post_id, community_id, reporter_id, reason, status, action, note, "
-        "resolved_by, created_at, resolved_at FROM reports "
-        "WHERE community_id IS ?1 AND status = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4");
+    auto stmt = c.prepare(kReportsPage.data());
     if (!stmt.ok()) return stmt.status();
-    (*stmt)
-        ->bind(1, community_id)
-        .bind(2, open ? "open" : "resolved")
-        .bind(3, page.after_key.value_or(INT64_MAX))
-        .bind(4, int64_t{page.limit + 1});
-    return storage::ReadPage<Report>(
-        **stmt, page.limit, [](storage::Statement& s) { return ReadReport(s); },
-        [](const Report& r) { return r.id; });
+    storage::BindAll(**stmt, community_id, open ? "open" : "resolved",
+                     page.after_key.value_or(INT64_MAX), int64_t{page.limit + 1});
+    return storage::ReadPage<Report>(**stmt, page.limit, ReadReport,
+                                     [](const Report& r) { return r.id; });
   });
 }
 
@@ -139,12 +126,11 @@ Result<Report> ModerationRepository::Resolve(Connection& c, Id id, ReportAction 
                                              const std::string& note, Id resolved_by,
                                              const std::optional<AuditRecord>& audit) {
   UnixMillis now = clock_.now_ms();
-  auto stmt = c.prepare(
-      "UPDATE reports SET status = 'resolved', action = ?, note = ?, resolved_by = ?, "
-      "resolved_at = ? WHERE id = ? AND status = 'open'");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, ActionName(action)).bind(2, note).bind(3, resolved_by).bind(4, now).bind(5, id);
-  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  AGORA_RETURN_IF_ERROR(storage::Run(c,
+                                     "UPDATE reports SET status = 'resolved', action = ?, "
+                                     "note = ?, resolved_by = ?, resolved_at = ? "
+                                     "WHERE id = ? AND status = 'open'",
+                                     ActionName(action), note, resolved_by, now, id));
   bool changed = c.changes() > 0;
   auto report = LoadReport(c, id);
   if (!report.ok()) return report.status();

@@ -1,8 +1,10 @@
 #include "notifications/notification_repository.h"
 
 #include <cstdint>
+#include <utility>
 
 #include "storage/paging.h"
+#include "storage/rows.h"
 
 namespace agora::notifications {
 namespace {
@@ -10,7 +12,8 @@ namespace {
 using storage::Connection;
 using storage::Statement;
 
-constexpr const char* kColumns =
+// The one column list of a Notification row, and its mapper.
+constexpr char kColumns[] =
     "id, recipient_id, type, actor_id, post_id, community_id, count, created_at, "
     "read_at IS NOT NULL";
 
@@ -28,35 +31,39 @@ Notification ReadRow(const Statement& s) {
   return n;
 }
 
+constexpr auto kPage = storage::Sql(
+    "SELECT ", kColumns,
+    " FROM notifications WHERE recipient_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3");
+constexpr auto kUnreadPage = storage::Sql("SELECT ", kColumns,
+                                          " FROM notifications WHERE recipient_id = ?1 AND id < ?2 "
+                                          "AND read_at IS NULL ORDER BY id DESC LIMIT ?3");
+
 // One notification, as Add() stores it; nullopt when skipped.
 Result<std::optional<Notification>> InsertOne(Connection& c, const NewNotification& item,
                                               UnixMillis now) {
   int64_t count = 1;
   if (item.type == NotificationType::kReaction && item.post_id) {
-    auto find = c.prepare(
-        "SELECT id, count FROM notifications WHERE post_id = ?1 AND recipient_id = ?2 "
-        "AND type = 'reaction' AND read_at IS NULL");
-    if (!find.ok()) return find.status();
-    (*find)->bind(1, *item.post_id).bind(2, item.recipient_id);
-    auto row = (*find)->step();
-    if (!row.ok()) return row.status();
-    if (*row) {
-      Id previous = (*find)->column_int64(0);
-      count = (*find)->column_int64(1) + 1;
-      auto drop = c.prepare("DELETE FROM notifications WHERE id = ?");
-      if (!drop.ok()) return drop.status();
-      (*drop)->bind(1, previous);
-      AGORA_RETURN_IF_ERROR((*drop)->run());
+    AGORA_ASSIGN_OR_RETURN(
+        auto unread,
+        storage::ReadOne(
+            c,
+            "SELECT id, count FROM notifications WHERE post_id = ?1 "
+            "AND recipient_id = ?2 AND type = 'reaction' AND read_at IS NULL",
+            [](Statement& s) { return std::pair(s.column_int64(0), s.column_int64(1)); },
+            *item.post_id, item.recipient_id));
+    if (unread) {
+      count = unread->second + 1;
+      AGORA_RETURN_IF_ERROR(
+          storage::Run(c, "DELETE FROM notifications WHERE id = ?", unread->first));
     }
   } else if (item.type == NotificationType::kFollow) {
-    auto find = c.prepare(
-        "SELECT 1 FROM notifications WHERE recipient_id = ?1 AND type = 'follow' "
-        "AND actor_id = ?2 AND read_at IS NULL");
-    if (!find.ok()) return find.status();
-    (*find)->bind(1, item.recipient_id).bind(2, item.actor_id);
-    auto row = (*find)->step();
-    if (!row.ok()) return row.status();
-    if (*row) return std::optional<Notification>();
+    AGORA_ASSIGN_OR_RETURN(
+        auto unread, storage::ReadOne(
+                         c,
+                         "SELECT 1 FROM notifications WHERE recipient_id = ?1 AND type = 'follow' "
+                         "AND actor_id = ?2 AND read_at IS NULL",
+                         [](Statement&) { return true; }, item.recipient_id, item.actor_id));
+    if (unread) return std::optional<Notification>();
   }
   auto insert = c.prepare(
       "INSERT INTO notifications (recipient_id, type, actor_id, post_id, community_id, count, "
@@ -103,10 +110,7 @@ Result<std::vector<Notification>> NotificationRepository::Add(
 Result<Page<Notification>> NotificationRepository::List(Id recipient, bool unread_only,
                                                         const PageRequest& page) {
   return store_.read([&](Connection& c) -> Result<Page<Notification>> {
-    std::string sql = std::string("SELECT ") + kColumns +
-                      " FROM notifications WHERE recipient_id = ?1 AND id < ?2" +
-                      (unread_only ? " AND read_at IS NULL" : "") + " ORDER BY id DESC LIMIT ?3";
-    auto stmt = c.prepare(sql.c_str());
+    auto stmt = c.prepare(unread_only ? kUnreadPage.data() : kPage.data());
     if (!stmt.ok()) return stmt.status();
     (*stmt)
         ->bind(1, recipient)
@@ -141,35 +145,27 @@ Status NotificationRepository::MarkRead(Id recipient, const std::vector<Id>& ids
   if (ids.empty()) return Status::Ok();
   UnixMillis now = clock_.now_ms();
   return store_.write([&](Connection& c) -> Status {
-    auto stmt = c.prepare(
-        "UPDATE notifications SET read_at = ?1 WHERE id = ?2 AND recipient_id = ?3 "
-        "AND read_at IS NULL");
-    if (!stmt.ok()) return stmt.status();
-    for (Id id : ids) {
-      (*stmt)->reset();
-      (*stmt)->bind(1, now).bind(2, id).bind(3, recipient);
-      AGORA_RETURN_IF_ERROR((*stmt)->run());
-    }
-    return Status::Ok();
+    return storage::ForEachBatch(ids, [&](const std::string& batch) {
+      return storage::Run(
+          c,
+          "UPDATE notifications SET read_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) "
+          "AND recipient_id = ?3 AND read_at IS NULL",
+          now, batch, recipient);
+    });
   });
 }
 
 Status NotificationRepository::MarkAllRead(Id recipient) {
   UnixMillis now = clock_.now_ms();
   return store_.write([&](Connection& c) -> Status {
-    auto stmt = c.prepare(
-        "UPDATE notifications SET read_at = ?1 WHERE recipient_id = ?2 AND read_at IS NULL");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, now).bind(2, recipient);
-    return (*stmt)->run();
+    return storage::Run(
+        c, "UPDATE notifications SET read_at = ?1 WHERE recipient_id = ?2 AND read_at IS NULL", now,
+        recipient);
   });
 }
 
 Status NotificationRepository::RemoveAboutPost(Connection& c, Id post_id) {
-  auto stmt = c.prepare("DELETE FROM notifications WHERE post_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, post_id);
-  return (*stmt)->run();
+  return storage::Run(c, "DELETE FROM notifications WHERE post_id = ?", post_id);
 }
 
 }  // namespace agora::notifications

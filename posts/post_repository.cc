@@ -1,95 +1,119 @@
 #include "posts/post_repository.h"
 
 #include <algorithm>
+#include <span>
 #include <unordered_map>
 
 #include "posts/text_entities.h"
 #include "storage/outbox.h"
+#include "storage/rows.h"
 
 namespace agora::posts {
 namespace {
 
 using storage::Connection;
 
-constexpr const char* kSelectPost =
-    "SELECT id, author_id, community_id, kind, text, in_reply_to, reactions_count, "
-    "replies_count, created_at, edited_at, deleted_at IS NOT NULL FROM posts WHERE id = ?";
+using storage::Statement;
 
-Status LoadEntities(Connection& c, Post& p) {
-  {
-    auto stmt = c.prepare(
-        "SELECT user_id, username FROM post_mentions WHERE post_id = ? ORDER BY position");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, p.id);
-    for (;;) {
-      auto row = (*stmt)->step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      p.mentions.push_back({(*stmt)->column_int64(0), (*stmt)->column_text(1)});
-    }
+// The one column list of a Post row, and its mapper; mentions, hashtags and the deal are
+// loaded beside it (LoadPosts).
+constexpr char kPostColumns[] =
+    "id, author_id, community_id, kind, text, in_reply_to, reactions_count, replies_count, "
+    "created_at, edited_at, deleted_at IS NOT NULL";
+
+Post ReadPostRow(const Statement& s) {
+  Post p;
+  p.id = s.column_int64(0);
+  p.author_id = s.column_int64(1);
+  p.community_id = s.column_optional_int64(2);
+  p.kind = ParseKind(s.column_text(3)).value_or(PostKind::kStatus);
+  p.text = s.column_text(4);
+  p.in_reply_to = s.column_optional_int64(5);
+  p.reactions_count = s.column_int64(6);
+  p.replies_count = s.column_int64(7);
+  p.created_at = s.column_int64(8);
+  p.edited_at = s.column_optional_int64(9);
+  p.deleted = s.column_int64(10) != 0;
+  return p;
+}
+
+// The deal of a deal story: its columns after post_id, and its mapper.
+constexpr char kDealColumns[] =
+    "customer, sector, product, region, amount, currency, closed_on, outcome";
+
+Deal ReadDealRow(const Statement& s, int first) {
+  Deal d;
+  d.customer = s.column_text(first);
+  d.sector = s.column_text(first + 1);
+  d.product = s.column_text(first + 2);
+  d.region = s.column_text(first + 3);
+  d.amount = s.column_double(first + 4);
+  d.currency = s.column_text(first + 5);
+  d.closed_on = s.column_text(first + 6);
+  d.outcome = ParseOutcome(s.column_text(first + 7)).value_or(DealOutcome::kOpen);
+  return d;
+}
+
+constexpr auto kPostsByIds = storage::Sql(
+    "SELECT ", kPostColumns, " FROM posts WHERE id IN (SELECT value FROM json_each(?1))");
+constexpr auto kDealsByPostIds =
+    storage::Sql("SELECT post_id, ", kDealColumns,
+                 " FROM deals WHERE post_id IN (SELECT value FROM json_each(?1))");
+
+constexpr auto kInsertDeal = storage::Sql("INSERT INTO deals (post_id, ", kDealColumns,
+                                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+// Fills the mentions, hashtags and deals of `posts`: one statement per kind and batch of
+// posts, never one per post.
+Status LoadEntities(Connection& c, std::unordered_map<Id, Post>& posts) {
+  std::vector<Id> ids = storage::KeysOf(posts);
+  AGORA_RETURN_IF_ERROR(storage::ForEachRowIn(
+      c,
+      "SELECT post_id, user_id, username FROM post_mentions "
+      "WHERE post_id IN (SELECT value FROM json_each(?1)) ORDER BY post_id, position",
+      ids, [&](Statement& s) {
+        posts.at(s.column_int64(0)).mentions.push_back({s.column_int64(1), s.column_text(2)});
+      }));
+  AGORA_RETURN_IF_ERROR(storage::ForEachRowIn(
+      c,
+      "SELECT post_id, tag FROM post_hashtags "
+      "WHERE post_id IN (SELECT value FROM json_each(?1)) ORDER BY post_id, position",
+      ids,
+      [&](Statement& s) { posts.at(s.column_int64(0)).hashtags.push_back(s.column_text(1)); }));
+  std::vector<Id> deal_ids;
+  for (Id id : ids) {
+    if (posts.at(id).kind == PostKind::kDealStory) deal_ids.push_back(id);
   }
-  {
-    auto stmt = c.prepare("SELECT tag FROM post_hashtags WHERE post_id = ? ORDER BY position");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, p.id);
-    for (;;) {
-      auto row = (*stmt)->step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      p.hashtags.push_back((*stmt)->column_text(0));
-    }
-  }
-  if (p.kind == PostKind::kDealStory) {
-    auto stmt = c.prepare(
-        "SELECT customer, sector, product, region, amount, currency, closed_on, outcome "
-        "FROM deals WHERE post_id = ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, p.id);
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    if (*row) {
-      Deal d;
-      d.customer = (*stmt)->column_text(0);
-      d.sector = (*stmt)->column_text(1);
-      d.product = (*stmt)->column_text(2);
-      d.region = (*stmt)->column_text(3);
-      d.amount = (*stmt)->column_double(4);
-      d.currency = (*stmt)->column_text(5);
-      d.closed_on = (*stmt)->column_text(6);
-      d.outcome = ParseOutcome((*stmt)->column_text(7)).value_or(DealOutcome::kOpen);
-      p.deal = std::move(d);
-    }
-  }
-  return Status::Ok();
+  return storage::ForEachRowIn(c, kDealsByPostIds.data(), deal_ids, [&](Statement& s) {
+    posts.at(s.column_int64(0)).deal = ReadDealRow(s, 1);
+  });
+}
+
+// The posts among `ids` as stored on `c` (deleted ones too), with their mentions, hashtags and
+// deals, by id: one statement per batch for the rows and one per kind of entity.
+Result<std::unordered_map<Id, Post>> LoadPosts(Connection& c, std::span<const Id> ids) {
+  AGORA_ASSIGN_OR_RETURN(auto posts, storage::ReadByIds(c, kPostsByIds.data(), ids, ReadPostRow,
+                                                        [](const Post& p) { return p.id; }));
+  AGORA_RETURN_IF_ERROR(LoadEntities(c, posts));
+  return posts;
 }
 
 Status WriteEntities(Connection& c, Id post_id, std::string_view text,
                      const std::vector<Mention>& mentions) {
-  for (const char* sql : {"DELETE FROM post_mentions WHERE post_id = ?",
-                          "DELETE FROM post_hashtags WHERE post_id = ?"}) {
-    auto stmt = c.prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, post_id);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-  }
+  AGORA_RETURN_IF_ERROR(storage::Run(c, "DELETE FROM post_mentions WHERE post_id = ?", post_id));
+  AGORA_RETURN_IF_ERROR(storage::Run(c, "DELETE FROM post_hashtags WHERE post_id = ?", post_id));
   for (size_t i = 0; i < mentions.size(); ++i) {
-    auto stmt = c.prepare(
-        "INSERT OR IGNORE INTO post_mentions (post_id, position, user_id, username) "
-        "VALUES (?, ?, ?, ?)");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)
-        ->bind(1, post_id)
-        .bind(2, static_cast<int64_t>(i))
-        .bind(3, mentions[i].user_id)
-        .bind(4, mentions[i].username);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
+    AGORA_RETURN_IF_ERROR(storage::Run(c,
+                                       "INSERT OR IGNORE INTO post_mentions "
+                                       "(post_id, position, user_id, username) VALUES (?, ?, ?, ?)",
+                                       post_id, static_cast<int64_t>(i), mentions[i].user_id,
+                                       mentions[i].username));
   }
   std::vector<std::string> tags = ExtractHashtags(text);
   for (size_t i = 0; i < tags.size(); ++i) {
-    auto stmt = c.prepare("INSERT INTO post_hashtags (post_id, position, tag) VALUES (?, ?, ?)");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, post_id).bind(2, static_cast<int64_t>(i)).bind(3, tags[i]);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
+    AGORA_RETURN_IF_ERROR(
+        storage::Run(c, "INSERT INTO post_hashtags (post_id, position, tag) VALUES (?, ?, ?)",
+                     post_id, static_cast<int64_t>(i), tags[i]));
   }
   return Status::Ok();
 }
@@ -122,26 +146,10 @@ PostRepository::PostRepository(storage::Store& store, const Clock& clock, size_t
     : store_(store), clock_(clock), cache_(cache_capacity) {}
 
 Result<Post> PostRepository::Reload(Connection& c, Id id) {
-  auto stmt = c.prepare(kSelectPost);
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, id);
-  auto row = (*stmt)->step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("no such post");
-  Post p;
-  p.id = (*stmt)->column_int64(0);
-  p.author_id = (*stmt)->column_int64(1);
-  p.community_id = (*stmt)->column_optional_int64(2);
-  p.kind = ParseKind((*stmt)->column_text(3)).value_or(PostKind::kStatus);
-  p.text = (*stmt)->column_text(4);
-  p.in_reply_to = (*stmt)->column_optional_int64(5);
-  p.reactions_count = (*stmt)->column_int64(6);
-  p.replies_count = (*stmt)->column_int64(7);
-  p.created_at = (*stmt)->column_int64(8);
-  p.edited_at = (*stmt)->column_optional_int64(9);
-  p.deleted = (*stmt)->column_int64(10) != 0;
-  AGORA_RETURN_IF_ERROR(LoadEntities(c, p));
-  return p;
+  AGORA_ASSIGN_OR_RETURN(auto posts, LoadPosts(c, std::span<const Id>(&id, 1)));
+  auto it = posts.find(id);
+  if (it == posts.end()) return Status::NotFound("no such post");
+  return std::move(it->second);
 }
 
 Result<Post> PostRepository::Load(Connection& c, Id id) {
@@ -171,37 +179,17 @@ Result<InsertedPost> PostRepository::InsertIn(Connection& c, Id id, Id author_id
     ++parent->replies_count;
     out.parent = std::move(*parent);
   }
-  auto stmt = c.prepare(
+  AGORA_RETURN_IF_ERROR(storage::Run(
+      c,
       "INSERT INTO posts (id, author_id, community_id, kind, text, in_reply_to, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)
-      ->bind(1, id)
-      .bind(2, author_id)
-      .bind(3, community)
-      .bind(4, KindName(post.kind))
-      .bind(5, post.text)
-      .bind(6, post.in_reply_to)
-      .bind(7, clock_.now_ms());
-  AGORA_RETURN_IF_ERROR((*stmt)->run());
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      id, author_id, community, KindName(post.kind), post.text, post.in_reply_to, clock_.now_ms()));
   AGORA_RETURN_IF_ERROR(WriteEntities(c, id, post.text, mentions));
   if (post.deal) {
     const Deal& d = *post.deal;
-    auto deal = c.prepare(
-        "INSERT INTO deals (post_id, customer, sector, product, region, amount, currency, "
-        "closed_on, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!deal.ok()) return deal.status();
-    (*deal)
-        ->bind(1, id)
-        .bind(2, d.customer)
-        .bind(3, d.sector)
-        .bind(4, d.product)
-        .bind(5, d.region)
-        .bind_double(6, d.amount)
-        .bind(7, d.currency)
-        .bind(8, d.closed_on)
-        .bind(9, OutcomeName(d.outcome));
-    AGORA_RETURN_IF_ERROR((*deal)->run());
+    AGORA_RETURN_IF_ERROR(storage::Run(c, kInsertDeal.data(), id, d.customer, d.sector, d.product,
+                                       d.region, d.amount, d.currency, d.closed_on,
+                                       OutcomeName(d.outcome)));
   }
   AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, id));
   auto inserted = Reload(c, id);
@@ -227,14 +215,17 @@ Result<std::vector<Post>> PostRepository::FindMany(const std::vector<Id>& ids) {
     }
   }
   if (!missing.empty()) {
+    std::vector<uint64_t> generations;
+    generations.reserve(missing.size());
+    for (Id id : missing) generations.push_back(cache_.Generation(id));
     Status status = store_.read([&](Connection& c) -> Status {
-      for (Id id : missing) {
-        auto post = Load(c, id);
-        if (post.ok()) {
-          found.emplace(id, std::move(*post));
-        } else if (post.status().code() != StatusCode::kNotFound) {
-          return post.status();
-        }
+      AGORA_ASSIGN_OR_RETURN(auto loaded, LoadPosts(c, missing));
+      for (size_t i = 0; i < missing.size(); ++i) {
+        auto it = loaded.find(missing[i]);
+        if (it == loaded.end()) continue;
+        cache_.Offer(it->second, generations[i]);
+        found.insert_or_assign(missing[i], std::move(it->second));
+        loaded.erase(it);
       }
       return Status::Ok();
     });
@@ -244,7 +235,7 @@ Result<std::vector<Post>> PostRepository::FindMany(const std::vector<Id>& ids) {
   out.reserve(ids.size());
   for (Id id : ids) {
     auto it = found.find(id);
-    if (it != found.end() && !it->second.deleted) out.push_back(std::move(it->second));
+    if (it != found.end() && !it->second.deleted) out.push_back(it->second);
   }
   return out;
 }
@@ -349,36 +340,25 @@ Result<PostRepository::Reacted> PostRepository::SetReaction(storage::Transaction
 
 Result<std::vector<Post>> PostRepository::FindManyCommitted(const std::vector<Id>& ids) {
   return store_.read([&](Connection& c) -> Result<std::vector<Post>> {
-    std::vector<Post> out;
-    for (Id id : ids) {
-      auto post = Reload(c, id);
-      if (post.ok()) {
-        if (!post->deleted) out.push_back(std::move(*post));
-      } else if (post.status().code() != StatusCode::kNotFound) {
-        return post.status();
-      }
-    }
-    return out;
+    AGORA_ASSIGN_OR_RETURN(auto loaded, LoadPosts(c, ids));
+    std::erase_if(loaded, [](const auto& entry) { return entry.second.deleted; });
+    return storage::InOrderOf(std::span<const Id>(ids), loaded);
   });
 }
 
 Result<std::vector<Id>> PostRepository::LiveIdsAfter(Id after, int limit) {
-  return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
-    auto stmt =
-        c.prepare("SELECT id FROM posts WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, after).bind(2, static_cast<int64_t>(limit));
-    return (*stmt)->collect_int64();
+  return store_.read([&](Connection& c) {
+    return storage::ReadIds(
+        c, "SELECT id FROM posts WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?", after,
+        int64_t{limit});
   });
 }
 
 Result<int64_t> PostRepository::CountLive() {
   return store_.read([&](Connection& c) -> Result<int64_t> {
-    auto stmt = c.prepare("SELECT count(*) FROM posts WHERE deleted_at IS NULL");
-    if (!stmt.ok()) return stmt.status();
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    return (*stmt)->column_int64(0);
+    AGORA_ASSIGN_OR_RETURN(
+        auto count, storage::ReadInt64(c, "SELECT count(*) FROM posts WHERE deleted_at IS NULL"));
+    return count.value_or(0);
   });
 }
 
@@ -395,12 +375,7 @@ Result<std::vector<PostRef>> PostRepository::RecentInCommunities(const std::vect
 Result<std::vector<PostRef>> PostRepository::Recent(bool by_community, const std::vector<Id>& ids,
                                                     const IdRange& range, int limit) {
   if (ids.empty()) return std::vector<PostRef>();
-  std::string list = "[";
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i) list += ',';
-    list += std::to_string(ids[i]);
-  }
-  list += ']';
+  std::string list = storage::IdArray(ids);
   bool newer = !range.before && range.after;
   // Four fixed statements (prepared once each): by author or by community, older or newer.
   static constexpr const char* kSql[2][2] = {

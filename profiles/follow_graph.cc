@@ -1,15 +1,21 @@
 #include "profiles/follow_graph.h"
 
+#include "profiles/user_repository.h"
+#include "storage/rows.h"
+
 namespace agora::profiles {
 namespace {
 
 using storage::Connection;
 
+using storage::Statement;
+
 Result<bool> EdgeExists(Connection& c, Id follower, Id followee) {
-  auto stmt = c.prepare("SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, follower).bind(2, followee);
-  return (*stmt)->step();
+  AGORA_ASSIGN_OR_RETURN(auto edge,
+                         storage::ReadOne(
+                             c, "SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ?",
+                             [](Statement&) { return true; }, follower, followee));
+  return edge.has_value();
 }
 
 Result<Relationship> LoadRelationship(Connection& c, Id viewer, Id target) {
@@ -33,12 +39,8 @@ Status AdjustCounts(Connection& c, Id follower, Id followee, int delta) {
 }
 
 Status RequireActiveUser(Connection& c, Id id) {
-  auto stmt = c.prepare("SELECT active FROM users WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, id);
-  auto row = (*stmt)->step();
-  if (!row.ok()) return row.status();
-  if (!*row || (*stmt)->column_int64(0) == 0) return Status::NotFound("no such user");
+  AGORA_ASSIGN_OR_RETURN(auto active, ActiveAmong(c, {id}));
+  if (active.empty()) return Status::NotFound("no such user");
   return Status::Ok();
 }
 
@@ -86,12 +88,8 @@ Result<FollowGraph::Followed> FollowGraph::Follow(Connection& c, Id follower, Id
 
 Status FollowGraph::Unfollow(Id follower, Id followee) {
   return store_.write([&](Connection& c) -> Status {
-    auto exists = c.prepare("SELECT 1 FROM users WHERE id = ?");
-    if (!exists.ok()) return exists.status();
-    (*exists)->bind(1, followee);
-    auto row = (*exists)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::NotFound("no such user");
+    AGORA_ASSIGN_OR_RETURN(bool exists, UserExists(c, followee));
+    if (!exists) return Status::NotFound("no such user");
     auto stmt = c.prepare("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?");
     if (!stmt.ok()) return stmt.status();
     (*stmt)->bind(1, follower).bind(2, followee);
@@ -107,39 +105,21 @@ Result<Relationship> FollowGraph::Between(Id viewer, Id target) {
 
 Result<std::vector<Id>> FollowGraph::FolloweeIds(Id reader) {
   return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
-    auto stmt = c.prepare("SELECT followee_id FROM follows WHERE follower_id = ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, reader);
-    return (*stmt)->collect_int64();
+    return storage::ReadIds(c, "SELECT followee_id FROM follows WHERE follower_id = ?", reader);
   });
 }
 
 Result<std::vector<Id>> FollowGraph::UsersWithMoreFollowersThan(int64_t threshold) {
   return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
-    auto stmt = c.prepare("SELECT id FROM users WHERE followers_count > ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, threshold);
-    return (*stmt)->collect_int64();
+    return storage::ReadIds(c, "SELECT id FROM users WHERE followers_count > ?", threshold);
   });
 }
 
 Result<std::optional<std::vector<Id>>> FollowersUnlessLarge(Connection& c, Id author,
                                                             int64_t threshold) {
-  using Out = std::optional<std::vector<Id>>;
-  {
-    auto count = c.prepare("SELECT followers_count FROM users WHERE id = ?");
-    if (!count.ok()) return count.status();
-    (*count)->bind(1, author);
-    auto row = (*count)->step();
-    if (!row.ok()) return row.status();
-    if (*row && (*count)->column_int64(0) > threshold) return Out();
-  }
-  auto stmt = c.prepare("SELECT follower_id FROM follows WHERE followee_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, author);
-  auto ids = (*stmt)->collect_int64();
-  if (!ids.ok()) return ids.status();
-  return Out(std::move(*ids));
+  return storage::IdsUnlessMoreThan(c, "SELECT followers_count FROM users WHERE id = ?",
+                                    "SELECT follower_id FROM follows WHERE followee_id = ?", author,
+                                    threshold);
 }
 
 Result<Page<Id>> FollowGraph::Followers(Id user, const PageRequest& page) {

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "storage/rows.h"
+
 namespace agora::profiles {
 namespace {
 
@@ -22,6 +24,11 @@ std::string NewToken() {
   return std::string(kTokenPrefix) + encoded;
 }
 
+// A session row joined with its account, and its mapper.
+Session ReadSessionRow(const storage::Statement& s) {
+  return Session{s.column_int64(0), s.column_int64(1) != 0, s.column_int64(2)};
+}
+
 Status Unknown() { return Status::Unauthenticated("the token is unknown, revoked or expired"); }
 
 }  // namespace
@@ -37,16 +44,11 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin) {
   Status status = store_.write([&](storage::Connection& c) -> Status {
     // Only for an account still active when the write is applied: writes are serialised, so a
     // deactivation either comes first (no session) or after (its RevokeAll deletes this row).
-    auto stmt = c.prepare(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
-        "SELECT ?, id, ?, ? FROM users WHERE id = ? AND active");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)
-        ->bind_blob(1, hash.data(), hash.size())
-        .bind(2, now)
-        .bind(3, issued.expires_at)
-        .bind(4, user_id);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
+    AGORA_RETURN_IF_ERROR(storage::Run(c,
+                                       "INSERT INTO sessions (token_hash, user_id, created_at, "
+                                       "expires_at) SELECT ?, id, ?, ? FROM users "
+                                       "WHERE id = ? AND active",
+                                       storage::Blob{hash}, now, issued.expires_at, user_id));
     if (c.changes() == 0) return Unknown();
     return Status::Ok();
   });
@@ -66,17 +68,11 @@ Result<Session> SessionStore::Resolve(std::string_view token) {
     return Unknown();
   }
   uint64_t generation = cache_.Generation();
-  auto found = store_.read([&](storage::Connection& c) -> Result<std::optional<Session>> {
-    auto stmt = c.prepare(
-        "SELECT s.user_id, u.role = 'admin', s.expires_at FROM sessions s "
-        "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind_blob(1, hash.data(), hash.size());
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) return std::optional<Session>();
-    return std::optional<Session>(
-        Session{(*stmt)->column_int64(0), (*stmt)->column_int64(1) != 0, (*stmt)->column_int64(2)});
+  auto found = store_.read([&](storage::Connection& c) {
+    return storage::ReadOne(c,
+                            "SELECT s.user_id, u.role = 'admin', s.expires_at FROM sessions s "
+                            "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active",
+                            ReadSessionRow, storage::Blob{hash});
   });
   if (!found.ok()) return found.status();
   if (!found->has_value() || (*found)->expires_at <= now) return Unknown();
@@ -88,10 +84,7 @@ Result<Session> SessionStore::Resolve(std::string_view token) {
 Status SessionStore::Revoke(std::string_view token) {
   std::string hash = HashToken(token);
   Status status = store_.write([&](storage::Connection& c) -> Status {
-    auto stmt = c.prepare("DELETE FROM sessions WHERE token_hash = ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind_blob(1, hash.data(), hash.size());
-    return (*stmt)->run();
+    return storage::Run(c, "DELETE FROM sessions WHERE token_hash = ?", storage::Blob{hash});
   });
   cache_.Erase(hash);
   return status;
@@ -102,10 +95,8 @@ Status SessionStore::RevokeAll(Id user_id) {
   // Refuse the cached sessions first, so no request is served between commit and purge.
   cache_.EraseIf(of_user);
   Status status = store_.write([&](storage::Connection& c) -> Status {
-    auto stmt = c.prepare("DELETE FROM sessions WHERE user_id = ? OR expires_at <= ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, user_id).bind(2, clock_.now_ms());
-    return (*stmt)->run();
+    return storage::Run(c, "DELETE FROM sessions WHERE user_id = ? OR expires_at <= ?", user_id,
+                        clock_.now_ms());
   });
   cache_.EraseIf(of_user);
   return status;

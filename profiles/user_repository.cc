@@ -1,14 +1,23 @@
 #include "profiles/user_repository.h"
 
+#include <span>
 #include <string_view>
+#include <unordered_set>
 
 #include "storage/outbox.h"
+#include "storage/paging.h"
+#include "storage/rows.h"
 
 namespace agora::profiles {
 namespace {
 
 using storage::Connection;
 using storage::Statement;
+
+// The one column list of a User row, and its mapper.
+constexpr char kUserColumns[] =
+    "id, username, email, display_name, role, active, title, department, location, bio, "
+    "manager_id, followers_count, following_count, created_at, updated_at";
 
 User ReadUserRow(const Statement& s) {
   User u;
@@ -30,42 +39,60 @@ User ReadUserRow(const Statement& s) {
   return u;
 }
 
-Result<std::vector<std::string>> LoadList(Connection& c, const char* sql, Id user_id) {
-  auto stmt = c.prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, user_id);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back((*stmt)->column_text(0));
+// A UserSummary is a narrower projection of the same row.
+constexpr char kSummaryColumns[] = "id, username, display_name, title, active";
+
+UserSummary ReadSummaryRow(const Statement& s) {
+  return UserSummary{s.column_int64(0), s.column_text(1), s.column_text(2), s.column_text(3),
+                     s.column_int64(4) != 0};
+}
+
+constexpr auto kUsersByIds = storage::Sql(
+    "SELECT ", kUserColumns, " FROM users WHERE id IN (SELECT value FROM json_each(?1))");
+constexpr auto kUserByUsername =
+    storage::Sql("SELECT ", kUserColumns, " FROM users WHERE username = ?");
+constexpr auto kDirectReports = storage::Sql(
+    "SELECT ", kUserColumns, " FROM users WHERE manager_id = ? AND id > ? ORDER BY id LIMIT ?");
+constexpr auto kSummariesByIds = storage::Sql(
+    "SELECT ", kSummaryColumns, " FROM users WHERE id IN (SELECT value FROM json_each(?1))");
+
+Id UserKey(const User& u) { return u.id; }
+
+// Fills the skills and languages of `users` (an id may stand more than once): one statement per
+// list and batch of users, never one per user.
+Status LoadLists(Connection& c, std::span<User> users) {
+  std::unordered_map<Id, std::vector<User*>> by_id;
+  std::vector<Id> ids;
+  for (User& u : users) {
+    auto& copies = by_id[u.id];
+    if (copies.empty()) ids.push_back(u.id);
+    copies.push_back(&u);
   }
-  return out;
+  auto append_to = [&](std::vector<std::string> User::*list) {
+    return [&by_id, list](Statement& s) {
+      for (User* u : by_id.at(s.column_int64(0))) (u->*list).push_back(s.column_text(1));
+    };
+  };
+  AGORA_RETURN_IF_ERROR(storage::ForEachRowIn(
+      c,
+      "SELECT user_id, skill FROM user_skills WHERE user_id IN (SELECT value FROM json_each(?1)) "
+      "ORDER BY user_id, position",
+      ids, append_to(&User::skills)));
+  return storage::ForEachRowIn(c,
+                               "SELECT user_id, language FROM user_languages "
+                               "WHERE user_id IN (SELECT value FROM json_each(?1)) "
+                               "ORDER BY user_id, position",
+                               ids, append_to(&User::languages));
 }
 
-Status LoadLists(Connection& c, User& u) {
-  auto skills =
-      LoadList(c, "SELECT skill FROM user_skills WHERE user_id = ? ORDER BY position", u.id);
-  if (!skills.ok()) return skills.status();
-  auto languages =
-      LoadList(c, "SELECT language FROM user_languages WHERE user_id = ? ORDER BY position", u.id);
-  if (!languages.ok()) return languages.status();
-  u.skills = std::move(*skills);
-  u.languages = std::move(*languages);
-  return Status::Ok();
-}
-
-Result<User> LoadUserWhere(Connection& c, const char* sql, auto bind_key) {
-  auto stmt = c.prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  bind_key(**stmt);
-  auto row = (*stmt)->step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("no such user");
-  User u = ReadUserRow(**stmt);
-  AGORA_RETURN_IF_ERROR(LoadLists(c, u));
-  return u;
+// Full users for `ids` in that order (unknown ids skipped): a statement per batch for the rows
+// and one per list.
+Result<std::vector<User>> LoadUsers(Connection& c, std::span<const Id> ids) {
+  AGORA_ASSIGN_OR_RETURN(auto found,
+                         storage::ReadByIds(c, kUsersByIds.data(), ids, ReadUserRow, UserKey));
+  std::vector<User> users = storage::InOrderOf(ids, found);
+  AGORA_RETURN_IF_ERROR(LoadLists(c, users));
+  return users;
 }
 
 Status ReplaceList(Connection& c, const char* delete_sql, const char* insert_sql, Id user_id,
@@ -95,15 +122,6 @@ Status ReplaceLanguages(Connection& c, Id user_id, const std::vector<std::string
                      user_id, languages);
 }
 
-Result<bool> Exists(Connection& c, const char* sql, auto bind_key) {
-  auto stmt = c.prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  bind_key(**stmt);
-  auto row = (*stmt)->step();
-  if (!row.ok()) return row.status();
-  return *row;
-}
-
 // A manager must exist, and naming them must not close a loop in the org chart.
 Status CheckManager(Connection& c, Id user_id, Id manager_id) {
   if (manager_id == user_id) {
@@ -111,18 +129,17 @@ Status CheckManager(Connection& c, Id user_id, Id manager_id) {
   }
   Id current = manager_id;
   for (int hops = 0; hops < 10000; ++hops) {
-    auto stmt = c.prepare("SELECT manager_id FROM users WHERE id = ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, current);
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) {
+    AGORA_ASSIGN_OR_RETURN(auto row,
+                           storage::ReadOne(
+                               c, "SELECT manager_id FROM users WHERE id = ?",
+                               [](Statement& s) { return s.column_optional_int64(0); }, current));
+    if (!row) {
       if (current == manager_id) {
         return Status::Unprocessable("invalid_manager", "manager_id names no known person");
       }
       return Status::Ok();
     }
-    auto next = (*stmt)->column_optional_int64(0);
+    std::optional<Id> next = *row;
     if (!next) return Status::Ok();
     if (*next == user_id) {
       return Status::Unprocessable("invalid_manager",
@@ -131,6 +148,15 @@ Status CheckManager(Connection& c, Id user_id, Id manager_id) {
     current = *next;
   }
   return Status::Unprocessable("invalid_manager", "the management chain is too long");
+}
+
+// After the users row of `id` was written: the lists `p` changes, the outbox entry, and the
+// user as now stored.
+Result<User> WriteListsAndReload(Connection& c, Id id, const ProfileChanges& p) {
+  if (p.skills) AGORA_RETURN_IF_ERROR(ReplaceSkills(c, id, *p.skills));
+  if (p.languages) AGORA_RETURN_IF_ERROR(ReplaceLanguages(c, id, *p.languages));
+  AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kUser, id));
+  return LoadUser(c, id);
 }
 
 // Names which unique column a constraint failure hit.
@@ -151,11 +177,9 @@ UserSummary SummaryOf(const User& u) {
 }  // namespace
 
 Result<User> LoadUser(Connection& c, Id id) {
-  return LoadUserWhere(c,
-                       "SELECT id, username, email, display_name, role, active, title, "
-                       "department, location, bio, manager_id, followers_count, "
-                       "following_count, created_at, updated_at FROM users WHERE id = ?",
-                       [&](Statement& s) { s.bind(1, id); });
+  AGORA_ASSIGN_OR_RETURN(auto users, LoadUsers(c, std::span<const Id>(&id, 1)));
+  if (users.empty()) return Status::NotFound("no such user");
+  return std::move(users.front());
 }
 
 Result<User> UserRepository::Insert(Id id, const NewUser& user, const std::string& password_hash) {
@@ -184,10 +208,7 @@ Result<User> UserRepository::Insert(Id id, const NewUser& user, const std::strin
         .bind(13, now);
     Status inserted = (*stmt)->run();
     if (!inserted.ok()) return UniqueViolation(inserted);
-    if (p.skills) AGORA_RETURN_IF_ERROR(ReplaceSkills(c, id, *p.skills));
-    if (p.languages) AGORA_RETURN_IF_ERROR(ReplaceLanguages(c, id, *p.languages));
-    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kUser, id));
-    return LoadUser(c, id);
+    return WriteListsAndReload(c, id, p);
   });
 }
 
@@ -197,38 +218,38 @@ Result<User> UserRepository::FindById(Id id) {
 
 Result<User> UserRepository::FindByUsername(std::string_view username) {
   std::string key = NormalizeUsername(username);
-  return store_.read([&](Connection& c) {
-    return LoadUserWhere(c,
-                         "SELECT id, username, email, display_name, role, active, title, "
-                         "department, location, bio, manager_id, followers_count, "
-                         "following_count, created_at, updated_at FROM users WHERE username = ?",
-                         [&](Statement& s) { s.bind(1, key); });
+  return store_.read([&](Connection& c) -> Result<User> {
+    AGORA_ASSIGN_OR_RETURN(auto user,
+                           storage::ReadOne(c, kUserByUsername.data(), ReadUserRow, key));
+    if (!user) return Status::NotFound("no such user");
+    AGORA_RETURN_IF_ERROR(LoadLists(c, std::span<User>(&*user, 1)));
+    return std::move(*user);
   });
 }
 
 Result<Credentials> UserRepository::FindCredentials(std::string_view username) {
   std::string key = NormalizeUsername(username);
   return store_.read([&](Connection& c) -> Result<Credentials> {
-    auto stmt = c.prepare("SELECT id, password_hash, role, active FROM users WHERE username = ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, key);
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::NotFound("no such user");
-    Credentials out{(*stmt)->column_int64(0), (*stmt)->column_text(1),
-                    (*stmt)->column_text(2) == "admin" ? Role::kAdmin : Role::kMember,
-                    (*stmt)->column_int64(3) != 0};
-    return out;
+    AGORA_ASSIGN_OR_RETURN(
+        auto credentials,
+        storage::ReadOne(
+            c, "SELECT id, password_hash, role, active FROM users WHERE username = ?",
+            [](Statement& s) {
+              return Credentials{s.column_int64(0), s.column_text(1),
+                                 s.column_text(2) == "admin" ? Role::kAdmin : Role::kMember,
+                                 s.column_int64(3) != 0};
+            },
+            key));
+    if (!credentials) return Status::NotFound("no such user");
+    return std::move(*credentials);
   });
 }
 
 Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
   UnixMillis now = clock_.now_ms();
   auto updated = store_.write_value<User>([&](Connection& c) -> Result<User> {
-    auto exists =
-        Exists(c, "SELECT 1 FROM users WHERE id = ?", [&](Statement& s) { s.bind(1, id); });
-    if (!exists.ok()) return exists.status();
-    if (!*exists) return Status::NotFound("no such user");
+    AGORA_ASSIGN_OR_RETURN(bool exists, UserExists(c, id));
+    if (!exists) return Status::NotFound("no such user");
     if (p.manager_id && *p.manager_id) AGORA_RETURN_IF_ERROR(CheckManager(c, id, **p.manager_id));
     // COALESCE keeps a column whose change is absent (bound NULL).
     auto stmt = c.prepare(
@@ -256,10 +277,7 @@ Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
     (*stmt)->bind(9, now).bind(10, id);
     Status updated = (*stmt)->run();
     if (!updated.ok()) return UniqueViolation(updated);
-    if (p.skills) AGORA_RETURN_IF_ERROR(ReplaceSkills(c, id, *p.skills));
-    if (p.languages) AGORA_RETURN_IF_ERROR(ReplaceLanguages(c, id, *p.languages));
-    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kUser, id));
-    return LoadUser(c, id);
+    return WriteListsAndReload(c, id, p);
   });
   if (updated.ok()) summaries_.Put(id, SummaryOf(*updated));
   return updated;
@@ -296,17 +314,15 @@ Result<std::vector<UserSummary>> UserRepository::Summaries(const std::vector<Id>
   if (!missing.empty()) {
     uint64_t generation = summaries_.Generation();
     Status status = store_.read([&](Connection& c) -> Status {
+      std::vector<Id> missing_ids;
+      missing_ids.reserve(missing.size());
+      for (size_t i : missing) missing_ids.push_back(ids[i]);
+      AGORA_ASSIGN_OR_RETURN(
+          auto loaded, storage::ReadByIds(c, kSummariesByIds.data(), missing_ids, ReadSummaryRow,
+                                          [](const UserSummary& u) { return u.id; }));
       for (size_t i : missing) {
-        auto stmt =
-            c.prepare("SELECT id, username, display_name, title, active FROM users WHERE id = ?");
-        if (!stmt.ok()) return stmt.status();
-        (*stmt)->bind(1, ids[i]);
-        auto row = (*stmt)->step();
-        if (!row.ok()) return row.status();
-        if (!*row) continue;
-        found[i] =
-            UserSummary{(*stmt)->column_int64(0), (*stmt)->column_text(1), (*stmt)->column_text(2),
-                        (*stmt)->column_text(3), (*stmt)->column_int64(4) != 0};
+        auto it = loaded.find(ids[i]);
+        if (it != loaded.end()) found[i] = it->second;
       }
       return Status::Ok();
     });
@@ -323,88 +339,57 @@ Result<std::vector<UserSummary>> UserRepository::Summaries(const std::vector<Id>
 
 Result<Page<User>> UserRepository::DirectReports(Id manager_id, const PageRequest& page) {
   return store_.read([&](Connection& c) -> Result<Page<User>> {
-    std::vector<Id> ids;
-    {
-      auto stmt =
-          c.prepare("SELECT id FROM users WHERE manager_id = ? AND id > ? ORDER BY id LIMIT ?");
-      if (!stmt.ok()) return stmt.status();
-      (*stmt)->bind(1, manager_id).bind(2, page.after_key.value_or(0)).bind(3, page.limit + 1);
-      for (;;) {
-        auto row = (*stmt)->step();
-        if (!row.ok()) return row.status();
-        if (!*row) break;
-        ids.push_back((*stmt)->column_int64(0));
-      }
-    }
-    Page<User> out;
-    if (static_cast<int>(ids.size()) > page.limit) {
-      ids.pop_back();
-      out.next_cursor = IdToString(ids.back());
-    }
-    for (Id id : ids) {
-      auto user = LoadUser(c, id);
-      if (!user.ok()) return user.status();
-      out.items.push_back(std::move(*user));
-    }
+    auto stmt = c.prepare(kDirectReports.data());
+    if (!stmt.ok()) return stmt.status();
+    storage::BindAll(**stmt, manager_id, page.after_key.value_or(0), int64_t{page.limit + 1});
+    AGORA_ASSIGN_OR_RETURN(auto out,
+                           storage::ReadPage<User>(**stmt, page.limit, ReadUserRow, UserKey));
+    AGORA_RETURN_IF_ERROR(LoadLists(c, out.items));
     return out;
   });
 }
 
 Result<std::vector<Id>> UserRepository::IdsAfter(Id after, int limit) {
   return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
-    auto stmt = c.prepare("SELECT id FROM users WHERE id > ? ORDER BY id LIMIT ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, after).bind(2, static_cast<int64_t>(limit));
-    return (*stmt)->collect_int64();
+    return storage::ReadIds(c, "SELECT id FROM users WHERE id > ? ORDER BY id LIMIT ?", after,
+                            int64_t{limit});
   });
 }
 
 Result<int64_t> UserRepository::Count() {
   return store_.read([&](Connection& c) -> Result<int64_t> {
-    auto stmt = c.prepare("SELECT count(*) FROM users");
-    if (!stmt.ok()) return stmt.status();
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    return (*stmt)->column_int64(0);
+    AGORA_ASSIGN_OR_RETURN(auto count, storage::ReadInt64(c, "SELECT count(*) FROM users"));
+    return count.value_or(0);
   });
 }
 
 Result<std::vector<User>> UserRepository::FindMany(const std::vector<Id>& ids) {
-  return store_.read([&](Connection& c) -> Result<std::vector<User>> {
-    std::vector<User> out;
-    out.reserve(ids.size());
-    for (Id id : ids) {
-      auto user = LoadUser(c, id);
-      if (user.ok()) {
-        out.push_back(std::move(*user));
-      } else if (user.status().code() != StatusCode::kNotFound) {
-        return user.status();
-      }
-    }
-    return out;
-  });
+  return store_.read([&](Connection& c) { return LoadUsers(c, ids); });
+}
+
+Result<bool> UserExists(Connection& c, Id id) {
+  AGORA_ASSIGN_OR_RETURN(
+      auto row, storage::ReadOne(
+                    c, "SELECT 1 FROM users WHERE id = ?", [](Statement&) { return true; }, id));
+  return row.has_value();
 }
 
 Result<std::vector<Id>> ActiveAmong(Connection& c, const std::vector<Id>& ids) {
-  auto stmt = c.prepare("SELECT active FROM users WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
+  std::unordered_set<Id> active;
+  AGORA_RETURN_IF_ERROR(storage::ForEachRowIn(
+      c, "SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?1)) AND active", ids,
+      [&](Statement& s) { active.insert(s.column_int64(0)); }));
   std::vector<Id> out;
   for (Id id : ids) {
-    (*stmt)->reset();
-    (*stmt)->bind(1, id);
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    if (*row && (*stmt)->column_int64(0) != 0) out.push_back(id);
+    if (active.contains(id)) out.push_back(id);
   }
   return out;
 }
 
 Result<std::vector<Id>> ActiveIds(Connection& c, bool admins_only) {
-  auto stmt =
-      c.prepare(admins_only ? "SELECT id FROM users WHERE active = 1 AND role = 'admin' ORDER BY id"
-                            : "SELECT id FROM users WHERE active = 1 ORDER BY id");
-  if (!stmt.ok()) return stmt.status();
-  return (*stmt)->collect_int64();
+  return storage::ReadIds(
+      c, admins_only ? "SELECT id FROM users WHERE active = 1 AND role = 'admin' ORDER BY id"
+                     : "SELECT id FROM users WHERE active = 1 ORDER BY id");
 }
 
 }  // namespace agora::profiles

@@ -75,6 +75,8 @@ class UserRepository {
 
 // Loads one user by id on an open connection (used inside other repositories' reads).
 Result<User> LoadUser(storage::Connection& c, Id id);
+// On an open connection: whether an account (active or not) has this id.
+Result<bool> UserExists(storage::Connection& c, Id id);
 // Inside a transaction: the ones among `ids` whose account is active (unknown ids are not).
 Result<std::vector<Id>> ActiveAmong(storage::Connection& c, const std::vector<Id>& ids);
 // Inside a transaction: every active account (admins only, when `admins_only`), by id: whom

@@ -114,6 +114,23 @@ TEST_F(NotificationRepositoryTest, MarkingIgnoresOtherPeoplesIds) {
   EXPECT_EQ(Unread(2), 1);
 }
 
+TEST_F(NotificationRepositoryTest, MarkReadPastOneBatchMarksEveryIdGiven) {
+  std::vector<NewNotification> items;
+  for (Id post = 1; post <= 1'200; ++post) {
+    items.push_back({1, NotificationType::kMention, 2, post, std::nullopt});
+  }
+  auto stored = store_->write_value<std::vector<Notification>>(
+      [&](storage::Connection& c) { return repo_.Add(c, items); });
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 1'200u);
+  std::vector<Id> ids;
+  for (size_t i = 0; i < stored->size(); ++i) {
+    if (i != 600) ids.push_back((*stored)[i].id);  // all but one
+  }
+  ASSERT_TRUE(repo_.MarkRead(1, ids).ok());
+  EXPECT_EQ(Unread(1), 1);
+}
+
 TEST_F(NotificationRepositoryTest, UnreadGroupsSeparateAudiences) {
   AddOne({1, NotificationType::kMention, 2, 100, std::nullopt});
   AddOne({1, NotificationType::kMention, 2, 101, 9});

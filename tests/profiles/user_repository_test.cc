@@ -155,5 +155,102 @@ TEST_F(UserRepositoryTest, FollowersListNewestFirst) {
   EXPECT_FALSE(second->next_cursor.has_value());
 }
 
+// People 1..count in one transaction, each with two skills and one language, so that a read
+// of all of them spans more than one batch (storage::kIdBatch).
+Status AddMany(storage::Store& store, int count) {
+  return store.write([&](storage::Connection& c) {
+    std::string n = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+                    std::to_string(count) + ") ";
+    return c.exec(
+        n +
+        "INSERT INTO users (id, username, email, display_name, password_hash, role, "
+        "active, created_at, updated_at) SELECT i, 'user' || i, 'user' || i || '@example.com', "
+        "'User ' || i, 'hash', 'member', i % 7 != 0, 0, 0 FROM n; " +
+        n +
+        "INSERT INTO user_skills (user_id, position, skill) "
+        "SELECT i, 0, 'first' || i FROM n UNION ALL SELECT i, 1, 'second' || i FROM n; " +
+        n + "INSERT INTO user_languages (user_id, position, language) SELECT i, 0, 'fr' FROM n;");
+  });
+}
+
+// Every known id from `count` down to 1, with unknown ids and one repeat among them.
+std::vector<Id> DescendingWithGaps(int count) {
+  std::vector<Id> ids;
+  for (Id id = count; id >= 1; --id) {
+    ids.push_back(id);
+    if (id % 100 == 0) ids.push_back(1'000'000 + id);  // unknown
+  }
+  ids.push_back(count);  // asked twice
+  return ids;
+}
+
+std::vector<Id> KnownOnly(const std::vector<Id>& ids, int count) {
+  std::vector<Id> out;
+  for (Id id : ids) {
+    if (id <= count) out.push_back(id);
+  }
+  return out;
+}
+
+TEST_F(UserRepositoryTest, FindManyPastOneBatchKeepsTheOrderGivenAndSkipsUnknownIds) {
+  constexpr int kCount = 1'200;
+  ASSERT_TRUE(AddMany(*store_, kCount).ok());
+  std::vector<Id> ids = DescendingWithGaps(kCount);
+  auto users = users_.FindMany(ids);
+  ASSERT_TRUE(users.ok()) << users.status().message();
+  std::vector<Id> got;
+  for (const User& u : *users) {
+    got.push_back(u.id);
+    std::string n = std::to_string(u.id);
+    ASSERT_EQ(u.username, "user" + n);
+    ASSERT_EQ(u.skills, (std::vector<std::string>{"first" + n, "second" + n}));
+    ASSERT_EQ(u.languages, std::vector<std::string>{"fr"});
+  }
+  EXPECT_EQ(got, KnownOnly(ids, kCount));
+}
+
+TEST_F(UserRepositoryTest, SummariesPastOneBatchKeepTheOrderGivenAndSkipUnknownIds) {
+  constexpr int kCount = 1'200;
+  ASSERT_TRUE(AddMany(*store_, kCount).ok());
+  std::vector<Id> ids = DescendingWithGaps(kCount);
+  ASSERT_TRUE(users_.Summaries({3, 2}).ok());  // some from memory, the rest from SQLite
+  auto summaries = users_.Summaries(ids);
+  ASSERT_TRUE(summaries.ok()) << summaries.status().message();
+  std::vector<Id> got;
+  for (const UserSummary& s : *summaries) {
+    got.push_back(s.id);
+    ASSERT_EQ(s.display_name, "User " + std::to_string(s.id));
+    ASSERT_EQ(s.active, s.id % 7 != 0);
+  }
+  EXPECT_EQ(got, KnownOnly(ids, kCount));
+}
+
+TEST_F(UserRepositoryTest, ActiveAmongPastOneBatchKeepsTheOrderGiven) {
+  constexpr int kCount = 1'200;
+  ASSERT_TRUE(AddMany(*store_, kCount).ok());
+  std::vector<Id> ids = DescendingWithGaps(kCount);
+  auto active = store_->read([&](storage::Connection& c) { return ActiveAmong(c, ids); });
+  ASSERT_TRUE(active.ok());
+  std::vector<Id> expected;
+  for (Id id : KnownOnly(ids, kCount)) {
+    if (id % 7 != 0) expected.push_back(id);
+  }
+  EXPECT_EQ(*active, expected);
+}
+
+TEST_F(UserRepositoryTest, DirectReportsCarryTheirLists) {
+  ASSERT_TRUE(Add(1, "boss").ok());
+  ASSERT_TRUE(Add(2, "first", 1).ok());
+  ASSERT_TRUE(Add(3, "second", 1).ok());
+  PageRequest page;
+  page.limit = 10;
+  auto reports = users_.DirectReports(1, page);
+  ASSERT_TRUE(reports.ok());
+  ASSERT_EQ(reports->items.size(), 2u);
+  for (const User& u : reports->items) {
+    EXPECT_EQ(u.skills, (std::vector<std::string>{"negotiation", "C++"}));
+  }
+}
+
 }  // namespace
 }  // namespace agora::profiles

@@ -1,0 +1,127 @@
+#include "communities/community_repository.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/people.h"
+#include "tests/support/temp_store.h"
+
+namespace agora::communities {
+namespace {
+
+class CommunityRepositoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(agora::testing::AddPeople(*store_, {{1, "ana"}, {2, "ben"}}).ok());
+  }
+
+  Result<Community> Create(Id id, const std::string& name, Visibility visibility, Id owner = 1) {
+    return store_->write_value<Community>([&](storage::Connection& c) {
+      CommunityChanges fields;
+      fields.name = name;
+      fields.description = "about " + name;
+      fields.visibility = visibility;
+      return communities_.Create(c, id, owner, fields,
+                                 AuditRecord{id + 1000, owner, "create", std::nullopt, ""});
+    });
+  }
+
+  std::vector<Community> ListAll(const std::string& q, Id viewer, int limit) {
+    std::vector<Community> out;
+    PageRequest page;
+    page.limit = limit;
+    for (;;) {
+      auto result = communities_.List(q, viewer, false, page);
+      EXPECT_TRUE(result.ok());
+      if (!result.ok()) return out;
+      for (auto& community : result->items) out.push_back(community);
+      if (!result->next_cursor) return out;
+      page.after_key = *ParseId(*result->next_cursor);
+    }
+  }
+
+  agora::testing::TempStore store_;
+  ManualClock clock_{1'795'330'000'000};
+  CommunityRepository communities_{*store_, clock_};
+};
+
+TEST_F(CommunityRepositoryTest, ListPagesWholeCommunitiesInIdOrderAndHidesSecretOnes) {
+  ASSERT_TRUE(Create(10, "Sales EMEA", Visibility::kOpen).ok());
+  ASSERT_TRUE(Create(11, "Sales secret", Visibility::kSecret).ok());
+  ASSERT_TRUE(Create(12, "Sales APAC", Visibility::kPrivate).ok());
+  ASSERT_TRUE(Create(13, "Engineering", Visibility::kOpen).ok());
+  ASSERT_TRUE(Create(14, "Sales 100%_off", Visibility::kOpen).ok());
+
+  std::vector<Community> seen = ListAll("sales", 2, 2);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].id, 10);
+  EXPECT_EQ(seen[1].id, 12);
+  EXPECT_EQ(seen[2].id, 14);
+  EXPECT_EQ(seen[1].name, "Sales APAC");
+  EXPECT_EQ(seen[1].description, "about Sales APAC");
+  EXPECT_EQ(seen[1].visibility, Visibility::kPrivate);
+  EXPECT_EQ(seen[1].created_by, 1);
+  EXPECT_EQ(seen[1].members_count, 1);
+  EXPECT_EQ(seen[1].created_at, clock_.now_ms());
+
+  // The owner sees the secret one; LIKE's wildcards in the query are literal.
+  EXPECT_EQ(ListAll("sales", 1, 10).size(), 4u);
+  std::vector<Community> literal = ListAll("100%_", 2, 10);
+  ASSERT_EQ(literal.size(), 1u);
+  EXPECT_EQ(literal[0].id, 14);
+}
+
+TEST_F(CommunityRepositoryTest, MembershipsReadBackWithTheirRoleAndState) {
+  ASSERT_TRUE(Create(10, "Sales", Visibility::kPrivate).ok());
+  ASSERT_TRUE(store_
+                  ->write([&](storage::Connection& c) {
+                    return communities_.SetMembership(c, 10, 2, Role::kModerator,
+                                                      MembershipState::kPending, std::nullopt);
+                  })
+                  .ok());
+  auto pending = communities_.MembershipOf(10, 2);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_TRUE(pending->has_value());
+  EXPECT_EQ((*pending)->community_id, 10);
+  EXPECT_EQ((*pending)->user_id, 2);
+  EXPECT_EQ((*pending)->role, Role::kModerator);
+  EXPECT_EQ((*pending)->state, MembershipState::kPending);
+  EXPECT_FALSE(communities_.MembershipOf(10, 3)->has_value());
+
+  PageRequest page;
+  page.limit = 10;
+  auto moderators = communities_.Memberships(10, MembershipState::kPending, Role::kModerator, page);
+  ASSERT_TRUE(moderators.ok());
+  ASSERT_EQ(moderators->items.size(), 1u);
+  EXPECT_EQ(moderators->items[0].user_id, 2);
+  auto members = communities_.Memberships(10, MembershipState::kMember, std::nullopt, page);
+  ASSERT_TRUE(members.ok());
+  ASSERT_EQ(members->items.size(), 1u);
+  EXPECT_EQ(members->items[0].role, Role::kOwner);
+}
+
+TEST_F(CommunityRepositoryTest, UpdateChangesOnlyWhatIsGivenAndIsAudited) {
+  ASSERT_TRUE(Create(10, "Sales", Visibility::kOpen).ok());
+  auto updated = store_->write_value<Community>([&](storage::Connection& c) {
+    CommunityChanges changes;
+    changes.description = "new";
+    return communities_.Update(c, 10, changes, AuditRecord{2000, 1, "update", std::nullopt, ""});
+  });
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->name, "Sales");
+  EXPECT_EQ(updated->description, "new");
+  EXPECT_EQ(updated->visibility, Visibility::kOpen);
+  PageRequest page;
+  page.limit = 10;
+  auto audit = communities_.Audit(10, page);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->items.size(), 2u);
+  EXPECT_EQ(audit->items[0].record.action, "update");
+  EXPECT_EQ(audit->items[0].community_id, 10);
+  EXPECT_EQ(audit->items[1].record.action, "create");
+}
+
+}  // namespace
+}  // namespace agora::communities
