@@ -46,6 +46,12 @@ class RaceTest : public IntegrationTest {
     return server().Request("PUT", Path(community, "/members/" + whom.id),
                             JsonBody().Set("role", role).str(), by.token);
   }
+  // ana bans ben from `community`; the answer's status.
+  int BanBen(const std::string& community) {
+    return Post(Path(community, "/bans"),
+                JsonBody().Set("user_id", ben_.id).Set("reason", "spam").str(), ana_.token)
+        .status;
+  }
   // `who` joins `community` (open) or is invited and accepts (private and secret).
   void AddMember(const TestUser& owner, const std::string& community, const TestUser& who) {
     ASSERT_EQ(
@@ -102,14 +108,8 @@ TEST_F(RaceTest, AJoinRacingABanNeverLeavesTheBannedAMember) {
   std::string community = CreateCommunity(ana_, "Open floor", "open");
   for (int round = 0; round < 150; ++round) {
     int ban_status = 0, join_status = 0;
-    AtOnce(
-        [&] {
-          ban_status =
-              Post(Path(community, "/bans"),
-                   JsonBody().Set("user_id", ben_.id).Set("reason", "spam").str(), ana_.token)
-                  .status;
-        },
-        [&] { join_status = Post(Path(community, "/join"), "", ben_.token).status; });
+    AtOnce([&] { ban_status = BanBen(community); },
+           [&] { join_status = Post(Path(community, "/join"), "", ben_.token).status; });
     ASSERT_EQ(ban_status, 201) << "round " << round;
     // Banned, whatever the order: the join either came first (and the ban removed the
     // member) or came second (and was refused).
@@ -129,23 +129,17 @@ TEST_F(RaceTest, APostRacingABanIsEitherBeforeTheBanOrRefused) {
     ASSERT_EQ(Post(Path(community, "/join"), "", ben_.token).status, 200);
     int ban_status = 0, post_status = 0;
     std::string post_id;
-    AtOnce(
-        [&] {
-          ban_status =
-              Post(Path(community, "/bans"),
-                   JsonBody().Set("user_id", ben_.id).Set("reason", "spam").str(), ana_.token)
-                  .status;
-        },
-        [&] {
-          HttpResult r = Post("/api/v1/posts",
-                              JsonBody()
-                                  .Set("text", "race " + std::to_string(round))
-                                  .Set("community_id", community)
-                                  .str(),
-                              ben_.token);
-          post_status = r.status;
-          post_id = JsonString(r.body, "/id").value_or("");
-        });
+    AtOnce([&] { ban_status = BanBen(community); },
+           [&] {
+             HttpResult r = Post("/api/v1/posts",
+                                 JsonBody()
+                                     .Set("text", "race " + std::to_string(round))
+                                     .Set("community_id", community)
+                                     .str(),
+                                 ben_.token);
+             post_status = r.status;
+             post_id = JsonString(r.body, "/id").value_or("");
+           });
     ASSERT_EQ(ban_status, 201) << "round " << round;
     if (post_status == 201) {
       // Ids are taken in commit order on the writer, so a post written before the ban has a
