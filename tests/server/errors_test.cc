@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/json.h"
-#include "server/route_support.h"
+#include "server/api_support.h"
 
 namespace agora::server {
 namespace {
