@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "server/api_routes.h"
 #include "server/live_hub.h"
 #include "server/metrics.h"
 #include "server/router.h"
-#include "server/routes.h"
 
 namespace agora::app {
 namespace {

@@ -1,5 +1,6 @@
-// JSON of the live stream's messages (GET /api/v1/stream). Separate from server/render.h so
-// the hub depends on what it shows (posts, notifications) and not on the feed engine.
+// JSON of the live stream's messages (GET /api/v1/stream), written in server/render_live.cc
+// with the shared writers of server/json_codec.h. A header of its own so the hub depends on
+// what it shows (posts, notifications) and not on the feed engine.
 #pragma once
 
 #include <string>

@@ -1,7 +1,13 @@
-// Turning the parts of a request into typed values, with the errors of api.md.
+// The shared part of the API's request reading: what several resources parse alike (the JSON
+// body, ids, user references, limits and cursors), with the errors of api.md. A parser of one
+// resource's body or query lives next to its routes, in server/api_<resource>.cc.
 #pragma once
 
+#include <charconv>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/json.h"
 #include "core/page.h"
@@ -9,7 +15,6 @@
 #include "posts/post.h"
 #include "profiles/user.h"
 #include "server/api.h"
-#include "services/search_service.h"  // the search query values
 
 namespace agora::server {
 
@@ -18,6 +23,25 @@ Status ParseJsonObject(const ApiRequest& request, rapidjson::Document& out);
 
 // "@username" or a decimal id; kInvalidArgument "invalid_id" otherwise.
 Result<profiles::UserRef> ParseUserRef(std::string_view text);
+
+// The query parameter `name` as a whole number from `min` to `max`, `fallback` when absent;
+// kInvalidArgument "invalid_<name>" with `message` otherwise.
+template <typename Number>
+Result<Number> WholeNumberParam(const ApiRequest& request, std::string_view name, Number fallback,
+                                Number min, Number max, std::string message) {
+  auto text = request.query_param(name);
+  if (!text) return fallback;
+  Number value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+    return Status::InvalidArgument("invalid_" + std::string(name), std::move(message));
+  }
+  return value;
+}
+
+// `limit` from 1 to `max`, `fallback` when absent; kInvalidArgument "invalid_limit" otherwise.
+Result<int> ParseLimit(const ApiRequest& request, int fallback = PageRequest::kDefaultLimit,
+                       int max = PageRequest::kMaxLimit);
 
 // `limit` (1..100, default 20) and `cursor`; kInvalidArgument "invalid_limit"/"invalid_cursor".
 Result<PageRequest> ParsePageRequest(const ApiRequest& request);
@@ -29,9 +53,6 @@ Status RejectUnknownFields(const JsonFields& fields, const std::vector<std::stri
 Status ParseJsonObject(const ApiRequest& request, rapidjson::Document& out,
                        const std::vector<std::string_view>& allowed);
 
-// The profile members present in `fields` (type-checked, not yet validated).
-Result<profiles::ProfileChanges> ParseProfileChanges(const JsonFields& fields);
-
 // A stream window: `limit` (1..100, default 20) and post-id cursors `before` / `after`.
 struct StreamRequest {
   posts::IdRange range;
@@ -42,21 +63,5 @@ Result<StreamRequest> ParseStreamRequest(const ApiRequest& request);
 // A decimal id of a `what` ("post", "community", ...) from a path segment or a body field;
 // kInvalidArgument "invalid_id" otherwise.
 Result<Id> ParseResourceId(std::string_view text, const char* what);
-
-// The body of POST /api/v1/posts (type-checked; the service validates values).
-Result<posts::NewPost> ParseNewPost(const JsonFields& fields);
-
-// Search queries (api.md "Search"). Every text parameter must be UTF-8 without control
-// characters and at most 200 characters (`q`: the index's own limit); `limit` is 1..100
-// (experts 1..50), `offset` 0..10,000; `since`/`until` are dates or RFC 3339 UTC times.
-// kInvalidArgument with a code naming the parameter ("invalid_kind", "invalid_time", ...).
-Result<search::PostQuery> ParsePostSearch(const ApiRequest& request);
-Result<search::PeopleQuery> ParsePeopleSearch(const ApiRequest& request);
-struct ExpertSearch {
-  std::string q;
-  size_t limit = 10;
-};
-Result<ExpertSearch> ParseExpertSearch(const ApiRequest& request);
-Result<search::DealQuery> ParseDealSearch(const ApiRequest& request);
 
 }  // namespace agora::server

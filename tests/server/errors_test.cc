@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/json.h"
-#include "server/route_support.h"
+#include "server/api_support.h"
 
 namespace agora::server {
 namespace {
@@ -25,18 +25,19 @@ std::optional<ErrorBody> ParseErrorBody(const std::string& body) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.c_str(), body.size());
   if (doc.HasParseError() || !doc.IsObject() || doc.MemberCount() != 1) return std::nullopt;
-  auto error = doc.FindMember("error");
-  if (error == doc.MemberEnd() || !error->value.IsObject() || error->value.MemberCount() != 2) {
+  // HasMember and operator[] rather than FindMember: comparing rapidjson's member iterators
+  // is ambiguous under C++20's reversed operators (clang's ambiguous-reversed-operator).
+  if (!doc.HasMember("error")) return std::nullopt;
+  const rapidjson::Value& error = doc["error"];
+  if (!error.IsObject() || error.MemberCount() != 2) return std::nullopt;
+  if (!error.HasMember("code") || !error["code"].IsString() || !error.HasMember("message") ||
+      !error["message"].IsString()) {
     return std::nullopt;
   }
-  auto code = error->value.FindMember("code");
-  auto message = error->value.FindMember("message");
-  if (code == error->value.MemberEnd() || !code->value.IsString() ||
-      message == error->value.MemberEnd() || !message->value.IsString()) {
-    return std::nullopt;
-  }
-  return ErrorBody{{code->value.GetString(), code->value.GetStringLength()},
-                   {message->value.GetString(), message->value.GetStringLength()}};
+  const rapidjson::Value& code = error["code"];
+  const rapidjson::Value& message = error["message"];
+  return ErrorBody{{code.GetString(), code.GetStringLength()},
+                   {message.GetString(), message.GetStringLength()}};
 }
 
 std::optional<std::string> Header(const ApiResponse& r, const std::string& name) {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "server/render.h"
+#include "server/api_people.h"
 
 namespace agora::server {
 namespace {

@@ -1,4 +1,4 @@
-// What the routes_*.cc handlers share. A handler parses, calls one service and renders; it
+// What the api_*.cc handlers share. A handler parses, calls one service and renders; it
 // returns its answer or the Status that stopped it, and never writes an error body: the
 // Dispatcher answers a Status through ErrorResponse (server/errors.h).
 #pragma once

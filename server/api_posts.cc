@@ -1,11 +1,70 @@
 // Routes of api.md "Posts": create, read, edit, delete, replies, reactions.
-#include "server/render.h"
+#include <string>
+#include <utility>
+
+#include "posts/post.h"
+#include "server/api_routes.h"
+#include "server/api_support.h"
+#include "server/json_codec.h"
 #include "server/request_parsing.h"
-#include "server/route_support.h"
-#include "server/routes.h"
 
 namespace agora::server {
 namespace {
+
+std::string RenderPost(const services::PostView& view) { return RenderOne(view, WritePost); }
+
+std::string RenderPostPage(const Page<services::PostView>& page) {
+  return RenderItems(page, WritePost);
+}
+
+Result<posts::NewPost> ParseNewPost(const JsonFields& fields) {
+  AGORA_RETURN_IF_ERROR(
+      RejectUnknownFields(fields, {"text", "kind", "community_id", "in_reply_to", "deal"}));
+  posts::NewPost post;
+  AGORA_ASSIGN_OR_RETURN(post.text, fields.required_string("text"));
+  AGORA_ASSIGN_OR_RETURN(auto kind, fields.optional_string("kind"));
+  if (kind) {
+    auto parsed = posts::ParseKind(*kind);
+    if (!parsed) {
+      return Status::Unprocessable("invalid_kind",
+                                   "kind is status, question, deal_story or announcement");
+    }
+    post.kind = *parsed;
+  }
+  AGORA_ASSIGN_OR_RETURN(post.community_id, fields.optional_id("community_id"));
+  AGORA_ASSIGN_OR_RETURN(post.in_reply_to, fields.optional_id("in_reply_to"));
+  AGORA_ASSIGN_OR_RETURN(auto deal_object, fields.optional_object("deal"));
+  if (deal_object) {
+    JsonFields deal(**deal_object);
+    AGORA_RETURN_IF_ERROR(RejectUnknownFields(
+        deal,
+        {"customer", "sector", "product", "region", "amount", "currency", "closed_on", "outcome"}));
+    posts::Deal d;
+    for (auto [name, member] :
+         {std::pair{"customer", &posts::Deal::customer}, std::pair{"sector", &posts::Deal::sector},
+          std::pair{"product", &posts::Deal::product}, std::pair{"region", &posts::Deal::region},
+          std::pair{"currency", &posts::Deal::currency},
+          std::pair{"closed_on", &posts::Deal::closed_on}}) {
+      auto value = deal.required_string(name);
+      if (!value.ok()) {
+        return Status::Unprocessable(
+            "invalid_deal", "deal." + std::string(name) + " is required and must be a string");
+      }
+      d.*member = std::move(*value);
+    }
+    auto amount = deal.required_number("amount");
+    if (!amount.ok()) {
+      return Status::Unprocessable("invalid_deal", "deal.amount is required and must be a number");
+    }
+    d.amount = *amount;
+    auto outcome = deal.required_string("outcome");
+    auto parsed = outcome.ok() ? posts::ParseOutcome(*outcome) : std::nullopt;
+    if (!parsed) return Status::Unprocessable("invalid_deal", "deal.outcome is won, lost or open");
+    d.outcome = *parsed;
+    post.deal = std::move(d);
+  }
+  return post;
+}
 
 using services::PostService;
 

@@ -1,11 +1,21 @@
 // Routes of api.md "Accounts and sessions": login, logout, me, user creation, deactivation.
-#include "server/render.h"
+#include "server/api_people.h"
+#include "server/api_routes.h"
+#include "server/api_support.h"
+#include "server/json_codec.h"
 #include "server/request_parsing.h"
-#include "server/route_support.h"
-#include "server/routes.h"
 
 namespace agora::server {
 namespace {
+
+std::string RenderLogin(const services::LoginResult& login) {
+  return RenderObject([&](JsonWriter& w) {
+    StringMember(w, "token", login.token.token);
+    TimeMember(w, "expires_at", login.token.expires_at);
+    w.Key("user");
+    WriteUser(w, login.user, Viewer{login.user.id, login.user.role == profiles::Role::kAdmin});
+  });
+}
 
 Result<ApiResponse> Login(RouteContext& ctx, services::AccountService& accounts) {
   rapidjson::Document body;

@@ -1,11 +1,78 @@
 // Routes of api.md "Communities and moderation": communities, membership, roles, bans, audit.
-#include "server/render.h"
+#include "server/api_routes.h"
+#include "server/api_support.h"
+#include "server/json_codec.h"
 #include "server/request_parsing.h"
-#include "server/route_support.h"
-#include "server/routes.h"
 
 namespace agora::server {
 namespace {
+
+void WriteMembershipFields(JsonWriter& w, const communities::Membership& m) {
+  StringMember(w, "role", communities::RoleName(m.role));
+  StringMember(w, "state", communities::StateName(m.state));
+  TimeMember(w, "since", m.since);
+}
+
+void WriteCommunity(JsonWriter& w, const services::CommunityView& view) {
+  const communities::Community& c = view.community;
+  w.StartObject();
+  IdMember(w, "id", c.id);
+  StringMember(w, "name", c.name);
+  StringMember(w, "description", c.description);
+  StringMember(w, "visibility", communities::VisibilityName(c.visibility));
+  IntMember(w, "members_count", c.members_count);
+  IdMember(w, "created_by", c.created_by);
+  TimeMember(w, "created_at", c.created_at);
+  w.Key("membership");
+  if (view.membership) {
+    w.StartObject();
+    WriteMembershipFields(w, *view.membership);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
+std::string RenderCommunity(const services::CommunityView& view) {
+  return RenderOne(view, WriteCommunity);
+}
+
+std::string RenderCommunityPage(const Page<services::CommunityView>& page) {
+  return RenderItems(page, WriteCommunity);
+}
+
+std::string RenderMembership(const communities::Membership& m) {
+  return RenderObject([&](JsonWriter& w) {
+    IdMember(w, "community_id", m.community_id);
+    IdMember(w, "user_id", m.user_id);
+    WriteMembershipFields(w, m);
+  });
+}
+
+std::string RenderMemberPage(const Page<services::MemberView>& page) {
+  return RenderItems(page, [](JsonWriter& w, const services::MemberView& member) {
+    w.StartObject();
+    w.Key("user");
+    WriteUserSummary(w, member.user);
+    WriteMembershipFields(w, member.membership);
+    w.EndObject();
+  });
+}
+
+std::string RenderAuditPage(const Page<communities::AuditEntry>& page) {
+  return RenderItems(page, [](JsonWriter& w, const communities::AuditEntry& e) {
+    w.StartObject();
+    IdMember(w, "id", e.record.id);
+    IdMember(w, "community_id", e.community_id);
+    IdMember(w, "actor_id", e.record.actor_id);
+    StringMember(w, "action", e.record.action);
+    IdMember(w, "target_user_id", e.record.target_user);
+    StringMember(w, "note", e.record.note);
+    TimeMember(w, "created_at", e.at);
+    w.EndObject();
+  });
+}
 
 using services::CommunityService;
 

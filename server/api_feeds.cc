@@ -1,8 +1,8 @@
 // Routes of api.md "Streams": the home stream, a person's and a community's streams.
-#include "server/render.h"
+#include "server/api_routes.h"
+#include "server/api_support.h"
+#include "server/json_codec.h"
 #include "server/request_parsing.h"
-#include "server/route_support.h"
-#include "server/routes.h"
 
 namespace agora::server {
 namespace {

@@ -1,11 +1,40 @@
 // Routes of api.md "Communities and moderation" about pins and reports.
-#include "server/render.h"
+#include "server/api_routes.h"
+#include "server/api_support.h"
+#include "server/json_codec.h"
 #include "server/request_parsing.h"
-#include "server/route_support.h"
-#include "server/routes.h"
 
 namespace agora::server {
 namespace {
+
+void WriteReport(JsonWriter& w, const communities::Report& r) {
+  w.StartObject();
+  IdMember(w, "id", r.id);
+  IdMember(w, "post_id", r.post_id);
+  IdMember(w, "community_id", r.community_id);
+  IdMember(w, "reporter_id", r.reporter_id);
+  StringMember(w, "reason", r.reason);
+  StringMember(w, "status", r.open ? "open" : "resolved");
+  w.Key("action");
+  if (r.action) {
+    WriteString(w, communities::ActionName(*r.action));
+  } else {
+    w.Null();
+  }
+  StringMember(w, "note", r.note);
+  IdMember(w, "resolved_by", r.resolved_by);
+  TimeMember(w, "created_at", r.created_at);
+  TimeMember(w, "resolved_at", r.resolved_at);
+  w.EndObject();
+}
+
+std::string RenderReport(const communities::Report& report) {
+  return RenderOne(report, WriteReport);
+}
+
+std::string RenderReportPage(const Page<communities::Report>& page) {
+  return RenderItems(page, WriteReport);
+}
 
 using services::ModerationService;
 

@@ -1,6 +1,6 @@
 // Operations routes (no token): liveness, readiness, metrics.
-#include "server/route_support.h"
-#include "server/routes.h"
+#include "server/api_routes.h"
+#include "server/api_support.h"
 
 namespace agora::server {
 

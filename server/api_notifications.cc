@@ -1,13 +1,21 @@
 // Routes of api.md "Notifications", and the plain-HTTP face of GET /api/v1/stream (the
 // WebSocket upgrade itself is taken by the HTTP session before routing).
+#include "server/api_routes.h"
+#include "server/api_support.h"
 #include "server/errors.h"
-#include "server/render.h"
+#include "server/json_codec.h"
 #include "server/request_parsing.h"
-#include "server/route_support.h"
-#include "server/routes.h"
 
 namespace agora::server {
 namespace {
+
+std::string RenderNotificationPage(const Page<services::NotificationView>& page) {
+  return RenderItems(page, WriteNotification);
+}
+
+std::string RenderCount(int64_t count) {
+  return RenderObject([&](JsonWriter& w) { IntMember(w, "count", count); });
+}
 
 using services::NotificationService;
 

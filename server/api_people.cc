@@ -1,11 +1,53 @@
-// Routes of api.md "Accounts and sessions" about people: profiles, org chart, follow graph.
-#include "server/render.h"
+// Routes of api.md "Accounts and sessions" about people: profiles, org chart, follow graph,
+// with their parsing and rendering.
+#include "server/api_people.h"
+
+#include "server/api_routes.h"
+#include "server/api_support.h"
+#include "server/json_codec.h"
 #include "server/request_parsing.h"
-#include "server/route_support.h"
-#include "server/routes.h"
 
 namespace agora::server {
+
+Result<profiles::ProfileChanges> ParseProfileChanges(const JsonFields& fields) {
+  profiles::ProfileChanges c;
+  struct TextField {
+    const char* name;
+    std::optional<std::string> profiles::ProfileChanges::*member;
+  };
+  static constexpr TextField kTextFields[] = {
+      {"display_name", &profiles::ProfileChanges::display_name},
+      {"email", &profiles::ProfileChanges::email},
+      {"title", &profiles::ProfileChanges::title},
+      {"department", &profiles::ProfileChanges::department},
+      {"location", &profiles::ProfileChanges::location},
+      {"bio", &profiles::ProfileChanges::bio},
+  };
+  for (const auto& field : kTextFields) {
+    AGORA_ASSIGN_OR_RETURN(c.*(field.member), fields.optional_string(field.name));
+  }
+  if (fields.has("manager_id")) {
+    AGORA_ASSIGN_OR_RETURN(
+        c.manager_id, fields.optional_id("manager_id"));  // an explicit null clears the manager
+  }
+  AGORA_ASSIGN_OR_RETURN(c.skills, fields.optional_string_array("skills"));
+  AGORA_ASSIGN_OR_RETURN(c.languages, fields.optional_string_array("languages"));
+  return c;
+}
+
 namespace {
+
+std::string RenderUserPage(const Page<profiles::User>& page, const Viewer& viewer) {
+  return RenderItems(
+      page, [&viewer](JsonWriter& w, const profiles::User& u) { WriteUser(w, u, viewer); });
+}
+
+std::string RenderRelationship(const profiles::Relationship& r) {
+  return RenderObject([&](JsonWriter& w) {
+    BoolMember(w, "following", r.following);
+    BoolMember(w, "followed_by", r.followed_by);
+  });
+}
 
 using services::PeopleService;
 
