@@ -65,8 +65,6 @@ void Store::CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch) {
       if (status.ok()) {
         in_order[i] = std::move(tx.in_order_);
         pending.after_commit = std::move(tx.after_);
-      }
-      if (status.ok()) {
         status = c.exec("RELEASE write");
       } else if (savepoint.ok()) {
         c.exec("ROLLBACK TO write").ok();

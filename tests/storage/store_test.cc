@@ -163,5 +163,74 @@ TEST(StoreOpen, RefusesADatabaseFromANewerSchema) {
   std::filesystem::remove_all(dir);
 }
 
+TEST_F(StoreTest, AUseCaseThatFailsDropsItsWritesAndItsEffects) {
+  std::atomic<int> effects{0};
+  Status failed = store_->Transact([&](Transaction& tx) -> Status {
+    AGORA_RETURN_IF_ERROR(tx.connection().exec("INSERT INTO items (id, name) VALUES (1, 'a')"));
+    tx.AfterCommitInOrder([&] { effects.fetch_add(1); });
+    tx.AfterCommit([&] { effects.fetch_add(1); });
+    return Status::Conflict("rule", "the rule said no");
+  });
+  EXPECT_EQ(failed.error_code(), "rule");
+  EXPECT_EQ(Count(), 0);
+  EXPECT_EQ(effects.load(), 0);
+}
+
+TEST_F(StoreTest, EffectsRunOnceAfterTheCommitInOrderThenOnTheCallingThread) {
+  std::vector<std::string> seen;  // written by the writer, then by this thread, never at once
+  std::thread::id in_order_thread, after_thread;
+  Status status = store_->Transact([&](Transaction& tx) -> Status {
+    AGORA_RETURN_IF_ERROR(tx.connection().exec("INSERT INTO items (id, name) VALUES (1, 'a')"));
+    tx.AfterCommit([&] {
+      after_thread = std::this_thread::get_id();
+      seen.push_back("after");
+    });
+    tx.AfterCommitInOrder([&] {
+      in_order_thread = std::this_thread::get_id();
+      // Committed already: a reader sees the row.
+      seen.push_back(Count() == 1 ? "in order, committed" : "in order, not committed");
+    });
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(seen, (std::vector<std::string>{"in order, committed", "after"}));
+  EXPECT_NE(in_order_thread, std::this_thread::get_id());
+  EXPECT_EQ(after_thread, std::this_thread::get_id());
+}
+
+TEST_F(StoreTest, ACommitThatFailsFailsEveryUseCaseOfItsGroupWithoutEffects) {
+  // A deferred foreign key fails at COMMIT, after every savepoint of the group was released.
+  ASSERT_TRUE(store_
+                  ->write([](Connection& c) {
+                    return c.exec(
+                        "CREATE TABLE children (id INTEGER PRIMARY KEY, item_id INTEGER "
+                        "REFERENCES items(id) DEFERRABLE INITIALLY DEFERRED)");
+                  })
+                  .ok());
+  std::atomic<int> effects{0};
+  std::vector<std::thread> clients;
+  std::vector<Status> results(8);
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&, i] {
+      results[i] = store_->Transact([&, i](Transaction& tx) -> Status {
+        // The first one writes an orphan that no savepoint notices.
+        std::string sql = i == 0 ? "INSERT INTO children (id, item_id) VALUES (1, 999)"
+                                 : "INSERT INTO items (id, name) VALUES (" +
+                                       std::to_string(100 + i) + ", 'n" + std::to_string(i) + "')";
+        AGORA_RETURN_IF_ERROR(tx.connection().exec(sql));
+        tx.AfterCommitInOrder([&] { effects.fetch_add(1); });
+        return Status::Ok();
+      });
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_FALSE(results[0].ok());
+  // Whatever shared the orphan's group failed with it and left nothing; the rest committed.
+  int committed = 0;
+  for (const auto& r : results) committed += r.ok() ? 1 : 0;
+  EXPECT_EQ(Count(), committed);
+  EXPECT_EQ(effects.load(), committed);
+}
+
 }  // namespace
 }  // namespace agora::storage
