@@ -2,11 +2,12 @@
 
 #include <cstdio>
 #include <sstream>
+#include <string_view>
 
 namespace agora::server {
 namespace {
 
-// Label values are route patterns and methods; escape anyway, as the format requires.
+// Label values are route patterns; escape anyway, as the format requires.
 std::string Escape(const std::string& value) {
   std::string out;
   for (char c : value) {
@@ -20,6 +21,17 @@ std::string Escape(const std::string& value) {
   return out;
 }
 
+// The methods of RFC 9110; any other (clients may send any token) shares one label, so made-up
+// methods cannot grow the label sets without bound.
+std::string MethodLabel(const std::string& method) {
+  static constexpr std::string_view kKnown[] = {"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
+                                                "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+  for (std::string_view known : kKnown) {
+    if (method == known) return method;
+  }
+  return "other";
+}
+
 std::string FormatNumber(double value) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.10g", value);
@@ -30,8 +42,8 @@ std::string FormatNumber(double value) {
 
 void Metrics::RecordRequest(const std::string& route, const std::string& method, int status,
                             double seconds) {
-  std::string key = "route=\"" + Escape(route) + "\",method=\"" + Escape(method) + "\",status=\"" +
-                    std::to_string(status) + "\"";
+  std::string key = "route=\"" + Escape(route) + "\",method=\"" + MethodLabel(method) +
+                    "\",status=\"" + std::to_string(status) + "\"";
   MutexLock lock(&mu_);
   ++requests_[key];
   Histogram& h = latency_[route];

@@ -21,7 +21,8 @@ class Metrics {
   static constexpr std::array<double, 12> kLatencyBuckets = {
       0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0};
 
-  // `route` is the route's pattern (bounded cardinality), or "unmatched".
+  // `route` is the route's pattern (bounded cardinality), or "unmatched"; a method outside
+  // RFC 9110's is counted as "other".
   void RecordRequest(const std::string& route, const std::string& method, int status,
                      double seconds);
 

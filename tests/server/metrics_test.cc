@@ -19,6 +19,22 @@ TEST(Metrics, CountsRequestsByRouteMethodAndStatus) {
       std::string::npos);
 }
 
+TEST(Metrics, MadeUpMethodsShareOneLabel) {
+  Metrics metrics;
+  metrics.RecordRequest("unmatched", "GET", 404, 0.0001);
+  std::string before = metrics.Render();
+  for (int i = 0; i < 1000; ++i) {
+    metrics.RecordRequest("unmatched", "XMETHOD" + std::to_string(i), 405, 0.0001);
+  }
+  std::string text = metrics.Render();
+  EXPECT_NE(
+      text.find(R"(agora_http_requests_total{route="unmatched",method="other",status="405"} 1000)"),
+      std::string::npos);
+  EXPECT_EQ(text.find("XMETHOD"), std::string::npos);
+  // One new series, not a thousand.
+  EXPECT_LT(text.size(), before.size() + 200);
+}
+
 TEST(Metrics, HistogramBucketsAreCumulative) {
   Metrics metrics;
   metrics.RecordRequest("/r", "GET", 200, 0.0004);
