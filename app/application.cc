@@ -82,7 +82,7 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
       *app->notifications_);
   app->moderation_ = std::make_unique<services::ModerationService>(
       *app->store_, app->ids_, *app->post_repository_, *app->community_repository_,
-      *app->moderation_repository_, *app->communities_, *app->notifications_, app->live_);
+      *app->moderation_repository_, *app->communities_, *app->posts_, *app->notifications_);
   return app;
 }
 

@@ -240,21 +240,19 @@ Result<std::vector<Post>> PostRepository::FindMany(const std::vector<Id>& ids) {
   return out;
 }
 
-Result<Post> PostRepository::Edit(Id id, const std::string& text,
+Result<Post> PostRepository::Edit(storage::Transaction& tx, Id id, const std::string& text,
                                   const std::vector<Mention>& mentions) {
-  UnixMillis now = clock_.now_ms();
-  auto post = store_.write_value<Post>([&](Connection& c) -> Result<Post> {
-    auto stmt =
-        c.prepare("UPDATE posts SET text = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, text).bind(2, now).bind(3, id);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    if (c.changes() == 0) return Status::NotFound("no such post");
-    AGORA_RETURN_IF_ERROR(WriteEntities(c, id, text, mentions));
-    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, id));
-    return Reload(c, id);
-  });
-  if (post.ok()) cache_.Put(*post);
+  Connection& c = tx.connection();
+  auto stmt =
+      c.prepare("UPDATE posts SET text = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, text).bind(2, clock_.now_ms()).bind(3, id);
+  AGORA_RETURN_IF_ERROR((*stmt)->run());
+  if (c.changes() == 0) return Status::NotFound("no such post");
+  AGORA_RETURN_IF_ERROR(WriteEntities(c, id, text, mentions));
+  AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, id));
+  AGORA_ASSIGN_OR_RETURN(auto post, Reload(c, id));
+  tx.AfterCommitInOrder([this, post] { cache_.Put(post); });
   return post;
 }
 

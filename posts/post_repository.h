@@ -41,7 +41,9 @@ class PostRepository {
   // The posts that exist and are not deleted, in the order of `ids`.
   Result<std::vector<Post>> FindMany(const std::vector<Id>& ids);
 
-  Result<Post> Edit(Id id, const std::string& text, const std::vector<Mention>& mentions);
+  // Inside a use case's transaction; the cache learns of it after the commit.
+  Result<Post> Edit(storage::Transaction& tx, Id id, const std::string& text,
+                    const std::vector<Mention>& mentions);
   // Inside a use case's transaction: marks the post deleted and takes it out of its parent's
   // replies_count; the cache learns of it after the commit. kNotFound when already gone.
   Result<Post> Delete(storage::Transaction& tx, Id id);

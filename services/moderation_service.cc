@@ -9,16 +9,16 @@ ModerationService::ModerationService(storage::Store& store, IdGenerator& ids,
                                      posts::PostRepository& posts,
                                      communities::CommunityRepository& communities,
                                      communities::ModerationRepository& moderation,
-                                     CommunityService& membership,
-                                     NotificationService& notifications, LiveEvents& live)
+                                     CommunityService& membership, PostService& removal,
+                                     NotificationService& notifications)
     : store_(store),
       ids_(ids),
       posts_(posts),
       communities_(communities),
       moderation_(moderation),
       membership_(membership),
-      notifications_(notifications),
-      live_(live) {}
+      removal_(removal),
+      notifications_(notifications) {}
 
 Status ModerationService::RequireAuthority(storage::Connection& c, const Viewer& viewer,
                                            std::optional<Id> community_id, bool admins_too) {
@@ -111,11 +111,7 @@ Result<communities::Report> ModerationService::Resolve(const Viewer& viewer, Id 
           case communities::ReportAction::kDismiss:
             break;
           case communities::ReportAction::kRemovePost:
-            if (!post_gone) {
-              AGORA_ASSIGN_OR_RETURN(auto removed, posts_.Delete(tx, report.post_id));
-              AGORA_RETURN_IF_ERROR(notifications_.OnPostDeleted(tx, report.post_id));
-              tx.AfterCommitInOrder([this, removed] { live_.PostDeleted(removed); });
-            }
+            if (!post_gone) AGORA_RETURN_IF_ERROR(removal_.Remove(tx, report.post_id).status());
             break;
           case communities::ReportAction::kBanAuthor:
             if (!report.community_id) {

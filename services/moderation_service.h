@@ -15,8 +15,8 @@
 #include "core/viewer.h"
 #include "posts/post_repository.h"
 #include "services/community_service.h"
-#include "services/live_events.h"
 #include "services/notification_service.h"
+#include "services/post_service.h"
 
 namespace agora::services {
 
@@ -26,7 +26,7 @@ class ModerationService {
   ModerationService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
                     communities::CommunityRepository& communities,
                     communities::ModerationRepository& moderation, CommunityService& membership,
-                    NotificationService& notifications, LiveEvents& live);
+                    PostService& removal, NotificationService& notifications);
 
   // Moderators pin top-level posts of their own community.
   Status Pin(const Viewer& viewer, Id community_id, Id post_id);
@@ -57,8 +57,8 @@ class ModerationService {
   communities::CommunityRepository& communities_;
   communities::ModerationRepository& moderation_;
   CommunityService& membership_;
+  PostService& removal_;
   NotificationService& notifications_;
-  LiveEvents& live_;
 };
 
 }  // namespace agora::services

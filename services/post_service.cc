@@ -123,15 +123,25 @@ Result<PostView> PostService::Get(const Viewer& viewer, Id id) {
 }
 
 Result<PostView> PostService::Edit(const Viewer& viewer, Id id, const std::string& text) {
-  AudienceCheck audience(communities_, viewer);
-  AGORA_ASSIGN_OR_RETURN(auto post, Readable(audience, posts_.Find(id)));
-  if (post.author_id != viewer.user_id) {
-    return Status::PermissionDenied("only the author edits a post");
-  }
   AGORA_RETURN_IF_ERROR(posts::ValidateText(text));
   AGORA_ASSIGN_OR_RETURN(auto mentions, ResolveMentions(text));
-  AGORA_ASSIGN_OR_RETURN(auto edited, posts_.Edit(id, text, mentions));
-  return WithAuthor(std::move(edited));
+  auto edited = store_.Transact<posts::Post>([&](storage::Transaction& tx) -> Result<posts::Post> {
+    // Read access (a ban, a departure) is checked where the edit is written.
+    AGORA_ASSIGN_OR_RETURN(auto post, ReadableIn(tx.connection(), viewer, id));
+    if (post.author_id != viewer.user_id) {
+      return Status::PermissionDenied("only the author edits a post");
+    }
+    return posts_.Edit(tx, id, text, mentions);
+  });
+  if (!edited.ok()) return edited.status();
+  return WithAuthor(std::move(*edited));
+}
+
+Result<posts::Post> PostService::Remove(storage::Transaction& tx, Id id) {
+  AGORA_ASSIGN_OR_RETURN(auto removed, posts_.Delete(tx, id));
+  AGORA_RETURN_IF_ERROR(notifications_.OnPostDeleted(tx, id));
+  tx.AfterCommitInOrder([this, removed] { live_.PostDeleted(removed); });
+  return removed;
 }
 
 Status PostService::Delete(const Viewer& viewer, Id id) {
@@ -147,14 +157,12 @@ Status PostService::Delete(const Viewer& viewer, Id id) {
     if (!author && !viewer.is_admin && !moderator) {
       return Status::PermissionDenied("only the author, a moderator or an admin deletes a post");
     }
-    AGORA_ASSIGN_OR_RETURN(auto deleted, posts_.Delete(tx, id));
-    AGORA_RETURN_IF_ERROR(notifications_.OnPostDeleted(tx, id));
+    AGORA_RETURN_IF_ERROR(Remove(tx, id).status());
     if (!author && post.community_id) {
       AGORA_RETURN_IF_ERROR(communities_.Record(
           c, *post.community_id,
           {ids_.next(), viewer.user_id, "delete_post", post.author_id, IdToString(id)}));
     }
-    tx.AfterCommitInOrder([this, deleted] { live_.PostDeleted(deleted); });
     return Status::Ok();
   });
 }

@@ -41,6 +41,9 @@ class PostService {
   Result<PostView> Edit(const Viewer& viewer, Id id, const std::string& text);
   // The author, an admin, or a moderator of the post's community.
   Status Delete(const Viewer& viewer, Id id);
+  // Inside a use case's transaction that already decided to: tombstones the post, deletes its
+  // notifications and tells live streams after the commit. kNotFound when already gone.
+  Result<posts::Post> Remove(storage::Transaction& tx, Id id);
   Result<Page<PostView>> Replies(const Viewer& viewer, Id id, const PageRequest& page);
   // kUnprocessable "invalid_reaction" for a type outside posts::ReactionTypes().
   Result<PostView> React(const Viewer& viewer, Id id, const std::string& type);
