@@ -375,6 +375,27 @@ Result<bool> UserExists(Connection& c, Id id) {
   return row.has_value();
 }
 
+Result<std::vector<Id>> PeopleUnder(Connection& c, Id root) {
+  // UNION, not UNION ALL: a loop written around CheckManager could never recurse forever.
+  return storage::ReadIds(c,
+                          "WITH RECURSIVE under(id) AS (SELECT id FROM users WHERE manager_id = ?1 "
+                          "UNION SELECT u.id FROM users u JOIN under ON u.manager_id = under.id) "
+                          "SELECT id FROM under ORDER BY id",
+                          root);
+}
+
+Result<bool> IsAbove(Connection& c, Id manager, Id person) {
+  AGORA_ASSIGN_OR_RETURN(
+      auto found,
+      storage::ReadInt64(c,
+                         "WITH RECURSIVE up(id) AS (SELECT manager_id FROM users WHERE id = ?2 "
+                         "UNION SELECT u.manager_id FROM users u JOIN up ON u.id = up.id "
+                         "WHERE u.manager_id IS NOT NULL) "
+                         "SELECT 1 FROM up WHERE id = ?1 LIMIT 1",
+                         manager, person));
+  return found.has_value();
+}
+
 Status SetRoles(Connection& c, Id id, Role role, bool sales_ops, UnixMillis now) {
   AGORA_RETURN_IF_ERROR(
       storage::Run(c, "UPDATE users SET role = ?, sales_ops = ?, updated_at = ? WHERE id = ?",
