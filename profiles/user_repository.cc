@@ -186,7 +186,7 @@ Result<User> LoadUser(Connection& c, Id id) {
 Result<User> UserRepository::Insert(Id id, const NewUser& user, const std::string& password_hash) {
   UnixMillis now = clock_.now_ms();
   const ProfileChanges& p = user.profile;
-  return store_.write_value<User>([&](Connection& c) -> Result<User> {
+  auto created = store_.write_value<User>([&](Connection& c) -> Result<User> {
     if (p.manager_id && *p.manager_id) AGORA_RETURN_IF_ERROR(CheckManager(c, id, **p.manager_id));
     auto stmt = c.prepare(
         "INSERT INTO users (id, username, email, display_name, password_hash, role, title, "
@@ -211,6 +211,8 @@ Result<User> UserRepository::Insert(Id id, const NewUser& user, const std::strin
     if (!inserted.ok()) return UniqueViolation(inserted);
     return WriteListsAndReload(c, id, p);
   });
+  if (created.ok() && p.manager_id) ++org_chart_changes_;
+  return created;
 }
 
 Result<User> UserRepository::FindById(Id id) {
@@ -281,6 +283,7 @@ Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
     return WriteListsAndReload(c, id, p);
   });
   if (updated.ok()) summaries_.Put(id, SummaryOf(*updated));
+  if (updated.ok() && p.manager_id) ++org_chart_changes_;
   return updated;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -68,10 +69,15 @@ class UserRepository {
   // skipped.
   Result<std::vector<UserSummary>> Summaries(const std::vector<Id>& ids);
 
+  // Counts committed changes of anyone's manager: what is derived from the org chart (a map of
+  // managers) stays valid while this does not move. Read it before reading the chart.
+  uint64_t org_chart_version() const { return org_chart_changes_.load(); }
+
  private:
   storage::Store& store_;
   const Clock& clock_;
   UserSummaryCache summaries_;
+  std::atomic<uint64_t> org_chart_changes_{0};
 };
 
 // Loads one user by id on an open connection (used inside other repositories' reads).

@@ -93,25 +93,38 @@ uint32_t MonthlyResults::Intern(const std::string& name) {
 void MonthlyResults::Add(const Deal& deal, int sign) {
   if (deal.outcome == Outcome::kOpen || !deal.closed_on) return;
   bool won = deal.outcome == Outcome::kWon;
-  std::string month = deal.closed_on->substr(0, 7);
+  std::string month_key = deal.closed_on->substr(0, 7);
   std::optional<int64_t> converted =
-      won ? rates_.Convert(deal.amount_minor, deal.currency, month) : std::optional<int64_t>(0);
-  std::vector<int64_t> parts = SplitByShares(converted.value_or(0), deal.team);
-  Month& cells = months_[month];
+      won ? rates_.Convert(deal.amount_minor, deal.currency, month_key) : std::optional<int64_t>(0);
+  auto figures = [&](int64_t share_bp, int64_t amount) {
+    ResultFigures f;
+    if (won) {
+      f.won_count_bp = sign * share_bp;
+      f.won_amount_minor = sign * amount;
+      if (deal.new_customer) f.new_customers_bp = sign * share_bp;
+      if (!converted) f.unconverted_bp = sign * share_bp;
+    } else {
+      f.lost_count_bp = sign * share_bp;
+    }
+    return f;
+  };
+  auto add = [](auto& map, const auto& key, const ResultFigures& f) {
+    auto& slot = map[key];
+    slot += f;
+    if (slot == ResultFigures{}) map.erase(key);
+  };
+  Month& month = months_[month_key];
   CellKey key{0, Intern(deal.region), Intern(deal.product)};
+  ResultFigures whole = figures(kWholeShare, converted.value_or(0));
+  add(month.by_region, key.region, whole);
+  add(month.by_product, key.product, whole);
+  month.totals += whole;
+  std::vector<int64_t> parts = SplitByShares(converted.value_or(0), deal.team);
   for (size_t i = 0; i < deal.team.size(); ++i) {
     key.person = deal.team[i].user_id;
-    int64_t share = sign * deal.team[i].share_bp;
-    ResultFigures& cell = cells[key];
-    if (won) {
-      cell.won_count_bp += share;
-      cell.won_amount_minor += sign * parts[i];
-      if (deal.new_customer) cell.new_customers_bp += share;
-      if (!converted) cell.unconverted_bp += share;
-    } else {
-      cell.lost_count_bp += share;
-    }
-    if (cell == ResultFigures{}) cells.erase(key);
+    ResultFigures part = figures(deal.team[i].share_bp, parts[i]);
+    add(month.cells, key, part);
+    add(month.by_person, key.person, part);
   }
 }
 
@@ -121,56 +134,117 @@ void MonthlyResults::Apply(const std::optional<Deal>& before, const std::optiona
   if (after) Add(*after, +1);
 }
 
+MonthlyResults::Figures MonthlyResults::Fold(const Month& month, const ResultsQuery& query,
+                                             const std::function<std::optional<Id>(Id)>& manager_of,
+                                             const Figures** direct) const {
+  Figures out;
+  auto visible = [&](Id person) {
+    return (!query.people || query.people->contains(person)) &&
+           (!query.visible_people || query.visible_people->contains(person));
+  };
+  switch (query.by) {
+    case ResultsDimension::kRegion:
+    case ResultsDimension::kProduct: {
+      bool region = query.by == ResultsDimension::kRegion;
+      if (!query.people) {
+        *direct = region ? &month.by_region : &month.by_product;
+        return out;
+      }
+      for (const auto& [key, figures] : month.cells) {
+        if (query.people->contains(key.person)) out[region ? key.region : key.product] += figures;
+      }
+      return out;
+    }
+    case ResultsDimension::kPerson:
+      if (!query.people && !query.visible_people) {
+        *direct = &month.by_person;
+        return out;
+      }
+      for (const auto& [person, figures] : month.by_person) {
+        if (visible(person)) out.emplace(person, figures);
+      }
+      return out;
+    case ResultsDimension::kTeam:
+      for (const auto& [person, figures] : month.by_person) {
+        if (!visible(person)) continue;
+        if (auto manager = manager_of(person)) out[*manager] += figures;
+      }
+      return out;
+  }
+  return out;
+}
+
 Results MonthlyResults::Compile(const ResultsQuery& query,
                                 const std::function<std::optional<Id>(Id)>& manager_of) const {
   MutexLock lock(&mu_);
-  return CompileLocked(query, manager_of);
-}
+  const Month empty;
+  auto month_of = [&](const std::string& key) -> const Month& {
+    auto found = months_.find(key);
+    return found == months_.end() ? empty : found->second;
+  };
+  const Month& current = month_of(query.month);
+  const Month& previous = month_of(PreviousMonth(query.month));
+  const Month& last_year = month_of(SameMonthLastYear(query.month));
 
-Results MonthlyResults::CompileLocked(
-    const ResultsQuery& query, const std::function<std::optional<Id>(Id)>& manager_of) const {
-  // Rows by a number (an interned name or a person's id), named once at the end.
-  std::unordered_map<int64_t, ResultRow> rows;
   Results out;
-  auto row_of = [&](const CellKey& key) -> std::optional<int64_t> {
-    switch (query.by) {
-      case ResultsDimension::kRegion:
-        return key.region;
-      case ResultsDimension::kProduct:
-        return key.product;
-      case ResultsDimension::kPerson:
-        if (query.visible_people && !query.visible_people->contains(key.person)) break;
-        return key.person;
-      case ResultsDimension::kTeam:
-        if (query.visible_people && !query.visible_people->contains(key.person)) break;
-        return manager_of(key.person);
-    }
-    return std::nullopt;
-  };
-  auto add_month = [&](const std::string& month, ResultFigures ResultRow::*slot) {
-    auto found = months_.find(month);
-    if (found == months_.end()) return;
-    for (const auto& [key, figures] : found->second) {
-      if (query.people && !query.people->contains(key.person)) continue;
-      out.totals.*slot += figures;
-      if (auto row = row_of(key)) rows[*row].*slot += figures;
-    }
-  };
-  add_month(query.month, &ResultRow::month);
-  add_month(PreviousMonth(query.month), &ResultRow::previous_month);
-  add_month(SameMonthLastYear(query.month), &ResultRow::same_month_last_year);
+  const Figures* direct = nullptr;
+  Figures folded = Fold(current, query, manager_of, &direct);
+  const Figures& rows = direct ? *direct : folded;
+  std::vector<std::pair<int64_t, const ResultFigures*>> order;
+  order.reserve(rows.size());
+  for (const auto& [key, figures] : rows) order.emplace_back(key, &figures);
+  out.total_rows = order.size();
+
   bool named = query.by == ResultsDimension::kRegion || query.by == ResultsDimension::kProduct;
-  for (auto& [number, row] : rows) {
-    if (row.month.empty()) continue;
-    row.key = named ? names_[static_cast<size_t>(number)] : std::to_string(number);
+  auto key_text = [&](int64_t key) {
+    return named ? names_[static_cast<size_t>(key)] : std::to_string(key);
+  };
+  auto before = [&](const std::pair<int64_t, const ResultFigures*>& a,
+                    const std::pair<int64_t, const ResultFigures*>& b) {
+    if (a.second->won_amount_minor != b.second->won_amount_minor) {
+      return a.second->won_amount_minor > b.second->won_amount_minor;
+    }
+    return named ? names_[static_cast<size_t>(a.first)] < names_[static_cast<size_t>(b.first)]
+                 : a.first < b.first;
+  };
+  size_t end = std::min(order.size(), query.offset + query.limit);
+  if (query.offset < end) {
+    std::partial_sort(order.begin(), order.begin() + static_cast<ptrdiff_t>(end), order.end(),
+                      before);
+  }
+
+  // The earlier months, only for the rows of the page.
+  const Figures* previous_direct = nullptr;
+  const Figures* last_year_direct = nullptr;
+  Figures previous_folded = Fold(previous, query, manager_of, &previous_direct);
+  Figures last_year_folded = Fold(last_year, query, manager_of, &last_year_direct);
+  auto lookup = [](const Figures& figures, int64_t key) {
+    auto found = figures.find(key);
+    return found == figures.end() ? ResultFigures{} : found->second;
+  };
+  for (size_t i = query.offset; i < end; ++i) {
+    ResultRow row;
+    row.key = key_text(order[i].first);
+    row.month = *order[i].second;
+    row.previous_month =
+        lookup(previous_direct ? *previous_direct : previous_folded, order[i].first);
+    row.same_month_last_year =
+        lookup(last_year_direct ? *last_year_direct : last_year_folded, order[i].first);
     out.rows.push_back(std::move(row));
   }
-  std::sort(out.rows.begin(), out.rows.end(), [](const ResultRow& a, const ResultRow& b) {
-    if (a.month.won_amount_minor != b.month.won_amount_minor) {
-      return a.month.won_amount_minor > b.month.won_amount_minor;
+
+  // Totals: national, or the people counted.
+  auto total = [&](const Month& month) {
+    if (!query.people) return month.totals;
+    ResultFigures sum;
+    for (const auto& [person, figures] : month.by_person) {
+      if (query.people->contains(person)) sum += figures;
     }
-    return a.key < b.key;
-  });
+    return sum;
+  };
+  out.totals.month = total(current);
+  out.totals.previous_month = total(previous);
+  out.totals.same_month_last_year = total(last_year);
   return out;
 }
 

@@ -57,6 +57,9 @@ struct ResultRow {
 struct ResultsQuery {
   std::string month;  // "YYYY-MM"
   ResultsDimension by = ResultsDimension::kRegion;
+  // The page of rows wanted, in the rows' order.
+  size_t offset = 0;
+  size_t limit = 100;
   // When set, only these people's parts count, in rows and totals (an org subtree).
   std::optional<std::unordered_set<Id>> people;
   // The rows a viewer may see for person and team breakdowns; nullopt: every row.
@@ -64,7 +67,8 @@ struct ResultsQuery {
 };
 
 struct Results {
-  std::vector<ResultRow> rows;  // by won amount, then key
+  std::vector<ResultRow> rows;  // the page asked for, by won amount, then key
+  size_t total_rows = 0;        // rows on every page
   ResultRow totals;             // key empty
 };
 
@@ -92,12 +96,24 @@ class MonthlyResults {
       return std::hash<Id>()(k.person) ^ (size_t{k.region} << 20) ^ (size_t{k.product} << 40);
     }
   };
-  using Month = std::unordered_map<CellKey, ResultFigures, CellKeyHash>;
+  using Figures = std::unordered_map<int64_t, ResultFigures>;
+  // A month's figures, kept ready for the common questions (national rows by region, product
+  // or person, and totals); the cells answer the rest (a subtree's region and product rows).
+  struct Month {
+    std::unordered_map<CellKey, ResultFigures, CellKeyHash> cells;
+    Figures by_region;   // whole deals, by interned region
+    Figures by_product;  // whole deals, by interned product
+    Figures by_person;   // members' parts, by person
+    ResultFigures totals;
+  };
 
   void Add(const Deal& deal, int sign) REQUIRES(mu_);
   uint32_t Intern(const std::string& name) REQUIRES(mu_);
-  Results CompileLocked(const ResultsQuery& query,
-                        const std::function<std::optional<Id>(Id)>& manager_of) const REQUIRES(mu_);
+  // `month`'s figures by the query's rows, for the people it counts; `direct` is set instead
+  // when a kept map already is the answer.
+  Figures Fold(const Month& month, const ResultsQuery& query,
+               const std::function<std::optional<Id>(Id)>& manager_of, const Figures** direct) const
+      REQUIRES(mu_);
 
   mutable Mutex mu_;
   const ExchangeRates rates_;  // new rates make a new engine

@@ -13,6 +13,9 @@ namespace {
 
 using services::ReportingService;
 
+constexpr int kDefaultRows = 100;
+constexpr int kMaxRows = 1000;
+
 // Counts are kept in basis points of a deal: a share of a deal is a fraction of one.
 void CountMember(JsonWriter& w, const char* key, int64_t basis_points) {
   if (basis_points % sales::kWholeShare == 0) {
@@ -84,6 +87,10 @@ std::string RenderReport(const services::MonthlyReport& report) {
     w.EndArray();
     w.Key("totals");
     WriteRow(w, report.results.totals, report, false);
+    IntMember(w, "total_rows", static_cast<int64_t>(report.results.total_rows));
+    if (report.next_offset) {
+      StringMember(w, "next_cursor", std::to_string(*report.next_offset));
+    }
   });
 }
 
@@ -101,21 +108,25 @@ std::string RenderCurrency(const services::CurrencySettings& settings) {
 }
 
 Result<ApiResponse> Monthly(RouteContext& ctx, ReportingService& reporting) {
-  std::optional<std::string> month;
-  if (auto text = ctx.request.query_param("month")) month = std::string(*text);
-  auto by = sales::ResultsDimension::kRegion;
+  services::MonthlyRequest request;
+  if (auto text = ctx.request.query_param("month")) request.month = std::string(*text);
   if (auto text = ctx.request.query_param("by")) {
     auto parsed = sales::ParseDimension(*text);
     if (!parsed) {
       return Status::InvalidArgument("invalid_by", "by is region, team, product or person");
     }
-    by = *parsed;
+    request.by = *parsed;
   }
-  std::optional<Id> org_root;
   if (auto text = ctx.request.query_param("org_root")) {
-    AGORA_ASSIGN_OR_RETURN(org_root, ParseResourceId(*text, "user"));
+    AGORA_ASSIGN_OR_RETURN(request.org_root, ParseResourceId(*text, "user"));
   }
-  return Json(200, reporting.Monthly(ctx.viewer, month, by, org_root), RenderReport);
+  AGORA_ASSIGN_OR_RETURN(int limit, ParseLimit(ctx.request, kDefaultRows, kMaxRows));
+  request.limit = static_cast<size_t>(limit);
+  // The cursor is the offset of the next page's first row.
+  AGORA_ASSIGN_OR_RETURN(request.offset,
+                         WholeNumberParam<size_t>(ctx.request, "cursor", 0, 0, SIZE_MAX,
+                                                  "cursor is not one this server gave"));
+  return Json(200, reporting.Monthly(ctx.viewer, request), RenderReport);
 }
 
 Result<ApiResponse> GetCurrency(RouteContext& ctx, ReportingService& reporting) {

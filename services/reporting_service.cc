@@ -67,6 +67,24 @@ std::shared_ptr<sales::MonthlyResults> ReportingService::engine() const {
   return engine_;
 }
 
+Result<std::shared_ptr<const ReportingService::ManagerMap>> ReportingService::Managers() {
+  uint64_t version = users_.org_chart_version();
+  {
+    MutexLock lock(&mu_);
+    if (managers_ && managers_version_ == version) return managers_;
+  }
+  auto managers = std::make_shared<ManagerMap>();
+  AGORA_RETURN_IF_ERROR(store_.read([&](storage::Connection& c) {
+    return storage::ForEachRow(
+        c, "SELECT id, manager_id FROM users WHERE manager_id IS NOT NULL",
+        [&](storage::Statement& s) { managers->emplace(s.column_int64(0), s.column_int64(1)); });
+  }));
+  MutexLock lock(&mu_);
+  managers_ = managers;
+  managers_version_ = version;
+  return std::shared_ptr<const ManagerMap>(std::move(managers));
+}
+
 void ReportingService::DealChanged(const DealChange& change) {
   if (auto current = engine()) current->Apply(change.before, change.after);
 }
@@ -123,15 +141,16 @@ Result<CurrencySettings> ReportingService::Currency(const std::string& month) {
 }
 
 Result<MonthlyReport> ReportingService::Monthly(const Viewer& viewer,
-                                                std::optional<std::string> asked,
-                                                sales::ResultsDimension by,
-                                                std::optional<Id> org_root) {
-  std::string month = asked.value_or(sales::IsoDate(clock_.now_ms()).substr(0, 7));
+                                                const MonthlyRequest& request) {
+  std::string month = request.month.value_or(sales::IsoDate(clock_.now_ms()).substr(0, 7));
   if (!sales::IsIsoMonth(month)) return InvalidMonth();
+  const auto by = request.by;
+  const auto& org_root = request.org_root;
   sales::ResultsQuery query;
   query.month = month;
   query.by = by;
-  std::unordered_map<Id, Id> managers;
+  query.offset = request.offset;
+  query.limit = request.limit;
   AGORA_RETURN_IF_ERROR(store_.read([&](storage::Connection& c) -> Status {
     if (org_root) {
       AGORA_ASSIGN_OR_RETURN(bool exists, profiles::UserExists(c, *org_root));
@@ -155,21 +174,23 @@ Result<MonthlyReport> ReportingService::Monthly(const Viewer& viewer,
       query.visible_people.emplace(under.begin(), under.end());
       query.visible_people->insert(viewer.user_id);
     }
-    if (by == sales::ResultsDimension::kTeam) {
-      AGORA_RETURN_IF_ERROR(storage::ForEachRow(
-          c, "SELECT id, manager_id FROM users WHERE manager_id IS NOT NULL",
-          [&](storage::Statement& s) { managers.emplace(s.column_int64(0), s.column_int64(1)); }));
-    }
     return Status::Ok();
   }));
+  std::shared_ptr<const ManagerMap> managers;
+  if (by == sales::ResultsDimension::kTeam) {
+    AGORA_ASSIGN_OR_RETURN(managers, Managers());
+  }
   auto current = engine();
   if (!current) return Status::Unavailable("results are being compiled");
-  MonthlyReport report{current->reporting(), month, by, {}, {}};
+  MonthlyReport report{current->reporting(), month, by, {}, {}, {}};
   report.results = current->Compile(query, [&managers](Id person) -> std::optional<Id> {
-    auto found = managers.find(person);
-    if (found == managers.end()) return std::nullopt;
+    auto found = managers->find(person);
+    if (found == managers->end()) return std::nullopt;
     return found->second;
   });
+  if (request.offset + request.limit < report.results.total_rows) {
+    report.next_offset = request.offset + request.limit;
+  }
   if (by == sales::ResultsDimension::kPerson || by == sales::ResultsDimension::kTeam) {
     std::vector<Id> ids;
     for (const auto& row : report.results.rows) ids.push_back(std::stoll(row.key));

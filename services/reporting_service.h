@@ -31,11 +31,20 @@ struct CurrencySettings {
   std::map<std::string, int64_t> rates;  // currency -> millionths of the reporting currency
 };
 
+struct MonthlyRequest {
+  std::optional<std::string> month;  // "YYYY-MM"; the current month when absent
+  sales::ResultsDimension by = sales::ResultsDimension::kRegion;
+  std::optional<Id> org_root;
+  size_t offset = 0;  // the page of rows
+  size_t limit = 100;
+};
+
 struct MonthlyReport {
   sales::Currency currency;  // the reporting currency every amount is in
   std::string month;
   sales::ResultsDimension by = sales::ResultsDimension::kRegion;
   sales::Results results;
+  std::optional<size_t> next_offset;  // where the next page of rows starts, when there is one
   // For person and team rows: the people their keys name.
   std::unordered_map<Id, profiles::UserSummary> people;
 };
@@ -58,20 +67,22 @@ class ReportingService final : public DealEvents {
   // The reporting currency and the rates of `month` (anyone signed in).
   Result<CurrencySettings> Currency(const std::string& month);
 
-  // One month's results by region, team, product or person (`month` "YYYY-MM", the current
-  // month when absent; kInvalidArgument "invalid_month" otherwise). Everyone sees national totals
+  // One month's results by region, team, product or person (kInvalidArgument "invalid_month"
+  // for a month not written YYYY-MM). Everyone sees national totals
   // and region and product rows; person and team rows cover the people whose deals the viewer may
   // see (themselves and everyone under them; everyone for sales ops and admins). `org_root` narrows
   // rows and totals to that person and everyone under them: the viewer, someone under them, or
   // anyone for sales ops and admins (kPermissionDenied "org_root_not_visible" otherwise).
-  Result<MonthlyReport> Monthly(const Viewer& viewer, std::optional<std::string> month,
-                                sales::ResultsDimension by, std::optional<Id> org_root);
+  Result<MonthlyReport> Monthly(const Viewer& viewer, const MonthlyRequest& request);
 
   void DealChanged(const DealChange& change) override;
   void RatesChanged(const sales::ExchangeRates& rates) override;
 
  private:
   std::shared_ptr<sales::MonthlyResults> engine() const EXCLUDES(mu_);
+  // Everyone's manager, read again only when the org chart changed.
+  using ManagerMap = std::unordered_map<Id, Id>;
+  Result<std::shared_ptr<const ManagerMap>> Managers() EXCLUDES(mu_);
   Result<std::shared_ptr<sales::MonthlyResults>> Build(sales::ExchangeRates rates);
 
   // Constant after construction.
@@ -82,6 +93,8 @@ class ReportingService final : public DealEvents {
 
   mutable Mutex mu_;
   std::shared_ptr<sales::MonthlyResults> engine_ GUARDED_BY(mu_);
+  std::shared_ptr<const ManagerMap> managers_ GUARDED_BY(mu_);
+  uint64_t managers_version_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace agora::services
