@@ -171,6 +171,27 @@ TEST(MonthlyResultsTest, IncrementalChangesEqualARebuild) {
   }
 }
 
+TEST(MonthlyResultsTest, RowsComeInPagesInOrderOfWonAmount) {
+  MonthlyResults engine{ExchangeRates()};
+  for (Id person = 1; person <= 5; ++person) {
+    engine.Apply(std::nullopt,
+                 Closed(person, Outcome::kWon, "2026-11-01", 100 * person, {{person, 10000}}));
+  }
+  ResultsQuery query = Query("2026-11", ResultsDimension::kPerson);
+  query.limit = 2;
+  auto first = engine.Compile(query, NoManager);
+  query.offset = 4;
+  auto last = engine.Compile(query, NoManager);
+
+  EXPECT_EQ(first.total_rows, 5u);
+  ASSERT_EQ(first.rows.size(), 2u);
+  EXPECT_EQ(first.rows[0].key, "5");
+  EXPECT_EQ(first.rows[1].key, "4");
+  ASSERT_EQ(last.rows.size(), 1u);
+  EXPECT_EQ(last.rows[0].key, "1");
+  EXPECT_EQ(last.totals.month.won_amount_minor, 1500);  // totals do not depend on the page
+}
+
 TEST(MonthlyResultsTest, MonthsAreReadAndStepped) {
   EXPECT_TRUE(IsIsoMonth("2026-02"));
   EXPECT_FALSE(IsIsoMonth("2026-13"));
