@@ -125,7 +125,32 @@ void MonthlyResults::Add(const Deal& deal, int sign) {
     ResultFigures part = figures(deal.team[i].share_bp, parts[i]);
     add(month.cells, key, part);
     add(month.by_person, key.person, part);
+    if (auto manager = ManagerOf(key.person)) add(month.by_team, *manager, part);
   }
+}
+
+std::optional<Id> MonthlyResults::ManagerOf(Id person) const {
+  if (!managers_) return std::nullopt;
+  auto found = managers_->find(person);
+  if (found == managers_->end()) return std::nullopt;
+  return found->second;
+}
+
+void MonthlyResults::SetManagers(std::shared_ptr<const Managers> managers, uint64_t version) {
+  MutexLock lock(&mu_);
+  managers_ = std::move(managers);
+  managers_version_ = version;
+  for (auto& [key, month] : months_) {
+    month.by_team.clear();
+    for (const auto& [person, figures] : month.by_person) {
+      if (auto manager = ManagerOf(person)) month.by_team[*manager] += figures;
+    }
+  }
+}
+
+std::optional<uint64_t> MonthlyResults::managers_version() const {
+  MutexLock lock(&mu_);
+  return managers_version_;
 }
 
 void MonthlyResults::Apply(const std::optional<Deal>& before, const std::optional<Deal>& after) {
@@ -135,7 +160,6 @@ void MonthlyResults::Apply(const std::optional<Deal>& before, const std::optiona
 }
 
 MonthlyResults::Figures MonthlyResults::Fold(const Month& month, const ResultsQuery& query,
-                                             const std::function<std::optional<Id>(Id)>& manager_of,
                                              const Figures** direct) const {
   Figures out;
   auto visible = [&](Id person) {
@@ -165,17 +189,20 @@ MonthlyResults::Figures MonthlyResults::Fold(const Month& month, const ResultsQu
       }
       return out;
     case ResultsDimension::kTeam:
+      if (!query.people && !query.visible_people) {
+        *direct = &month.by_team;
+        return out;
+      }
       for (const auto& [person, figures] : month.by_person) {
         if (!visible(person)) continue;
-        if (auto manager = manager_of(person)) out[*manager] += figures;
+        if (auto manager = ManagerOf(person)) out[*manager] += figures;
       }
       return out;
   }
   return out;
 }
 
-Results MonthlyResults::Compile(const ResultsQuery& query,
-                                const std::function<std::optional<Id>(Id)>& manager_of) const {
+Results MonthlyResults::Compile(const ResultsQuery& query) const {
   MutexLock lock(&mu_);
   const Month empty;
   auto month_of = [&](const std::string& key) -> const Month& {
@@ -188,7 +215,7 @@ Results MonthlyResults::Compile(const ResultsQuery& query,
 
   Results out;
   const Figures* direct = nullptr;
-  Figures folded = Fold(current, query, manager_of, &direct);
+  Figures folded = Fold(current, query, &direct);
   const Figures& rows = direct ? *direct : folded;
   std::vector<std::pair<int64_t, const ResultFigures*>> order;
   order.reserve(rows.size());
@@ -216,8 +243,8 @@ Results MonthlyResults::Compile(const ResultsQuery& query,
   // The earlier months, only for the rows of the page.
   const Figures* previous_direct = nullptr;
   const Figures* last_year_direct = nullptr;
-  Figures previous_folded = Fold(previous, query, manager_of, &previous_direct);
-  Figures last_year_folded = Fold(last_year, query, manager_of, &last_year_direct);
+  Figures previous_folded = Fold(previous, query, &previous_direct);
+  Figures last_year_folded = Fold(last_year, query, &last_year_direct);
   auto lookup = [](const Figures& figures, int64_t key) {
     auto found = figures.find(key);
     return found == figures.end() ? ResultFigures{} : found->second;

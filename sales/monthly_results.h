@@ -13,8 +13,8 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -78,9 +78,14 @@ class MonthlyResults {
 
   // Replaces `before`'s contribution with `after`'s (either may be absent).
   void Apply(const std::optional<Deal>& before, const std::optional<Deal>& after) EXCLUDES(mu_);
-  // `manager_of` names a person's manager for team rows (nullopt: no team).
-  Results Compile(const ResultsQuery& query,
-                  const std::function<std::optional<Id>(Id)>& manager_of) const EXCLUDES(mu_);
+  Results Compile(const ResultsQuery& query) const EXCLUDES(mu_);
+
+  // Who manages whom, for team rows (a person absent from the map has no team), with the
+  // org chart version it was read at. Team figures are regrouped at once.
+  using Managers = std::unordered_map<Id, Id>;
+  void SetManagers(std::shared_ptr<const Managers> managers, uint64_t version) EXCLUDES(mu_);
+  // The version given with the managers in use; nullopt before any.
+  std::optional<uint64_t> managers_version() const EXCLUDES(mu_);
   const Currency& reporting() const { return rates_.reporting(); }
 
  private:
@@ -104,6 +109,7 @@ class MonthlyResults {
     Figures by_region;   // whole deals, by interned region
     Figures by_product;  // whole deals, by interned product
     Figures by_person;   // members' parts, by person
+    Figures by_team;     // members' parts, by their manager (see SetManagers)
     ResultFigures totals;
   };
 
@@ -111,13 +117,15 @@ class MonthlyResults {
   uint32_t Intern(const std::string& name) REQUIRES(mu_);
   // `month`'s figures by the query's rows, for the people it counts; `direct` is set instead
   // when a kept map already is the answer.
-  Figures Fold(const Month& month, const ResultsQuery& query,
-               const std::function<std::optional<Id>(Id)>& manager_of, const Figures** direct) const
+  Figures Fold(const Month& month, const ResultsQuery& query, const Figures** direct) const
       REQUIRES(mu_);
+  std::optional<Id> ManagerOf(Id person) const REQUIRES(mu_);
 
   mutable Mutex mu_;
   const ExchangeRates rates_;  // new rates make a new engine
   std::map<std::string, Month> months_ GUARDED_BY(mu_);
+  std::shared_ptr<const Managers> managers_ GUARDED_BY(mu_);
+  std::optional<uint64_t> managers_version_ GUARDED_BY(mu_);
   std::vector<std::string> names_ GUARDED_BY(mu_);
   std::unordered_map<std::string, uint32_t> name_ids_ GUARDED_BY(mu_);
 };

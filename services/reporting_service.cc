@@ -50,6 +50,7 @@ Result<std::shared_ptr<sales::MonthlyResults>> ReportingService::Build(sales::Ex
     if (deal) engine->Apply(std::nullopt, deal);
     return Status::Ok();
   }));
+  AGORA_RETURN_IF_ERROR(RefreshManagers(*engine));
   return engine;
 }
 
@@ -67,22 +68,17 @@ std::shared_ptr<sales::MonthlyResults> ReportingService::engine() const {
   return engine_;
 }
 
-Result<std::shared_ptr<const ReportingService::ManagerMap>> ReportingService::Managers() {
-  uint64_t version = users_.org_chart_version();
-  {
-    MutexLock lock(&mu_);
-    if (managers_ && managers_version_ == version) return managers_;
-  }
-  auto managers = std::make_shared<ManagerMap>();
+Status ReportingService::RefreshManagers(sales::MonthlyResults& engine) {
+  uint64_t version = users_.org_chart_version();  // before the read: a change meanwhile shows
+  if (engine.managers_version() == version) return Status::Ok();
+  auto managers = std::make_shared<sales::MonthlyResults::Managers>();
   AGORA_RETURN_IF_ERROR(store_.read([&](storage::Connection& c) {
     return storage::ForEachRow(
         c, "SELECT id, manager_id FROM users WHERE manager_id IS NOT NULL",
         [&](storage::Statement& s) { managers->emplace(s.column_int64(0), s.column_int64(1)); });
   }));
-  MutexLock lock(&mu_);
-  managers_ = managers;
-  managers_version_ = version;
-  return std::shared_ptr<const ManagerMap>(std::move(managers));
+  engine.SetManagers(std::move(managers), version);
+  return Status::Ok();
 }
 
 void ReportingService::DealChanged(const DealChange& change) {
@@ -176,18 +172,11 @@ Result<MonthlyReport> ReportingService::Monthly(const Viewer& viewer,
     }
     return Status::Ok();
   }));
-  std::shared_ptr<const ManagerMap> managers;
-  if (by == sales::ResultsDimension::kTeam) {
-    AGORA_ASSIGN_OR_RETURN(managers, Managers());
-  }
   auto current = engine();
   if (!current) return Status::Unavailable("results are being compiled");
+  if (by == sales::ResultsDimension::kTeam) AGORA_RETURN_IF_ERROR(RefreshManagers(*current));
   MonthlyReport report{current->reporting(), month, by, {}, {}, {}};
-  report.results = current->Compile(query, [&managers](Id person) -> std::optional<Id> {
-    auto found = managers->find(person);
-    if (found == managers->end()) return std::nullopt;
-    return found->second;
-  });
+  report.results = current->Compile(query);
   if (request.offset + request.limit < report.results.total_rows) {
     report.next_offset = request.offset + request.limit;
   }

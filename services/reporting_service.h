@@ -80,9 +80,8 @@ class ReportingService final : public DealEvents {
 
  private:
   std::shared_ptr<sales::MonthlyResults> engine() const EXCLUDES(mu_);
-  // Everyone's manager, read again only when the org chart changed.
-  using ManagerMap = std::unordered_map<Id, Id>;
-  Result<std::shared_ptr<const ManagerMap>> Managers() EXCLUDES(mu_);
+  // Gives `engine` the org chart as it is now, unless it has this version already.
+  Status RefreshManagers(sales::MonthlyResults& engine);
   Result<std::shared_ptr<sales::MonthlyResults>> Build(sales::ExchangeRates rates);
 
   // Constant after construction.
@@ -93,8 +92,6 @@ class ReportingService final : public DealEvents {
 
   mutable Mutex mu_;
   std::shared_ptr<sales::MonthlyResults> engine_ GUARDED_BY(mu_);
-  std::shared_ptr<const ManagerMap> managers_ GUARDED_BY(mu_);
-  uint64_t managers_version_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace agora::services

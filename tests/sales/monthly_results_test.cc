@@ -25,8 +25,6 @@ Deal Closed(Id id, Outcome outcome, const std::string& closed_on, int64_t amount
   return d;
 }
 
-std::optional<Id> NoManager(Id) { return std::nullopt; }
-
 ResultsQuery Query(const std::string& month, ResultsDimension by = ResultsDimension::kRegion) {
   ResultsQuery query;
   query.month = month;
@@ -48,7 +46,7 @@ TEST(MonthlyResultsTest, RegionsAddWholeDealsAndPeopleTheirShares) {
   engine.Apply(std::nullopt, Closed(2, Outcome::kLost, "2026-11-04", 500, {{7, 10000}}));
   engine.Apply(std::nullopt, Closed(3, Outcome::kWon, "2026-11-05", 200, {{8, 10000}}, "south"));
 
-  auto by_region = engine.Compile(Query("2026-11"), NoManager);
+  auto by_region = engine.Compile(Query("2026-11"));
   ASSERT_EQ(by_region.rows.size(), 2u);
   EXPECT_EQ(by_region.rows[0].key, "north");  // the larger won amount first
   EXPECT_EQ(by_region.rows[0].month.won_amount_minor, 1000);
@@ -57,7 +55,7 @@ TEST(MonthlyResultsTest, RegionsAddWholeDealsAndPeopleTheirShares) {
   EXPECT_DOUBLE_EQ(*by_region.rows[0].month.win_rate(), 0.5);
   EXPECT_EQ(by_region.totals.month.won_amount_minor, 1200);
 
-  auto by_person = engine.Compile(Query("2026-11", ResultsDimension::kPerson), NoManager);
+  auto by_person = engine.Compile(Query("2026-11", ResultsDimension::kPerson));
   int64_t parts = 0;
   for (const auto& row : by_person.rows) parts += row.month.won_amount_minor;
   EXPECT_EQ(parts, 1200);  // the split of 10.00 in thirds loses no cent
@@ -70,15 +68,15 @@ TEST(MonthlyResultsTest, ChangesReplaceTheDealsEarlierContribution) {
   Deal open = Closed(1, Outcome::kOpen, "", 900, {{7, 10000}});
   open.closed_on.reset();
   engine.Apply(std::nullopt, open);
-  EXPECT_TRUE(engine.Compile(Query("2026-11"), NoManager).rows.empty());
+  EXPECT_TRUE(engine.Compile(Query("2026-11")).rows.empty());
 
   Deal won = Closed(1, Outcome::kWon, "2026-11-10", 900, {{7, 10000}});
   engine.Apply(open, won);
-  EXPECT_EQ(engine.Compile(Query("2026-11"), NoManager).totals.month.won_amount_minor, 900);
+  EXPECT_EQ(engine.Compile(Query("2026-11")).totals.month.won_amount_minor, 900);
 
   Deal moved = Closed(1, Outcome::kWon, "2026-10-28", 1000, {{7, 10000}});
   engine.Apply(won, moved);
-  auto november = engine.Compile(Query("2026-11"), NoManager);
+  auto november = engine.Compile(Query("2026-11"));
   EXPECT_TRUE(november.rows.empty());
   EXPECT_EQ(november.totals.previous_month.won_amount_minor, 1000);
 }
@@ -89,7 +87,7 @@ TEST(MonthlyResultsTest, ComparesWithThePreviousMonthAndLastYear) {
   engine.Apply(std::nullopt, Closed(2, Outcome::kWon, "2025-12-10", 50, {{7, 10000}}));
   engine.Apply(std::nullopt, Closed(3, Outcome::kWon, "2025-01-10", 70, {{7, 10000}}));
 
-  auto results = engine.Compile(Query("2026-01"), NoManager);
+  auto results = engine.Compile(Query("2026-01"));
   ASSERT_EQ(results.rows.size(), 1u);
   EXPECT_EQ(results.rows[0].month.won_amount_minor, 100);
   EXPECT_EQ(results.rows[0].previous_month.won_amount_minor, 50);
@@ -104,7 +102,7 @@ TEST(MonthlyResultsTest, AmountsAreConvertedAtTheClosingMonthsRate) {
                Closed(1, Outcome::kWon, "2026-11-10", 10000, {{7, 10000}}, "north", "USD"));
   engine.Apply(std::nullopt,
                Closed(2, Outcome::kWon, "2026-11-11", 10000, {{7, 10000}}, "north", "GBP"));
-  auto totals = engine.Compile(Query("2026-11"), NoManager).totals.month;
+  auto totals = engine.Compile(Query("2026-11")).totals.month;
   EXPECT_EQ(totals.won_amount_minor, 9000);
   EXPECT_EQ(totals.won_count_bp, 2 * kWholeShare);
   EXPECT_EQ(totals.unconverted_bp, kWholeShare);  // no GBP rate: counted, not summed
@@ -115,23 +113,37 @@ TEST(MonthlyResultsTest, TeamsGroupByManagerAndPeopleFiltersApply) {
   engine.Apply(std::nullopt, Closed(1, Outcome::kWon, "2026-11-01", 100, {{7, 10000}}));
   engine.Apply(std::nullopt, Closed(2, Outcome::kWon, "2026-11-02", 200, {{8, 10000}}));
   engine.Apply(std::nullopt, Closed(3, Outcome::kWon, "2026-11-03", 400, {{9, 10000}}));
-  auto manager_of = [](Id person) -> std::optional<Id> { return person == 9 ? 2 : 1; };
+  engine.SetManagers(
+      std::make_shared<MonthlyResults::Managers>(MonthlyResults::Managers{{7, 1}, {8, 1}, {9, 2}}),
+      1);
 
-  auto teams = engine.Compile(Query("2026-11", ResultsDimension::kTeam), manager_of);
+  auto teams = engine.Compile(Query("2026-11", ResultsDimension::kTeam));
   ASSERT_EQ(teams.rows.size(), 2u);
   EXPECT_EQ(Row(teams, "1")->month.won_amount_minor, 300);
   EXPECT_EQ(Row(teams, "2")->month.won_amount_minor, 400);
+  // A deal after the managers were set lands in its team; a new org chart regroups.
+  engine.Apply(std::nullopt, Closed(4, Outcome::kWon, "2026-11-04", 50, {{9, 10000}}));
+  EXPECT_EQ(
+      Row(engine.Compile(Query("2026-11", ResultsDimension::kTeam)), "2")->month.won_amount_minor,
+      450);
+  engine.SetManagers(
+      std::make_shared<MonthlyResults::Managers>(MonthlyResults::Managers{{7, 1}, {8, 1}, {9, 1}}),
+      2);
+  auto regrouped = engine.Compile(Query("2026-11", ResultsDimension::kTeam));
+  ASSERT_EQ(regrouped.rows.size(), 1u);
+  EXPECT_EQ(regrouped.rows[0].month.won_amount_minor, 750);
+  EXPECT_EQ(engine.managers_version(), 2u);
 
   ResultsQuery visible = Query("2026-11", ResultsDimension::kPerson);
   visible.visible_people = std::unordered_set<Id>{7};
-  auto people = engine.Compile(visible, manager_of);
+  auto people = engine.Compile(visible);
   ASSERT_EQ(people.rows.size(), 1u);
   EXPECT_EQ(people.rows[0].key, "7");
-  EXPECT_EQ(people.totals.month.won_amount_minor, 700);  // national totals stay whole
+  EXPECT_EQ(people.totals.month.won_amount_minor, 750);  // national totals stay whole
 
   ResultsQuery subtree = Query("2026-11");
   subtree.people = std::unordered_set<Id>{8, 9};
-  EXPECT_EQ(engine.Compile(subtree, manager_of).totals.month.won_amount_minor, 600);
+  EXPECT_EQ(engine.Compile(subtree).totals.month.won_amount_minor, 650);
 }
 
 TEST(MonthlyResultsTest, IncrementalChangesEqualARebuild) {
@@ -159,8 +171,8 @@ TEST(MonthlyResultsTest, IncrementalChangesEqualARebuild) {
   for (const auto& deal : current) rebuilt.Apply(std::nullopt, deal);
   for (auto by : {ResultsDimension::kRegion, ResultsDimension::kPerson}) {
     for (const char* month : {"2026-10", "2026-11", "2026-12"}) {
-      auto a = incremental.Compile(Query(month, by), NoManager);
-      auto b = rebuilt.Compile(Query(month, by), NoManager);
+      auto a = incremental.Compile(Query(month, by));
+      auto b = rebuilt.Compile(Query(month, by));
       ASSERT_EQ(a.rows.size(), b.rows.size()) << month;
       for (size_t i = 0; i < a.rows.size(); ++i) {
         EXPECT_EQ(a.rows[i].key, b.rows[i].key);
@@ -179,9 +191,9 @@ TEST(MonthlyResultsTest, RowsComeInPagesInOrderOfWonAmount) {
   }
   ResultsQuery query = Query("2026-11", ResultsDimension::kPerson);
   query.limit = 2;
-  auto first = engine.Compile(query, NoManager);
+  auto first = engine.Compile(query);
   query.offset = 4;
-  auto last = engine.Compile(query, NoManager);
+  auto last = engine.Compile(query);
 
   EXPECT_EQ(first.total_rows, 5u);
   ASSERT_EQ(first.rows.size(), 2u);
