@@ -107,6 +107,7 @@ int Serve(const ServeOptions& options) {
   server::AddModerationRoutes(router, (*app)->moderation());
   server::AddSearchRoutes(router, (*app)->search());
   server::AddNotificationRoutes(router, (*app)->notifications());
+  server::AddDealRoutes(router, (*app)->deals());
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;
