@@ -69,8 +69,7 @@ constexpr auto kList = storage::Sql(
 
 int64_t NewCustomer(const Deal& d) { return d.new_customer ? 1 : 0; }
 
-Status WriteTeam(Connection& c, const Deal& deal) {
-  AGORA_RETURN_IF_ERROR(storage::Run(c, "DELETE FROM sales_deal_team WHERE deal_id = ?", deal.id));
+Status InsertTeam(Connection& c, const Deal& deal) {
   for (const auto& member : deal.team) {
     AGORA_RETURN_IF_ERROR(
         storage::Run(c, "INSERT INTO sales_deal_team (deal_id, user_id, share_bp) VALUES (?, ?, ?)",
@@ -114,7 +113,7 @@ Status InsertDeal(Connection& c, const Deal& d) {
                                      d.sector, d.product, d.region, d.amount_minor, d.currency,
                                      OutcomeName(d.outcome), d.closed_on, NewCustomer(d),
                                      d.created_by, d.created_at, d.updated_at));
-  return WriteTeam(c, d);
+  return InsertTeam(c, d);
 }
 
 Status UpdateDeal(Connection& c, const Deal& d) {
@@ -123,7 +122,8 @@ Status UpdateDeal(Connection& c, const Deal& d) {
                                      OutcomeName(d.outcome), d.closed_on, NewCustomer(d),
                                      d.updated_at));
   if (c.changes() == 0) return Status::NotFound("no such deal");
-  return WriteTeam(c, d);
+  AGORA_RETURN_IF_ERROR(storage::Run(c, "DELETE FROM sales_deal_team WHERE deal_id = ?", d.id));
+  return InsertTeam(c, d);
 }
 
 Result<std::optional<Deal>> FindDeal(Connection& c, Id id) {

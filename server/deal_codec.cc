@@ -190,6 +190,7 @@ Result<std::vector<services::ImportRow>> ParseCsv(std::string_view text) {
     }
   }
   std::vector<services::ImportRow> rows;
+  rows.reserve(std::count(text.begin(), text.end(), '\n'));
   for (;;) {
     AGORA_ASSIGN_OR_RETURN(auto record, reader.Next(line));
     if (!record) return rows;
@@ -210,6 +211,7 @@ Result<std::vector<services::ImportRow>> ParseCsv(std::string_view text) {
 
 Result<std::vector<services::ImportRow>> ParseJsonLines(std::string_view text) {
   std::vector<services::ImportRow> rows;
+  rows.reserve(std::count(text.begin(), text.end(), '\n') + 1);
   int64_t line = 0;
   while (!text.empty()) {
     ++line;

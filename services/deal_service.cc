@@ -18,48 +18,35 @@ Status Invalid(std::string code, std::string message) {
   return Status::Unprocessable(std::move(code), std::move(message));
 }
 
-// The id of the account a reference names (active or not); nullopt when there is none.
-Result<std::optional<Id>> FindAccount(Connection& c, const profiles::UserRef& ref) {
-  auto read_id = [](storage::Statement& s) { return s.column_int64(0); };
-  if (ref.id) return storage::ReadOne(c, "SELECT id FROM users WHERE id = ?", read_id, *ref.id);
-  return storage::ReadOne(c, "SELECT id FROM users WHERE username = ?", read_id, ref.username);
-}
-
 std::string RefText(const profiles::UserRef& ref) {
   return ref.id ? IdToString(*ref.id) : ref.username;
 }
 
-Result<std::vector<sales::TeamShare>> ResolveTeam(Connection& c,
+Result<std::vector<sales::TeamShare>> ResolveTeam(AccountLookup& accounts,
                                                   const std::vector<TeamMemberInput>& team) {
   std::vector<sales::TeamShare> out;
-  std::vector<Id> ids;
   for (const auto& member : team) {
-    AGORA_ASSIGN_OR_RETURN(auto id, FindAccount(c, member.user));
-    if (!id) return Invalid("invalid_team", "no account '" + RefText(member.user) + "'");
+    AGORA_ASSIGN_OR_RETURN(auto account, accounts.Find(member.user));
+    if (!account || !account->active) {
+      return Invalid("invalid_team", "'" + RefText(member.user) + "' is not an active account");
+    }
     auto share = sales::ParseShareBasisPoints(member.share);
     if (!share.ok()) return share.status();
-    out.push_back({*id, *share});
-    ids.push_back(*id);
-  }
-  AGORA_ASSIGN_OR_RETURN(auto active, profiles::ActiveAmong(c, ids));
-  for (Id id : ids) {
-    if (std::find(active.begin(), active.end(), id) == active.end()) {
-      return Invalid("invalid_team", "team member " + IdToString(id) + " is not an active account");
-    }
+    out.push_back({account->id, *share});
   }
   return out;
 }
 
 // `input` applied over `base` (a new deal for `viewer` when absent), then validated whole.
-Result<Deal> Merge(Connection& c, const Viewer& viewer, const std::optional<Deal>& base,
+Result<Deal> Merge(AccountLookup& accounts, const Viewer& viewer, const std::optional<Deal>& base,
                    const DealInput& input, std::string_view today) {
   Deal d = base.value_or(Deal{});
   if (!base) d.owner_id = viewer.user_id;
   if (input.external_id) d.external_id = input.external_id;
   if (input.owner) {
-    AGORA_ASSIGN_OR_RETURN(auto owner, FindAccount(c, *input.owner));
+    AGORA_ASSIGN_OR_RETURN(auto owner, accounts.Find(*input.owner));
     if (!owner) return Invalid("invalid_owner", "no account '" + RefText(*input.owner) + "'");
-    d.owner_id = *owner;
+    d.owner_id = owner->id;
   }
   for (auto [value, member] :
        {std::pair{&input.customer, &Deal::customer}, std::pair{&input.sector, &Deal::sector},
@@ -90,7 +77,7 @@ Result<Deal> Merge(Connection& c, const Viewer& viewer, const std::optional<Deal
   if (input.closed_on) d.closed_on = *input.closed_on;
   if (input.new_customer) d.new_customer = *input.new_customer;
   if (input.team) {
-    AGORA_ASSIGN_OR_RETURN(d.team, ResolveTeam(c, *input.team));
+    AGORA_ASSIGN_OR_RETURN(d.team, ResolveTeam(accounts, *input.team));
   } else if (!base || (base->team.size() == 1 && base->team.front().user_id == base->owner_id)) {
     // The default team is the owner alone, and follows the owner while it is.
     d.team = {{d.owner_id, sales::kWholeShare}};
@@ -104,6 +91,21 @@ Status ExternalIdTaken() {
 }
 
 }  // namespace
+
+Result<std::optional<AccountLookup::Account>> AccountLookup::Find(const profiles::UserRef& ref) {
+  std::string key = ref.id ? "#" + IdToString(*ref.id) : ref.username;
+  if (auto it = found_.find(key); it != found_.end()) return it->second;
+  auto read = [](storage::Statement& s) {
+    return Account{s.column_int64(0), s.column_int64(1) != 0};
+  };
+  auto account =
+      ref.id ? storage::ReadOne(connection_, "SELECT id, active FROM users WHERE id = ?", read,
+                                *ref.id)
+             : storage::ReadOne(connection_, "SELECT id, active FROM users WHERE username = ?",
+                                read, ref.username);
+  if (account.ok()) found_.emplace(std::move(key), *account);
+  return account;
+}
 
 DealService::DealService(storage::Store& store, IdGenerator& ids, const Clock& clock,
                          NotificationService& notifications, DealEvents& events)
@@ -138,11 +140,12 @@ Result<Deal> DealService::Write(storage::Transaction& tx, const Viewer& viewer,
   return after;
 }
 
-Result<std::pair<DealService::RowResult, Deal>> DealService::Upsert(Connection& c,
+Result<std::pair<DealService::RowResult, Deal>> DealService::Upsert(AccountLookup& accounts,
                                                                     storage::Transaction* tx,
                                                                     const Viewer& viewer,
                                                                     const DealInput& input,
                                                                     sales::DealSource source) {
+  Connection& c = accounts.connection();
   std::optional<Deal> before;
   if (input.external_id) {
     AGORA_ASSIGN_OR_RETURN(before, sales::FindDealByExternalId(c, *input.external_id));
@@ -152,7 +155,7 @@ Result<std::pair<DealService::RowResult, Deal>> DealService::Upsert(Connection& 
     if (!may_change) return ExternalIdTaken();
   }
   AGORA_ASSIGN_OR_RETURN(Deal after,
-                         Merge(c, viewer, before, input, sales::IsoDate(clock_.now_ms())));
+                         Merge(accounts, viewer, before, input, sales::IsoDate(clock_.now_ms())));
   AGORA_ASSIGN_OR_RETURN(bool may_record, CanManageDealsOf(c, viewer, after.owner_id));
   if (!may_record) {
     return Status::PermissionDenied(
@@ -175,7 +178,8 @@ Result<DealView> DealService::WithStories(Deal deal, bool created) {
 Result<DealView> DealService::Create(const Viewer& viewer, const DealInput& input) {
   using Upserted = std::pair<RowResult, Deal>;
   auto done = store_.Transact<Upserted>([&](storage::Transaction& tx) -> Result<Upserted> {
-    return Upsert(tx.connection(), &tx, viewer, input, sales::DealSource::kApi);
+    AccountLookup accounts(tx.connection());
+    return Upsert(accounts, &tx, viewer, input, sales::DealSource::kApi);
   });
   if (!done.ok()) return done.status();
   return WithStories(std::move(done->second), done->first == RowResult::kCreated);
@@ -214,8 +218,9 @@ Result<DealView> DealService::Patch(const Viewer& viewer, Id id, const DealInput
       return Status::PermissionDenied(
           "deals are changed by their owner, the owner's managers, sales ops and admins");
     }
+    AccountLookup accounts(c);
     AGORA_ASSIGN_OR_RETURN(Deal after,
-                           Merge(c, viewer, before, input, sales::IsoDate(clock_.now_ms())));
+                           Merge(accounts, viewer, before, input, sales::IsoDate(clock_.now_ms())));
     if (after.owner_id != before->owner_id) {
       AGORA_ASSIGN_OR_RETURN(bool may_give, CanManageDealsOf(c, viewer, after.owner_id));
       if (!may_give) {
@@ -245,6 +250,7 @@ Result<ImportReport> DealService::Import(const Viewer& viewer, const std::vector
     // Each row's rule is checked inside the transaction that writes it; a bad row is
     // reported and skipped, the others of its batch are kept.
     auto run = [&](Connection& c, storage::Transaction* tx) -> Status {
+      AccountLookup accounts(c);
       for (size_t i = start; i < end; ++i) {
         const ImportRow& row = rows[i];
         if (!row.parse_error.ok()) {
@@ -252,7 +258,7 @@ Result<ImportReport> DealService::Import(const Viewer& viewer, const std::vector
               {row.line, row.parse_error.error_code(), row.parse_error.message()});
           continue;
         }
-        auto upserted = Upsert(c, tx, viewer, row.input, sales::DealSource::kImport);
+        auto upserted = Upsert(accounts, tx, viewer, row.input, sales::DealSource::kImport);
         if (!upserted.ok()) {
           const Status& s = upserted.status();
           if (s.code() == StatusCode::kInternal || s.code() == StatusCode::kUnavailable) return s;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -83,6 +84,24 @@ struct ImportOptions {
   std::function<void(int64_t, int64_t)> progress;
 };
 
+// The accounts a deal's fields name, looked up once per transaction: an import batch names the
+// same people again and again. Valid for the transaction (or read) of its connection only.
+class AccountLookup {
+ public:
+  struct Account {
+    Id id = 0;
+    bool active = false;
+  };
+  explicit AccountLookup(storage::Connection& connection) : connection_(connection) {}
+  storage::Connection& connection() { return connection_; }
+  // nullopt when no account (active or not) is named so.
+  Result<std::optional<Account>> Find(const profiles::UserRef& ref);
+
+ private:
+  storage::Connection& connection_;
+  std::unordered_map<std::string, std::optional<Account>> found_;  // "#id" or username
+};
+
 class DealService {
  public:
   // Rows per import transaction: large enough to amortise the commit, small enough that other
@@ -115,8 +134,9 @@ class DealService {
   enum class RowResult { kCreated, kUpdated, kUnchanged };
   // Inside a transaction (or on a reader for a dry run, `tx` null): the rule checked and the
   // upsert of one deal written, with its audit row, notification and event.
-  Result<std::pair<RowResult, sales::Deal>> Upsert(storage::Connection& c, storage::Transaction* tx,
-                                                   const Viewer& viewer, const DealInput& input,
+  Result<std::pair<RowResult, sales::Deal>> Upsert(AccountLookup& accounts,
+                                                   storage::Transaction* tx, const Viewer& viewer,
+                                                   const DealInput& input,
                                                    sales::DealSource source);
   // Writes `after` (new when `before` is absent: it gets its id and times here) with its
   // audit row and notification, registers its event, and returns it as stored.
