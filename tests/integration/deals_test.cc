@@ -368,6 +368,21 @@ TEST_F(DealsIntegrationTest, AWinAsksItsOwnerForAStoryThatAnAttachedStoryClears)
   EXPECT_EQ(ErrorCode(status.body), "invalid_deal");
 }
 
+TEST_F(DealsIntegrationTest, AStoryAttachedByDealIdIsSearchedAndWeighsAsExpertEvidence) {
+  std::string deal = CreateDeal(rep_);
+  std::string story = WritePost(rep_, "How we won the zebrafish hatchery with a pilot", "",
+                                JsonBody().Set("kind", "deal_story").Set("deal_id", deal));
+  ASSERT_TRUE(Eventually([&] {
+    return JsonIds(Get("/api/v1/search/deals?q=zebrafish", peer_.token).body, "/results",
+                   "/post/id") == std::vector<std::string>{story};
+  }));
+  HttpResult experts = Get("/api/v1/search/experts?q=zebrafish", peer_.token);
+  EXPECT_EQ(JsonIds(experts.body, "/results", "/user/id"), std::vector<std::string>{rep_.id});
+  EXPECT_EQ(JsonIds(experts.body, "/results/0/evidence/posts"), std::vector<std::string>{story});
+  // The story is public; the deal record behind it is not.
+  EXPECT_EQ(Get("/api/v1/deals/" + deal, peer_.token).status, 404);
+}
+
 constexpr const char* kCsvHeader =
     "external_id,owner,customer,sector,product,region,amount,currency,outcome,closed_on,"
     "new_customer,team\n";
