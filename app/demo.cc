@@ -536,11 +536,21 @@ std::string SalesYearCsv(const std::vector<Person>& people, std::mt19937& rng) {
         }
         char external_id[32];
         std::snprintf(external_id, sizeof external_id, "CRM-%06d", serial);
-        csv += std::string(external_id) + "," + people[rep].user.username + ",\"" + customer +
-               "\"," + kSectors[rng() % kSectors.size()] + "," +
-               kProducts[rng() % kProducts.size()] + "," + region.name + "," + amount + "," +
-               currency + "," + outcome + "," + closed_on + "," + (rng() % 3 == 0 ? "yes" : "no") +
-               "," + members + "\n";
+        const char* sector = kSectors[rng() % kSectors.size()];
+        const char* product = kProducts[rng() % kProducts.size()];
+        const char* new_customer = rng() % 3 == 0 ? "yes" : "no";
+        for (std::string_view cell :
+             {std::string_view(external_id), std::string_view(people[rep].user.username)}) {
+          csv.append(cell).append(",");
+        }
+        csv.append("\"").append(customer).append("\",");
+        for (std::string_view cell :
+             {std::string_view(sector), std::string_view(product), std::string_view(region.name),
+              std::string_view(amount), std::string_view(currency), std::string_view(outcome),
+              std::string_view(closed_on), std::string_view(new_customer)}) {
+          csv.append(cell).append(",");
+        }
+        csv.append(members).append("\n");
       }
     }
   }

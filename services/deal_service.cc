@@ -290,7 +290,9 @@ Result<ImportReport> DealService::Import(const Viewer& viewer, const std::vector
     report.updated += batch.updated;
     report.unchanged += batch.unchanged;
     report.errors.insert(report.errors.end(), batch.errors.begin(), batch.errors.end());
-    if (options.progress) options.progress(static_cast<int64_t>(end), rows.size());
+    if (options.progress) {
+      options.progress(static_cast<int64_t>(end), static_cast<int64_t>(rows.size()));
+    }
   }
   return report;
 }
