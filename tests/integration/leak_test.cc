@@ -483,8 +483,39 @@ TEST_F(DealLeakIntegrationTest, OutsidersNeverSeeAnotherRepsDeals) {
     ExpectNoLeak(notifications, "notifications");
     EXPECT_EQ(notifications.body.find(deals_[1]), std::string::npos) << notifications.body;
   }
+  // Live: a stranger's stream, replayed and live, shows nothing of a new win (not the
+  // story request, not the deal); a follow of the stranger is the barrier that ends the check.
+  WsClient ws(server().endpoint(),
+              "/api/v1/stream?last_event_id=1&access_token=" + stranger_.token);
+  ASSERT_TRUE(ws.open()) << ws.refusal_status();
+  HttpResult won = Post("/api/v1/deals",
+                        JsonBody()
+                            .Set("customer", kDealMarker)
+                            .Set("sector", "retail")
+                            .Set("product", "POS")
+                            .Set("region", "North")
+                            .Set("amount", kAmountMarker)
+                            .Set("currency", "EUR")
+                            .Set("outcome", "won")
+                            .Set("closed_on", "2026-01-06")
+                            .str(),
+                        rep_.token);
+  ASSERT_EQ(won.status, 201) << won;
+  std::string won_id = JsonString(won.body, "/id").value_or("");
+  TestUser barrier = CreateAndLogin("barrier");
+  ASSERT_EQ(Post("/api/v1/users/" + stranger_.id + "/follow", "", barrier.token).status, 200);
+  bool reached = false;
+  for (int i = 0; i < 100 && !reached; ++i) {
+    auto message = ws.Read();
+    ASSERT_TRUE(message) << "no barrier; closed=" << ws.closed();
+    EXPECT_EQ(message->find(kDealMarker), std::string::npos) << *message;
+    EXPECT_EQ(message->find("story_requested"), std::string::npos) << *message;
+    EXPECT_EQ(message->find(won_id), std::string::npos) << *message;
+    reached = message->find(barrier.id) != std::string::npos;
+  }
+  EXPECT_TRUE(reached);
   // The chain above the rep does see them, and only the owner is asked for the story.
-  EXPECT_EQ(JsonIds(Get("/api/v1/deals", manager_.token).body).size(), 2u);
+  EXPECT_EQ(JsonIds(Get("/api/v1/deals", manager_.token).body).size(), 3u);
   EXPECT_EQ(Get("/api/v1/notifications", manager_.token).body.find("story_requested"),
             std::string::npos);
   EXPECT_NE(Get("/api/v1/notifications", rep_.token).body.find("story_requested"),
