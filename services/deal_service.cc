@@ -93,7 +93,8 @@ Status ExternalIdTaken() {
 }  // namespace
 
 Result<std::optional<AccountLookup::Account>> AccountLookup::Find(const profiles::UserRef& ref) {
-  std::string key = ref.id ? "#" + IdToString(*ref.id) : ref.username;
+  std::string username = ref.id ? std::string() : profiles::NormalizeUsername(ref.username);
+  std::string key = ref.id ? "#" + IdToString(*ref.id) : username;
   if (auto it = found_.find(key); it != found_.end()) return it->second;
   auto read = [](storage::Statement& s) {
     return Account{s.column_int64(0), s.column_int64(1) != 0};
@@ -102,7 +103,7 @@ Result<std::optional<AccountLookup::Account>> AccountLookup::Find(const profiles
       ref.id ? storage::ReadOne(connection_, "SELECT id, active FROM users WHERE id = ?", read,
                                 *ref.id)
              : storage::ReadOne(connection_, "SELECT id, active FROM users WHERE username = ?",
-                                read, ref.username);
+                                read, username);
   if (account.ok()) found_.emplace(std::move(key), *account);
   return account;
 }

@@ -431,7 +431,7 @@ TEST_F(DealsIntegrationTest, JsonLinesImportAndWhoMayImport) {
       "\"amount\":0.1,\"currency\":\"EUR\",\"outcome\":\"lost\",\"closed_on\":\"2026-01-02\"}\n"
       "\n"
       "{not json}\n"
-      "{\"external_id\":\"J-2\",\"owner\":\"other\",\"customer\":\"B\",\"sector\":\"s\","
+      "{\"external_id\":\"J-2\",\"owner\":\"Other\",\"customer\":\"B\",\"sector\":\"s\","
       "\"product\":\"p\",\"region\":\"South\",\"amount\":\"7\",\"currency\":\"GBP\","
       "\"outcome\":\"won\",\"closed_on\":\"2026-01-02\",\"team\":[{\"username\":\"other\","
       "\"share\":\"1\"}]}\n";
