@@ -13,7 +13,8 @@
 #include "search/search_index.h"
 #include "services/account_service.h"
 #include "services/community_service.h"
-#include "services/deal_event_fanout.h"
+#include "services/deal_events_relay.h"
+#include "services/deal_service.h"
 #include "services/feed_service.h"
 #include "services/live_events.h"
 #include "services/moderation_service.h"
@@ -69,6 +70,9 @@ class Application {
   // Where services send live events; `serve` attaches the hub to it.
   services::LiveEventsRelay& live_events() { return live_; }
   const feed::FeedEngine& feed_engine() const { return *feed_engine_; }
+  // Sales: deals, and where their changes go (the sales engines attach to it).
+  services::DealService& deals() { return *deals_; }
+  services::DealEventsRelay& deal_events() { return deal_events_; }
   const posts::PostRepository& post_repository() const { return *post_repository_; }
 
  private:
@@ -76,7 +80,7 @@ class Application {
 
   IdGenerator ids_;
   services::LiveEventsRelay live_;
-  services::DealEventsFanout deal_events_;
+  services::DealEventsRelay deal_events_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<profiles::UserRepository> users_;
   std::unique_ptr<services::AccountService> accounts_;
@@ -93,6 +97,7 @@ class Application {
   std::unique_ptr<services::CommunityService> communities_;
   std::unique_ptr<services::ModerationService> moderation_;
   std::unique_ptr<services::ReportingService> reporting_;
+  std::unique_ptr<services::DealService> deals_;
   std::unique_ptr<search::SearchIndex> search_index_;
   std::unique_ptr<services::SearchService> search_;
   std::unique_ptr<services::SearchIndexer> search_indexer_;

@@ -45,4 +45,16 @@ int Backup(const ApplicationOptions& options, const std::string& destination);
 // (exit status 1) while a server holds the index.
 int Reindex(const ApplicationOptions& options);
 
+struct DealsImportOptions {
+  ApplicationOptions app;
+  std::string file;  // CSV, or JSON lines (.jsonl, .ndjson, or a first line starting with {)
+  std::string as;    // the admin or sales ops account recorded as importer; default: first admin
+  bool dry_run = false;  // validate and report, write nothing
+};
+
+// Imports deals from a CRM export with a progress bar on standard error; prints each bad row
+// with its line and reason, then the counts. Exit status 0 once the file was read, even with
+// bad rows; 1 when it cannot be imported at all; 2 when it cannot be read.
+int DealsImport(const DealsImportOptions& options);
+
 }  // namespace agora::app

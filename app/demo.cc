@@ -4,7 +4,9 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <cstdio>
 #include <iostream>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -12,6 +14,10 @@
 
 #include "app/commands.h"
 #include "profiles/password.h"
+#include "sales/deal_repository.h"
+#include "sales/money.h"
+#include "sales/rates_repository.h"
+#include "server/deal_codec.h"
 
 namespace agora::app {
 namespace {
@@ -453,6 +459,157 @@ int MakeCommunities(const std::vector<Person>& people, std::mt19937& rng, Applic
   return failures;
 }
 
+// The sales regions, one per regional sales team in org-chart order, with the currency their
+// customers pay in.
+struct SalesRegion {
+  const char* name;
+  const char* currency;
+};
+constexpr std::array kSalesRegions = {
+    SalesRegion{"Île-de-France", "EUR"}, SalesRegion{"Auvergne-Rhône-Alpes", "EUR"},
+    SalesRegion{"Occitanie", "EUR"},     SalesRegion{"UK North", "GBP"},
+    SalesRegion{"UK South", "GBP"},      SalesRegion{"Ireland", "EUR"},
+    SalesRegion{"Benelux", "EUR"},       SalesRegion{"North America", "USD"},
+    SalesRegion{"Nordics", "EUR"},       SalesRegion{"Iberia", "EUR"}};
+
+constexpr std::array kCustomerStems = {"Boulangeries", "Transports", "Assurances", "Clinique",
+                                       "Hôtels",       "Northwind",  "Brightside", "Helios",
+                                       "Celtic",       "Atlas",      "Meridian",   "Vertex"};
+constexpr std::array kCustomerSuffixes = {"Group",    "SA",      "Ltd",      "& Fils",
+                                          "Partners", "Holding", "Services", "Industries"};
+constexpr std::array kSectors = {"banking",   "retail",        "healthcare", "energy",
+                                 "insurance", "public sector", "telecom"};
+constexpr std::array kProducts = {"Agora Enterprise", "Agora Secure", "Agora Stores"};
+constexpr std::array kStoryOpenings = {
+    "How we won {c}: a pilot with their own org chart convinced the board.",
+    "{c} signed! Expert search answered their field teams' questions in minutes, not days.",
+    "Won {c} against the incumbent: we priced on outcomes, not seats. #negotiation",
+    "Signature chez {c} : le pilote de trois semaines a fait la différence. #pilote",
+    "{c} : le comité a signé après la démo sur leurs propres données. #démo"};
+
+// YYYY-MM-DD of `days_ago` days before now.
+std::string DaysAgo(int days_ago) {
+  return sales::IsoDate(SystemClock::instance().now_ms() - int64_t{days_ago} * 86'400'000);
+}
+
+// A CRM export of a sales year: about 15 deals per rep over the last 12 months, distinct
+// customers and external ids, one deal in five shared with a teammate. CSV, as the import
+// reads it.
+std::string SalesYearCsv(const std::vector<Person>& people, std::mt19937& rng) {
+  std::string csv =
+      "external_id,owner,customer,sector,product,region,amount,currency,outcome,closed_on,"
+      "new_customer,team\n";
+  std::vector<int> managers;
+  for (size_t i = 0; i < people.size(); ++i) {
+    if (people[i].level == 2 && *people[i].user.profile.department == "Sales") {
+      managers.push_back(static_cast<int>(i));
+    }
+  }
+  int serial = 0;
+  for (size_t t = 0; t < managers.size(); ++t) {
+    const SalesRegion& region = kSalesRegions[t % kSalesRegions.size()];
+    std::vector<size_t> team;
+    for (size_t i = 0; i < people.size(); ++i) {
+      if (people[i].manager == managers[t]) team.push_back(i);
+    }
+    for (size_t rep : team) {
+      int deals = 10 + static_cast<int>(rng() % 11);
+      for (int k = 0; k < deals; ++k) {
+        ++serial;
+        std::string customer = std::string(kCustomerStems[rng() % kCustomerStems.size()]) + " " +
+                               kCustomerSuffixes[rng() % kCustomerSuffixes.size()] + " " +
+                               std::to_string(serial);
+        int roll = static_cast<int>(rng() % 10);
+        const char* outcome = roll < 4 ? "won" : roll < 8 ? "lost" : "open";
+        std::string closed_on =
+            std::string(outcome) == "open" ? "" : DaysAgo(1 + static_cast<int>(rng() % 364));
+        // Mostly the region's currency, sometimes a dollar contract.
+        const char* currency = rng() % 8 == 0 ? "USD" : region.currency;
+        std::string amount =
+            std::to_string(5'000 + rng() % 400'000) + "." + std::to_string(10 + rng() % 90);
+        std::string members;
+        if (team.size() > 1 && rng() % 5 == 0) {
+          size_t mate = team[rng() % team.size()];
+          if (mate != rep) {
+            members = people[rep].user.username + ":0.6;" + people[mate].user.username + ":0.4";
+          }
+        }
+        char external_id[32];
+        std::snprintf(external_id, sizeof external_id, "CRM-%06d", serial);
+        const char* sector = kSectors[rng() % kSectors.size()];
+        const char* product = kProducts[rng() % kProducts.size()];
+        const char* new_customer = rng() % 3 == 0 ? "yes" : "no";
+        for (std::string_view cell :
+             {std::string_view(external_id), std::string_view(people[rep].user.username)}) {
+          csv.append(cell).append(",");
+        }
+        csv.append("\"").append(customer).append("\",");
+        for (std::string_view cell :
+             {std::string_view(sector), std::string_view(product), std::string_view(region.name),
+              std::string_view(amount), std::string_view(currency), std::string_view(outcome),
+              std::string_view(closed_on), std::string_view(new_customer)}) {
+          csv.append(cell).append(",");
+        }
+        csv.append(members).append("\n");
+      }
+    }
+  }
+  return csv;
+}
+
+// Monthly rates for the last 13 months: GBP and USD in EUR, drifting a little.
+Status SaveSampleRates(storage::Store& store, std::mt19937& rng) {
+  const sales::Currency euro = *sales::FindCurrency("EUR");
+  for (int back = 12; back >= 0; --back) {
+    std::string month = DaysAgo(back * 30).substr(0, 7);
+    std::map<std::string, int64_t> rates = {
+        {"GBP", 1'150'000 + static_cast<int64_t>(rng() % 40'000)},
+        {"USD", 900'000 + static_cast<int64_t>(rng() % 40'000)}};
+    AGORA_RETURN_IF_ERROR(store.write(
+        [&](storage::Connection& c) { return sales::SaveRates(c, euro, month, rates); }));
+  }
+  return Status::Ok();
+}
+
+// The sales year through the import path (as the CEO, an admin), then a story for about half
+// of the wins, attached to its deal. Returns the number of failures.
+int MakeSalesYear(const std::vector<Person>& people, std::mt19937& rng, Application& app,
+                  int& deals_made, int& posts_written) {
+  if (!SaveSampleRates(app.store(), rng).ok()) return 1;
+  std::string csv = SalesYearCsv(people, rng);
+  auto rows = server::ParseDealImport(server::ImportFormat::kCsv, csv);
+  if (!rows.ok()) return 1;
+  auto report = app.deals().Import(Viewer{people[0].id, true, false}, *rows, {});
+  if (!report.ok() || !report->errors.empty()) {
+    for (const auto& e : report.ok() ? report->errors : std::vector<services::ImportError>{}) {
+      std::cerr << "agora: deal line " << e.line << ": " << e.message << "\n";
+    }
+    return 1;
+  }
+  deals_made = static_cast<int>(report->created);
+  std::vector<sales::Deal> wins;
+  Status read = app.store().read([&](storage::Connection& c) {
+    return sales::ForEachDeal(c, [&](const sales::Deal& d) {
+      if (d.outcome == sales::Outcome::kWon && rng() % 2 == 0) wins.push_back(d);
+    });
+  });
+  if (!read.ok()) return 1;
+  std::atomic<int> stories{0};
+  int failures = ParallelFor(wins.size(), [&](size_t k) {
+    const sales::Deal& d = wins[k];
+    posts::NewPost story;
+    story.kind = posts::PostKind::kDealStory;
+    story.deal_id = d.id;
+    story.text = kStoryOpenings[k % kStoryOpenings.size()];
+    story.text.replace(story.text.find("{c}"), 3, d.customer);
+    auto created = app.posts().Create(Viewer{d.owner_id, false}, std::move(story));
+    if (created.ok()) ++stories;
+    return created.ok();
+  });
+  posts_written += stories;
+  return failures;
+}
+
 }  // namespace
 
 int Demo(const ApplicationOptions& options) {
@@ -540,6 +697,8 @@ int Demo(const ApplicationOptions& options) {
   failures += WritePosts(people, rng, (*app)->posts(), posts_written);
   int communities_made = 0;
   failures += MakeCommunities(people, rng, **app, communities_made, posts_written);
+  int deals_made = 0;
+  failures += MakeSalesYear(people, rng, **app, deals_made, posts_written);
 
   if (failures > 0) {
     std::cerr << "agora: " << failures << " sample records failed\n";
@@ -547,8 +706,8 @@ int Demo(const ApplicationOptions& options) {
   }
   std::cout << "Created " << people.size() << " people in " << Departments().size() + 1
             << " departments across " << kOffices.size() << " offices, with " << follows.size()
-            << " follows, " << communities_made << " communities and " << posts_written
-            << " posts, in " << options.data_dir << ".\n"
+            << " follows, " << communities_made << " communities, " << deals_made << " deals and "
+            << posts_written << " posts, in " << options.data_dir << ".\n"
             << "Every sample account has the password " << kDemoPassword << ".\n"
             << "Log in as camille.martin (admin, CEO) or e.g. " << people[1].user.username << " ("
             << *people[1].user.profile.title << "):\n"

@@ -1,4 +1,4 @@
-// The `agora` command line: serve, user add, demo, backup, reindex.
+// The `agora` command line: serve, user add, demo, backup, reindex, deals import.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <thread>
@@ -107,6 +107,19 @@ int Run(int argc, char** argv) {
   auto* reindex_cmd = cli.add_subcommand("reindex", "rebuild the search index from the store");
   AddDataOption(*reindex_cmd, reindex);
 
+  agora::app::DealsImportOptions deals_import;
+  auto* deals_cmd = cli.add_subcommand("deals", "manage deals");
+  deals_cmd->require_subcommand(1);
+  auto* deals_import_cmd =
+      deals_cmd->add_subcommand("import", "import deals from a CRM export (CSV or JSON lines)");
+  AddDataOption(*deals_import_cmd, deals_import.app);
+  deals_import_cmd->add_option("FILE", deals_import.file, "the export")->required();
+  deals_import_cmd->add_flag("--dry-run", deals_import.dry_run,
+                             "check every row and report, write nothing");
+  deals_import_cmd->add_option("--as", deals_import.as,
+                               "username recorded as importer (admin or sales ops; default: the "
+                               "first admin)");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -129,6 +142,7 @@ int Run(int argc, char** argv) {
   if (*demo_cmd) return agora::app::Demo(demo);
   if (*backup_cmd) return agora::app::Backup(backup, backup_to);
   if (*reindex_cmd) return agora::app::Reindex(reindex);
+  if (*deals_import_cmd) return agora::app::DealsImport(deals_import);
   return 2;
 }
 

@@ -1,40 +1,11 @@
 // `agora reindex`: the search index rebuilt from the store.
-#include <unistd.h>
-
 #include <iostream>
 #include <string>
 
 #include "app/commands.h"
+#include "app/progress_bar.h"
 
 namespace agora::app {
-namespace {
-
-// "indexing [#########.............]  45%  1234/2742" on one line of a terminal; a line per
-// tenth on anything else, so logs stay readable.
-class ProgressBar {
- public:
-  ProgressBar() : terminal_(isatty(STDERR_FILENO) != 0) {}
-
-  void Show(int64_t done, int64_t total) {
-    int percent = total > 0 ? static_cast<int>(done * 100 / total) : 100;
-    if (!terminal_ && percent / 10 == last_tenth_) return;
-    last_tenth_ = percent / 10;
-    constexpr int kWidth = 30;
-    int filled = percent * kWidth / 100;
-    std::cerr << (terminal_ ? "\r" : "") << "indexing [" << std::string(filled, '#')
-              << std::string(kWidth - filled, '.') << "] " << percent << "%  " << done << "/"
-              << total << (terminal_ ? "" : "\n") << std::flush;
-  }
-  void Finish() {
-    if (terminal_) std::cerr << "\n";
-  }
-
- private:
-  const bool terminal_;
-  int last_tenth_ = -1;
-};
-
-}  // namespace
 
 int Reindex(const ApplicationOptions& options) {
   auto app = Application::Open(options);
@@ -53,7 +24,7 @@ int Reindex(const ApplicationOptions& options) {
               << "\n";
     return 1;
   }
-  ProgressBar bar;
+  ProgressBar bar("indexing");
   Status built = services::SearchIndexer::BuildAll(
       (*app)->store(), (*app)->post_repository(), (*app)->user_repository(), **index,
       [&bar](int64_t done, int64_t total) { bar.Show(done, total); });

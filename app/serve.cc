@@ -112,6 +112,7 @@ int Serve(const ServeOptions& options) {
   server::AddSearchRoutes(router, (*app)->search());
   server::AddNotificationRoutes(router, (*app)->notifications());
   server::AddReportingRoutes(router, (*app)->reporting());
+  server::AddDealRoutes(router, (*app)->deals());
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "profiles/user_repository.h"
-#include "services/deal_event_fanout.h"
+#include "services/deal_events_relay.h"
 #include "services/reporting_service.h"
 #include "storage/rows.h"
 #include "storage/store.h"
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
   }
   const agora::Clock& clock = agora::SystemClock::instance();
   agora::profiles::UserRepository users(**store, clock);
-  agora::services::DealEventsFanout events;
+  agora::services::DealEventsRelay events;
   agora::services::ReportingService reporting(**store, users, clock, events);
   auto start = SteadyClock::now();
   if (!reporting.Start().ok()) return 1;

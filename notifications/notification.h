@@ -1,5 +1,5 @@
 // Notifications: the value types of what people are told about (mentions, replies, reactions,
-// follows, join requests, invitations, reports, announcements).
+// follows, join requests, invitations, reports, announcements, requests for a deal story).
 #pragma once
 
 #include <optional>
@@ -19,6 +19,7 @@ enum class NotificationType {
   kInvitation,
   kReport,
   kAnnouncement,
+  kStoryRequested,  // a won deal's owner is asked to tell how it was won
 };
 
 const char* TypeName(NotificationType type);
@@ -34,7 +35,8 @@ struct Notification {
   Id actor_id = 0;
   std::optional<Id> post_id;       // the post it is about, if any
   std::optional<Id> community_id;  // the audience of that post, or the community concerned
-  int64_t count = 1;               // reactions folded into this one (1 for other types)
+  std::optional<Id> deal_id = std::nullopt;  // the deal it is about (story_requested)
+  int64_t count = 1;                         // reactions folded into this one (1 for other types)
   UnixMillis created_at = 0;
   bool read = false;
 };
@@ -45,6 +47,7 @@ struct NewNotification {
   Id actor_id = 0;
   std::optional<Id> post_id;
   std::optional<Id> community_id;
+  std::optional<Id> deal_id = std::nullopt;  // story_requested
 };
 
 // How many unread notifications a recipient has per audience: the service keeps those whose

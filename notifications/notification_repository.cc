@@ -15,7 +15,7 @@ using storage::Statement;
 // The one column list of a Notification row, and its mapper.
 constexpr char kColumns[] =
     "id, recipient_id, type, actor_id, post_id, community_id, count, created_at, "
-    "read_at IS NOT NULL";
+    "read_at IS NOT NULL, deal_id";
 
 Notification ReadRow(const Statement& s) {
   Notification n;
@@ -28,6 +28,7 @@ Notification ReadRow(const Statement& s) {
   n.count = s.column_int64(6);
   n.created_at = s.column_int64(7);
   n.read = s.column_int64(8) != 0;
+  n.deal_id = s.column_optional_int64(9);
   return n;
 }
 
@@ -67,7 +68,7 @@ Result<std::optional<Notification>> InsertOne(Connection& c, const NewNotificati
   }
   auto insert = c.prepare(
       "INSERT INTO notifications (recipient_id, type, actor_id, post_id, community_id, count, "
-      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
+      "created_at, deal_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
   if (!insert.ok()) return insert.status();
   (*insert)
       ->bind(1, item.recipient_id)
@@ -76,7 +77,8 @@ Result<std::optional<Notification>> InsertOne(Connection& c, const NewNotificati
       .bind(4, item.post_id)
       .bind(5, item.community_id)
       .bind(6, count)
-      .bind(7, now);
+      .bind(7, now)
+      .bind(8, item.deal_id);
   auto row = (*insert)->step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::Internal("insert into notifications returned no id");
@@ -87,6 +89,7 @@ Result<std::optional<Notification>> InsertOne(Connection& c, const NewNotificati
   n.actor_id = item.actor_id;
   n.post_id = item.post_id;
   n.community_id = item.community_id;
+  n.deal_id = item.deal_id;
   n.count = count;
   n.created_at = now;
   return std::optional<Notification>(n);
@@ -162,6 +165,14 @@ Status NotificationRepository::MarkAllRead(Id recipient) {
         c, "UPDATE notifications SET read_at = ?1 WHERE recipient_id = ?2 AND read_at IS NULL", now,
         recipient);
   });
+}
+
+Status NotificationRepository::MarkReadAboutDeal(Connection& c, Id recipient, Id deal_id,
+                                                 NotificationType type) {
+  return storage::Run(c,
+                      "UPDATE notifications SET read_at = ?1 WHERE deal_id = ?2 AND "
+                      "recipient_id = ?3 AND type = ?4 AND read_at IS NULL",
+                      clock_.now_ms(), deal_id, recipient, TypeName(type));
 }
 
 Status NotificationRepository::RemoveAboutPost(Connection& c, Id post_id) {

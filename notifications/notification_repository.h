@@ -38,6 +38,9 @@ class NotificationRepository {
   // Marks the recipient's notifications among `ids` read; ids that are not theirs are ignored.
   Status MarkRead(Id recipient, const std::vector<Id>& ids);
   Status MarkAllRead(Id recipient);
+  // Inside the transaction of the change: marks the recipient's unread notifications of `type`
+  // about the deal read.
+  Status MarkReadAboutDeal(storage::Connection& c, Id recipient, Id deal_id, NotificationType type);
   // Inside the transaction that deletes the post: deletes every notification about it.
   Status RemoveAboutPost(storage::Connection& c, Id post_id);
 

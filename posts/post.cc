@@ -92,9 +92,11 @@ Status ValidateDeal(const Deal& d) {
 Status ValidateNewPost(const NewPost& post) {
   AGORA_RETURN_IF_ERROR(ValidateText(post.text));
   if (post.kind == PostKind::kDealStory) {
-    if (!post.deal) return Invalid("invalid_deal", "a deal_story needs a deal");
-    AGORA_RETURN_IF_ERROR(ValidateDeal(*post.deal));
-  } else if (post.deal) {
+    if (!post.deal && !post.deal_id) {
+      return Invalid("invalid_deal", "a deal_story needs a deal or a deal_id");
+    }
+    if (post.deal) AGORA_RETURN_IF_ERROR(ValidateDeal(*post.deal));
+  } else if (post.deal || post.deal_id) {
     return Invalid("invalid_deal", "only a deal_story carries a deal");
   }
   if (post.in_reply_to && post.kind != PostKind::kStatus && post.kind != PostKind::kQuestion) {

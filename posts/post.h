@@ -52,6 +52,7 @@ struct Post {
   std::optional<UnixMillis> edited_at;
   bool deleted = false;
   std::optional<Deal> deal;
+  std::optional<Id> deal_id = std::nullopt;  // the deal record a deal story is attached to
 };
 
 // A post's id with its author and audience: what streams are built from.
@@ -73,6 +74,7 @@ struct NewPost {
   std::optional<Id> community_id;
   std::optional<Id> in_reply_to;
   std::optional<Deal> deal;
+  std::optional<Id> deal_id = std::nullopt;
 };
 
 struct PostLimits {
@@ -85,8 +87,8 @@ struct PostLimits {
 // The reactions a post accepts.
 const std::vector<std::string>& ReactionTypes();
 
-// kUnprocessable with codes such as "invalid_text" or "invalid_deal". A deal story needs a
-// deal; other kinds must not carry one.
+// kUnprocessable with codes such as "invalid_text" or "invalid_deal". A deal story needs an
+// embedded deal, a deal_id, or both; other kinds carry neither.
 Status ValidateText(std::string_view text);
 Status ValidateNewPost(const NewPost& post);
 Status ValidateDeal(const Deal& deal);

@@ -19,7 +19,7 @@ using storage::Statement;
 // loaded beside it (LoadPosts).
 constexpr char kPostColumns[] =
     "id, author_id, community_id, kind, text, in_reply_to, reactions_count, replies_count, "
-    "created_at, edited_at, deleted_at IS NOT NULL";
+    "created_at, edited_at, deleted_at IS NOT NULL, deal_id";
 
 Post ReadPostRow(const Statement& s) {
   Post p;
@@ -34,6 +34,7 @@ Post ReadPostRow(const Statement& s) {
   p.created_at = s.column_int64(8);
   p.edited_at = s.column_optional_int64(9);
   p.deleted = s.column_int64(10) != 0;
+  p.deal_id = s.column_optional_int64(11);
   return p;
 }
 
@@ -181,9 +182,10 @@ Result<InsertedPost> PostRepository::InsertIn(Connection& c, Id id, Id author_id
   }
   AGORA_RETURN_IF_ERROR(storage::Run(
       c,
-      "INSERT INTO posts (id, author_id, community_id, kind, text, in_reply_to, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)",
-      id, author_id, community, KindName(post.kind), post.text, post.in_reply_to, clock_.now_ms()));
+      "INSERT INTO posts (id, author_id, community_id, kind, text, in_reply_to, created_at, "
+      "deal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      id, author_id, community, KindName(post.kind), post.text, post.in_reply_to, clock_.now_ms(),
+      post.deal_id));
   AGORA_RETURN_IF_ERROR(WriteEntities(c, id, post.text, mentions));
   if (post.deal) {
     const Deal& d = *post.deal;

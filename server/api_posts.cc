@@ -18,8 +18,8 @@ std::string RenderPostPage(const Page<services::PostView>& page) {
 }
 
 Result<posts::NewPost> ParseNewPost(const JsonFields& fields) {
-  AGORA_RETURN_IF_ERROR(
-      RejectUnknownFields(fields, {"text", "kind", "community_id", "in_reply_to", "deal"}));
+  AGORA_RETURN_IF_ERROR(RejectUnknownFields(
+      fields, {"text", "kind", "community_id", "in_reply_to", "deal", "deal_id"}));
   posts::NewPost post;
   AGORA_ASSIGN_OR_RETURN(post.text, fields.required_string("text"));
   AGORA_ASSIGN_OR_RETURN(auto kind, fields.optional_string("kind"));
@@ -33,6 +33,7 @@ Result<posts::NewPost> ParseNewPost(const JsonFields& fields) {
   }
   AGORA_ASSIGN_OR_RETURN(post.community_id, fields.optional_id("community_id"));
   AGORA_ASSIGN_OR_RETURN(post.in_reply_to, fields.optional_id("in_reply_to"));
+  AGORA_ASSIGN_OR_RETURN(post.deal_id, fields.optional_id("deal_id"));
   AGORA_ASSIGN_OR_RETURN(auto deal_object, fields.optional_object("deal"));
   if (deal_object) {
     JsonFields deal(**deal_object);

@@ -9,6 +9,7 @@
 #include "server/router.h"
 #include "services/account_service.h"
 #include "services/community_service.h"
+#include "services/deal_service.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
 #include "services/people_service.h"
@@ -29,6 +30,8 @@ void AddSearchRoutes(Router& router, services::SearchService& search);
 void AddReportingRoutes(Router& router, services::ReportingService& reporting);
 // Notifications, and the 426 answer of GET /api/v1/stream without a WebSocket upgrade.
 void AddNotificationRoutes(Router& router, services::NotificationService& notifications);
+// Sales: deals (record, list, read, change, import).
+void AddDealRoutes(Router& router, services::DealService& deals);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics,
                          const std::function<Status()>& readiness);

@@ -143,6 +143,7 @@ void WritePost(JsonWriter& w, const services::PostView& view) {
   } else {
     w.Null();
   }
+  IdMember(w, "deal_id", p.deal_id);
   if (view.pinned) BoolMember(w, "pinned", true);
   w.EndObject();
 }
@@ -188,6 +189,7 @@ void WriteNotification(JsonWriter& w, const services::NotificationView& view) {
     StringMember(w, "visibility", communities::VisibilityName(view.community->visibility));
     w.EndObject();
   }
+  if (n.deal_id) IdMember(w, "deal_id", *n.deal_id);
   IntMember(w, "count", n.count);
   TimeMember(w, "created_at", n.created_at);
   BoolMember(w, "read", n.read);

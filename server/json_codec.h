@@ -89,8 +89,8 @@ std::string RenderStreamPage(const services::StreamPage& page, const std::string
 // One item of a stream page: a Create activity around a Note with the post.
 void WriteStreamItem(JsonWriter& w, const services::PostView& view);
 
-// {id, type, actor, post?, community?, count, created_at, read}: a notifications page's item
-// and the body of the live hub's notification message.
+// {id, type, actor, post?, community?, deal_id?, count, created_at, read}: a notifications page's
+// item and the body of the live hub's notification message.
 void WriteNotification(JsonWriter& w, const services::NotificationView& view);
 
 }  // namespace agora::server

@@ -140,6 +140,24 @@ Status NotificationService::OnPostDeleted(storage::Transaction& tx, Id post_id) 
   return repo_.RemoveAboutPost(tx.connection(), post_id);
 }
 
+Status NotificationService::OnDealWon(storage::Transaction& tx, Id actor, Id owner, Id deal_id) {
+  storage::Connection& c = tx.connection();
+  AGORA_ASSIGN_OR_RETURN(auto active, profiles::ActiveAmong(c, {owner}));
+  if (active.empty()) return Status::Ok();
+  NewNotification item{owner,  NotificationType::kStoryRequested, actor, std::nullopt, std::nullopt,
+                       deal_id};
+  AGORA_ASSIGN_OR_RETURN(auto stored, repo_.Add(c, {item}));
+  tx.AfterCommitInOrder([this, stored = std::move(stored)] {
+    for (const auto& n : stored) live_.Notified(n);
+  });
+  return Status::Ok();
+}
+
+Status NotificationService::OnStoryAttached(storage::Transaction& tx, Id owner, Id deal_id) {
+  return repo_.MarkReadAboutDeal(tx.connection(), owner, deal_id,
+                                 NotificationType::kStoryRequested);
+}
+
 Result<std::vector<NotificationView>> NotificationService::Views(const Viewer& viewer,
                                                                  std::vector<Notification> items) {
   std::vector<Id> post_ids, actor_ids;

@@ -60,6 +60,11 @@ class NotificationService {
   // To the community's owners and moderators, or to the admins for a company-wide post.
   Status OnReport(storage::Transaction& tx, Id reporter, const posts::Post& post);
   Status OnPostDeleted(storage::Transaction& tx, Id post_id);
+  // A deal became won: its owner is asked for a story, even when they recorded the win
+  // themselves (the one exception to "nobody is told of their own action").
+  Status OnDealWon(storage::Transaction& tx, Id actor, Id owner, Id deal_id);
+  // A story was attached to the deal: the owner's request for it is marked read.
+  Status OnStoryAttached(storage::Transaction& tx, Id owner, Id deal_id);
 
   // Newest first; items the viewer may no longer read are left out of the page.
   Result<Page<NotificationView>> List(const Viewer& viewer, bool unread_only,

@@ -5,6 +5,8 @@
 #include "communities/community_repository.h"
 #include "posts/text_entities.h"
 #include "profiles/follow_graph.h"
+#include "sales/deal_repository.h"
+#include "services/deal_access.h"
 
 namespace agora::services {
 namespace {
@@ -89,6 +91,17 @@ Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) 
     } else if (announcement && !viewer.is_admin) {
       return Status::PermissionDenied("only admins post company-wide announcements");
     }
+    std::optional<Id> story_owner;
+    if (post.deal_id) {
+      // A deal the author may not see is refused like a missing one: nothing tells them apart.
+      AGORA_ASSIGN_OR_RETURN(auto deal, sales::FindDeal(c, *post.deal_id));
+      bool visible = false;
+      if (deal) {
+        AGORA_ASSIGN_OR_RETURN(visible, CanSeeDeal(c, viewer, *deal));
+      }
+      if (!visible) return Status::Unprocessable("invalid_deal", "no such deal");
+      story_owner = deal->owner_id;
+    }
     // The id is taken on the writer thread, so ids follow commit order.
     AGORA_ASSIGN_OR_RETURN(auto inserted,
                            posts_.InsertIn(c, ids_.next(), viewer.user_id, post, mentions));
@@ -104,6 +117,9 @@ Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) 
     std::optional<Id> parent_author;
     if (inserted.parent) parent_author = inserted.parent->author_id;
     AGORA_RETURN_IF_ERROR(notifications_.OnPostCreated(tx, stored, parent_author));
+    if (story_owner) {
+      AGORA_RETURN_IF_ERROR(notifications_.OnStoryAttached(tx, *story_owner, *post.deal_id));
+    }
     tx.AfterCommitInOrder([this, inserted, recipients = std::move(recipients)] {
       posts_.Cache(inserted);
       feed_.OnPostCommitted(inserted.post, recipients);

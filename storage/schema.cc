@@ -334,6 +334,19 @@ CREATE INDEX notifications_unread ON notifications (recipient_id, id) WHERE read
 CREATE INDEX notifications_by_post ON notifications (post_id) WHERE post_id IS NOT NULL;
 CREATE INDEX notifications_by_deal ON notifications (deal_id) WHERE deal_id IS NOT NULL;
 )sql",
+    // 7: the audit of deal changes: who created or changed which deal, through the API or an
+    // import. Ids are SQLite row ids (not IdGenerator ids).
+    R"sql(
+CREATE TABLE sales_deal_audit (
+  id         INTEGER PRIMARY KEY,
+  deal_id    INTEGER NOT NULL REFERENCES sales_deals (id),
+  actor_id   INTEGER NOT NULL REFERENCES users (id),
+  action     TEXT NOT NULL CHECK (action IN ('create', 'update')),
+  source     TEXT NOT NULL CHECK (source IN ('api', 'import')),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX sales_deal_audit_by_deal ON sales_deal_audit (deal_id, id);
+)sql",
 };
 
 }  // namespace

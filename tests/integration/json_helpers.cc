@@ -127,6 +127,12 @@ JsonBody& JsonBody::Set(const std::string& name, const std::vector<std::string>&
 JsonBody& JsonBody::SetNull(const std::string& name) { return SetRaw(name, "null"); }
 
 JsonBody& JsonBody::SetRaw(const std::string& name, std::string json) {
+  for (auto& member : members_) {
+    if (member.first == name) {
+      member.second = std::move(json);
+      return *this;
+    }
+  }
   members_.emplace_back(name, std::move(json));
   return *this;
 }

@@ -30,7 +30,8 @@ std::vector<std::string> StreamTexts(const std::string& body);
 // {"error": {"code": "...", "message": "..."}}, the shape of every error the server sends.
 std::string ErrorCode(const std::string& body);
 
-// Builds a JSON object member by member, with correct escaping.
+// Builds a JSON object member by member, with correct escaping; setting a member again
+// replaces its value.
 class JsonBody {
  public:
   JsonBody& Set(const std::string& name, const std::string& value);

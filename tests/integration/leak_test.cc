@@ -391,5 +391,146 @@ TEST_F(LeakIntegrationTest, ServerAssignedFieldsCannotBeSetThroughBodies) {
             403);
 }
 
+// Deals: a rep outside the management chain never sees another rep's deals or amounts, through
+// the deal routes, the import, deal stories, search or notifications.
+class DealLeakIntegrationTest : public IntegrationTest {
+ protected:
+  static constexpr const char* kDealMarker = "MARKER-DEAL-4d1e";
+  static constexpr const char* kAmountMarker = "987654.32";
+
+  void SetUp() override {
+    IntegrationTest::SetUp();
+    manager_ = CreateAndLogin("manager");
+    rep_ = CreateAndLogin("rep", JsonBody().Set("manager_id", manager_.id));
+    other_manager_ = CreateAndLogin("other.manager");
+    stranger_ = CreateAndLogin("stranger", JsonBody().Set("manager_id", other_manager_.id));
+    for (const char* outcome : {"open", "won"}) {
+      JsonBody body;
+      body.Set("external_id", std::string("LEAK-") + outcome)
+          .Set("customer", kDealMarker)
+          .Set("sector", "retail")
+          .Set("product", "POS")
+          .Set("region", "North")
+          .Set("amount", kAmountMarker)
+          .Set("currency", "EUR")
+          .Set("outcome", outcome);
+      if (std::string(outcome) == "won") body.Set("closed_on", "2026-01-05");
+      HttpResult r = Post("/api/v1/deals", body.str(), rep_.token);
+      ASSERT_EQ(r.status, 201) << r;
+      deals_.push_back(JsonString(r.body, "/id").value_or(""));
+    }
+  }
+
+  void ExpectNoLeak(const HttpResult& r, const std::string& what) {
+    EXPECT_EQ(r.body.find(kDealMarker), std::string::npos) << what << ": " << r.body;
+    EXPECT_EQ(r.body.find(kAmountMarker), std::string::npos) << what << ": " << r.body;
+  }
+
+  TestUser manager_, rep_, other_manager_, stranger_;
+  std::vector<std::string> deals_;
+};
+
+TEST_F(DealLeakIntegrationTest, OutsidersNeverSeeAnotherRepsDeals) {
+  for (const TestUser* who : {&stranger_, &other_manager_}) {
+    for (const char* query : {"", "?story=missing", "?outcome=open", "?owner_id="}) {
+      std::string target = std::string("/api/v1/deals") + query;
+      if (std::string(query) == "?owner_id=") target += rep_.id;
+      HttpResult list = Get(target, who->token);
+      EXPECT_EQ(list.status, 200) << target;
+      EXPECT_TRUE(JsonIds(list.body).empty()) << target << ": " << list.body;
+      ExpectNoLeak(list, target);
+    }
+    for (const std::string& id : deals_) {
+      HttpResult get = Get("/api/v1/deals/" + id, who->token);
+      EXPECT_EQ(get.status, 404);
+      ExpectNoLeak(get, "get");
+      HttpResult patch =
+          Patch("/api/v1/deals/" + id, JsonBody().Set("amount", "1").str(), who->token);
+      EXPECT_EQ(patch.status, 404);
+      ExpectNoLeak(patch, "patch");
+      HttpResult story =
+          Post("/api/v1/posts",
+               JsonBody().Set("text", "mine").Set("kind", "deal_story").Set("deal_id", id).str(),
+               who->token);
+      EXPECT_EQ(ErrorCode(story.body), "invalid_deal");
+      ExpectNoLeak(story, "story");
+    }
+    // The upsert key tells that the id is taken, nothing of the deal behind it.
+    HttpResult upsert = Post("/api/v1/deals",
+                             JsonBody()
+                                 .Set("external_id", "LEAK-won")
+                                 .Set("customer", "x")
+                                 .Set("sector", "x")
+                                 .Set("product", "x")
+                                 .Set("region", "x")
+                                 .Set("amount", "1")
+                                 .Set("currency", "EUR")
+                                 .Set("outcome", "open")
+                                 .str(),
+                             who->token);
+    EXPECT_EQ(upsert.status, 409);
+    ExpectNoLeak(upsert, "upsert");
+    HttpResult import =
+        server().Request("POST", "/api/v1/deals/import", "external_id,amount\nLEAK-won,1\n",
+                         who->token, {{"Content-Type", "text/csv"}});
+    EXPECT_EQ(import.status, 403);
+    ExpectNoLeak(import, "import");
+    for (const char* route : {"/api/v1/search/posts?q=", "/api/v1/search/deals?q="}) {
+      HttpResult search = Get(route + std::string(kDealMarker), who->token);
+      ExpectNoLeak(search, route);
+    }
+    // Monthly results: national figures for everyone, never a row of the rep's own.
+    for (const char* by : {"person", "team"}) {
+      std::string target = std::string("/api/v1/results/monthly?month=2026-01&by=") + by;
+      HttpResult results = Get(target, who->token);
+      EXPECT_EQ(results.status, 200) << target;
+      EXPECT_EQ(results.body.find(rep_.id), std::string::npos) << target << ": " << results.body;
+      EXPECT_EQ(results.body.find("\"rep\""), std::string::npos) << target;
+    }
+    EXPECT_EQ(Get("/api/v1/results/monthly?month=2026-01&org_root=" + rep_.id, who->token).status,
+              403);
+    HttpResult notifications = Get("/api/v1/notifications?limit=100", who->token);
+    ExpectNoLeak(notifications, "notifications");
+    EXPECT_EQ(notifications.body.find(deals_[1]), std::string::npos) << notifications.body;
+  }
+  // Live: a stranger's stream, replayed and live, shows nothing of a new win (not the
+  // story request, not the deal); a follow of the stranger is the barrier that ends the check.
+  WsClient ws(server().endpoint(),
+              "/api/v1/stream?last_event_id=1&access_token=" + stranger_.token);
+  ASSERT_TRUE(ws.open()) << ws.refusal_status();
+  HttpResult won = Post("/api/v1/deals",
+                        JsonBody()
+                            .Set("customer", kDealMarker)
+                            .Set("sector", "retail")
+                            .Set("product", "POS")
+                            .Set("region", "North")
+                            .Set("amount", kAmountMarker)
+                            .Set("currency", "EUR")
+                            .Set("outcome", "won")
+                            .Set("closed_on", "2026-01-06")
+                            .str(),
+                        rep_.token);
+  ASSERT_EQ(won.status, 201) << won;
+  std::string won_id = JsonString(won.body, "/id").value_or("");
+  TestUser barrier = CreateAndLogin("barrier");
+  ASSERT_EQ(Post("/api/v1/users/" + stranger_.id + "/follow", "", barrier.token).status, 200);
+  bool reached = false;
+  for (int i = 0; i < 100 && !reached; ++i) {
+    auto message = ws.Read();
+    ASSERT_TRUE(message) << "no barrier; closed=" << ws.closed();
+    EXPECT_EQ(message->find(kDealMarker), std::string::npos) << *message;
+    EXPECT_EQ(message->find("story_requested"), std::string::npos) << *message;
+    EXPECT_EQ(message->find(won_id), std::string::npos) << *message;
+    reached = message->find(barrier.id) != std::string::npos;
+  }
+  EXPECT_TRUE(reached);
+  // The chain above the rep does see them, and only the owner is asked for the story.
+  EXPECT_EQ(JsonIds(Get("/api/v1/deals", manager_.token).body).size(), 3u);
+  EXPECT_EQ(Get("/api/v1/notifications", manager_.token).body.find("story_requested"),
+            std::string::npos);
+  EXPECT_NE(Get("/api/v1/notifications", rep_.token).body.find("story_requested"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace agora::integration

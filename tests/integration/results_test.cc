@@ -1,7 +1,10 @@
 // api.md "Sales": monthly results and the reporting currency with its monthly rates.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "tests/integration/integration_test.h"
 
@@ -90,6 +93,154 @@ TEST_F(ResultsIntegrationTest, OrgRootOutsideTheViewersChainIsRefused) {
   EXPECT_EQ(ErrorCode(refused.body), "org_root_not_visible");
   EXPECT_EQ(Get("/api/v1/results/monthly?org_root=" + rep.id, admin_token_).status, 200);
   EXPECT_EQ(Get("/api/v1/results/monthly?org_root=424242", admin_token_).status, 404);
+}
+
+// Results compiled from deals entered over HTTP:
+//   manager ── rep, peer;  other (no manager);  ops (sales_ops).
+class ResultsWithDealsTest : public ResultsIntegrationTest {
+ protected:
+  void SetUp() override {
+    ResultsIntegrationTest::SetUp();
+    manager_ = CreateAndLogin("manager");
+    rep_ = CreateAndLogin("rep", JsonBody().Set("manager_id", manager_.id));
+    peer_ = CreateAndLogin("peer", JsonBody().Set("manager_id", manager_.id));
+    other_ = CreateAndLogin("other");
+    std::string ops = CreateUser("ops");
+    ASSERT_EQ(Put("/api/v1/users/" + ops + "/roles",
+                  JsonBody().Set("roles", std::vector<std::string>{"member", "sales_ops"}).str(),
+                  admin_token_)
+                  .status,
+              200);
+    ops_ = {ops, "ops", server().Login("ops", TestServer::kDefaultPassword)};
+  }
+
+  std::string Deal(const TestUser& by, const std::string& outcome, const std::string& amount,
+                   const std::string& currency = "EUR", const std::string& team = "",
+                   const std::string& region = "North",
+                   const std::string& closed_on = "2026-01-15") {
+    JsonBody body;
+    body.Set("customer", "Client")
+        .Set("sector", "retail")
+        .Set("product", "POS")
+        .Set("region", region)
+        .Set("amount", amount)
+        .Set("currency", currency)
+        .Set("outcome", outcome)
+        .Set("closed_on", closed_on)
+        .SetBool("new_customer", outcome == "won");
+    if (!team.empty()) body.SetRaw("team", team);
+    HttpResult r = Post("/api/v1/deals", body.str(), by.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+
+  std::string Member(const TestUser& who, const std::string& share) {
+    return "{\"user_id\":\"" + who.id + "\",\"share\":\"" + share + "\"}";
+  }
+
+  HttpResult Results(const std::string& query, const TestUser& who) {
+    HttpResult r = Get("/api/v1/results/monthly?month=2026-01&" + query, who.token);
+    EXPECT_EQ(r.status, 200) << r;
+    return r;
+  }
+
+  // The row whose key is `key`, as its JSON text ("" when absent).
+  static std::string RowValue(const std::string& body, const std::string& key,
+                              const std::string& field) {
+    auto keys = JsonIds(body, "/rows", "/key");
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] == key) {
+        std::string pointer = "/rows/" + std::to_string(i) + "/" + field;
+        return JsonString(body, pointer.c_str()).value_or("?");
+      }
+    }
+    return "";
+  }
+
+  TestUser manager_, rep_, peer_, other_, ops_;
+};
+
+TEST_F(ResultsWithDealsTest, ADealCountsTheMomentItIsRecordedAndChanges) {
+  std::string won = Deal(rep_, "won", "1234.50", "EUR",
+                         "[" + Member(rep_, "0.6") + "," + Member(peer_, "0.4") + "]");
+  Deal(rep_, "lost", "99.99");
+  Deal(other_, "won", "10", "EUR", "", "South");
+
+  HttpResult regions = Results("by=region", other_);
+  EXPECT_EQ(RowValue(regions.body, "North", "won_amount"), "1234.50");
+  EXPECT_EQ(RowValue(regions.body, "South", "won_amount"), "10.00");
+  EXPECT_EQ(JsonString(regions.body, "/totals/won_amount"), "1244.50");
+  EXPECT_EQ(JsonIds(regions.body, "/rows", "/key").front(), "North");  // largest first
+
+  // People: the shares split the amount to the cent.
+  HttpResult people = Results("by=person", manager_);
+  EXPECT_EQ(RowValue(people.body, rep_.id, "won_amount"), "740.70");
+  EXPECT_EQ(RowValue(people.body, peer_.id, "won_amount"), "493.80");
+
+  ASSERT_EQ(
+      Patch("/api/v1/deals/" + won, JsonBody().Set("amount", "2000").str(), rep_.token).status,
+      200);
+  EXPECT_EQ(JsonString(Results("by=region", rep_).body, "/totals/won_amount"), "2010.00");
+  HttpResult teams = Results("by=team", ops_);
+  EXPECT_EQ(RowValue(teams.body, manager_.id, "won_amount"), "2000.00");
+}
+
+TEST_F(ResultsWithDealsTest, PersonRowsFollowTheDealVisibilityRule) {
+  Deal(rep_, "won", "500");
+  Deal(peer_, "won", "300");
+  Deal(other_, "won", "100");
+
+  auto people_seen_by = [&](const TestUser& who) {
+    auto keys = JsonIds(Results("by=person", who).body, "/rows", "/key");
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  std::vector<std::string> team{rep_.id, peer_.id};
+  std::sort(team.begin(), team.end());
+  EXPECT_EQ(people_seen_by(manager_), team);
+  EXPECT_EQ(people_seen_by(rep_), std::vector<std::string>{rep_.id});
+  EXPECT_EQ(people_seen_by(other_), std::vector<std::string>{other_.id});
+  EXPECT_EQ(people_seen_by(ops_).size(), 3u);
+  // National totals stay whole for everyone.
+  EXPECT_EQ(JsonString(Results("by=person", rep_).body, "/totals/won_amount"), "900.00");
+  // A subtree narrows rows and totals.
+  EXPECT_EQ(JsonString(Results("org_root=" + manager_.id, manager_).body, "/totals/won_amount"),
+            "800.00");
+}
+
+TEST_F(ResultsWithDealsTest, AmountsAreConvertedAtTheClosingMonthsRate) {
+  ASSERT_EQ(SetRates(R"({"reporting_currency":"EUR","month":"2026-01","rates":{"USD":"0.5"}})",
+                     admin_token_)
+                .status,
+            200);
+  Deal(rep_, "won", "100", "USD");
+  Deal(rep_, "won", "100", "GBP");  // no GBP rate: counted, not summed
+
+  HttpResult regions = Results("by=region", rep_);
+  EXPECT_EQ(JsonString(regions.body, "/totals/won_amount"), "50.00");
+  EXPECT_EQ(JsonInt(regions.body, "/totals/won_count"), 2);
+  EXPECT_EQ(JsonInt(regions.body, "/totals/unconverted_won_count"), 1);
+
+  // New rates convert again at once.
+  ASSERT_EQ(SetRates(R"({"reporting_currency":"EUR","month":"2026-01",)"
+                     R"("rates":{"USD":"0.5","GBP":"2"}})",
+                     admin_token_)
+                .status,
+            200);
+  EXPECT_EQ(JsonString(Results("by=region", rep_).body, "/totals/won_amount"), "250.00");
+}
+
+TEST_F(ResultsWithDealsTest, ConcurrentDealsAreAllCounted) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) Deal(t % 2 ? rep_ : peer_, "won", "1.25");
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  HttpResult totals = Results("by=person", ops_);
+  EXPECT_EQ(JsonString(totals.body, "/totals/won_amount"), "50.00");
+  EXPECT_EQ(JsonInt(totals.body, "/totals/won_count"), 40);
 }
 
 }  // namespace
