@@ -83,6 +83,8 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->moderation_ = std::make_unique<services::ModerationService>(
       *app->store_, app->ids_, *app->post_repository_, *app->community_repository_,
       *app->moderation_repository_, *app->communities_, *app->posts_, *app->notifications_);
+  app->campaigns_ = std::make_unique<services::CampaignService>(
+      *app->store_, app->ids_, app->clock(), *app->users_, *app->community_repository_, app->live_);
   return app;
 }
 

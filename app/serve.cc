@@ -92,6 +92,10 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   (*app)->search_indexer().Start();
+  if (Status s = (*app)->campaigns().Load(); !s.ok()) {
+    spdlog::critical("event=campaigns_load_failed message=\"{}\"", s.message());
+    return 1;
+  }
 
   server::Metrics metrics;
   AddStoreMetrics(metrics, **app);
@@ -107,6 +111,7 @@ int Serve(const ServeOptions& options) {
   server::AddModerationRoutes(router, (*app)->moderation());
   server::AddSearchRoutes(router, (*app)->search());
   server::AddNotificationRoutes(router, (*app)->notifications());
+  server::AddCampaignRoutes(router, (*app)->campaigns());
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;

@@ -161,12 +161,14 @@ Result<Page<Campaign>> ListCampaigns(Connection& c, const CampaignQuery& query,
       " FROM sales_campaigns c WHERE c.id < ?1 "
       "AND (?2 OR c.visibility = 'company' OR c.created_by = ?3 OR EXISTS (SELECT 1 FROM "
       "sales_campaign_participants p WHERE p.campaign_id = c.id AND p.user_id = ?3)) "
-      "AND (?4 IS NULL OR (c.starts_on <= ?4 AND c.ends_on >= ?4)) "
-      "ORDER BY c.id DESC LIMIT ?5");
+      "AND (?4 IS NULL OR (c.starts_on <= ?5 AND c.ends_on >= ?5) = ?4) "
+      "ORDER BY c.id DESC LIMIT ?6");
   auto stmt = c.prepare(kList.data());
   if (!stmt.ok()) return stmt.status();
   storage::BindAll(**stmt, page.after_key.value_or(INT64_MAX), int64_t{query.sees_all},
-                   query.viewer, query.active_on, int64_t{page.limit} + 1);
+                   query.viewer,
+                   query.active ? std::optional<int64_t>(*query.active) : std::nullopt, query.today,
+                   int64_t{page.limit} + 1);
   AGORA_ASSIGN_OR_RETURN(auto rows, storage::ReadPage<CampaignRow>(
                                         **stmt, page.limit, ReadRow,
                                         [](const CampaignRow& row) { return row.campaign.id; }));

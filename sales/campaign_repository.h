@@ -31,8 +31,9 @@ Result<bool> IsParticipant(storage::Connection& c, Id campaign_id, Id user_id);
 
 struct CampaignQuery {
   Id viewer = 0;
-  bool sees_all = false;                 // admins and sales_ops
-  std::optional<std::string> active_on;  // "YYYY-MM-DD": only campaigns covering that day
+  bool sees_all = false;       // admins and sales_ops
+  std::optional<bool> active;  // only campaigns covering `today` (true) or not covering it
+  std::string today;           // "YYYY-MM-DD"
 };
 // The campaigns `query.viewer` may see (company-wide ones, the ones they take part in or
 // created, every one for sees_all), newest first.

@@ -8,6 +8,7 @@
 #include "server/metrics.h"
 #include "server/router.h"
 #include "services/account_service.h"
+#include "services/campaign_service.h"
 #include "services/community_service.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
@@ -26,6 +27,8 @@ void AddFeedRoutes(Router& router, services::FeedService& feed);
 void AddSearchRoutes(Router& router, services::SearchService& search);
 // Notifications, and the 426 answer of GET /api/v1/stream without a WebSocket upgrade.
 void AddNotificationRoutes(Router& router, services::NotificationService& notifications);
+// Sales: campaigns and their leaderboards.
+void AddCampaignRoutes(Router& router, services::CampaignService& campaigns);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics,
                          const std::function<Status()>& readiness);

@@ -91,10 +91,10 @@ TEST(CampaignRepositoryTest, ACampaignReadsBackWithFiltersAndParticipantsAndList
   EXPECT_EQ(found->metric, Metric::kWonCount);
   EXPECT_EQ(found->target, 30'000);
 
-  auto list = [&](Id viewer, bool sees_all, std::optional<std::string> active_on) {
+  auto list = [&](Id viewer, bool sees_all, std::optional<bool> active) {
     std::vector<Id> ids;
     auto page = store->read([&](storage::Connection& conn) {
-      return ListCampaigns(conn, {viewer, sees_all, active_on}, PageRequest{});
+      return ListCampaigns(conn, {viewer, sees_all, active, "2026-11-15"}, PageRequest{});
     });
     for (const auto& item : page->items) ids.push_back(item.id);
     return ids;
@@ -102,7 +102,8 @@ TEST(CampaignRepositoryTest, ACampaignReadsBackWithFiltersAndParticipantsAndList
   EXPECT_EQ(list(2, false, std::nullopt), (std::vector<Id>{11, 10}));  // a participant
   EXPECT_EQ(list(3, false, std::nullopt), (std::vector<Id>{11}));      // not one of 10's
   EXPECT_EQ(list(3, true, std::nullopt), (std::vector<Id>{11, 10}));
-  EXPECT_EQ(list(2, false, "2026-11-15"), (std::vector<Id>{10}));
+  EXPECT_EQ(list(2, false, true), (std::vector<Id>{10}));
+  EXPECT_EQ(list(2, false, false), (std::vector<Id>{11}));
   auto participants =
       store->read([](storage::Connection& conn) { return CampaignParticipants(conn, 10); });
   EXPECT_EQ(*participants, (std::vector<Id>{1, 2}));
