@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "tests/integration/integration_test.h"
+#include "tests/integration/ws_client.h"
 
 namespace agora::integration {
 namespace {
@@ -337,6 +338,93 @@ TEST_F(CampaignsTest, ConcurrentCreatesAllLandWithTheirParticipants) {
     EXPECT_EQ(JsonInt(Get("/api/v1/campaigns/" + id, outsider_.token).body, "/participants_count"),
               3);
   }
+}
+
+// NEEDS_DEALS_ROUTE: skips itself until POST /api/v1/deals (DealService) is merged.
+TEST_F(CampaignsTest, AWonDealPushesLeaderboardAndDealWonToWhoMaySeeThem) {
+  std::string id = CreateOk(Campaign({{"starts_on", "2026-01-01"}, {"ends_on", "2036-12-31"}})
+                                .Set("user_ids", std::vector<std::string>{rep_a_.id, rep_b_.id}),
+                            admin_token_);
+  auto connect = [&](const TestUser& who, const std::string& query = "") {
+    auto ws = std::make_unique<WsClient>(server().endpoint(),
+                                         "/api/v1/stream?access_token=" + who.token + query);
+    EXPECT_TRUE(ws->open());
+    return ws;
+  };
+  int barriers = 0;
+  // Someone new follows `who`: the next message `who` gets once everything before it arrived.
+  auto barrier = [&](const TestUser& who) {
+    TestUser follower = CreateAndLogin("follower" + std::to_string(++barriers));
+    Follow(follower, who);
+    return follower.id;
+  };
+  // Every message until the barrier.
+  auto until_barrier = [&](WsClient& ws, const std::string& barrier_id) {
+    std::vector<std::string> messages;
+    for (int i = 0; i < 50; ++i) {
+      auto message = ws.Read();
+      if (!message) break;
+      if (message->find(barrier_id) != std::string::npos) return messages;
+      messages.push_back(*message);
+    }
+    ADD_FAILURE() << "the barrier never came";
+    return messages;
+  };
+  auto ws_a = connect(rep_a_);
+  auto ws_b = connect(rep_b_);
+  auto ws_manager = connect(manager_);
+  auto ws_c = connect(rep_c_);
+  for (auto [ws, who] : {std::pair{ws_a.get(), &rep_a_},
+                         {ws_b.get(), &rep_b_},
+                         {ws_manager.get(), &manager_},
+                         {ws_c.get(), &rep_c_}}) {
+    until_barrier(*ws, barrier(*who));
+  }
+  HttpResult deal = Post("/api/v1/deals",
+                         JsonBody()
+                             .Set("owner_id", rep_a_.id)
+                             .Set("customer", "Globex")
+                             .Set("sector", "retail")
+                             .Set("product", "fiber")
+                             .Set("region", "north")
+                             .Set("amount", "2500")
+                             .Set("currency", "EUR")
+                             .Set("outcome", "won")
+                             .Set("closed_on", "2026-11-10")
+                             .str(),
+                         admin_token_);
+  if (deal.status == 404) GTEST_SKIP() << "POST /api/v1/deals is not merged yet";
+  ASSERT_EQ(deal.status, 201) << deal;
+  std::string deal_id = JsonString(deal.body, "/id").value_or("");
+
+  auto types = [](const std::vector<std::string>& messages) {
+    std::vector<std::string> out;
+    for (const auto& m : messages) out.push_back(JsonString(m, "/type").value_or(""));
+    return out;
+  };
+  auto a = until_barrier(*ws_a, barrier(rep_a_));
+  ASSERT_EQ(types(a), (std::vector<std::string>{"leaderboard", "deal_won"}));
+  EXPECT_EQ(JsonString(a[0], "/campaign_id"), id);
+  EXPECT_EQ(JsonInt(a[0], "/me/rank"), 1);
+  EXPECT_EQ(JsonString(a[0], "/top/0/subject/user/id"), rep_a_.id);
+  EXPECT_EQ(JsonString(a[1], "/deal/id"), deal_id);
+  EXPECT_EQ(JsonStrings(a[1], "/campaign_ids"), std::vector<std::string>{id});
+  // A fellow participant sees the board move, not the other rep's deal.
+  auto b = until_barrier(*ws_b, barrier(rep_b_));
+  ASSERT_EQ(types(b), std::vector<std::string>{"leaderboard"});
+  EXPECT_EQ(JsonInt(b[0], "/me/rank"), 2);
+  // The manager is in the deal's chain but not in the campaign.
+  auto manager = until_barrier(*ws_manager, barrier(manager_));
+  ASSERT_EQ(types(manager), std::vector<std::string>{"deal_won"});
+  EXPECT_TRUE(JsonStrings(manager[0], "/campaign_ids").empty());
+  EXPECT_TRUE(until_barrier(*ws_c, barrier(rep_c_)).empty());
+
+  // Resuming replays the missed leaderboard event to a participant.
+  std::string last_before = JsonString(a[0], "/event_id").value_or("");
+  ASSERT_FALSE(last_before.empty());
+  auto resumed = connect(rep_b_, "&last_event_id=" + std::to_string(std::stoll(last_before) - 1));
+  auto replay = until_barrier(*resumed, barrier(rep_b_));
+  EXPECT_EQ(types(replay).front(), "leaderboard");
 }
 
 }  // namespace

@@ -391,5 +391,70 @@ TEST_F(LeakIntegrationTest, ServerAssignedFieldsCannotBeSetThroughBodies) {
             403);
 }
 
+// Sales: a `participants` campaign, its leaderboard and its live events never reach a
+// non-participant; a deal_won event never reaches someone outside the deal's visibility.
+TEST_F(LeakIntegrationTest, ANonParticipantNeverSeesAParticipantsCampaign) {
+  constexpr const char* kCampaignMarker = "MARKER-CAMPAIGN-4e21aa";
+  HttpResult created = Post("/api/v1/campaigns",
+                            JsonBody()
+                                .Set("name", kCampaignMarker)
+                                .Set("starts_on", "2026-01-01")
+                                .Set("ends_on", "2036-12-31")
+                                .Set("metric", "won_amount")
+                                .Set("user_ids", std::vector<std::string>{insider_.id, author_.id})
+                                .str(),
+                            admin_token_);
+  ASSERT_EQ(created.status, 201) << created;
+  std::string campaign = JsonString(created.body, "/id").value_or("");
+  const std::string base = "/api/v1/campaigns/" + campaign;
+  EXPECT_EQ(Get(base + "/leaderboard", insider_.token).status, 200);
+  // NEEDS_DEALS_ROUTE: with DealService merged, a won deal of the insider makes live events
+  // that the outsiders' streams below must not carry.
+  HttpResult deal = Post("/api/v1/deals",
+                         JsonBody()
+                             .Set("customer", "MARKER-DEAL-CUSTOMER")
+                             .Set("sector", "retail")
+                             .Set("product", "fiber")
+                             .Set("region", "north")
+                             .Set("amount", "1000")
+                             .Set("currency", "EUR")
+                             .Set("outcome", "won")
+                             .Set("closed_on", "2026-11-10")
+                             .str(),
+                         insider_.token);
+  if (deal.status != 404) {
+    EXPECT_EQ(deal.status, 201) << deal;
+  }
+  for (const TestUser* who : {&stranger_, &follower_, &other_mod_}) {
+    SCOPED_TRACE(who->username);
+    for (const std::string& target : {base, base + "/leaderboard", base + "/leaderboard?by=team",
+                                      base + "/leaderboard?by=region"}) {
+      HttpResult r = Get(target, who->token);
+      EXPECT_EQ(r.status, 404) << target;
+      EXPECT_EQ(r.body.find("MARKER"), std::string::npos) << target;
+    }
+    for (const std::string& list :
+         {std::string("/api/v1/campaigns"), std::string("/api/v1/campaigns?active=true")}) {
+      HttpResult r = Get(list, who->token);
+      EXPECT_EQ(r.status, 200);
+      EXPECT_EQ(r.body.find(campaign), std::string::npos);
+      EXPECT_EQ(r.body.find("MARKER"), std::string::npos);
+    }
+    // The whole recent window replayed: no campaign, no deal.
+    WsClient ws(server().endpoint(), "/api/v1/stream?last_event_id=1&access_token=" + who->token);
+    ASSERT_TRUE(ws.open());
+    std::string barrier = Barrier(*who);
+    for (int i = 0; i < 100; ++i) {
+      auto message = ws.Read();
+      ASSERT_TRUE(message) << "no barrier";
+      EXPECT_EQ(message->find(campaign), std::string::npos) << *message;
+      EXPECT_EQ(message->find("MARKER-DEAL"), std::string::npos) << *message;
+      EXPECT_EQ(message->find("\"leaderboard\""), std::string::npos) << *message;
+      EXPECT_EQ(message->find("\"deal_won\""), std::string::npos) << *message;
+      if (message->find(barrier) != std::string::npos) break;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace agora::integration
