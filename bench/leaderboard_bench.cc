@@ -10,7 +10,8 @@
 //  - the same read answered by one SQLite GROUP BY query per read (the ranking needs every
 //    participant's sum, so the query aggregates the whole campaign each time).
 // Amounts are multiples of 10 minor units, so every share (0.6, 0.4, 1) is exact and the
-// engine's per-month rounding and the query's single rounding agree. Prints key=value lines. The participant "bench.rep" has the password "bench-password-1".
+// engine's per-month rounding and the query's single rounding agree. Prints key=value lines. The
+// participant "bench.rep" has the password "bench-password-1".
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
