@@ -117,10 +117,12 @@ void LiveHub::AccountDeactivated(Id user_id) {
 
 void LiveHub::LeaderboardChanged(const services::LeaderboardEvent& event) {
   Enqueue([this, event] {
-    PublishToAudience(LiveKind::kLeaderboard, event.recipients, [event](Id event_id, Id reader) {
-      return std::make_shared<const std::string>(
-          RenderLiveLeaderboard(event_id, event, event.standing_of(reader)));
-    });
+    auto top = std::make_shared<const std::string>(RenderLeaderboardTop(event));
+    PublishToAudience(
+        LiveKind::kLeaderboard, event.recipients, [event, top](Id event_id, Id reader) {
+          return std::make_shared<const std::string>(
+              RenderLiveLeaderboard(event_id, event, event.standing_of(reader), *top));
+        });
   });
 }
 

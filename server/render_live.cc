@@ -37,8 +37,20 @@ std::string RenderLiveNotification(Id event_id, const services::NotificationView
   });
 }
 
+std::string RenderLeaderboardTop(const services::LeaderboardEvent& event) {
+  static const std::unordered_map<Id, profiles::UserSummary> kNoSummaries;
+  return RenderDocument([&](JsonWriter& w) {
+    w.StartArray();
+    for (const auto& s : event.top) {
+      WriteStanding(w, s, event.campaign.metric, event.currency, kNoSummaries);
+    }
+    w.EndArray();
+  });
+}
+
 std::string RenderLiveLeaderboard(Id event_id, const services::LeaderboardEvent& event,
-                                  const std::optional<sales::Standing>& me) {
+                                  const std::optional<sales::Standing>& me,
+                                  const std::string& top_json) {
   static const std::unordered_map<Id, profiles::UserSummary> kNoSummaries;
   const sales::Metric metric = event.campaign.metric;
   return RenderLive(event_id, "leaderboard", [&](JsonWriter& w) {
@@ -50,9 +62,7 @@ std::string RenderLiveLeaderboard(Id event_id, const services::LeaderboardEvent&
       WriteStanding(w, *me, metric, event.currency, kNoSummaries);
     }
     w.Key("top");
-    w.StartArray();
-    for (const auto& s : event.top) WriteStanding(w, s, metric, event.currency, kNoSummaries);
-    w.EndArray();
+    w.RawValue(top_json.data(), top_json.size(), rapidjson::kArrayType);
   });
 }
 

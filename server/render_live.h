@@ -21,9 +21,13 @@ std::string RenderLivePost(Id event_id, const services::PostView& view);
 std::string RenderLiveDelete(Id event_id, Id post_id);
 // {"event_id", "type": "notification", "notification": {...}}
 std::string RenderLiveNotification(Id event_id, const services::NotificationView& view);
-// {"event_id", "type": "leaderboard", "campaign_id", "metric", "currency", "me"?, "top"}
+// The `top` array of a leaderboard event: the same for every reader, rendered once.
+std::string RenderLeaderboardTop(const services::LeaderboardEvent& event);
+// {"event_id", "type": "leaderboard", "campaign_id", "metric", "currency", "me"?, "top"},
+// with `top_json` from RenderLeaderboardTop.
 std::string RenderLiveLeaderboard(Id event_id, const services::LeaderboardEvent& event,
-                                  const std::optional<sales::Standing>& me);
+                                  const std::optional<sales::Standing>& me,
+                                  const std::string& top_json);
 // {"event_id", "type": "deal_won", "deal": {...}, "campaign_ids"}
 std::string RenderLiveDealWon(Id event_id, const services::DealWonEvent& event,
                               const std::vector<Id>& campaign_ids);
