@@ -187,23 +187,15 @@ int64_t Leaderboard::RankAt(const Group& g, size_t position) {
   return (first - g.order.begin()) + 1;
 }
 
-void Leaderboard::Reposition(Group& g, int32_t subject, std::vector<int32_t>* moved) {
+void Leaderboard::Reposition(Group& g, int32_t subject,
+                             std::vector<std::pair<int64_t, int64_t>>* crossed) {
   int64_t old_key = g.keys[subject];
   int64_t new_key = KeyOf(g.tallies[subject]);
   if (old_key == new_key) return;
   size_t position = PositionOf(g, subject);
-  if (moved) {
-    // Another subject's rank counts the subjects strictly above it: it changes exactly when
-    // its key lies in [low, high) of the old and new keys.
-    int64_t low = std::min(old_key, new_key);
-    int64_t high = std::max(old_key, new_key);
-    auto from = std::partition_point(g.order.begin(), g.order.end(),
-                                     [high](const Entry& e) { return e.key >= high; });
-    auto to =
-        std::partition_point(from, g.order.end(), [low](const Entry& e) { return e.key >= low; });
-    for (auto it = from; it != to; ++it) moved->push_back(it->subject);
-    moved->push_back(subject);
-  }
+  // Another subject's rank counts the subjects strictly above it: it changes exactly when its
+  // key lies in [low, high) of the old and new keys.
+  if (crossed) crossed->emplace_back(std::min(old_key, new_key), std::max(old_key, new_key));
   g.keys[subject] = new_key;
   auto at = g.order.begin() + static_cast<std::ptrdiff_t>(position);
   auto cmp = [](const Entry& a, const Entry& b) {
@@ -263,23 +255,36 @@ LeaderboardChange Leaderboard::Apply(const std::optional<Deal>& before, const De
   SortUnique(persons);
   SortUnique(teams);
   SortUnique(regions);
-  std::vector<int32_t> moved;
+  std::vector<std::pair<int64_t, int64_t>> crossed;
   for (auto [by, subjects] :
        {std::pair{Grouping::kPerson, &persons}, std::pair{Grouping::kTeam, &teams},
         std::pair{Grouping::kRegion, &regions}}) {
     Group& g = group(by);
     for (int32_t s : *subjects) {
       g.tallies[s].won_amount = Convert(g.tallies[s]);
-      Reposition(g, s, by == Grouping::kPerson ? &moved : nullptr);
+      Reposition(g, s, by == Grouping::kPerson ? &crossed : nullptr);
     }
   }
   auto top_after = TopEntries();
   change.top_changed = !std::equal(
       top_before.begin(), top_before.end(), top_after.begin(), top_after.end(),
       [](const Entry& a, const Entry& b) { return a.key == b.key && a.subject == b.subject; });
-  SortUnique(moved);
-  change.moved.reserve(moved.size());
-  for (int32_t s : moved) change.moved.push_back(participant_ids_[s]);
+  if (!change.top_changed && !crossed.empty()) {
+    // Listed only when needed: with the top changed everyone is told anyway. The keys of the
+    // subjects not touched here did not change, so the ranges read on the final order.
+    const Group& g = group(Grouping::kPerson);
+    std::vector<int32_t> moved = persons;
+    for (auto [low, high] : crossed) {
+      auto from = std::partition_point(g.order.begin(), g.order.end(),
+                                       [high](const Entry& e) { return e.key >= high; });
+      auto to =
+          std::partition_point(from, g.order.end(), [low](const Entry& e) { return e.key >= low; });
+      for (auto it = from; it != to; ++it) moved.push_back(it->subject);
+    }
+    SortUnique(moved);
+    change.moved.reserve(moved.size());
+    for (int32_t s : moved) change.moved.push_back(participant_ids_[s]);
+  }
   updated_at_ = now;
   return change;
 }

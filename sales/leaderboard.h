@@ -73,7 +73,9 @@ struct LeaderboardPage {
 struct LeaderboardChange {
   bool counted = false;      // the deal counts (or counted) in this campaign
   bool top_changed = false;  // the first kTopSize persons or their values changed
-  std::vector<Id> moved;     // participants whose rank may have changed (a superset)
+  // When the top did not change: the participants whose rank may have changed (a superset).
+  // Empty when it did: every participant is told then.
+  std::vector<Id> moved;
 };
 
 class Leaderboard {
@@ -143,8 +145,10 @@ class Leaderboard {
   void SortIfNeeded() REQUIRES(mu_);
   int64_t KeyOf(const Tally& tally) const;
   int64_t ValueOf(const Tally& tally) const;
-  // Moves `subject` to its new key; adds the persons whose rank may change to `moved`.
-  void Reposition(Group& g, int32_t subject, std::vector<int32_t>* moved) REQUIRES(mu_);
+  // Moves `subject` to its new key; adds to `crossed` the range of keys [low, high) whose
+  // subjects' ranks change with it.
+  void Reposition(Group& g, int32_t subject, std::vector<std::pair<int64_t, int64_t>>* crossed)
+      REQUIRES(mu_);
   void SnapshotIfNewDay(UnixMillis now) REQUIRES(mu_);
   static int64_t RankAt(const Group& g, size_t position);
   Standing StandingAt(Grouping by, size_t position, UnixMillis now) const REQUIRES(mu_);

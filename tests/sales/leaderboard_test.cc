@@ -202,14 +202,27 @@ TEST(LeaderboardTest, PagesFollowTheCursorAndMeIsThereOutsideThePage) {
 }
 
 TEST(LeaderboardTest, LiveChangeReportsTheTopAndWhoseRankMoved) {
-  Leaderboard board(MakeCampaign(), People({1, 2, 3}), ExchangeRates(), kNoon);
+  std::vector<LeaderboardParticipant> people;
+  for (Id id = 1; id <= 14; ++id) people.push_back({id, 100});
+  Leaderboard board(MakeCampaign(), people, ExchangeRates(), kNoon);
   auto first =
       board.Apply(std::nullopt, MakeDeal(10, {{1, kWholeShare}}, Outcome::kWon, 300), kNoon);
   EXPECT_TRUE(first.counted);
   EXPECT_TRUE(first.top_changed);
-  EXPECT_EQ(first.moved, (std::vector<Id>{1, 2, 3}));  // 2 and 3 dropped from 1st to 2nd
+  EXPECT_TRUE(first.moved.empty());  // everyone is told: no list needed
+  for (Id id = 2; id <= 10; ++id) {
+    board.Apply(std::nullopt, MakeDeal(10 + id, {{id, kWholeShare}}, Outcome::kWon, 1000 + id),
+                kNoon);
+  }
+  // 1 is 10th with 300; 11 to 14 tie at 0 below. 12 reaches 100: it passes 11, 13 and 14
+  // (their rank drops from 11 to 12), the top 10 stays as it was.
+  auto below =
+      board.Apply(std::nullopt, MakeDeal(50, {{12, kWholeShare}}, Outcome::kWon, 100), kNoon);
+  EXPECT_FALSE(below.top_changed);
+  EXPECT_EQ(below.moved, (std::vector<Id>{11, 12, 13, 14}));
+  EXPECT_EQ(board.StandingOf(13, kNoon)->rank, 12);
   auto outside = board.Apply(
-      std::nullopt, MakeDeal(11, {{1, kWholeShare}}, Outcome::kWon, 300, "2026-12-05"), kNoon);
+      std::nullopt, MakeDeal(51, {{1, kWholeShare}}, Outcome::kWon, 300, "2026-12-05"), kNoon);
   EXPECT_FALSE(outside.counted);
   EXPECT_TRUE(outside.moved.empty());
 }
