@@ -274,7 +274,10 @@ LeaderboardChange Leaderboard::Apply(const std::optional<Deal>& before, const De
     // subjects not touched here did not change, so the ranges read on the final order.
     const Group& g = group(Grouping::kPerson);
     std::vector<int32_t> moved = persons;
-    for (auto [low, high] : crossed) {
+    for (const auto& range : crossed) {
+      // Named copies: clang before 16 cannot capture structured bindings.
+      const int64_t low = range.first;
+      const int64_t high = range.second;
       auto from = std::partition_point(g.order.begin(), g.order.end(),
                                        [high](const Entry& e) { return e.key >= high; });
       auto to =
