@@ -88,7 +88,10 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   // Sales engines hear of committed deal and rate changes through the relay.
   app->reporting_ = std::make_unique<services::ReportingService>(*app->store_, *app->users_,
                                                                  app->clock(), app->deal_events_);
+  app->campaigns_ = std::make_unique<services::CampaignService>(
+      *app->store_, app->ids_, app->clock(), *app->users_, *app->community_repository_, app->live_);
   app->deal_events_.Attach(*app->reporting_);
+  app->deal_events_.Attach(*app->campaigns_);
   return app;
 }
 

@@ -12,6 +12,7 @@
 #include "posts/post_repository.h"
 #include "search/search_index.h"
 #include "services/account_service.h"
+#include "services/campaign_service.h"
 #include "services/community_service.h"
 #include "services/deal_events_relay.h"
 #include "services/deal_service.h"
@@ -57,6 +58,8 @@ class Application {
   services::PostService& posts() { return *posts_; }
   services::CommunityService& communities() { return *communities_; }
   services::ModerationService& moderation() { return *moderation_; }
+  // Campaigns and their leaderboards; a DealEvents for the deal use cases. `serve` Load()s it.
+  services::CampaignService& campaigns() { return *campaigns_; }
   // After OpenSearch.
   services::SearchService& search() { return *search_; }
   services::SearchIndexer& search_indexer() { return *search_indexer_; }
@@ -98,6 +101,7 @@ class Application {
   std::unique_ptr<services::ModerationService> moderation_;
   std::unique_ptr<services::ReportingService> reporting_;
   std::unique_ptr<services::DealService> deals_;
+  std::unique_ptr<services::CampaignService> campaigns_;
   std::unique_ptr<search::SearchIndex> search_index_;
   std::unique_ptr<services::SearchService> search_;
   std::unique_ptr<services::SearchIndexer> search_indexer_;

@@ -610,6 +610,55 @@ int MakeSalesYear(const std::vector<Person>& people, std::mt19937& rng, Applicat
   return failures;
 }
 
+// Two campaigns over the sales organisation: one running (spanning today) for the whole sales
+// department, published company-wide, and one finished, set by a regional manager for their
+// team. They read the deals already in the store, whoever wrote them, so this runs last.
+int MakeCampaigns(const std::vector<Person>& people, Application& app, int& made) {
+  auto in_sales = [&](const Person& p, int level) {
+    return p.level == level && p.user.profile.department == "Sales";
+  };
+  auto vp =
+      std::find_if(people.begin(), people.end(), [&](const Person& p) { return in_sales(p, 1); });
+  auto manager =
+      std::find_if(people.begin(), people.end(), [&](const Person& p) { return in_sales(p, 2); });
+  if (vp == people.end() || manager == people.end()) return 1;
+  constexpr int64_t kDayMs = 86'400'000;
+  UnixMillis now = app.clock().now_ms();
+  auto day = [&](int offset) { return sales::IsoDate(now + offset * kDayMs); };
+
+  services::CampaignRequest running;
+  running.draft.campaign.name = "Winter push";
+  running.draft.campaign.description = "Every won euro counts: the whole sales team, ranked live.";
+  running.draft.campaign.starts_on = day(-20);
+  running.draft.campaign.ends_on = day(40);
+  running.draft.campaign.metric = sales::Metric::kWonAmount;
+  running.draft.campaign.org_root = vp->id;
+  running.draft.campaign.visibility = sales::CampaignVisibility::kCompany;
+  running.target = "50000";
+
+  services::CampaignRequest finished;
+  finished.draft.campaign.name = "Autumn conversion";
+  finished.draft.campaign.description = "Win rate of the team, deals won against lost.";
+  finished.draft.campaign.starts_on = day(-120);
+  finished.draft.campaign.ends_on = day(-31);
+  finished.draft.campaign.metric = sales::Metric::kWinRate;
+  finished.draft.campaign.org_root = manager->id;
+  finished.target = "0.4";
+
+  int failures = 0;
+  for (auto [request, creator] : {std::pair{&running, Viewer{people[0].id, true}},
+                                  std::pair{&finished, Viewer{manager->id, false}}}) {
+    auto created = app.campaigns().Create(creator, *request);
+    if (created.ok()) {
+      ++made;
+    } else {
+      std::cerr << "agora: campaign: " << created.status().message() << "\n";
+      ++failures;
+    }
+  }
+  return failures;
+}
+
 }  // namespace
 
 int Demo(const ApplicationOptions& options) {
@@ -699,6 +748,8 @@ int Demo(const ApplicationOptions& options) {
   failures += MakeCommunities(people, rng, **app, communities_made, posts_written);
   int deals_made = 0;
   failures += MakeSalesYear(people, rng, **app, deals_made, posts_written);
+  int campaigns_made = 0;
+  failures += MakeCampaigns(people, **app, campaigns_made);
 
   if (failures > 0) {
     std::cerr << "agora: " << failures << " sample records failed\n";
@@ -708,6 +759,8 @@ int Demo(const ApplicationOptions& options) {
             << " departments across " << kOffices.size() << " offices, with " << follows.size()
             << " follows, " << communities_made << " communities, " << deals_made << " deals and "
             << posts_written << " posts, in " << options.data_dir << ".\n"
+            << " follows, " << communities_made << " communities, " << posts_written
+            << " posts and " << campaigns_made << " campaigns, in " << options.data_dir << ".\n"
             << "Every sample account has the password " << kDemoPassword << ".\n"
             << "Log in as camille.martin (admin, CEO) or e.g. " << people[1].user.username << " ("
             << *people[1].user.profile.title << "):\n"

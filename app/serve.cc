@@ -96,6 +96,10 @@ int Serve(const ServeOptions& options) {
     spdlog::critical("event=results_build_failed message=\"{}\"", s.message());
     return 1;
   }
+  if (Status s = (*app)->campaigns().Load(); !s.ok()) {
+    spdlog::critical("event=campaigns_load_failed message=\"{}\"", s.message());
+    return 1;
+  }
 
   server::Metrics metrics;
   AddStoreMetrics(metrics, **app);
@@ -113,6 +117,7 @@ int Serve(const ServeOptions& options) {
   server::AddNotificationRoutes(router, (*app)->notifications());
   server::AddReportingRoutes(router, (*app)->reporting());
   server::AddDealRoutes(router, (*app)->deals());
+  server::AddCampaignRoutes(router, (*app)->campaigns());
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;

@@ -69,9 +69,12 @@ class UserRepository {
   // skipped.
   Result<std::vector<UserSummary>> Summaries(const std::vector<Id>& ids);
 
-  // Counts committed changes of anyone's manager: what is derived from the org chart (a map of
-  // managers) stays valid while this does not move. Read it before reading the chart.
+  // Counts committed changes of anyone's manager or roles: what is derived from the org chart
+  // (a map of managers, who sees every deal) stays valid while this does not move. Read it
+  // before reading the chart.
   uint64_t org_chart_version() const { return org_chart_changes_.load(); }
+  // After a commit that changed roles (SetRoles runs in another use case's transaction).
+  void RolesChanged() { ++org_chart_changes_; }
 
  private:
   storage::Store& store_;

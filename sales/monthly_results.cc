@@ -202,37 +202,39 @@ MonthlyResults::Figures MonthlyResults::Fold(const Month& month, const ResultsQu
   return out;
 }
 
+const MonthlyResults::Month& MonthlyResults::MonthOf(const std::string& key) const {
+  static const Month kEmpty;
+  auto found = months_.find(key);
+  return found == months_.end() ? kEmpty : found->second;
+}
+
 Results MonthlyResults::Compile(const ResultsQuery& query) const {
   MutexLock lock(&mu_);
-  const Month empty;
-  auto month_of = [&](const std::string& key) -> const Month& {
-    auto found = months_.find(key);
-    return found == months_.end() ? empty : found->second;
-  };
-  const Month& current = month_of(query.month);
-  const Month& previous = month_of(PreviousMonth(query.month));
-  const Month& last_year = month_of(SameMonthLastYear(query.month));
+  const Month& current = MonthOf(query.month);
+  const Month& previous = MonthOf(PreviousMonth(query.month));
+  const Month& last_year = MonthOf(SameMonthLastYear(query.month));
 
   Results out;
   const Figures* direct = nullptr;
   Figures folded = Fold(current, query, &direct);
   const Figures& rows = direct ? *direct : folded;
-  std::vector<std::pair<int64_t, const ResultFigures*>> order;
-  order.reserve(rows.size());
-  for (const auto& [key, figures] : rows) order.emplace_back(key, &figures);
-  out.total_rows = order.size();
-
   bool named = query.by == ResultsDimension::kRegion || query.by == ResultsDimension::kProduct;
-  auto key_text = [&](int64_t key) {
-    return named ? names_[static_cast<size_t>(key)] : std::to_string(key);
+  struct RowRef {
+    int64_t key;
+    const ResultFigures* figures;
+    std::string name;  // regions and products only: people are ordered by id
   };
-  auto before = [&](const std::pair<int64_t, const ResultFigures*>& a,
-                    const std::pair<int64_t, const ResultFigures*>& b) {
-    if (a.second->won_amount_minor != b.second->won_amount_minor) {
-      return a.second->won_amount_minor > b.second->won_amount_minor;
+  std::vector<RowRef> order;
+  order.reserve(rows.size());
+  for (const auto& [key, figures] : rows) {
+    order.push_back({key, &figures, named ? names_[static_cast<size_t>(key)] : std::string()});
+  }
+  out.total_rows = order.size();
+  auto before = [](const RowRef& a, const RowRef& b) {
+    if (a.figures->won_amount_minor != b.figures->won_amount_minor) {
+      return a.figures->won_amount_minor > b.figures->won_amount_minor;
     }
-    return named ? names_[static_cast<size_t>(a.first)] < names_[static_cast<size_t>(b.first)]
-                 : a.first < b.first;
+    return a.name != b.name ? a.name < b.name : a.key < b.key;
   };
   size_t end = std::min(order.size(), query.offset + query.limit);
   if (query.offset < end) {
@@ -251,12 +253,11 @@ Results MonthlyResults::Compile(const ResultsQuery& query) const {
   };
   for (size_t i = query.offset; i < end; ++i) {
     ResultRow row;
-    row.key = key_text(order[i].first);
-    row.month = *order[i].second;
-    row.previous_month =
-        lookup(previous_direct ? *previous_direct : previous_folded, order[i].first);
+    row.key = named ? order[i].name : std::to_string(order[i].key);
+    row.month = *order[i].figures;
+    row.previous_month = lookup(previous_direct ? *previous_direct : previous_folded, order[i].key);
     row.same_month_last_year =
-        lookup(last_year_direct ? *last_year_direct : last_year_folded, order[i].first);
+        lookup(last_year_direct ? *last_year_direct : last_year_folded, order[i].key);
     out.rows.push_back(std::move(row));
   }
 

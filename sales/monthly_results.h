@@ -120,6 +120,8 @@ class MonthlyResults {
   Figures Fold(const Month& month, const ResultsQuery& query, const Figures** direct) const
       REQUIRES(mu_);
   std::optional<Id> ManagerOf(Id person) const REQUIRES(mu_);
+  // The month named "YYYY-MM", or an empty one.
+  const Month& MonthOf(const std::string& key) const REQUIRES(mu_);
 
   mutable Mutex mu_;
   const ExchangeRates rates_;  // new rates make a new engine

@@ -8,6 +8,7 @@
 #include "server/metrics.h"
 #include "server/router.h"
 #include "services/account_service.h"
+#include "services/campaign_service.h"
 #include "services/community_service.h"
 #include "services/deal_service.h"
 #include "services/moderation_service.h"
@@ -32,6 +33,8 @@ void AddReportingRoutes(Router& router, services::ReportingService& reporting);
 void AddNotificationRoutes(Router& router, services::NotificationService& notifications);
 // Sales: deals (record, list, read, change, import).
 void AddDealRoutes(Router& router, services::DealService& deals);
+// Sales: campaigns and their leaderboards.
+void AddCampaignRoutes(Router& router, services::CampaignService& campaigns);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics,
                          const std::function<Status()>& readiness);

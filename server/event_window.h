@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,14 +20,19 @@
 
 namespace agora::server {
 
-enum class LiveKind { kPost, kDelete, kNotification };
+// kLeaderboard and kDealWon go to an audience fixed when they happen, each reader with a
+// message of their own (their standing, the campaigns they may see).
+enum class LiveKind { kPost, kDelete, kNotification, kLeaderboard, kDealWon };
 
 struct WindowEvent {
   Id event_id = 0;
   LiveKind kind = LiveKind::kPost;
-  posts::Post post;                            // kPost, kDelete: without its text
-  notifications::Notification notification;    // kNotification: its recipient_id decides
-  std::shared_ptr<const std::string> payload;  // the message as sent
+  posts::Post post;                                 // kPost, kDelete: without its text
+  notifications::Notification notification;         // kNotification: its recipient_id decides
+  std::shared_ptr<const std::string> payload;       // the message as sent
+  std::shared_ptr<const std::vector<Id>> audience;  // kLeaderboard, kDealWon: sorted ids
+  // kLeaderboard, kDealWon: the message for one reader of the audience.
+  std::function<std::shared_ptr<const std::string>(Id reader)> payload_for;
 };
 
 class EventWindow {

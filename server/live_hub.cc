@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "core/clock.h"
@@ -114,6 +115,34 @@ void LiveHub::AccountDeactivated(Id user_id) {
   });
 }
 
+void LiveHub::LeaderboardChanged(const services::LeaderboardEvent& event) {
+  Enqueue([this, event] {
+    auto top = std::make_shared<const std::string>(RenderLeaderboardTop(event));
+    PublishToAudience(
+        LiveKind::kLeaderboard, event.recipients, [event, top](Id event_id, Id reader) {
+          return std::make_shared<const std::string>(
+              RenderLiveLeaderboard(event_id, event, event.standing_of(reader), *top));
+        });
+  });
+}
+
+void LiveHub::DealWon(const services::DealWonEvent& event) {
+  auto shared = std::make_shared<const services::DealWonEvent>(event);
+  auto audience = std::make_shared<std::vector<Id>>();
+  for (const auto& [reader, campaigns] : event.recipients) audience->push_back(reader);
+  Enqueue([this, shared, audience = std::shared_ptr<const std::vector<Id>>(audience)] {
+    PublishToAudience(LiveKind::kDealWon, audience, [shared](Id event_id, Id reader) {
+      const auto& recipients = shared->recipients;
+      auto it = std::lower_bound(recipients.begin(), recipients.end(), reader,
+                                 [](const auto& r, Id id) { return r.first < id; });
+      static const std::vector<Id> kNone;
+      const auto& campaign_ids = it != recipients.end() && it->first == reader ? it->second : kNone;
+      return std::make_shared<const std::string>(
+          RenderLiveDealWon(event_id, *shared, campaign_ids));
+    });
+  });
+}
+
 void LiveHub::Subscribe(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
                         std::optional<Id> last_event_id) {
   Enqueue([this, socket = std::move(socket), viewer, token = std::move(token),
@@ -156,7 +185,7 @@ void LiveHub::PublishPost(const posts::Post& post,
   if (!view.ok() || !*view) return;
   Id event_id = event_ids_.next();
   auto payload = std::make_shared<const std::string>(RenderLivePost(event_id, **view));
-  window_.Append({event_id, LiveKind::kPost, Slim(post), {}, payload});
+  window_.Append({event_id, LiveKind::kPost, Slim(post), {}, payload, nullptr, nullptr});
   ++events_;
   if (by_user_.empty()) return;
   auto readers = streams_.PostReaders(post, recipients, ConnectedUsers());
@@ -171,7 +200,7 @@ void LiveHub::PublishPost(const posts::Post& post,
 void LiveHub::PublishDelete(const posts::Post& post) {
   Id event_id = event_ids_.next();
   auto payload = std::make_shared<const std::string>(RenderLiveDelete(event_id, post.id));
-  window_.Append({event_id, LiveKind::kDelete, post, {}, payload});
+  window_.Append({event_id, LiveKind::kDelete, post, {}, payload, nullptr, nullptr});
   ++events_;
   if (by_user_.empty()) return;
   auto readers = streams_.DeleteReaders(post, ConnectedUsers());
@@ -184,9 +213,34 @@ void LiveHub::PublishNotification(const notifications::Notification& n) {
   if (!view.ok() || !*view) return;
   Id event_id = event_ids_.next();
   auto payload = std::make_shared<const std::string>(RenderLiveNotification(event_id, **view));
-  window_.Append({event_id, LiveKind::kNotification, {}, n, payload});
+  window_.Append({event_id, LiveKind::kNotification, {}, n, payload, nullptr, nullptr});
   ++events_;
   SendTo(n.recipient_id, payload);
+}
+
+void LiveHub::PublishToAudience(
+    LiveKind kind, std::shared_ptr<const std::vector<Id>> audience,
+    std::function<std::shared_ptr<const std::string>(Id event_id, Id reader)> payload_for) {
+  Id event_id = event_ids_.next();
+  auto for_reader = [payload_for = std::move(payload_for), event_id](Id reader) {
+    return payload_for(event_id, reader);
+  };
+  WindowEvent event{event_id, kind, {}, {}, nullptr, audience, for_reader};
+  window_.Append(std::move(event));
+  ++events_;
+  // Walk the smaller side: the connected readers or the audience.
+  auto send = [&](Id reader) {
+    if (std::binary_search(audience->begin(), audience->end(), reader)) {
+      SendTo(reader, for_reader(reader));
+    }
+  };
+  if (by_user_.size() < audience->size()) {
+    for (const auto& [reader, subscribers] : by_user_) send(reader);
+  } else {
+    for (Id reader : *audience) {
+      if (by_user_.contains(reader)) SendTo(reader, for_reader(reader));
+    }
+  }
 }
 
 bool LiveHub::Receives(Id user, const WindowEvent& event, std::unordered_map<Id, bool>& by_source) {
@@ -216,6 +270,9 @@ bool LiveHub::Receives(Id user, const WindowEvent& event, std::unordered_map<Id,
       auto view = streams_.Notification(event.notification);
       return view.ok() && view->has_value();
     }
+    case LiveKind::kLeaderboard:
+    case LiveKind::kDealWon:
+      return std::binary_search(event.audience->begin(), event.audience->end(), user);
   }
   return false;
 }
@@ -246,7 +303,7 @@ void LiveHub::AddSubscriber(const std::shared_ptr<StreamSocket>& socket, Viewer 
     for (const WindowEvent* event : replay.events) {
       if (event->kind == LiveKind::kPost && deleted.contains(event->post.id)) continue;
       if (Receives(viewer.user_id, *event, by_source)) {
-        socket->Send(event->payload);
+        socket->Send(event->payload_for ? event->payload_for(viewer.user_id) : event->payload);
         ++deliveries_;
       }
     }

@@ -80,6 +80,8 @@ class LiveHub final : public services::LiveEvents {
   void Notified(const notifications::Notification& notification) override;
   void SessionEnded(const std::string& token) override;
   void AccountDeactivated(Id user_id) override;
+  void LeaderboardChanged(const services::LeaderboardEvent& event) override;
+  void DealWon(const services::DealWonEvent& event) override;
 
   // Blocks on SQLite: call from a worker thread.
   Result<Viewer> Authenticate(std::string_view token) { return streams_.Authenticate(token); }
@@ -120,6 +122,10 @@ class LiveHub final : public services::LiveEvents {
   void PublishPost(const posts::Post& post, const std::optional<std::vector<Id>>& recipients);
   void PublishDelete(const posts::Post& post);
   void PublishNotification(const notifications::Notification& n);
+  // An event for a fixed, sorted audience, each reader with the message `payload_for` makes.
+  void PublishToAudience(
+      LiveKind kind, std::shared_ptr<const std::vector<Id>> audience,
+      std::function<std::shared_ptr<const std::string>(Id event_id, Id reader)> payload_for);
   void AddSubscriber(const std::shared_ptr<StreamSocket>& socket, Viewer viewer, std::string token,
                      std::optional<Id> last_event_id);
   void RemoveSubscriber(StreamSocket* key);

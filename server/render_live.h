@@ -3,10 +3,13 @@
 // what it shows (posts, notifications) and not on the feed engine.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/id.h"
+#include "services/live_events.h"
 #include "services/notification_service.h"
 #include "services/post_view.h"
 
@@ -18,6 +21,16 @@ std::string RenderLivePost(Id event_id, const services::PostView& view);
 std::string RenderLiveDelete(Id event_id, Id post_id);
 // {"event_id", "type": "notification", "notification": {...}}
 std::string RenderLiveNotification(Id event_id, const services::NotificationView& view);
+// The `top` array of a leaderboard event: the same for every reader, rendered once.
+std::string RenderLeaderboardTop(const services::LeaderboardEvent& event);
+// {"event_id", "type": "leaderboard", "campaign_id", "metric", "currency", "me"?, "top"},
+// with `top_json` from RenderLeaderboardTop.
+std::string RenderLiveLeaderboard(Id event_id, const services::LeaderboardEvent& event,
+                                  const std::optional<sales::Standing>& me,
+                                  const std::string& top_json);
+// {"event_id", "type": "deal_won", "deal": {...}, "campaign_ids"}
+std::string RenderLiveDealWon(Id event_id, const services::DealWonEvent& event,
+                              const std::vector<Id>& campaign_ids);
 // A message that is not an event (no event_id), e.g. {"type":"gap","message":...}.
 std::string RenderLiveNotice(std::string_view type, std::string_view message);
 

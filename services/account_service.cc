@@ -159,7 +159,10 @@ Result<profiles::User> AccountService::SetRoles(const Viewer& viewer,
                                        "INSERT INTO account_audit (id, actor_id, user_id, action, "
                                        "note, created_at) VALUES (?, ?, ?, 'set_roles', ?, ?)",
                                        ids_.next(), viewer.user_id, user->id, note, now));
-    tx.AfterCommitInOrder([this, id = user->id] { sessions_.ForgetCached(id); });
+    tx.AfterCommitInOrder([this, id = user->id] {
+      sessions_.ForgetCached(id);
+      users_.RolesChanged();
+    });
     return Status::Ok();
   }));
   user->role = role;

@@ -6,15 +6,40 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/id.h"
 #include "notifications/notification.h"
 #include "posts/post.h"
+#include "sales/campaign.h"
+#include "sales/deal.h"
+#include "sales/leaderboard.h"
 
 namespace agora::services {
+
+// A campaign's person standings changed (services/campaign_service.h).
+struct LeaderboardEvent {
+  sales::Campaign campaign;
+  sales::Currency currency;                           // the reporting currency of amounts
+  std::vector<sales::Standing> top;                   // the first Leaderboard::kTopSize persons
+  std::shared_ptr<const std::vector<Id>> recipients;  // participants, sorted by id
+  // A recipient's own standing, read when the hub sends to them.
+  std::function<std::optional<sales::Standing>(Id user)> standing_of;
+};
+
+// A deal became won: a celebration for those who may see it.
+struct DealWonEvent {
+  sales::Deal deal;
+  sales::Currency currency;  // the deal's own
+  // Everyone who may see the deal, sorted by id, each with the campaigns it counts in that
+  // they may see.
+  std::vector<std::pair<Id, std::vector<Id>>> recipients;
+};
 
 class LiveEvents {
  public:
@@ -32,6 +57,9 @@ class LiveEvents {
   virtual void SessionEnded(const std::string& token) = 0;
   // The account was deactivated: every socket of `user_id` closes.
   virtual void AccountDeactivated(Id user_id) = 0;
+  // Sales: called on the writer thread, after a deal's commit.
+  virtual void LeaderboardChanged(const LeaderboardEvent& event) = 0;
+  virtual void DealWon(const DealWonEvent& event) = 0;
 };
 
 // Forwards to a sink attached later (the hub is made by `agora serve`, after the services);
@@ -56,6 +84,12 @@ class LiveEventsRelay final : public LiveEvents {
   }
   void AccountDeactivated(Id user_id) override {
     if (auto* t = target_.load()) t->AccountDeactivated(user_id);
+  }
+  void LeaderboardChanged(const LeaderboardEvent& event) override {
+    if (auto* t = target_.load()) t->LeaderboardChanged(event);
+  }
+  void DealWon(const DealWonEvent& event) override {
+    if (auto* t = target_.load()) t->DealWon(event);
   }
 
  private:

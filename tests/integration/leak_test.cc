@@ -532,5 +532,111 @@ TEST_F(DealLeakIntegrationTest, OutsidersNeverSeeAnotherRepsDeals) {
             std::string::npos);
 }
 
+// The live deal_won follows the org chart as it is now: after a rep moves to another manager,
+// the former manager hears nothing of the rep's next win, and the new one does.
+TEST_F(DealLeakIntegrationTest, AFormerManagerHearsNothingOfTheRepsNextWins) {
+  ASSERT_EQ(Patch("/api/v1/users/" + rep_.id, JsonBody().Set("manager_id", other_manager_.id).str(),
+                  admin_token_)
+                .status,
+            200);
+  WsClient former(server().endpoint(), "/api/v1/stream?access_token=" + manager_.token);
+  WsClient current(server().endpoint(), "/api/v1/stream?access_token=" + other_manager_.token);
+  ASSERT_TRUE(former.open() && current.open());
+  HttpResult won = Post("/api/v1/deals",
+                        JsonBody()
+                            .Set("customer", kDealMarker)
+                            .Set("sector", "retail")
+                            .Set("product", "POS")
+                            .Set("region", "North")
+                            .Set("amount", kAmountMarker)
+                            .Set("currency", "EUR")
+                            .Set("outcome", "won")
+                            .Set("closed_on", "2026-01-07")
+                            .str(),
+                        rep_.token);
+  ASSERT_EQ(won.status, 201) << won;
+  TestUser barrier = CreateAndLogin("barrier");
+  for (const TestUser* who : {&manager_, &other_manager_}) {
+    ASSERT_EQ(Post("/api/v1/users/" + who->id + "/follow", "", barrier.token).status, 200);
+  }
+  auto messages_until_barrier = [&](WsClient& ws) {
+    std::string all;
+    for (int i = 0; i < 100; ++i) {
+      auto message = ws.Read();
+      if (!message) break;
+      all += *message;
+      if (message->find(barrier.id) != std::string::npos) return all;
+    }
+    ADD_FAILURE() << "no barrier";
+    return all;
+  };
+  std::string heard_by_former = messages_until_barrier(former);
+  EXPECT_EQ(heard_by_former.find("deal_won"), std::string::npos) << heard_by_former;
+  EXPECT_EQ(heard_by_former.find(kDealMarker), std::string::npos) << heard_by_former;
+  EXPECT_NE(messages_until_barrier(current).find("deal_won"), std::string::npos);
+}
+
+// Sales: a `participants` campaign, its leaderboard and its live events never reach a
+// non-participant; a deal_won event never reaches someone outside the deal's visibility.
+TEST_F(LeakIntegrationTest, ANonParticipantNeverSeesAParticipantsCampaign) {
+  constexpr const char* kCampaignMarker = "MARKER-CAMPAIGN-4e21aa";
+  HttpResult created = Post("/api/v1/campaigns",
+                            JsonBody()
+                                .Set("name", kCampaignMarker)
+                                .Set("starts_on", "2026-01-01")
+                                .Set("ends_on", "2036-12-31")
+                                .Set("metric", "won_amount")
+                                .Set("user_ids", std::vector<std::string>{insider_.id, author_.id})
+                                .str(),
+                            admin_token_);
+  ASSERT_EQ(created.status, 201) << created;
+  std::string campaign = JsonString(created.body, "/id").value_or("");
+  const std::string base = "/api/v1/campaigns/" + campaign;
+  EXPECT_EQ(Get(base + "/leaderboard", insider_.token).status, 200);
+  // A won deal of the insider makes live events that the outsiders' streams must not carry.
+  HttpResult deal = Post("/api/v1/deals",
+                         JsonBody()
+                             .Set("customer", "MARKER-DEAL-CUSTOMER")
+                             .Set("sector", "retail")
+                             .Set("product", "fiber")
+                             .Set("region", "north")
+                             .Set("amount", "1000")
+                             .Set("currency", "EUR")
+                             .Set("outcome", "won")
+                             .Set("closed_on", "2026-11-10")
+                             .str(),
+                         insider_.token);
+  ASSERT_EQ(deal.status, 201) << deal;
+  for (const TestUser* who : {&stranger_, &follower_, &other_mod_}) {
+    SCOPED_TRACE(who->username);
+    for (const std::string& target : {base, base + "/leaderboard", base + "/leaderboard?by=team",
+                                      base + "/leaderboard?by=region"}) {
+      HttpResult r = Get(target, who->token);
+      EXPECT_EQ(r.status, 404) << target;
+      EXPECT_EQ(r.body.find("MARKER"), std::string::npos) << target;
+    }
+    for (const std::string& list :
+         {std::string("/api/v1/campaigns"), std::string("/api/v1/campaigns?active=true")}) {
+      HttpResult r = Get(list, who->token);
+      EXPECT_EQ(r.status, 200);
+      EXPECT_EQ(r.body.find(campaign), std::string::npos);
+      EXPECT_EQ(r.body.find("MARKER"), std::string::npos);
+    }
+    // The whole recent window replayed: no campaign, no deal.
+    WsClient ws(server().endpoint(), "/api/v1/stream?last_event_id=1&access_token=" + who->token);
+    ASSERT_TRUE(ws.open());
+    std::string barrier = Barrier(*who);
+    for (int i = 0; i < 100; ++i) {
+      auto message = ws.Read();
+      ASSERT_TRUE(message) << "no barrier";
+      EXPECT_EQ(message->find(campaign), std::string::npos) << *message;
+      EXPECT_EQ(message->find("MARKER-DEAL"), std::string::npos) << *message;
+      EXPECT_EQ(message->find("\"leaderboard\""), std::string::npos) << *message;
+      EXPECT_EQ(message->find("\"deal_won\""), std::string::npos) << *message;
+      if (message->find(barrier) != std::string::npos) break;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace agora::integration
