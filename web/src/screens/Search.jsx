@@ -167,7 +167,7 @@ export function Search({ query, params }) {
   const filters = {};
   for (const f of FACETS) if (query.get(f)) filters[f] = query.get(f);
   const [text, setText] = useState(q);
-  const [answer, setAnswer] = useState(null);
+  const [state, setAnswer] = useState(null);
   const [error, setError] = useState(null);
   const [loading, setLoading] = useState(false);
   const key = `${tab}|${q}|${JSON.stringify(filters)}|${tagMode || ''}`;
@@ -181,11 +181,13 @@ export function Search({ query, params }) {
     const queryParams = { q, limit: 20, ...(tab === 'deals' ? filters : {}) };
     if (tagMode) queryParams.hashtag = tagMode;
     api(path, { query: queryParams })
-      .then(setAnswer)
+      .then((data) => setAnswer({ ...data, key }))
       .catch(setError)
       .finally(() => setLoading(false));
   }, [key]);
 
+  // An answer of an earlier query (another tab's shape) is never rendered.
+  const answer = state && state.key === key ? state : null;
   const go = (nextTab, nextQ, nextFilters) => navigate(searchUrl(nextTab, nextQ, nextFilters));
   return (
     <div class="page">
