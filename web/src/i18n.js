@@ -164,6 +164,8 @@ const en = {
   unread: 'unread',
   notFound: 'Not found.',
   when: 'When',
+  who: 'Who',
+  target: 'Member',
 };
 
 const fr = {
@@ -325,6 +327,8 @@ const fr = {
   unread: 'non lue',
   notFound: 'Introuvable.',
   when: 'Quand',
+  who: 'Qui',
+  target: 'Membre',
 };
 
 const dictionaries = { en, fr };

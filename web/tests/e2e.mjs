@@ -221,6 +221,32 @@ describe('web client', { concurrency: false }, () => {
     assert.match(await notificationsLink(ceoPage).evaluate((a) => a.textContent), /Notifications \(\d+\)/);
   });
 
+  it('posts a deal story with its fields', async () => {
+    await ceoPage.getByRole('navigation').getByRole('link', { name: 'Home' }).click();
+    await ceoPage.getByLabel('Kind').selectOption('deal_story');
+    const deal = ceoPage.getByRole('group', { name: 'Deal' });
+    await deal.getByLabel('Customer').fill('Clinique Beaulieu');
+    await deal.getByLabel('Sector').fill('healthcare');
+    await deal.getByLabel('Product').fill('Agora Secure');
+    await deal.getByLabel('Region').fill('France');
+    await deal.getByLabel('Amount').fill('125000.50');
+    await deal.getByLabel('Currency').fill('EUR');
+    await deal.getByLabel('Closed on').fill('2026-11-30');
+    await deal.getByLabel('Outcome').selectOption('won');
+    const story = `Won Clinique Beaulieu with a two-week pilot ${Date.now()}`;
+    await ceoPage.getByRole('textbox', { name: 'Write a post' }).fill(story);
+    await ceoPage.getByRole('button', { name: 'Post', exact: true }).click();
+    const article = ceoPage.getByRole('article').filter({ hasText: story });
+    await article.waitFor({ timeout: WAIT });
+    await article.getByText('€125,000.50').waitFor();
+    await article.getByText('Deal story').waitFor();
+    const post = await apiCall(people.ceo.token, 'GET', `/api/v1/posts/${await article.getAttribute('data-post-id')}`);
+    assert.equal(post.body.kind, 'deal_story');
+    assert.equal(post.body.deal.customer, 'Clinique Beaulieu');
+    assert.equal(post.body.deal.amount, 125000.5);
+    assert.equal(post.body.deal.outcome, 'won');
+  });
+
   it('lists notifications and reads them', async () => {
     await notificationsLink(ceoPage).click();
     await ceoPage.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
@@ -357,14 +383,26 @@ describe('web client', { concurrency: false }, () => {
     await mod.context().close();
   });
 
-  it('reads in French with ?lang=fr, with <html lang> following', async () => {
+  it('reads in French with ?lang=fr, amounts the French way, and switches to English, <html lang> following', async () => {
     const page = await newPage({ locale: 'fr-FR' });
     await page.goto(`${base}/?lang=fr`);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
-    await page.getByRole('button', { name: 'Se connecter' }).waitFor();
+    await page.getByRole('textbox', { name: "Nom d'utilisateur" }).fill(people.ceo.username);
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('link', { name: 'Accueil' }).waitFor({ timeout: WAIT });
+    await nav.getByRole('link', { name: 'Communautés' }).waitFor();
+    // Amounts in the French way, with their currency.
+    await page.goto(`${base}/search?tab=deals&sector=healthcare`);
+    await page.getByRole('tab', { name: 'Affaires', selected: true }).waitFor({ timeout: WAIT });
+    await page.getByText(/150\s000,00\s€/).first().waitFor({ timeout: WAIT });
+    await shot(page, 'search-deals-fr');
     await page.getByRole('button', { name: 'English' }).click();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await nav.getByRole('link', { name: 'Home' }).waitFor();
+    await page.getByRole('tab', { name: 'Deals', selected: true }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await page.getByText('€150,000.00').first().waitFor();
     await page.context().close();
   });
 

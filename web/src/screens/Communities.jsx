@@ -27,7 +27,7 @@ export function MembershipButton({ community, onChange }) {
   }
   let button;
   if (m && m.state === 'member') {
-    button = m.role === 'owner' ? <span class="tag">{t('role_owner')}</span> : (
+    button = m.role === 'owner' ? null : (
       <button type="button" onClick={() => act(true)} aria-label={`${t('leave')} ${community.name}`}>
         {t('leave')}
       </button>

@@ -282,8 +282,25 @@ function Bans({ community }) {
   );
 }
 
+// Names of the people an audit entry mentions, fetched once each.
+const names = new Map();
+function UserName({ id }) {
+  const [user, setUser] = useState(null);
+  useEffect(() => {
+    if (!id) return undefined;
+    if (!names.has(id)) names.set(id, api(`/api/v1/users/${id}`).catch(() => null));
+    let live = true;
+    names.get(id).then((u) => live && setUser(u));
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  if (!id) return null;
+  return user ? <UserLink user={user} /> : <span class="muted">{id}</span>;
+}
+
 function Audit({ community }) {
-  const [items, error] = usePage(`/api/v1/communities/${community.id}/audit?limit=50`, 0);
+  const [items, error] = usePage(`/api/v1/communities/${community.id}/audit?limit=30`, 0);
   return (
     <section aria-labelledby="audit-h" class="card">
       <h2 id="audit-h">{t('auditLog')}</h2>
@@ -294,7 +311,9 @@ function Audit({ community }) {
           <thead>
             <tr>
               <th scope="col">{t('when')}</th>
+              <th scope="col">{t('who')}</th>
               <th scope="col">{t('action')}</th>
+              <th scope="col">{t('target')}</th>
               <th scope="col">{t('note')}</th>
             </tr>
           </thead>
@@ -304,7 +323,13 @@ function Audit({ community }) {
                 <td>
                   <time dateTime={e.created_at}>{formatDate(e.created_at)}</time>
                 </td>
+                <td>
+                  <UserName id={e.actor_id} />
+                </td>
                 <td>{e.action}</td>
+                <td>
+                  <UserName id={e.target_user_id} />
+                </td>
                 <td>{e.note}</td>
               </tr>
             ))}
