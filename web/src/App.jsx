@@ -72,7 +72,14 @@ function Shell({ children, section }) {
   useEffect(() => onLiveStatus(setLive), []);
   return (
     <>
-      <a class="skip-link" href="#main">
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('main').focus();
+        }}
+      >
         {t('skip')}
       </a>
       <header class="top">

@@ -164,6 +164,7 @@ const en = {
   unread: 'unread',
   notFound: 'Not found.',
   when: 'When',
+  companyReports: 'Reports on company-wide posts',
   who: 'Who',
   target: 'Member',
 };
@@ -327,6 +328,7 @@ const fr = {
   unread: 'non lue',
   notFound: 'Introuvable.',
   when: 'Quand',
+  companyReports: "Signalements des publications à toute l'entreprise",
   who: 'Qui',
   target: 'Membre',
 };

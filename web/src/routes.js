@@ -8,6 +8,7 @@ import { Communities } from './screens/Communities.jsx';
 import { Community } from './screens/Community.jsx';
 import { Search } from './screens/Search.jsx';
 import { Notifications } from './screens/Notifications.jsx';
+import { CompanyReports } from './screens/CompanyReports.jsx';
 
 export const routes = [
   { path: '/', component: Home, nav: 'home' },
@@ -18,6 +19,7 @@ export const routes = [
   { path: '/people/:user', component: Profile, section: 'profile' },
   { path: '/posts/:id', component: PostThread, section: 'home' },
   { path: '/tags/:tag', component: Search, section: 'search' },
+  { path: '/reports', component: CompanyReports, section: 'communities' },
 ];
 
 // The navigation: the "profile" entry links to the signed-in person's page.

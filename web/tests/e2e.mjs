@@ -406,6 +406,34 @@ describe('web client', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it('works with the keyboard alone, with a visible focus', async () => {
+    await ceoPage.goto(`${base}/`);
+    await ceoPage.getByRole('article').first().waitFor({ timeout: WAIT });
+    await ceoPage.keyboard.press('Tab');
+    assert.equal(await ceoPage.evaluate(() => document.activeElement.textContent), 'Skip to content');
+    await ceoPage.keyboard.press('Enter');
+    assert.equal(await ceoPage.evaluate(() => document.activeElement.id), 'main');
+    // From the top again: Tab through the header to the "Communities" link and open it.
+    await ceoPage.goto(`${base}/`);
+    await ceoPage.getByRole('article').first().waitFor({ timeout: WAIT });
+    let reached = false;
+    for (let i = 0; i < 10 && !reached; i++) {
+      await ceoPage.keyboard.press('Tab');
+      reached = await ceoPage.evaluate(() => document.activeElement.textContent === 'Communities');
+    }
+    assert.ok(reached, 'the Communities link is in the tab order');
+    const outline = await ceoPage.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none', 'the focused link shows a focus ring');
+    await ceoPage.keyboard.press('Enter');
+    await ceoPage.getByRole('heading', { name: 'Communities', level: 1 }).waitFor({ timeout: WAIT });
+    // The search tabs answer the arrow keys.
+    await ceoPage.goto(`${base}/search?q=sqlite`);
+    await ceoPage.getByRole('tab', { name: 'Posts', selected: true }).focus();
+    await ceoPage.keyboard.press('ArrowRight');
+    await ceoPage.getByRole('tab', { name: 'People', selected: true }).waitFor({ timeout: WAIT });
+    assert.equal(await ceoPage.evaluate(() => document.activeElement.textContent), 'People');
+  });
+
   it('signs out, and the token stops working', async () => {
     const token = await followerPage.evaluate(() => localStorage.getItem('agora.token'));
     assert.equal((await apiCall(token, 'GET', '/api/v1/me')).status, 200);

@@ -103,7 +103,7 @@ function CreateCommunity({ onCreated }) {
   );
 }
 
-export function Communities({ query }) {
+export function Communities({ query, me }) {
   const [q, setQ] = useState(query.get('q') || '');
   const [submitted, setSubmitted] = useState(query.get('q') || '');
   const [items, setItems] = useState(null);
@@ -131,7 +131,10 @@ export function Communities({ query }) {
         <input id="community-q" type="search" placeholder={t('searchCommunities')} value={q} onInput={(e) => setQ(e.currentTarget.value)} />
         <button type="submit">{t('searchButton')}</button>
       </form>
-      <CreateCommunity onCreated={(c) => navigate(`/communities/${c.id}`)} />
+      <div class="row">
+        <CreateCommunity onCreated={(c) => navigate(`/communities/${c.id}`)} />
+        {me && (me.roles || []).includes('admin') && <a href="/reports">{t('companyReports')}</a>}
+      </div>
       <ErrorText error={error} />
       {items === null && <p class="muted">{t('loading')}</p>}
       {items && items.length === 0 && <p class="muted">{t('empty')}</p>}

@@ -181,7 +181,7 @@ function ReportItem({ report, onResolved }) {
       <form class="row" onSubmit={resolve}>
         <label for={`${id}-action`}>{t('action')}</label>
         <select id={`${id}-action`} value={action} onChange={(e) => setAction(e.currentTarget.value)}>
-          {['dismiss', 'remove_post', 'ban_author'].map((a) => (
+          {(report.community_id ? ['dismiss', 'remove_post', 'ban_author'] : ['dismiss', 'remove_post']).map((a) => (
             <option key={a} value={a}>
               {t(`action_${a}`)}
             </option>
@@ -198,9 +198,12 @@ function ReportItem({ report, onResolved }) {
   );
 }
 
-function ReportsQueue({ community }) {
+// The open reports of a community (its moderators) or, without one, of company-wide posts
+// (admins: GET /api/v1/reports).
+export function ReportsQueue({ community }) {
   const [tick, setTick] = useState(0);
-  const [items, error] = usePage(`/api/v1/communities/${community.id}/reports?status=open`, tick);
+  const url = community ? `/api/v1/communities/${community.id}/reports?status=open` : '/api/v1/reports?status=open';
+  const [items, error] = usePage(url, tick);
   const [notice, setNotice] = useState('');
   return (
     <section aria-labelledby="reports-h" class="card">
