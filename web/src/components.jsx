@@ -282,6 +282,7 @@ export function Stream({ source, live, moderator, communityId, label }) {
   const [error, setError] = useState('');
   const [done, setDone] = useState(false);
   const [reloadTick, setReloadTick] = useState(0);
+  const [announce, setAnnounce] = useState('');
   const sentinel = useRef(null);
   const loadingRef = useRef(false);
 
@@ -319,6 +320,7 @@ export function Stream({ source, live, moderator, communityId, label }) {
         const post = itemPost(event.item);
         if (post.in_reply_to) return;
         setItems((old) => (old.some((item) => itemPost(item).id === post.id) ? old : [event.item, ...old]));
+        setAnnounce(t('newPosts'));
       } else if (event.type === 'delete') {
         setItems((old) => old.filter((item) => itemPost(item).id !== event.post_id));
       } else if (event.type === 'gap') {
@@ -339,6 +341,11 @@ export function Stream({ source, live, moderator, communityId, label }) {
   const removed = (id) => setItems((old) => old.filter((item) => itemPost(item).id !== id));
   return (
     <section class="stream" aria-label={label} aria-busy={loading ? 'true' : 'false'}>
+      {live && (
+        <p role="status" class="visually-hidden">
+          {announce}
+        </p>
+      )}
       {items.map((item) => {
         const post = itemPost(item);
         return (
