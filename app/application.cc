@@ -83,6 +83,10 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->moderation_ = std::make_unique<services::ModerationService>(
       *app->store_, app->ids_, *app->post_repository_, *app->community_repository_,
       *app->moderation_repository_, *app->communities_, *app->posts_, *app->notifications_);
+  // Sales engines: each hears of committed deal and rate changes through the fan-out.
+  app->reporting_ = std::make_unique<services::ReportingService>(*app->store_, *app->users_,
+                                                                 app->clock(), app->deal_events_);
+  app->deal_events_.Attach(app->reporting_.get());
   return app;
 }
 

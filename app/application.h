@@ -13,12 +13,14 @@
 #include "search/search_index.h"
 #include "services/account_service.h"
 #include "services/community_service.h"
+#include "services/deal_event_fanout.h"
 #include "services/feed_service.h"
 #include "services/live_events.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
+#include "services/reporting_service.h"
 #include "services/search_indexer.h"
 #include "services/search_service.h"
 #include "services/stream_service.h"
@@ -61,6 +63,8 @@ class Application {
   profiles::UserRepository& user_repository() { return *users_; }
   posts::PostRepository& post_repository() { return *post_repository_; }
   services::NotificationService& notifications() { return *notifications_; }
+  // Monthly results and currencies; its engine is built by `serve` (ReportingService::Start).
+  services::ReportingService& reporting() { return *reporting_; }
   services::StreamService& streams() { return *streams_; }
   // Where services send live events; `serve` attaches the hub to it.
   services::LiveEventsRelay& live_events() { return live_; }
@@ -72,6 +76,7 @@ class Application {
 
   IdGenerator ids_;
   services::LiveEventsRelay live_;
+  services::DealEventsFanout deal_events_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<profiles::UserRepository> users_;
   std::unique_ptr<services::AccountService> accounts_;
@@ -87,6 +92,7 @@ class Application {
   std::unique_ptr<services::PostService> posts_;
   std::unique_ptr<services::CommunityService> communities_;
   std::unique_ptr<services::ModerationService> moderation_;
+  std::unique_ptr<services::ReportingService> reporting_;
   std::unique_ptr<search::SearchIndex> search_index_;
   std::unique_ptr<services::SearchService> search_;
   std::unique_ptr<services::SearchIndexer> search_indexer_;

@@ -122,6 +122,10 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   (*app)->search_indexer().Start();
+  if (Status s = (*app)->reporting().Start(); !s.ok()) {
+    spdlog::critical("event=results_build_failed message=\"{}\"", s.message());
+    return 1;
+  }
 
   server::Metrics metrics;
   AddStoreMetrics(metrics, **app);
@@ -137,6 +141,7 @@ int Serve(const ServeOptions& options) {
   server::AddModerationRoutes(router, (*app)->moderation());
   server::AddSearchRoutes(router, (*app)->search());
   server::AddNotificationRoutes(router, (*app)->notifications());
+  server::AddReportingRoutes(router, (*app)->reporting());
   router.set_fallback([site = LoadWebClient(options.web_root)](const server::ApiRequest& request) {
     return site->Get(request.path);
   });

@@ -3,6 +3,8 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include <charconv>
+
 #include "core/id.h"
 
 namespace agora {
@@ -147,6 +149,22 @@ Result<double> JsonFields::required_number(const char* name) const {
   }
   if (!it->value.IsNumber()) return WrongType(name, "a number");
   return it->value.GetDouble();
+}
+
+Result<std::optional<std::string>> JsonFields::optional_decimal(const char* name) const {
+  auto it = object_.FindMember(name);
+  if (it == object_.MemberEnd() || it->value.IsNull()) return std::optional<std::string>();
+  if (it->value.IsString()) {
+    return std::optional<std::string>(
+        std::string(it->value.GetString(), it->value.GetStringLength()));
+  }
+  if (it->value.IsInt64()) return std::optional<std::string>(std::to_string(it->value.GetInt64()));
+  if (!it->value.IsNumber()) return WrongType(name, "a number or a decimal string");
+  char text[32];
+  auto [end, ec] =
+      std::to_chars(text, text + sizeof text, it->value.GetDouble(), std::chars_format::fixed);
+  if (ec != std::errc()) return WrongType(name, "a number of at most 15 digits");
+  return std::optional<std::string>(std::string(text, end));
 }
 
 Result<std::optional<const rapidjson::Value*>> JsonFields::optional_object(const char* name) const {

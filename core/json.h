@@ -42,6 +42,10 @@ class JsonFields {
   Result<std::optional<std::vector<std::string>>> optional_string_array(const char* name) const;
   Result<std::optional<bool>> optional_bool(const char* name) const;
   Result<double> required_number(const char* name) const;
+  // A decimal given as a JSON number or a string, as its text ("1234.5"): exact amounts are
+  // parsed from the text, never from a double. A number's text is the shortest that reads
+  // back to the same double, which is what was typed for up to 15 significant digits.
+  Result<std::optional<std::string>> optional_decimal(const char* name) const;
   // A nested object, borrowed from the document.
   Result<std::optional<const rapidjson::Value*>> optional_object(const char* name) const;
   // Ids travel as decimal strings; numbers are refused so JavaScript clients keep them exact.

@@ -9,6 +9,7 @@ namespace agora {
 struct Viewer {
   Id user_id = 0;
   bool is_admin = false;
+  bool is_sales_ops = false;  // sees every deal and every person's results
 };
 
 }  // namespace agora

@@ -26,7 +26,8 @@ std::string NewToken() {
 
 // A session row joined with its account, and its mapper.
 Session ReadSessionRow(const storage::Statement& s) {
-  return Session{s.column_int64(0), s.column_int64(1) != 0, s.column_int64(2)};
+  return Session{s.column_int64(0), s.column_int64(1) != 0, s.column_int64(2) != 0,
+                 s.column_int64(3)};
 }
 
 Status Unknown() { return Status::Unauthenticated("the token is unknown, revoked or expired"); }
@@ -36,7 +37,7 @@ Status Unknown() { return Status::Unauthenticated("the token is unknown, revoked
 SessionStore::SessionStore(storage::Store& store, const Clock& clock, int64_t ttl_ms)
     : store_(store), clock_(clock), ttl_ms_(ttl_ms) {}
 
-Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin) {
+Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sales_ops) {
   IssuedToken issued{NewToken(), clock_.now_ms() + ttl_ms_};
   std::string hash = HashToken(issued.token);
   UnixMillis now = clock_.now_ms();
@@ -54,7 +55,7 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin) {
   });
   if (!status.ok()) return status;
   // A revocation meanwhile may have purged the cache already; Resolve reads the store instead.
-  cache_.Offer(hash, Session{user_id, is_admin, issued.expires_at}, generation);
+  cache_.Offer(hash, Session{user_id, is_admin, is_sales_ops, issued.expires_at}, generation);
   return issued;
 }
 
@@ -69,10 +70,11 @@ Result<Session> SessionStore::Resolve(std::string_view token) {
   }
   uint64_t generation = cache_.Generation();
   auto found = store_.read([&](storage::Connection& c) {
-    return storage::ReadOne(c,
-                            "SELECT s.user_id, u.role = 'admin', s.expires_at FROM sessions s "
-                            "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active",
-                            ReadSessionRow, storage::Blob{hash});
+    return storage::ReadOne(
+        c,
+        "SELECT s.user_id, u.role = 'admin', u.sales_ops, s.expires_at FROM sessions s "
+        "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active",
+        ReadSessionRow, storage::Blob{hash});
   });
   if (!found.ok()) return found.status();
   if (!found->has_value() || (*found)->expires_at <= now) return Unknown();
@@ -100,6 +102,10 @@ Status SessionStore::RevokeAll(Id user_id) {
   });
   cache_.EraseIf(of_user);
   return status;
+}
+
+void SessionStore::ForgetCached(Id user_id) {
+  cache_.EraseIf([user_id](const Session& session) { return session.user_id == user_id; });
 }
 
 size_t SessionStore::cached_sessions() const { return cache_.size(); }

@@ -18,6 +18,7 @@ namespace agora::profiles {
 struct Session {
   Id user_id = 0;
   bool is_admin = false;
+  bool is_sales_ops = false;
   UnixMillis expires_at = 0;
 };
 
@@ -33,7 +34,7 @@ class SessionStore {
 
   // A new 256-bit token for `user_id`, committed before it is returned; kUnauthenticated when
   // the account is no longer active by the time the write is applied.
-  Result<IssuedToken> Create(Id user_id, bool is_admin);
+  Result<IssuedToken> Create(Id user_id, bool is_admin, bool is_sales_ops);
   // The live session for `token`; kUnauthenticated when unknown, revoked or expired, or when
   // its account is inactive.
   Result<Session> Resolve(std::string_view token);
@@ -41,6 +42,8 @@ class SessionStore {
   Status Revoke(std::string_view token);
   // Ends every session of `user_id` at once (deactivation).
   Status RevokeAll(Id user_id);
+  // Drops what is cached of `user_id`'s sessions, so the next request reads their roles anew.
+  void ForgetCached(Id user_id);
 
   size_t cached_sessions() const;
 

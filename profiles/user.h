@@ -29,6 +29,7 @@ struct User {
   std::vector<std::string> skills;
   std::vector<std::string> languages;
   Role role = Role::kMember;
+  bool sales_ops = false;  // sees every deal and compiles results; granted beside either role
   bool active = true;
   int64_t followers_count = 0;
   int64_t following_count = 0;

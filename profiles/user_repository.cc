@@ -17,7 +17,7 @@ using storage::Statement;
 // The one column list of a User row, and its mapper.
 constexpr char kUserColumns[] =
     "id, username, email, display_name, role, active, title, department, location, bio, "
-    "manager_id, followers_count, following_count, created_at, updated_at";
+    "manager_id, followers_count, following_count, created_at, updated_at, sales_ops";
 
 User ReadUserRow(const Statement& s) {
   User u;
@@ -36,6 +36,7 @@ User ReadUserRow(const Statement& s) {
   u.following_count = s.column_int64(12);
   u.created_at = s.column_int64(13);
   u.updated_at = s.column_int64(14);
+  u.sales_ops = s.column_int64(15) != 0;
   return u;
 }
 
@@ -233,11 +234,11 @@ Result<Credentials> UserRepository::FindCredentials(std::string_view username) {
     AGORA_ASSIGN_OR_RETURN(
         auto credentials,
         storage::ReadOne(
-            c, "SELECT id, password_hash, role, active FROM users WHERE username = ?",
+            c, "SELECT id, password_hash, role, sales_ops, active FROM users WHERE username = ?",
             [](Statement& s) {
               return Credentials{s.column_int64(0), s.column_text(1),
                                  s.column_text(2) == "admin" ? Role::kAdmin : Role::kMember,
-                                 s.column_int64(3) != 0};
+                                 s.column_int64(3) != 0, s.column_int64(4) != 0};
             },
             key));
     if (!credentials) return Status::NotFound("no such user");
@@ -372,6 +373,35 @@ Result<bool> UserExists(Connection& c, Id id) {
       auto row, storage::ReadOne(
                     c, "SELECT 1 FROM users WHERE id = ?", [](Statement&) { return true; }, id));
   return row.has_value();
+}
+
+Result<std::vector<Id>> PeopleUnder(Connection& c, Id root) {
+  // UNION, not UNION ALL: a loop written around CheckManager could never recurse forever.
+  return storage::ReadIds(c,
+                          "WITH RECURSIVE under(id) AS (SELECT id FROM users WHERE manager_id = ?1 "
+                          "UNION SELECT u.id FROM users u JOIN under ON u.manager_id = under.id) "
+                          "SELECT id FROM under ORDER BY id",
+                          root);
+}
+
+Result<bool> IsAbove(Connection& c, Id manager, Id person) {
+  AGORA_ASSIGN_OR_RETURN(
+      auto found,
+      storage::ReadInt64(c,
+                         "WITH RECURSIVE up(id) AS (SELECT manager_id FROM users WHERE id = ?2 "
+                         "UNION SELECT u.manager_id FROM users u JOIN up ON u.id = up.id "
+                         "WHERE u.manager_id IS NOT NULL) "
+                         "SELECT 1 FROM up WHERE id = ?1 LIMIT 1",
+                         manager, person));
+  return found.has_value();
+}
+
+Status SetRoles(Connection& c, Id id, Role role, bool sales_ops, UnixMillis now) {
+  AGORA_RETURN_IF_ERROR(
+      storage::Run(c, "UPDATE users SET role = ?, sales_ops = ?, updated_at = ? WHERE id = ?",
+                   RoleName(role), static_cast<int64_t>(sales_ops), now, id));
+  if (c.changes() == 0) return Status::NotFound("no such user");
+  return Status::Ok();
 }
 
 Result<std::vector<Id>> ActiveAmong(Connection& c, const std::vector<Id>& ids) {

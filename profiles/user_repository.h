@@ -26,6 +26,7 @@ struct Credentials {
   Id user_id = 0;
   std::string password_hash;
   Role role = Role::kMember;
+  bool sales_ops = false;
   bool active = false;
 };
 
@@ -77,6 +78,13 @@ class UserRepository {
 Result<User> LoadUser(storage::Connection& c, Id id);
 // On an open connection: whether an account (active or not) has this id.
 Result<bool> UserExists(storage::Connection& c, Id id);
+// The org chart on an open connection (a reader's, or a use case's transaction):
+// everyone under `root` at any depth (not `root`), by id; and whether `manager` is above
+// `person` at any depth (false for the person themselves).
+Result<std::vector<Id>> PeopleUnder(storage::Connection& c, Id root);
+Result<bool> IsAbove(storage::Connection& c, Id manager, Id person);
+// Inside a transaction: replaces the account's roles. kNotFound when absent.
+Status SetRoles(storage::Connection& c, Id id, Role role, bool sales_ops, UnixMillis now);
 // Inside a transaction: the ones among `ids` whose account is active (unknown ids are not).
 Result<std::vector<Id>> ActiveAmong(storage::Connection& c, const std::vector<Id>& ids);
 // Inside a transaction: every active account (admins only, when `admins_only`), by id: whom

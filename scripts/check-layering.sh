@@ -13,10 +13,11 @@ declare -A allowed=(
   [communities]="core storage communities"
   [posts]="core storage posts"
   [notifications]="core storage notifications"
+  [sales]="core storage sales"
   [feed]="core feed"
   [search]="core search"
-  [services]="core storage profiles communities posts notifications feed search services"
-  [server]="core profiles communities posts notifications services server"
+  [services]="core storage profiles communities posts notifications sales feed search services"
+  [server]="core profiles communities posts notifications sales services server"
 )
 
 violations=0

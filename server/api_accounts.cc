@@ -1,4 +1,5 @@
-// Routes of api.md "Accounts and sessions": login, logout, me, user creation, deactivation.
+// Routes of api.md "Accounts and sessions": login, logout, me, user creation, roles,
+// deactivation.
 #include "server/api_people.h"
 #include "server/api_routes.h"
 #include "server/api_support.h"
@@ -13,7 +14,9 @@ std::string RenderLogin(const services::LoginResult& login) {
     StringMember(w, "token", login.token.token);
     TimeMember(w, "expires_at", login.token.expires_at);
     w.Key("user");
-    WriteUser(w, login.user, Viewer{login.user.id, login.user.role == profiles::Role::kAdmin});
+    WriteUser(
+        w, login.user,
+        Viewer{login.user.id, login.user.role == profiles::Role::kAdmin, login.user.sales_ops});
   });
 }
 
@@ -57,6 +60,16 @@ Result<ApiResponse> Deactivate(RouteContext& ctx, services::AccountService& acco
               [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
 }
 
+Result<ApiResponse> SetRoles(RouteContext& ctx, services::AccountService& accounts) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
+  rapidjson::Document body;
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"roles"}));
+  AGORA_ASSIGN_OR_RETURN(auto roles, JsonFields(body).optional_string_array("roles"));
+  if (!roles) return Status::Unprocessable("missing_field", "field 'roles' is required");
+  return Json(200, accounts.SetRoles(ctx.viewer, ref, *roles),
+              [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
+}
+
 }  // namespace
 
 void AddAccountRoutes(Router& router, services::AccountService& accounts) {
@@ -68,6 +81,8 @@ void AddAccountRoutes(Router& router, services::AccountService& accounts) {
              Bind(accounts, CreateUser));
   router.add("POST", "/api/v1/users/{id}/deactivate", Access::kAdmin, Lane::kDefault,
              Bind(accounts, Deactivate));
+  router.add("PUT", "/api/v1/users/{id}/roles", Access::kAdmin, Lane::kDefault,
+             Bind(accounts, SetRoles));
 }
 
 }  // namespace agora::server

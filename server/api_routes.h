@@ -13,6 +13,7 @@
 #include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
+#include "services/reporting_service.h"
 #include "services/search_service.h"
 
 namespace agora::server {
@@ -24,6 +25,8 @@ void AddCommunityRoutes(Router& router, services::CommunityService& communities)
 void AddModerationRoutes(Router& router, services::ModerationService& moderation);
 void AddFeedRoutes(Router& router, services::FeedService& feed);
 void AddSearchRoutes(Router& router, services::SearchService& search);
+// Monthly results and the reporting currency.
+void AddReportingRoutes(Router& router, services::ReportingService& reporting);
 // Notifications, and the 426 answer of GET /api/v1/stream without a WebSocket upgrade.
 void AddNotificationRoutes(Router& router, services::NotificationService& notifications);
 // `readiness` answers whether the store (and later the index) can serve.

@@ -75,7 +75,9 @@ void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
   TimeMember(w, "created_at", u.created_at);
   if (viewer.user_id == u.id || viewer.is_admin) {
     StringMember(w, "email", u.email);
-    StringsMember(w, "roles", {std::string(profiles::RoleName(u.role))});
+    std::vector<std::string> roles{profiles::RoleName(u.role)};
+    if (u.sales_ops) roles.emplace_back("sales_ops");
+    StringsMember(w, "roles", roles);
   }
   w.EndObject();
 }

@@ -1,5 +1,7 @@
 #include "services/account_service.h"
 
+#include "storage/rows.h"
+
 namespace agora::services {
 namespace {
 
@@ -24,7 +26,9 @@ Status ValidateNewUser(const profiles::NewUser& user) {
 AccountService::AccountService(storage::Store& store, const Clock& clock, IdGenerator& ids,
                                profiles::UserRepository& users, AccountOptions options,
                                LiveEvents& live)
-    : ids_(ids),
+    : store_(store),
+      clock_(clock),
+      ids_(ids),
       options_(options),
       users_(users),
       sessions_(store, clock, options.session_ttl_ms),
@@ -77,7 +81,8 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
     return InvalidCredentials();
   }
   throttle_.clear(account_key);
-  auto token = sessions_.Create(credentials->user_id, credentials->role == profiles::Role::kAdmin);
+  auto token = sessions_.Create(credentials->user_id, credentials->role == profiles::Role::kAdmin,
+                                credentials->sales_ops);
   if (!token.ok()) {
     // Deactivated while the password was being checked: the same answer as any refusal.
     if (token.status().code() == StatusCode::kUnauthenticated) return InvalidCredentials();
@@ -97,7 +102,7 @@ Status AccountService::Logout(std::string_view token) {
 Result<Viewer> AccountService::Authenticate(std::string_view token) {
   auto session = sessions_.Resolve(token);
   if (!session.ok()) return session.status();
-  return Viewer{session->user_id, session->is_admin};
+  return Viewer{session->user_id, session->is_admin, session->is_sales_ops};
 }
 
 Result<profiles::User> AccountService::CreateUser(const Viewer& viewer,
@@ -117,6 +122,49 @@ Result<profiles::User> AccountService::ProvisionHashed(const profiles::NewUser& 
                                                        const std::string& hash) {
   AGORA_RETURN_IF_ERROR(ValidateNewUser(user));
   return users_.Insert(ids_.next(), user, hash);
+}
+
+Result<profiles::User> AccountService::SetRoles(const Viewer& viewer,
+                                                const profiles::UserRef& target,
+                                                const std::vector<std::string>& roles) {
+  if (!viewer.is_admin) return Status::PermissionDenied("only admins set roles");
+  bool admin = false;
+  bool member = false;
+  bool sales_ops = false;
+  for (const auto& name : roles) {
+    bool* flag = name == "admin"       ? &admin
+                 : name == "member"    ? &member
+                 : name == "sales_ops" ? &sales_ops
+                                       : nullptr;
+    if (!flag) {
+      return Status::Unprocessable("invalid_roles", "a role is 'member', 'admin' or 'sales_ops'");
+    }
+    *flag = true;
+  }
+  if (admin && member) {
+    return Status::Unprocessable("invalid_roles", "'member' and 'admin' exclude each other");
+  }
+  auto role = admin ? profiles::Role::kAdmin : profiles::Role::kMember;
+  auto user = target.id ? users_.FindById(*target.id) : users_.FindByUsername(target.username);
+  if (!user.ok()) return user.status();
+  if (user->id == viewer.user_id && !admin) {
+    return Status::Unprocessable("self_demotion", "admins cannot drop their own admin role");
+  }
+  std::string note;
+  for (const auto& name : roles) note += (note.empty() ? "" : ",") + name;
+  UnixMillis now = clock_.now_ms();
+  AGORA_RETURN_IF_ERROR(store_.Transact([&](storage::Transaction& tx) -> Status {
+    AGORA_RETURN_IF_ERROR(profiles::SetRoles(tx.connection(), user->id, role, sales_ops, now));
+    AGORA_RETURN_IF_ERROR(storage::Run(tx.connection(),
+                                       "INSERT INTO account_audit (id, actor_id, user_id, action, "
+                                       "note, created_at) VALUES (?, ?, ?, 'set_roles', ?, ?)",
+                                       ids_.next(), viewer.user_id, user->id, note, now));
+    tx.AfterCommitInOrder([this, id = user->id] { sessions_.ForgetCached(id); });
+    return Status::Ok();
+  }));
+  user->role = role;
+  user->sales_ops = sales_ops;
+  return user;
 }
 
 Result<profiles::User> AccountService::Deactivate(const Viewer& viewer,

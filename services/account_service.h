@@ -60,6 +60,13 @@ class AccountService {
   // Provisions with an already computed hash (sample data shares one to save seconds).
   Result<profiles::User> ProvisionHashed(const profiles::NewUser& user, const std::string& hash);
 
+  // Admins only. Replaces the account's roles (`admin` or `member`, optionally `sales_ops`) and
+  // audits the change in the same transaction; the account's sessions see it at their next
+  // request. kUnprocessable "invalid_roles" for unknown or contradictory names,
+  // "self_demotion" for an admin dropping their own admin role.
+  Result<profiles::User> SetRoles(const Viewer& viewer, const profiles::UserRef& target,
+                                  const std::vector<std::string>& roles);
+
   // Admins only. Marks the account inactive and ends every session at once; returns the
   // account as it now is.
   Result<profiles::User> Deactivate(const Viewer& viewer, const profiles::UserRef& target);
@@ -73,6 +80,8 @@ class AccountService {
   bool Verify(const std::string& hash, std::string_view password);
 
   // Constant after construction.
+  storage::Store& store_;
+  const Clock& clock_;
   IdGenerator& ids_;
   const AccountOptions options_;
   profiles::UserRepository& users_;

@@ -213,6 +213,127 @@ CREATE INDEX notifications_by_recipient ON notifications (recipient_id, id);
 CREATE INDEX notifications_unread ON notifications (recipient_id, id) WHERE read_at IS NULL;
 CREATE INDEX notifications_by_post ON notifications (post_id) WHERE post_id IS NOT NULL;
 )sql",
+    // 6: the sales practice (deals as records with their teams, currencies and monthly rates,
+    // campaigns and their participants), deal stories attached to deals, the sales_ops role and
+    // an account audit. Notifications are rebuilt without the CHECK on their type: the codec's
+    // table of names is the one list, and new kinds (story_requested) need no table rebuild.
+    R"sql(
+ALTER TABLE users ADD COLUMN sales_ops INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE account_audit (
+  id         INTEGER PRIMARY KEY,
+  actor_id   INTEGER NOT NULL REFERENCES users (id),
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  action     TEXT NOT NULL,
+  note       TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX account_audit_by_user ON account_audit (user_id, id);
+
+-- Amounts are integer minor units of `currency` (ISO 4217). closed_on is YYYY-MM-DD, NULL while
+-- the deal is open.
+CREATE TABLE sales_deals (
+  id           INTEGER PRIMARY KEY,
+  external_id  TEXT UNIQUE,
+  owner_id     INTEGER NOT NULL REFERENCES users (id),
+  customer     TEXT NOT NULL,
+  sector       TEXT NOT NULL,
+  product      TEXT NOT NULL,
+  region       TEXT NOT NULL,
+  amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+  currency     TEXT NOT NULL,
+  outcome      TEXT NOT NULL CHECK (outcome IN ('open', 'won', 'lost')),
+  closed_on    TEXT CHECK ((outcome = 'open') OR closed_on IS NOT NULL),
+  new_customer INTEGER NOT NULL DEFAULT 0,
+  created_by   INTEGER NOT NULL REFERENCES users (id),
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE INDEX sales_deals_by_owner ON sales_deals (owner_id, id);
+CREATE INDEX sales_deals_by_closed_on ON sales_deals (closed_on, id);
+
+-- Shares in basis points (1/10,000); a deal's shares sum to 10,000.
+CREATE TABLE sales_deal_team (
+  deal_id  INTEGER NOT NULL REFERENCES sales_deals (id),
+  user_id  INTEGER NOT NULL REFERENCES users (id),
+  share_bp INTEGER NOT NULL CHECK (share_bp > 0 AND share_bp <= 10000),
+  PRIMARY KEY (deal_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX sales_deal_team_by_user ON sales_deal_team (user_id, deal_id);
+
+-- One row: the company's reporting currency.
+CREATE TABLE sales_settings (
+  id                 INTEGER PRIMARY KEY CHECK (id = 1),
+  reporting_currency TEXT NOT NULL
+);
+-- How much one unit of `currency` is worth in the reporting currency during `month` (YYYY-MM),
+-- in millionths.
+CREATE TABLE sales_rates (
+  month       TEXT NOT NULL,
+  currency    TEXT NOT NULL,
+  rate_micros INTEGER NOT NULL CHECK (rate_micros > 0),
+  PRIMARY KEY (month, currency)
+) WITHOUT ROWID;
+
+-- Filters are JSON arrays of strings (empty: no filter). Participants are resolved when the
+-- campaign is created and kept in sales_campaign_participants.
+CREATE TABLE sales_campaigns (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL,
+  description  TEXT NOT NULL DEFAULT '',
+  starts_on    TEXT NOT NULL,
+  ends_on      TEXT NOT NULL CHECK (ends_on >= starts_on),
+  metric       TEXT NOT NULL
+               CHECK (metric IN ('won_amount', 'won_count', 'new_customers', 'win_rate')),
+  products     TEXT NOT NULL DEFAULT '[]',
+  sectors      TEXT NOT NULL DEFAULT '[]',
+  regions      TEXT NOT NULL DEFAULT '[]',
+  org_root     INTEGER REFERENCES users (id),
+  community_id INTEGER REFERENCES communities (id),
+  target       INTEGER NOT NULL DEFAULT 0,
+  visibility   TEXT NOT NULL CHECK (visibility IN ('participants', 'company')),
+  created_by   INTEGER NOT NULL REFERENCES users (id),
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX sales_campaigns_by_end ON sales_campaigns (ends_on, id);
+CREATE TABLE sales_campaign_participants (
+  campaign_id INTEGER NOT NULL REFERENCES sales_campaigns (id),
+  user_id     INTEGER NOT NULL REFERENCES users (id),
+  PRIMARY KEY (campaign_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX sales_campaign_participants_by_user
+  ON sales_campaign_participants (user_id, campaign_id);
+
+ALTER TABLE posts ADD COLUMN deal_id INTEGER REFERENCES sales_deals (id);
+CREATE INDEX posts_by_deal ON posts (deal_id, id) WHERE deal_id IS NOT NULL;
+
+CREATE TABLE notifications_v6 (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  recipient_id INTEGER NOT NULL REFERENCES users (id),
+  type         TEXT NOT NULL,
+  actor_id     INTEGER NOT NULL REFERENCES users (id),
+  post_id      INTEGER,
+  community_id INTEGER,
+  count        INTEGER NOT NULL DEFAULT 1,
+  created_at   INTEGER NOT NULL,
+  read_at      INTEGER,
+  deal_id      INTEGER
+);
+INSERT INTO notifications_v6 (id, recipient_id, type, actor_id, post_id, community_id, count,
+                              created_at, read_at)
+  SELECT id, recipient_id, type, actor_id, post_id, community_id, count, created_at, read_at
+  FROM notifications;
+-- Keep ids growing past deleted rows, as AUTOINCREMENT promised.
+UPDATE sqlite_sequence
+  SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'notifications'), 0))
+  WHERE name = 'notifications_v6';
+DROP TABLE notifications;
+ALTER TABLE notifications_v6 RENAME TO notifications;
+CREATE INDEX notifications_by_recipient ON notifications (recipient_id, id);
+CREATE INDEX notifications_unread ON notifications (recipient_id, id) WHERE read_at IS NULL;
+CREATE INDEX notifications_by_post ON notifications (post_id) WHERE post_id IS NOT NULL;
+CREATE INDEX notifications_by_deal ON notifications (deal_id) WHERE deal_id IS NOT NULL;
+)sql",
 };
 
 }  // namespace
@@ -223,7 +344,10 @@ Result<int64_t> LargestStoredId(Connection& connection) {
       "coalesce((SELECT max(id) FROM follows), 0), coalesce((SELECT max(id) FROM posts), 0), "
       "coalesce((SELECT max(id) FROM communities), 0), "
       "coalesce((SELECT max(id) FROM community_audit), 0), "
-      "coalesce((SELECT max(id) FROM reports), 0))");
+      "coalesce((SELECT max(id) FROM reports), 0), "
+      "coalesce((SELECT max(id) FROM account_audit), 0), "
+      "coalesce((SELECT max(id) FROM sales_deals), 0), "
+      "coalesce((SELECT max(id) FROM sales_campaigns), 0))");
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->step();
   if (!row.ok()) return row.status();

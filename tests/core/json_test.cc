@@ -87,5 +87,20 @@ TEST(JsonFields, FindsTheFirstUnknownMember) {
   EXPECT_EQ(JsonFields(doc).first_unknown({"bio", "role"}), std::nullopt);
 }
 
+TEST(JsonFields, ReadsDecimalsAsTheTextThatWasTyped) {
+  rapidjson::Document doc;
+  ASSERT_TRUE(
+      ParseJson(R"({"a": 1234.56, "b": "0.1", "c": 42, "d": 0.1, "e": true, "f": 1e300})", doc)
+          .ok());
+  JsonFields fields(doc);
+  EXPECT_EQ(*fields.optional_decimal("a"), "1234.56");
+  EXPECT_EQ(*fields.optional_decimal("b"), "0.1");
+  EXPECT_EQ(*fields.optional_decimal("c"), "42");
+  EXPECT_EQ(*fields.optional_decimal("d"), "0.1");
+  EXPECT_EQ(*fields.optional_decimal("missing"), std::nullopt);
+  EXPECT_FALSE(fields.optional_decimal("e").ok());
+  EXPECT_FALSE(fields.optional_decimal("f").ok());
+}
+
 }  // namespace
 }  // namespace agora

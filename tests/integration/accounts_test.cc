@@ -513,5 +513,46 @@ TEST_F(CommandLineIntegrationTest, UnknownOptionExits2) {
   EXPECT_EQ(serve.exit_status, 2) << serve.output;
 }
 
+TEST_F(AccountsIntegrationTest, AdminsGrantSalesOpsAndTheSessionSeesItAtOnce) {
+  TestUser rep = CreateAndLogin("rep");
+  ASSERT_EQ(JsonStrings(Get("/api/v1/me", rep.token).body, "/roles"),
+            std::vector<std::string>{"member"});
+
+  std::string roles_path = "/api/v1/users/" + rep.id + "/roles";
+  HttpResult granted = Put(
+      roles_path, JsonBody().Set("roles", std::vector<std::string>{"member", "sales_ops"}).str(),
+      admin_token_);
+
+  ASSERT_EQ(granted.status, 200) << granted;
+  std::vector<std::string> expected{"member", "sales_ops"};
+  EXPECT_EQ(JsonStrings(granted.body, "/roles"), expected);
+  // The rep's existing session, not only a new one, carries the new role.
+  EXPECT_EQ(JsonStrings(Get("/api/v1/me", rep.token).body, "/roles"), expected);
+}
+
+TEST_F(AccountsIntegrationTest, RolesAreSetByAdminsOnlyAndValidated) {
+  TestUser rep = CreateAndLogin("rep");
+  TestUser other = CreateAndLogin("other");
+  std::string roles_path = "/api/v1/users/" + other.id + "/roles";
+  auto body = [](std::vector<std::string> roles) { return JsonBody().Set("roles", roles).str(); };
+
+  EXPECT_EQ(Put(roles_path, body({"admin"}), rep.token).status, 403);
+  HttpResult unknown = Put(roles_path, body({"root"}), admin_token_);
+  EXPECT_EQ(unknown.status, 422) << unknown;
+  EXPECT_EQ(ErrorCode(unknown.body), "invalid_roles");
+  EXPECT_EQ(ErrorCode(Put(roles_path, body({"admin", "member"}), admin_token_).body),
+            "invalid_roles");
+  EXPECT_EQ(ErrorCode(Put(roles_path, "{}", admin_token_).body), "missing_field");
+  HttpResult me = Get("/api/v1/me", admin_token_);
+  std::string admin_id = JsonString(me.body, "/id").value_or("");
+  HttpResult demotion = Put("/api/v1/users/" + admin_id + "/roles", body({"member"}), admin_token_);
+  EXPECT_EQ(demotion.status, 422) << demotion;
+  EXPECT_EQ(ErrorCode(demotion.body), "self_demotion");
+  EXPECT_EQ(Put("/api/v1/users/999999/roles", body({"member"}), admin_token_).status, 404);
+  // Nothing refused was written.
+  EXPECT_EQ(JsonStrings(Get("/api/v1/me", other.token).body, "/roles"),
+            std::vector<std::string>{"member"});
+}
+
 }  // namespace
 }  // namespace agora::integration

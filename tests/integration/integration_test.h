@@ -46,6 +46,9 @@ class IntegrationTest : public ::testing::Test {
   HttpResult Post(const std::string& target, const std::string& body, const std::string& token) {
     return server_->Request("POST", target, body, token);
   }
+  HttpResult Put(const std::string& target, const std::string& body, const std::string& token) {
+    return server_->Request("PUT", target, body, token);
+  }
   HttpResult Patch(const std::string& target, const std::string& body, const std::string& token) {
     return server_->Request("PATCH", target, body, token);
   }

@@ -32,7 +32,7 @@ class SessionsTest : public ::testing::Test {
 };
 
 TEST_F(SessionsTest, IssuedTokenResolvesToItsUser) {
-  auto issued = sessions_.Create(1, true);
+  auto issued = sessions_.Create(1, true, false);
   ASSERT_TRUE(issued.ok());
   EXPECT_EQ(issued->expires_at, kStart + 24 * kHour);
   auto session = sessions_.Resolve(issued->token);
@@ -42,15 +42,15 @@ TEST_F(SessionsTest, IssuedTokenResolvesToItsUser) {
 }
 
 TEST_F(SessionsTest, TokensAreRandomAndLong) {
-  auto a = sessions_.Create(1, false);
-  auto b = sessions_.Create(1, false);
+  auto a = sessions_.Create(1, false, false);
+  auto b = sessions_.Create(1, false, false);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_NE(a->token, b->token);
   EXPECT_GE(a->token.size(), 4u + 43u);  // prefix + 256 bits in base64url
 }
 
 TEST_F(SessionsTest, OnlyTheHashIsStored) {
-  auto issued = sessions_.Create(1, false);
+  auto issued = sessions_.Create(1, false, false);
   ASSERT_TRUE(issued.ok());
   int64_t plain = store_->read([&](storage::Connection& c) {
     auto stmt = c.prepare("SELECT count(*) FROM sessions WHERE token_hash = ?");
@@ -62,23 +62,23 @@ TEST_F(SessionsTest, OnlyTheHashIsStored) {
 }
 
 TEST_F(SessionsTest, ExpiredTokenIsRefused) {
-  auto issued = sessions_.Create(1, false);
+  auto issued = sessions_.Create(1, false, false);
   ASSERT_TRUE(issued.ok());
   clock_.advance_ms(24 * kHour);
   EXPECT_EQ(sessions_.Resolve(issued->token).status().code(), StatusCode::kUnauthenticated);
 }
 
 TEST_F(SessionsTest, RevokedTokenIsRefused) {
-  auto issued = sessions_.Create(1, false);
+  auto issued = sessions_.Create(1, false, false);
   ASSERT_TRUE(issued.ok());
   ASSERT_TRUE(sessions_.Revoke(issued->token).ok());
   EXPECT_FALSE(sessions_.Resolve(issued->token).ok());
 }
 
 TEST_F(SessionsTest, RevokeAllEndsEverySessionOfThatUserOnly) {
-  auto first = sessions_.Create(1, false);
-  auto second = sessions_.Create(1, false);
-  auto other = sessions_.Create(2, false);
+  auto first = sessions_.Create(1, false, false);
+  auto second = sessions_.Create(1, false, false);
+  auto other = sessions_.Create(2, false, false);
   ASSERT_TRUE(first.ok() && second.ok() && other.ok());
   ASSERT_TRUE(sessions_.Resolve(first->token).ok());  // now cached
   ASSERT_TRUE(sessions_.RevokeAll(1).ok());
@@ -88,7 +88,7 @@ TEST_F(SessionsTest, RevokeAllEndsEverySessionOfThatUserOnly) {
 }
 
 TEST_F(SessionsTest, SessionsSurviveANewCache) {
-  auto issued = sessions_.Create(2, false);
+  auto issued = sessions_.Create(2, false, false);
   ASSERT_TRUE(issued.ok());
   SessionStore after_restart(*store_, clock_, 24 * kHour);
   auto session = after_restart.Resolve(issued->token);

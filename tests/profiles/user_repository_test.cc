@@ -75,6 +75,29 @@ TEST_F(UserRepositoryTest, ManagerMustExist) {
   EXPECT_EQ(users_.Update(1, changes).status().error_code(), "invalid_manager");
 }
 
+TEST_F(UserRepositoryTest, TheOrgChartIsWalkedDownAndUpAtAnyDepth) {
+  // 1 -> 2 -> 3 -> 4, and 1 -> 5.
+  ASSERT_TRUE(Add(1, "ceo").ok());
+  ASSERT_TRUE(Add(2, "vp", 1).ok());
+  ASSERT_TRUE(Add(3, "manager", 2).ok());
+  ASSERT_TRUE(Add(4, "rep", 3).ok());
+  ASSERT_TRUE(Add(5, "cfo", 1).ok());
+  auto read = [&](auto fn) { return store_->read(fn); };
+
+  auto under_vp = read([](storage::Connection& c) { return PeopleUnder(c, 2); });
+  ASSERT_TRUE(under_vp.ok());
+  EXPECT_EQ(*under_vp, (std::vector<Id>{3, 4}));
+  EXPECT_EQ(*read([](storage::Connection& c) { return PeopleUnder(c, 1); }),
+            (std::vector<Id>{2, 3, 4, 5}));
+  EXPECT_TRUE(read([](storage::Connection& c) { return PeopleUnder(c, 4); })->empty());
+
+  EXPECT_TRUE(*read([](storage::Connection& c) { return IsAbove(c, 1, 4); }));
+  EXPECT_TRUE(*read([](storage::Connection& c) { return IsAbove(c, 3, 4); }));
+  EXPECT_FALSE(*read([](storage::Connection& c) { return IsAbove(c, 4, 4); }));
+  EXPECT_FALSE(*read([](storage::Connection& c) { return IsAbove(c, 5, 4); }));
+  EXPECT_FALSE(*read([](storage::Connection& c) { return IsAbove(c, 4, 1); }));
+}
+
 TEST_F(UserRepositoryTest, OrgChartCannotLoop) {
   ASSERT_TRUE(Add(1, "ceo").ok());
   ASSERT_TRUE(Add(2, "vp", 1).ok());
