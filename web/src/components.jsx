@@ -135,9 +135,9 @@ export function PostItem({ post, pinned, onRemoved, moderator, communityId, onPi
         setLiked(false);
         setLikes((n) => Math.max(0, n - 1));
       } else {
-        await api(`/api/v1/posts/${post.id}/reactions`, { method: 'POST', body: { type: 'like' } });
+        const updated = await api(`/api/v1/posts/${post.id}/reactions`, { method: 'POST', body: { type: 'like' } });
         setLiked(true);
-        setLikes((n) => n + 1);
+        setLikes(updated && typeof updated.reactions_count === 'number' ? updated.reactions_count : likes + 1);
       }
     } catch (e) {
       if (e.status === 409) setLiked(true);
