@@ -445,6 +445,44 @@ describe('web client', { concurrency: false }, () => {
     await followerPage.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: WAIT });
   });
 
+  it('resumes the live stream after a dropped connection with last_event_id, missing nothing', async () => {
+    const page = await newPage();
+    const urls = [];
+    const routes = [];
+    let lastForwarded = '';
+    await page.context().routeWebSocket(/\/api\/v1\/stream/, (ws) => {
+      urls.push(new URL(ws.url()));
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        const event = JSON.parse(message);
+        if (event.event_id) lastForwarded = event.event_id;
+        ws.send(message);
+      });
+      routes.push(ws);
+    });
+    await signIn(page, people.follower.username);
+    await page.getByRole('article').first().waitFor({ timeout: WAIT });
+    const first = `Before the drop ${Date.now()}`;
+    assert.equal((await apiCall(people.ceo.token, 'POST', '/api/v1/posts', { text: first })).status, 201);
+    await page.getByRole('article').filter({ hasText: first }).waitFor({ timeout: WAIT });
+    assert.equal(urls.length, 1);
+    assert.equal(urls[0].searchParams.get('last_event_id'), null);
+
+    // The connection drops; a post is made while the page is away.
+    const seen = lastForwarded;
+    assert.ok(seen, 'the page received events');
+    await routes[0].close({ code: 4000, reason: 'dropped by the test' });
+    const missed = `While away ${Date.now()}`;
+    assert.equal((await apiCall(people.ceo.token, 'POST', '/api/v1/posts', { text: missed })).status, 201);
+
+    // The page reconnects by itself, says where it stopped, and gets what it missed.
+    await page.getByRole('article').filter({ hasText: missed }).waitFor({ timeout: WAIT });
+    assert.ok(urls.length >= 2, 'the page reconnected');
+    assert.equal(urls[1].searchParams.get('last_event_id'), seen);
+    assert.equal(await page.getByRole('article').filter({ hasText: first }).count(), 1);
+    await page.context().close();
+  });
+
   it('works on a phone-sized screen', async () => {
     const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     await signIn(page, people.outsider.username);
