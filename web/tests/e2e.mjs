@@ -97,6 +97,7 @@ async function signIn(page, username, lang = 'en') {
 
 async function shot(page, name) {
   fs.mkdirSync(shotDir, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0)); // else the sticky header lands mid-page
   await page.screenshot({ path: path.join(shotDir, `${name}.png`), fullPage: true });
 }
 
