@@ -19,6 +19,9 @@ struct ServeOptions {
   server::HttpOptions http;
   server::StreamOptions streams;
   std::chrono::milliseconds shutdown_grace{10'000};
+  // The built web client served at /; empty: ./web/dist, else web/dist of the source tree the
+  // executable was built in (build/<preset>/app/agora).
+  std::string web_root;
   search::SearchLimits search;
   services::SearchIndexerOptions indexer;
 };

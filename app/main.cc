@@ -37,6 +37,9 @@ int Run(int argc, char** argv) {
   AddPasswordCostOption(*serve_cmd, serve.app);
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT; port 0 picks a free port")
       ->capture_default_str();
+  serve_cmd->add_option("--web-root", serve.web_root,
+                        "built web client served at / (default ./web/dist, else the source "
+                        "tree's web/dist)");
   serve_cmd->add_option("--io-threads", serve.io_threads, "socket threads (0: one per core)")
       ->check(CLI::Range(0, 256));
   serve_cmd->add_option("--workers", serve.worker_threads, "threads for blocking work")

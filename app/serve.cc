@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "server/live_hub.h"
 #include "server/metrics.h"
 #include "server/router.h"
+#include "server/static_site.h"
 
 namespace agora::app {
 namespace {
@@ -71,6 +73,34 @@ void AddStoreMetrics(server::Metrics& metrics, Application& app) {
                       "counter", [&app] { return double(app.search_indexer().failures()); });
 }
 
+// The web client's folder: --web-root, else ./web/dist, else web/dist of the source tree this
+// executable was built in (it lives in build/<preset>/app/).
+std::shared_ptr<const server::StaticSite> LoadWebClient(const std::string& web_root) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates;
+  if (!web_root.empty()) {
+    candidates.emplace_back(web_root);
+  } else {
+    candidates.emplace_back("web/dist");
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) candidates.push_back(exe.parent_path() / "../../../web/dist");
+  }
+  std::string reasons;
+  for (const auto& root : candidates) {
+    auto site = server::StaticSite::Load(root);
+    if (site.ok()) {
+      spdlog::info("event=web_client_loaded root={} files={} bytes={}", root.string(),
+                   site->files(), site->bytes());
+      return std::make_shared<const server::StaticSite>(std::move(site).value());
+    }
+    reasons += (reasons.empty() ? "" : "; ") + site.status().message();
+  }
+  spdlog::warn("event=web_client_missing message=\"{}\"", reasons);
+  return std::make_shared<const server::StaticSite>("the web client is not built (" + reasons +
+                                                    ")");
+}
+
 }  // namespace
 
 int Serve(const ServeOptions& options) {
@@ -118,6 +148,9 @@ int Serve(const ServeOptions& options) {
   server::AddReportingRoutes(router, (*app)->reporting());
   server::AddDealRoutes(router, (*app)->deals());
   server::AddCampaignRoutes(router, (*app)->campaigns());
+  router.set_fallback([site = LoadWebClient(options.web_root)](const server::ApiRequest& request) {
+    return site->Get(request.path);
+  });
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs every Debian package Agora needs to build, run and test.
+# Installs every Debian package Agora needs to build, run and test, then builds the web client
+# (scripts/build-web.sh: `npm ci` only when needed, then `npm run build` into web/dist).
 # Idempotent and quick when everything is present: apt runs only for missing packages.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
@@ -9,7 +11,13 @@ packages=(
   libicu-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev curl wrk
   clang-format clang-tidy-14 python3  # scripts/check-style.sh
   clang-14 jq  # scripts/check-thread-safety.sh
+  chromium  # the web client's end-to-end tests (web/tests/e2e.mjs)
 )
+# Node and npm build the web client. A newer Node from elsewhere (e.g. nodesource) will do;
+# Debian's packages only when there is none.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -18,13 +26,13 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -q
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-echo "installing: ${missing[*]}"
-sudo_cmd=()
-[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -q
-"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+./scripts/build-web.sh

@@ -87,7 +87,14 @@ ApiResponse Dispatcher::Handle(const ApiRequest& request) {
 ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
   auto started = std::chrono::steady_clock::now();
   ApiResponse response;
-  if (!match.route) {
+  std::optional<ApiResponse> fallback;
+  if (!match.route && match.allowed_methods.empty() && request.method == "GET" &&
+      router_.fallback()) {
+    fallback = router_.fallback()(request);
+  }
+  if (fallback) {
+    response = std::move(*fallback);
+  } else if (!match.route) {
     if (match.allowed_methods.empty()) {
       response = ErrorResponse(Status::NotFound("no route for " + JoinPath(request.path)));
     } else {
@@ -128,7 +135,8 @@ ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  metrics_.RecordRequest(match.route ? match.route->pattern : "unmatched", request.method,
+  const char* label = fallback ? "web" : "unmatched";
+  metrics_.RecordRequest(match.route ? match.route->pattern : label, request.method,
                          response.status, seconds);
   return response;
 }

@@ -55,8 +55,15 @@ class Router {
   RouteMatch match(std::string_view method, const std::vector<std::string>& path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
+  // What answers a GET that no route matched (the web client's files), or nullopt for the
+  // usual 404. It runs on a worker without authentication, so it must not block for long.
+  using Fallback = std::function<std::optional<ApiResponse>(const ApiRequest&)>;
+  void set_fallback(Fallback fallback) { fallback_ = std::move(fallback); }
+  const Fallback& fallback() const { return fallback_; }
+
  private:
   std::vector<Route> routes_;
+  Fallback fallback_;
 };
 
 }  // namespace agora::server

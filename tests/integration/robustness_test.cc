@@ -173,7 +173,8 @@ TEST_F(RobustnessIntegrationTest, MalformedRequestTargetIs400) {
 
 TEST_F(RobustnessIntegrationTest, UnknownRouteIsNotFound) {
   for (const std::string& target :
-       std::vector<std::string>{"/api/v1/nothing-here", "/", "/api/v1/users/1/unknown"}) {
+       std::vector<std::string>{"/api/v1/nothing-here", "/api/v1", "/api/v1/users/1/unknown",
+                                "/scim/v2/nothing-here", "/favicon.ico"}) {
     SCOPED_TRACE(target);
     HttpResult answer = Get(target, admin_token_);
 
@@ -249,8 +250,9 @@ TEST_F(RobustnessIntegrationTest, KeepAliveServesSeveralRequestsOnOneConnection)
 TEST_F(RobustnessIntegrationTest, PipelinedRequestsAreAnsweredInOrder) {
   RawConnection connection(server().endpoint());
   ASSERT_TRUE(connection.connected());
-  ASSERT_TRUE(connection.Send(RequestHead("GET /healthz HTTP/1.1", {}) +
-                              RequestHead("GET /nothing-here HTTP/1.1", {"Connection: close"})));
+  ASSERT_TRUE(
+      connection.Send(RequestHead("GET /healthz HTTP/1.1", {}) +
+                      RequestHead("GET /api/nothing-here HTTP/1.1", {"Connection: close"})));
 
   std::string replies = connection.ReadUntilClosed(std::chrono::seconds(5));
 

@@ -203,6 +203,12 @@ void TestServer::Start() {
       extra_serve_args_.end()) {
     args.insert(args.end(), {"--password-cost", "minimum"});
   }
+  // No web client unless the test gives one: whether web/dist was built must not change what
+  // the API tests see at paths outside /api/.
+  if (std::find(extra_serve_args_.begin(), extra_serve_args_.end(), "--web-root") ==
+      extra_serve_args_.end()) {
+    args.insert(args.end(), {"--web-root", root_dir_ + "/no-web-client"});
+  }
   args.insert(args.end(), extra_serve_args_.begin(), extra_serve_args_.end());
   pid_ = Spawn(args, stdin_fd, output.write_end, log_fd);
   close(stdin_fd);

@@ -47,7 +47,8 @@ class TestServer {
 
   // Makes the data folder, provisions the admin with `agora user add`, starts `agora serve`
   // with `extra_serve_args` appended (e.g. {"--idle-timeout-ms", "300"}). The server hashes
-  // with `--password-cost minimum` unless `extra_serve_args` names a cost.
+  // with `--password-cost minimum` unless `extra_serve_args` names a cost, and serves no web
+  // client (`/` answers 503) unless they name a `--web-root`.
   explicit TestServer(std::vector<std::string> extra_serve_args = {});
   ~TestServer();  // kills the process, removes the folder
   TestServer(const TestServer&) = delete;

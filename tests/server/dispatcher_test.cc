@@ -79,6 +79,24 @@ TEST_F(DispatcherTest, UnknownPathIsNotFoundAndWrongMethodNamesTheAllowedOnes) {
   EXPECT_EQ(wrong.headers[0].second, "GET");
 }
 
+TEST_F(DispatcherTest, TheFallbackAnswersOnlyUnmatchedGets) {
+  std::vector<std::vector<std::string>> asked;
+  router_.set_fallback([&asked](const ApiRequest& request) -> std::optional<ApiResponse> {
+    asked.push_back(request.path);
+    if (request.path.size() == 1 && request.path[0] == "missing.js") return std::nullopt;
+    return ApiResponse(200, "<!doctype html>", "text/html; charset=utf-8");
+  });
+  ApiResponse page = dispatcher_.Handle(Request("GET", {"people", "@ana"}));
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.body, "<!doctype html>");
+  EXPECT_EQ(dispatcher_.Handle(Request("GET", {"missing.js"})).status, 404);
+  // A route, a wrong method on a route, and other methods never reach the fallback.
+  EXPECT_EQ(dispatcher_.Handle(Request("GET", {"public"})).body, R"({"ok":true})");
+  EXPECT_EQ(dispatcher_.Handle(Request("DELETE", {"public"})).status, 405);
+  EXPECT_EQ(dispatcher_.Handle(Request("POST", {"people"})).status, 404);
+  EXPECT_EQ(asked, (std::vector<std::vector<std::string>>{{"people", "@ana"}, {"missing.js"}}));
+}
+
 TEST_F(DispatcherTest, AuthenticatedRoutesNeedAValidBearerToken) {
   EXPECT_EQ(dispatcher_.Handle(Request("GET", {"private"})).status, 401);
   EXPECT_EQ(dispatcher_.Handle(Request("GET", {"private"}, "agr_forged")).status, 401);

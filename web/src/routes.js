@@ -1,0 +1,26 @@
+// Every screen: its path, its component and, for the main navigation, its label key. Add a
+// screen (e.g. { path: '/campaigns', component: Campaigns, nav: 'campaigns' }) here and a
+// label in i18n.js; the navigation and the router follow.
+import { Home } from './screens/Home.jsx';
+import { Profile } from './screens/Profile.jsx';
+import { PostThread } from './screens/PostThread.jsx';
+import { Communities } from './screens/Communities.jsx';
+import { Community } from './screens/Community.jsx';
+import { Search } from './screens/Search.jsx';
+import { Notifications } from './screens/Notifications.jsx';
+import { CompanyReports } from './screens/CompanyReports.jsx';
+
+export const routes = [
+  { path: '/', component: Home, nav: 'home' },
+  { path: '/communities', component: Communities, nav: 'communities' },
+  { path: '/communities/:id', component: Community, section: 'communities' },
+  { path: '/search', component: Search, nav: 'search' },
+  { path: '/notifications', component: Notifications, nav: 'notifications' },
+  { path: '/people/:user', component: Profile, section: 'profile' },
+  { path: '/posts/:id', component: PostThread, section: 'home' },
+  { path: '/tags/:tag', component: Search, section: 'search' },
+  { path: '/reports', component: CompanyReports, section: 'communities' },
+];
+
+// The navigation: the "profile" entry links to the signed-in person's page.
+export const navigation = ['home', 'communities', 'search', 'notifications', 'profile'];

@@ -1,0 +1,518 @@
+// End-to-end tests of the web client: Debian's Chromium, driven by playwright-core, against a
+// real `agora serve` on a loopback port with the demo company (`agora demo`).
+//
+//   node tests/e2e.mjs AGORA_BINARY [SCREENSHOT_DIR]
+//
+// AGORA_BINARY may also come from the environment; CHROMIUM (default /usr/bin/chromium) names
+// the browser. The web client must be built (npm run build) first: the server serves web/dist.
+// Assertions are about behaviour only (no timing); waits end on what the page shows.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const webDir = path.resolve(here, '..');
+const binary = process.argv[2] || process.env.AGORA_BINARY;
+const shotDir = path.resolve(process.argv[3] || process.env.SCREENSHOT_DIR || path.join(webDir, 'test-output'));
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const PASSWORD = 'agora-demo-2026';
+const WAIT = 15000; // the longest any expectation waits for the page
+
+if (!binary) {
+  console.error('usage: node tests/e2e.mjs AGORA_BINARY [SCREENSHOT_DIR]');
+  process.exit(2);
+}
+if (!fs.existsSync(path.join(webDir, 'dist', 'index.html'))) {
+  console.error('web/dist is missing: run `npm run build` in web/ first');
+  process.exit(2);
+}
+
+let dataDir;
+let server;
+let base;
+let browser;
+const consoleProblems = [];
+
+async function startServer() {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-e2e-'));
+  const demo = spawnSync(binary, ['demo', '--data', dataDir], { encoding: 'utf8' });
+  assert.equal(demo.status, 0, `agora demo failed: ${demo.stderr}`);
+  server = spawn(
+    binary,
+    ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--web-root', path.join(webDir, 'dist'), '--password-cost', 'minimum'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  server.stderr.on('data', () => {});
+  const lines = readline.createInterface({ input: server.stdout });
+  base = await new Promise((resolve, reject) => {
+    server.once('exit', (code) => reject(new Error(`agora serve exited with ${code}`)));
+    lines.on('line', (line) => {
+      const m = /^listening on (\S+)$/.exec(line);
+      if (m) resolve(`http://${m[1]}`);
+    });
+  });
+}
+
+// The API, straight from Node: to find demo people and check what the UI claims.
+async function apiCall(token, method, p, body) {
+  const response = await fetch(base + p, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+async function tokenOf(username) {
+  const r = await apiCall('', 'POST', '/api/v1/auth/login', { username, password: PASSWORD });
+  assert.equal(r.status, 200, `login ${username}: ${JSON.stringify(r.body)}`);
+  return r.body.token;
+}
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) {
+      consoleProblems.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => consoleProblems.push(`page error: ${error.message}`));
+  return page;
+}
+
+async function signIn(page, username, lang = 'en') {
+  await page.goto(`${base}/?lang=${lang}`);
+  await page.getByRole('textbox', { name: 'Username' }).fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Home' }).waitFor({ timeout: WAIT });
+}
+
+async function shot(page, name) {
+  fs.mkdirSync(shotDir, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0)); // else the sticky header lands mid-page
+  await page.screenshot({ path: path.join(shotDir, `${name}.png`), fullPage: true });
+}
+
+const axeSource = fs.readFileSync(path.join(webDir, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+async function expectAccessible(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious, [], `${name}: axe found ${JSON.stringify(serious, null, 1)}`);
+}
+
+const notificationsLink = (page) => page.getByRole('navigation').getByRole('link', { name: /^Notifications/ });
+async function badgeCount(page) {
+  const name = (await notificationsLink(page).textContent()) || '';
+  const m = /\((\d+)\)/.exec(name);
+  return m ? Number(m[1]) : 0;
+}
+
+// The demo company, found through the API rather than hard-coded.
+const people = {};
+before(async () => {
+  await startServer();
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  people.ceo = { username: 'camille.martin', token: await tokenOf('camille.martin') };
+  const me = await apiCall(people.ceo.token, 'GET', '/api/v1/me');
+  people.ceo.id = me.body.id;
+  // A follower of the CEO who is not an admin: they see her posts live.
+  const followers = await apiCall(people.ceo.token, 'GET', `/api/v1/users/${people.ceo.id}/followers?limit=50`);
+  const follower = followers.body.items.find((u) => u.username !== 'camille.martin');
+  people.follower = { username: follower.username, id: follower.id };
+  // Communities, and someone who is in none of the ones the flows use.
+  const list = await apiCall(people.ceo.token, 'GET', '/api/v1/communities?limit=100');
+  people.communities = Object.fromEntries(list.body.items.map((c) => [c.name, c]));
+  const support = people.communities['Support Escalations'];
+  const owners = await apiCall(people.ceo.token, 'GET', `/api/v1/communities/${support.id}/members?role=owner`);
+  people.supportOwner = { username: owners.body.items[0].user.username };
+  const sales = await apiCall(people.ceo.token, 'GET', '/api/v1/search/people?department=Sales&limit=50');
+  const outsider = sales.body.results.map((r) => r.user).find((u) => u.manager_id && u.manager_id !== people.ceo.id && u.username !== follower.username);
+  people.outsider = { username: outsider.username, id: outsider.id, token: await tokenOf(outsider.username) };
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill('SIGTERM');
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('web client', { concurrency: false }, () => {
+  let ceoPage;
+  let followerPage;
+  let livePostText;
+
+  it('serves the client with its security headers', async () => {
+    const r = await fetch(`${base}/`);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-security-policy'), /default-src 'self'/);
+    const html = await r.text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html);
+    assert.ok(asset, 'index.html names a hashed script');
+    const js = await fetch(base + asset[1]);
+    assert.equal(js.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  });
+
+  it('signs in, reads the home stream, and the session survives a reload', async () => {
+    ceoPage = await newPage();
+    await ceoPage.goto(`${base}/?lang=en`);
+    await shot(ceoPage, 'sign-in');
+    await expectAccessible(ceoPage, 'sign-in');
+    assert.equal(await ceoPage.evaluate(() => document.documentElement.lang), 'en');
+    await signIn(ceoPage, people.ceo.username);
+    await ceoPage.getByRole('article').first().waitFor({ timeout: WAIT });
+    assert.ok((await ceoPage.getByRole('article').count()) > 0);
+    await ceoPage.reload();
+    await ceoPage.getByRole('article').first().waitFor({ timeout: WAIT });
+    await ceoPage.getByRole('button', { name: 'Sign out' }).waitFor();
+    await shot(ceoPage, 'home');
+    await expectAccessible(ceoPage, 'home');
+  });
+
+  it("shows a new post live in a follower's stream, and the author's badge counts their reaction and reply", async () => {
+    followerPage = await newPage();
+    await signIn(followerPage, people.follower.username);
+    await followerPage.getByRole('article').first().waitFor({ timeout: WAIT });
+    const before = await badgeCount(ceoPage);
+
+    livePostText = `Live from the e2e test ${Date.now()} #e2e`;
+    await ceoPage.getByRole('textbox', { name: 'Write a post' }).fill(livePostText);
+    await ceoPage.getByRole('button', { name: 'Post', exact: true }).click();
+
+    // The follower never reloads: the post arrives over the WebSocket.
+    const article = followerPage.getByRole('article').filter({ hasText: livePostText });
+    await article.waitFor({ timeout: WAIT });
+    await article.getByRole('link', { name: '#e2e' }).waitFor();
+
+    await article.getByRole('button', { name: /^Like/ }).click();
+    await article.getByRole('button', { name: /^Like/, pressed: true }).waitFor({ timeout: WAIT });
+    await article.getByRole('button', { name: 'Reply' }).click();
+    await article.getByRole('textbox', { name: 'Write a reply' }).fill(`Bravo @${people.ceo.username} !`);
+    await article.getByRole('button', { name: 'Send reply' }).click();
+    await article.getByRole('status').filter({ hasText: 'Posted.' }).waitFor({ timeout: WAIT });
+
+    const postId = await article.getAttribute('data-post-id');
+    const post = await apiCall(people.ceo.token, 'GET', `/api/v1/posts/${postId}`);
+    assert.equal(post.body.reactions_count, 1);
+    assert.equal(post.body.replies_count, 1);
+
+    // The author's unread badge went up without a reload.
+    await ceoPage.waitForFunction(
+      (n) => {
+        const link = [...document.querySelectorAll('nav a')].find((a) => a.textContent.includes('Notifications'));
+        const m = link && /\((\d+)\)/.exec(link.textContent);
+        return m && Number(m[1]) > n;
+      },
+      before,
+      { timeout: WAIT },
+    );
+    assert.ok((await badgeCount(ceoPage)) > before);
+    assert.match(await notificationsLink(ceoPage).evaluate((a) => a.textContent), /Notifications \(\d+\)/);
+  });
+
+  it('posts a deal story with its fields', async () => {
+    await ceoPage.getByRole('navigation').getByRole('link', { name: 'Home' }).click();
+    await ceoPage.getByLabel('Kind').selectOption('deal_story');
+    const deal = ceoPage.getByRole('group', { name: 'Deal' });
+    await deal.getByLabel('Customer').fill('Clinique Beaulieu');
+    await deal.getByLabel('Sector').fill('healthcare');
+    await deal.getByLabel('Product').fill('Agora Secure');
+    await deal.getByLabel('Region').fill('France');
+    await deal.getByLabel('Amount').fill('125000.50');
+    await deal.getByLabel('Currency').fill('EUR');
+    await deal.getByLabel('Closed on').fill('2026-11-30');
+    await deal.getByLabel('Outcome').selectOption('won');
+    const story = `Won Clinique Beaulieu with a two-week pilot ${Date.now()}`;
+    await ceoPage.getByRole('textbox', { name: 'Write a post' }).fill(story);
+    await ceoPage.getByRole('button', { name: 'Post', exact: true }).click();
+    const article = ceoPage.getByRole('article').filter({ hasText: story });
+    await article.waitFor({ timeout: WAIT });
+    await article.getByText('€125,000.50').waitFor();
+    await article.getByText('Deal story').waitFor();
+    const post = await apiCall(people.ceo.token, 'GET', `/api/v1/posts/${await article.getAttribute('data-post-id')}`);
+    assert.equal(post.body.kind, 'deal_story');
+    assert.equal(post.body.deal.customer, 'Clinique Beaulieu');
+    assert.equal(post.body.deal.amount, 125000.5);
+    assert.equal(post.body.deal.outcome, 'won');
+  });
+
+  it('lists notifications and reads them', async () => {
+    await notificationsLink(ceoPage).click();
+    await ceoPage.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    await ceoPage.getByText(/replied to you|mentioned you|reacted to your post/).first().waitFor({ timeout: WAIT });
+    await shot(ceoPage, 'notifications');
+    await expectAccessible(ceoPage, 'notifications');
+    await ceoPage.getByRole('button', { name: 'Mark all as read' }).click();
+    await ceoPage.getByRole('navigation').getByRole('link', { name: 'Notifications', exact: true }).waitFor({ timeout: WAIT });
+    const count = await apiCall(people.ceo.token, 'GET', '/api/v1/notifications/unread_count');
+    assert.equal(count.body.count, 0);
+  });
+
+  it('shows a profile with the org chart, walks it up, and follows', async () => {
+    await ceoPage.goto(`${base}/people/@${people.outsider.username}`);
+    await ceoPage.getByRole('heading', { level: 1 }).waitFor();
+    const chart = ceoPage.getByRole('figure', { name: 'Org chart' });
+    await chart.waitFor();
+    await shot(ceoPage, 'profile');
+    await expectAccessible(ceoPage, 'profile');
+    const outsider = await apiCall(people.ceo.token, 'GET', `/api/v1/users/${people.outsider.id}`);
+    const manager = await apiCall(people.ceo.token, 'GET', `/api/v1/users/${outsider.body.manager_id}`);
+    await chart.getByRole('link', { name: new RegExp(manager.body.display_name) }).click();
+    await ceoPage.getByRole('heading', { level: 1, name: manager.body.display_name }).waitFor({ timeout: WAIT });
+    const follow = ceoPage.getByRole('button', { name: /^(Follow|Unfollow)$/ });
+    await follow.waitFor({ timeout: WAIT });
+    const wasFollowing = (await follow.textContent()) === 'Unfollow';
+    await follow.click();
+    await ceoPage.getByRole('button', { name: wasFollowing ? 'Follow' : 'Unfollow' }).waitFor({ timeout: WAIT });
+  });
+
+  it('finds an expert with their evidence and filters deals by a facet', async () => {
+    await ceoPage.getByRole('navigation').getByRole('link', { name: 'Search' }).click();
+    await ceoPage.getByRole('searchbox', { name: 'Search' }).fill('sqlite');
+    await ceoPage.getByRole('searchbox', { name: 'Search' }).press('Enter');
+    await ceoPage.getByRole('tab', { name: 'Experts' }).click();
+    const why = ceoPage.getByRole('button', { name: /^Why / }).first();
+    await why.waitFor({ timeout: WAIT });
+    await why.click();
+    assert.equal(await why.getAttribute('aria-expanded'), 'true');
+    const evidence = ceoPage.locator(`#${await why.getAttribute('aria-controls')}`);
+    await evidence.getByRole('heading', { name: 'Evidence' }).waitFor();
+    assert.ok((await evidence.getByRole('listitem').count()) > 0, 'the evidence lists skills or posts');
+    await shot(ceoPage, 'search-experts');
+    await expectAccessible(ceoPage, 'search experts');
+
+    await ceoPage.getByRole('searchbox', { name: 'Search' }).fill('');
+    await ceoPage.getByRole('tab', { name: 'Deals' }).click();
+    await ceoPage.getByRole('searchbox', { name: 'Search' }).press('Enter');
+    const filters = ceoPage.getByRole('complementary', { name: 'Filters' });
+    const facet = filters.getByRole('group', { name: 'Sector' }).getByRole('button').first();
+    await facet.waitFor({ timeout: WAIT });
+    const label = await facet.textContent();
+    const expected = Number(/\((\d+)\)/.exec(label)[1]);
+    await facet.click();
+    await filters.getByRole('button', { pressed: true }).waitFor({ timeout: WAIT });
+    await ceoPage.getByRole('status').filter({ hasText: `${expected} results` }).waitFor({ timeout: WAIT });
+    assert.ok(new URL(ceoPage.url()).searchParams.get('sector'), 'the filter is in the address');
+    await shot(ceoPage, 'search-deals');
+    await expectAccessible(ceoPage, 'search deals');
+
+    await ceoPage.getByRole('tab', { name: 'Posts' }).click();
+    await ceoPage.getByRole('searchbox', { name: 'Search' }).fill('pilot');
+    await ceoPage.getByRole('searchbox', { name: 'Search' }).press('Enter');
+    await ceoPage.locator('mark').first().waitFor({ timeout: WAIT });
+    await ceoPage.getByRole('tab', { name: 'People' }).click();
+    await ceoPage.getByRole('status').filter({ hasText: /results/ }).waitFor({ timeout: WAIT });
+  });
+
+  it('joins an open community, requests a private one, the moderator approves and resolves a report', async () => {
+    const guild = people.communities['Engineering Guild'];
+    const support = people.communities['Support Escalations'];
+    // The private community has posts: what the outsider must not see is there.
+    const ownerToken = await tokenOf(people.supportOwner.username);
+    const feed = await apiCall(ownerToken, 'GET', `/api/v1/communities/${support.id}/feed`);
+    const secretText = feed.body.orderedItems[0].object['agora:post'].text;
+    assert.ok(secretText.length > 0);
+
+    const page = await newPage();
+    await signIn(page, people.outsider.username);
+    await page.getByRole('navigation').getByRole('link', { name: 'Communities' }).click();
+    await page.getByRole('button', { name: 'Join: Engineering Guild' }).click();
+    await page.getByRole('button', { name: 'Leave Engineering Guild' }).waitFor({ timeout: WAIT });
+    await page.getByRole('button', { name: 'Request to join: Support Escalations' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'Support Escalations' }).getByText('Request sent').waitFor({ timeout: WAIT });
+    await shot(page, 'communities');
+    await expectAccessible(page, 'communities');
+    const joined = await apiCall(people.outsider.token, 'GET', `/api/v1/communities/${guild.id}`);
+    assert.equal(joined.body.membership.state, 'member');
+
+    // Not a member yet: the private community's posts stay hidden.
+    await page.getByRole('link', { name: 'Support Escalations' }).click();
+    await page.getByText('This community is private').waitFor({ timeout: WAIT });
+    assert.equal(await page.getByRole('article').count(), 0);
+    assert.equal(await page.getByText(secretText).count(), 0);
+    await page.goto(`${base}/search?q=${encodeURIComponent(secretText.split(' ').slice(0, 2).join(' '))}`);
+    await page.getByRole('status').filter({ hasText: /results/ }).waitFor({ timeout: WAIT });
+    assert.equal(await page.getByText(secretText).count(), 0);
+
+    // The owner approves the request from the moderation tab.
+    const mod = await newPage();
+    await signIn(mod, people.supportOwner.username);
+    await mod.goto(`${base}/communities/${support.id}`);
+    await mod.getByRole('tab', { name: 'Moderation' }).click();
+    const requests = mod.getByRole('region', { name: 'Join requests' });
+    await requests.getByRole('button', { name: /^Approve/ }).first().waitFor({ timeout: WAIT });
+    await shot(mod, 'community-moderation');
+    await expectAccessible(mod, 'community moderation');
+    const outsiderName = (await apiCall(people.outsider.token, 'GET', '/api/v1/me')).body.display_name;
+    await requests.getByRole('button', { name: `Approve ${outsiderName}` }).click();
+    await requests.getByText('Nothing to do.').waitFor({ timeout: WAIT });
+
+    // Now a member: the posts show, and the new member reports one.
+    await page.goto(`${base}/communities/${support.id}`);
+    const article = page.getByRole('article').filter({ hasText: secretText });
+    await article.waitFor({ timeout: WAIT });
+    await shot(page, 'community');
+    await expectAccessible(page, 'community');
+    await article.getByRole('button', { name: 'Report' }).click();
+    await article.getByRole('textbox', { name: 'Why are you reporting this post?' }).fill('Customer name should not be public');
+    await article.getByRole('button', { name: 'Send report' }).click();
+    await article.getByText('Reported to the moderators.').waitFor({ timeout: WAIT });
+
+    await mod.reload();
+    await mod.getByRole('tab', { name: 'Moderation' }).click();
+    const queue = mod.getByRole('region', { name: 'Reports' });
+    const report = queue.getByRole('listitem').filter({ hasText: 'Customer name should not be public' }).first();
+    await report.waitFor({ timeout: WAIT });
+    await report.getByLabel('Action').selectOption('dismiss');
+    await report.getByRole('button', { name: 'Resolve' }).click();
+    await queue.getByText('Resolved.').waitFor({ timeout: WAIT });
+    const open = await apiCall(ownerToken, 'GET', `/api/v1/communities/${support.id}/reports?status=open`);
+    assert.equal(open.body.items.length, 0);
+    await page.context().close();
+    await mod.context().close();
+  });
+
+  it('reads in French with ?lang=fr, amounts the French way, and switches to English, <html lang> following', async () => {
+    const page = await newPage({ locale: 'fr-FR' });
+    await page.goto(`${base}/?lang=fr`);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
+    await page.getByRole('textbox', { name: "Nom d'utilisateur" }).fill(people.ceo.username);
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('link', { name: 'Accueil' }).waitFor({ timeout: WAIT });
+    await nav.getByRole('link', { name: 'Communautés' }).waitFor();
+    // Amounts in the French way, with their currency.
+    await page.goto(`${base}/search?tab=deals&sector=healthcare`);
+    await page.getByRole('tab', { name: 'Affaires', selected: true }).waitFor({ timeout: WAIT });
+    await page.getByText(/150\s000,00\s€/).first().waitFor({ timeout: WAIT });
+    await shot(page, 'search-deals-fr');
+    await page.getByRole('button', { name: 'English' }).click();
+    await nav.getByRole('link', { name: 'Home' }).waitFor();
+    await page.getByRole('tab', { name: 'Deals', selected: true }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await page.getByText('€150,000.00').first().waitFor();
+    await page.context().close();
+  });
+
+  it('works with the keyboard alone, with a visible focus', async () => {
+    await ceoPage.goto(`${base}/`);
+    await ceoPage.getByRole('article').first().waitFor({ timeout: WAIT });
+    await ceoPage.keyboard.press('Tab');
+    assert.equal(await ceoPage.evaluate(() => document.activeElement.textContent), 'Skip to content');
+    await ceoPage.keyboard.press('Enter');
+    assert.equal(await ceoPage.evaluate(() => document.activeElement.id), 'main');
+    // From the top again: Tab through the header to the "Communities" link and open it.
+    await ceoPage.goto(`${base}/`);
+    await ceoPage.getByRole('article').first().waitFor({ timeout: WAIT });
+    let reached = false;
+    for (let i = 0; i < 10 && !reached; i++) {
+      await ceoPage.keyboard.press('Tab');
+      reached = await ceoPage.evaluate(() => document.activeElement.textContent === 'Communities');
+    }
+    assert.ok(reached, 'the Communities link is in the tab order');
+    const outline = await ceoPage.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none', 'the focused link shows a focus ring');
+    await ceoPage.keyboard.press('Enter');
+    await ceoPage.getByRole('heading', { name: 'Communities', level: 1 }).waitFor({ timeout: WAIT });
+    // The search tabs answer the arrow keys.
+    await ceoPage.goto(`${base}/search?q=sqlite`);
+    await ceoPage.getByRole('tab', { name: 'Posts', selected: true }).focus();
+    await ceoPage.keyboard.press('ArrowRight');
+    await ceoPage.getByRole('tab', { name: 'People', selected: true }).waitFor({ timeout: WAIT });
+    assert.equal(await ceoPage.evaluate(() => document.activeElement.textContent), 'People');
+  });
+
+  it('signs out, and the token stops working', async () => {
+    const token = await followerPage.evaluate(() => localStorage.getItem('agora.token'));
+    assert.equal((await apiCall(token, 'GET', '/api/v1/me')).status, 200);
+    await followerPage.getByRole('button', { name: 'Sign out' }).click();
+    await followerPage.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: WAIT });
+    assert.equal(await followerPage.evaluate(() => localStorage.getItem('agora.token')), null);
+    assert.equal((await apiCall(token, 'GET', '/api/v1/me')).status, 401);
+    await followerPage.reload();
+    await followerPage.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: WAIT });
+  });
+
+  it('resumes the live stream after a dropped connection with last_event_id, missing nothing', async () => {
+    const page = await newPage();
+    const urls = [];
+    const routes = [];
+    let lastForwarded = '';
+    await page.context().routeWebSocket(/\/api\/v1\/stream/, (ws) => {
+      urls.push(new URL(ws.url()));
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        const event = JSON.parse(message);
+        if (event.event_id) lastForwarded = event.event_id;
+        ws.send(message);
+      });
+      routes.push(ws);
+    });
+    await signIn(page, people.follower.username);
+    await page.getByRole('article').first().waitFor({ timeout: WAIT });
+    const first = `Before the drop ${Date.now()}`;
+    assert.equal((await apiCall(people.ceo.token, 'POST', '/api/v1/posts', { text: first })).status, 201);
+    await page.getByRole('article').filter({ hasText: first }).waitFor({ timeout: WAIT });
+    assert.equal(urls.length, 1);
+    assert.equal(urls[0].searchParams.get('last_event_id'), null);
+
+    // The connection drops; a post is made while the page is away.
+    const seen = lastForwarded;
+    assert.ok(seen, 'the page received events');
+    await routes[0].close({ code: 4000, reason: 'dropped by the test' });
+    const missed = `While away ${Date.now()}`;
+    assert.equal((await apiCall(people.ceo.token, 'POST', '/api/v1/posts', { text: missed })).status, 201);
+
+    // The page reconnects by itself, says where it stopped, and gets what it missed.
+    await page.getByRole('article').filter({ hasText: missed }).waitFor({ timeout: WAIT });
+    assert.ok(urls.length >= 2, 'the page reconnected');
+    assert.equal(urls[1].searchParams.get('last_event_id'), seen);
+    assert.equal(await page.getByRole('article').filter({ hasText: first }).count(), 1);
+    await page.context().close();
+  });
+
+  it('works on a phone-sized screen', async () => {
+    const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await signIn(page, people.outsider.username);
+    await page.getByRole('article').first().waitFor({ timeout: WAIT });
+    const text = `From my phone ${Date.now()}`;
+    await page.getByRole('textbox', { name: 'Write a post' }).fill(text);
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+    await page.getByRole('article').filter({ hasText: text }).waitFor({ timeout: WAIT });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `no horizontal scrolling (page is ${width}px wide)`);
+    await shot(page, 'phone-home');
+    await expectAccessible(page, 'phone home');
+    await page.getByRole('navigation').getByRole('link', { name: 'Search' }).click();
+    await page.getByRole('searchbox', { name: 'Search' }).fill('sqlite');
+    await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+    await page.getByRole('tab', { name: 'Experts' }).click();
+    await page.getByRole('button', { name: /^Why / }).first().waitFor({ timeout: WAIT });
+    await shot(page, 'phone-search');
+    await page.getByRole('navigation').getByRole('link', { name: 'Communities' }).click();
+    await page.getByRole('link', { name: 'Engineering Guild' }).waitFor({ timeout: WAIT });
+    await shot(page, 'phone-communities');
+    await page.getByRole('navigation').getByRole('link', { name: 'Profile' }).click();
+    await page.getByRole('figure', { name: 'Org chart' }).waitFor({ timeout: WAIT });
+    await shot(page, 'phone-profile');
+    await expectAccessible(page, 'phone profile');
+    await page.context().close();
+  });
+
+  it('broke no Content-Security-Policy rule and threw no error', () => {
+    assert.deepEqual(consoleProblems, []);
+  });
+});
