@@ -87,6 +87,12 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->reporting_ = std::make_unique<services::ReportingService>(*app->store_, *app->users_,
                                                                  app->clock(), app->deal_events_);
   app->deal_events_.Attach(app->reporting_.get());
+  // Knowledge: accepted answers and quizzes.
+  app->questions_ = std::make_unique<services::QuestionService>(
+      *app->store_, app->ids_, *app->post_repository_, *app->community_repository_, *app->feed_,
+      *app->notifications_);
+  app->quizzes_ = std::make_unique<services::QuizService>(
+      *app->store_, app->ids_, app->clock(), *app->users_, *app->community_repository_);
   return app;
 }
 

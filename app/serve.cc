@@ -112,6 +112,8 @@ int Serve(const ServeOptions& options) {
   server::AddSearchRoutes(router, (*app)->search());
   server::AddNotificationRoutes(router, (*app)->notifications());
   server::AddReportingRoutes(router, (*app)->reporting());
+  server::AddQuestionRoutes(router, (*app)->questions());
+  server::AddQuizRoutes(router, (*app)->quizzes());
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;

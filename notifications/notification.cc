@@ -14,6 +14,7 @@ constexpr EnumName<NotificationType> kNames[] = {
     {NotificationType::kInvitation, "invitation"},
     {NotificationType::kReport, "report"},
     {NotificationType::kAnnouncement, "announcement"},
+    {NotificationType::kAnswerAccepted, "answer_accepted"},
 };
 
 }  // namespace

@@ -19,6 +19,7 @@ enum class NotificationType {
   kInvitation,
   kReport,
   kAnnouncement,
+  kAnswerAccepted,
 };
 
 const char* TypeName(NotificationType type);

@@ -52,6 +52,8 @@ struct Post {
   std::optional<UnixMillis> edited_at;
   bool deleted = false;
   std::optional<Deal> deal;
+  std::optional<Id> accepted_answer_id;  // a question's accepted direct reply
+  bool accepted = false;                 // a live question accepted this reply
 };
 
 // A post's id with its author and audience: what streams are built from.

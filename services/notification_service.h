@@ -60,6 +60,9 @@ class NotificationService {
   // To the community's owners and moderators, or to the admins for a company-wide post.
   Status OnReport(storage::Transaction& tx, Id reporter, const posts::Post& post);
   Status OnPostDeleted(storage::Transaction& tx, Id post_id);
+  // The author of `answer` hears that `actor` accepted it on `question` (the notification's post).
+  Status OnAnswerAccepted(storage::Transaction& tx, Id actor, const posts::Post& question,
+                          const posts::Post& answer);
 
   // Newest first; items the viewer may no longer read are left out of the page.
   Result<Page<NotificationView>> List(const Viewer& viewer, bool unread_only,
