@@ -169,9 +169,9 @@ Result<std::vector<Attempt>> AttemptsOf(Connection& c, Id user_id, std::optional
 Result<bool> AddVerifiedSkill(Connection& c, const VerifiedSkill& skill) {
   AGORA_RETURN_IF_ERROR(
       storage::Run(c,
-                   "INSERT OR IGNORE INTO verified_skills (user_id, skill, quiz_id, passed_at) "
-                   "VALUES (?, ?, ?, ?)",
-                   skill.user_id, skill.skill, skill.quiz_id, skill.passed_at));
+                   "INSERT OR IGNORE INTO verified_skills "
+                   "(user_id, skill, quiz_id, passed_at, community_id) VALUES (?, ?, ?, ?, ?)",
+                   skill.user_id, skill.skill, skill.quiz_id, skill.passed_at, skill.community_id));
   return c.changes() > 0;
 }
 
@@ -179,10 +179,11 @@ Result<std::vector<VerifiedSkill>> VerifiedSkillsOf(Connection& c, const std::ve
   std::vector<VerifiedSkill> out;
   AGORA_RETURN_IF_ERROR(storage::ForEachRowIn(
       c,
-      "SELECT user_id, skill, quiz_id, passed_at FROM verified_skills "
+      "SELECT user_id, skill, quiz_id, passed_at, community_id FROM verified_skills "
       "WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY user_id, passed_at, skill",
       users, [&](Statement& s) {
-        out.push_back({s.column_int64(0), s.column_text(1), s.column_int64(2), s.column_int64(3)});
+        out.push_back({s.column_int64(0), s.column_text(1), s.column_int64(2), s.column_int64(3),
+                       s.column_optional_int64(4)});
       }));
   return out;
 }

@@ -37,6 +37,7 @@ struct VerifiedSkill {
   std::string skill;
   Id quiz_id = 0;
   UnixMillis passed_at = 0;
+  std::optional<Id> community_id;  // the quiz's community, if any
 };
 
 struct QuizFilter {

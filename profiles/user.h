@@ -17,10 +17,13 @@ const char* RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
 // A skill a passed quiz verified (written by the learning use cases; read with the profile).
+// One verified by a community's quiz is shown to the person alone, and is no search evidence:
+// the community may be private.
 struct VerifiedSkill {
   std::string skill;
   Id quiz_id = 0;
   UnixMillis passed_at = 0;
+  std::optional<Id> community_id;
 };
 
 struct User {

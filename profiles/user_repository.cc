@@ -86,11 +86,12 @@ Status LoadLists(Connection& c, std::span<User> users) {
                                               ids, append_to(&User::languages)));
   return storage::ForEachRowIn(
       c,
-      "SELECT user_id, skill, quiz_id, passed_at FROM verified_skills "
+      "SELECT user_id, skill, quiz_id, passed_at, community_id FROM verified_skills "
       "WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY user_id, passed_at, skill",
       ids, [&by_id](Statement& s) {
         for (User* u : by_id.at(s.column_int64(0))) {
-          u->verified_skills.push_back({s.column_text(1), s.column_int64(2), s.column_int64(3)});
+          u->verified_skills.push_back(
+              {s.column_text(1), s.column_int64(2), s.column_int64(3), s.column_optional_int64(4)});
         }
       });
 }

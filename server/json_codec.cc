@@ -71,6 +71,7 @@ void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
   w.Key("verified_skills");
   w.StartArray();
   for (const auto& v : u.verified_skills) {
+    if (v.community_id && viewer.user_id != u.id) continue;  // see profiles::VerifiedSkill
     w.StartObject();
     StringMember(w, "skill", v.skill);
     IdMember(w, "quiz_id", v.quiz_id);

@@ -176,9 +176,9 @@ Result<AttemptOutcome> QuizService::Attempt(const Viewer& viewer, Id id,
     AGORA_RETURN_IF_ERROR(learning::InsertAttempt(
         c, {out.attempt_id, id, viewer.user_id, out.scored.score, out.scored.passed, now}));
     if (out.scored.passed) {
-      AGORA_ASSIGN_OR_RETURN(
-          out.skill_verified,
-          learning::AddVerifiedSkill(c, {viewer.user_id, quiz.content.skill, quiz.id, now}));
+      AGORA_ASSIGN_OR_RETURN(out.skill_verified, learning::AddVerifiedSkill(
+                                                     c, {viewer.user_id, quiz.content.skill,
+                                                         quiz.id, now, quiz.content.community_id}));
       // The person's search document carries verified skills: the indexer re-reads it.
       if (out.skill_verified) {
         AGORA_RETURN_IF_ERROR(

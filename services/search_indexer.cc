@@ -29,7 +29,9 @@ search::PersonDocument PersonDocumentOf(const profiles::User& user) {
   doc.location = user.location;
   doc.bio = user.bio;
   doc.skills = user.skills;
-  for (const auto& verified : user.verified_skills) doc.verified_skills.push_back(verified.skill);
+  for (const auto& verified : user.verified_skills) {
+    if (!verified.community_id) doc.verified_skills.push_back(verified.skill);
+  }
   doc.language = FirstLanguage(user.languages);
   doc.active = user.active;
   return doc;

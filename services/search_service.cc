@@ -105,8 +105,9 @@ Result<std::vector<Expert>> SearchService::Experts(const Viewer& viewer, const s
     if (!accepted.ok()) return accepted.status();
     Expert expert{*user->second, hit.score, hit.skills, {}, {}, {}};
     for (const auto& verified : user->second->verified_skills) {
-      if (std::find(hit.verified_skills.begin(), hit.verified_skills.end(), verified.skill) !=
-          hit.verified_skills.end()) {
+      if (!verified.community_id &&
+          std::find(hit.verified_skills.begin(), hit.verified_skills.end(), verified.skill) !=
+              hit.verified_skills.end()) {
         expert.verified_skills.push_back(verified);
       }
     }

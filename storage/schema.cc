@@ -380,12 +380,14 @@ CREATE TABLE quiz_attempts (
 );
 CREATE INDEX quiz_attempts_by_quiz_user ON quiz_attempts (quiz_id, user_id, created_at);
 CREATE INDEX quiz_attempts_by_user ON quiz_attempts (user_id, id);
--- One row per person and skill: the first quiz that verified it.
+-- One row per person and skill: the first quiz that verified it, and that quiz's community
+-- (a community's quiz verifies a skill the person alone sees: the community may be private).
 CREATE TABLE verified_skills (
-  user_id   INTEGER NOT NULL REFERENCES users (id),
-  skill     TEXT NOT NULL,
-  quiz_id   INTEGER NOT NULL REFERENCES quizzes (id),
-  passed_at INTEGER NOT NULL,
+  user_id      INTEGER NOT NULL REFERENCES users (id),
+  skill        TEXT NOT NULL,
+  quiz_id      INTEGER NOT NULL REFERENCES quizzes (id),
+  passed_at    INTEGER NOT NULL,
+  community_id INTEGER,
   PRIMARY KEY (user_id, skill)
 ) WITHOUT ROWID;
 )sql",

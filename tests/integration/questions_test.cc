@@ -139,7 +139,7 @@ TEST_F(QuestionsIntegrationTest, AReplyInAPrivateCommunityIsNotAcceptedListedOrC
   HttpResult list = Get("/api/v1/questions", other_.token);
   ASSERT_EQ(list.status, 200) << list;
   EXPECT_EQ(list.body.find("Internal margin"), std::string::npos);
-  EXPECT_EQ(Get("/api/v1/questions?community_id=" + community, other_.token).status, 404);
+  EXPECT_EQ(Get("/api/v1/questions?community_id=" + community, other_.token).status, 403);
   // A member sees it.
   HttpResult members = Get("/api/v1/questions?community_id=" + community, expert_.token);
   EXPECT_EQ(JsonIds(members.body), std::vector<std::string>{question});

@@ -72,8 +72,8 @@ TEST_F(QuizzesIntegrationTest, TheAuthorGetsAnswersAndTakersNeverDoBeforeScoring
   EXPECT_EQ(JsonInt(created.body, "/questions/1/correct/1"), 2);
   EXPECT_EQ(JsonString(created.body, "/questions/0/explanation"), "SECRET-EXPLANATION-ONE");
 
-  for (const std::string& target :
-       {"/api/v1/quizzes/" + id, std::string("/api/v1/quizzes"), "/api/v1/quizzes?skill=kafka"}) {
+  for (const std::string& target : {"/api/v1/quizzes/" + id, std::string("/api/v1/quizzes"),
+                                    std::string("/api/v1/quizzes?skill=kafka")}) {
     HttpResult r = Get(target, rep_.token);
     ASSERT_EQ(r.status, 200) << target << r;
     EXPECT_EQ(r.body.find("SECRET"), std::string::npos) << target;

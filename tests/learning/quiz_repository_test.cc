@@ -64,7 +64,7 @@ TEST_F(QuizRepositoryTest, AttemptsAreSummedPerPersonAndCountedSinceATime) {
 TEST_F(QuizRepositoryTest, ASkillIsVerifiedOnce) {
   auto add = [&](Id quiz, UnixMillis at) {
     return store_->write_value<bool>([&](storage::Connection& c) {
-      return AddVerifiedSkill(c, {2, "pricing", quiz, at});
+      return AddVerifiedSkill(c, {2, "pricing", quiz, at, std::nullopt});
     });
   };
   EXPECT_EQ(*add(quiz_.id, 10), true);
