@@ -92,6 +92,12 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
       *app->store_, app->ids_, app->clock(), *app->users_, *app->community_repository_, app->live_);
   app->deal_events_.Attach(*app->reporting_);
   app->deal_events_.Attach(*app->campaigns_);
+  // Knowledge: accepted answers and quizzes.
+  app->questions_ = std::make_unique<services::QuestionService>(
+      *app->store_, app->ids_, *app->post_repository_, *app->community_repository_, *app->feed_,
+      *app->notifications_);
+  app->quizzes_ = std::make_unique<services::QuizService>(
+      *app->store_, app->ids_, app->clock(), *app->users_, *app->community_repository_);
   return app;
 }
 

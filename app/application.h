@@ -22,6 +22,8 @@
 #include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
+#include "services/question_service.h"
+#include "services/quiz_service.h"
 #include "services/reporting_service.h"
 #include "services/search_indexer.h"
 #include "services/search_service.h"
@@ -70,6 +72,9 @@ class Application {
   // Monthly results and currencies; its engine is built by `serve` (ReportingService::Start).
   services::ReportingService& reporting() { return *reporting_; }
   services::StreamService& streams() { return *streams_; }
+  // Knowledge: accepted answers, questions, quizzes.
+  services::QuestionService& questions() { return *questions_; }
+  services::QuizService& quizzes() { return *quizzes_; }
   // Where services send live events; `serve` attaches the hub to it.
   services::LiveEventsRelay& live_events() { return live_; }
   const feed::FeedEngine& feed_engine() const { return *feed_engine_; }
@@ -102,6 +107,8 @@ class Application {
   std::unique_ptr<services::ReportingService> reporting_;
   std::unique_ptr<services::DealService> deals_;
   std::unique_ptr<services::CampaignService> campaigns_;
+  std::unique_ptr<services::QuestionService> questions_;
+  std::unique_ptr<services::QuizService> quizzes_;
   std::unique_ptr<search::SearchIndex> search_index_;
   std::unique_ptr<services::SearchService> search_;
   std::unique_ptr<services::SearchIndexer> search_indexer_;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "learning/quiz.h"
 #include "profiles/password.h"
 #include "sales/deal_repository.h"
 #include "sales/money.h"
@@ -659,6 +660,117 @@ int MakeCampaigns(const std::vector<Person>& people, Application& app, int& made
   return failures;
 }
 
+// Knowledge: questions (most with an accepted answer, some open) and two quizzes with attempts.
+// "CPQ" is a topic nobody writes about: one person only declares the skill, another passes its
+// quiz, so the verified skill is what puts the second first in /search/experts?q=cpq.
+int AddKnowledge(const std::vector<Person>& people, Application& app, int& questions_written,
+                 std::string& cpq_expert) {
+  static constexpr std::array<std::array<const char*, 3>, 8> kThreads = {{
+      {"How do we price a three-year renewal with an index clause?",
+       "Lock year one, then index on the public rate; legal has a template clause.",
+       "We used a flat 3% uplift for Nordmann, it closed faster."},
+      {"Which demo works best for retail buyers?",
+       "The inventory dashboard: store managers recognise their own problem in it.",
+       "The loyalty demo, if marketing is in the room."},
+      {"Where is the latest price book for EMEA?",
+       "On the sales wiki under Pricing > EMEA, updated every quarter.",
+       "Ask finance, the wiki one is a month old."},
+      {"Can the Xapian search run offline on field laptops?",
+       "Yes, the index ships with the desktop build and syncs when online.",
+       "Only in the enterprise edition."},
+      {"Who approves discounts above 20%?", "Your regional director, then finance above 30%.",
+       "Any manager can, as long as the deal desk is copied."},
+      {"Best way to handle a procurement portal that wants a PDF quote?",
+       "Export the quote from the CRM as PDF/A; portals accept it.", "Print to PDF works too."},
+      {"Is there a case study for a public-sector win in Germany?",
+       "Not yet: Bundesamt asked us to wait until the pilot ends.", "Try the Austrian one."},
+      {"What is our answer to the data residency question in RFPs?",
+       "EU data stays in Frankfurt and Paris; the security team has a one-pager.",
+       "We can host on the customer's premises."},
+  }};
+  int failures = 0;
+  services::PostService& posts = app.posts();
+  const size_t n = people.size();
+  for (size_t i = 0; i < kThreads.size(); ++i) {
+    const Person& asker = people[(7 + 13 * i) % n];
+    posts::NewPost question;
+    question.kind = posts::PostKind::kQuestion;
+    question.text = kThreads[i][0];
+    auto asked = posts.Create(Viewer{asker.id, false}, question);
+    if (!asked.ok()) {
+      ++failures;
+      continue;
+    }
+    ++questions_written;
+    std::vector<Id> replies;
+    for (size_t r = 1; r <= 2; ++r) {
+      posts::NewPost reply;
+      reply.text = kThreads[i][r];
+      reply.in_reply_to = asked->post.id;
+      auto written = posts.Create(Viewer{people[(11 + 17 * i + 5 * r) % n].id, false}, reply);
+      if (written.ok()) {
+        replies.push_back(written->post.id);
+      } else {
+        ++failures;
+      }
+    }
+    // Six of eight get an accepted answer; two stay open.
+    if (i % 4 != 3 && !replies.empty()) {
+      failures += !app.questions().Accept(Viewer{asker.id, false}, asked->post.id, replies[0]).ok();
+    }
+  }
+
+  learning::NewQuiz cpq;
+  cpq.title = "CPQ essentials";
+  cpq.skill = "CPQ";
+  cpq.description = "After the configure-price-quote training.";
+  cpq.questions = {{"What does CPQ stand for?",
+                    {"Configure, price, quote", "Cost per quote", "Close, pay, quit"},
+                    {0},
+                    "Configure, price, quote: the tool that turns options into a priced quote."},
+                   {"Which rules belong in the configurator?",
+                    {"Product compatibility", "Discount approval thresholds", "Sales territories"},
+                    {0, 1},
+                    "Compatibility and approvals; territories live in the CRM."},
+                   {"A quote expires after",
+                    {"7 days", "30 days", "Never"},
+                    {1},
+                    "30 days, unless legal agrees otherwise."}};
+  cpq.pass_mark = 0.66;
+  learning::NewQuiz pricing;
+  pricing.title = "Retail pricing basics";
+  pricing.skill = "retail pricing";
+  pricing.questions = {
+      {"Index clauses follow", {"A public rate", "Our costs"}, {0}, "A public rate."},
+      {"Discounts above 20% need", {"A director", "Nobody"}, {0}, "A director."}};
+  auto& quizzes = app.quizzes();
+  const Viewer ceo{people[0].id, true};
+  auto cpq_quiz = quizzes.Create(ceo, cpq);
+  auto pricing_quiz = quizzes.Create(ceo, pricing);
+  if (!cpq_quiz.ok() || !pricing_quiz.ok()) return failures + 1;
+
+  // One person only declares CPQ; another passes the quiz (and a third fails it).
+  const Person& declares = people[n - 2];
+  const Person& verified = people[n - 1];
+  profiles::ProfileChanges changes;
+  changes.skills = declares.user.profile.skills.value_or(std::vector<std::string>{});
+  changes.skills->push_back("CPQ");
+  failures += !app.people()
+                   .Update(Viewer{declares.id, false}, profiles::UserRef{declares.id, {}}, changes)
+                   .ok();
+  Id cpq_id = cpq_quiz->quiz.id;
+  failures += !quizzes.Attempt(Viewer{verified.id, false}, cpq_id, {{0}, {0, 1}, {1}}).ok();
+  failures += !quizzes.Attempt(Viewer{people[n - 3].id, false}, cpq_id, {{1}, {0}, {1}}).ok();
+  for (size_t k = 0; k < 6; ++k) {
+    std::vector<std::vector<int>> answers = {{0}, {k % 2 == 0 ? 0 : 1}};
+    failures +=
+        !quizzes.Attempt(Viewer{people[(3 + 9 * k) % n].id, false}, pricing_quiz->quiz.id, answers)
+             .ok();
+  }
+  cpq_expert = verified.user.username;
+  return failures;
+}
+
 }  // namespace
 
 int Demo(const ApplicationOptions& options) {
@@ -750,6 +862,9 @@ int Demo(const ApplicationOptions& options) {
   failures += MakeSalesYear(people, rng, **app, deals_made, posts_written);
   int campaigns_made = 0;
   failures += MakeCampaigns(people, **app, campaigns_made);
+  int questions_written = 0;
+  std::string cpq_expert;
+  failures += AddKnowledge(people, **app, questions_written, cpq_expert);
 
   if (failures > 0) {
     std::cerr << "agora: " << failures << " sample records failed\n";
@@ -757,10 +872,12 @@ int Demo(const ApplicationOptions& options) {
   }
   std::cout << "Created " << people.size() << " people in " << Departments().size() + 1
             << " departments across " << kOffices.size() << " offices, with " << follows.size()
-            << " follows, " << communities_made << " communities, " << deals_made << " deals and "
-            << posts_written << " posts, in " << options.data_dir << ".\n"
-            << " follows, " << communities_made << " communities, " << posts_written
-            << " posts and " << campaigns_made << " campaigns, in " << options.data_dir << ".\n"
+            << " follows, " << communities_made << " communities, " << deals_made << " deals, "
+            << campaigns_made << " campaigns and " << posts_written << " posts, in "
+            << options.data_dir << ".\n"
+            << "Knowledge: " << questions_written << " questions (most with an accepted answer) "
+            << "and two quizzes; " << cpq_expert
+            << " passed \"CPQ essentials\" and ranks first for /search/experts?q=cpq.\n"
             << "Every sample account has the password " << kDemoPassword << ".\n"
             << "Log in as camille.martin (admin, CEO) or e.g. " << people[1].user.username << " ("
             << *people[1].user.profile.title << "):\n"

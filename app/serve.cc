@@ -148,6 +148,8 @@ int Serve(const ServeOptions& options) {
   server::AddReportingRoutes(router, (*app)->reporting());
   server::AddDealRoutes(router, (*app)->deals());
   server::AddCampaignRoutes(router, (*app)->campaigns());
+  server::AddQuestionRoutes(router, (*app)->questions());
+  server::AddQuizRoutes(router, (*app)->quizzes());
   router.set_fallback([site = LoadWebClient(options.web_root)](const server::ApiRequest& request) {
     return site->Get(request.path);
   });

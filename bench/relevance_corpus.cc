@@ -1,7 +1,9 @@
 #include "bench/relevance_corpus.h"
 
 #include <algorithm>
+#include <cmath>
 #include <random>
+#include <unordered_map>
 
 namespace agora::bench {
 namespace {
@@ -172,6 +174,37 @@ RelevanceCorpus MakeRelevanceCorpus(uint64_t seed) {
     }
   }
   return corpus;
+}
+
+void AddKnowledgeEvidence(RelevanceCorpus& corpus) {
+  std::unordered_map<Id, search::PersonDocument*> people;
+  for (auto& p : corpus.people) people[p.id] = &p;
+  auto first_post_of = [&](Id author) {
+    return std::find_if(corpus.posts.begin(), corpus.posts.end(),
+                        [&](const search::PostDocument& d) { return d.author_id == author; });
+  };
+  for (const RelevanceTopic& topic : corpus.topics) {
+    // People were made in order: five experts, three who only claim the skill, three bystanders.
+    const std::string skill = people.at(topic.experts[0])->skills.front();
+    for (size_t e : {3, 4}) first_post_of(topic.experts[e])->accepted_answer = true;
+    for (size_t e : {1, 3}) people.at(topic.experts[e])->verified_skills.push_back(skill);
+    Id last_expert = topic.experts.back();
+    people.at(last_expert + 1)->verified_skills.push_back(skill);
+    first_post_of(last_expert + 4)->accepted_answer = true;
+  }
+}
+
+double NdcgAt10(const std::vector<Id>& ranked, const std::vector<Id>& relevant) {
+  double dcg = 0, ideal = 0;
+  for (size_t i = 0; i < ranked.size() && i < 10; ++i) {
+    if (std::find(relevant.begin(), relevant.end(), ranked[i]) != relevant.end()) {
+      dcg += 1 / std::log2(static_cast<double>(i) + 2);
+    }
+  }
+  for (size_t i = 0; i < relevant.size() && i < 10; ++i) {
+    ideal += 1 / std::log2(static_cast<double>(i) + 2);
+  }
+  return ideal > 0 ? dcg / ideal : 0;
 }
 
 double ReciprocalRank(const std::vector<Id>& ranked, const std::vector<Id>& relevant) {

@@ -31,9 +31,16 @@ struct RelevanceCorpus {
 // a topic word.
 RelevanceCorpus MakeRelevanceCorpus(uint64_t seed = 20261201);
 
-// Reciprocal rank of the first relevant item (0 when none), and the share of relevant items
-// among the first five.
+// Knowledge evidence on top of the corpus, its text untouched: per topic, a question accepted
+// one post of each of the two least prolific experts, and the two experts at ranks 2 and 4 (who
+// do not declare the skill) passed its quiz; as noise, one person who only claims the skill
+// passed the quiz too, and one bystander's passing mention was accepted as an answer.
+void AddKnowledgeEvidence(RelevanceCorpus& corpus);
+
+// Reciprocal rank of the first relevant item (0 when none), the share of relevant items among
+// the first five, and nDCG@10 with binary gains.
 double ReciprocalRank(const std::vector<Id>& ranked, const std::vector<Id>& relevant);
 double PrecisionAt5(const std::vector<Id>& ranked, const std::vector<Id>& relevant);
+double NdcgAt10(const std::vector<Id>& ranked, const std::vector<Id>& relevant);
 
 }  // namespace agora::bench

@@ -382,7 +382,7 @@ int Speed(const std::string& dir, size_t post_count, size_t query_count) {
 // --- relevance ---------------------------------------------------------------------------
 
 struct Judged {
-  double expert_rr = 0, expert_p5 = 0, post_rr = 0, post_p5 = 0;
+  double expert_rr = 0, expert_p5 = 0, expert_ndcg = 0, post_rr = 0, post_p5 = 0;
 };
 
 Judged Judge(search::SearchIndex& index, const agora::bench::RelevanceTopic& topic,
@@ -394,6 +394,7 @@ Judged Judge(search::SearchIndex& index, const agora::bench::RelevanceTopic& top
   for (const auto& hit : *experts) ranked.push_back(hit.user_id);
   out.expert_rr = agora::bench::ReciprocalRank(ranked, topic.experts);
   out.expert_p5 = agora::bench::PrecisionAt5(ranked, topic.experts);
+  out.expert_ndcg = agora::bench::NdcgAt10(ranked, topic.experts);
   search::PostQuery query;
   query.q = q;
   query.limit = 10;
@@ -406,34 +407,44 @@ Judged Judge(search::SearchIndex& index, const agora::bench::RelevanceTopic& top
   return out;
 }
 
+// The corpus as generated, then with knowledge evidence (accepted answers, verified skills)
+// added: figures of the second set carry a "knowledge_" prefix.
 int Relevance() {
-  agora::bench::RelevanceCorpus corpus = agora::bench::MakeRelevanceCorpus();
-  std::string dir = std::filesystem::temp_directory_path() / "agora-relevance-XXXXXX";
-  if (!mkdtemp(dir.data())) return 1;
-  {
-    auto index = search::SearchIndex::Open(dir + "/index", {});
-    Check(index.status(), "open");
-    Check((*index)->Apply(corpus.posts, corpus.people, {}, 0), "index");
-    std::cout << "topics=" << corpus.topics.size() << " people=" << corpus.people.size()
-              << " posts=" << corpus.posts.size() << "\n";
-    for (bool related : {false, true}) {
-      Judged sum;
-      for (const auto& topic : corpus.topics) {
-        Judged one = Judge(**index, topic, related ? topic.related_query : topic.query);
-        sum.expert_rr += one.expert_rr;
-        sum.expert_p5 += one.expert_p5;
-        sum.post_rr += one.post_rr;
-        sum.post_p5 += one.post_p5;
+  for (bool knowledge : {false, true}) {
+    agora::bench::RelevanceCorpus corpus = agora::bench::MakeRelevanceCorpus();
+    if (knowledge) agora::bench::AddKnowledgeEvidence(corpus);
+    std::string dir = std::filesystem::temp_directory_path() / "agora-relevance-XXXXXX";
+    if (!mkdtemp(dir.data())) return 1;
+    {
+      auto index = search::SearchIndex::Open(dir + "/index", {});
+      Check(index.status(), "open");
+      Check((*index)->Apply(corpus.posts, corpus.people, {}, 0), "index");
+      if (!knowledge) {
+        std::cout << "topics=" << corpus.topics.size() << " people=" << corpus.people.size()
+                  << " posts=" << corpus.posts.size() << "\n";
       }
-      double n = static_cast<double>(corpus.topics.size());
-      const char* set = related ? "related_" : "name_";
-      std::cout << set << "experts_mrr=" << sum.expert_rr / n << "\n"
-                << set << "experts_p_at_5=" << sum.expert_p5 / n << "\n"
-                << set << "posts_mrr=" << sum.post_rr / n << "\n"
-                << set << "posts_p_at_5=" << sum.post_p5 / n << "\n";
+      for (bool related : {false, true}) {
+        Judged sum;
+        for (const auto& topic : corpus.topics) {
+          Judged one = Judge(**index, topic, related ? topic.related_query : topic.query);
+          sum.expert_rr += one.expert_rr;
+          sum.expert_p5 += one.expert_p5;
+          sum.expert_ndcg += one.expert_ndcg;
+          sum.post_rr += one.post_rr;
+          sum.post_p5 += one.post_p5;
+        }
+        double n = static_cast<double>(corpus.topics.size());
+        std::string set =
+            std::string(knowledge ? "knowledge_" : "") + (related ? "related_" : "name_");
+        std::cout << set << "experts_mrr=" << sum.expert_rr / n << "\n"
+                  << set << "experts_p_at_5=" << sum.expert_p5 / n << "\n"
+                  << set << "experts_ndcg_at_10=" << sum.expert_ndcg / n << "\n"
+                  << set << "posts_mrr=" << sum.post_rr / n << "\n"
+                  << set << "posts_p_at_5=" << sum.post_p5 / n << "\n";
+      }
     }
+    std::filesystem::remove_all(dir);
   }
-  std::filesystem::remove_all(dir);
   return 0;
 }
 

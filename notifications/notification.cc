@@ -15,6 +15,7 @@ constexpr EnumName<NotificationType> kNames[] = {
     {NotificationType::kReport, "report"},
     {NotificationType::kAnnouncement, "announcement"},
     {NotificationType::kStoryRequested, "story_requested"},
+    {NotificationType::kAnswerAccepted, "answer_accepted"},
 };
 
 }  // namespace

@@ -20,6 +20,7 @@ enum class NotificationType {
   kReport,
   kAnnouncement,
   kStoryRequested,  // a won deal's owner is asked to tell how it was won
+  kAnswerAccepted,
 };
 
 const char* TypeName(NotificationType type);

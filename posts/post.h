@@ -53,6 +53,8 @@ struct Post {
   bool deleted = false;
   std::optional<Deal> deal;
   std::optional<Id> deal_id = std::nullopt;  // the deal record a deal story is attached to
+  std::optional<Id> accepted_answer_id;      // a question's accepted direct reply
+  bool accepted = false;                     // a live question accepted this reply
 };
 
 // A post's id with its author and audience: what streams are built from.

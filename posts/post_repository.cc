@@ -19,7 +19,9 @@ using storage::Statement;
 // loaded beside it (LoadPosts).
 constexpr char kPostColumns[] =
     "id, author_id, community_id, kind, text, in_reply_to, reactions_count, replies_count, "
-    "created_at, edited_at, deleted_at IS NOT NULL, deal_id";
+    "created_at, edited_at, deleted_at IS NOT NULL, deal_id, accepted_answer_id, "
+    "EXISTS (SELECT 1 FROM posts q WHERE q.accepted_answer_id = posts.id "
+    "AND q.deleted_at IS NULL)";
 
 Post ReadPostRow(const Statement& s) {
   Post p;
@@ -35,6 +37,8 @@ Post ReadPostRow(const Statement& s) {
   p.edited_at = s.column_optional_int64(9);
   p.deleted = s.column_int64(10) != 0;
   p.deal_id = s.column_optional_int64(11);
+  p.accepted_answer_id = s.column_optional_int64(12);
+  p.accepted = s.column_int64(13) != 0;
   return p;
 }
 
@@ -272,6 +276,9 @@ Result<Post> PostRepository::Delete(storage::Transaction& tx, Id id) {
   if (!deleted.ok()) return deleted.status();
   if (deleted->in_reply_to) {
     AGORA_RETURN_IF_ERROR(AdjustCount(c, Counter::kReplies, *deleted->in_reply_to, -1));
+    AGORA_RETURN_IF_ERROR(storage::Run(
+        c, "UPDATE posts SET accepted_answer_id = NULL WHERE id = ? AND accepted_answer_id = ?",
+        *deleted->in_reply_to, id));
     auto reloaded = Reload(c, *deleted->in_reply_to);
     if (!reloaded.ok()) return reloaded.status();
     parent = std::move(*reloaded);
@@ -281,6 +288,65 @@ Result<Post> PostRepository::Delete(storage::Transaction& tx, Id id) {
     if (parent) cache_.Put(*parent);
   });
   return deleted;
+}
+
+Result<Post> PostRepository::SetAcceptedAnswer(storage::Transaction& tx, Id question_id,
+                                               std::optional<Id> answer_id) {
+  Connection& c = tx.connection();
+  AGORA_ASSIGN_OR_RETURN(auto before, Reload(c, question_id));
+  if (before.deleted) return Status::NotFound("no such post");
+  AGORA_RETURN_IF_ERROR(storage::Run(c, "UPDATE posts SET accepted_answer_id = ? WHERE id = ?",
+                                     answer_id, question_id));
+  // The question and both answers change (an answer knows whether it is accepted); the search
+  // index re-reads them, since an accepted answer is stronger evidence of expertise.
+  std::vector<Id> changed = {question_id};
+  for (const auto& answer : {before.accepted_answer_id, answer_id}) {
+    if (answer && *answer != question_id) changed.push_back(*answer);
+  }
+  std::vector<Post> reloaded;
+  for (Id id : changed) {
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, id));
+    AGORA_ASSIGN_OR_RETURN(auto post, Reload(c, id));
+    reloaded.push_back(std::move(post));
+  }
+  tx.AfterCommitInOrder([this, reloaded] {
+    for (const Post& post : reloaded) cache_.Put(post);
+  });
+  return reloaded.front();
+}
+
+Result<std::vector<Post>> PostRepository::Questions(const QuestionFilter& filter) {
+  auto ids = store_.read([&](Connection& c) {
+    return storage::ReadIds(
+        c,
+        "SELECT id FROM posts WHERE kind = 'question' AND in_reply_to IS NULL "
+        "AND deleted_at IS NULL AND (?1 IS NULL OR community_id = ?1) "
+        "AND (?2 = 0 OR accepted_answer_id IS NULL) "
+        "AND (?3 = '' OR instr(lower(text), lower(?3)) > 0) AND (?4 IS NULL OR id < ?4) "
+        "ORDER BY id DESC LIMIT ?5",
+        filter.community_id, int64_t{filter.unanswered ? 1 : 0}, filter.text, filter.before,
+        int64_t{filter.limit});
+  });
+  if (!ids.ok()) return ids.status();
+  return FindMany(*ids);
+}
+
+Result<std::vector<PostRepository::AcceptedAnswer>> PostRepository::AcceptedAnswersBy(
+    const std::vector<Id>& authors) {
+  return store_.read([&](Connection& c) -> Result<std::vector<AcceptedAnswer>> {
+    std::vector<AcceptedAnswer> out;
+    AGORA_RETURN_IF_ERROR(storage::ForEachRowIn(
+        c,
+        "SELECT a.id, a.author_id, q.id, q.community_id FROM posts a "
+        "JOIN posts q ON q.accepted_answer_id = a.id AND q.deleted_at IS NULL "
+        "WHERE a.deleted_at IS NULL AND a.author_id IN (SELECT value FROM json_each(?1)) "
+        "ORDER BY a.id DESC",
+        authors, [&](Statement& s) {
+          out.push_back({s.column_int64(0), s.column_int64(1), s.column_int64(2),
+                         s.column_optional_int64(3)});
+        }));
+    return out;
+  });
 }
 
 Result<Page<Post>> PostRepository::Replies(Id parent, const PageRequest& page) {

@@ -45,8 +45,34 @@ class PostRepository {
   Result<Post> Edit(storage::Transaction& tx, Id id, const std::string& text,
                     const std::vector<Mention>& mentions);
   // Inside a use case's transaction: marks the post deleted and takes it out of its parent's
-  // replies_count; the cache learns of it after the commit. kNotFound when already gone.
+  // replies_count (and accepted answer); the cache learns of it after the commit. kNotFound when
+  // already gone.
   Result<Post> Delete(storage::Transaction& tx, Id id);
+
+  // Inside a use case's transaction: sets (or, with nullopt, clears) the question's accepted
+  // answer; the cache learns of it after the commit. kNotFound when the question is gone.
+  Result<Post> SetAcceptedAnswer(storage::Transaction& tx, Id question_id,
+                                 std::optional<Id> answer_id);
+  // Live top-level questions, newest first, below `before` when given: in `community` when
+  // given, without an accepted answer when `unanswered`, whose text contains `text` (any case)
+  // when not empty.
+  struct QuestionFilter {
+    std::optional<Id> community_id;
+    bool unanswered = false;
+    std::string text;
+    std::optional<Id> before;
+    int limit = 20;
+  };
+  Result<std::vector<Post>> Questions(const QuestionFilter& filter);
+  // The live answers by any of `authors` that a live question accepted, newest first, with
+  // their question's audience.
+  struct AcceptedAnswer {
+    Id answer_id = 0;
+    Id author_id = 0;
+    Id question_id = 0;
+    std::optional<Id> community_id;
+  };
+  Result<std::vector<AcceptedAnswer>> AcceptedAnswersBy(const std::vector<Id>& authors);
 
   // Replies oldest first; page keys are reply ids.
   Result<Page<Post>> Replies(Id parent, const PageRequest& page);

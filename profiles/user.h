@@ -16,6 +16,16 @@ enum class Role { kMember, kAdmin };
 const char* RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
+// A skill a passed quiz verified (written by the learning use cases; read with the profile).
+// One verified by a community's quiz is shown to the person alone, and is no search evidence:
+// the community may be private.
+struct VerifiedSkill {
+  std::string skill;
+  Id quiz_id = 0;
+  UnixMillis passed_at = 0;
+  std::optional<Id> community_id;
+};
+
 struct User {
   Id id = 0;
   std::string username;
@@ -28,6 +38,7 @@ struct User {
   std::optional<Id> manager_id;
   std::vector<std::string> skills;
   std::vector<std::string> languages;
+  std::vector<VerifiedSkill> verified_skills;
   Role role = Role::kMember;
   bool sales_ops = false;  // sees every deal and compiles results; granted beside either role
   bool active = true;

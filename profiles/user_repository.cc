@@ -59,8 +59,8 @@ constexpr auto kSummariesByIds = storage::Sql(
 
 Id UserKey(const User& u) { return u.id; }
 
-// Fills the skills and languages of `users` (an id may stand more than once): one statement per
-// list and batch of users, never one per user.
+// Fills the skills, languages and verified skills of `users` (an id may stand more than once): one
+// statement per list and batch of users, never one per user.
 Status LoadLists(Connection& c, std::span<User> users) {
   std::unordered_map<Id, std::vector<User*>> by_id;
   std::vector<Id> ids;
@@ -79,11 +79,21 @@ Status LoadLists(Connection& c, std::span<User> users) {
       "SELECT user_id, skill FROM user_skills WHERE user_id IN (SELECT value FROM json_each(?1)) "
       "ORDER BY user_id, position",
       ids, append_to(&User::skills)));
-  return storage::ForEachRowIn(c,
-                               "SELECT user_id, language FROM user_languages "
-                               "WHERE user_id IN (SELECT value FROM json_each(?1)) "
-                               "ORDER BY user_id, position",
-                               ids, append_to(&User::languages));
+  AGORA_RETURN_IF_ERROR(storage::ForEachRowIn(c,
+                                              "SELECT user_id, language FROM user_languages "
+                                              "WHERE user_id IN (SELECT value FROM json_each(?1)) "
+                                              "ORDER BY user_id, position",
+                                              ids, append_to(&User::languages)));
+  return storage::ForEachRowIn(
+      c,
+      "SELECT user_id, skill, quiz_id, passed_at, community_id FROM verified_skills "
+      "WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY user_id, passed_at, skill",
+      ids, [&by_id](Statement& s) {
+        for (User* u : by_id.at(s.column_int64(0))) {
+          u->verified_skills.push_back(
+              {s.column_text(1), s.column_int64(2), s.column_int64(3), s.column_optional_int64(4)});
+        }
+      });
 }
 
 // Full users for `ids` in that order (unknown ids skipped): a statement per batch for the rows

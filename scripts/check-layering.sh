@@ -14,10 +14,11 @@ declare -A allowed=(
   [posts]="core storage posts"
   [notifications]="core storage notifications"
   [sales]="core storage sales"
+  [learning]="core storage learning"
   [feed]="core feed"
   [search]="core search"
-  [services]="core storage profiles communities posts notifications sales feed search services"
-  [server]="core profiles communities posts notifications sales services server"
+  [services]="core storage profiles communities posts notifications sales learning feed search services"
+  [server]="core profiles communities posts notifications sales learning services server"
 )
 
 violations=0

@@ -63,6 +63,7 @@ Xapian::Document PostToDocument(const PostDocument& post) {
   doc.add_value(kCreatedSlot, Sortable(static_cast<double>(post.created_at)));
   doc.add_value(kReactionsSlot, Sortable(static_cast<double>(post.reactions)));
   doc.add_value(kAuthorSlot, IdToString(post.author_id));
+  if (post.accepted_answer) doc.add_value(kAcceptedSlot, "1");
   if (post.deal) {
     const DealFields& deal = *post.deal;
     for (const std::string* field : {&deal.customer, &deal.sector, &deal.product, &deal.region}) {
@@ -92,6 +93,14 @@ Xapian::Document PersonToDocument(const PersonDocument& person) {
     terms.AddField(skill, 3);
     terms.Add(skill, 1, kSkillText);
     doc.add_boolean_term(KeywordTerm(kSkill, skill));
+    skills_data += skill;
+    skills_data += '\n';
+  }
+  // Verified skills follow the declared ones in the data, after an empty line.
+  if (!person.verified_skills.empty()) skills_data += '\n';
+  for (const std::string& skill : person.verified_skills) {
+    terms.AddField(skill, 3);
+    terms.Add(skill, 1, kVerifiedText);
     skills_data += skill;
     skills_data += '\n';
   }

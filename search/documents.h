@@ -21,7 +21,7 @@ Xapian::Document PostToDocument(const PostDocument& post);
 
 // The person's names, title, department, location, skills and bio as text; unique id, type,
 // department, location and skills as keyword terms; the folded name as a sort value; the skills,
-// one per line, as document data (expert evidence).
+// one per line, then an empty line and the verified skills, as document data (expert evidence).
 Xapian::Document PersonToDocument(const PersonDocument& person);
 
 }  // namespace agora::search

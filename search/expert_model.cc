@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "search/queries.h"
@@ -18,12 +19,19 @@ constexpr double kRecencyHalfLifeMs = 180.0 * 24 * 3600 * 1000;
 // Declared skills: evidence worth about one good post, so people who write about a topic
 // outrank people who only claim it.
 constexpr double kSkillWeight = 1.0;
+// A skill a passed quiz verified is worth two declared ones: someone checked it.
+constexpr double kVerifiedSkillWeight = 2.0;
+// A reply a question accepted as its answer weighs three plain replies: the asker (or a
+// moderator) said it solved the problem.
+constexpr double kAcceptedAnswerFactor = 3.0;
 constexpr Xapian::doccount kSkilledPeople = 1000;
 
 struct Candidate {
   double score = 0;
   std::vector<std::pair<double, Id>> posts;  // weight, post
+  std::unordered_set<Id> accepted;           // those of `posts` a question accepted
   std::vector<std::string> skills;
+  std::vector<std::string> verified_skills;
 };
 using Candidates = std::unordered_map<Id, Candidate>;
 
@@ -55,24 +63,35 @@ void AddPostEvidence(Xapian::Database& db, const Xapian::Query& text, const Audi
     double recency = 0.5 + 0.5 * std::exp2(-age / kRecencyHalfLifeMs);
     double reactions = Xapian::sortable_unserialise(doc.get_value(kReactionsSlot));
     double weight = it.get_weight() / best * recency * (1 + 0.25 * std::log1p(reactions));
+    bool accepted = !doc.get_value(kAcceptedSlot).empty();
+    if (accepted) weight *= kAcceptedAnswerFactor;
     Candidate& c = candidates[IdOf(doc, kAuthorSlot)];
     c.score += weight;
     c.posts.emplace_back(weight, IdOf(doc));
+    if (accepted) c.accepted.insert(IdOf(doc));
   }
 }
 
-// The declared skills of a person document (its data, one per line) that hold a word of
-// `terms`.
+// The declared skills of a person document (its data, one per line, up to an empty line), or
+// with `verified` the verified ones (after it), that hold a word of `terms`.
 std::vector<std::string> MatchingSkills(const Xapian::Document& doc,
-                                        const std::unordered_set<std::string>& terms) {
+                                        const std::unordered_set<std::string>& terms,
+                                        bool verified) {
   std::vector<std::string> out;
   const std::string data = doc.get_data();
   std::string_view rest = data;
+  bool in_verified = false;
   while (!rest.empty()) {
     std::string_view skill = rest.substr(0, rest.find('\n'));
     rest.remove_prefix(std::min(rest.size(), skill.size() + 1));
+    if (skill.empty()) {
+      in_verified = true;
+      continue;
+    }
+    if (in_verified != verified) continue;
     for (const Word& w : SplitWords(skill)) {
-      if (WordMatches(skill.substr(w.begin, w.end - w.begin), terms, kSkillText)) {
+      if (WordMatches(skill.substr(w.begin, w.end - w.begin), terms,
+                      verified ? kVerifiedText : kSkillText)) {
         out.emplace_back(skill);
         break;
       }
@@ -81,17 +100,22 @@ std::vector<std::string> MatchingSkills(const Xapian::Document& doc,
   return out;
 }
 
-void AddSkillEvidence(Xapian::Database& db, const Xapian::Query& skills, Candidates& candidates) {
+// Declared skills (or, with `verified`, verified ones) that match the topic: their BM25 weight
+// relative to the best match, times the kind's weight. Skills are public profile fields, so
+// they need no audience.
+void AddSkillEvidence(Xapian::Database& db, const Xapian::Query& skills, bool verified,
+                      Candidates& candidates) {
   const std::unordered_set<std::string> terms = TermSet(skills);
   Xapian::Enquire people(db);
   people.set_query(Xapian::Query(Xapian::Query::OP_FILTER, skills, Xapian::Query(kPersonType)));
   Xapian::MSet people_set = people.get_mset(0, kSkilledPeople);
   const double best = BestWeight(people_set);
+  const double kind_weight = verified ? kVerifiedSkillWeight : kSkillWeight;
   for (auto it = people_set.begin(); it != people_set.end(); ++it) {
     Xapian::Document doc = it.get_document();
     Candidate& c = candidates[IdOf(doc)];
-    c.score += kSkillWeight * it.get_weight() / best;
-    c.skills = MatchingSkills(doc, terms);
+    c.score += kind_weight * it.get_weight() / best;
+    (verified ? c.verified_skills : c.skills) = MatchingSkills(doc, terms, verified);
   }
 }
 
@@ -109,19 +133,26 @@ Result<std::vector<ExpertHit>> RankExperts(Xapian::Database& db, const std::stri
   // A topic of several words: any of them is evidence, BM25 weighs how much.
   AGORA_ASSIGN_OR_RETURN(Xapian::Query text, ParseText(db, q, Words::kAny, "", limits));
   AGORA_ASSIGN_OR_RETURN(Xapian::Query skills, ParseText(db, q, Words::kAny, kSkillText, limits));
+  AGORA_ASSIGN_OR_RETURN(Xapian::Query verified,
+                         ParseText(db, q, Words::kAny, kVerifiedText, limits));
 
   Candidates candidates;
   AddPostEvidence(db, text, audience, limits.expert_candidate_posts, candidates);
-  AddSkillEvidence(db, skills, candidates);
+  AddSkillEvidence(db, skills, false, candidates);
+  AddSkillEvidence(db, verified, true, candidates);
 
   std::vector<ExpertHit> out;
   for (auto& [user, c] : candidates) {
     if (!Listed(db, user)) continue;
-    ExpertHit hit{user, c.score, std::move(c.skills), {}};
+    ExpertHit hit{user, c.score, std::move(c.skills), std::move(c.verified_skills), {}, {}};
     std::sort(c.posts.begin(), c.posts.end(),
               [](const auto& a, const auto& b) { return a.first > b.first; });
     for (size_t i = 0; i < c.posts.size() && i < limits.expert_evidence_posts; ++i) {
       hit.posts.push_back(c.posts[i].second);
+    }
+    for (const auto& [weight, post] : c.posts) {
+      if (hit.accepted_answers.size() >= limits.expert_evidence_posts) break;
+      if (c.accepted.contains(post)) hit.accepted_answers.push_back(post);
     }
     out.push_back(std::move(hit));
   }

@@ -1,8 +1,10 @@
 // The expert model: people ranked by evidence for a topic, document-centric as in Balog,
 // Azzopardi and de Rijke (2006), model 2. The best matching posts the asker may read are
 // weighed (BM25 relative to the best, recency, reactions) and summed per author; declared
-// skills that match add about one good post. Each expert carries its evidence: the matching
-// skills and the author's best posts. docs/search.md ("Ranking experts") gives the formula.
+// skills that match add about one good post, verified skills two; an accepted answer weighs
+// three plain posts. Each expert carries its evidence: the matching skills, verified skills,
+// the author's best posts and accepted answers. docs/search.md ("Ranking experts") gives the
+// formula.
 //
 // Internal to search/: include it from search/*.cc only. SearchIndex lends each call a pooled
 // reader and translates Xapian's exceptions; this lets them through.

@@ -43,6 +43,7 @@ inline constexpr const char* kDepartment      = "XD";         // keyword: person
 inline constexpr const char* kLocation        = "XL";         // keyword: person's location
 inline constexpr const char* kSkill           = "XSK";        // keyword: person's skill
 inline constexpr const char* kSkillText       = "S";          // skills as words (expert evidence)
+inline constexpr const char* kVerifiedText    = "SV";         // verified skills as words
 inline constexpr const char* kStem            = "Z";          // stems, before any field prefix
 
 // Value slots.
@@ -58,6 +59,7 @@ enum Slot : Xapian::valueno {
   kAuthorSlot    = 8,   // author id
   kNameSlot      = 9,   // folded display name (people sort)
   kIdSlot        = 10,  // the document's id
+  kAcceptedSlot  = 11,  // "1" on a reply a question accepted
 };
 // clang-format on
 

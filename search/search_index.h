@@ -61,6 +61,7 @@ struct PostDocument {
   int64_t reactions = 0;
   std::optional<DealFields> deal;
   Language language = Language::kEnglish;
+  bool accepted_answer = false;  // a question accepted this reply: stronger expert evidence
 };
 
 struct PersonDocument {
@@ -74,6 +75,7 @@ struct PersonDocument {
   std::vector<std::string> skills;
   Language language = Language::kEnglish;
   bool active = true;
+  std::vector<std::string> verified_skills;  // skills a passed quiz verified
 };
 
 // Content the caller may read: company-wide posts always, plus these communities'.
@@ -140,8 +142,10 @@ struct PeopleResults {
 struct ExpertHit {
   Id user_id = 0;
   double score = 0;
-  std::vector<std::string> skills;  // declared skills that match the topic
-  std::vector<Id> posts;            // best matching posts, best first
+  std::vector<std::string> skills;           // declared skills that match the topic
+  std::vector<std::string> verified_skills;  // verified skills that match the topic
+  std::vector<Id> posts;                     // best matching posts, best first
+  std::vector<Id> accepted_answers;          // those of `posts` a question accepted
 };
 
 struct DealQuery {

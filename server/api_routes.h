@@ -15,6 +15,8 @@
 #include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
+#include "services/question_service.h"
+#include "services/quiz_service.h"
 #include "services/reporting_service.h"
 #include "services/search_service.h"
 
@@ -29,6 +31,9 @@ void AddFeedRoutes(Router& router, services::FeedService& feed);
 void AddSearchRoutes(Router& router, services::SearchService& search);
 // Monthly results and the reporting currency.
 void AddReportingRoutes(Router& router, services::ReportingService& reporting);
+// Knowledge: accepted answers and the list of questions; skill quizzes, attempts, results.
+void AddQuestionRoutes(Router& router, services::QuestionService& questions);
+void AddQuizRoutes(Router& router, services::QuizService& quizzes);
 // Notifications, and the 426 answer of GET /api/v1/stream without a WebSocket upgrade.
 void AddNotificationRoutes(Router& router, services::NotificationService& notifications);
 // Sales: deals (record, list, read, change, import).

@@ -269,9 +269,23 @@ std::string RenderExperts(const std::vector<services::Expert>& experts, const Vi
         out.Key("evidence");
         out.StartObject();
         StringsMember(out, "skills", expert.skills);
+        out.Key("verified_skills");
+        out.StartArray();
+        for (const auto& verified : expert.verified_skills) {
+          out.StartObject();
+          StringMember(out, "skill", verified.skill);
+          IdMember(out, "quiz_id", verified.quiz_id);
+          TimeMember(out, "passed_at", verified.passed_at);
+          out.EndObject();
+        }
+        out.EndArray();
         out.Key("posts");
         out.StartArray();
         for (const services::PostView& post : expert.posts) WritePost(out, post);
+        out.EndArray();
+        out.Key("accepted_answers");
+        out.StartArray();
+        for (const services::PostView& post : expert.accepted_answers) WritePost(out, post);
         out.EndArray();
         out.EndObject();
       });

@@ -68,6 +68,17 @@ void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
   IdMember(w, "manager_id", u.manager_id);
   StringsMember(w, "skills", u.skills);
   StringsMember(w, "languages", u.languages);
+  w.Key("verified_skills");
+  w.StartArray();
+  for (const auto& v : u.verified_skills) {
+    if (v.community_id && viewer.user_id != u.id) continue;  // see profiles::VerifiedSkill
+    w.StartObject();
+    StringMember(w, "skill", v.skill);
+    IdMember(w, "quiz_id", v.quiz_id);
+    TimeMember(w, "passed_at", v.passed_at);
+    w.EndObject();
+  }
+  w.EndArray();
   StringMember(w, "bio", u.bio);
   IntMember(w, "followers_count", u.followers_count);
   IntMember(w, "following_count", u.following_count);
@@ -144,6 +155,9 @@ void WritePost(JsonWriter& w, const services::PostView& view) {
     w.Null();
   }
   IdMember(w, "deal_id", p.deal_id);
+  if (p.kind == posts::PostKind::kQuestion && !p.in_reply_to) {
+    IdMember(w, "accepted_answer_id", p.accepted_answer_id);
+  }
   if (view.pinned) BoolMember(w, "pinned", true);
   w.EndObject();
 }

@@ -74,4 +74,12 @@ Result<bool> AudienceCheck::Moderates(Id community_id) {
   return IsMember(m) && communities::Moderates(m->role);
 }
 
+Status AudienceCheck::RequireReadable(Id community_id) {
+  AGORA_ASSIGN_OR_RETURN(bool readable, CanRead(community_id));
+  if (readable) return Status::Ok();
+  AGORA_ASSIGN_OR_RETURN(bool visible, CanSee(community_id));
+  if (visible) return Status::PermissionDenied("join the community to read it");
+  return Status::NotFound("no such community");
+}
+
 }  // namespace agora::services

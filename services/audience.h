@@ -40,6 +40,10 @@ class AudienceCheck {
   // Moderators and owners of the community (e.g. to delete posts in it).
   Result<bool> Moderates(Id community_id);
 
+  // For a list filtered to one community: ok when the viewer may read it, kPermissionDenied
+  // when they may only know it exists (private), kNotFound otherwise.
+  Status RequireReadable(Id community_id);
+
  private:
   struct Known {
     communities::Visibility visibility = communities::Visibility::kSecret;

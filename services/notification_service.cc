@@ -104,6 +104,14 @@ Status NotificationService::OnReaction(storage::Transaction& tx, Id actor,
                 {{post.author_id, NotificationType::kReaction, actor, post.id, post.community_id}});
 }
 
+Status NotificationService::OnAnswerAccepted(storage::Transaction& tx, Id actor,
+                                             const posts::Post& question,
+                                             const posts::Post& answer) {
+  return Notify(tx, actor,
+                {{answer.author_id, NotificationType::kAnswerAccepted, actor, question.id,
+                  question.community_id}});
+}
+
 Status NotificationService::OnFollow(storage::Transaction& tx, Id follower, Id followee) {
   return Notify(tx, follower,
                 {{followee, NotificationType::kFollow, follower, std::nullopt, std::nullopt}});

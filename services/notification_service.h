@@ -65,6 +65,9 @@ class NotificationService {
   Status OnDealWon(storage::Transaction& tx, Id actor, Id owner, Id deal_id);
   // A story was attached to the deal: the owner's request for it is marked read.
   Status OnStoryAttached(storage::Transaction& tx, Id owner, Id deal_id);
+  // The author of `answer` hears that `actor` accepted it on `question` (the notification's post).
+  Status OnAnswerAccepted(storage::Transaction& tx, Id actor, const posts::Post& question,
+                          const posts::Post& answer);
 
   // Newest first; items the viewer may no longer read are left out of the page.
   Result<Page<NotificationView>> List(const Viewer& viewer, bool unread_only,

@@ -29,6 +29,9 @@ search::PersonDocument PersonDocumentOf(const profiles::User& user) {
   doc.location = user.location;
   doc.bio = user.bio;
   doc.skills = user.skills;
+  for (const auto& verified : user.verified_skills) {
+    if (!verified.community_id) doc.verified_skills.push_back(verified.skill);
+  }
   doc.language = FirstLanguage(user.languages);
   doc.active = user.active;
   return doc;
@@ -67,6 +70,7 @@ Status PostDocuments(posts::PostRepository& posts, profiles::UserRepository& use
     doc.hashtags = p.hashtags;
     doc.created_at = p.created_at;
     doc.reactions = p.reactions_count;
+    doc.accepted_answer = p.accepted;
     if (p.deal) {
       const posts::Deal& d = *p.deal;
       doc.deal =

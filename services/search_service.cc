@@ -101,11 +101,24 @@ Result<std::vector<Expert>> SearchService::Experts(const Viewer& viewer, const s
     if (user == by_id.end() || !user->second->active) continue;
     auto posts = feed_.Hydrate(hit.posts);
     if (!posts.ok()) return posts.status();
-    Expert expert{*user->second, hit.score, hit.skills, {}};
-    for (PostView& view : *posts) {
-      auto readable = check.CanRead(view.post.community_id);
-      if (!readable.ok()) return readable.status();
-      if (*readable) expert.posts.push_back(std::move(view));
+    auto accepted = feed_.Hydrate(hit.accepted_answers);
+    if (!accepted.ok()) return accepted.status();
+    Expert expert{*user->second, hit.score, hit.skills, {}, {}, {}};
+    for (const auto& verified : user->second->verified_skills) {
+      if (!verified.community_id &&
+          std::find(hit.verified_skills.begin(), hit.verified_skills.end(), verified.skill) !=
+              hit.verified_skills.end()) {
+        expert.verified_skills.push_back(verified);
+      }
+    }
+    // The index only weighed posts the viewer may read; the store has the last word.
+    for (auto [views, into] :
+         {std::pair{&*posts, &expert.posts}, std::pair{&*accepted, &expert.accepted_answers}}) {
+      for (PostView& view : *views) {
+        auto readable = check.CanRead(view.post.community_id);
+        if (!readable.ok()) return readable.status();
+        if (*readable) into->push_back(std::move(view));
+      }
     }
     out.push_back(std::move(expert));
   }

@@ -42,8 +42,10 @@ using PeopleSearchPage = SearchPage<PersonHit>;
 struct Expert {
   profiles::User user;
   double score = 0;
-  std::vector<std::string> skills;  // declared skills that match the topic
-  std::vector<PostView> posts;      // the best matching posts the viewer may read
+  std::vector<std::string> skills;                       // declared skills that match the topic
+  std::vector<profiles::VerifiedSkill> verified_skills;  // verified skills that match the topic
+  std::vector<PostView> posts;             // the best matching posts the viewer may read
+  std::vector<PostView> accepted_answers;  // those of the matching posts a question accepted
 };
 
 struct DealSearchPage : SearchPage<PostHit> {

@@ -347,6 +347,63 @@ CREATE TABLE sales_deal_audit (
 );
 CREATE INDEX sales_deal_audit_by_deal ON sales_deal_audit (deal_id, id);
 )sql",
+    // 8: knowledge: accepted answers on questions, skill quizzes (questions and choices in rows
+    // of their own), attempts, and the skills a passed quiz verified.
+    R"sql(
+ALTER TABLE posts ADD COLUMN accepted_answer_id INTEGER REFERENCES posts (id);
+CREATE INDEX posts_questions ON posts (id)
+  WHERE kind = 'question' AND in_reply_to IS NULL AND deleted_at IS NULL;
+CREATE INDEX posts_by_accepted_answer ON posts (accepted_answer_id)
+  WHERE accepted_answer_id IS NOT NULL;
+
+CREATE TABLE quizzes (
+  id                   INTEGER PRIMARY KEY,
+  title                TEXT NOT NULL,
+  skill                TEXT NOT NULL,
+  description          TEXT NOT NULL DEFAULT '',
+  community_id         INTEGER REFERENCES communities (id),
+  pass_mark            REAL NOT NULL CHECK (pass_mark >= 0 AND pass_mark <= 1),
+  max_attempts_per_day INTEGER NOT NULL CHECK (max_attempts_per_day > 0),
+  created_by           INTEGER NOT NULL REFERENCES users (id),
+  created_at           INTEGER NOT NULL
+);
+CREATE INDEX quizzes_by_skill ON quizzes (skill, id);
+CREATE TABLE quiz_questions (
+  quiz_id     INTEGER NOT NULL REFERENCES quizzes (id),
+  position    INTEGER NOT NULL,
+  text        TEXT NOT NULL,
+  explanation TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (quiz_id, position)
+) WITHOUT ROWID;
+CREATE TABLE quiz_choices (
+  quiz_id  INTEGER NOT NULL REFERENCES quizzes (id),
+  question INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  text     TEXT NOT NULL,
+  correct  INTEGER NOT NULL,
+  PRIMARY KEY (quiz_id, question, position)
+) WITHOUT ROWID;
+CREATE TABLE quiz_attempts (
+  id         INTEGER PRIMARY KEY,
+  quiz_id    INTEGER NOT NULL REFERENCES quizzes (id),
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  score      REAL NOT NULL,
+  passed     INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX quiz_attempts_by_quiz_user ON quiz_attempts (quiz_id, user_id, created_at);
+CREATE INDEX quiz_attempts_by_user ON quiz_attempts (user_id, id);
+-- One row per person and skill: the first quiz that verified it, and that quiz's community
+-- (a community's quiz verifies a skill the person alone sees: the community may be private).
+CREATE TABLE verified_skills (
+  user_id      INTEGER NOT NULL REFERENCES users (id),
+  skill        TEXT NOT NULL,
+  quiz_id      INTEGER NOT NULL REFERENCES quizzes (id),
+  passed_at    INTEGER NOT NULL,
+  community_id INTEGER,
+  PRIMARY KEY (user_id, skill)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace
@@ -360,7 +417,9 @@ Result<int64_t> LargestStoredId(Connection& connection) {
       "coalesce((SELECT max(id) FROM reports), 0), "
       "coalesce((SELECT max(id) FROM account_audit), 0), "
       "coalesce((SELECT max(id) FROM sales_deals), 0), "
-      "coalesce((SELECT max(id) FROM sales_campaigns), 0))");
+      "coalesce((SELECT max(id) FROM sales_campaigns), 0), "
+      "coalesce((SELECT max(id) FROM quizzes), 0), "
+      "coalesce((SELECT max(id) FROM quiz_attempts), 0))");
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->step();
   if (!row.ok()) return row.status();

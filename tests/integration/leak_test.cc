@@ -2,6 +2,7 @@
 // never reach anyone outside them, through any route that exists. Every later capability adds
 // its routes here.
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "tests/integration/integration_test.h"
@@ -79,6 +80,36 @@ class LeakIntegrationTest : public IntegrationTest {
       HttpResult r = Get("/api/v1/search/posts?q=marker&limit=100", insider_.token);
       return JsonInt(r.body, "/total") == 8;
     }));
+
+    // Knowledge: a question with an accepted answer and a quiz (answers and explanations
+    // marked) in each hidden community, attempted by a member.
+    for (auto [community, marker, question, answer, quiz] :
+         {std::tuple{private_, kPrivateMarker, &private_question_, &private_answer_,
+                     &private_quiz_},
+          std::tuple{secret_, kSecretMarker, &secret_question_, &secret_answer_, &secret_quiz_}}) {
+      *question = WritePost(author_, std::string(marker) + " question?", community,
+                            JsonBody().Set("kind", "question"));
+      *answer = Reply(insider_, std::string(marker) + " answer", *question);
+      Must(Post("/api/v1/posts/" + *question + "/accept", JsonBody().Set("reply_id", *answer).str(),
+                author_.token),
+           200);
+      const std::string m = marker;
+      HttpResult created =
+          Post("/api/v1/quizzes",
+               JsonBody()
+                   .Set("title", m + " quiz")
+                   .Set("skill", "falcon")
+                   .Set("community_id", community)
+                   .SetRaw("questions", R"([{"text":"q","choices":["a","b"],"correct":[1],)"
+                                        R"("explanation":")" +
+                                            m + R"("}])")
+                   .str(),
+               author_.token);
+      Must(created, 201);
+      *quiz = JsonString(created.body, "/id").value_or("");
+      Must(Post("/api/v1/quizzes/" + *quiz + "/attempts", R"({"answers":[[1]]})", insider_.token),
+           201);
+    }
   }
 
   void Must(const HttpResult& r, int status) { ASSERT_EQ(r.status, status) << r; }
@@ -183,7 +214,35 @@ class LeakIntegrationTest : public IntegrationTest {
         {"GET", "/api/v1/search/experts?q=marker", "", 200},
         {"GET", "/api/v1/search/experts?q=7f3a9c%20b81d44", "", 200},
         {"GET", "/api/v1/search/people?q=author", "", 200},
+        // Knowledge: questions, accepted answers, quizzes, their results, verified skills.
+        {"GET", "/api/v1/questions?limit=100", "", 200},
+        {"GET", "/api/v1/questions?unanswered=true&limit=100", "", 200},
+        {"GET", "/api/v1/questions?q=marker", "", 200},
+        {"GET", "/api/v1/questions?community_id=" + private_, "", 403},
+        {"GET", "/api/v1/questions?community_id=" + secret_, "", 404},
+        {"GET", "/api/v1/quizzes?limit=100", "", 200},
+        {"GET", "/api/v1/quizzes?skill=falcon", "", 200},
+        {"GET", "/api/v1/quizzes?community_id=" + private_, "", 403},
+        {"GET", "/api/v1/quizzes?community_id=" + secret_, "", 404},
+        {"GET", "/api/v1/me/quiz_attempts", "", 200},
+        {"GET", "/api/v1/users/" + insider_.id, "", 200},
     };
+    for (auto [question, answer, quiz] :
+         {std::tuple{private_question_, private_answer_, private_quiz_},
+          std::tuple{secret_question_, secret_answer_, secret_quiz_}}) {
+      probes.push_back({"GET", "/api/v1/posts/" + question, "", 404});
+      probes.push_back({"GET", "/api/v1/posts/" + answer, "", 404});
+      probes.push_back({"POST", "/api/v1/posts/" + question + "/accept",
+                        JsonBody().Set("reply_id", answer).str(), 404});
+      probes.push_back({"DELETE", "/api/v1/posts/" + question + "/accept", "", 404});
+      probes.push_back({"GET", "/api/v1/quizzes/" + quiz, "", 404});
+      probes.push_back({"GET", "/api/v1/quizzes/" + quiz + "/results", "", 404});
+      probes.push_back({"GET", "/api/v1/quizzes/" + quiz + "/results?by=team", "", 404});
+      probes.push_back(
+          {"PATCH", "/api/v1/quizzes/" + quiz, JsonBody().Set("title", "t").str(), 404});
+      probes.push_back(
+          {"POST", "/api/v1/quizzes/" + quiz + "/attempts", R"({"answers":[[1]]})", 404});
+    }
     for (const std::string& post : {private_post_, secret_post_, private_reply_, secret_reply_}) {
       probes.push_back({"GET", "/api/v1/posts/" + post, "", 404});
       probes.push_back({"GET", "/api/v1/posts/" + post + "/replies", "", 404});
@@ -205,7 +264,9 @@ class LeakIntegrationTest : public IntegrationTest {
       }
       for (const std::string& hidden :
            {private_post_, secret_post_, private_reply_, secret_reply_, secret_, private_report_,
-            secret_report_, private_mention_, secret_mention_, private_deal_, secret_deal_}) {
+            secret_report_, private_mention_, secret_mention_, private_deal_, secret_deal_,
+            private_question_, secret_question_, private_answer_, secret_answer_, private_quiz_,
+            secret_quiz_}) {
         EXPECT_EQ(r.body.find(hidden), std::string::npos)
             << p.method << " " << p.target << " names " << hidden;
       }
@@ -273,6 +334,8 @@ class LeakIntegrationTest : public IntegrationTest {
   std::string private_post_, secret_post_, private_reply_, secret_reply_, public_post_;
   std::string private_deal_, secret_deal_;
   std::string private_report_, secret_report_;
+  std::string private_question_, secret_question_, private_answer_, secret_answer_;
+  std::string private_quiz_, secret_quiz_;
 };
 
 TEST_F(LeakIntegrationTest, MembersSeeEverythingTheSuiteHidesFromOthers) {
@@ -291,6 +354,21 @@ TEST_F(LeakIntegrationTest, MembersSeeEverythingTheSuiteHidesFromOthers) {
   EXPECT_NE(deals.body.find(kSecretMarker), std::string::npos);
   HttpResult experts = Get("/api/v1/search/experts?q=marker", insider_.token);
   EXPECT_NE(JsonIds(experts.body, "/results", "/user/id").size(), 0u) << experts;
+}
+
+TEST_F(LeakIntegrationTest, MembersSeeQuestionsAndQuizzesButNeverTheAnswersBeforeScoring) {
+  HttpResult questions = Get("/api/v1/questions?community_id=" + secret_, insider_.token);
+  EXPECT_EQ(JsonIds(questions.body), std::vector<std::string>{secret_question_}) << questions;
+  EXPECT_EQ(JsonString(questions.body, "/items/0/accepted_answer_id"), secret_answer_);
+  for (const std::string& target :
+       {"/api/v1/quizzes/" + secret_quiz_, "/api/v1/quizzes/" + private_quiz_,
+        std::string("/api/v1/quizzes?limit=100"), std::string("/api/v1/me/quiz_attempts")}) {
+    HttpResult r = Get(target, insider_.token);
+    ASSERT_EQ(r.status, 200) << target << r;
+    EXPECT_EQ(r.body.find("\"correct\""), std::string::npos) << target;
+    EXPECT_EQ(r.body.find("\"explanation\""), std::string::npos) << target;
+  }
+  EXPECT_EQ(JsonIds(Get("/api/v1/quizzes?limit=100", insider_.token).body).size(), 2u);
 }
 
 TEST_F(LeakIntegrationTest, MembersAreNotifiedOfWhatTheOutsidersAreNot) {

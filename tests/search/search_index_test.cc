@@ -292,9 +292,11 @@ TEST_F(SearchIndexTest, PeopleAreFoundByNameTitleSkillsAndFilteredByFields) {
                      "",
                      {"Machine learning", "Python"},
                      Language::kFrench,
-                     true};
+                     true,
+                     {}};
   PersonDocument bob{2,        "bob", "Bob Stone",     "Account Executive", "Sales",
-                     "London", "",    {"Negotiation"}, Language::kEnglish,  true};
+                     "London", "",    {"Negotiation"}, Language::kEnglish,  true,
+                     {}};
   Index({}, {ada, bob});
   auto people = [&](PeopleQuery query) {
     auto found = index_->SearchPeople(query);
