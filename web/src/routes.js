@@ -9,6 +9,7 @@ import { Community } from './screens/Community.jsx';
 import { Search } from './screens/Search.jsx';
 import { Notifications } from './screens/Notifications.jsx';
 import { CompanyReports } from './screens/CompanyReports.jsx';
+import { Campaign, Campaigns } from './screens/Campaigns.jsx';
 
 export const routes = [
   { path: '/', component: Home, nav: 'home' },
@@ -19,8 +20,10 @@ export const routes = [
   { path: '/people/:user', component: Profile, section: 'profile' },
   { path: '/posts/:id', component: PostThread, section: 'home' },
   { path: '/tags/:tag', component: Search, section: 'search' },
+  { path: '/campaigns', component: Campaigns, nav: 'campaigns' },
+  { path: '/campaigns/:id', component: Campaign, section: 'campaigns' },
   { path: '/reports', component: CompanyReports, section: 'communities' },
 ];
 
 // The navigation: the "profile" entry links to the signed-in person's page.
-export const navigation = ['home', 'communities', 'search', 'notifications', 'profile'];
+export const navigation = ['home', 'communities', 'campaigns', 'search', 'notifications', 'profile'];

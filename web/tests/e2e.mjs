@@ -512,6 +512,34 @@ describe('web client', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it('shows a campaign leaderboard with progress, by team, and a TV view', async () => {
+    const page = await newPage();
+    await signIn(page, 'camille.martin');
+    await page.getByRole('navigation').getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('link', { name: 'Winter push' }).click();
+    await page.getByRole('heading', { name: 'Winter push', level: 1 }).waitFor({ timeout: WAIT });
+    const rows = page.getByRole('table').getByRole('row');
+    await rows.nth(1).waitFor({ timeout: WAIT });
+    assert.ok((await rows.count()) > 2, 'leaderboard rows');
+    const bar = page.getByRole('progressbar').first();
+    await bar.waitFor({ timeout: WAIT });
+    assert.match((await bar.getAttribute('aria-valuenow')) || '', /^\d+$/);
+    await shot(page, 'campaign');
+    await expectAccessible(page, 'campaign');
+    await page.getByRole('tab', { name: 'Teams' }).click();
+    await page.getByRole('tab', { name: 'Teams', selected: true }).waitFor({ timeout: WAIT });
+    await page.getByRole('rowheader', { name: /^(Team of |No manager)/ }).first().waitFor({ timeout: WAIT });
+    await page.getByRole('button', { name: 'TV view' }).click();
+    const tv = page.getByRole('dialog', { name: 'TV view' });
+    await tv.getByRole('progressbar').first().waitFor({ timeout: WAIT });
+    assert.equal(await page.getByRole('navigation').isVisible(), false, 'no navigation on the TV view');
+    await shot(page, 'campaign-tv');
+    await expectAccessible(page, 'campaign TV view');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'TV view' }).waitFor({ timeout: WAIT });
+    await page.context().close();
+  });
+
   it('broke no Content-Security-Policy rule and threw no error', () => {
     assert.deepEqual(consoleProblems, []);
   });
