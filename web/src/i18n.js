@@ -194,6 +194,18 @@ const en = {
   by_team: 'Teams',
   by_region: 'Regions',
   dealWon: '{owner} won {customer}: {amount}',
+  monthlyResults: 'Monthly results',
+  month: 'Month',
+  resultsBy: 'Results by',
+  res_region: 'Region',
+  res_team: 'Team',
+  res_product: 'Product',
+  res_person: 'Person',
+  wonAmount: 'Won amount',
+  wonLost: 'Won / lost',
+  winRate: 'Win rate',
+  vsPrevious: 'vs previous month',
+  chartTitle: 'Won amount, {month}',
 };
 
 const fr = {
@@ -385,6 +397,18 @@ const fr = {
   by_team: 'Équipes',
   by_region: 'Régions',
   dealWon: '{owner} a gagné {customer} : {amount}',
+  monthlyResults: 'Résultats du mois',
+  month: 'Mois',
+  resultsBy: 'Résultats par',
+  res_region: 'Région',
+  res_team: 'Équipe',
+  res_product: 'Produit',
+  res_person: 'Personne',
+  wonAmount: 'Montant gagné',
+  wonLost: 'Gagnées / perdues',
+  winRate: 'Taux de réussite',
+  vsPrevious: 'vs mois précédent',
+  chartTitle: 'Montant gagné, {month}',
 };
 
 const dictionaries = { en, fr };

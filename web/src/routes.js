@@ -10,6 +10,7 @@ import { Search } from './screens/Search.jsx';
 import { Notifications } from './screens/Notifications.jsx';
 import { CompanyReports } from './screens/CompanyReports.jsx';
 import { Campaign, Campaigns } from './screens/Campaigns.jsx';
+import { Results } from './screens/Results.jsx';
 
 export const routes = [
   { path: '/', component: Home, nav: 'home' },
@@ -22,6 +23,7 @@ export const routes = [
   { path: '/tags/:tag', component: Search, section: 'search' },
   { path: '/campaigns', component: Campaigns, nav: 'campaigns' },
   { path: '/campaigns/:id', component: Campaign, section: 'campaigns' },
+  { path: '/results', component: Results, section: 'campaigns' },
   { path: '/reports', component: CompanyReports, section: 'communities' },
 ];
 

@@ -540,6 +540,28 @@ describe('web client', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it('shows monthly results as a chart and a table', async () => {
+    const page = await newPage();
+    await signIn(page, 'camille.martin');
+    await page.getByRole('navigation').getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('link', { name: 'Results' }).click();
+    await page.getByRole('heading', { name: 'Monthly results' }).waitFor({ timeout: WAIT });
+    const now = new Date();
+    const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    await page.getByLabel('Month', { exact: true }).fill(previous);
+    await page.getByRole('table', { name: `Won amount, ${previous}` }).waitFor({ timeout: WAIT });
+    await page.getByRole('img', { name: /^Won amount, / }).waitFor({ timeout: WAIT });
+    assert.ok((await page.locator('svg.bar-chart rect').count()) > 0, 'bars drawn');
+    const table = page.getByRole('table', { name: /^Won amount, / });
+    await table.getByRole('row').nth(1).waitFor({ timeout: WAIT });
+    await page.getByRole('tab', { name: 'Product' }).click();
+    await page.getByRole('columnheader', { name: 'Product' }).waitFor({ timeout: WAIT });
+    await table.getByRole('row').nth(1).waitFor({ timeout: WAIT });
+    await shot(page, 'results');
+    await expectAccessible(page, 'results');
+    await page.context().close();
+  });
+
   it('broke no Content-Security-Policy rule and threw no error', () => {
     assert.deepEqual(consoleProblems, []);
   });

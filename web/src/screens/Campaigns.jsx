@@ -17,6 +17,9 @@ export function Campaigns() {
   return (
     <section aria-labelledby="campaigns-title">
       <h1 id="campaigns-title">{t('campaigns')}</h1>
+      <p>
+        <a href="/results">{t('resultsNav')}</a>
+      </p>
       <ErrorText error={error} />
       {!items && !error && <p>{t('loading')}</p>}
       {items && items.length === 0 && <p>{t('empty')}</p>}
