@@ -31,6 +31,7 @@ function Nav({ section }) {
     home: '/',
     communities: '/communities',
     campaigns: '/campaigns',
+    questions: '/questions',
     search: '/search',
     notifications: '/notifications',
     profile: me ? `/people/@${me.username}` : '/',

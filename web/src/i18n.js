@@ -206,6 +206,19 @@ const en = {
   winRate: 'Win rate',
   vsPrevious: 'vs previous month',
   chartTitle: 'Won amount, {month}',
+  questions: 'Questions',
+  quizzes: 'Quizzes',
+  unansweredFilter: 'Unanswered',
+  unansweredQuestions: 'Unanswered questions',
+  repliesCount: '{count} replies',
+  answered: 'answered',
+  question: 'Question',
+  accept: 'Accept',
+  acceptAnswerBy: 'Accept the answer by {name}',
+  acceptedAnswer: 'Accepted answer',
+  acceptedAnswerBy: 'Accepted answer by {name}',
+  answerBy: 'Answer by {name}',
+  acceptedNotice: 'Answer accepted.',
 };
 
 const fr = {
@@ -409,6 +422,19 @@ const fr = {
   winRate: 'Taux de réussite',
   vsPrevious: 'vs mois précédent',
   chartTitle: 'Montant gagné, {month}',
+  questions: 'Questions',
+  quizzes: 'Quiz',
+  unansweredFilter: 'Sans réponse',
+  unansweredQuestions: 'Questions sans réponse',
+  repliesCount: '{count} réponses',
+  answered: 'résolue',
+  question: 'Question',
+  accept: 'Accepter',
+  acceptAnswerBy: 'Accepter la réponse de {name}',
+  acceptedAnswer: 'Réponse acceptée',
+  acceptedAnswerBy: 'Réponse acceptée de {name}',
+  answerBy: 'Réponse de {name}',
+  acceptedNotice: 'Réponse acceptée.',
 };
 
 const dictionaries = { en, fr };

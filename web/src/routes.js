@@ -11,6 +11,7 @@ import { Notifications } from './screens/Notifications.jsx';
 import { CompanyReports } from './screens/CompanyReports.jsx';
 import { Campaign, Campaigns } from './screens/Campaigns.jsx';
 import { Results } from './screens/Results.jsx';
+import { Question, Questions } from './screens/Questions.jsx';
 
 export const routes = [
   { path: '/', component: Home, nav: 'home' },
@@ -24,8 +25,10 @@ export const routes = [
   { path: '/campaigns', component: Campaigns, nav: 'campaigns' },
   { path: '/campaigns/:id', component: Campaign, section: 'campaigns' },
   { path: '/results', component: Results, section: 'campaigns' },
+  { path: '/questions', component: Questions, nav: 'questions' },
+  { path: '/questions/:id', component: Question, section: 'questions' },
   { path: '/reports', component: CompanyReports, section: 'communities' },
 ];
 
 // The navigation: the "profile" entry links to the signed-in person's page.
-export const navigation = ['home', 'communities', 'campaigns', 'search', 'notifications', 'profile'];
+export const navigation = ['home', 'communities', 'campaigns', 'questions', 'search', 'notifications', 'profile'];

@@ -562,6 +562,37 @@ describe('web client', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it('filters unanswered questions, and the asker accepts a reply', async () => {
+    const token = await tokenOf('camille.martin');
+    const open = await apiCall(token, 'GET', '/api/v1/questions?unanswered=true&limit=100');
+    assert.equal(open.status, 200);
+    const target = open.body.items.find((q) => q.replies_count > 0);
+    assert.ok(target, 'an unanswered demo question with replies');
+    const page = await newPage();
+    await signIn(page, target.author.username);
+    await page.getByRole('navigation').getByRole('link', { name: 'Questions' }).click();
+    const all = page.getByRole('list', { name: 'Questions' }).getByRole('listitem');
+    await all.first().waitFor({ timeout: WAIT });
+    assert.ok((await page.getByRole('list', { name: 'Questions' }).getByText(/· answered$/).count()) > 0, 'answered questions listed');
+    await page.getByRole('button', { name: 'Unanswered', pressed: false }).click();
+    const unanswered = page.getByRole('list', { name: 'Unanswered questions' });
+    await unanswered.getByRole('listitem').first().waitFor({ timeout: WAIT });
+    assert.equal(await unanswered.getByText(/· answered$/).count(), 0, 'no answered question in the unanswered list');
+    await shot(page, 'questions');
+    await expectAccessible(page, 'questions');
+    await page.goto(`${base}/questions/${target.id}`);
+    const accept = page.getByRole('button', { name: /^Accept the answer by / }).first();
+    await accept.waitFor({ timeout: WAIT });
+    await accept.click();
+    await page.getByRole('listitem', { name: /^Accepted answer by / }).waitFor({ timeout: WAIT });
+    await page.getByRole('status').filter({ hasText: 'Answer accepted.' }).waitFor({ timeout: WAIT });
+    const after = await apiCall(token, 'GET', `/api/v1/posts/${target.id}`);
+    assert.ok(after.body.accepted_answer_id, 'the API has the accepted answer');
+    await shot(page, 'question-accepted');
+    await expectAccessible(page, 'question');
+    await page.context().close();
+  });
+
   it('broke no Content-Security-Policy rule and threw no error', () => {
     assert.deepEqual(consoleProblems, []);
   });
