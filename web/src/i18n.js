@@ -219,6 +219,20 @@ const en = {
   acceptedAnswerBy: 'Accepted answer by {name}',
   answerBy: 'Answer by {name}',
   acceptedNotice: 'Answer accepted.',
+  skill: 'Skill',
+  questionsCount: '{count} questions',
+  passMark: 'pass mark {mark}',
+  bestScore: 'your best {score}',
+  yourScore: 'Your score: {score}',
+  quizPassed: 'passed',
+  quizFailed: 'not passed',
+  skillVerified: '“{skill}” is now a verified skill on your profile.',
+  correct: 'Correct.',
+  incorrect: 'Incorrect.',
+  expected: 'Expected: {choices}.',
+  submitQuiz: 'Submit answers',
+  tryAgain: 'Try again',
+  tooManyAttempts: 'No more attempts today for this quiz.',
 };
 
 const fr = {
@@ -435,6 +449,20 @@ const fr = {
   acceptedAnswerBy: 'Réponse acceptée de {name}',
   answerBy: 'Réponse de {name}',
   acceptedNotice: 'Réponse acceptée.',
+  skill: 'Compétence',
+  questionsCount: '{count} questions',
+  passMark: 'seuil de réussite {mark}',
+  bestScore: 'votre meilleur score {score}',
+  yourScore: 'Votre score : {score}',
+  quizPassed: 'réussi',
+  quizFailed: 'non réussi',
+  skillVerified: '« {skill} » est désormais une compétence vérifiée sur votre profil.',
+  correct: 'Juste.',
+  incorrect: 'Faux.',
+  expected: 'Attendu : {choices}.',
+  submitQuiz: 'Envoyer les réponses',
+  tryAgain: 'Recommencer',
+  tooManyAttempts: "Plus de tentative possible aujourd'hui pour ce quiz.",
 };
 
 const dictionaries = { en, fr };

@@ -12,6 +12,7 @@ import { CompanyReports } from './screens/CompanyReports.jsx';
 import { Campaign, Campaigns } from './screens/Campaigns.jsx';
 import { Results } from './screens/Results.jsx';
 import { Question, Questions } from './screens/Questions.jsx';
+import { Quiz, Quizzes } from './screens/Quizzes.jsx';
 
 export const routes = [
   { path: '/', component: Home, nav: 'home' },
@@ -27,6 +28,8 @@ export const routes = [
   { path: '/results', component: Results, section: 'campaigns' },
   { path: '/questions', component: Questions, nav: 'questions' },
   { path: '/questions/:id', component: Question, section: 'questions' },
+  { path: '/quizzes', component: Quizzes, section: 'questions' },
+  { path: '/quizzes/:id', component: Quiz, section: 'questions' },
   { path: '/reports', component: CompanyReports, section: 'communities' },
 ];
 

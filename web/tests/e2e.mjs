@@ -593,6 +593,25 @@ describe('web client', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it('takes a quiz and sees the score with explanations', async () => {
+    const page = await newPage();
+    await signIn(page, 'camille.martin');
+    await page.getByRole('navigation').getByRole('link', { name: 'Questions' }).click();
+    await page.getByRole('link', { name: 'Quizzes' }).click();
+    await page.getByRole('link', { name: 'CPQ essentials' }).click();
+    await page.getByRole('heading', { name: 'CPQ essentials', level: 1 }).waitFor({ timeout: WAIT });
+    const groups = page.getByRole('group');
+    await groups.first().waitFor({ timeout: WAIT });
+    const count = await groups.count();
+    for (let i = 0; i < count; i += 1) await groups.nth(i).getByRole('checkbox').first().check();
+    await expectAccessible(page, 'quiz');
+    await page.getByRole('button', { name: 'Submit answers' }).click();
+    await page.getByRole('heading', { name: /^Your score: / }).waitFor({ timeout: WAIT });
+    assert.equal(await page.getByText(/^(Correct|Incorrect)\./).count(), count, 'a verdict per question');
+    await shot(page, 'quiz-result');
+    await page.context().close();
+  });
+
   it('broke no Content-Security-Policy rule and threw no error', () => {
     assert.deepEqual(consoleProblems, []);
   });
