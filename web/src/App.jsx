@@ -4,6 +4,7 @@ import { currentLang, onLangChange, setLang, t } from './i18n.js';
 import { onLive, onLiveStatus, startLive, stopLive } from './live.js';
 import { matchPath, useLocation } from './router.js';
 import { navigation, routes } from './routes.js';
+import { DealWonToast } from './screens/Campaigns.jsx';
 import { SignIn } from './screens/SignIn.jsx';
 import { meStore, refreshUnread, unreadStore, useStore } from './store.js';
 
@@ -29,6 +30,8 @@ function Nav({ section }) {
   const href = {
     home: '/',
     communities: '/communities',
+    campaigns: '/campaigns',
+    questions: '/questions',
     search: '/search',
     notifications: '/notifications',
     profile: me ? `/people/@${me.username}` : '/',
@@ -101,6 +104,7 @@ function Shell({ children, section }) {
       <main id="main" tabIndex={-1}>
         {children}
       </main>
+      <DealWonToast />
     </>
   );
 }

@@ -9,6 +9,10 @@ import { Community } from './screens/Community.jsx';
 import { Search } from './screens/Search.jsx';
 import { Notifications } from './screens/Notifications.jsx';
 import { CompanyReports } from './screens/CompanyReports.jsx';
+import { Campaign, Campaigns } from './screens/Campaigns.jsx';
+import { Results } from './screens/Results.jsx';
+import { Question, Questions } from './screens/Questions.jsx';
+import { Quiz, Quizzes } from './screens/Quizzes.jsx';
 
 export const routes = [
   { path: '/', component: Home, nav: 'home' },
@@ -19,8 +23,15 @@ export const routes = [
   { path: '/people/:user', component: Profile, section: 'profile' },
   { path: '/posts/:id', component: PostThread, section: 'home' },
   { path: '/tags/:tag', component: Search, section: 'search' },
+  { path: '/campaigns', component: Campaigns, nav: 'campaigns' },
+  { path: '/campaigns/:id', component: Campaign, section: 'campaigns' },
+  { path: '/results', component: Results, section: 'campaigns' },
+  { path: '/questions', component: Questions, nav: 'questions' },
+  { path: '/questions/:id', component: Question, section: 'questions' },
+  { path: '/quizzes', component: Quizzes, section: 'questions' },
+  { path: '/quizzes/:id', component: Quiz, section: 'questions' },
   { path: '/reports', component: CompanyReports, section: 'communities' },
 ];
 
 // The navigation: the "profile" entry links to the signed-in person's page.
-export const navigation = ['home', 'communities', 'search', 'notifications', 'profile'];
+export const navigation = ['home', 'communities', 'campaigns', 'questions', 'search', 'notifications', 'profile'];

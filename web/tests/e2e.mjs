@@ -512,6 +512,106 @@ describe('web client', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it('shows a campaign leaderboard with progress, by team, and a TV view', async () => {
+    const page = await newPage();
+    await signIn(page, 'camille.martin');
+    await page.getByRole('navigation').getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('link', { name: 'Winter push' }).click();
+    await page.getByRole('heading', { name: 'Winter push', level: 1 }).waitFor({ timeout: WAIT });
+    const rows = page.getByRole('table').getByRole('row');
+    await rows.nth(1).waitFor({ timeout: WAIT });
+    assert.ok((await rows.count()) > 2, 'leaderboard rows');
+    const bar = page.getByRole('progressbar').first();
+    await bar.waitFor({ timeout: WAIT });
+    assert.match((await bar.getAttribute('aria-valuenow')) || '', /^\d+$/);
+    await shot(page, 'campaign');
+    await expectAccessible(page, 'campaign');
+    await page.getByRole('tab', { name: 'Teams' }).click();
+    await page.getByRole('tab', { name: 'Teams', selected: true }).waitFor({ timeout: WAIT });
+    await page.getByRole('rowheader', { name: /^(Team of |No manager)/ }).first().waitFor({ timeout: WAIT });
+    await page.getByRole('button', { name: 'TV view' }).click();
+    const tv = page.getByRole('dialog', { name: 'TV view' });
+    await tv.getByRole('progressbar').first().waitFor({ timeout: WAIT });
+    assert.equal(await page.getByRole('navigation').isVisible(), false, 'no navigation on the TV view');
+    await shot(page, 'campaign-tv');
+    await expectAccessible(page, 'campaign TV view');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'TV view' }).waitFor({ timeout: WAIT });
+    await page.context().close();
+  });
+
+  it('shows monthly results as a chart and a table', async () => {
+    const page = await newPage();
+    await signIn(page, 'camille.martin');
+    await page.getByRole('navigation').getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('link', { name: 'Results' }).click();
+    await page.getByRole('heading', { name: 'Monthly results' }).waitFor({ timeout: WAIT });
+    const now = new Date();
+    const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    await page.getByLabel('Month', { exact: true }).fill(previous);
+    await page.getByRole('table', { name: `Won amount, ${previous}` }).waitFor({ timeout: WAIT });
+    await page.getByRole('img', { name: /^Won amount, / }).waitFor({ timeout: WAIT });
+    assert.ok((await page.locator('svg.bar-chart rect').count()) > 0, 'bars drawn');
+    const table = page.getByRole('table', { name: /^Won amount, / });
+    await table.getByRole('row').nth(1).waitFor({ timeout: WAIT });
+    await page.getByRole('tab', { name: 'Product' }).click();
+    await page.getByRole('columnheader', { name: 'Product' }).waitFor({ timeout: WAIT });
+    await table.getByRole('row').nth(1).waitFor({ timeout: WAIT });
+    await shot(page, 'results');
+    await expectAccessible(page, 'results');
+    await page.context().close();
+  });
+
+  it('filters unanswered questions, and the asker accepts a reply', async () => {
+    const token = await tokenOf('camille.martin');
+    const open = await apiCall(token, 'GET', '/api/v1/questions?unanswered=true&limit=100');
+    assert.equal(open.status, 200);
+    const target = open.body.items.find((q) => q.replies_count > 0);
+    assert.ok(target, 'an unanswered demo question with replies');
+    const page = await newPage();
+    await signIn(page, target.author.username);
+    await page.getByRole('navigation').getByRole('link', { name: 'Questions' }).click();
+    const all = page.getByRole('list', { name: 'Questions' }).getByRole('listitem');
+    await all.first().waitFor({ timeout: WAIT });
+    assert.ok((await page.getByRole('list', { name: 'Questions' }).getByText(/· answered$/).count()) > 0, 'answered questions listed');
+    await page.getByRole('button', { name: 'Unanswered', pressed: false }).click();
+    const unanswered = page.getByRole('list', { name: 'Unanswered questions' });
+    await unanswered.getByRole('listitem').first().waitFor({ timeout: WAIT });
+    assert.equal(await unanswered.getByText(/· answered$/).count(), 0, 'no answered question in the unanswered list');
+    await shot(page, 'questions');
+    await expectAccessible(page, 'questions');
+    await page.goto(`${base}/questions/${target.id}`);
+    const accept = page.getByRole('button', { name: /^Accept the answer by / }).first();
+    await accept.waitFor({ timeout: WAIT });
+    await accept.click();
+    await page.getByRole('listitem', { name: /^Accepted answer by / }).waitFor({ timeout: WAIT });
+    await page.getByRole('status').filter({ hasText: 'Answer accepted.' }).waitFor({ timeout: WAIT });
+    const after = await apiCall(token, 'GET', `/api/v1/posts/${target.id}`);
+    assert.ok(after.body.accepted_answer_id, 'the API has the accepted answer');
+    await shot(page, 'question-accepted');
+    await expectAccessible(page, 'question');
+    await page.context().close();
+  });
+
+  it('takes a quiz and sees the score with explanations', async () => {
+    const page = await newPage();
+    await signIn(page, 'camille.martin');
+    await page.getByRole('navigation').getByRole('link', { name: 'Questions' }).click();
+    await page.getByRole('link', { name: 'Quizzes' }).click();
+    await page.getByRole('link', { name: 'CPQ essentials' }).click();
+    await page.getByRole('heading', { name: 'CPQ essentials', level: 1 }).waitFor({ timeout: WAIT });
+    const groups = page.getByRole('group');
+    await groups.first().waitFor({ timeout: WAIT });
+    const count = await groups.count();
+    for (let i = 0; i < count; i += 1) await groups.nth(i).getByRole('checkbox').first().check();
+    await expectAccessible(page, 'quiz');
+    await page.getByRole('button', { name: 'Submit answers' }).click();
+    await page.getByRole('heading', { name: /^Your score: / }).waitFor({ timeout: WAIT });
+    assert.equal(await page.getByText(/^(Correct|Incorrect)\./).count(), count, 'a verdict per question');
+    await shot(page, 'quiz-result');
+    await page.context().close();
+  });
+
   it('broke no Content-Security-Policy rule and threw no error', () => {
     assert.deepEqual(consoleProblems, []);
   });
