@@ -217,11 +217,7 @@ TEST_F(CampaignsTest, AParticipantsCampaignIsInvisibleToOthersAndMeIsTheCallersO
   EXPECT_EQ(ListIds(rep_a_.token), (std::vector<std::string>{open, hidden}));
 
   // sales_ops see every campaign.
-  ASSERT_EQ(Put("/api/v1/users/" + outsider_.id + "/roles",
-                JsonBody().Set("roles", std::vector<std::string>{"member", "sales_ops"}).str(),
-                admin_token_)
-                .status,
-            200);
+  GrantSalesOps(outsider_.id);
   EXPECT_EQ(Get("/api/v1/campaigns/" + hidden, outsider_.token).status, 200);
 
   HttpResult mine = Get("/api/v1/campaigns/" + hidden, rep_a_.token);

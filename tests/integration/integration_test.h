@@ -96,6 +96,14 @@ class IntegrationTest : public ::testing::Test {
   TestUser CreateAndLogin(const std::string& username, JsonBody body = {}) {
     return server_->CreateAndLogin(admin_token_, username, std::move(body));
   }
+  // Gives `user_id` the sales_ops role beside member (every deal, every person's results).
+  void GrantSalesOps(const std::string& user_id) {
+    HttpResult granted =
+        Put("/api/v1/users/" + user_id + "/roles",
+            JsonBody().Set("roles", std::vector<std::string>{"member", "sales_ops"}).str(),
+            admin_token_);
+    ASSERT_EQ(granted.status, 200) << granted;
+  }
 
   std::unique_ptr<TestServer> server_;
   std::string admin_token_;

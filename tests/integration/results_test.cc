@@ -105,13 +105,8 @@ class ResultsWithDealsTest : public ResultsIntegrationTest {
     rep_ = CreateAndLogin("rep", JsonBody().Set("manager_id", manager_.id));
     peer_ = CreateAndLogin("peer", JsonBody().Set("manager_id", manager_.id));
     other_ = CreateAndLogin("other");
-    std::string ops = CreateUser("ops");
-    ASSERT_EQ(Put("/api/v1/users/" + ops + "/roles",
-                  JsonBody().Set("roles", std::vector<std::string>{"member", "sales_ops"}).str(),
-                  admin_token_)
-                  .status,
-              200);
-    ops_ = {ops, "ops", server().Login("ops", TestServer::kDefaultPassword)};
+    ops_ = CreateAndLogin("ops");
+    GrantSalesOps(ops_.id);
   }
 
   std::string Deal(const TestUser& by, const std::string& outcome, const std::string& amount,
