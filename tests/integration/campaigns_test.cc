@@ -3,10 +3,9 @@
 // admins, sales_ops; everyone for `company`), the caller's `me`, and the leaderboard built
 // from the deals in SQLite at start.
 //
-// Deals: until DealService (POST /api/v1/deals) is merged, the leaderboard tests write deals
-// straight into the stopped server's SQLite file and restart it, which is also what the
-// start-up build must handle. The live-event tests that need POST /api/v1/deals are marked
-// NEEDS_DEALS_ROUTE and skip themselves while that route answers 404.
+// The leaderboard tests write deals straight into the stopped server's SQLite file and restart
+// it: that is what the start-up build must handle. The live-event test records its deal with
+// POST /api/v1/deals.
 #include <rapidjson/document.h>
 #include <sqlite3.h>
 
@@ -336,7 +335,6 @@ TEST_F(CampaignsTest, ConcurrentCreatesAllLandWithTheirParticipants) {
   }
 }
 
-// NEEDS_DEALS_ROUTE: skips itself until POST /api/v1/deals (DealService) is merged.
 TEST_F(CampaignsTest, AWonDealPushesLeaderboardAndDealWonToWhoMaySeeThem) {
   std::string id = CreateOk(Campaign({{"starts_on", "2026-01-01"}, {"ends_on", "2036-12-31"}})
                                 .Set("user_ids", std::vector<std::string>{rep_a_.id, rep_b_.id}),
