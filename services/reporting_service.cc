@@ -1,5 +1,7 @@
 #include "services/reporting_service.h"
 
+#include <spdlog/spdlog.h>
+
 #include <unordered_set>
 
 #include "sales/rates_repository.h"
@@ -89,7 +91,11 @@ void ReportingService::RatesChanged(const sales::ExchangeRates& rates) {
   // On the writer thread: no deal can commit while the store is read again, so the new engine
   // misses no change and counts none twice. Rates change a few times a month.
   auto rebuilt = Build(rates);
-  if (!rebuilt.ok()) return;  // the old figures stay until the next change or restart
+  if (!rebuilt.ok()) {
+    // The old figures stay until the next rate change or restart: say so, not silently.
+    spdlog::error("event=results_rebuild_failed message=\"{}\"", rebuilt.status().message());
+    return;
+  }
   MutexLock lock(&mu_);
   engine_ = std::move(*rebuilt);
 }
