@@ -123,6 +123,17 @@ Status ValidateProfile(const ProfileChanges& c) {
     AGORA_RETURN_IF_ERROR(CheckText("location", *c.location, 0, ProfileLimits::kShortFieldMax));
   }
   if (c.bio) AGORA_RETURN_IF_ERROR(CheckText("bio", *c.bio, 0, ProfileLimits::kBioMax));
+  if (c.external_id) {
+    AGORA_RETURN_IF_ERROR(
+        CheckText("external_id", *c.external_id, 0, ProfileLimits::kExternalIdMaxBytes));
+    if (c.external_id->size() > ProfileLimits::kExternalIdMaxBytes) {
+      return Invalid("invalid_external_id", "external_id must be at most 255 bytes");
+    }
+  }
+  if (c.employee_number) {
+    AGORA_RETURN_IF_ERROR(
+        CheckText("employee_number", *c.employee_number, 0, ProfileLimits::kShortFieldMax));
+  }
   if (c.skills) {
     AGORA_RETURN_IF_ERROR(
         CheckList("skills", *c.skills, ProfileLimits::kSkillsMax, ProfileLimits::kSkillMax));

@@ -42,6 +42,9 @@ struct User {
   Role role = Role::kMember;
   bool sales_ops = false;  // sees every deal and compiles results; granted beside either role
   bool active = true;
+  std::string external_id;      // the identity provider's key; empty when none
+  std::string employee_number;  // from HR; empty when none
+  std::optional<UnixMillis> guest_until;  // set for a guest: the account ends then
   int64_t followers_count = 0;
   int64_t following_count = 0;
   UnixMillis created_at = 0;
@@ -68,6 +71,8 @@ struct ProfileChanges {
   std::optional<std::optional<Id>> manager_id;  // holds nullopt to clear the manager
   std::optional<std::vector<std::string>> skills;
   std::optional<std::vector<std::string>> languages;
+  std::optional<std::string> external_id;  // "" clears it
+  std::optional<std::string> employee_number;
 };
 
 // How a path names a person: an id, or "@username".
@@ -81,6 +86,7 @@ struct NewUser {
   std::string password;
   Role role = Role::kMember;
   ProfileChanges profile;  // display_name and email are required
+  std::optional<UnixMillis> guest_until;  // set for a guest account
 };
 
 // Field limits, in Unicode code points unless noted.
@@ -96,6 +102,7 @@ struct ProfileLimits {
   static constexpr size_t kLanguagesMax = 10;
   static constexpr size_t kPasswordMinBytes = 8;
   static constexpr size_t kPasswordMaxBytes = 1024;
+  static constexpr size_t kExternalIdMaxBytes = 255;
 };
 
 // Each returns kUnprocessable with a code such as "invalid_username" naming the rule broken.

@@ -17,7 +17,8 @@ using storage::Statement;
 // The one column list of a User row, and its mapper.
 constexpr char kUserColumns[] =
     "id, username, email, display_name, role, active, title, department, location, bio, "
-    "manager_id, followers_count, following_count, created_at, updated_at, sales_ops";
+    "manager_id, followers_count, following_count, created_at, updated_at, sales_ops, "
+    "external_id, employee_number, guest_until";
 
 User ReadUserRow(const Statement& s) {
   User u;
@@ -37,6 +38,9 @@ User ReadUserRow(const Statement& s) {
   u.created_at = s.column_int64(13);
   u.updated_at = s.column_int64(14);
   u.sales_ops = s.column_int64(15) != 0;
+  u.external_id = s.column_text(16);
+  u.employee_number = s.column_text(17);
+  u.guest_until = s.column_optional_int64(18);
   return u;
 }
 
@@ -178,6 +182,9 @@ Status UniqueViolation(const Status& status) {
   if (status.message().find("users.email") != std::string::npos) {
     return Status::Conflict("email_taken", "that email belongs to another account");
   }
+  if (status.message().find("users.external_id") != std::string::npos) {
+    return Status::Conflict("external_id_taken", "that external_id belongs to another account");
+  }
   return status;
 }
 
@@ -195,34 +202,16 @@ Result<User> LoadUser(Connection& c, Id id) {
 
 Result<User> UserRepository::Insert(Id id, const NewUser& user, const std::string& password_hash) {
   UnixMillis now = clock_.now_ms();
-  const ProfileChanges& p = user.profile;
-  auto created = store_.write_value<User>([&](Connection& c) -> Result<User> {
-    if (p.manager_id && *p.manager_id) AGORA_RETURN_IF_ERROR(CheckManager(c, id, **p.manager_id));
-    auto stmt = c.prepare(
-        "INSERT INTO users (id, username, email, display_name, password_hash, role, title, "
-        "department, location, bio, manager_id, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)
-        ->bind(1, id)
-        .bind(2, user.username)
-        .bind(3, p.email.value_or(""))
-        .bind(4, p.display_name.value_or(""))
-        .bind(5, password_hash)
-        .bind(6, RoleName(user.role))
-        .bind(7, p.title.value_or(""))
-        .bind(8, p.department.value_or(""))
-        .bind(9, p.location.value_or(""))
-        .bind(10, p.bio.value_or(""))
-        .bind(11, p.manager_id.value_or(std::nullopt))
-        .bind(12, now)
-        .bind(13, now);
-    Status inserted = (*stmt)->run();
-    if (!inserted.ok()) return UniqueViolation(inserted);
-    return WriteListsAndReload(c, id, p);
+  auto created = store_.write_value<User>([&](Connection& c) {
+    return InsertUser(c, id, user, password_hash, now);
   });
-  if (created.ok() && p.manager_id) ++org_chart_changes_;
+  if (created.ok()) Committed(*created, user.profile.manager_id.has_value());
   return created;
+}
+
+void UserRepository::Committed(const User& user, bool manager_changed) {
+  summaries_.Put(user.id, SummaryOf(user));
+  if (manager_changed) ++org_chart_changes_;
 }
 
 Result<User> UserRepository::FindById(Id id) {
@@ -260,60 +249,21 @@ Result<Credentials> UserRepository::FindCredentials(std::string_view username) {
 
 Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
   UnixMillis now = clock_.now_ms();
-  auto updated = store_.write_value<User>([&](Connection& c) -> Result<User> {
-    AGORA_ASSIGN_OR_RETURN(bool exists, UserExists(c, id));
-    if (!exists) return Status::NotFound("no such user");
-    if (p.manager_id && *p.manager_id) AGORA_RETURN_IF_ERROR(CheckManager(c, id, **p.manager_id));
-    // COALESCE keeps a column whose change is absent (bound NULL).
-    auto stmt = c.prepare(
-        "UPDATE users SET display_name = COALESCE(?1, display_name), "
-        "email = COALESCE(?2, email), title = COALESCE(?3, title), "
-        "department = COALESCE(?4, department), location = COALESCE(?5, location), "
-        "bio = COALESCE(?6, bio), "
-        "manager_id = CASE WHEN ?7 THEN ?8 ELSE manager_id END, updated_at = ?9 WHERE id = ?10");
-    if (!stmt.ok()) return stmt.status();
-    auto bind_text = [&](int index, const std::optional<std::string>& value) {
-      if (value) {
-        (*stmt)->bind(index, *value);
-      } else {
-        (*stmt)->bind_null(index);
-      }
-    };
-    bind_text(1, p.display_name);
-    bind_text(2, p.email);
-    bind_text(3, p.title);
-    bind_text(4, p.department);
-    bind_text(5, p.location);
-    bind_text(6, p.bio);
-    (*stmt)->bind(7, int64_t{p.manager_id.has_value()});
-    (*stmt)->bind(8, p.manager_id.value_or(std::nullopt));
-    (*stmt)->bind(9, now).bind(10, id);
-    Status updated = (*stmt)->run();
-    if (!updated.ok()) return UniqueViolation(updated);
-    return WriteListsAndReload(c, id, p);
-  });
-  if (updated.ok()) summaries_.Put(id, SummaryOf(*updated));
-  if (updated.ok() && p.manager_id) ++org_chart_changes_;
+  auto updated =
+      store_.write_value<User>([&](Connection& c) { return UpdateUser(c, id, p, now); });
+  if (updated.ok()) Committed(*updated, p.manager_id.has_value());
   return updated;
 }
 
 Status UserRepository::Deactivate(Id id) {
   UnixMillis now = clock_.now_ms();
-  std::optional<UserSummary> deactivated;
-  Status status = store_.write([&](Connection& c) -> Status {
-    auto stmt = c.prepare("UPDATE users SET active = 0, updated_at = ? WHERE id = ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, now).bind(2, id);
-    AGORA_RETURN_IF_ERROR((*stmt)->run());
-    if (c.changes() == 0) return Status::NotFound("no such user");
-    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kUser, id));
-    auto user = LoadUser(c, id);
-    if (!user.ok()) return user.status();
-    deactivated = SummaryOf(*user);
-    return Status::Ok();
+  auto deactivated = store_.write_value<User>([&](Connection& c) -> Result<User> {
+    AGORA_RETURN_IF_ERROR(SetActive(c, id, false, now));
+    return LoadUser(c, id);
   });
-  if (status.ok()) summaries_.Put(id, *deactivated);
-  return status;
+  if (!deactivated.ok()) return deactivated.status();
+  Committed(*deactivated, false);
+  return Status::Ok();
 }
 
 Result<std::vector<UserSummary>> UserRepository::Summaries(const std::vector<Id>& ids) {
@@ -433,6 +383,94 @@ Result<std::vector<Id>> ActiveIds(Connection& c, bool admins_only) {
   return storage::ReadIds(
       c, admins_only ? "SELECT id FROM users WHERE active = 1 AND role = 'admin' ORDER BY id"
                      : "SELECT id FROM users WHERE active = 1 ORDER BY id");
+}
+
+Result<User> InsertUser(Connection& c, Id id, const NewUser& user,
+                        const std::string& password_hash, UnixMillis now) {
+  const ProfileChanges& p = user.profile;
+  if (p.manager_id && *p.manager_id) AGORA_RETURN_IF_ERROR(CheckManager(c, id, **p.manager_id));
+  auto stmt = c.prepare(
+      "INSERT INTO users (id, username, email, display_name, password_hash, role, title, "
+      "department, location, bio, manager_id, created_at, updated_at, external_id, "
+      "employee_number, guest_until) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)
+      ->bind(1, id)
+      .bind(2, user.username)
+      .bind(3, p.email.value_or(""))
+      .bind(4, p.display_name.value_or(""))
+      .bind(5, password_hash)
+      .bind(6, RoleName(user.role))
+      .bind(7, p.title.value_or(""))
+      .bind(8, p.department.value_or(""))
+      .bind(9, p.location.value_or(""))
+      .bind(10, p.bio.value_or(""))
+      .bind(11, p.manager_id.value_or(std::nullopt))
+      .bind(12, now)
+      .bind(13, now)
+      .bind(14, p.external_id.value_or(""))
+      .bind(15, p.employee_number.value_or(""))
+      .bind(16, user.guest_until);
+  Status inserted = (*stmt)->run();
+  if (!inserted.ok()) return UniqueViolation(inserted);
+  return WriteListsAndReload(c, id, p);
+}
+
+Result<User> UpdateUser(Connection& c, Id id, const ProfileChanges& p, UnixMillis now) {
+  AGORA_ASSIGN_OR_RETURN(bool exists, UserExists(c, id));
+  if (!exists) return Status::NotFound("no such user");
+  if (p.manager_id && *p.manager_id) AGORA_RETURN_IF_ERROR(CheckManager(c, id, **p.manager_id));
+  // COALESCE keeps a column whose change is absent (bound NULL).
+  auto stmt = c.prepare(
+      "UPDATE users SET display_name = COALESCE(?1, display_name), "
+      "email = COALESCE(?2, email), title = COALESCE(?3, title), "
+      "department = COALESCE(?4, department), location = COALESCE(?5, location), "
+      "bio = COALESCE(?6, bio), "
+      "manager_id = CASE WHEN ?7 THEN ?8 ELSE manager_id END, updated_at = ?9, "
+      "external_id = CASE WHEN ?11 IS NULL THEN external_id ELSE NULLIF(?11, '') END, "
+      "employee_number = COALESCE(?12, employee_number) WHERE id = ?10");
+  if (!stmt.ok()) return stmt.status();
+  auto bind_text = [&](int index, const std::optional<std::string>& value) {
+    if (value) {
+      (*stmt)->bind(index, *value);
+    } else {
+      (*stmt)->bind_null(index);
+    }
+  };
+  bind_text(1, p.display_name);
+  bind_text(2, p.email);
+  bind_text(3, p.title);
+  bind_text(4, p.department);
+  bind_text(5, p.location);
+  bind_text(6, p.bio);
+  (*stmt)->bind(7, int64_t{p.manager_id.has_value()});
+  (*stmt)->bind(8, p.manager_id.value_or(std::nullopt));
+  (*stmt)->bind(9, now).bind(10, id);
+  bind_text(11, p.external_id);
+  bind_text(12, p.employee_number);
+  Status updated = (*stmt)->run();
+  if (!updated.ok()) return UniqueViolation(updated);
+  return WriteListsAndReload(c, id, p);
+}
+
+Status SetActive(Connection& c, Id id, bool active, UnixMillis now) {
+  AGORA_RETURN_IF_ERROR(storage::Run(c, "UPDATE users SET active = ?, updated_at = ? WHERE id = ?",
+                                     static_cast<int64_t>(active), now, id));
+  if (c.changes() == 0) return Status::NotFound("no such user");
+  return storage::AppendOutbox(c, storage::OutboxTopic::kUser, id);
+}
+
+Result<std::optional<Id>> FindIdByExternalId(Connection& c, std::string_view external_id) {
+  return storage::ReadOne(
+      c, "SELECT id FROM users WHERE external_id = ?",
+      [](Statement& s) { return s.column_int64(0); }, std::string(external_id));
+}
+
+Result<std::optional<Id>> FindIdByEmail(Connection& c, std::string_view email) {
+  return storage::ReadOne(
+      c, "SELECT id FROM users WHERE email = ? COLLATE NOCASE ORDER BY id LIMIT 1",
+      [](Statement& s) { return s.column_int64(0); }, std::string(email));
 }
 
 }  // namespace agora::profiles

@@ -75,6 +75,9 @@ class UserRepository {
   uint64_t org_chart_version() const { return org_chart_changes_.load(); }
   // After a commit that changed roles (SetRoles runs in another use case's transaction).
   void RolesChanged() { ++org_chart_changes_; }
+  // After a commit that wrote `user` through one of the functions below: the summary cache
+  // and, when the manager changed, the org chart version.
+  void Committed(const User& user, bool manager_changed);
 
  private:
   storage::Store& store_;
@@ -99,5 +102,19 @@ Result<std::vector<Id>> ActiveAmong(storage::Connection& c, const std::vector<Id
 // Inside a transaction: every active account (admins only, when `admins_only`), by id: whom
 // announcements and reports of company-wide posts notify.
 Result<std::vector<Id>> ActiveIds(storage::Connection& c, bool admins_only);
+
+// Inside a use case's transaction (call UserRepository::Committed after the commit):
+// inserts a validated user (kConflict "username_taken", "email_taken", "external_id_taken";
+// kUnprocessable "invalid_manager"); applies validated profile changes (the same, and kNotFound);
+// marks the account active or not, with its outbox entry (kNotFound when absent).
+Result<User> InsertUser(storage::Connection& c, Id id, const NewUser& user,
+                        const std::string& password_hash, UnixMillis now);
+Result<User> UpdateUser(storage::Connection& c, Id id, const ProfileChanges& changes,
+                        UnixMillis now);
+Status SetActive(storage::Connection& c, Id id, bool active, UnixMillis now);
+// On an open connection: the account the identity provider knows by `external_id`, and the
+// account with this email, compared without case.
+Result<std::optional<Id>> FindIdByExternalId(storage::Connection& c, std::string_view external_id);
+Result<std::optional<Id>> FindIdByEmail(storage::Connection& c, std::string_view email);
 
 }  // namespace agora::profiles

@@ -404,6 +404,15 @@ CREATE TABLE verified_skills (
   PRIMARY KEY (user_id, skill)
 ) WITHOUT ROWID;
 )sql",
+    // 9: identity. The identity provider's key for a person (SCIM externalId, the OIDC subject
+    // mapping), the HR employee number, and the date a guest account ends (NULL: an employee).
+    R"sql(
+ALTER TABLE users ADD COLUMN external_id TEXT;
+ALTER TABLE users ADD COLUMN employee_number TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN guest_until INTEGER;
+CREATE UNIQUE INDEX users_by_external_id ON users (external_id) WHERE external_id IS NOT NULL;
+CREATE INDEX users_by_email_nocase ON users (email COLLATE NOCASE);
+)sql",
 };
 
 }  // namespace
