@@ -10,6 +10,10 @@ struct Viewer {
   Id user_id = 0;
   bool is_admin = false;
   bool is_sales_ops = false;  // sees every deal and every person's results
+  // Set when a personal access token, not a signed-in session, is asking: it acts for its owner
+  // but may not manage tokens or the password, and without its `write` scope it only reads.
+  bool via_access_token = false;
+  bool read_only = false;
 };
 
 }  // namespace agora

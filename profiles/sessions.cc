@@ -1,28 +1,12 @@
 #include "profiles/sessions.h"
 
-#include <sodium.h>
-
+#include "profiles/bearer_secret.h"
 #include "storage/rows.h"
 
 namespace agora::profiles {
 namespace {
 
 constexpr std::string_view kTokenPrefix = "agr_";
-
-std::string HashToken(std::string_view token) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
-  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
-}
-
-std::string NewToken() {
-  unsigned char random[32];
-  randombytes_buf(random, sizeof random);
-  char encoded[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-  sodium_bin2base64(encoded, sizeof encoded, random, sizeof random,
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return std::string(kTokenPrefix) + encoded;
-}
 
 // A session row joined with its account, and its mapper.
 Session ReadSessionRow(const storage::Statement& s) {
@@ -37,19 +21,22 @@ Status Unknown() { return Status::Unauthenticated("the token is unknown, revoked
 SessionStore::SessionStore(storage::Store& store, const Clock& clock, int64_t ttl_ms)
     : store_(store), clock_(clock), ttl_ms_(ttl_ms) {}
 
-Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sales_ops) {
-  IssuedToken issued{NewToken(), clock_.now_ms() + ttl_ms_};
-  std::string hash = HashToken(issued.token);
+Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sales_ops,
+                                         std::optional<std::string> password_hash) {
+  IssuedToken issued{NewBearerSecret(kTokenPrefix), clock_.now_ms() + ttl_ms_};
+  std::string hash = HashBearerSecret(issued.token);
   UnixMillis now = clock_.now_ms();
   uint64_t generation = cache_.Generation();
   Status status = store_.write([&](storage::Connection& c) -> Status {
     // Only for an account still active when the write is applied: writes are serialised, so a
     // deactivation either comes first (no session) or after (its RevokeAll deletes this row).
-    AGORA_RETURN_IF_ERROR(storage::Run(c,
-                                       "INSERT INTO sessions (token_hash, user_id, created_at, "
-                                       "expires_at) SELECT ?, id, ?, ? FROM users "
-                                       "WHERE id = ? AND active",
-                                       storage::Blob{hash}, now, issued.expires_at, user_id));
+    // The same holds for a password change when the login names the hash it checked.
+    AGORA_RETURN_IF_ERROR(storage::Run(
+        c,
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+        "SELECT ?, id, ?, ? FROM users WHERE id = ? AND active "
+        "AND (?5 IS NULL OR password_hash = ?5)",
+        storage::Blob{hash}, now, issued.expires_at, user_id, password_hash));
     if (c.changes() == 0) return Unknown();
     return Status::Ok();
   });
@@ -61,7 +48,7 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sale
 
 Result<Session> SessionStore::Resolve(std::string_view token) {
   if (!token.starts_with(kTokenPrefix) || token.size() > 128) return Unknown();
-  std::string hash = HashToken(token);
+  std::string hash = HashBearerSecret(token);
   UnixMillis now = clock_.now_ms();
   if (auto cached = cache_.Get(hash)) {
     if (cached->expires_at > now) return *cached;
@@ -84,7 +71,7 @@ Result<Session> SessionStore::Resolve(std::string_view token) {
 }
 
 Status SessionStore::Revoke(std::string_view token) {
-  std::string hash = HashToken(token);
+  std::string hash = HashBearerSecret(token);
   Status status = store_.write([&](storage::Connection& c) -> Status {
     return storage::Run(c, "DELETE FROM sessions WHERE token_hash = ?", storage::Blob{hash});
   });
@@ -109,5 +96,11 @@ void SessionStore::ForgetCached(Id user_id) {
 }
 
 size_t SessionStore::cached_sessions() const { return cache_.size(); }
+
+Status DeleteSessionsOf(storage::Connection& c, Id user_id, std::string_view keep_token) {
+  std::string kept = keep_token.empty() ? std::string() : HashBearerSecret(keep_token);
+  return storage::Run(c, "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?", user_id,
+                      storage::Blob{kept});
+}
 
 }  // namespace agora::profiles

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,8 +34,10 @@ class SessionStore {
   SessionStore(storage::Store& store, const Clock& clock, int64_t ttl_ms);
 
   // A new 256-bit token for `user_id`, committed before it is returned; kUnauthenticated when
-  // the account is no longer active by the time the write is applied.
-  Result<IssuedToken> Create(Id user_id, bool is_admin, bool is_sales_ops);
+  // the account is no longer active by the time the write is applied, or when `password_hash`
+  // is given and the account's password is no longer that one (it changed during the login).
+  Result<IssuedToken> Create(Id user_id, bool is_admin, bool is_sales_ops,
+                             std::optional<std::string> password_hash = std::nullopt);
   // The live session for `token`; kUnauthenticated when unknown, revoked or expired, or when
   // its account is inactive.
   Result<Session> Resolve(std::string_view token);
@@ -57,5 +60,9 @@ class SessionStore {
   // cached (nor answered from what it read).
   ReadThroughCache<std::string, Session> cache_;
 };
+
+// Inside a use case's transaction: ends every session of `user_id` but the one of
+// `keep_token` ("" keeps none). Call SessionStore::ForgetCached before and after the commit.
+Status DeleteSessionsOf(storage::Connection& c, Id user_id, std::string_view keep_token);
 
 }  // namespace agora::profiles

@@ -1,5 +1,6 @@
-// Routes of api.md "Accounts and sessions": login, logout, me, user creation, roles,
-// deactivation.
+// Routes of api.md "Accounts and sessions": login, logout, user creation, roles, the
+// lifecycle (deactivation, reactivation, passwords and their reset), the admin's list of
+// accounts and personal access tokens.
 #include "server/api_people.h"
 #include "server/api_routes.h"
 #include "server/api_support.h"
@@ -70,6 +71,131 @@ Result<ApiResponse> SetRoles(RouteContext& ctx, services::AccountService& accoun
               [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
 }
 
+Result<ApiResponse> Reactivate(RouteContext& ctx, services::AccountService& accounts) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
+  return Json(200, accounts.Reactivate(ctx.viewer, ref),
+              [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
+}
+
+Result<ApiResponse> ChangePassword(RouteContext& ctx, services::AccountService& accounts) {
+  rapidjson::Document body;
+  AGORA_RETURN_IF_ERROR(
+      ParseJsonObject(ctx.request, body, {"current_password", "new_password"}));
+  JsonFields fields(body);
+  AGORA_ASSIGN_OR_RETURN(std::string current, fields.required_string("current_password"));
+  AGORA_ASSIGN_OR_RETURN(std::string next, fields.required_string("new_password"));
+  return NoContentOr(accounts.ChangePassword(ctx.viewer, ctx.token, current, next,
+                                             ctx.request.client_address));
+}
+
+Result<ApiResponse> IssuePasswordReset(RouteContext& ctx, services::AccountService& accounts) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
+  return Json(201, accounts.IssuePasswordReset(ctx.viewer, ref),
+              [](const services::IssuedPasswordReset& reset) {
+                return RenderObject([&](JsonWriter& w) {
+                  StringMember(w, "reset_token", reset.reset_token);
+                  TimeMember(w, "expires_at", reset.expires_at);
+                });
+              });
+}
+
+Result<ApiResponse> ResetPassword(RouteContext& ctx, services::AccountService& accounts) {
+  rapidjson::Document body;
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"reset_token", "new_password"}));
+  JsonFields fields(body);
+  AGORA_ASSIGN_OR_RETURN(std::string token, fields.required_string("reset_token"));
+  AGORA_ASSIGN_OR_RETURN(std::string next, fields.required_string("new_password"));
+  return NoContentOr(accounts.ResetPassword(token, next));
+}
+
+// `active` is "true" or "false"; kInvalidArgument "invalid_active" otherwise.
+Result<profiles::UserFilter> ParseUserFilter(const ApiRequest& request) {
+  profiles::UserFilter filter;
+  if (auto active = request.query_param("active")) {
+    if (*active != "true" && *active != "false") {
+      return Status::InvalidArgument("invalid_active", "active is 'true' or 'false'");
+    }
+    filter.active = *active == "true";
+  }
+  if (auto department = request.query_param("department")) filter.department = *department;
+  if (auto email = request.query_param("email")) filter.email = *email;
+  return filter;
+}
+
+Result<ApiResponse> ListUsers(RouteContext& ctx, services::AccountService& accounts) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserFilter filter, ParseUserFilter(ctx.request));
+  AGORA_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(ctx.request));
+  return Json(200, accounts.ListUsers(ctx.viewer, filter, page),
+              [&ctx](const Page<profiles::User>& p) {
+                return RenderItems(p, [&ctx](JsonWriter& w, const profiles::User& u) {
+                  WriteUser(w, u, ctx.viewer);
+                });
+              });
+}
+
+// A token's members, never its secret.
+void WriteAccessTokenMembers(JsonWriter& w, const profiles::AccessToken& t) {
+  IdMember(w, "id", t.id);
+  IdMember(w, "user_id", t.user_id);
+  StringMember(w, "name", t.name);
+  std::vector<std::string> scopes{"read"};
+  if (t.can_write) scopes.emplace_back("write");
+  StringsMember(w, "scopes", scopes);
+  TimeMember(w, "expires_at", t.expires_at);
+  TimeMember(w, "created_at", t.created_at);
+  TimeMember(w, "last_used_at", t.last_used_at);
+}
+
+Result<ApiResponse> CreateAccessToken(RouteContext& ctx, services::AccountService& accounts) {
+  rapidjson::Document body;
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"name", "scopes", "expires_at"}));
+  JsonFields fields(body);
+  services::AccessTokenRequest request;
+  AGORA_ASSIGN_OR_RETURN(request.name, fields.required_string("name"));
+  AGORA_ASSIGN_OR_RETURN(auto scopes, fields.optional_string_array("scopes"));
+  if (!scopes) return Status::Unprocessable("missing_field", "field 'scopes' is required");
+  request.scopes = std::move(*scopes);
+  AGORA_ASSIGN_OR_RETURN(auto expires_at, fields.optional_string("expires_at"));
+  if (expires_at) {
+    request.expires_at = ParseRfc3339(*expires_at);
+    if (!request.expires_at) {
+      return Status::InvalidArgument("invalid_expires_at", "expires_at is an RFC 3339 time");
+    }
+  }
+  return Json(201, accounts.CreateAccessToken(ctx.viewer, request),
+              [](const services::IssuedAccessToken& issued) {
+                return RenderObject([&](JsonWriter& w) {
+                  WriteAccessTokenMembers(w, issued.stored);
+                  StringMember(w, "token", issued.token);  // shown this once: its hash is kept
+                });
+              });
+}
+
+// The owner a token route names: "me", or the {id} of an admin route.
+Result<profiles::UserRef> TokenOwner(const RouteContext& ctx) {
+  if (!ctx.params.contains("id")) return profiles::UserRef{ctx.viewer.user_id, {}};
+  return ParseUserRef(ctx.param("id"));
+}
+
+Result<ApiResponse> ListAccessTokens(RouteContext& ctx, services::AccountService& accounts) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef owner, TokenOwner(ctx));
+  AGORA_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(ctx.request));
+  return Json(200, accounts.ListAccessTokens(ctx.viewer, owner, page),
+              [](const Page<profiles::AccessToken>& p) {
+                return RenderItems(p, [](JsonWriter& w, const profiles::AccessToken& t) {
+                  w.StartObject();
+                  WriteAccessTokenMembers(w, t);
+                  w.EndObject();
+                });
+              });
+}
+
+Result<ApiResponse> RevokeAccessToken(RouteContext& ctx, services::AccountService& accounts) {
+  AGORA_ASSIGN_OR_RETURN(profiles::UserRef owner, TokenOwner(ctx));
+  AGORA_ASSIGN_OR_RETURN(Id token_id, ParseResourceId(ctx.param("token_id"), "token"));
+  return NoContentOr(accounts.RevokeAccessToken(ctx.viewer, owner, token_id));
+}
+
 }  // namespace
 
 void AddAccountRoutes(Router& router, services::AccountService& accounts) {
@@ -83,6 +209,25 @@ void AddAccountRoutes(Router& router, services::AccountService& accounts) {
              Bind(accounts, Deactivate));
   router.add("PUT", "/api/v1/users/{id}/roles", Access::kAdmin, Lane::kDefault,
              Bind(accounts, SetRoles));
+  router.add("POST", "/api/v1/users/{id}/reactivate", Access::kAdmin, Lane::kDefault,
+             Bind(accounts, Reactivate));
+  router.add("GET", "/api/v1/users", Access::kAdmin, Lane::kDefault, Bind(accounts, ListUsers));
+  router.add("POST", "/api/v1/me/password", Access::kAuthenticated, Lane::kPasswordHashing,
+             Bind(accounts, ChangePassword));
+  router.add("POST", "/api/v1/users/{id}/password_reset", Access::kAdmin, Lane::kDefault,
+             Bind(accounts, IssuePasswordReset));
+  router.add("POST", "/api/v1/auth/password_reset", Access::kPublic, Lane::kPasswordHashing,
+             Bind(accounts, ResetPassword));
+  router.add("POST", "/api/v1/me/tokens", Access::kAuthenticated, Lane::kDefault,
+             Bind(accounts, CreateAccessToken));
+  router.add("GET", "/api/v1/me/tokens", Access::kAuthenticated, Lane::kDefault,
+             Bind(accounts, ListAccessTokens));
+  router.add("DELETE", "/api/v1/me/tokens/{token_id}", Access::kAuthenticated, Lane::kDefault,
+             Bind(accounts, RevokeAccessToken));
+  router.add("GET", "/api/v1/users/{id}/tokens", Access::kAdmin, Lane::kDefault,
+             Bind(accounts, ListAccessTokens));
+  router.add("DELETE", "/api/v1/users/{id}/tokens/{token_id}", Access::kAdmin, Lane::kDefault,
+             Bind(accounts, RevokeAccessToken));
 }
 
 }  // namespace agora::server

@@ -89,6 +89,9 @@ void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
     std::vector<std::string> roles{profiles::RoleName(u.role)};
     if (u.sales_ops) roles.emplace_back("sales_ops");
     StringsMember(w, "roles", roles);
+    if (!u.external_id.empty()) StringMember(w, "external_id", u.external_id);
+    if (!u.employee_number.empty()) StringMember(w, "employee_number", u.employee_number);
+    if (u.guest_until) TimeMember(w, "guest_until", *u.guest_until);
   }
   w.EndObject();
 }

@@ -115,6 +115,10 @@ void LiveHub::AccountDeactivated(Id user_id) {
   });
 }
 
+void LiveHub::AccountReactivated(Id user_id) {
+  Enqueue([this, user_id] { ended_users_.erase(user_id); });
+}
+
 void LiveHub::LeaderboardChanged(const services::LeaderboardEvent& event) {
   Enqueue([this, event] {
     auto top = std::make_shared<const std::string>(RenderLeaderboardTop(event));

@@ -80,6 +80,7 @@ class LiveHub final : public services::LiveEvents {
   void Notified(const notifications::Notification& notification) override;
   void SessionEnded(const std::string& token) override;
   void AccountDeactivated(Id user_id) override;
+  void AccountReactivated(Id user_id) override;
   void LeaderboardChanged(const services::LeaderboardEvent& event) override;
   void DealWon(const services::DealWonEvent& event) override;
 

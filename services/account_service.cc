@@ -1,5 +1,6 @@
 #include "services/account_service.h"
 
+#include "profiles/bearer_secret.h"
 #include "storage/rows.h"
 
 namespace agora::services {
@@ -19,6 +20,20 @@ Status ValidateNewUser(const profiles::NewUser& user) {
   if (!user.profile.email)
     return Status::Unprocessable("missing_field", "field 'email' is required");
   return profiles::ValidateProfile(user.profile);
+}
+
+Status SessionRequired(std::string_view what) {
+  return Status(StatusCode::kPermissionDenied, "session_required",
+                std::string(what) + " needs a signed-in session, not a personal access token");
+}
+
+Status InvalidResetToken() {
+  return Status::Unprocessable("invalid_reset_token",
+                               "the reset token is unknown, already used or expired");
+}
+
+std::string AccountKey(std::string_view username) {
+  return "account:" + profiles::NormalizeUsername(username);
 }
 
 }  // namespace
@@ -61,7 +76,7 @@ bool AccountService::Verify(const std::string& hash, std::string_view password) 
 
 Result<LoginResult> AccountService::Login(std::string_view username, std::string_view password,
                                           const std::string& client_address) {
-  const std::string account_key = "account:" + profiles::NormalizeUsername(username);
+  const std::string account_key = AccountKey(username);
   const std::string address_key = "address:" + client_address;
   for (auto [throttle, key] :
        {std::pair{&throttle_, &account_key}, std::pair{&address_throttle_, &address_key}}) {
@@ -81,8 +96,9 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
     return InvalidCredentials();
   }
   throttle_.clear(account_key);
+  // Only while the password is the one checked: a change meanwhile ended every other session.
   auto token = sessions_.Create(credentials->user_id, credentials->role == profiles::Role::kAdmin,
-                                credentials->sales_ops);
+                                credentials->sales_ops, credentials->password_hash);
   if (!token.ok()) {
     // Deactivated while the password was being checked: the same answer as any refusal.
     if (token.status().code() == StatusCode::kUnauthenticated) return InvalidCredentials();
@@ -94,12 +110,21 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
 }
 
 Status AccountService::Logout(std::string_view token) {
-  AGORA_RETURN_IF_ERROR(sessions_.Revoke(token));
+  if (profiles::IsAccessToken(token)) {
+    // Logging out with a personal access token revokes it.
+    std::string hash = profiles::HashBearerSecret(token);
+    AGORA_RETURN_IF_ERROR(store_.write([&](storage::Connection& c) {
+      return profiles::DeleteAccessTokenByHash(c, hash);
+    }));
+  } else {
+    AGORA_RETURN_IF_ERROR(sessions_.Revoke(token));
+  }
   live_.SessionEnded(std::string(token));
   return Status::Ok();
 }
 
 Result<Viewer> AccountService::Authenticate(std::string_view token) {
+  if (profiles::IsAccessToken(token)) return AuthenticateAccessToken(token);
   auto session = sessions_.Resolve(token);
   if (!session.ok()) return session.status();
   return Viewer{session->user_id, session->is_admin, session->is_sales_ops};
@@ -182,8 +207,236 @@ Result<profiles::User> AccountService::Deactivate(const Viewer& viewer,
   // The account is inactive from here on: its streams end even if revoking sessions fails.
   live_.AccountDeactivated(user->id);
   AGORA_RETURN_IF_ERROR(sessions_.RevokeAll(user->id));
+  AGORA_RETURN_IF_ERROR(store_.write(
+      [&](storage::Connection& c) { return profiles::DeleteAccessTokensOf(c, user->id); }));
   user->active = false;
   return user;
+}
+
+Result<Viewer> AccountService::AuthenticateAccessToken(std::string_view token) {
+  if (token.size() > 128) return Status::Unauthenticated("the token is unknown, revoked or expired");
+  std::string hash = profiles::HashBearerSecret(token);
+  UnixMillis now = clock_.now_ms();
+  AGORA_ASSIGN_OR_RETURN(auto grant, store_.read([&](storage::Connection& c) {
+                           return profiles::FindAccessTokenGrant(c, hash, now);
+                         }));
+  if (!grant) return Status::Unauthenticated("the token is unknown, revoked or expired");
+  if (!grant->last_used_at ||
+      now - *grant->last_used_at >= profiles::AccessTokenLimits::kLastUsedResolutionMs) {
+    AGORA_RETURN_IF_ERROR(store_.write([&](storage::Connection& c) {
+      return profiles::TouchAccessToken(c, grant->token_id, now);
+    }));
+  }
+  return Viewer{.user_id = grant->user_id,
+                .is_admin = grant->is_admin,
+                .is_sales_ops = grant->is_sales_ops,
+                .via_access_token = true,
+                .read_only = !grant->can_write};
+}
+
+Result<profiles::User> AccountService::Find(const profiles::UserRef& ref) {
+  return ref.id ? users_.FindById(*ref.id) : users_.FindByUsername(ref.username);
+}
+
+Status AccountService::ChangePassword(const Viewer& viewer, std::string_view session_token,
+                                      std::string_view current_password,
+                                      std::string_view new_password,
+                                      const std::string& client_address) {
+  if (viewer.via_access_token) return SessionRequired("changing the password");
+  AGORA_ASSIGN_OR_RETURN(profiles::User me, users_.FindById(viewer.user_id));
+  // Guessing the current password here is as throttled as guessing it at login.
+  const std::string account_key = AccountKey(me.username);
+  const std::string address_key = "address:" + client_address;
+  for (auto [throttle, key] :
+       {std::pair{&throttle_, &account_key}, std::pair{&address_throttle_, &address_key}}) {
+    if (auto wait = throttle->retry_after_seconds(*key)) {
+      return Status::RateLimited("too many wrong passwords; try again later", *wait);
+    }
+  }
+  AGORA_RETURN_IF_ERROR(profiles::ValidatePassword(new_password));
+  AGORA_ASSIGN_OR_RETURN(profiles::Credentials credentials,
+                         users_.FindCredentials(me.username));
+  if (!Verify(credentials.password_hash, current_password)) {
+    throttle_.record_failure(account_key);
+    address_throttle_.record_failure(address_key);
+    return Status(StatusCode::kPermissionDenied, "wrong_password",
+                  "the current password is wrong");
+  }
+  throttle_.clear(account_key);
+  AGORA_ASSIGN_OR_RETURN(std::string new_hash, Hash(new_password));
+  UnixMillis now = clock_.now_ms();
+  sessions_.ForgetCached(me.id);
+  AGORA_RETURN_IF_ERROR(store_.Transact([&](storage::Transaction& tx) -> Status {
+    // Only over the password just checked: two changes at once cannot both pass.
+    AGORA_ASSIGN_OR_RETURN(bool replaced,
+                           profiles::ReplacePasswordHash(tx.connection(), me.id, new_hash,
+                                                         credentials.password_hash, now));
+    if (!replaced) {
+      return Status::Conflict("password_changed", "the password changed meanwhile; try again");
+    }
+    AGORA_RETURN_IF_ERROR(profiles::DeleteSessionsOf(tx.connection(), me.id, session_token));
+    AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(tx.connection(), ids_.next(), me.id, me.id,
+                                                       "change_password", "", now));
+    tx.AfterCommitInOrder([this, id = me.id] { sessions_.ForgetCached(id); });
+    return Status::Ok();
+  }));
+  return Status::Ok();
+}
+
+Result<IssuedPasswordReset> AccountService::IssuePasswordReset(const Viewer& viewer,
+                                                               const profiles::UserRef& target) {
+  if (!viewer.is_admin) return Status::PermissionDenied("only admins reset passwords");
+  AGORA_ASSIGN_OR_RETURN(profiles::User user, Find(target));
+  IssuedPasswordReset issued{profiles::NewBearerSecret(profiles::kPasswordResetPrefix), 0};
+  std::string hash = profiles::HashBearerSecret(issued.reset_token);
+  UnixMillis now = clock_.now_ms();
+  issued.expires_at = now + profiles::kPasswordResetLifetimeMs;
+  AGORA_RETURN_IF_ERROR(store_.Transact([&](storage::Transaction& tx) -> Status {
+    AGORA_ASSIGN_OR_RETURN(auto active,
+                           storage::ReadInt64(tx.connection(),
+                                              "SELECT active FROM users WHERE id = ?", user.id));
+    if (!active || *active == 0) {
+      return Status::Conflict("account_inactive", "reactivate the account before resetting it");
+    }
+    AGORA_RETURN_IF_ERROR(profiles::ReplacePasswordReset(tx.connection(), user.id, hash, now,
+                                                         issued.expires_at));
+    return profiles::AppendAccountAudit(tx.connection(), ids_.next(), viewer.user_id, user.id,
+                                        "issue_password_reset", "", now);
+  }));
+  return issued;
+}
+
+Status AccountService::ResetPassword(std::string_view reset_token,
+                                     std::string_view new_password) {
+  if (!reset_token.starts_with(profiles::kPasswordResetPrefix) || reset_token.size() > 128) {
+    return InvalidResetToken();
+  }
+  // Checked before the token is spent, so a weak password does not waste it.
+  AGORA_RETURN_IF_ERROR(profiles::ValidatePassword(new_password));
+  AGORA_ASSIGN_OR_RETURN(std::string new_hash, Hash(new_password));
+  std::string token_hash = profiles::HashBearerSecret(reset_token);
+  UnixMillis now = clock_.now_ms();
+  std::optional<Id> reset_user;
+  AGORA_RETURN_IF_ERROR(store_.Transact([&](storage::Transaction& tx) -> Status {
+    AGORA_ASSIGN_OR_RETURN(reset_user,
+                           profiles::TakePasswordReset(tx.connection(), token_hash, now));
+    if (!reset_user) return InvalidResetToken();
+    AGORA_ASSIGN_OR_RETURN(bool replaced, profiles::ReplacePasswordHash(
+                                              tx.connection(), *reset_user, new_hash, {}, now));
+    if (!replaced) return InvalidResetToken();  // deactivated since the token was issued
+    AGORA_RETURN_IF_ERROR(profiles::DeleteSessionsOf(tx.connection(), *reset_user, ""));
+    AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(
+        tx.connection(), ids_.next(), *reset_user, *reset_user, "reset_password", "", now));
+    tx.AfterCommitInOrder([this, id = *reset_user] { sessions_.ForgetCached(id); });
+    return Status::Ok();
+  }));
+  return Status::Ok();
+}
+
+Result<profiles::User> AccountService::Reactivate(const Viewer& viewer,
+                                                  const profiles::UserRef& target) {
+  if (!viewer.is_admin) return Status::PermissionDenied("only admins reactivate accounts");
+  AGORA_ASSIGN_OR_RETURN(profiles::User found, Find(target));
+  UnixMillis now = clock_.now_ms();
+  return store_.Transact<profiles::User>(
+      [&](storage::Transaction& tx) -> Result<profiles::User> {
+        AGORA_ASSIGN_OR_RETURN(profiles::User user, profiles::LoadUser(tx.connection(), found.id));
+        if (user.active) return user;
+        AGORA_RETURN_IF_ERROR(profiles::SetActive(tx.connection(), user.id, true, now));
+        AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(tx.connection(), ids_.next(),
+                                                           viewer.user_id, user.id, "reactivate",
+                                                           "", now));
+        user.active = true;
+        user.updated_at = now;
+        tx.AfterCommitInOrder([this, user] {
+          users_.Committed(user, false);
+          live_.AccountReactivated(user.id);
+        });
+        return user;
+      });
+}
+
+Result<Page<profiles::User>> AccountService::ListUsers(const Viewer& viewer,
+                                                       const profiles::UserFilter& filter,
+                                                       const PageRequest& page) {
+  if (!viewer.is_admin) return Status::PermissionDenied("only admins list every account");
+  AGORA_ASSIGN_OR_RETURN(Page<Id> ids, store_.read([&](storage::Connection& c) {
+                           return profiles::ListUserIds(c, filter, page);
+                         }));
+  AGORA_ASSIGN_OR_RETURN(std::vector<profiles::User> users, users_.FindMany(ids.items));
+  return Page<profiles::User>{std::move(users), std::move(ids.next_cursor)};
+}
+
+Result<IssuedAccessToken> AccountService::CreateAccessToken(const Viewer& viewer,
+                                                            const AccessTokenRequest& request) {
+  if (viewer.via_access_token) return SessionRequired("creating a token");
+  AGORA_RETURN_IF_ERROR(profiles::ValidateAccessTokenName(request.name));
+  bool reads = false;
+  bool writes = false;
+  for (const auto& scope : request.scopes) {
+    bool* flag = scope == "read" ? &reads : scope == "write" ? &writes : nullptr;
+    if (!flag) return Status::Unprocessable("invalid_scopes", "a scope is 'read' or 'write'");
+    *flag = true;
+  }
+  if (!reads && !writes) {
+    return Status::Unprocessable("invalid_scopes", "name at least one scope: 'read', 'write'");
+  }
+  UnixMillis now = clock_.now_ms();
+  if (request.expires_at &&
+      (*request.expires_at <= now ||
+       *request.expires_at > now + profiles::AccessTokenLimits::kLongestLifetimeMs)) {
+    return Status::Unprocessable("invalid_expires_at",
+                                 "expires_at is in the future, at most one year ahead");
+  }
+  IssuedAccessToken issued{profiles::NewBearerSecret(profiles::kAccessTokenPrefix),
+                           profiles::AccessToken{.id = ids_.next(),
+                                                 .user_id = viewer.user_id,
+                                                 .name = request.name,
+                                                 .can_write = writes,
+                                                 .created_at = now,
+                                                 .expires_at = request.expires_at,
+                                                 .last_used_at = std::nullopt}};
+  std::string hash = profiles::HashBearerSecret(issued.token);
+  AGORA_RETURN_IF_ERROR(store_.Transact([&](storage::Transaction& tx) -> Status {
+    AGORA_ASSIGN_OR_RETURN(int64_t live, profiles::CountLiveAccessTokens(tx.connection(),
+                                                                         viewer.user_id, now));
+    if (live >= profiles::AccessTokenLimits::kLiveTokensPerAccount) {
+      return Status::Conflict("too_many_tokens", "revoke a token before creating another");
+    }
+    AGORA_RETURN_IF_ERROR(profiles::InsertAccessToken(tx.connection(), issued.stored, hash));
+    return profiles::AppendAccountAudit(tx.connection(), ids_.next(), viewer.user_id,
+                                        viewer.user_id, "create_token", request.name, now);
+  }));
+  return issued;
+}
+
+Result<Id> AccountService::TokenOwner(const Viewer& viewer, const profiles::UserRef& ref) {
+  if (ref.id && *ref.id == viewer.user_id) return viewer.user_id;
+  if (!viewer.is_admin) return Status::PermissionDenied("only admins manage others' tokens");
+  AGORA_ASSIGN_OR_RETURN(profiles::User owner, Find(ref));
+  return owner.id;
+}
+
+Result<Page<profiles::AccessToken>> AccountService::ListAccessTokens(
+    const Viewer& viewer, const profiles::UserRef& owner, const PageRequest& page) {
+  AGORA_ASSIGN_OR_RETURN(Id owner_id, TokenOwner(viewer, owner));
+  UnixMillis now = clock_.now_ms();
+  return store_.read([&](storage::Connection& c) {
+    return profiles::ListAccessTokens(c, owner_id, now, page);
+  });
+}
+
+Status AccountService::RevokeAccessToken(const Viewer& viewer, const profiles::UserRef& owner,
+                                         Id token_id) {
+  AGORA_ASSIGN_OR_RETURN(Id owner_id, TokenOwner(viewer, owner));
+  UnixMillis now = clock_.now_ms();
+  return store_.Transact([&](storage::Transaction& tx) -> Status {
+    AGORA_ASSIGN_OR_RETURN(bool deleted,
+                           profiles::DeleteAccessToken(tx.connection(), owner_id, token_id));
+    if (!deleted) return Status::NotFound("no such token");
+    return profiles::AppendAccountAudit(tx.connection(), ids_.next(), viewer.user_id, owner_id,
+                                        "revoke_token", IdToString(token_id), now);
+  });
 }
 
 }  // namespace agora::services

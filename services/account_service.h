@@ -7,12 +7,17 @@
 #include <memory>
 #include <mutex>
 #include <semaphore>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/id.h"
 #include "core/status.h"
+#include "core/page.h"
 #include "core/viewer.h"
+#include "profiles/access_tokens.h"
+#include "profiles/account_records.h"
 #include "profiles/login_throttle.h"
 #include "profiles/password.h"
 #include "profiles/sessions.h"
@@ -35,6 +40,25 @@ struct AccountOptions {
 struct LoginResult {
   profiles::IssuedToken token;
   profiles::User user;
+};
+
+// A password reset token, shown to the admin once.
+struct IssuedPasswordReset {
+  std::string reset_token;
+  UnixMillis expires_at = 0;
+};
+
+// What a person asks for in a new personal access token (checked by CreateAccessToken).
+struct AccessTokenRequest {
+  std::string name;
+  std::vector<std::string> scopes;  // a non-empty subset of "read", "write"
+  std::optional<UnixMillis> expires_at;
+};
+
+// A new personal access token: its secret, shown once, and what is stored of it.
+struct IssuedAccessToken {
+  std::string token;
+  profiles::AccessToken stored;
 };
 
 class AccountService {
@@ -71,6 +95,44 @@ class AccountService {
   // account as it now is.
   Result<profiles::User> Deactivate(const Viewer& viewer, const profiles::UserRef& target);
 
+  // The caller's own password: `current_password` must be right (a wrong one is throttled as a
+  // failed login and answers kPermissionDenied "wrong_password"), `new_password` must meet the
+  // rules. Every other session of the caller ends; `session_token` (the caller's) stays.
+  // kPermissionDenied "session_required" for a personal access token.
+  Status ChangePassword(const Viewer& viewer, std::string_view session_token,
+                        std::string_view current_password, std::string_view new_password,
+                        const std::string& client_address);
+
+  // Admins only. A one-time reset token for `target`, usable for kPasswordResetLifetimeMs; it
+  // replaces any earlier one. kConflict "account_inactive" for a deactivated account.
+  Result<IssuedPasswordReset> IssuePasswordReset(const Viewer& viewer,
+                                                 const profiles::UserRef& target);
+  // Sets the password of the reset token's account and ends every session of it. Unknown,
+  // used and expired tokens, and a deactivated account, all answer kUnprocessable
+  // "invalid_reset_token".
+  Status ResetPassword(std::string_view reset_token, std::string_view new_password);
+
+  // Admins only. Marks the account active again (it may log in); returns it as it now is.
+  Result<profiles::User> Reactivate(const Viewer& viewer, const profiles::UserRef& target);
+
+  // Admins only: a page of every account matching `filter`, in id order.
+  Result<Page<profiles::User>> ListUsers(const Viewer& viewer, const profiles::UserFilter& filter,
+                                         const PageRequest& page);
+
+  // Personal access tokens. Created by their owner from a session (kPermissionDenied
+  // "session_required" from a token); kUnprocessable "invalid_name", "invalid_scopes",
+  // "invalid_expires_at" (past, or more than a year ahead); kConflict "too_many_tokens" past
+  // AccessTokenLimits::kLiveTokensPerAccount.
+  Result<IssuedAccessToken> CreateAccessToken(const Viewer& viewer,
+                                              const AccessTokenRequest& request);
+  // `owner`'s live tokens, newest first: the owner's own, or anyone's for an admin (kNotFound
+  // for an unknown owner, kPermissionDenied for someone else's).
+  Result<Page<profiles::AccessToken>> ListAccessTokens(const Viewer& viewer,
+                                                       const profiles::UserRef& owner,
+                                                       const PageRequest& page);
+  // Revokes `owner`'s token `token_id` (the same access rule); kNotFound when there is none.
+  Status RevokeAccessToken(const Viewer& viewer, const profiles::UserRef& owner, Id token_id);
+
   size_t cached_sessions() const { return sessions_.cached_sessions(); }
 
  private:
@@ -78,6 +140,11 @@ class AccountService {
   // Checked against for unknown usernames, so they cost the same time as a wrong password.
   const std::string& UnknownUserHash();
   bool Verify(const std::string& hash, std::string_view password);
+  Result<Viewer> AuthenticateAccessToken(std::string_view token);
+  // The account `ref` names; kNotFound when there is none.
+  Result<profiles::User> Find(const profiles::UserRef& ref);
+  // The owner named by `ref` when `viewer` may manage their tokens.
+  Result<Id> TokenOwner(const Viewer& viewer, const profiles::UserRef& ref);
 
   // Constant after construction.
   storage::Store& store_;

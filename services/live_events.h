@@ -57,6 +57,8 @@ class LiveEvents {
   virtual void SessionEnded(const std::string& token) = 0;
   // The account was deactivated: every socket of `user_id` closes.
   virtual void AccountDeactivated(Id user_id) = 0;
+  // The account was reactivated: its new sessions may open streams again.
+  virtual void AccountReactivated(Id /*user_id*/) {}
   // Sales: called on the writer thread, after a deal's commit.
   virtual void LeaderboardChanged(const LeaderboardEvent& event) = 0;
   virtual void DealWon(const DealWonEvent& event) = 0;
@@ -84,6 +86,9 @@ class LiveEventsRelay final : public LiveEvents {
   }
   void AccountDeactivated(Id user_id) override {
     if (auto* t = target_.load()) t->AccountDeactivated(user_id);
+  }
+  void AccountReactivated(Id user_id) override {
+    if (auto* t = target_.load()) t->AccountReactivated(user_id);
   }
   void LeaderboardChanged(const LeaderboardEvent& event) override {
     if (auto* t = target_.load()) t->LeaderboardChanged(event);

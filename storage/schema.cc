@@ -413,6 +413,28 @@ ALTER TABLE users ADD COLUMN guest_until INTEGER;
 CREATE UNIQUE INDEX users_by_external_id ON users (external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX users_by_email_nocase ON users (email COLLATE NOCASE);
 )sql",
+    // 10: account lifecycle. Personal access tokens (stored as their SHA-256, like sessions;
+    // expires_at NULL: until revoked) and the one pending password reset of an account.
+    R"sql(
+CREATE TABLE access_tokens (
+  id           INTEGER PRIMARY KEY,
+  token_hash   BLOB NOT NULL UNIQUE,
+  user_id      INTEGER NOT NULL REFERENCES users (id),
+  name         TEXT NOT NULL,
+  can_write    INTEGER NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER,
+  last_used_at INTEGER
+);
+CREATE INDEX access_tokens_by_user ON access_tokens (user_id, id);
+CREATE TABLE password_resets (
+  user_id    INTEGER PRIMARY KEY REFERENCES users (id),
+  token_hash BLOB NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX users_by_department ON users (department, id);
+)sql",
 };
 
 }  // namespace
@@ -428,7 +450,8 @@ Result<int64_t> LargestStoredId(Connection& connection) {
       "coalesce((SELECT max(id) FROM sales_deals), 0), "
       "coalesce((SELECT max(id) FROM sales_campaigns), 0), "
       "coalesce((SELECT max(id) FROM quizzes), 0), "
-      "coalesce((SELECT max(id) FROM quiz_attempts), 0))");
+      "coalesce((SELECT max(id) FROM quiz_attempts), 0), "
+      "coalesce((SELECT max(id) FROM access_tokens), 0))");
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->step();
   if (!row.ok()) return row.status();
