@@ -72,6 +72,20 @@ class LeakIntegrationTest : public IntegrationTest {
       Must(Post(Path(id, "/bans"), JsonBody().Set("user_id", banned_.id).str(), author_.token),
            201);
     }
+    // Personal access tokens: the insider's (named with a marker) must never show to others;
+    // the deactivated account's must end with it.
+    HttpResult insider_token = Post(
+        "/api/v1/me/tokens",
+        JsonBody().Set("name", kPrivateMarker).Set("scopes", {"read", "write"}).str(),
+        insider_.token);
+    Must(insider_token, 201);
+    insider_token_id_ = JsonString(insider_token.body, "/id").value_or("");
+    insider_token_secret_ = JsonString(insider_token.body, "/token").value_or("");
+    HttpResult deactivated_token = Post(
+        "/api/v1/me/tokens", JsonBody().Set("name", "bot").Set("scopes", {"read"}).str(),
+        deactivated_.token);
+    Must(deactivated_token, 201);
+    deactivated_token_ = JsonString(deactivated_token.body, "/token").value_or("");
     Must(Post("/api/v1/users/" + deactivated_.id + "/deactivate", "", admin_token_), 200);
 
     // The crawl means something only once search holds the hidden posts (two posts, two
@@ -226,6 +240,15 @@ class LeakIntegrationTest : public IntegrationTest {
         {"GET", "/api/v1/quizzes?community_id=" + secret_, "", 404},
         {"GET", "/api/v1/me/quiz_attempts", "", 200},
         {"GET", "/api/v1/users/" + insider_.id, "", 200},
+        // Accounts: the admin's list, other people's tokens and password resets.
+        {"GET", "/api/v1/users?limit=100", "", 403},
+        {"GET", "/api/v1/users?email=insider%40example.com", "", 403},
+        {"GET", "/api/v1/me/tokens?limit=100", "", 200},
+        {"GET", "/api/v1/users/" + insider_.id + "/tokens", "", 403},
+        {"DELETE", "/api/v1/users/" + insider_.id + "/tokens/" + insider_token_id_, "", 403},
+        {"DELETE", "/api/v1/me/tokens/" + insider_token_id_, "", 404},
+        {"POST", "/api/v1/users/" + insider_.id + "/password_reset", "", 403},
+        {"POST", "/api/v1/users/" + insider_.id + "/reactivate", "", 403},
     };
     for (auto [question, answer, quiz] :
          {std::tuple{private_question_, private_answer_, private_quiz_},
@@ -266,7 +289,7 @@ class LeakIntegrationTest : public IntegrationTest {
            {private_post_, secret_post_, private_reply_, secret_reply_, secret_, private_report_,
             secret_report_, private_mention_, secret_mention_, private_deal_, secret_deal_,
             private_question_, secret_question_, private_answer_, secret_answer_, private_quiz_,
-            secret_quiz_}) {
+            secret_quiz_, insider_token_id_, insider_token_secret_}) {
         EXPECT_EQ(r.body.find(hidden), std::string::npos)
             << p.method << " " << p.target << " names " << hidden;
       }
@@ -328,6 +351,7 @@ class LeakIntegrationTest : public IntegrationTest {
   }
 
   int barriers_ = 0;
+  std::string insider_token_id_, insider_token_secret_, deactivated_token_;
   std::string private_mention_, secret_mention_;
   TestUser author_, insider_, follower_, stranger_, removed_, banned_, other_mod_, deactivated_;
   std::string private_, secret_, other_;
@@ -391,6 +415,16 @@ TEST_F(LeakIntegrationTest, NonMemberWhoFollowsTheAuthorSeesNothing) {
 
 TEST_F(LeakIntegrationTest, NonMemberSeesNothing) { CrawlAsOutsider(stranger_, "stranger"); }
 
+TEST_F(LeakIntegrationTest, ANonMembersAccessTokenSeesNoMoreThanThey) {
+  HttpResult created = Post(
+      "/api/v1/me/tokens",
+      JsonBody().Set("name", "crawler").Set("scopes", {"read", "write"}).str(), stranger_.token);
+  Must(created, 201);
+  TestUser bot = stranger_;
+  bot.token = JsonString(created.body, "/token").value_or("");
+  CrawlAsOutsider(bot, "stranger's access token");
+}
+
 TEST_F(LeakIntegrationTest, RemovedMemberLosesWhatTheyOnceSaw) {
   CrawlAsOutsider(removed_, "removed");
 }
@@ -420,9 +454,11 @@ TEST_F(LeakIntegrationTest, DeactivatedAccountIsRefusedEverywhere) {
   for (const std::string& target :
        {std::string("/api/v1/feeds/home"), "/api/v1/posts/" + private_post_,
         "/api/v1/posts/" + secret_post_, Path(secret_), Path(private_, "/feed")}) {
-    HttpResult r = Get(target, deactivated_.token);
-    EXPECT_EQ(r.status, 401) << target;
-    EXPECT_EQ(r.body.find("MARKER"), std::string::npos);
+    for (const std::string& token : {deactivated_.token, deactivated_token_}) {
+      HttpResult r = Get(target, token);
+      EXPECT_EQ(r.status, 401) << target;
+      EXPECT_EQ(r.body.find("MARKER"), std::string::npos);
+    }
   }
 }
 

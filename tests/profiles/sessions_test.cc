@@ -4,6 +4,7 @@
 
 #include "profiles/password.h"
 #include "profiles/user_repository.h"
+#include "storage/rows.h"
 #include "tests/support/temp_store.h"
 
 namespace agora::profiles {
@@ -100,6 +101,35 @@ TEST_F(SessionsTest, MalformedTokensAreRefusedWithoutALookup) {
   EXPECT_FALSE(sessions_.Resolve("").ok());
   EXPECT_FALSE(sessions_.Resolve("not-a-token").ok());
   EXPECT_FALSE(sessions_.Resolve("agr_" + std::string(500, 'a')).ok());
+}
+
+TEST_F(SessionsTest, ALoginNamingAnOldPasswordHashGetsNoSession) {
+  // The hash was replaced while the login verified the old password.
+  ASSERT_TRUE(store_->write([](storage::Connection& c) {
+                      return storage::Run(c, "UPDATE users SET password_hash = 'new' WHERE id = 1");
+                    }).ok());
+
+  auto stale = sessions_.Create(1, false, false, std::string("hash"));
+  auto current = sessions_.Create(1, false, false, std::string("new"));
+
+  EXPECT_EQ(stale.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_TRUE(current.ok());
+}
+
+TEST_F(SessionsTest, DeletingSessionsOfAPersonKeepsTheNamedOne) {
+  auto kept = sessions_.Create(1, false, false);
+  auto ended = sessions_.Create(1, false, false);
+  auto other_user = sessions_.Create(2, false, false);
+  ASSERT_TRUE(kept.ok() && ended.ok() && other_user.ok());
+
+  ASSERT_TRUE(store_->write([&](storage::Connection& c) {
+                      return DeleteSessionsOf(c, 1, kept->token);
+                    }).ok());
+  sessions_.ForgetCached(1);
+
+  EXPECT_TRUE(sessions_.Resolve(kept->token).ok());
+  EXPECT_FALSE(sessions_.Resolve(ended->token).ok());
+  EXPECT_TRUE(sessions_.Resolve(other_user->token).ok());
 }
 
 }  // namespace

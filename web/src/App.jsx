@@ -96,6 +96,14 @@ function Shell({ children, section }) {
           </span>
           <LanguageSwitch />
           {me && <span class="me-name">{me.display_name}</span>}
+          {me && (me.roles || []).includes('admin') && (
+            <a href="/admin/people" aria-current={section === 'admin' ? 'page' : undefined}>
+              {t('adminPeopleLink')}
+            </a>
+          )}
+          <a href="/settings" aria-current={section === 'settings' ? 'page' : undefined}>
+            {t('settings')}
+          </a>
           <button type="button" onClick={() => logout()}>
             {t('signOut')}
           </button>

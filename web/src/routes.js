@@ -13,6 +13,8 @@ import { Campaign, Campaigns } from './screens/Campaigns.jsx';
 import { Results } from './screens/Results.jsx';
 import { Question, Questions } from './screens/Questions.jsx';
 import { Quiz, Quizzes } from './screens/Quizzes.jsx';
+import { Settings } from './screens/Settings.jsx';
+import { AdminPeople } from './screens/AdminPeople.jsx';
 
 export const routes = [
   { path: '/', component: Home, nav: 'home' },
@@ -31,6 +33,8 @@ export const routes = [
   { path: '/quizzes', component: Quizzes, section: 'questions' },
   { path: '/quizzes/:id', component: Quiz, section: 'questions' },
   { path: '/reports', component: CompanyReports, section: 'communities' },
+  { path: '/settings', component: Settings, section: 'settings' },
+  { path: '/admin/people', component: AdminPeople, section: 'admin' },
 ];
 
 // The navigation: the "profile" entry links to the signed-in person's page.

@@ -612,6 +612,116 @@ describe('web client', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  // Account lifecycle: a fresh account, so the demo's people keep their passwords.
+  const lifecycle = { username: 'e2e.lifecycle', display: 'Lee Cycle', email: 'e2e.lifecycle@agora-demo.example' };
+  const NEW_PASSWORD = 'a-new-e2e-password-7';
+
+  it("changes one's password in Settings, ending the other sessions, and signs in with the new one", async () => {
+    const created = await apiCall(people.ceo.token, 'POST', '/api/v1/users', {
+      username: lifecycle.username,
+      display_name: lifecycle.display,
+      email: lifecycle.email,
+      password: PASSWORD,
+      department: 'Lifecycle',
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    lifecycle.id = created.body.id;
+    const otherSession = await tokenOf(lifecycle.username);
+
+    const page = await newPage();
+    await signIn(page, lifecycle.username);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor({ timeout: WAIT });
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByLabel('New password').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor({ timeout: WAIT });
+    await expectAccessible(page, 'settings');
+    await shot(page, 'settings');
+    assert.equal((await apiCall(otherSession, 'GET', '/api/v1/me')).status, 401);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('textbox', { name: 'Username' }).fill(lifecycle.username);
+    await page.getByLabel('Password').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Home' }).waitFor({ timeout: WAIT });
+    await page.context().close();
+  });
+
+  it('creates a personal access token shown once, which works through the API until revoked', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/?lang=en`);
+    await page.getByRole('textbox', { name: 'Username' }).fill(lifecycle.username);
+    await page.getByLabel('Password').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Token name').fill('e2e bot');
+    await page.getByRole('checkbox', { name: 'Write' }).check();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByRole('textbox', { name: 'New token “e2e bot”' });
+    await shown.waitFor({ timeout: WAIT });
+    const token = await shown.inputValue();
+    assert.match(token, /^agp_/);
+    await page.getByText('Copy it now: it will not be shown again.').waitFor();
+    await page.getByRole('button', { name: 'Revoke e2e bot' }).waitFor({ timeout: WAIT });
+    await expectAccessible(page, 'settings with a token');
+    await shot(page, 'settings-token');
+
+    const me = await apiCall(token, 'GET', '/api/v1/me');
+    assert.equal(me.status, 200);
+    assert.equal(me.body.username, lifecycle.username);
+    const posted = await apiCall(token, 'POST', '/api/v1/posts', { text: 'Posted by the e2e bot' });
+    assert.equal(posted.status, 201, JSON.stringify(posted.body));
+
+    await page.getByRole('button', { name: 'Revoke e2e bot' }).click();
+    await page.getByRole('button', { name: 'Revoke e2e bot' }).waitFor({ state: 'detached', timeout: WAIT });
+    assert.equal(await shown.count(), 0, 'the secret is gone with its token');
+    assert.equal((await apiCall(token, 'GET', '/api/v1/me')).status, 401);
+    await page.context().close();
+  });
+
+  it('lets an admin find someone on the People screen, deactivate, reactivate and reset them', async () => {
+    const page = await newPage();
+    await signIn(page, people.ceo.username);
+    await page.getByRole('link', { name: 'Admin: people' }).click();
+    await page.getByRole('heading', { name: 'People', level: 1 }).waitFor({ timeout: WAIT });
+    await page.getByLabel('Email').fill(lifecycle.email.toUpperCase());
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: lifecycle.display });
+    await row.waitFor({ timeout: WAIT });
+    assert.equal(await page.getByRole('row').count(), 2, 'the header and the one person found');
+
+    await row.getByRole('button', { name: `Deactivate ${lifecycle.display}` }).click();
+    await row.getByRole('button', { name: `Reactivate ${lifecycle.display}` }).waitFor({ timeout: WAIT });
+    const refused = await apiCall('', 'POST', '/api/v1/auth/login', { username: lifecycle.username, password: NEW_PASSWORD });
+    assert.equal(refused.status, 401);
+    await expectAccessible(page, 'admin people');
+    await shot(page, 'admin-people');
+
+    await row.getByRole('button', { name: `Reactivate ${lifecycle.display}` }).click();
+    await row.getByRole('button', { name: `Deactivate ${lifecycle.display}` }).waitFor({ timeout: WAIT });
+    const back = await apiCall('', 'POST', '/api/v1/auth/login', { username: lifecycle.username, password: NEW_PASSWORD });
+    assert.equal(back.status, 200);
+
+    await row.getByRole('combobox', { name: `Roles of ${lifecycle.display}` }).selectOption('member,sales_ops');
+    await page.waitForFunction(
+      async ([id, token]) => {
+        const r = await fetch(`/api/v1/users/${id}`, { headers: { Authorization: `Bearer ${token}` } });
+        return (await r.json()).roles.includes('sales_ops');
+      },
+      [lifecycle.id, people.ceo.token],
+      { timeout: WAIT },
+    );
+
+    await row.getByRole('button', { name: `Create a password reset token for ${lifecycle.display}` }).click();
+    const reset = row.getByRole('textbox', { name: `Reset token for ${lifecycle.display} (valid 24 hours)` });
+    await reset.waitFor({ timeout: WAIT });
+    const used = await apiCall('', 'POST', '/api/v1/auth/password_reset', { reset_token: await reset.inputValue(), new_password: PASSWORD });
+    assert.equal(used.status, 204);
+    assert.equal((await apiCall('', 'POST', '/api/v1/auth/login', { username: lifecycle.username, password: PASSWORD })).status, 200);
+    await page.context().close();
+  });
+
   it('broke no Content-Security-Policy rule and threw no error', () => {
     assert.deepEqual(consoleProblems, []);
   });
