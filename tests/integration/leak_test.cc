@@ -76,13 +76,13 @@ class LeakIntegrationTest : public IntegrationTest {
     // the deactivated account's must end with it.
     HttpResult insider_token = Post(
         "/api/v1/me/tokens",
-        JsonBody().Set("name", kPrivateMarker).Set("scopes", {"read", "write"}).str(),
+        JsonBody().Set("name", kPrivateMarker).Set("scopes", std::vector<std::string>{"read", "write"}).str(),
         insider_.token);
     Must(insider_token, 201);
     insider_token_id_ = JsonString(insider_token.body, "/id").value_or("");
     insider_token_secret_ = JsonString(insider_token.body, "/token").value_or("");
     HttpResult deactivated_token = Post(
-        "/api/v1/me/tokens", JsonBody().Set("name", "bot").Set("scopes", {"read"}).str(),
+        "/api/v1/me/tokens", JsonBody().Set("name", "bot").Set("scopes", std::vector<std::string>{"read"}).str(),
         deactivated_.token);
     Must(deactivated_token, 201);
     deactivated_token_ = JsonString(deactivated_token.body, "/token").value_or("");
@@ -418,7 +418,7 @@ TEST_F(LeakIntegrationTest, NonMemberSeesNothing) { CrawlAsOutsider(stranger_, "
 TEST_F(LeakIntegrationTest, ANonMembersAccessTokenSeesNoMoreThanThey) {
   HttpResult created = Post(
       "/api/v1/me/tokens",
-      JsonBody().Set("name", "crawler").Set("scopes", {"read", "write"}).str(), stranger_.token);
+      JsonBody().Set("name", "crawler").Set("scopes", std::vector<std::string>{"read", "write"}).str(), stranger_.token);
   Must(created, 201);
   TestUser bot = stranger_;
   bot.token = JsonString(created.body, "/token").value_or("");
