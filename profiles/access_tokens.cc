@@ -15,9 +15,8 @@ constexpr char kTokenColumns[] =
     "id, user_id, name, can_write, created_at, expires_at, last_used_at";
 
 AccessToken ReadTokenRow(const Statement& s) {
-  return AccessToken{s.column_int64(0),          s.column_int64(1),
-                     s.column_text(2),           s.column_int64(3) != 0,
-                     s.column_int64(4),          s.column_optional_int64(5),
+  return AccessToken{s.column_int64(0),         s.column_int64(1), s.column_text(2),
+                     s.column_int64(3) != 0,    s.column_int64(4), s.column_optional_int64(5),
                      s.column_optional_int64(6)};
 }
 
@@ -65,8 +64,8 @@ Result<Page<AccessToken>> ListAccessTokens(storage::Connection& c, Id user_id, U
 }
 
 Result<bool> DeleteAccessToken(storage::Connection& c, Id user_id, Id token_id) {
-  AGORA_RETURN_IF_ERROR(storage::Run(
-      c, "DELETE FROM access_tokens WHERE id = ? AND user_id = ?", token_id, user_id));
+  AGORA_RETURN_IF_ERROR(
+      storage::Run(c, "DELETE FROM access_tokens WHERE id = ? AND user_id = ?", token_id, user_id));
   return c.changes() > 0;
 }
 

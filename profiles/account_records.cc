@@ -14,12 +14,12 @@ Status AppendAccountAudit(storage::Connection& c, Id id, Id actor_id, Id user_id
 }
 
 Result<bool> ReplacePasswordHash(storage::Connection& c, Id user_id, const std::string& new_hash,
-                                 const std::optional<std::string>& expected_hash,
-                                 UnixMillis now) {
-  AGORA_RETURN_IF_ERROR(storage::Run(c,
-                                     "UPDATE users SET password_hash = ?, updated_at = ? "
-                                     "WHERE id = ? AND active AND (?4 IS NULL OR password_hash = ?4)",
-                                     new_hash, now, user_id, expected_hash));
+                                 const std::optional<std::string>& expected_hash, UnixMillis now) {
+  AGORA_RETURN_IF_ERROR(
+      storage::Run(c,
+                   "UPDATE users SET password_hash = ?, updated_at = ? "
+                   "WHERE id = ? AND active AND (?4 IS NULL OR password_hash = ?4)",
+                   new_hash, now, user_id, expected_hash));
   return c.changes() > 0;
 }
 
@@ -59,9 +59,9 @@ Result<Page<Id>> ListUserIds(storage::Connection& c, const UserFilter& filter,
   if (filter.active) active = *filter.active ? 1 : 0;
   storage::BindAll(**stmt, page.after_key.value_or(0), active, filter.department, filter.email,
                    int64_t{page.limit + 1});
-  return storage::ReadPage<Id>(**stmt, page.limit,
-                               [](const storage::Statement& s) { return s.column_int64(0); },
-                               [](Id id) { return id; });
+  return storage::ReadPage<Id>(
+      **stmt, page.limit, [](const storage::Statement& s) { return s.column_int64(0); },
+      [](Id id) { return id; });
 }
 
 }  // namespace agora::profiles

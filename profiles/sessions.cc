@@ -31,12 +31,12 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sale
     // Only for an account still active when the write is applied: writes are serialised, so a
     // deactivation either comes first (no session) or after (its RevokeAll deletes this row).
     // The same holds for a password change when the login names the hash it checked.
-    AGORA_RETURN_IF_ERROR(storage::Run(
-        c,
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
-        "SELECT ?, id, ?, ? FROM users WHERE id = ? AND active "
-        "AND (?5 IS NULL OR password_hash = ?5)",
-        storage::Blob{hash}, now, issued.expires_at, user_id, password_hash));
+    AGORA_RETURN_IF_ERROR(
+        storage::Run(c,
+                     "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+                     "SELECT ?, id, ?, ? FROM users WHERE id = ? AND active "
+                     "AND (?5 IS NULL OR password_hash = ?5)",
+                     storage::Blob{hash}, now, issued.expires_at, user_id, password_hash));
     if (c.changes() == 0) return Unknown();
     return Status::Ok();
   });

@@ -79,13 +79,12 @@ Result<ApiResponse> Reactivate(RouteContext& ctx, services::AccountService& acco
 
 Result<ApiResponse> ChangePassword(RouteContext& ctx, services::AccountService& accounts) {
   rapidjson::Document body;
-  AGORA_RETURN_IF_ERROR(
-      ParseJsonObject(ctx.request, body, {"current_password", "new_password"}));
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"current_password", "new_password"}));
   JsonFields fields(body);
   AGORA_ASSIGN_OR_RETURN(std::string current, fields.required_string("current_password"));
   AGORA_ASSIGN_OR_RETURN(std::string next, fields.required_string("new_password"));
-  return NoContentOr(accounts.ChangePassword(ctx.viewer, ctx.token, current, next,
-                                             ctx.request.client_address));
+  return NoContentOr(
+      accounts.ChangePassword(ctx.viewer, ctx.token, current, next, ctx.request.client_address));
 }
 
 Result<ApiResponse> IssuePasswordReset(RouteContext& ctx, services::AccountService& accounts) {
@@ -125,12 +124,11 @@ Result<profiles::UserFilter> ParseUserFilter(const ApiRequest& request) {
 Result<ApiResponse> ListUsers(RouteContext& ctx, services::AccountService& accounts) {
   AGORA_ASSIGN_OR_RETURN(profiles::UserFilter filter, ParseUserFilter(ctx.request));
   AGORA_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(ctx.request));
-  return Json(200, accounts.ListUsers(ctx.viewer, filter, page),
-              [&ctx](const Page<profiles::User>& p) {
-                return RenderItems(p, [&ctx](JsonWriter& w, const profiles::User& u) {
-                  WriteUser(w, u, ctx.viewer);
-                });
-              });
+  return Json(
+      200, accounts.ListUsers(ctx.viewer, filter, page), [&ctx](const Page<profiles::User>& p) {
+        return RenderItems(
+            p, [&ctx](JsonWriter& w, const profiles::User& u) { WriteUser(w, u, ctx.viewer); });
+      });
 }
 
 // A token's members, never its secret.

@@ -113,9 +113,8 @@ Status AccountService::Logout(std::string_view token) {
   if (profiles::IsAccessToken(token)) {
     // Logging out with a personal access token revokes it.
     std::string hash = profiles::HashBearerSecret(token);
-    AGORA_RETURN_IF_ERROR(store_.write([&](storage::Connection& c) {
-      return profiles::DeleteAccessTokenByHash(c, hash);
-    }));
+    AGORA_RETURN_IF_ERROR(store_.write(
+        [&](storage::Connection& c) { return profiles::DeleteAccessTokenByHash(c, hash); }));
   } else {
     AGORA_RETURN_IF_ERROR(sessions_.Revoke(token));
   }
@@ -214,12 +213,13 @@ Result<profiles::User> AccountService::Deactivate(const Viewer& viewer,
 }
 
 Result<Viewer> AccountService::AuthenticateAccessToken(std::string_view token) {
-  if (token.size() > 128) return Status::Unauthenticated("the token is unknown, revoked or expired");
+  if (token.size() > 128)
+    return Status::Unauthenticated("the token is unknown, revoked or expired");
   std::string hash = profiles::HashBearerSecret(token);
   UnixMillis now = clock_.now_ms();
   AGORA_ASSIGN_OR_RETURN(auto grant, store_.read([&](storage::Connection& c) {
-                           return profiles::FindAccessTokenGrant(c, hash, now);
-                         }));
+    return profiles::FindAccessTokenGrant(c, hash, now);
+  }));
   if (!grant) return Status::Unauthenticated("the token is unknown, revoked or expired");
   if (!grant->last_used_at ||
       now - *grant->last_used_at >= profiles::AccessTokenLimits::kLastUsedResolutionMs) {
@@ -254,13 +254,11 @@ Status AccountService::ChangePassword(const Viewer& viewer, std::string_view ses
     }
   }
   AGORA_RETURN_IF_ERROR(profiles::ValidatePassword(new_password));
-  AGORA_ASSIGN_OR_RETURN(profiles::Credentials credentials,
-                         users_.FindCredentials(me.username));
+  AGORA_ASSIGN_OR_RETURN(profiles::Credentials credentials, users_.FindCredentials(me.username));
   if (!Verify(credentials.password_hash, current_password)) {
     throttle_.record_failure(account_key);
     address_throttle_.record_failure(address_key);
-    return Status(StatusCode::kPermissionDenied, "wrong_password",
-                  "the current password is wrong");
+    return Status(StatusCode::kPermissionDenied, "wrong_password", "the current password is wrong");
   }
   throttle_.clear(account_key);
   AGORA_ASSIGN_OR_RETURN(std::string new_hash, Hash(new_password));
@@ -292,22 +290,21 @@ Result<IssuedPasswordReset> AccountService::IssuePasswordReset(const Viewer& vie
   UnixMillis now = clock_.now_ms();
   issued.expires_at = now + profiles::kPasswordResetLifetimeMs;
   AGORA_RETURN_IF_ERROR(store_.Transact([&](storage::Transaction& tx) -> Status {
-    AGORA_ASSIGN_OR_RETURN(auto active,
-                           storage::ReadInt64(tx.connection(),
-                                              "SELECT active FROM users WHERE id = ?", user.id));
+    AGORA_ASSIGN_OR_RETURN(
+        auto active,
+        storage::ReadInt64(tx.connection(), "SELECT active FROM users WHERE id = ?", user.id));
     if (!active || *active == 0) {
       return Status::Conflict("account_inactive", "reactivate the account before resetting it");
     }
-    AGORA_RETURN_IF_ERROR(profiles::ReplacePasswordReset(tx.connection(), user.id, hash, now,
-                                                         issued.expires_at));
+    AGORA_RETURN_IF_ERROR(
+        profiles::ReplacePasswordReset(tx.connection(), user.id, hash, now, issued.expires_at));
     return profiles::AppendAccountAudit(tx.connection(), ids_.next(), viewer.user_id, user.id,
                                         "issue_password_reset", "", now);
   }));
   return issued;
 }
 
-Status AccountService::ResetPassword(std::string_view reset_token,
-                                     std::string_view new_password) {
+Status AccountService::ResetPassword(std::string_view reset_token, std::string_view new_password) {
   if (!reset_token.starts_with(profiles::kPasswordResetPrefix) || reset_token.size() > 128) {
     return InvalidResetToken();
   }
@@ -325,8 +322,8 @@ Status AccountService::ResetPassword(std::string_view reset_token,
                                               tx.connection(), *reset_user, new_hash, {}, now));
     if (!replaced) return InvalidResetToken();  // deactivated since the token was issued
     AGORA_RETURN_IF_ERROR(profiles::DeleteSessionsOf(tx.connection(), *reset_user, ""));
-    AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(
-        tx.connection(), ids_.next(), *reset_user, *reset_user, "reset_password", "", now));
+    AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(tx.connection(), ids_.next(), *reset_user,
+                                                       *reset_user, "reset_password", "", now));
     tx.AfterCommitInOrder([this, id = *reset_user] { sessions_.ForgetCached(id); });
     return Status::Ok();
   }));
@@ -338,22 +335,20 @@ Result<profiles::User> AccountService::Reactivate(const Viewer& viewer,
   if (!viewer.is_admin) return Status::PermissionDenied("only admins reactivate accounts");
   AGORA_ASSIGN_OR_RETURN(profiles::User found, Find(target));
   UnixMillis now = clock_.now_ms();
-  return store_.Transact<profiles::User>(
-      [&](storage::Transaction& tx) -> Result<profiles::User> {
-        AGORA_ASSIGN_OR_RETURN(profiles::User user, profiles::LoadUser(tx.connection(), found.id));
-        if (user.active) return user;
-        AGORA_RETURN_IF_ERROR(profiles::SetActive(tx.connection(), user.id, true, now));
-        AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(tx.connection(), ids_.next(),
-                                                           viewer.user_id, user.id, "reactivate",
-                                                           "", now));
-        user.active = true;
-        user.updated_at = now;
-        tx.AfterCommitInOrder([this, user] {
-          users_.Committed(user, false);
-          live_.AccountReactivated(user.id);
-        });
-        return user;
-      });
+  return store_.Transact<profiles::User>([&](storage::Transaction& tx) -> Result<profiles::User> {
+    AGORA_ASSIGN_OR_RETURN(profiles::User user, profiles::LoadUser(tx.connection(), found.id));
+    if (user.active) return user;
+    AGORA_RETURN_IF_ERROR(profiles::SetActive(tx.connection(), user.id, true, now));
+    AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(tx.connection(), ids_.next(), viewer.user_id,
+                                                       user.id, "reactivate", "", now));
+    user.active = true;
+    user.updated_at = now;
+    tx.AfterCommitInOrder([this, user] {
+      users_.Committed(user, false);
+      live_.AccountReactivated(user.id);
+    });
+    return user;
+  });
 }
 
 Result<Page<profiles::User>> AccountService::ListUsers(const Viewer& viewer,
@@ -361,8 +356,8 @@ Result<Page<profiles::User>> AccountService::ListUsers(const Viewer& viewer,
                                                        const PageRequest& page) {
   if (!viewer.is_admin) return Status::PermissionDenied("only admins list every account");
   AGORA_ASSIGN_OR_RETURN(Page<Id> ids, store_.read([&](storage::Connection& c) {
-                           return profiles::ListUserIds(c, filter, page);
-                         }));
+    return profiles::ListUserIds(c, filter, page);
+  }));
   AGORA_ASSIGN_OR_RETURN(std::vector<profiles::User> users, users_.FindMany(ids.items));
   return Page<profiles::User>{std::move(users), std::move(ids.next_cursor)};
 }
@@ -398,8 +393,8 @@ Result<IssuedAccessToken> AccountService::CreateAccessToken(const Viewer& viewer
                                                  .last_used_at = std::nullopt}};
   std::string hash = profiles::HashBearerSecret(issued.token);
   AGORA_RETURN_IF_ERROR(store_.Transact([&](storage::Transaction& tx) -> Status {
-    AGORA_ASSIGN_OR_RETURN(int64_t live, profiles::CountLiveAccessTokens(tx.connection(),
-                                                                         viewer.user_id, now));
+    AGORA_ASSIGN_OR_RETURN(int64_t live,
+                           profiles::CountLiveAccessTokens(tx.connection(), viewer.user_id, now));
     if (live >= profiles::AccessTokenLimits::kLiveTokensPerAccount) {
       return Status::Conflict("too_many_tokens", "revoke a token before creating another");
     }
@@ -417,13 +412,13 @@ Result<Id> AccountService::TokenOwner(const Viewer& viewer, const profiles::User
   return owner.id;
 }
 
-Result<Page<profiles::AccessToken>> AccountService::ListAccessTokens(
-    const Viewer& viewer, const profiles::UserRef& owner, const PageRequest& page) {
+Result<Page<profiles::AccessToken>> AccountService::ListAccessTokens(const Viewer& viewer,
+                                                                     const profiles::UserRef& owner,
+                                                                     const PageRequest& page) {
   AGORA_ASSIGN_OR_RETURN(Id owner_id, TokenOwner(viewer, owner));
   UnixMillis now = clock_.now_ms();
-  return store_.read([&](storage::Connection& c) {
-    return profiles::ListAccessTokens(c, owner_id, now, page);
-  });
+  return store_.read(
+      [&](storage::Connection& c) { return profiles::ListAccessTokens(c, owner_id, now, page); });
 }
 
 Status AccountService::RevokeAccessToken(const Viewer& viewer, const profiles::UserRef& owner,

@@ -6,15 +6,15 @@
 
 #include <memory>
 #include <mutex>
-#include <semaphore>
 #include <optional>
+#include <semaphore>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/id.h"
-#include "core/status.h"
 #include "core/page.h"
+#include "core/status.h"
 #include "core/viewer.h"
 #include "profiles/access_tokens.h"
 #include "profiles/account_records.h"

@@ -74,16 +74,19 @@ class LeakIntegrationTest : public IntegrationTest {
     }
     // Personal access tokens: the insider's (named with a marker) must never show to others;
     // the deactivated account's must end with it.
-    HttpResult insider_token = Post(
-        "/api/v1/me/tokens",
-        JsonBody().Set("name", kPrivateMarker).Set("scopes", std::vector<std::string>{"read", "write"}).str(),
-        insider_.token);
+    HttpResult insider_token = Post("/api/v1/me/tokens",
+                                    JsonBody()
+                                        .Set("name", kPrivateMarker)
+                                        .Set("scopes", std::vector<std::string>{"read", "write"})
+                                        .str(),
+                                    insider_.token);
     Must(insider_token, 201);
     insider_token_id_ = JsonString(insider_token.body, "/id").value_or("");
     insider_token_secret_ = JsonString(insider_token.body, "/token").value_or("");
-    HttpResult deactivated_token = Post(
-        "/api/v1/me/tokens", JsonBody().Set("name", "bot").Set("scopes", std::vector<std::string>{"read"}).str(),
-        deactivated_.token);
+    HttpResult deactivated_token =
+        Post("/api/v1/me/tokens",
+             JsonBody().Set("name", "bot").Set("scopes", std::vector<std::string>{"read"}).str(),
+             deactivated_.token);
     Must(deactivated_token, 201);
     deactivated_token_ = JsonString(deactivated_token.body, "/token").value_or("");
     Must(Post("/api/v1/users/" + deactivated_.id + "/deactivate", "", admin_token_), 200);
@@ -416,9 +419,12 @@ TEST_F(LeakIntegrationTest, NonMemberWhoFollowsTheAuthorSeesNothing) {
 TEST_F(LeakIntegrationTest, NonMemberSeesNothing) { CrawlAsOutsider(stranger_, "stranger"); }
 
 TEST_F(LeakIntegrationTest, ANonMembersAccessTokenSeesNoMoreThanThey) {
-  HttpResult created = Post(
-      "/api/v1/me/tokens",
-      JsonBody().Set("name", "crawler").Set("scopes", std::vector<std::string>{"read", "write"}).str(), stranger_.token);
+  HttpResult created = Post("/api/v1/me/tokens",
+                            JsonBody()
+                                .Set("name", "crawler")
+                                .Set("scopes", std::vector<std::string>{"read", "write"})
+                                .str(),
+                            stranger_.token);
   Must(created, 201);
   TestUser bot = stranger_;
   bot.token = JsonString(created.body, "/token").value_or("");

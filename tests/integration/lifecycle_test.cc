@@ -37,8 +37,7 @@ class AccountLifecycleTest : public IntegrationTest {
   HttpResult ChangePassword(const std::string& token, const std::string& current,
                             const std::string& next) {
     return Post("/api/v1/me/password",
-                JsonBody().Set("current_password", current).Set("new_password", next).str(),
-                token);
+                JsonBody().Set("current_password", current).Set("new_password", next).str(), token);
   }
   // POST /api/v1/users/{id}/password_reset as the admin; the reset token.
   std::string IssueReset(const std::string& user_id) {
@@ -48,8 +47,7 @@ class AccountLifecycleTest : public IntegrationTest {
   }
   HttpResult Redeem(const std::string& reset_token, const std::string& password) {
     return Post("/api/v1/auth/password_reset",
-                JsonBody().Set("reset_token", reset_token).Set("new_password", password).str(),
-                "");
+                JsonBody().Set("reset_token", reset_token).Set("new_password", password).str(), "");
   }
   // POST /api/v1/me/tokens by `owner_token`; the whole answer.
   HttpResult CreateToken(const std::string& owner_token, const std::string& name,
@@ -80,9 +78,10 @@ class AccountLifecycleTest : public IntegrationTest {
     EXPECT_EQ(sqlite3_open((server().data_dir() + "/agora.db").c_str(), &db), SQLITE_OK);
     std::unique_ptr<sqlite3, decltype(&sqlite3_close)> close(db, sqlite3_close);
     sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT action FROM account_audit WHERE user_id = ? ORDER BY id",
-                                 -1, &stmt, nullptr),
-              SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_prepare_v2(db, "SELECT action FROM account_audit WHERE user_id = ? ORDER BY id", -1,
+                           &stmt, nullptr),
+        SQLITE_OK);
     sqlite3_bind_int64(stmt, 1, std::stoll(user_id));
     while (sqlite3_step(stmt) == SQLITE_ROW) {
       actions.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
@@ -130,9 +129,9 @@ TEST_F(AccountLifecycleTest, NewPasswordFollowsThePasswordRules) {
   HttpResult too_short = ChangePassword(alice.token, TestServer::kDefaultPassword, "short");
   HttpResult too_long =
       ChangePassword(alice.token, TestServer::kDefaultPassword, std::string(1025, 'x'));
-  HttpResult missing = Post("/api/v1/me/password",
-                            JsonBody().Set("current_password", TestServer::kDefaultPassword).str(),
-                            alice.token);
+  HttpResult missing =
+      Post("/api/v1/me/password",
+           JsonBody().Set("current_password", TestServer::kDefaultPassword).str(), alice.token);
   HttpResult unknown_field = Post("/api/v1/me/password",
                                   JsonBody()
                                       .Set("current_password", TestServer::kDefaultPassword)
@@ -157,14 +156,16 @@ class InteractiveAccountLifecycleTest : public AccountLifecycleTest {
   std::vector<std::string> ServeArgs() const override { return {"--password-cost", "interactive"}; }
 };
 
-TEST_F(InteractiveAccountLifecycleTest, LoginRacingAPasswordChangeNeverKeepsTheOldPasswordsSession) {
+TEST_F(InteractiveAccountLifecycleTest,
+       LoginRacingAPasswordChangeNeverKeepsTheOldPasswordsSession) {
   // A login that checked the old password just before the change must not hand out a session
   // that outlives it: once the change answered, only the caller's own session remains.
   for (int delay_ms : {0, 50, 100, 150, 200}) {
     SCOPED_TRACE("change " + std::to_string(delay_ms) + " ms into the login");
     TestUser person = CreateAndLogin("racer" + std::to_string(delay_ms));
     HttpResult login;
-    std::thread logging_in([&] { login = LoginAttempt(person.username, TestServer::kDefaultPassword); });
+    std::thread logging_in(
+        [&] { login = LoginAttempt(person.username, TestServer::kDefaultPassword); });
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     HttpResult changed = ChangePassword(person.token, TestServer::kDefaultPassword, kNewPassword);
     logging_in.join();
@@ -285,10 +286,10 @@ TEST_F(AccountLifecycleTest, TwoConcurrentUsesOfOneResetTokenExactlyOneSucceeds)
     EXPECT_EQ(succeeded, 1) << answers[0] << " / " << answers[1];
     int winner = answers[0].status == 204 ? 0 : 1;
     EXPECT_EQ(answers[1 - winner].status, 422);
-    EXPECT_EQ(LoginAttempt("twice" + std::to_string(round),
-                           "password-of-racer-" + std::to_string(winner))
-                  .status,
-              200);
+    EXPECT_EQ(
+        LoginAttempt("twice" + std::to_string(round), "password-of-racer-" + std::to_string(winner))
+            .status,
+        200);
   }
 }
 
@@ -332,8 +333,7 @@ TEST_F(AccountLifecycleTest, LifecycleChangesAreAudited) {
   ASSERT_EQ(ChangePassword(alice.token, TestServer::kDefaultPassword, kNewPassword).status, 204);
   HttpResult created = CreateToken(alice.token, "ci", {"read"});
   ASSERT_EQ(created.status, 201);
-  ASSERT_EQ(Delete("/api/v1/me/tokens/" + JsonString(created.body, "/id").value_or(""),
-                   alice.token)
+  ASSERT_EQ(Delete("/api/v1/me/tokens/" + JsonString(created.body, "/id").value_or(""), alice.token)
                 .status,
             204);
   ASSERT_EQ(Redeem(IssueReset(alice.id), "reset-password-3").status, 204);
@@ -350,7 +350,8 @@ TEST_F(AccountLifecycleTest, LifecycleChangesAreAudited) {
 TEST_F(AccountLifecycleTest, AdminsListAccountsWithFiltersAndPrivateFields) {
   std::string ann = CreateUser("ann", JsonBody().Set("department", "Sales"));
   std::string ben = CreateUser("ben", JsonBody().Set("department", "Sales"));
-  std::string cat = CreateUser("cat", JsonBody().Set("department", "Legal").Set("email", "Cat@Example.COM"));
+  std::string cat =
+      CreateUser("cat", JsonBody().Set("department", "Legal").Set("email", "Cat@Example.COM"));
   ASSERT_EQ(Post("/api/v1/users/" + ben + "/deactivate", "", admin_token_).status, 200);
 
   HttpResult sales = Get("/api/v1/users?department=Sales", admin_token_);
@@ -369,15 +370,16 @@ TEST_F(AccountLifecycleTest, AdminsListAccountsWithFiltersAndPrivateFields) {
 }
 
 TEST_F(AccountLifecycleTest, TheListOfAccountsPagesThroughEveryone) {
-  std::vector<std::string> expected = {JsonString(Get("/api/v1/me", admin_token_).body, "/id").value_or("")};
+  std::vector<std::string> expected = {
+      JsonString(Get("/api/v1/me", admin_token_).body, "/id").value_or("")};
   for (int i = 0; i < 5; ++i) expected.push_back(CreateUser("person" + std::to_string(i)));
 
   std::vector<std::string> seen;
   std::string cursor;
   int pages = 0;
   do {
-    HttpResult page = Get("/api/v1/users?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor),
-                          admin_token_);
+    HttpResult page =
+        Get("/api/v1/users?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor), admin_token_);
     ASSERT_EQ(page.status, 200) << page;
     for (const auto& id : JsonIds(page.body)) seen.push_back(id);
     cursor = JsonString(page.body, "/next_cursor").value_or("");
@@ -477,15 +479,22 @@ TEST_F(AccountLifecycleTest, TokenRequestsAreValidated) {
       {R"({"name":"x"})", 422, "missing_field"},
       {R"({"name":"","scopes":["read"]})", 422, "invalid_name"},
       {R"({"name":"   ","scopes":["read"]})", 422, "invalid_name"},
-      {JsonBody().Set("name", std::string(101, 'n')).Set("scopes", std::vector<std::string>{"read"}).str(), 422,
-       "invalid_name"},
+      {JsonBody()
+           .Set("name", std::string(101, 'n'))
+           .Set("scopes", std::vector<std::string>{"read"})
+           .str(),
+       422, "invalid_name"},
       {R"({"name":"x","scopes":[]})", 422, "invalid_scopes"},
       {R"({"name":"x","scopes":["admin"]})", 422, "invalid_scopes"},
       {R"({"name":"x","scopes":"read"})", 422, ""},
       {R"({"name":"x","scopes":["read"],"expires_at":"yesterday"})", 400, "invalid_expires_at"},
       {R"({"name":"x","scopes":["read"],"expires_at":"2020-01-01T00:00:00Z"})", 422,
        "invalid_expires_at"},
-      {JsonBody().Set("name", "x").Set("scopes", std::vector<std::string>{"read"}).Set("expires_at", DaysFromNow(400)).str(),
+      {JsonBody()
+           .Set("name", "x")
+           .Set("scopes", std::vector<std::string>{"read"})
+           .Set("expires_at", DaysFromNow(400))
+           .str(),
        422, "invalid_expires_at"},
       {R"({"name":"x","scopes":["read"],"user_id":"1"})", 422, "field_not_writable"},
   };
@@ -502,7 +511,11 @@ TEST_F(AccountLifecycleTest, TokenRequestsAreValidated) {
   // The limits themselves pass.
   EXPECT_EQ(CreateToken(alice.token, std::string(100, 'n'), {"read", "write"}).status, 201);
   EXPECT_EQ(Post("/api/v1/me/tokens",
-                 JsonBody().Set("name", "y").Set("scopes", std::vector<std::string>{"read"}).Set("expires_at", DaysFromNow(365)).str(),
+                 JsonBody()
+                     .Set("name", "y")
+                     .Set("scopes", std::vector<std::string>{"read"})
+                     .Set("expires_at", DaysFromNow(365))
+                     .str(),
                  alice.token)
                 .status,
             201);

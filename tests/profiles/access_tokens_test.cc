@@ -31,9 +31,11 @@ class AccessTokensTest : public ::testing::Test {
   std::string Store(Id id, Id user_id, std::optional<UnixMillis> expires_at) {
     std::string secret = NewBearerSecret(kAccessTokenPrefix);
     AccessToken token{id, user_id, "bot", false, clock_.now_ms(), expires_at, std::nullopt};
-    EXPECT_TRUE(store_->write([&](storage::Connection& c) {
-                        return InsertAccessToken(c, token, HashBearerSecret(secret));
-                      }).ok());
+    EXPECT_TRUE(store_
+                    ->write([&](storage::Connection& c) {
+                      return InsertAccessToken(c, token, HashBearerSecret(secret));
+                    })
+                    .ok());
     return secret;
   }
   std::optional<AccessTokenGrant> Grant(const std::string& secret) {
@@ -62,9 +64,9 @@ TEST_F(AccessTokensTest, ATokenGrantsItsOwnerUntilItsExpiry) {
 
 TEST_F(AccessTokensTest, AnInactiveOwnersTokenGrantsNothing) {
   std::string secret = Store(10, 1, std::nullopt);
-  ASSERT_TRUE(store_->write([&](storage::Connection& c) {
-                      return SetActive(c, 1, false, clock_.now_ms());
-                    }).ok());
+  ASSERT_TRUE(
+      store_->write([&](storage::Connection& c) { return SetActive(c, 1, false, clock_.now_ms()); })
+          .ok());
 
   EXPECT_FALSE(Grant(secret));
 }
@@ -97,11 +99,13 @@ TEST_F(AccessTokensTest, AResetIsTakenOnceAndNotAfterItsExpiry) {
     return store_->write_value<std::optional<Id>>(
         [&](storage::Connection& c) { return TakePasswordReset(c, hash, clock_.now_ms()); });
   };
-  ASSERT_TRUE(store_->write([&](storage::Connection& c) {
-                      Status first = ReplacePasswordReset(c, 1, "first", kStart, kStart + kHour);
-                      if (!first.ok()) return first;
-                      return ReplacePasswordReset(c, 2, "other", kStart, kStart + kHour);
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->write([&](storage::Connection& c) {
+                    Status first = ReplacePasswordReset(c, 1, "first", kStart, kStart + kHour);
+                    if (!first.ok()) return first;
+                    return ReplacePasswordReset(c, 2, "other", kStart, kStart + kHour);
+                  })
+                  .ok());
 
   auto taken = take("first");
   auto again = take("first");
@@ -115,11 +119,13 @@ TEST_F(AccessTokensTest, AResetIsTakenOnceAndNotAfterItsExpiry) {
 }
 
 TEST_F(AccessTokensTest, ANewerResetReplacesTheOlder) {
-  ASSERT_TRUE(store_->write([&](storage::Connection& c) {
-                      Status first = ReplacePasswordReset(c, 1, "first", kStart, kStart + kHour);
-                      if (!first.ok()) return first;
-                      return ReplacePasswordReset(c, 1, "second", kStart, kStart + kHour);
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->write([&](storage::Connection& c) {
+                    Status first = ReplacePasswordReset(c, 1, "first", kStart, kStart + kHour);
+                    if (!first.ok()) return first;
+                    return ReplacePasswordReset(c, 1, "second", kStart, kStart + kHour);
+                  })
+                  .ok());
 
   auto old = store_->write_value<std::optional<Id>>(
       [&](storage::Connection& c) { return TakePasswordReset(c, "first", kStart); });

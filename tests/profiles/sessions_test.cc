@@ -105,9 +105,11 @@ TEST_F(SessionsTest, MalformedTokensAreRefusedWithoutALookup) {
 
 TEST_F(SessionsTest, ALoginNamingAnOldPasswordHashGetsNoSession) {
   // The hash was replaced while the login verified the old password.
-  ASSERT_TRUE(store_->write([](storage::Connection& c) {
-                      return storage::Run(c, "UPDATE users SET password_hash = 'new' WHERE id = 1");
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->write([](storage::Connection& c) {
+                    return storage::Run(c, "UPDATE users SET password_hash = 'new' WHERE id = 1");
+                  })
+                  .ok());
 
   auto stale = sessions_.Create(1, false, false, std::string("hash"));
   auto current = sessions_.Create(1, false, false, std::string("new"));
@@ -122,9 +124,9 @@ TEST_F(SessionsTest, DeletingSessionsOfAPersonKeepsTheNamedOne) {
   auto other_user = sessions_.Create(2, false, false);
   ASSERT_TRUE(kept.ok() && ended.ok() && other_user.ok());
 
-  ASSERT_TRUE(store_->write([&](storage::Connection& c) {
-                      return DeleteSessionsOf(c, 1, kept->token);
-                    }).ok());
+  ASSERT_TRUE(
+      store_->write([&](storage::Connection& c) { return DeleteSessionsOf(c, 1, kept->token); })
+          .ok());
   sessions_.ForgetCached(1);
 
   EXPECT_TRUE(sessions_.Resolve(kept->token).ok());

@@ -60,42 +60,44 @@ function PersonRow({ person, me, onChange }) {
         </select>
       </td>
       <td>{person.active ? t('statusActive') : t('statusDeactivated')}</td>
-      <td class="stack">
-        {person.active ? (
-          person.id !== me?.id && (
+      <td>
+        <div class="stack">
+          {person.active ? (
+            person.id !== me?.id && (
+              <button
+                type="button"
+                aria-label={t('deactivatePerson', { name })}
+                onClick={() => act(() => api(`/api/v1/users/${person.id}/deactivate`, { method: 'POST' }))}
+              >
+                {t('deactivate')}
+              </button>
+            )
+          ) : (
             <button
               type="button"
-              aria-label={t('deactivatePerson', { name })}
-              onClick={() => act(() => api(`/api/v1/users/${person.id}/deactivate`, { method: 'POST' }))}
+              aria-label={t('reactivatePerson', { name })}
+              onClick={() => act(() => api(`/api/v1/users/${person.id}/reactivate`, { method: 'POST' }))}
             >
-              {t('deactivate')}
+              {t('reactivate')}
             </button>
-          )
-        ) : (
-          <button
-            type="button"
-            aria-label={t('reactivatePerson', { name })}
-            onClick={() => act(() => api(`/api/v1/users/${person.id}/reactivate`, { method: 'POST' }))}
-          >
-            {t('reactivate')}
-          </button>
-        )}
-        {person.active && (
-          <button
-            type="button"
-            aria-label={t('resetPasswordOf', { name })}
-            onClick={() =>
-              act(async () => {
-                setReset(await api(`/api/v1/users/${person.id}/password_reset`, { method: 'POST' }));
-                return null;
-              })
-            }
-          >
-            {t('resetPassword')}
-          </button>
-        )}
-        {reset && <ShownOnce label={t('resetTokenFor', { name })} value={reset.reset_token} />}
-        <ErrorText error={error} />
+          )}
+          {person.active && (
+            <button
+              type="button"
+              aria-label={t('resetPasswordOf', { name })}
+              onClick={() =>
+                act(async () => {
+                  setReset(await api(`/api/v1/users/${person.id}/password_reset`, { method: 'POST' }));
+                  return null;
+                })
+              }
+            >
+              {t('resetPassword')}
+            </button>
+          )}
+          {reset && <ShownOnce label={t('resetTokenFor', { name })} value={reset.reset_token} />}
+          <ErrorText error={error} />
+        </div>
       </td>
     </tr>
   );
