@@ -413,6 +413,21 @@ ALTER TABLE users ADD COLUMN guest_until INTEGER;
 CREATE UNIQUE INDEX users_by_external_id ON users (external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX users_by_email_nocase ON users (email COLLATE NOCASE);
 )sql",
+    // 10: rules-based membership. A community's rules (any rule matches; each rule is an all-of
+    // of its set conditions), and how each membership came: by hand or by a rule.
+    R"sql(
+CREATE TABLE community_membership_rules (
+  community_id    INTEGER NOT NULL REFERENCES communities (id),
+  position        INTEGER NOT NULL,
+  department      TEXT,
+  location        TEXT,
+  title_contains  TEXT,
+  manager_id      INTEGER REFERENCES users (id),
+  PRIMARY KEY (community_id, position)
+) WITHOUT ROWID;
+ALTER TABLE memberships ADD COLUMN source TEXT NOT NULL DEFAULT 'manual'
+  CHECK (source IN ('manual', 'rule'));
+)sql",
 };
 
 }  // namespace
