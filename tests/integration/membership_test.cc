@@ -28,8 +28,7 @@ class MembershipIntegrationTest : public IntegrationTest {
 
   HttpResult SetRules(const std::string& community, const std::string& rules_json,
                       const std::string& token) {
-    return Put("/api/v1/communities/" + community + "/membership_rules", Rules(rules_json),
-               token);
+    return Put("/api/v1/communities/" + community + "/membership_rules", Rules(rules_json), token);
   }
 
   // The members of `community` as "id:source", sorted, read by the owner.
@@ -81,17 +80,17 @@ class MembershipIntegrationTest : public IntegrationTest {
 TEST_F(MembershipIntegrationTest, RulesAreValidated) {
   std::string c = CreateCommunity(owner_, "Validated", "open");
   const std::vector<std::string> bad = {
-      R"([{"team":"Sales"}])",                 // not a rule attribute
-      R"([{}])",                               // a rule without a condition
-      R"([{"department":""}])",                // an empty value
-      R"([{"department":"   "}])",             // a blank value
-      R"("Sales")",                            // not a list
-      R"([["Sales"]])",                        // a rule that is not an object
-      R"([{"manager_id":"999999999"}])",       // nobody
+      R"([{"team":"Sales"}])",            // not a rule attribute
+      R"([{}])",                          // a rule without a condition
+      R"([{"department":""}])",           // an empty value
+      R"([{"department":"   "}])",        // a blank value
+      R"("Sales")",                       // not a list
+      R"([["Sales"]])",                   // a rule that is not an object
+      R"([{"manager_id":"999999999"}])",  // nobody
       "[" + std::string(R"({"location":"x"},)") + std::string(R"({"location":"x"},)") +
           R"({"location":"x"},{"location":"x"},{"location":"x"},{"location":"x"},)"
           R"({"location":"x"},{"location":"x"},{"location":"x"},{"location":"x"},)"
-          R"({"location":"x"}])",  // 11 rules
+          R"({"location":"x"}])",                                  // 11 rules
       "[{\"title_contains\":\"" + std::string(101, 'a') + "\"}]",  // too long
   };
   for (const auto& rules : bad) {
@@ -102,8 +101,7 @@ TEST_F(MembershipIntegrationTest, RulesAreValidated) {
   HttpResult not_text = SetRules(c, R"([{"department":42}])", owner_.token);
   EXPECT_EQ(not_text.status, 422) << not_text;
   EXPECT_EQ(ErrorCode(not_text.body), "invalid_field");
-  HttpResult no_body =
-      Put("/api/v1/communities/" + c + "/membership_rules", "{}", owner_.token);
+  HttpResult no_body = Put("/api/v1/communities/" + c + "/membership_rules", "{}", owner_.token);
   EXPECT_EQ(no_body.status, 422) << no_body;
   HttpResult unknown_member =
       Put("/api/v1/communities/" + c + "/membership_rules", R"({"rules":[],"x":1})", owner_.token);
@@ -142,8 +140,10 @@ TEST_F(MembershipIntegrationTest, OnlyOwnersAndAdminsSetRulesAndSecretOnesStayHi
 }
 
 TEST_F(MembershipIntegrationTest, SettingRulesAddsWhoMatchesAndRemovesOnlyRuleMembers) {
-  std::string alice = CreateUser("alice", JsonBody().Set("department", "Sales").Set("location", "Paris"));
-  std::string bob = CreateUser("bob", JsonBody().Set("department", "sales").Set("location", "Lyon"));
+  std::string alice =
+      CreateUser("alice", JsonBody().Set("department", "Sales").Set("location", "Paris"));
+  std::string bob =
+      CreateUser("bob", JsonBody().Set("department", "sales").Set("location", "Lyon"));
   TestUser carol = CreateAndLogin("carol", JsonBody().Set("department", "Marketing"));
   std::string c = CreateCommunity(owner_, "Sales floor", "private");
   // carol is a member by hand (invited), and stays whatever the rules say.
@@ -158,8 +158,8 @@ TEST_F(MembershipIntegrationTest, SettingRulesAddsWhoMatchesAndRemovesOnlyRuleMe
   EXPECT_EQ(JsonInt(set.body, "/joined"), 2);
   EXPECT_EQ(JsonInt(set.body, "/left"), 0);
   EXPECT_EQ(JsonString(set.body, "/rules/0/department"), "SALES");
-  EXPECT_EQ(Members(c), Sorted({alice + ":rule", bob + ":rule", carol.id + ":manual",
-                                owner_.id + ":manual"}));
+  EXPECT_EQ(Members(c),
+            Sorted({alice + ":rule", bob + ":rule", carol.id + ":manual", owner_.id + ":manual"}));
 
   // All of a rule's conditions must hold: bob (Lyon) leaves, carol stays.
   set = SetRules(c, R"([{"department":"Sales","location":"paris"}])", owner_.token);
@@ -181,7 +181,8 @@ TEST_F(MembershipIntegrationTest, SettingRulesAddsWhoMatchesAndRemovesOnlyRuleMe
 }
 
 TEST_F(MembershipIntegrationTest, AnyRuleMatchesAndTitleContainsIgnoresCase) {
-  std::string engineer = CreateUser("engineer", JsonBody().Set("title", "Senior Software Engineer"));
+  std::string engineer =
+      CreateUser("engineer", JsonBody().Set("title", "Senior Software Engineer"));
   std::string berliner = CreateUser("berliner", JsonBody().Set("location", "Berlin"));
   CreateUser("neither", JsonBody().Set("title", "Accountant").Set("location", "Paris"));
   std::string c = CreateCommunity(owner_, "Builders", "open");
@@ -211,10 +212,10 @@ TEST_F(MembershipIntegrationTest, ProfileChangesMovePeopleInAndOut) {
   EXPECT_EQ(Members(c), Sorted({dave.id + ":rule", eve + ":rule", owner_.id + ":manual"}));
 
   // dave edits his own department away: he leaves, and no longer sees the secret community.
-  ASSERT_EQ(Patch("/api/v1/users/" + dave.id, JsonBody().Set("department", "Support").str(),
-                  dave.token)
-                .status,
-            200);
+  ASSERT_EQ(
+      Patch("/api/v1/users/" + dave.id, JsonBody().Set("department", "Support").str(), dave.token)
+          .status,
+      200);
   EXPECT_EQ(Members(c), Sorted({eve + ":rule", owner_.id + ":manual"}));
   EXPECT_EQ(Get("/api/v1/communities/" + c, dave.token).status, 404);
   HttpResult audit = Get("/api/v1/communities/" + c + "/audit", owner_.token);
@@ -231,8 +232,8 @@ TEST_F(MembershipIntegrationTest, ManagerChangeMovesTheWholeSubtree) {
   std::string c = CreateCommunity(owner_, "Boss org", "open");
   HttpResult set = SetRules(c, "[{\"manager_id\":\"" + boss + "\"}]", owner_.token);
   ASSERT_EQ(set.status, 200) << set;
-  EXPECT_EQ(Members(c), Sorted({boss + ":rule", mid + ":rule", leaf + ":rule",
-                                owner_.id + ":manual"}));
+  EXPECT_EQ(Members(c),
+            Sorted({boss + ":rule", mid + ":rule", leaf + ":rule", owner_.id + ":manual"}));
 
   // stray joins mid's team: they are under boss now.
   ASSERT_EQ(PatchUser(stray, JsonBody().Set("manager_id", mid)).status, 200);
@@ -275,9 +276,8 @@ TEST_F(MembershipIntegrationTest, ProfileChangeRacingRuleChangeEndsConsistent) {
   for (int round = 0; round < 12; ++round) {
     bool to_marketing = round % 2 == 0;
     std::string department = (round % 3 == 0) ? "Sales" : "Marketing";
-    std::thread profile([&] {
-      EXPECT_EQ(PatchUser(ray, JsonBody().Set("department", department)).status, 200);
-    });
+    std::thread profile(
+        [&] { EXPECT_EQ(PatchUser(ray, JsonBody().Set("department", department)).status, 200); });
     std::thread rules([&] {
       EXPECT_EQ(SetRules(c, to_marketing ? kMarketing : kSales, owner_.token).status, 200);
     });
@@ -389,8 +389,8 @@ TEST_F(MembershipIntegrationTest, DeactivationRefusesABadSuccessorAndChangesNoth
     EXPECT_EQ(r.status, 422) << r;
     EXPECT_EQ(ErrorCode(r.body), "invalid_successor");
   }
-  HttpResult bad = Post("/api/v1/users/" + leaver.id + "/deactivate",
-                        R"({"successor":"1"})", admin_token_);
+  HttpResult bad =
+      Post("/api/v1/users/" + leaver.id + "/deactivate", R"({"successor":"1"})", admin_token_);
   EXPECT_EQ(bad.status, 422) << bad;
   // Nothing happened: still active, still the owner.
   EXPECT_EQ(Get("/api/v1/me", leaver.token).status, 200);
