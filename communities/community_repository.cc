@@ -80,10 +80,12 @@ Status NameConflict(const Status& status) {
 constexpr char kMembershipColumns[] = "community_id, user_id, role, state, since, source";
 
 Membership ReadMembershipRow(const Statement& s) {
-  return Membership{
-      s.column_int64(0), s.column_int64(1), ParseRole(s.column_text(2)).value_or(Role::kMember),
-      ParseState(s.column_text(3)).value_or(MembershipState::kMember), s.column_int64(4),
-      ParseSource(s.column_text(5)).value_or(MembershipSource::kManual)};
+  return Membership{s.column_int64(0),
+                    s.column_int64(1),
+                    ParseRole(s.column_text(2)).value_or(Role::kMember),
+                    ParseState(s.column_text(3)).value_or(MembershipState::kMember),
+                    s.column_int64(4),
+                    ParseSource(s.column_text(5)).value_or(MembershipSource::kManual)};
 }
 
 constexpr auto kMembershipOf = storage::Sql(
@@ -254,7 +256,7 @@ Result<Page<Membership>> CommunityRepository::Memberships(Id community_id, Membe
 }
 
 Result<std::vector<Membership>> CommunityRepository::AllMemberships(Connection& c,
-                                                                   Id community_id) {
+                                                                    Id community_id) {
   std::vector<Membership> out;
   AGORA_RETURN_IF_ERROR(storage::ForEachRow(
       c,

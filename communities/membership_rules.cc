@@ -23,8 +23,8 @@ std::string Folded(std::string_view text) {
 
 bool ValidValue(const std::optional<std::string>& value) {
   if (!value) return true;
-  bool blank = std::all_of(value->begin(), value->end(),
-                           [](unsigned char ch) { return std::isspace(ch); });
+  bool blank =
+      std::all_of(value->begin(), value->end(), [](unsigned char ch) { return std::isspace(ch); });
   return !blank && Utf8Length(*value) <= MembershipRuleLimits::kValueMax &&
          !HasForbiddenControl(*value);
 }
@@ -93,8 +93,7 @@ Result<MembershipRules> LoadRules(Connection& c, Id community_id) {
   MembershipRules rules;
   AGORA_RETURN_IF_ERROR(storage::ForEachRow(
       c,
-      (std::string("SELECT ") + kRuleColumns + " WHERE community_id = ? ORDER BY position")
-          .c_str(),
+      (std::string("SELECT ") + kRuleColumns + " WHERE community_id = ? ORDER BY position").c_str(),
       [&](const Statement& s) { rules.push_back(ReadRuleRow(s)); }, community_id));
   return rules;
 }

@@ -106,8 +106,8 @@ Status SessionStore::RevokeAll(Id user_id) {
 
 Status SessionStore::RevokeAll(storage::Transaction& tx, Id user_id) {
   ForgetCached(user_id);
-  AGORA_RETURN_IF_ERROR(storage::Run(tx.connection(), "DELETE FROM sessions WHERE user_id = ?",
-                                     user_id));
+  AGORA_RETURN_IF_ERROR(
+      storage::Run(tx.connection(), "DELETE FROM sessions WHERE user_id = ?", user_id));
   tx.AfterCommitInOrder([this, user_id] { ForgetCached(user_id); });
   return Status::Ok();
 }

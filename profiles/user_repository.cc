@@ -476,9 +476,9 @@ OrgEntry ReadOrgEntryRow(const Statement& s) {
 
 Result<std::vector<OrgEntry>> OrgEntries(Connection& c) {
   std::vector<OrgEntry> out;
-  AGORA_RETURN_IF_ERROR(storage::ForEachRow(
-      c, (std::string(kOrgEntryColumns) + " ORDER BY id").c_str(),
-      [&](const Statement& s) { out.push_back(ReadOrgEntryRow(s)); }));
+  AGORA_RETURN_IF_ERROR(
+      storage::ForEachRow(c, (std::string(kOrgEntryColumns) + " ORDER BY id").c_str(),
+                          [&](const Statement& s) { out.push_back(ReadOrgEntryRow(s)); }));
   return out;
 }
 

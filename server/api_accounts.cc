@@ -85,10 +85,9 @@ Result<ApiResponse> Deactivate(RouteContext& ctx, services::AccountService& acco
     AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"successor_id"}));
     AGORA_ASSIGN_OR_RETURN(successor, JsonFields(body).optional_id("successor_id"));
   }
-  return Json(200, accounts.Deactivate(ctx.viewer, ref, successor),
-              [&ctx](const services::DeactivationResult& r) {
-                return RenderDeactivation(r, ctx.viewer);
-              });
+  return Json(
+      200, accounts.Deactivate(ctx.viewer, ref, successor),
+      [&ctx](const services::DeactivationResult& r) { return RenderDeactivation(r, ctx.viewer); });
 }
 
 Result<ApiResponse> SetRoles(RouteContext& ctx, services::AccountService& accounts) {

@@ -25,8 +25,7 @@ Status ValidateNewUser(const profiles::NewUser& user) {
 
 AccountService::AccountService(storage::Store& store, const Clock& clock, IdGenerator& ids,
                                profiles::UserRepository& users, AccountOptions options,
-                               LiveEvents& live, CommunityService& communities,
-                               DealService& deals)
+                               LiveEvents& live, CommunityService& communities, DealService& deals)
     : store_(store),
       clock_(clock),
       ids_(ids),
@@ -129,11 +128,10 @@ Result<profiles::User> AccountService::ProvisionHashed(const profiles::NewUser& 
 
 Result<profiles::User> AccountService::Insert(const profiles::NewUser& user,
                                               const std::string& hash) {
-  auto created = store_.Transact<profiles::User>(
-      [&](storage::Transaction& tx) -> Result<profiles::User> {
-        AGORA_ASSIGN_OR_RETURN(
-            auto inserted,
-            profiles::InsertUser(tx.connection(), ids_.next(), user, hash, clock_.now_ms()));
+  auto created =
+      store_.Transact<profiles::User>([&](storage::Transaction& tx) -> Result<profiles::User> {
+        AGORA_ASSIGN_OR_RETURN(auto inserted, profiles::InsertUser(tx.connection(), ids_.next(),
+                                                                   user, hash, clock_.now_ms()));
         AGORA_RETURN_IF_ERROR(communities_.ApplyMembershipRules(tx, inserted.id));
         return inserted;
       });
@@ -188,8 +186,8 @@ Result<profiles::User> AccountService::SetRoles(const Viewer& viewer,
 }
 
 Result<DeactivationResult> AccountService::Deactivate(const Viewer& viewer,
-                                                     const profiles::UserRef& target,
-                                                     std::optional<Id> successor) {
+                                                      const profiles::UserRef& target,
+                                                      std::optional<Id> successor) {
   if (!viewer.is_admin) return Status::PermissionDenied("only admins deactivate accounts");
   auto user = target.id ? users_.FindById(*target.id) : users_.FindByUsername(target.username);
   if (!user.ok()) return user.status();

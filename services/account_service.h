@@ -104,8 +104,8 @@ class AccountService {
   // Their posts stay attributed. kNotFound for an unknown account; kUnprocessable
   // "invalid_successor" for a successor who is unknown, inactive or the leaver. Live streams
   // end and caches learn of it after the commit (registered here).
-  Result<DeactivationResult> DeactivateInTransaction(storage::Transaction& tx, Id user_id,
-                                                     Id actor, std::optional<Id> successor);
+  Result<DeactivationResult> DeactivateInTransaction(storage::Transaction& tx, Id user_id, Id actor,
+                                                     std::optional<Id> successor);
 
   size_t cached_sessions() const { return sessions_.cached_sessions(); }
 

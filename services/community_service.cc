@@ -418,8 +418,7 @@ Status CommunityService::Unban(const Viewer& viewer, Id id, Id user_id) {
 
 Status CommunityService::Reconcile(storage::Transaction& tx, Id id,
                                    const communities::MembershipRules& rules,
-                                   const PeopleFacts& people, Id actor,
-                                   MembershipRulesView& view) {
+                                   const PeopleFacts& people, Id actor, MembershipRulesView& view) {
   storage::Connection& c = tx.connection();
   for (const auto& [user_id, facts] : people) {
     AGORA_ASSIGN_OR_RETURN(auto current, repo_.MembershipOf(c, id, user_id));
@@ -429,20 +428,20 @@ Status CommunityService::Reconcile(storage::Transaction& tx, Id id,
                       current->state == MembershipState::kBanned)) {
         continue;
       }
-      AGORA_RETURN_IF_ERROR(Transition(tx, id, user_id, Role::kMember, MembershipState::kMember,
-                                       current, communities::AuditRecord{ids_.next(), actor,
-                                                                         "rule_join", user_id, ""},
-                                       MembershipSource::kRule)
-                                .status());
+      AGORA_RETURN_IF_ERROR(
+          Transition(tx, id, user_id, Role::kMember, MembershipState::kMember, current,
+                     communities::AuditRecord{ids_.next(), actor, "rule_join", user_id, ""},
+                     MembershipSource::kRule)
+              .status());
       ++view.joined;
     } else if (IsRuleMember(current)) {
       if (current->role == Role::kOwner) {
         AGORA_ASSIGN_OR_RETURN(int64_t owners, repo_.CountOwners(c, id));
         if (owners <= 1) continue;  // a community keeps an owner
       }
-      AGORA_RETURN_IF_ERROR(Drop(tx, id, user_id, current,
-                                 communities::AuditRecord{ids_.next(), actor, "rule_leave",
-                                                          user_id, ""}));
+      AGORA_RETURN_IF_ERROR(
+          Drop(tx, id, user_id, current,
+               communities::AuditRecord{ids_.next(), actor, "rule_leave", user_id, ""}));
       ++view.left;
     }
   }
@@ -515,9 +514,9 @@ Result<std::vector<Id>> CommunityService::HandOverOwnership(storage::Transaction
         Transition(tx, id, receiver, Role::kOwner, MembershipState::kMember, current, audit)
             .status());
     AGORA_ASSIGN_OR_RETURN(auto leaving, repo_.MembershipOf(c, id, leaver));
-    AGORA_RETURN_IF_ERROR(Transition(tx, id, leaver, Role::kMember, MembershipState::kMember,
-                                     leaving, std::nullopt)
-                              .status());
+    AGORA_RETURN_IF_ERROR(
+        Transition(tx, id, leaver, Role::kMember, MembershipState::kMember, leaving, std::nullopt)
+            .status());
     AGORA_RETURN_IF_ERROR(notifications_.OnCommunityHandedOver(tx, actor, receiver, id));
   }
   return owned;

@@ -87,11 +87,12 @@ class CommunityService {
              const std::string& reason);
   Status Unban(const Viewer& viewer, Id id, Id user_id);
   // Membership rules (communities/membership_rules.h). Read by whoever may list the members
-  // (anyone for an open community; members and admins otherwise). Owners and admins set them (kPermissionDenied for others); setting them, in one
-  // transaction, adds everyone who matches (a pending request or an invitation becomes a
-  // membership; a ban stands) and removes the rule-managed members who no longer match, each
-  // with a "rule_join" or "rule_leave" audit record by the viewer. Members who joined by hand
-  // stay. An empty list removes the rules and every rule-managed member.
+  // (anyone for an open community; members and admins otherwise). Owners and admins set them
+  // (kPermissionDenied for others); setting them, in one transaction, adds everyone who matches (a
+  // pending request or an invitation becomes a membership; a ban stands) and removes the
+  // rule-managed members who no longer match, each with a "rule_join" or "rule_leave" audit record
+  // by the viewer. Members who joined by hand stay. An empty list removes the rules and every
+  // rule-managed member.
   Result<communities::MembershipRules> Rules(const Viewer& viewer, Id id);
   Result<MembershipRulesView> SetRules(const Viewer& viewer, Id id,
                                        const communities::MembershipRules& rules);

@@ -43,8 +43,8 @@ Result<profiles::User> PeopleService::Update(const Viewer& viewer, const profile
     return Status::PermissionDenied("email and manager_id are set by admins");
   }
   AGORA_RETURN_IF_ERROR(profiles::ValidateProfile(changes));
-  auto updated = store_.Transact<profiles::User>(
-      [&](storage::Transaction& tx) -> Result<profiles::User> {
+  auto updated =
+      store_.Transact<profiles::User>([&](storage::Transaction& tx) -> Result<profiles::User> {
         AGORA_ASSIGN_OR_RETURN(
             auto user, profiles::UpdateUser(tx.connection(), *target, changes, clock_.now_ms()));
         AGORA_RETURN_IF_ERROR(communities_.ApplyMembershipRules(tx, user.id));
