@@ -110,15 +110,15 @@ Status InvalidRules(std::string message) {
 Result<communities::MembershipRules> ParseRules(const ApiRequest& request) {
   rapidjson::Document body;
   AGORA_RETURN_IF_ERROR(ParseJsonObject(request, body, {"rules"}));
-  auto list = body.FindMember("rules");
-  if (list == body.MemberEnd() || !list->value.IsArray()) {
+  if (!body.HasMember("rules") || !body["rules"].IsArray()) {
     return InvalidRules("field 'rules' must be a list of rules");
   }
-  if (list->value.Size() > communities::MembershipRuleLimits::kRulesMax) {
+  const auto& list = body["rules"];
+  if (list.Size() > communities::MembershipRuleLimits::kRulesMax) {
     return InvalidRules("a community has at most 10 membership rules");
   }
   communities::MembershipRules rules;
-  for (const auto& item : list->value.GetArray()) {
+  for (const auto& item : list.GetArray()) {
     if (!item.IsObject()) return InvalidRules("each rule is an object of conditions");
     JsonFields fields(item);
     if (auto unknown =
