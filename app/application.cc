@@ -50,8 +50,6 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   if (!largest.ok()) return largest.status();
   app->ids_.AdvancePast(*largest);
   app->users_ = std::make_unique<profiles::UserRepository>(*app->store_, app->clock());
-  app->accounts_ = std::make_unique<services::AccountService>(
-      *app->store_, app->clock(), app->ids_, *app->users_, options.accounts, app->live_);
   feed::FeedOptions feed_options;
   feed_options.timeline_capacity = options.feed.timeline_capacity;
   feed_options.source_capacity = options.feed.timeline_capacity;
@@ -69,22 +67,27 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->notifications_ = std::make_unique<services::NotificationService>(
       *app->notification_repository_, *app->users_, *app->community_repository_, *app->feed_,
       app->live_);
-  app->streams_ =
-      std::make_unique<services::StreamService>(*app->store_, *app->accounts_, *app->feed_,
-                                                *app->community_repository_, *app->notifications_);
-  app->people_ = std::make_unique<services::PeopleService>(*app->store_, app->ids_, *app->users_,
-                                                           *app->feed_, *app->notifications_);
   app->posts_ = std::make_unique<services::PostService>(
       *app->store_, app->ids_, *app->post_repository_, *app->users_, *app->community_repository_,
       *app->feed_, *app->notifications_, app->live_);
   app->communities_ = std::make_unique<services::CommunityService>(
       *app->store_, app->ids_, *app->users_, *app->community_repository_, *app->feed_,
       *app->notifications_);
+  app->people_ = std::make_unique<services::PeopleService>(
+      *app->store_, app->clock(), app->ids_, *app->users_, *app->feed_, *app->notifications_,
+      *app->communities_);
   app->moderation_ = std::make_unique<services::ModerationService>(
       *app->store_, app->ids_, *app->post_repository_, *app->community_repository_,
       *app->moderation_repository_, *app->communities_, *app->posts_, *app->notifications_);
   app->deals_ = std::make_unique<services::DealService>(*app->store_, app->ids_, app->clock(),
                                                         *app->notifications_, app->deal_events_);
+  // Accounts compose communities and deals: a leaver's handover, rules-based membership.
+  app->accounts_ = std::make_unique<services::AccountService>(
+      *app->store_, app->clock(), app->ids_, *app->users_, options.accounts, app->live_,
+      *app->communities_, *app->deals_);
+  app->streams_ =
+      std::make_unique<services::StreamService>(*app->store_, *app->accounts_, *app->feed_,
+                                                *app->community_repository_, *app->notifications_);
   // Sales engines hear of committed deal and rate changes through the relay.
   app->reporting_ = std::make_unique<services::ReportingService>(*app->store_, *app->users_,
                                                                  app->clock(), app->deal_events_);

@@ -19,6 +19,8 @@ constexpr EnumName<MembershipState> kStates[] = {{MembershipState::kMember, "mem
                                                  {MembershipState::kPending, "pending"},
                                                  {MembershipState::kInvited, "invited"},
                                                  {MembershipState::kBanned, "banned"}};
+constexpr EnumName<MembershipSource> kSources[] = {{MembershipSource::kManual, "manual"},
+                                                   {MembershipSource::kRule, "rule"}};
 
 }  // namespace
 
@@ -31,6 +33,11 @@ std::optional<Role> ParseRole(std::string_view name) { return ParseName(kRoles, 
 const char* StateName(MembershipState s) { return NameOf(kStates, s); }
 std::optional<MembershipState> ParseState(std::string_view name) {
   return ParseName(kStates, name);
+}
+
+const char* SourceName(MembershipSource s) { return NameOf(kSources, s); }
+std::optional<MembershipSource> ParseSource(std::string_view name) {
+  return ParseName(kSources, name);
 }
 
 Status ValidateChanges(const CommunityChanges& c) {

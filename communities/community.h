@@ -17,6 +17,9 @@ enum class Visibility { kOpen, kPrivate, kSecret };
 enum class Role { kMember, kModerator, kOwner };
 // A row in memberships is one of these; "not a member" is the absence of a row.
 enum class MembershipState { kMember, kPending, kInvited, kBanned };
+// How a membership came: by hand (joined, invited, approved) or by the community's membership
+// rules (communities/membership_rules.h), which alone end it.
+enum class MembershipSource { kManual, kRule };
 
 const char* VisibilityName(Visibility v);
 std::optional<Visibility> ParseVisibility(std::string_view name);
@@ -24,6 +27,8 @@ const char* RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
 const char* StateName(MembershipState s);
 std::optional<MembershipState> ParseState(std::string_view name);
+const char* SourceName(MembershipSource s);
+std::optional<MembershipSource> ParseSource(std::string_view name);
 
 struct Community {
   Id id = 0;
@@ -41,6 +46,7 @@ struct Membership {
   Role role = Role::kMember;
   MembershipState state = MembershipState::kMember;
   UnixMillis since = 0;
+  MembershipSource source = MembershipSource::kManual;
 };
 
 struct CommunityChanges {

@@ -77,12 +77,15 @@ Status NameConflict(const Status& status) {
 }
 
 // The one column list of a Membership row, and its mapper.
-constexpr char kMembershipColumns[] = "community_id, user_id, role, state, since";
+constexpr char kMembershipColumns[] = "community_id, user_id, role, state, since, source";
 
 Membership ReadMembershipRow(const Statement& s) {
-  return Membership{
-      s.column_int64(0), s.column_int64(1), ParseRole(s.column_text(2)).value_or(Role::kMember),
-      ParseState(s.column_text(3)).value_or(MembershipState::kMember), s.column_int64(4)};
+  return Membership{s.column_int64(0),
+                    s.column_int64(1),
+                    ParseRole(s.column_text(2)).value_or(Role::kMember),
+                    ParseState(s.column_text(3)).value_or(MembershipState::kMember),
+                    s.column_int64(4),
+                    ParseSource(s.column_text(5)).value_or(MembershipSource::kManual)};
 }
 
 constexpr auto kMembershipOf = storage::Sql(
@@ -191,14 +194,18 @@ Result<Page<Community>> CommunityRepository::List(const std::string& q, Id viewe
 
 Status CommunityRepository::SetMembership(Connection& c, Id community_id, Id user_id, Role role,
                                           MembershipState state,
-                                          const std::optional<AuditRecord>& audit) {
+                                          const std::optional<AuditRecord>& audit,
+                                          MembershipSource source) {
   UnixMillis now = clock_.now_ms();
+  // A row that stays in its state keeps its start and its source (a rule member made
+  // moderator is still rule-managed); SET reads the row's old values.
   AGORA_RETURN_IF_ERROR(storage::Run(
       c,
-      "INSERT INTO memberships (community_id, user_id, role, state, since) "
-      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (community_id, user_id) "
-      "DO UPDATE SET role = ?3, since = CASE WHEN state = ?4 THEN since ELSE ?5 END, state = ?4",
-      community_id, user_id, RoleName(role), StateName(state), now));
+      "INSERT INTO memberships (community_id, user_id, role, state, since, source) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (community_id, user_id) "
+      "DO UPDATE SET role = ?3, since = CASE WHEN state = ?4 THEN since ELSE ?5 END, "
+      "source = CASE WHEN state = ?4 THEN source ELSE ?6 END, state = ?4",
+      community_id, user_id, RoleName(role), StateName(state), now, SourceName(source)));
   AGORA_RETURN_IF_ERROR(RecountMembers(c, community_id));
   if (audit) AGORA_RETURN_IF_ERROR(WriteAudit(c, community_id, *audit, now));
   return Status::Ok();
@@ -246,6 +253,27 @@ Result<Page<Membership>> CommunityRepository::Memberships(Id community_id, Membe
     return storage::ReadPage<Membership>(**stmt, page.limit, ReadMembershipRow,
                                          [](const Membership& m) { return m.user_id; });
   });
+}
+
+Result<std::vector<Membership>> CommunityRepository::AllMemberships(Connection& c,
+                                                                    Id community_id) {
+  std::vector<Membership> out;
+  AGORA_RETURN_IF_ERROR(storage::ForEachRow(
+      c,
+      storage::Sql("SELECT ", kMembershipColumns, " FROM memberships WHERE community_id = ?")
+          .data(),
+      [&](const Statement& s) { out.push_back(ReadMembershipRow(s)); }, community_id));
+  return out;
+}
+
+Result<std::vector<Id>> CommunityRepository::OwnedAlone(Connection& c, Id user_id) {
+  return storage::ReadIds(
+      c,
+      "SELECT m.community_id FROM memberships m WHERE m.user_id = ?1 AND m.role = 'owner' "
+      "AND m.state = 'member' AND NOT EXISTS (SELECT 1 FROM memberships o "
+      "WHERE o.community_id = m.community_id AND o.user_id != ?1 AND o.role = 'owner' "
+      "AND o.state = 'member') ORDER BY m.community_id",
+      user_id);
 }
 
 Result<std::vector<Id>> CommunityRepository::MemberCommunityIds(Id user_id) {

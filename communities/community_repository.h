@@ -61,9 +61,11 @@ class CommunityRepository {
   Result<Page<Community>> List(const std::string& q, Id viewer, bool include_secret,
                                const PageRequest& page);
 
-  // Sets `user`'s membership row (creating it) and keeps members_count right.
+  // Sets `user`'s membership row (creating it) and keeps members_count right. `source` is
+  // written when the row is new or changes state; a row that keeps its state keeps its source.
   Status SetMembership(storage::Connection& c, Id community_id, Id user_id, Role role,
-                       MembershipState state, const std::optional<AuditRecord>& audit);
+                       MembershipState state, const std::optional<AuditRecord>& audit,
+                       MembershipSource source = MembershipSource::kManual);
   // Deletes `user`'s membership row, if any.
   Status RemoveMembership(storage::Connection& c, Id community_id, Id user_id,
                           const std::optional<AuditRecord>& audit);
@@ -72,6 +74,11 @@ class CommunityRepository {
   // Members of the community in `role`, at most `limit`, by user id.
   Result<std::vector<Id>> MembersInRole(storage::Connection& c, Id community_id, Role role,
                                         int limit);
+
+  // Every membership row of the community, in any state.
+  Result<std::vector<Membership>> AllMemberships(storage::Connection& c, Id community_id);
+  // Communities where `user` is the one and only owner, by id.
+  Result<std::vector<Id>> OwnedAlone(storage::Connection& c, Id user_id);
 
   // Memberships in `state`, optionally of one role, by user id.
   Result<Page<Membership>> Memberships(Id community_id, MembershipState state,

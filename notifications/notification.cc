@@ -15,6 +15,8 @@ constexpr EnumName<NotificationType> kNames[] = {
     {NotificationType::kReport, "report"},
     {NotificationType::kAnnouncement, "announcement"},
     {NotificationType::kStoryRequested, "story_requested"},
+    {NotificationType::kCommunityHandedOver, "community_handed_over"},
+    {NotificationType::kDealHandedOver, "deal_handed_over"},
     {NotificationType::kAnswerAccepted, "answer_accepted"},
 };
 

@@ -1,5 +1,6 @@
 // Notifications: the value types of what people are told about (mentions, replies, reactions,
-// follows, join requests, invitations, reports, announcements, requests for a deal story).
+// follows, join requests, invitations, reports, announcements, requests for a deal story, and a
+// leaver's communities and deals handed over).
 #pragma once
 
 #include <optional>
@@ -21,6 +22,8 @@ enum class NotificationType {
   kAnnouncement,
   kStoryRequested,  // a won deal's owner is asked to tell how it was won
   kAnswerAccepted,
+  kCommunityHandedOver,  // a leaver's community now has the recipient as owner
+  kDealHandedOver,       // a leaver's open deal now belongs to the recipient
 };
 
 const char* TypeName(NotificationType type);
@@ -48,7 +51,7 @@ struct NewNotification {
   Id actor_id = 0;
   std::optional<Id> post_id;
   std::optional<Id> community_id;
-  std::optional<Id> deal_id = std::nullopt;  // story_requested
+  std::optional<Id> deal_id = std::nullopt;  // story_requested, deal_handed_over
 };
 
 // How many unread notifications a recipient has per audience: the service keeps those whose

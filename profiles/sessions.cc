@@ -91,6 +91,14 @@ Status SessionStore::RevokeAll(Id user_id) {
   return status;
 }
 
+Status SessionStore::RevokeAll(storage::Transaction& tx, Id user_id) {
+  ForgetCached(user_id);
+  AGORA_RETURN_IF_ERROR(
+      storage::Run(tx.connection(), "DELETE FROM sessions WHERE user_id = ?", user_id));
+  tx.AfterCommitInOrder([this, user_id] { ForgetCached(user_id); });
+  return Status::Ok();
+}
+
 void SessionStore::ForgetCached(Id user_id) {
   cache_.EraseIf([user_id](const Session& session) { return session.user_id == user_id; });
 }

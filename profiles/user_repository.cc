@@ -461,6 +461,32 @@ Status SetActive(Connection& c, Id id, bool active, UnixMillis now) {
   return storage::AppendOutbox(c, storage::OutboxTopic::kUser, id);
 }
 
+namespace {
+
+constexpr char kOrgEntryColumns[] =
+    "SELECT id, manager_id, department, location, title, "
+    "active AND guest_until IS NULL FROM users";
+
+OrgEntry ReadOrgEntryRow(const Statement& s) {
+  return OrgEntry{s.column_int64(0), s.column_optional_int64(1), s.column_text(2),
+                  s.column_text(3),  s.column_text(4),           s.column_int64(5) != 0};
+}
+
+}  // namespace
+
+Result<std::vector<OrgEntry>> OrgEntries(Connection& c) {
+  std::vector<OrgEntry> out;
+  AGORA_RETURN_IF_ERROR(
+      storage::ForEachRow(c, (std::string(kOrgEntryColumns) + " ORDER BY id").c_str(),
+                          [&](const Statement& s) { out.push_back(ReadOrgEntryRow(s)); }));
+  return out;
+}
+
+Result<std::optional<OrgEntry>> OrgEntryOf(Connection& c, Id id) {
+  return storage::ReadOne(c, (std::string(kOrgEntryColumns) + " WHERE id = ?").c_str(),
+                          ReadOrgEntryRow, id);
+}
+
 Result<std::optional<Id>> FindIdByExternalId(Connection& c, std::string_view external_id) {
   return storage::ReadOne(
       c, "SELECT id FROM users WHERE external_id = ?",

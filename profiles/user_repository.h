@@ -112,6 +112,19 @@ Result<User> InsertUser(storage::Connection& c, Id id, const NewUser& user,
 Result<User> UpdateUser(storage::Connection& c, Id id, const ProfileChanges& changes,
                         UnixMillis now);
 Status SetActive(storage::Connection& c, Id id, bool active, UnixMillis now);
+// What membership rules look at of one account: the profile fields they test, the manager,
+// and whether the account is an active employee (not deactivated, not a guest).
+struct OrgEntry {
+  Id id = 0;
+  std::optional<Id> manager_id;
+  std::string department;
+  std::string location;
+  std::string title;
+  bool eligible = false;
+};
+// On an open connection: every account's entry, by id; one account's (nullopt when absent).
+Result<std::vector<OrgEntry>> OrgEntries(storage::Connection& c);
+Result<std::optional<OrgEntry>> OrgEntryOf(storage::Connection& c, Id id);
 // On an open connection: the account the identity provider knows by `external_id`, and the
 // account with this email, compared without case.
 Result<std::optional<Id>> FindIdByExternalId(storage::Connection& c, std::string_view external_id);

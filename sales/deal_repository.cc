@@ -126,6 +126,30 @@ Status UpdateDeal(Connection& c, const Deal& d) {
   return InsertTeam(c, d);
 }
 
+Result<std::vector<Id>> OpenDealIdsOwnedBy(Connection& c, Id owner_id) {
+  return storage::ReadIds(
+      c, "SELECT id FROM sales_deals WHERE owner_id = ? AND outcome = 'open' ORDER BY id",
+      owner_id);
+}
+
+Deal WithNewOwner(Deal deal, Id receiver) {
+  int passed = 0;
+  std::erase_if(deal.team, [&](const TeamShare& share) {
+    if (share.user_id != deal.owner_id) return false;
+    passed = share.share_bp;
+    return true;
+  });
+  auto kept = std::find_if(deal.team.begin(), deal.team.end(),
+                           [&](const TeamShare& share) { return share.user_id == receiver; });
+  if (kept != deal.team.end()) {
+    kept->share_bp += passed;
+  } else if (passed > 0) {
+    deal.team.push_back({receiver, passed});
+  }
+  deal.owner_id = receiver;
+  return deal;
+}
+
 Result<std::optional<Deal>> FindDeal(Connection& c, Id id) {
   return WithTeam(c, storage::ReadOne(c, kById.data(), ReadRow, id));
 }

@@ -44,6 +44,11 @@ Result<std::optional<Deal>> FindDealByExternalId(storage::Connection& c,
 // Newest first (by id); the cursor is the last id of the page. Without story_post_ids.
 Result<Page<Deal>> ListDeals(storage::Connection& c, const DealFilter& filter,
                              const PageRequest& page);
+// Ids of the open deals `owner_id` owns, by id.
+Result<std::vector<Id>> OpenDealIdsOwnedBy(storage::Connection& c, Id owner_id);
+// `deal` with `receiver` as owner: the previous owner's team share passes to `receiver`
+// (added to the share `receiver` already had).
+Deal WithNewOwner(Deal deal, Id receiver);
 // Live deal_story posts attached to the deal, oldest first.
 Result<std::vector<Id>> StoryPostIds(storage::Connection& c, Id deal_id);
 // Every deal with its team, in id order, in batches: for engines that rebuild at start.

@@ -55,10 +55,40 @@ Result<ApiResponse> CreateUser(RouteContext& ctx, services::AccountService& acco
   return Json(201, created, [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
 }
 
+// The account, with what its owner handed over: {..., "handover": {"communities": [ids],
+// "communities_to": id, "deals": [ids], "deals_to": id}}.
+std::string RenderDeactivation(const services::DeactivationResult& result, const Viewer& viewer) {
+  auto ids = [](JsonWriter& w, const char* key, const std::vector<Id>& values) {
+    w.Key(key);
+    w.StartArray();
+    for (Id id : values) w.String(std::to_string(id).c_str());
+    w.EndArray();
+  };
+  return RenderObject([&](JsonWriter& w) {
+    WriteUserMembers(w, result.user, viewer);
+    const services::Handover& h = result.handover;
+    w.Key("handover");
+    w.StartObject();
+    ids(w, "communities", h.communities);
+    IdMember(w, "communities_to", h.communities_to);
+    ids(w, "deals", h.deals);
+    IdMember(w, "deals_to", h.deals_to);
+    w.EndObject();
+  });
+}
+
+// The body is optional: {"successor_id": "<id>"} names who takes over the leaver's communities.
 Result<ApiResponse> Deactivate(RouteContext& ctx, services::AccountService& accounts) {
   AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
-  return Json(200, accounts.Deactivate(ctx.viewer, ref),
-              [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
+  std::optional<Id> successor;
+  if (!ctx.request.body.empty()) {
+    rapidjson::Document body;
+    AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, {"successor_id"}));
+    AGORA_ASSIGN_OR_RETURN(successor, JsonFields(body).optional_id("successor_id"));
+  }
+  return Json(
+      200, accounts.Deactivate(ctx.viewer, ref, successor),
+      [&ctx](const services::DeactivationResult& r) { return RenderDeactivation(r, ctx.viewer); });
 }
 
 Result<ApiResponse> SetRoles(RouteContext& ctx, services::AccountService& accounts) {

@@ -11,6 +11,7 @@ void WriteMembershipFields(JsonWriter& w, const communities::Membership& m) {
   StringMember(w, "role", communities::RoleName(m.role));
   StringMember(w, "state", communities::StateName(m.state));
   TimeMember(w, "since", m.since);
+  StringMember(w, "source", communities::SourceName(m.source));
 }
 
 void WriteCommunity(JsonWriter& w, const services::CommunityView& view) {
@@ -72,6 +73,68 @@ std::string RenderAuditPage(const Page<communities::AuditEntry>& page) {
     TimeMember(w, "created_at", e.at);
     w.EndObject();
   });
+}
+
+void WriteRules(JsonWriter& w, const communities::MembershipRules& rules) {
+  w.Key("rules");
+  w.StartArray();
+  for (const auto& rule : rules) {
+    w.StartObject();
+    if (rule.department) StringMember(w, "department", *rule.department);
+    if (rule.location) StringMember(w, "location", *rule.location);
+    if (rule.title_contains) StringMember(w, "title_contains", *rule.title_contains);
+    if (rule.manager_id) IdMember(w, "manager_id", *rule.manager_id);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+std::string RenderRules(const communities::MembershipRules& rules) {
+  return RenderObject([&](JsonWriter& w) { WriteRules(w, rules); });
+}
+
+std::string RenderRulesView(const services::MembershipRulesView& view) {
+  return RenderObject([&](JsonWriter& w) {
+    WriteRules(w, view.rules);
+    IntMember(w, "joined", view.joined);
+    IntMember(w, "left", view.left);
+  });
+}
+
+Status InvalidRules(std::string message) {
+  return Status::Unprocessable("invalid_rules", std::move(message));
+}
+
+// {"rules": [{"department", "location", "title_contains", "manager_id"}, ...]}; the rules'
+// own limits are checked by communities::ValidateRules.
+Result<communities::MembershipRules> ParseRules(const ApiRequest& request) {
+  rapidjson::Document body;
+  AGORA_RETURN_IF_ERROR(ParseJsonObject(request, body, {"rules"}));
+  if (!body.HasMember("rules") || !body["rules"].IsArray()) {
+    return InvalidRules("field 'rules' must be a list of rules");
+  }
+  const auto& list = body["rules"];
+  if (list.Size() > communities::MembershipRuleLimits::kRulesMax) {
+    return InvalidRules("a community has at most 10 membership rules");
+  }
+  communities::MembershipRules rules;
+  for (const auto& item : list.GetArray()) {
+    if (!item.IsObject()) return InvalidRules("each rule is an object of conditions");
+    JsonFields fields(item);
+    if (auto unknown =
+            fields.first_unknown({"department", "location", "title_contains", "manager_id"})) {
+      return InvalidRules("'" + *unknown +
+                          "' is not a rule attribute (department, location, title_contains, "
+                          "manager_id)");
+    }
+    communities::MembershipRule rule;
+    AGORA_ASSIGN_OR_RETURN(rule.department, fields.optional_string("department"));
+    AGORA_ASSIGN_OR_RETURN(rule.location, fields.optional_string("location"));
+    AGORA_ASSIGN_OR_RETURN(rule.title_contains, fields.optional_string("title_contains"));
+    AGORA_ASSIGN_OR_RETURN(rule.manager_id, fields.optional_id("manager_id"));
+    rules.push_back(std::move(rule));
+  }
+  return rules;
 }
 
 using services::CommunityService;
@@ -230,6 +293,17 @@ Result<ApiResponse> Unban(RouteContext& ctx, CommunityService& communities) {
   return NoContentOr(communities.Unban(ctx.viewer, target.community, target.user));
 }
 
+Result<ApiResponse> Rules(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
+  return Json(200, communities.Rules(ctx.viewer, id), RenderRules);
+}
+
+Result<ApiResponse> SetRules(RouteContext& ctx, CommunityService& communities) {
+  AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
+  AGORA_ASSIGN_OR_RETURN(auto rules, ParseRules(ctx.request));
+  return Json(200, communities.SetRules(ctx.viewer, id, rules), RenderRulesView);
+}
+
 Result<ApiResponse> Audit(RouteContext& ctx, CommunityService& communities) {
   AGORA_ASSIGN_OR_RETURN(Id id, CommunityId(ctx));
   AGORA_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(ctx.request));
@@ -262,6 +336,8 @@ void AddCommunityRoutes(Router& router, CommunityService& communities) {
   router.add("POST", base + "/{id}/bans", auth, lane, bind(Ban));
   router.add("DELETE", base + "/{id}/bans/{user_id}", auth, lane, bind(Unban));
   router.add("GET", base + "/{id}/audit", auth, lane, bind(Audit));
+  router.add("GET", base + "/{id}/membership_rules", auth, lane, bind(Rules));
+  router.add("PUT", base + "/{id}/membership_rules", auth, lane, bind(SetRules));
 }
 
 }  // namespace agora::server

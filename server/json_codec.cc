@@ -59,6 +59,11 @@ void StringsMember(JsonWriter& w, const char* key, const std::vector<std::string
 
 void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
   w.StartObject();
+  WriteUserMembers(w, u, viewer);
+  w.EndObject();
+}
+
+void WriteUserMembers(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
   IdMember(w, "id", u.id);
   StringMember(w, "username", u.username);
   StringMember(w, "display_name", u.display_name);
@@ -93,7 +98,6 @@ void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
     if (!u.employee_number.empty()) StringMember(w, "employee_number", u.employee_number);
     if (u.guest_until) TimeMember(w, "guest_until", *u.guest_until);
   }
-  w.EndObject();
 }
 
 std::string RenderUser(const profiles::User& user, const Viewer& viewer) {

@@ -40,7 +40,7 @@ std::string AccountKey(std::string_view username) {
 
 AccountService::AccountService(storage::Store& store, const Clock& clock, IdGenerator& ids,
                                profiles::UserRepository& users, AccountOptions options,
-                               LiveEvents& live)
+                               LiveEvents& live, CommunityService& communities, DealService& deals)
     : store_(store),
       clock_(clock),
       ids_(ids),
@@ -50,7 +50,9 @@ AccountService::AccountService(storage::Store& store, const Clock& clock, IdGene
       throttle_(clock, options.throttle),
       address_throttle_(clock, options.address_throttle),
       hash_slots_(std::max(1, options.hash_concurrency)),
-      live_(live) {}
+      live_(live),
+      communities_(communities),
+      deals_(deals) {}
 
 const std::string& AccountService::UnknownUserHash() {
   std::call_once(unknown_user_hash_once_, [this] {
@@ -139,13 +141,26 @@ Result<profiles::User> AccountService::Provision(const profiles::NewUser& user) 
   AGORA_RETURN_IF_ERROR(ValidateNewUser(user));
   auto hash = Hash(user.password);
   if (!hash.ok()) return hash.status();
-  return users_.Insert(ids_.next(), user, *hash);
+  return Insert(user, *hash);
 }
 
 Result<profiles::User> AccountService::ProvisionHashed(const profiles::NewUser& user,
                                                        const std::string& hash) {
   AGORA_RETURN_IF_ERROR(ValidateNewUser(user));
-  return users_.Insert(ids_.next(), user, hash);
+  return Insert(user, hash);
+}
+
+Result<profiles::User> AccountService::Insert(const profiles::NewUser& user,
+                                              const std::string& hash) {
+  auto created =
+      store_.Transact<profiles::User>([&](storage::Transaction& tx) -> Result<profiles::User> {
+        AGORA_ASSIGN_OR_RETURN(auto inserted, profiles::InsertUser(tx.connection(), ids_.next(),
+                                                                   user, hash, clock_.now_ms()));
+        AGORA_RETURN_IF_ERROR(communities_.ApplyMembershipRules(tx, inserted.id));
+        return inserted;
+      });
+  if (created.ok()) users_.Committed(*created, user.profile.manager_id.has_value());
+  return created;
 }
 
 Result<profiles::User> AccountService::SetRoles(const Viewer& viewer,
@@ -194,22 +209,80 @@ Result<profiles::User> AccountService::SetRoles(const Viewer& viewer,
   return user;
 }
 
-Result<profiles::User> AccountService::Deactivate(const Viewer& viewer,
-                                                  const profiles::UserRef& target) {
+Result<DeactivationResult> AccountService::Deactivate(const Viewer& viewer,
+                                                      const profiles::UserRef& target,
+                                                      std::optional<Id> successor) {
   if (!viewer.is_admin) return Status::PermissionDenied("only admins deactivate accounts");
   auto user = target.id ? users_.FindById(*target.id) : users_.FindByUsername(target.username);
   if (!user.ok()) return user.status();
   if (viewer.user_id == user->id) {
     return Status::Unprocessable("self_deactivation", "admins cannot deactivate themselves");
   }
-  AGORA_RETURN_IF_ERROR(users_.Deactivate(user->id));
-  // The account is inactive from here on: its streams end even if revoking sessions fails.
-  live_.AccountDeactivated(user->id);
-  AGORA_RETURN_IF_ERROR(sessions_.RevokeAll(user->id));
-  AGORA_RETURN_IF_ERROR(store_.write(
-      [&](storage::Connection& c) { return profiles::DeleteAccessTokensOf(c, user->id); }));
-  user->active = false;
-  return user;
+  return store_.Transact<DeactivationResult>([&](storage::Transaction& tx) {
+    return DeactivateInTransaction(tx, user->id, viewer.user_id, successor);
+  });
+}
+
+Result<DeactivationResult> AccountService::DeactivateInTransaction(storage::Transaction& tx,
+                                                                   Id user_id, Id actor,
+                                                                   std::optional<Id> successor) {
+  storage::Connection& c = tx.connection();
+  AGORA_ASSIGN_OR_RETURN(auto leaver, profiles::LoadUser(c, user_id));
+  if (successor) {
+    AGORA_ASSIGN_OR_RETURN(auto active, profiles::ActiveAmong(c, {*successor}));
+    if (active.empty() || *successor == user_id) {
+      return Status::Unprocessable("invalid_successor",
+                                   "successor_id must name another active account");
+    }
+  }
+  std::optional<Id> manager;
+  if (leaver.manager_id) {
+    AGORA_ASSIGN_OR_RETURN(auto active, profiles::ActiveAmong(c, {*leaver.manager_id}));
+    if (!active.empty()) manager = *leaver.manager_id;
+  }
+  // The admin of last resort: the one acting, or the first active admin when nobody acts in
+  // person (an identity provider deactivating passes the leaver as actor).
+  std::optional<Id> admin;
+  if (actor != user_id) {
+    admin = actor;
+  } else {
+    AGORA_ASSIGN_OR_RETURN(auto admins, profiles::ActiveIds(c, true));
+    for (Id id : admins) {
+      if (id != user_id) {
+        admin = id;
+        break;
+      }
+    }
+  }
+  UnixMillis now = clock_.now_ms();
+  AGORA_RETURN_IF_ERROR(profiles::SetActive(c, user_id, false, now));
+  DeactivationResult result;
+  Handover& handover = result.handover;
+  handover.communities_to = successor ? successor : manager ? manager : admin;
+  handover.deals_to = manager ? manager : successor ? successor : admin;
+  if (handover.communities_to) {
+    AGORA_ASSIGN_OR_RETURN(handover.communities, communities_.HandOverOwnership(
+                                                     tx, user_id, *handover.communities_to, actor));
+  }
+  if (handover.deals_to) {
+    AGORA_ASSIGN_OR_RETURN(handover.deals,
+                           deals_.HandOverOpenDeals(tx, user_id, *handover.deals_to, actor));
+  }
+  AGORA_RETURN_IF_ERROR(communities_.ApplyMembershipRules(tx, user_id));
+  std::string note = std::to_string(handover.communities.size()) + " communities to " +
+                     std::to_string(handover.communities_to.value_or(0)) + ", " +
+                     std::to_string(handover.deals.size()) + " open deals to " +
+                     std::to_string(handover.deals_to.value_or(0));
+  AGORA_RETURN_IF_ERROR(
+      profiles::AppendAccountAudit(c, ids_.next(), actor, user_id, "deactivate", note, now));
+  AGORA_RETURN_IF_ERROR(sessions_.RevokeAll(tx, user_id));
+  AGORA_RETURN_IF_ERROR(profiles::DeleteAccessTokensOf(c, user_id));
+  AGORA_ASSIGN_OR_RETURN(result.user, profiles::LoadUser(c, user_id));
+  tx.AfterCommitInOrder([this, user = result.user] {
+    users_.Committed(user, false);
+    live_.AccountDeactivated(user.id);
+  });
+  return result;
 }
 
 Result<Viewer> AccountService::AuthenticateAccessToken(std::string_view token) {
@@ -341,6 +414,8 @@ Result<profiles::User> AccountService::Reactivate(const Viewer& viewer,
     AGORA_RETURN_IF_ERROR(profiles::SetActive(tx.connection(), user.id, true, now));
     AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(tx.connection(), ids_.next(), viewer.user_id,
                                                        user.id, "reactivate", "", now));
+    // Back in the communities whose rules match them.
+    AGORA_RETURN_IF_ERROR(communities_.ApplyMembershipRules(tx, user.id));
     user.active = true;
     user.updated_at = now;
     tx.AfterCommitInOrder([this, user] {

@@ -23,6 +23,8 @@
 #include "profiles/sessions.h"
 #include "profiles/user.h"
 #include "profiles/user_repository.h"
+#include "services/community_service.h"
+#include "services/deal_service.h"
 #include "services/live_events.h"
 
 namespace agora::services {
@@ -35,6 +37,19 @@ struct AccountOptions {
   // Many people may share an address (an office NAT, a reverse proxy): a higher bar, so one
   // account's failures never lock the others out.
   profiles::ThrottleOptions address_throttle{.max_failures = 100};
+};
+
+// What a leaver's deactivation handed over, and to whom.
+struct Handover {
+  std::vector<Id> communities;  // where the leaver was the only owner
+  std::optional<Id> communities_to;
+  std::vector<Id> deals;  // open deals the leaver owned
+  std::optional<Id> deals_to;
+};
+
+struct DeactivationResult {
+  profiles::User user;
+  Handover handover;
 };
 
 struct LoginResult {
@@ -64,9 +79,12 @@ struct IssuedAccessToken {
 class AccountService {
  public:
   // Every reference must outlive the service.
-  // `live` hears of logouts and deactivations (their streams close).
+  // `live` hears of logouts and deactivations (their streams close); `communities` keeps
+  // rule-managed memberships in line with new accounts and takes leavers' communities over;
+  // `deals` takes their open deals over.
   AccountService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                 profiles::UserRepository& users, AccountOptions options, LiveEvents& live);
+                 profiles::UserRepository& users, AccountOptions options, LiveEvents& live,
+                 CommunityService& communities, DealService& deals);
 
   // Checks credentials; throttled per account and per client address. Unknown user, wrong
   // password and deactivated account all answer the same kUnauthenticated
@@ -79,7 +97,8 @@ class AccountService {
 
   // Admins only (kPermissionDenied otherwise).
   Result<profiles::User> CreateUser(const Viewer& viewer, const profiles::NewUser& user);
-  // Creates an account without a viewer: the operator's command line and sample data.
+  // Creates an account without a viewer: the operator's command line and sample data. The new
+  // account joins the communities whose membership rules it matches, in the same transaction.
   Result<profiles::User> Provision(const profiles::NewUser& user);
   // Provisions with an already computed hash (sample data shares one to save seconds).
   Result<profiles::User> ProvisionHashed(const profiles::NewUser& user, const std::string& hash);
@@ -91,9 +110,26 @@ class AccountService {
   Result<profiles::User> SetRoles(const Viewer& viewer, const profiles::UserRef& target,
                                   const std::vector<std::string>& roles);
 
-  // Admins only. Marks the account inactive and ends every session at once; returns the
-  // account as it now is.
-  Result<profiles::User> Deactivate(const Viewer& viewer, const profiles::UserRef& target);
+  // Admins only (not themselves: kUnprocessable "self_deactivation"). The leaver procedure in
+  // one transaction (DeactivateInTransaction); every stream of the account ends after the
+  // commit. Returns the account as it now is and what was handed over.
+  Result<DeactivationResult> Deactivate(const Viewer& viewer, const profiles::UserRef& target,
+                                        std::optional<Id> successor);
+
+  // Inside a use case's transaction (this one's, SCIM's, an HR import's): marks `user_id`
+  // inactive, ends their sessions, hands over what they owned and audits it:
+  // - communities where they are the only owner pass to `successor` if given, else to their
+  //   manager (when active), else to `actor`, else (when `actor` is the leaver, as for an
+  //   identity provider acting alone) to the first active admin; the leaver stays a member;
+  // - their open deals pass to their manager (when active), else `successor`, else the same
+  //   admin as above; each with a deal audit row;
+  // - they leave the communities whose rules kept them (ApplyMembershipRules);
+  // - receivers are notified; one account_audit row "deactivate" by `actor`.
+  // Their posts stay attributed. kNotFound for an unknown account; kUnprocessable
+  // "invalid_successor" for a successor who is unknown, inactive or the leaver. Live streams
+  // end and caches learn of it after the commit (registered here).
+  Result<DeactivationResult> DeactivateInTransaction(storage::Transaction& tx, Id user_id, Id actor,
+                                                     std::optional<Id> successor);
 
   // The caller's own password: `current_password` must be right (a wrong one is throttled as a
   // failed login and answers kPermissionDenied "wrong_password"), `new_password` must meet the
@@ -137,6 +173,8 @@ class AccountService {
 
  private:
   Result<std::string> Hash(std::string_view password);
+  // Inserts a validated account and applies the membership rules to it, in one transaction.
+  Result<profiles::User> Insert(const profiles::NewUser& user, const std::string& hash);
   // Checked against for unknown usernames, so they cost the same time as a wrong password.
   const std::string& UnknownUserHash();
   bool Verify(const std::string& hash, std::string_view password);
@@ -161,6 +199,8 @@ class AccountService {
 
   std::counting_semaphore<64> hash_slots_;
   LiveEvents& live_;
+  CommunityService& communities_;
+  DealService& deals_;
 };
 
 }  // namespace agora::services

@@ -1,11 +1,15 @@
 #include "services/community_service.h"
 
+#include <algorithm>
 #include <unordered_map>
+
+#include "profiles/user_repository.h"
 
 namespace agora::services {
 namespace {
 
 using communities::Membership;
+using communities::MembershipSource;
 using communities::MembershipState;
 using communities::Role;
 using communities::Visibility;
@@ -19,6 +23,44 @@ bool IsModerator(const std::optional<Membership>& m) {
 }
 
 Status NotFound() { return Status::NotFound("no such community"); }
+
+bool IsRuleMember(const std::optional<Membership>& m) {
+  return IsMember(m) && m->source == MembershipSource::kRule;
+}
+
+using PeopleFacts = std::vector<std::pair<Id, communities::PersonFacts>>;
+
+communities::PersonFacts FactsOf(const profiles::OrgEntry& entry, std::vector<Id> chain) {
+  return {entry.department, entry.location, entry.title, std::move(chain), entry.eligible};
+}
+
+// The people membership rules are evaluated for, with what the rules look at: everyone, or
+// `person` and everyone under them. Without `org_chart` (no rule tests a manager) the manager
+// chains are not needed, so `person` alone is read.
+Result<PeopleFacts> LoadFacts(storage::Connection& c, bool org_chart, std::optional<Id> person) {
+  PeopleFacts out;
+  if (!org_chart && person) {
+    AGORA_ASSIGN_OR_RETURN(auto entry, profiles::OrgEntryOf(c, *person));
+    if (entry) out.push_back({entry->id, FactsOf(*entry, {entry->id})});
+    return out;
+  }
+  AGORA_ASSIGN_OR_RETURN(auto entries, profiles::OrgEntries(c));
+  std::unordered_map<Id, const profiles::OrgEntry*> by_id;
+  for (const auto& entry : entries) by_id.emplace(entry.id, &entry);
+  for (const auto& entry : entries) {
+    std::vector<Id> chain{entry.id};
+    // UpdateUser refuses a cycle in the org chart; the bound guards against one anyway.
+    for (auto it = by_id.find(entry.id);
+         it != by_id.end() && it->second->manager_id && chain.size() <= entries.size();
+         it = by_id.find(chain.back())) {
+      chain.push_back(*it->second->manager_id);
+    }
+    if (!person || std::find(chain.begin(), chain.end(), *person) != chain.end()) {
+      out.push_back({entry.id, FactsOf(entry, std::move(chain))});
+    }
+  }
+  return out;
+}
 
 int Rank(Role role) {
   switch (role) {
@@ -47,9 +89,10 @@ CommunityService::CommunityService(storage::Store& store, IdGenerator& ids,
 
 Result<Membership> CommunityService::Transition(
     storage::Transaction& tx, Id id, Id user_id, Role role, MembershipState state,
-    const std::optional<Membership>& before, const std::optional<communities::AuditRecord>& audit) {
+    const std::optional<Membership>& before, const std::optional<communities::AuditRecord>& audit,
+    MembershipSource source) {
   storage::Connection& c = tx.connection();
-  AGORA_RETURN_IF_ERROR(repo_.SetMembership(c, id, user_id, role, state, audit));
+  AGORA_RETURN_IF_ERROR(repo_.SetMembership(c, id, user_id, role, state, audit, source));
   bool was_member = IsMember(before);
   bool is_member = state == MembershipState::kMember;
   // A failed timeline load is repaired by the next rebuild; the membership stands.
@@ -204,6 +247,11 @@ Status CommunityService::Leave(const Viewer& viewer, Id id) {
     if (!current || current->state == MembershipState::kBanned) {
       return Status::Conflict("not_a_member", "you are not a member of this community");
     }
+    if (IsRuleMember(current)) {
+      return Status::Conflict("rule_managed",
+                              "you are a member by this community's membership rules; its "
+                              "owners change the rules");
+    }
     AGORA_RETURN_IF_ERROR(KeepAnOwner(tx.connection(), id, current));
     return Drop(tx, id, viewer.user_id, current, std::nullopt);
   });
@@ -331,6 +379,11 @@ Status CommunityService::Remove(const Viewer& viewer, Id id, Id user_id) {
     AGORA_ASSIGN_OR_RETURN(auto view, Moderated(c, viewer, id));
     AGORA_ASSIGN_OR_RETURN(auto target, Outranked(c, view, user_id));
     if (!IsMember(target)) return Status::NotFound("that person is not a member");
+    if (IsRuleMember(target)) {
+      return Status::Conflict("rule_managed",
+                              "this member was added by the community's membership rules; "
+                              "change the rules to remove them");
+    }
     AGORA_RETURN_IF_ERROR(KeepAnOwner(c, id, target));
     return Drop(tx, id, user_id, target, Record(viewer, "remove_member", user_id));
   });
@@ -361,6 +414,112 @@ Status CommunityService::Unban(const Viewer& viewer, Id id, Id user_id) {
                                                  "that person is not banned"));
     return Drop(tx, id, user_id, current, Record(viewer, "unban", user_id));
   });
+}
+
+Status CommunityService::Reconcile(storage::Transaction& tx, Id id,
+                                   const communities::MembershipRules& rules,
+                                   const PeopleFacts& people, Id actor, MembershipRulesView& view) {
+  storage::Connection& c = tx.connection();
+  for (const auto& [user_id, facts] : people) {
+    AGORA_ASSIGN_OR_RETURN(auto current, repo_.MembershipOf(c, id, user_id));
+    if (communities::Matches(rules, facts)) {
+      // Members stay as they came; a ban stands against the rules.
+      if (current && (current->state == MembershipState::kMember ||
+                      current->state == MembershipState::kBanned)) {
+        continue;
+      }
+      AGORA_RETURN_IF_ERROR(
+          Transition(tx, id, user_id, Role::kMember, MembershipState::kMember, current,
+                     communities::AuditRecord{ids_.next(), actor, "rule_join", user_id, ""},
+                     MembershipSource::kRule)
+              .status());
+      ++view.joined;
+    } else if (IsRuleMember(current)) {
+      if (current->role == Role::kOwner) {
+        AGORA_ASSIGN_OR_RETURN(int64_t owners, repo_.CountOwners(c, id));
+        if (owners <= 1) continue;  // a community keeps an owner
+      }
+      AGORA_RETURN_IF_ERROR(
+          Drop(tx, id, user_id, current,
+               communities::AuditRecord{ids_.next(), actor, "rule_leave", user_id, ""}));
+      ++view.left;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<communities::MembershipRules> CommunityService::Rules(const Viewer& viewer, Id id) {
+  return store_.read([&](storage::Connection& c) -> Result<communities::MembershipRules> {
+    // As the members list: the rules say who is in.
+    AGORA_ASSIGN_OR_RETURN(auto view, Visible(c, viewer, id));
+    if (view.community.visibility != Visibility::kOpen && !IsMember(view.membership) &&
+        !viewer.is_admin) {
+      return Status::PermissionDenied("the rules of a private community are for its members");
+    }
+    return communities::LoadRules(c, id);
+  });
+}
+
+Result<MembershipRulesView> CommunityService::SetRules(const Viewer& viewer, Id id,
+                                                       const communities::MembershipRules& rules) {
+  AGORA_RETURN_IF_ERROR(communities::ValidateRules(rules));
+  return store_.Transact<MembershipRulesView>(
+      [&](storage::Transaction& tx) -> Result<MembershipRulesView> {
+        storage::Connection& c = tx.connection();
+        AGORA_ASSIGN_OR_RETURN(auto view, Visible(c, viewer, id));
+        bool owner = IsMember(view.membership) && view.membership->role == Role::kOwner;
+        if (!owner && !viewer.is_admin) {
+          return Status::PermissionDenied("only owners and admins set membership rules");
+        }
+        for (const auto& rule : rules) {
+          if (!rule.manager_id) continue;
+          AGORA_ASSIGN_OR_RETURN(bool exists, profiles::UserExists(c, *rule.manager_id));
+          if (!exists) return Status::Unprocessable("invalid_rules", "a rule names no manager");
+        }
+        AGORA_RETURN_IF_ERROR(communities::ReplaceRules(c, id, rules));
+        AGORA_RETURN_IF_ERROR(repo_.Record(
+            c, id, Record(viewer, "set_rules", std::nullopt, std::to_string(rules.size()))));
+        AGORA_ASSIGN_OR_RETURN(auto people,
+                               LoadFacts(c, communities::NeedsOrgChart(rules), std::nullopt));
+        MembershipRulesView out{rules};
+        AGORA_RETURN_IF_ERROR(Reconcile(tx, id, rules, people, viewer.user_id, out));
+        return out;
+      });
+}
+
+Status CommunityService::ApplyMembershipRules(storage::Transaction& tx, Id user_id) {
+  storage::Connection& c = tx.connection();
+  AGORA_ASSIGN_OR_RETURN(auto all, communities::AllRules(c));
+  if (all.empty()) return Status::Ok();
+  bool org_chart = std::any_of(all.begin(), all.end(), [](const auto& community) {
+    return communities::NeedsOrgChart(community.second);
+  });
+  AGORA_ASSIGN_OR_RETURN(auto people, LoadFacts(c, org_chart, user_id));
+  MembershipRulesView counts;
+  for (const auto& [id, rules] : all) {
+    AGORA_RETURN_IF_ERROR(Reconcile(tx, id, rules, people, user_id, counts));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Id>> CommunityService::HandOverOwnership(storage::Transaction& tx, Id leaver,
+                                                            Id receiver, Id actor) {
+  storage::Connection& c = tx.connection();
+  AGORA_ASSIGN_OR_RETURN(auto owned, repo_.OwnedAlone(c, leaver));
+  for (Id id : owned) {
+    AGORA_ASSIGN_OR_RETURN(auto current, repo_.MembershipOf(c, id, receiver));
+    communities::AuditRecord audit{ids_.next(), actor, "handover", receiver,
+                                   "from user " + std::to_string(leaver)};
+    AGORA_RETURN_IF_ERROR(
+        Transition(tx, id, receiver, Role::kOwner, MembershipState::kMember, current, audit)
+            .status());
+    AGORA_ASSIGN_OR_RETURN(auto leaving, repo_.MembershipOf(c, id, leaver));
+    AGORA_RETURN_IF_ERROR(
+        Transition(tx, id, leaver, Role::kMember, MembershipState::kMember, leaving, std::nullopt)
+            .status());
+    AGORA_RETURN_IF_ERROR(notifications_.OnCommunityHandedOver(tx, actor, receiver, id));
+  }
+  return owned;
 }
 
 Result<Page<communities::AuditEntry>> CommunityService::Audit(const Viewer& viewer, Id id,

@@ -11,9 +11,12 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "communities/community.h"
 #include "communities/community_repository.h"
+#include "communities/membership_rules.h"
 #include "core/id.h"
 #include "core/page.h"
 #include "core/status.h"
@@ -35,6 +38,13 @@ struct MemberView {
   profiles::UserSummary user;
 };
 
+// A community's membership rules, and who joined or left when they were last set.
+struct MembershipRulesView {
+  communities::MembershipRules rules;
+  int64_t joined = 0;
+  int64_t left = 0;
+};
+
 class CommunityService {
  public:
   // Every reference must outlive the service.
@@ -54,7 +64,8 @@ class CommunityService {
   // open: member at once; private: a pending request (or member, when invited);
   // secret: only with an invitation. kPermissionDenied "banned" for the banned.
   Result<communities::Membership> Join(const Viewer& viewer, Id id);
-  // Members, requesters and the invited may leave; kConflict "last_owner" for the only owner.
+  // Members, requesters and the invited may leave; kConflict "last_owner" for the only owner,
+  // "rule_managed" for a member the community's rules keep.
   Status Leave(const Viewer& viewer, Id id);
   Result<Page<MemberView>> Members(const Viewer& viewer, Id id,
                                    std::optional<communities::Role> role, const PageRequest& page);
@@ -68,12 +79,39 @@ class CommunityService {
   // Owners set any role; moderators may make a member a moderator.
   Result<communities::Membership> SetRole(const Viewer& viewer, Id id, Id user_id,
                                           communities::Role role);
+  // kConflict "rule_managed" for a member the community's rules keep: change the rules.
   Status Remove(const Viewer& viewer, Id id, Id user_id);
   Status Ban(const Viewer& viewer, Id id, Id user_id, const std::string& reason);
   // The same, inside a larger use case's transaction (resolving a report by a ban).
   Status Ban(storage::Transaction& tx, const Viewer& viewer, Id id, Id user_id,
              const std::string& reason);
   Status Unban(const Viewer& viewer, Id id, Id user_id);
+  // Membership rules (communities/membership_rules.h). Read by whoever may list the members
+  // (anyone for an open community; members and admins otherwise). Owners and admins set them
+  // (kPermissionDenied for others); setting them, in one transaction, adds everyone who matches (a
+  // pending request or an invitation becomes a membership; a ban stands) and removes the
+  // rule-managed members who no longer match, each with a "rule_join" or "rule_leave" audit record
+  // by the viewer. Members who joined by hand stay. An empty list removes the rules and every
+  // rule-managed member.
+  Result<communities::MembershipRules> Rules(const Viewer& viewer, Id id);
+  Result<MembershipRulesView> SetRules(const Viewer& viewer, Id id,
+                                       const communities::MembershipRules& rules);
+
+  // Inside the transaction that changed `user_id`'s profile, manager, or active state: brings
+  // their rule-managed memberships, and those of everyone under them in the org chart (a
+  // manager change moves the whole subtree), in line with every community's rules. People who
+  // match join (source "rule"); rule-managed members who no longer match leave, deactivated
+  // accounts and guests included; a community's only owner is never removed. Audit records
+  // ("rule_join", "rule_leave") name `user_id` as the actor, and feed effects follow the
+  // commit. Self-contained: call it once per changed person, after writing the change.
+  Status ApplyMembershipRules(storage::Transaction& tx, Id user_id);
+
+  // Inside a leaver's deactivation: every community where `leaver` is the only owner gets
+  // `receiver` as owner (the leaver stays a plain member), with a "handover" audit record by
+  // `actor` and a notification to the receiver. Returns those communities' ids.
+  Result<std::vector<Id>> HandOverOwnership(storage::Transaction& tx, Id leaver, Id receiver,
+                                            Id actor);
+
   // Moderators of the community, and admins.
   Result<Page<communities::AuditEntry>> Audit(const Viewer& viewer, Id id, const PageRequest& page);
 
@@ -90,11 +128,16 @@ class CommunityService {
   Result<Page<MemberView>> WithUsers(Result<Page<communities::Membership>> page);
   // Sets a membership and, after commit, tells the feed when someone became or stopped being
   // a member. Returns the membership as written.
-  Result<communities::Membership> Transition(storage::Transaction& tx, Id id, Id user_id,
-                                             communities::Role role,
-                                             communities::MembershipState state,
-                                             const std::optional<communities::Membership>& before,
-                                             const std::optional<communities::AuditRecord>& audit);
+  Result<communities::Membership> Transition(
+      storage::Transaction& tx, Id id, Id user_id, communities::Role role,
+      communities::MembershipState state, const std::optional<communities::Membership>& before,
+      const std::optional<communities::AuditRecord>& audit,
+      communities::MembershipSource source = communities::MembershipSource::kManual);
+  // Brings the memberships of `people` in community `id` in line with `rules`; counts the
+  // joins and leaves into `view`.
+  Status Reconcile(storage::Transaction& tx, Id id, const communities::MembershipRules& rules,
+                   const std::vector<std::pair<Id, communities::PersonFacts>>& people, Id actor,
+                   MembershipRulesView& view);
   Status Drop(storage::Transaction& tx, Id id, Id user_id,
               const std::optional<communities::Membership>& before,
               const std::optional<communities::AuditRecord>& audit);

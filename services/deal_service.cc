@@ -141,6 +141,25 @@ Result<Deal> DealService::Write(storage::Transaction& tx, const Viewer& viewer,
   return after;
 }
 
+Result<std::vector<Id>> DealService::HandOverOpenDeals(storage::Transaction& tx, Id leaver,
+                                                       Id receiver, Id actor) {
+  Connection& c = tx.connection();
+  AGORA_ASSIGN_OR_RETURN(auto ids, sales::OpenDealIdsOwnedBy(c, leaver));
+  for (Id id : ids) {
+    AGORA_ASSIGN_OR_RETURN(auto before, sales::FindDeal(c, id));
+    if (!before) continue;
+    Deal after = sales::WithNewOwner(*before, receiver);
+    after.updated_at = clock_.now_ms();
+    AGORA_RETURN_IF_ERROR(sales::UpdateDeal(c, after));
+    AGORA_RETURN_IF_ERROR(sales::RecordDealAudit(c, id, actor, sales::DealAction::kUpdate,
+                                                 sales::DealSource::kApi, after.updated_at));
+    AGORA_RETURN_IF_ERROR(notifications_.OnDealHandedOver(tx, actor, receiver, id));
+    tx.AfterCommitInOrder(
+        [this, change = DealChange{before, after}] { events_.DealChanged(change); });
+  }
+  return ids;
+}
+
 Result<std::pair<DealService::RowResult, Deal>> DealService::Upsert(AccountLookup& accounts,
                                                                     storage::Transaction* tx,
                                                                     const Viewer& viewer,

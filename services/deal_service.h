@@ -125,6 +125,11 @@ class DealService {
                                  const PageRequest& page);
   // The owner, their managers, sales_ops and admins; the whole deal is validated again.
   Result<DealView> Patch(const Viewer& viewer, Id id, const DealInput& input);
+  // Inside a leaver's deactivation: each open deal `leaver` owns passes to `receiver` (with the
+  // leaver's team share), with an "update" audit row by `actor`, a notification to the
+  // receiver, and its event after the commit. Returns the deals' ids.
+  Result<std::vector<Id>> HandOverOpenDeals(storage::Transaction& tx, Id leaver, Id receiver,
+                                            Id actor);
   // sales_ops and admins only. Each row is checked on its own; good rows are kept, in
   // transactions of kImportBatch rows.
   Result<ImportReport> Import(const Viewer& viewer, const std::vector<ImportRow>& rows,

@@ -161,6 +161,20 @@ Status NotificationService::OnDealWon(storage::Transaction& tx, Id actor, Id own
   return Status::Ok();
 }
 
+Status NotificationService::OnCommunityHandedOver(storage::Transaction& tx, Id actor, Id receiver,
+                                                  Id community_id) {
+  return Notify(
+      tx, actor,
+      {{receiver, NotificationType::kCommunityHandedOver, actor, std::nullopt, community_id}});
+}
+
+Status NotificationService::OnDealHandedOver(storage::Transaction& tx, Id actor, Id receiver,
+                                             Id deal_id) {
+  return Notify(
+      tx, actor,
+      {{receiver, NotificationType::kDealHandedOver, actor, std::nullopt, std::nullopt, deal_id}});
+}
+
 Status NotificationService::OnStoryAttached(storage::Transaction& tx, Id owner, Id deal_id) {
   return repo_.MarkReadAboutDeal(tx.connection(), owner, deal_id,
                                  NotificationType::kStoryRequested);

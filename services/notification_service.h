@@ -69,6 +69,11 @@ class NotificationService {
   Status OnAnswerAccepted(storage::Transaction& tx, Id actor, const posts::Post& question,
                           const posts::Post& answer);
 
+  // A leaver's handover (services/account_service.h): the receiver of a community they owned
+  // alone, or of an open deal, hears of it from the acting admin.
+  Status OnCommunityHandedOver(storage::Transaction& tx, Id actor, Id receiver, Id community_id);
+  Status OnDealHandedOver(storage::Transaction& tx, Id actor, Id receiver, Id deal_id);
+
   // Newest first; items the viewer may no longer read are left out of the page.
   Result<Page<NotificationView>> List(const Viewer& viewer, bool unread_only,
                                       const PageRequest& page);

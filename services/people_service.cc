@@ -2,15 +2,17 @@
 
 namespace agora::services {
 
-PeopleService::PeopleService(storage::Store& store, IdGenerator& ids,
+PeopleService::PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids,
                              profiles::UserRepository& users, FeedService& feed,
-                             NotificationService& notifications)
+                             NotificationService& notifications, CommunityService& communities)
     : store_(store),
+      clock_(clock),
       ids_(ids),
       users_(users),
       graph_(store),
       feed_(feed),
-      notifications_(notifications) {}
+      notifications_(notifications),
+      communities_(communities) {}
 
 Result<Id> PeopleService::Resolve(const profiles::UserRef& ref) {
   if (ref.id) return *ref.id;
@@ -41,7 +43,15 @@ Result<profiles::User> PeopleService::Update(const Viewer& viewer, const profile
     return Status::PermissionDenied("email and manager_id are set by admins");
   }
   AGORA_RETURN_IF_ERROR(profiles::ValidateProfile(changes));
-  return users_.Update(*target, changes);
+  auto updated =
+      store_.Transact<profiles::User>([&](storage::Transaction& tx) -> Result<profiles::User> {
+        AGORA_ASSIGN_OR_RETURN(
+            auto user, profiles::UpdateUser(tx.connection(), *target, changes, clock_.now_ms()));
+        AGORA_RETURN_IF_ERROR(communities_.ApplyMembershipRules(tx, user.id));
+        return user;
+      });
+  if (updated.ok()) users_.Committed(*updated, changes.manager_id.has_value());
+  return updated;
 }
 
 Result<Page<profiles::User>> PeopleService::DirectReports(const Viewer&,

@@ -12,6 +12,7 @@
 #include "profiles/follow_graph.h"
 #include "profiles/user.h"
 #include "profiles/user_repository.h"
+#include "services/community_service.h"
 #include "services/feed_service.h"
 #include "services/notification_service.h"
 
@@ -20,14 +21,17 @@ namespace agora::services {
 class PeopleService {
  public:
   // Every reference must outlive the service.
-  PeopleService(storage::Store& store, IdGenerator& ids, profiles::UserRepository& users,
-                FeedService& feed, NotificationService& notifications);
+  // `communities` keeps rule-managed memberships in line with profile changes.
+  PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids,
+                profiles::UserRepository& users, FeedService& feed,
+                NotificationService& notifications, CommunityService& communities);
 
   // kNotFound when nobody answers to `ref`.
   Result<profiles::User> Get(const Viewer& viewer, const profiles::UserRef& ref);
 
   // Self for one's own profile, admins for anyone's. Email and manager are the company's
-  // records: admins only (kPermissionDenied for others).
+  // records: admins only (kPermissionDenied for others). The change and the rule-managed
+  // memberships it moves (CommunityService::ApplyMembershipRules) commit together.
   Result<profiles::User> Update(const Viewer& viewer, const profiles::UserRef& ref,
                                 const profiles::ProfileChanges& changes);
 
@@ -52,11 +56,13 @@ class PeopleService {
 
   // Constant after construction.
   storage::Store& store_;
+  const Clock& clock_;
   IdGenerator& ids_;
   profiles::UserRepository& users_;
   profiles::FollowGraph graph_;
   FeedService& feed_;
   NotificationService& notifications_;
+  CommunityService& communities_;
 };
 
 }  // namespace agora::services

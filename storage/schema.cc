@@ -435,6 +435,21 @@ CREATE TABLE password_resets (
 );
 CREATE INDEX users_by_department ON users (department, id);
 )sql",
+    // 11: rules-based membership. A community's rules (any rule matches; each rule is an all-of
+    // of its set conditions), and how each membership came: by hand or by a rule.
+    R"sql(
+CREATE TABLE community_membership_rules (
+  community_id    INTEGER NOT NULL REFERENCES communities (id),
+  position        INTEGER NOT NULL,
+  department      TEXT,
+  location        TEXT,
+  title_contains  TEXT,
+  manager_id      INTEGER REFERENCES users (id),
+  PRIMARY KEY (community_id, position)
+) WITHOUT ROWID;
+ALTER TABLE memberships ADD COLUMN source TEXT NOT NULL DEFAULT 'manual'
+  CHECK (source IN ('manual', 'rule'));
+)sql",
 };
 
 }  // namespace

@@ -90,6 +90,18 @@ class LeakIntegrationTest : public IntegrationTest {
     Must(deactivated_token, 201);
     deactivated_token_ = JsonString(deactivated_token.body, "/token").value_or("");
     Must(Post("/api/v1/users/" + deactivated_.id + "/deactivate", "", admin_token_), 200);
+    // Membership rules on the secret community, and a person they brought in when HR moved
+    // them, whom outsiders follow: neither the rules nor the join may show outside.
+    falconer_ = CreateAndLogin("falconer");
+    for (const TestUser* who : {&stranger_, &follower_, &other_mod_}) {
+      Must(Post("/api/v1/users/" + falconer_.id + "/follow", "", who->token), 200);
+    }
+    Must(Put(Path(secret_, "/membership_rules"), R"({"rules":[{"department":"Falcon-ops"}]})",
+             author_.token),
+         200);
+    Must(Patch("/api/v1/users/" + falconer_.id, JsonBody().Set("department", "Falcon-ops").str(),
+               admin_token_),
+         200);
 
     // The crawl means something only once search holds the hidden posts (two posts, two
     // replies, two deal stories, two mentions): members find them all.
@@ -200,6 +212,11 @@ class LeakIntegrationTest : public IntegrationTest {
         {"GET", Path(secret_, "/feed"), "", 404},
         {"GET", Path(secret_, "/members"), "", 404},
         {"GET", Path(secret_, "/audit"), "", 404},
+        {"GET", Path(private_, "/membership_rules"), "", 403},
+        {"PUT", Path(private_, "/membership_rules"), R"({"rules":[]})", 403},
+        {"GET", Path(secret_, "/membership_rules"), "", 404},
+        {"PUT", Path(secret_, "/membership_rules"), R"({"rules":[]})", 404},
+        {"GET", "/api/v1/users/" + falconer_.id, "", 200},
         {"POST", Path(secret_, "/join"), "", 404},
         {"POST", Path(secret_, "/invitations/accept"), "", 404},
         {"PATCH", Path(secret_), JsonBody().Set("name", "Renamed").str(), 404},
@@ -357,6 +374,7 @@ class LeakIntegrationTest : public IntegrationTest {
   std::string insider_token_id_, insider_token_secret_, deactivated_token_;
   std::string private_mention_, secret_mention_;
   TestUser author_, insider_, follower_, stranger_, removed_, banned_, other_mod_, deactivated_;
+  TestUser falconer_;
   std::string private_, secret_, other_;
   std::string private_post_, secret_post_, private_reply_, secret_reply_, public_post_;
   std::string private_deal_, secret_deal_;
@@ -402,6 +420,23 @@ TEST_F(LeakIntegrationTest, MembersAreNotifiedOfWhatTheOutsidersAreNot) {
   HttpResult r = Get("/api/v1/notifications?limit=100", insider_.token);
   EXPECT_NE(r.body.find(private_mention_), std::string::npos) << r;
   EXPECT_NE(r.body.find(secret_mention_), std::string::npos) << r;
+}
+
+TEST_F(LeakIntegrationTest, RuleDrivenJoinsAndRulesStayInsideTheSecretCommunity) {
+  // The rule brought falconer in; the rules stand after every outsider's PUT was refused.
+  HttpResult rules = Get(Path(secret_, "/membership_rules"), falconer_.token);
+  ASSERT_EQ(rules.status, 200) << rules;
+  EXPECT_EQ(JsonString(rules.body, "/rules/0/department"), "Falcon-ops");
+  CrawlAsOutsider(stranger_, "stranger");
+  EXPECT_EQ(Get(Path(secret_, "/membership_rules"), falconer_.token).body, rules.body);
+  // The join told nobody: falconer's followers have no notification naming the community.
+  for (const TestUser* who : {&stranger_, &follower_, &other_mod_}) {
+    HttpResult r = Get("/api/v1/notifications?limit=100", who->token);
+    EXPECT_EQ(r.body.find(secret_), std::string::npos) << r;
+    EXPECT_EQ(r.body.find("Falcon"), std::string::npos) << r;
+  }
+  HttpResult list = Get("/api/v1/communities?limit=100", stranger_.token);
+  EXPECT_EQ(list.body.find(secret_), std::string::npos);
 }
 
 TEST_F(LeakIntegrationTest, DeactivatedAccountGetsNoStream) {

@@ -722,6 +722,77 @@ describe('web client', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it('lets an owner set a department rule, and shows the people it adds as members', async () => {
+    const ownerToken = await tokenOf(people.follower.username);
+    const created = await apiCall(ownerToken, 'POST', '/api/v1/communities', { name: 'Finance circle', visibility: 'private' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const page = await newPage();
+    await signIn(page, people.follower.username);
+    await page.goto(`${base}/communities/${created.body.id}`);
+    await page.getByRole('tab', { name: 'Moderation' }).click();
+    const rules = page.getByRole('region', { name: 'Membership rules' });
+    await rules.getByText('No rules: people join by hand.').waitFor({ timeout: WAIT });
+    await rules.getByRole('button', { name: 'Add a rule' }).click();
+    await rules.getByRole('group', { name: 'Rule 1' }).getByRole('textbox', { name: 'Department is' }).fill('Finance');
+    await expectAccessible(page, 'membership rules');
+    await rules.getByRole('button', { name: 'Save rules' }).click();
+    const saved = rules.getByRole('status');
+    await saved.waitFor({ timeout: WAIT });
+    const joined = /Rules saved: (\d+) joined, 0 left\./.exec(await saved.textContent());
+    assert.ok(joined && Number(joined[1]) > 0, `the Finance people joined: ${await saved.textContent()}`);
+    await shot(page, 'membership-rules');
+
+    // Exactly the Finance people joined, marked as added by rule.
+    const members = await apiCall(ownerToken, 'GET', `/api/v1/communities/${created.body.id}/members?limit=100`);
+    const byRule = members.body.items.filter((m) => m.source === 'rule');
+    assert.equal(byRule.length, Number(joined[1]));
+    for (const m of byRule) {
+      const user = await apiCall(ownerToken, 'GET', `/api/v1/users/${m.user.id}`);
+      assert.equal(user.body.department, 'Finance');
+    }
+    // The members tab shows them, "added by rule", with no remove button (a ban stays possible).
+    await page.getByRole('tab', { name: 'Members' }).click();
+    const row = page.getByRole('row').filter({ hasText: byRule[0].user.display_name }).first();
+    await row.getByText('added by rule').waitFor({ timeout: WAIT });
+    assert.equal(await row.getByRole('button', { name: /^Remove/ }).count(), 0);
+    assert.equal(await row.getByRole('button', { name: /^Ban/ }).count(), 1);
+    await shot(page, 'members-by-rule');
+    await expectAccessible(page, 'members by rule');
+    await page.context().close();
+  });
+
+  it("shows a leaver's community with its new owner after the admin deactivates them", async () => {
+    const leaver = await apiCall(people.ceo.token, 'POST', '/api/v1/users', {
+      username: 'lee.leaver',
+      display_name: 'Lee Leaver',
+      email: 'lee.leaver@example.com',
+      password: PASSWORD,
+      manager_id: people.follower.id,
+    });
+    assert.equal(leaver.status, 201, JSON.stringify(leaver.body));
+    const community = await apiCall(await tokenOf('lee.leaver'), 'POST', '/api/v1/communities', { name: 'Leaver guild', visibility: 'open' });
+    assert.equal(community.status, 201, JSON.stringify(community.body));
+    const deactivated = await apiCall(people.ceo.token, 'POST', `/api/v1/users/${leaver.body.id}/deactivate`, {});
+    assert.equal(deactivated.status, 200, JSON.stringify(deactivated.body));
+    assert.deepEqual(deactivated.body.handover.communities, [community.body.id]);
+    assert.equal(deactivated.body.handover.communities_to, people.follower.id);
+
+    // The manager opens the community: they are its owner now, the leaver a plain member.
+    const page = await newPage();
+    await signIn(page, people.follower.username);
+    await page.goto(`${base}/communities/${community.body.id}`);
+    await page.getByRole('heading', { name: 'Leaver guild', level: 1 }).waitFor({ timeout: WAIT });
+    await page.getByRole('tab', { name: 'Members' }).click();
+    const me = (await apiCall(people.ceo.token, 'GET', `/api/v1/users/${people.follower.id}`)).body;
+    const ownerRow = page.getByRole('row').filter({ hasText: me.display_name }).first();
+    await ownerRow.getByRole('cell', { name: 'Owner' }).waitFor({ timeout: WAIT });
+    await page.getByRole('row').filter({ hasText: 'Lee Leaver' }).waitFor({ timeout: WAIT });
+    await shot(page, 'handover-community');
+    await page.goto(`${base}/notifications`);
+    await page.getByText(/made you owner of Leaver guild/).waitFor({ timeout: WAIT });
+    await page.context().close();
+  });
+
   it('broke no Content-Security-Policy rule and threw no error', () => {
     assert.deepEqual(consoleProblems, []);
   });

@@ -70,6 +70,7 @@ function Members({ community, manage, isOwner }) {
               <tr key={m.user.id}>
                 <td>
                   <UserLink user={m.user} />
+                  {m.source === 'rule' && <span class="tag"> {t('addedByRule')}</span>}
                 </td>
                 <td>
                   {isOwner && m.role !== 'owner' ? (
@@ -94,9 +95,12 @@ function Members({ community, manage, isOwner }) {
                   <td class="row">
                     {m.role !== 'owner' && (
                       <>
-                        <button type="button" onClick={() => run(api(`/api/v1/communities/${community.id}/members/${m.user.id}`, { method: 'DELETE' }))}>
-                          {t('remove')} <span class="visually-hidden">{m.user.display_name}</span>
-                        </button>
+                        {/* Only a rule change removes a member the rules added. */}
+                        {m.source !== 'rule' && (
+                          <button type="button" onClick={() => run(api(`/api/v1/communities/${community.id}/members/${m.user.id}`, { method: 'DELETE' }))}>
+                            {t('remove')} <span class="visually-hidden">{m.user.display_name}</span>
+                          </button>
+                        )}
                         <button
                           type="button"
                           class="danger"
@@ -112,6 +116,92 @@ function Members({ community, manage, isOwner }) {
             ))}
           </tbody>
         </table>
+      )}
+    </section>
+  );
+}
+
+const ruleFields = [
+  ['department', 'ruleDepartment'],
+  ['location', 'ruleLocation'],
+  ['title_contains', 'ruleTitleContains'],
+  ['manager', 'ruleManager'],
+];
+const MAX_RULES = 10;
+
+// The rules of a rules-based community (owners and admins): a person who matches any rule is a
+// member; within a rule, every filled condition must hold. The manager is a username or an id.
+function MembershipRules({ community, onChange }) {
+  const [rules, setRules] = useState(null);
+  const [error, setError] = useState(null);
+  const [notice, setNotice] = useState('');
+  const id = useId('rules');
+  useEffect(() => {
+    api(`/api/v1/communities/${community.id}/membership_rules`)
+      .then((r) => setRules(r.rules.map((rule) => ({ ...rule, manager: rule.manager_id || '' }))))
+      .catch(setError);
+  }, [community.id]);
+  function edit(index, field, value) {
+    setRules((old) => old.map((rule, i) => (i === index ? { ...rule, [field]: value } : rule)));
+  }
+  async function managerId(text) {
+    if (/^\d+$/.test(text)) return text;
+    return (await api(`/api/v1/users/@${encodeURIComponent(text.replace(/^@/, ''))}`)).id;
+  }
+  async function save(event) {
+    event.preventDefault();
+    setError(null);
+    setNotice('');
+    try {
+      const body = [];
+      for (const rule of rules) {
+        const out = {};
+        for (const field of ['department', 'location', 'title_contains']) {
+          if (rule[field] && rule[field].trim()) out[field] = rule[field].trim();
+        }
+        const manager = (rule.manager || '').trim();
+        if (manager) out.manager_id = await managerId(manager);
+        body.push(out);
+      }
+      const result = await api(`/api/v1/communities/${community.id}/membership_rules`, { method: 'PUT', body: { rules: body } });
+      setNotice(t('rulesSaved', { joined: result.joined, left: result.left }));
+      onChange();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <section aria-labelledby={`${id}-h`} class="card">
+      <h2 id={`${id}-h`}>{t('membershipRules')}</h2>
+      <p class="muted">{t('membershipRulesHelp')}</p>
+      <ErrorText error={error} />
+      {rules && (
+        <form class="stack" onSubmit={save}>
+          {rules.length === 0 && <p class="muted">{t('noRules')}</p>}
+          {rules.map((rule, index) => (
+            <fieldset key={index} class="row">
+              <legend>{t('ruleN', { n: index + 1 })}</legend>
+              {ruleFields.map(([field, label]) => (
+                <span key={field} class="row">
+                  <label for={`${id}-${index}-${field}`}>{t(label)}</label>
+                  <input id={`${id}-${index}-${field}`} maxLength={100} value={rule[field] || ''} onInput={(e) => edit(index, field, e.currentTarget.value)} />
+                </span>
+              ))}
+              <button type="button" onClick={() => setRules((old) => old.filter((_, i) => i !== index))}>
+                {t('removeRule', { n: index + 1 })}
+              </button>
+            </fieldset>
+          ))}
+          <div class="row">
+            <button type="button" disabled={rules.length >= MAX_RULES} onClick={() => setRules((old) => [...old, {}])}>
+              {t('addRule')}
+            </button>
+            <button type="submit" class="primary">
+              {t('saveRules')}
+            </button>
+          </div>
+          {notice && <p role="status">{notice}</p>}
+        </form>
       )}
     </section>
   );
@@ -367,6 +457,7 @@ export function Community({ params }) {
   const member = m && m.state === 'member';
   const admin = me && (me.roles || []).includes('admin');
   const moderator = (member && (m.role === 'moderator' || m.role === 'owner')) || admin;
+  const owner = (member && m.role === 'owner') || admin;
   const canRead = member || community.visibility === 'open';
   const tabs = [
     { id: 'posts', label: t('posts') },
@@ -402,9 +493,10 @@ export function Community({ params }) {
           ) : (
             <p class="notice">{t('privateNotice')}</p>
           ))}
-        {tab === 'members' && (canRead || moderator ? <Members community={community} manage={moderator} isOwner={(member && m.role === 'owner') || admin} /> : <p class="notice">{t('privateNotice')}</p>)}
+        {tab === 'members' && (canRead || moderator ? <Members community={community} manage={moderator} isOwner={owner} /> : <p class="notice">{t('privateNotice')}</p>)}
         {tab === 'moderation' && moderator && (
           <div class="stack">
+            {owner && <MembershipRules community={community} onChange={() => setTick((n) => n + 1)} />}
             <JoinRequests community={community} onChange={() => setTick((n) => n + 1)} />
             <ReportsQueue community={community} />
             <Bans community={community} />
