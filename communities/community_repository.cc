@@ -69,6 +69,14 @@ Status RecountMembers(Connection& c, Id community_id) {
                       community_id);
 }
 
+// Keeps members_count right after one row changed from `was_member` to `is_member`: a step,
+// not a recount, so that bringing N people into a community of M costs N, not N×M.
+Status StepMembersCount(Connection& c, Id community_id, bool was_member, bool is_member) {
+  if (was_member == is_member) return Status::Ok();
+  return storage::Run(c, "UPDATE communities SET members_count = members_count + ? WHERE id = ?",
+                      int64_t{is_member ? 1 : -1}, community_id);
+}
+
 Status NameConflict(const Status& status) {
   if (status.code() == StatusCode::kConflict) {
     return Status::Conflict("name_taken", "a community with that name exists");
@@ -197,6 +205,7 @@ Status CommunityRepository::SetMembership(Connection& c, Id community_id, Id use
                                           const std::optional<AuditRecord>& audit,
                                           MembershipSource source) {
   UnixMillis now = clock_.now_ms();
+  AGORA_ASSIGN_OR_RETURN(auto before, MembershipOf(c, community_id, user_id));
   // A row that stays in its state keeps its start and its source (a rule member made
   // moderator is still rule-managed); SET reads the row's old values.
   AGORA_RETURN_IF_ERROR(storage::Run(
@@ -206,7 +215,9 @@ Status CommunityRepository::SetMembership(Connection& c, Id community_id, Id use
       "DO UPDATE SET role = ?3, since = CASE WHEN state = ?4 THEN since ELSE ?5 END, "
       "source = CASE WHEN state = ?4 THEN source ELSE ?6 END, state = ?4",
       community_id, user_id, RoleName(role), StateName(state), now, SourceName(source)));
-  AGORA_RETURN_IF_ERROR(RecountMembers(c, community_id));
+  AGORA_RETURN_IF_ERROR(StepMembersCount(c, community_id,
+                                         before && before->state == MembershipState::kMember,
+                                         state == MembershipState::kMember));
   if (audit) AGORA_RETURN_IF_ERROR(WriteAudit(c, community_id, *audit, now));
   return Status::Ok();
 }
@@ -214,9 +225,11 @@ Status CommunityRepository::SetMembership(Connection& c, Id community_id, Id use
 Status CommunityRepository::RemoveMembership(Connection& c, Id community_id, Id user_id,
                                              const std::optional<AuditRecord>& audit) {
   UnixMillis now = clock_.now_ms();
+  AGORA_ASSIGN_OR_RETURN(auto before, MembershipOf(c, community_id, user_id));
   AGORA_RETURN_IF_ERROR(storage::Run(
       c, "DELETE FROM memberships WHERE community_id = ? AND user_id = ?", community_id, user_id));
-  AGORA_RETURN_IF_ERROR(RecountMembers(c, community_id));
+  AGORA_RETURN_IF_ERROR(StepMembersCount(
+      c, community_id, before && before->state == MembershipState::kMember, false));
   if (audit) AGORA_RETURN_IF_ERROR(WriteAudit(c, community_id, *audit, now));
   return Status::Ok();
 }

@@ -31,7 +31,7 @@ struct AccessTokenLimits {
   static constexpr int64_t kLongestLifetimeMs = 366LL * 24 * 3600 * 1000;
   // last_used_at is written at most this often per token, so a busy bot costs no write a
   // request.
-  static constexpr int64_t kLastUsedResolutionMs = 60 * 1000;
+  static constexpr int64_t kLastUsedResolutionMs = 60LL * 1000;
 };
 
 struct AccessToken {
