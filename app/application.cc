@@ -52,6 +52,8 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->users_ = std::make_unique<profiles::UserRepository>(*app->store_, app->clock());
   app->accounts_ = std::make_unique<services::AccountService>(
       *app->store_, app->clock(), app->ids_, *app->users_, options.accounts, app->live_);
+  app->provisioning_ = std::make_unique<services::ProvisioningService>(
+      *app->store_, app->clock(), app->ids_, *app->users_, *app->accounts_);
   feed::FeedOptions feed_options;
   feed_options.timeline_capacity = options.feed.timeline_capacity;
   feed_options.source_capacity = options.feed.timeline_capacity;

@@ -179,11 +179,15 @@ Result<profiles::User> AccountService::Deactivate(const Viewer& viewer,
     return Status::Unprocessable("self_deactivation", "admins cannot deactivate themselves");
   }
   AGORA_RETURN_IF_ERROR(users_.Deactivate(user->id));
-  // The account is inactive from here on: its streams end even if revoking sessions fails.
-  live_.AccountDeactivated(user->id);
-  AGORA_RETURN_IF_ERROR(sessions_.RevokeAll(user->id));
+  AGORA_RETURN_IF_ERROR(EndAccess(user->id));
   user->active = false;
   return user;
+}
+
+Status AccountService::EndAccess(Id user_id) {
+  // The account is inactive from here on: its streams end even if revoking sessions fails.
+  live_.AccountDeactivated(user_id);
+  return sessions_.RevokeAll(user_id);
 }
 
 }  // namespace agora::services

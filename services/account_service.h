@@ -71,6 +71,10 @@ class AccountService {
   // account as it now is.
   Result<profiles::User> Deactivate(const Viewer& viewer, const profiles::UserRef& target);
 
+  // After a commit that made `user_id` inactive in another use case's transaction (SCIM
+  // provisioning): ends their live streams, then every session, at once.
+  Status EndAccess(Id user_id);
+
   size_t cached_sessions() const { return sessions_.cached_sessions(); }
 
  private:
