@@ -51,8 +51,7 @@ int ScimTokenList(const ApplicationOptions& options) {
 int ScimTokenRevoke(const ApplicationOptions& options, Id id) {
   auto app = OpenOrSay(options);
   if (!app.ok()) return 1;
-  Status status =
-      identity::RevokeProvisioningToken((*app)->store(), id, (*app)->clock().now_ms());
+  Status status = identity::RevokeProvisioningToken((*app)->store(), id, (*app)->clock().now_ms());
   if (!status.ok()) {
     std::cerr << "agora: " << status.message() << "\n";
     return status.code() == StatusCode::kInternal ? 1 : 2;

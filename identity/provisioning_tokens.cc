@@ -74,21 +74,19 @@ Status RevokeProvisioningToken(storage::Store& store, Id id, UnixMillis now) {
   });
 }
 
-Result<ProvisioningToken> ResolveProvisioningToken(storage::Store& store,
-                                                   std::string_view secret) {
+Result<ProvisioningToken> ResolveProvisioningToken(storage::Store& store, std::string_view secret) {
   if (!secret.starts_with(kTokenPrefix)) {
     return Status::Unauthenticated("send a provisioning token made with `agora scim-token create`");
   }
   std::string hash = HashToken(secret);
   return store.read([&](storage::Connection& c) -> Result<ProvisioningToken> {
     AGORA_ASSIGN_OR_RETURN(
-        auto token,
-        storage::ReadOne(c,
-                         storage::Sql("SELECT ", kColumns,
-                                      " FROM scim_tokens WHERE token_hash = ? AND "
-                                      "revoked_at IS NULL")
-                             .data(),
-                         ReadRow, hash));
+        auto token, storage::ReadOne(c,
+                                     storage::Sql("SELECT ", kColumns,
+                                                  " FROM scim_tokens WHERE token_hash = ? AND "
+                                                  "revoked_at IS NULL")
+                                         .data(),
+                                     ReadRow, hash));
     if (!token) return Status::Unauthenticated("the provisioning token is unknown or revoked");
     return std::move(*token);
   });

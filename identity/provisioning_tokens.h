@@ -36,7 +36,6 @@ Result<std::vector<ProvisioningToken>> ListProvisioningTokens(storage::Store& st
 // Revokes one; kNotFound when there is no such token, kConflict "already_revoked".
 Status RevokeProvisioningToken(storage::Store& store, Id id, UnixMillis now);
 // The live token `secret` names; kUnauthenticated when unknown or revoked.
-Result<ProvisioningToken> ResolveProvisioningToken(storage::Store& store,
-                                                   std::string_view secret);
+Result<ProvisioningToken> ResolveProvisioningToken(storage::Store& store, std::string_view secret);
 
 }  // namespace agora::identity

@@ -171,9 +171,9 @@ class Parser {
     SkipSpaces();
     std::string word = PeekWord();
     static constexpr std::pair<std::string_view, FilterOp> kOps[] = {
-        {"eq", FilterOp::kEq}, {"ne", FilterOp::kNe}, {"co", FilterOp::kCo},
-        {"sw", FilterOp::kSw}, {"ew", FilterOp::kEw}, {"gt", FilterOp::kGt},
-        {"ge", FilterOp::kGe}, {"lt", FilterOp::kLt}, {"le", FilterOp::kLe},
+        {"eq", FilterOp::kEq},     {"ne", FilterOp::kNe}, {"co", FilterOp::kCo},
+        {"sw", FilterOp::kSw},     {"ew", FilterOp::kEw}, {"gt", FilterOp::kGt},
+        {"ge", FilterOp::kGe},     {"lt", FilterOp::kLt}, {"le", FilterOp::kLe},
         {"pr", FilterOp::kPresent}};
     Filter filter;
     filter.path = std::move(path);
@@ -235,11 +235,21 @@ class Parser {
       if (at_ >= text_.size()) break;
       char e = text_[at_++];
       switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
         case 'u': {
           if (at_ + 4 > text_.size()) return Error("bad \\u escape");
           unsigned code = 0;
@@ -262,7 +272,8 @@ class Parser {
           }
           break;
         }
-        default: out += e;  // \" \\ \/
+        default:
+          out += e;  // \" \\ \/
       }
     }
     if (at_ >= text_.size()) return Error("unterminated string");

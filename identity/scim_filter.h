@@ -29,8 +29,8 @@ struct Filter;
 
 // `[urn:...:]attr[.sub]`, or `attr[filter][.sub]` (a value path).
 struct AttributePath {
-  std::string urn;        // the schema URN when the path was prefixed with one, lower-case
-  std::string attribute;  // lower-case
+  std::string urn;            // the schema URN when the path was prefixed with one, lower-case
+  std::string attribute;      // lower-case
   std::string sub_attribute;  // lower-case; empty when none
   std::shared_ptr<const Filter> value_filter;  // the [...] part; null when none
 };
@@ -64,6 +64,5 @@ Result<AttributePath> ParsePath(std::string_view text);
 inline constexpr std::string_view kEnterpriseUrnLower =
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user";
 inline constexpr std::string_view kUserUrnLower = "urn:ietf:params:scim:schemas:core:2.0:user";
-inline constexpr std::string_view kGroupUrnLower = "urn:ietf:params:scim:schemas:core:2.0:group";
 
 }  // namespace agora::identity

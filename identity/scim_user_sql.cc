@@ -136,9 +136,8 @@ class Translator {
       return Invalid("a value filter applies to emails or addresses, not '" + Describe(p) + "'");
     }
     AGORA_ASSIGN_OR_RETURN(std::string element, Condition(*p.value_filter, p.attribute));
-    std::string sub = p.sub_attribute.empty()
-                          ? (p.attribute == "emails" ? "value" : "locality")
-                          : p.sub_attribute;
+    std::string sub = p.sub_attribute.empty() ? (p.attribute == "emails" ? "value" : "locality")
+                                              : p.sub_attribute;
     auto column = MultiValuedColumn(p.attribute, sub);
     if (!column) return Invalid("'" + p.attribute + "' has no sub-attribute '" + sub + "'");
     AGORA_ASSIGN_OR_RETURN(std::string value, Compare(*column, f, Describe(p)));
@@ -159,7 +158,8 @@ class Translator {
     const FilterValue& v = f.value;
     switch (column.type) {
       case ColumnType::kBool: {
-        if (v.kind != FilterValue::Kind::kBool || (f.op != FilterOp::kEq && f.op != FilterOp::kNe)) {
+        if (v.kind != FilterValue::Kind::kBool ||
+            (f.op != FilterOp::kEq && f.op != FilterOp::kNe)) {
           return Invalid("'" + name + "' is a boolean: use eq or ne with true or false");
         }
         bool wanted = v.boolean == (f.op == FilterOp::kEq);
@@ -187,12 +187,12 @@ class Translator {
       case FilterOp::kCo:
         return "(instr(" + expr + ", " + Param(value) + ") > 0)";
       case FilterOp::kSw:
-        return "(substr(" + expr + ", 1, " + std::to_string(Utf8Length(value)) + ") = " +
-               Param(value) + ")";
+        return "(substr(" + expr + ", 1, " + std::to_string(Utf8Length(value)) +
+               ") = " + Param(value) + ")";
       case FilterOp::kEw:
         if (value.empty()) return std::string("1");
-        return "(substr(" + expr + ", -" + std::to_string(Utf8Length(value)) + ") = " + Param(value) +
-               ")";
+        return "(substr(" + expr + ", -" + std::to_string(Utf8Length(value)) +
+               ") = " + Param(value) + ")";
       default:
         return "(" + expr + " " + Ordering(f.op) + " " + Param(value) + ")";
     }
@@ -200,13 +200,20 @@ class Translator {
 
   static const char* Ordering(FilterOp op) {
     switch (op) {
-      case FilterOp::kEq: return "=";
-      case FilterOp::kNe: return "<>";
-      case FilterOp::kGt: return ">";
-      case FilterOp::kGe: return ">=";
-      case FilterOp::kLt: return "<";
-      case FilterOp::kLe: return "<=";
-      default: return nullptr;
+      case FilterOp::kEq:
+        return "=";
+      case FilterOp::kNe:
+        return "<>";
+      case FilterOp::kGt:
+        return ">";
+      case FilterOp::kGe:
+        return ">=";
+      case FilterOp::kLt:
+        return "<";
+      case FilterOp::kLe:
+        return "<=";
+      default:
+        return nullptr;
     }
   }
 

@@ -24,8 +24,8 @@ ApiResponse UserResponse(int status, const services::ScimUser& user) {
   ApiResponse response = ScimResponse(status, RenderScimUser(user));
   response.headers.emplace_back("ETag", ScimUserVersion(user));
   if (status == 201) {
-    response.headers.emplace_back("Location",
-                                  std::string(kScimBasePath) + "/Users/" + std::to_string(user.user.id));
+    response.headers.emplace_back(
+        "Location", std::string(kScimBasePath) + "/Users/" + std::to_string(user.user.id));
   }
   return response;
 }
@@ -106,9 +106,10 @@ Result<ApiResponse> ReplaceUser(RouteContext& ctx, ProvisioningService& provisio
   rapidjson::Document body;
   AGORA_RETURN_IF_ERROR(ParseScimBody(ctx.request, body));
   AGORA_ASSIGN_OR_RETURN(auto user, ParseScimUser(body));
-  AGORA_ASSIGN_OR_RETURN(auto replaced, provisioning.EditUser(by, id, [&](const services::ScimUser&) {
-    return Result<services::ScimUserWrite>(user);
-  }));
+  AGORA_ASSIGN_OR_RETURN(auto replaced,
+                         provisioning.EditUser(by, id, [&](const services::ScimUser&) {
+                           return Result<services::ScimUserWrite>(user);
+                         }));
   return UserResponse(200, replaced);
 }
 

@@ -96,21 +96,23 @@ Result<std::optional<Id>> ManagerAttribute(const rapidjson::Value& extension) {
 
 const char* ScimTypeOf(const Status& status) {
   static constexpr std::string_view kScimTypes[] = {
-      "invalidFilter", "tooMany",   "uniqueness",    "mutability",  "invalidSyntax",
-      "invalidPath",   "noTarget",  "invalidValue",  "invalidVers", "sensitive"};
+      "invalidFilter", "tooMany",  "uniqueness",   "mutability",  "invalidSyntax",
+      "invalidPath",   "noTarget", "invalidValue", "invalidVers", "sensitive"};
   for (auto type : kScimTypes) {
     if (status.error_code() == type) return type.data();
   }
   switch (status.code()) {
-    case StatusCode::kConflict: return "uniqueness";
-    case StatusCode::kUnprocessable: return "invalidValue";
+    case StatusCode::kConflict:
+      return "uniqueness";
+    case StatusCode::kUnprocessable:
+      return "invalidValue";
     case StatusCode::kInvalidArgument:
       return status.error_code().starts_with("invalid_json") ||
-                     status.error_code() == "invalid_utf8" ||
-                     status.error_code() == "json_too_deep"
+                     status.error_code() == "invalid_utf8" || status.error_code() == "json_too_deep"
                  ? "invalidSyntax"
                  : "invalidValue";
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -272,7 +274,8 @@ Result<services::ScimUserWrite> ParseScimUser(const rapidjson::Value& r) {
                            StringAttribute(*address, "locality", "addresses.locality"));
   }
   if (const rapidjson::Value* ext = ScimMember(r, kScimEnterpriseSchema); ext && !ext->IsNull()) {
-    if (!ext->IsObject()) return InvalidValue(std::string(kScimEnterpriseSchema) + " must be an object");
+    if (!ext->IsObject())
+      return InvalidValue(std::string(kScimEnterpriseSchema) + " must be an object");
     AGORA_ASSIGN_OR_RETURN(out.department, StringAttribute(*ext, "department", "department"));
     AGORA_ASSIGN_OR_RETURN(out.employee_number,
                            StringAttribute(*ext, "employeeNumber", "employeeNumber"));

@@ -15,7 +15,6 @@ namespace agora::server {
 
 inline constexpr char kScimContentType[] = "application/scim+json";
 inline constexpr char kScimUserSchema[] = "urn:ietf:params:scim:schemas:core:2.0:User";
-inline constexpr char kScimGroupSchema[] = "urn:ietf:params:scim:schemas:core:2.0:Group";
 inline constexpr char kScimEnterpriseSchema[] =
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 inline constexpr char kScimListSchema[] = "urn:ietf:params:scim:api:messages:2.0:ListResponse";

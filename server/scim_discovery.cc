@@ -12,14 +12,40 @@ namespace {
 // One attribute definition (RFC 7643 §7), built as Attr("name").Required()...
 struct Attribute {
   explicit Attribute(const char* attribute_name) : name(attribute_name) {}
-  Attribute& Type(const char* value) { type = value; return *this; }
-  Attribute& MultiValued() { multi_valued = true; return *this; }
-  Attribute& Required() { required = true; return *this; }
-  Attribute& CaseExact() { case_exact = true; return *this; }
-  Attribute& Mutability(const char* value) { mutability = value; return *this; }
-  Attribute& ServerUnique() { uniqueness = "server"; return *this; }
-  Attribute& References(const char* value) { type = "reference"; reference_type = value; return *this; }
-  Attribute& Sub(std::vector<Attribute> value) { type = "complex"; sub_attributes = std::move(value); return *this; }
+  Attribute& Type(const char* value) {
+    type = value;
+    return *this;
+  }
+  Attribute& MultiValued() {
+    multi_valued = true;
+    return *this;
+  }
+  Attribute& Required() {
+    required = true;
+    return *this;
+  }
+  Attribute& CaseExact() {
+    case_exact = true;
+    return *this;
+  }
+  Attribute& Mutability(const char* value) {
+    mutability = value;
+    return *this;
+  }
+  Attribute& ServerUnique() {
+    uniqueness = "server";
+    return *this;
+  }
+  Attribute& References(const char* value) {
+    type = "reference";
+    reference_type = value;
+    return *this;
+  }
+  Attribute& Sub(std::vector<Attribute> value) {
+    type = "complex";
+    sub_attributes = std::move(value);
+    return *this;
+  }
 
   const char* name;
   const char* type = "string";
@@ -54,8 +80,9 @@ const std::vector<Schema>& Schemas() {
            Attr("active").Type("boolean"),
            Attr("emails").MultiValued().Sub(
                {Attr("value"), Attr("type"), Attr("primary").Type("boolean")}),
-           Attr("addresses").MultiValued().Sub(
-               {Attr("locality"), Attr("type"), Attr("primary").Type("boolean")}),
+           Attr("addresses")
+               .MultiValued()
+               .Sub({Attr("locality"), Attr("type"), Attr("primary").Type("boolean")}),
        }},
       {kScimEnterpriseSchema,
        "EnterpriseUser",
@@ -63,18 +90,9 @@ const std::vector<Schema>& Schemas() {
        {
            Attr("employeeNumber"),
            Attr("department"),
-           Attr("manager").Sub({Attr("value").CaseExact(), Attr("$ref").CaseExact().References("User"),
+           Attr("manager").Sub({Attr("value").CaseExact(),
+                                Attr("$ref").CaseExact().References("User"),
                                 Attr("displayName").Mutability("readOnly")}),
-       }},
-      {kScimGroupSchema,
-       "Group",
-       "An Agora community",
-       {
-           Attr("displayName").Required(),
-           Attr("members").MultiValued().Sub(
-               {Attr("value").CaseExact().Mutability("immutable"),
-                Attr("display").Mutability("readOnly"),
-                Attr("$ref").CaseExact().Mutability("immutable").References("User")}),
        }},
   };
   return kSchemas;
@@ -154,7 +172,6 @@ struct ResourceType {
 const std::vector<ResourceType>& ResourceTypes() {
   static const std::vector<ResourceType> kTypes = {
       {"User", "/Users", kScimUserSchema, kScimEnterpriseSchema},
-      {"Group", "/Groups", kScimGroupSchema, nullptr},
   };
   return kTypes;
 }
@@ -202,7 +219,8 @@ std::string ScimServiceProviderConfig() {
     w.StartArray();
     w.String("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
     w.EndArray();
-    StringMember(w, "documentationUri", "https://github.com/agora/agora/blob/main/docs/operations.md");
+    StringMember(w, "documentationUri",
+                 "https://github.com/agora/agora/blob/main/docs/operations.md");
     WriteSupported(w, "patch", true);
     w.Key("bulk");
     w.StartObject();

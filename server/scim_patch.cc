@@ -34,20 +34,31 @@ struct Known {
   std::string_view canonical;
   bool multi_valued = false;
 };
-constexpr Known kCoreAttributes[] = {
-    {"username", "userName"}, {"externalid", "externalId"}, {"displayname", "displayName"},
-    {"name", "name"},         {"title", "title"},           {"active", "active"},
-    {"emails", "emails", true}, {"addresses", "addresses", true}};
+constexpr Known kCoreAttributes[] = {{"username", "userName"},
+                                     {"externalid", "externalId"},
+                                     {"displayname", "displayName"},
+                                     {"name", "name"},
+                                     {"title", "title"},
+                                     {"active", "active"},
+                                     {"emails", "emails", true},
+                                     {"addresses", "addresses", true}};
 constexpr Known kEnterpriseAttributes[] = {
     {"department", "department"}, {"employeenumber", "employeeNumber"}, {"manager", "manager"}};
-constexpr Known kSubAttributes[] = {
-    {"givenname", "givenName"}, {"familyname", "familyName"}, {"formatted", "formatted"},
-    {"value", "value"},         {"type", "type"},             {"primary", "primary"},
-    {"locality", "locality"},   {"display", "display"},       {"displayname", "displayName"}};
+constexpr Known kSubAttributes[] = {{"givenname", "givenName"},
+                                    {"familyname", "familyName"},
+                                    {"formatted", "formatted"},
+                                    {"value", "value"},
+                                    {"type", "type"},
+                                    {"primary", "primary"},
+                                    {"locality", "locality"},
+                                    {"display", "display"},
+                                    {"displayname", "displayName"}};
 constexpr std::string_view kDroppedAttributes[] = {
-    "nickname", "profileurl", "usertype", "preferredlanguage", "locale", "timezone", "password",
-    "phonenumbers", "ims", "photos", "x509certificates", "entitlements", "roles", "groups",
-    "costcenter", "organization", "division"};
+    "nickname", "profileurl", "usertype",         "preferredlanguage",
+    "locale",   "timezone",   "password",         "phonenumbers",
+    "ims",      "photos",     "x509certificates", "entitlements",
+    "roles",    "groups",     "costcenter",       "organization",
+    "division"};
 constexpr std::string_view kReadOnlyAttributes[] = {"id", "meta", "schemas"};
 
 std::string_view Canonical(std::string_view lower, const auto& table) {
@@ -108,10 +119,14 @@ void Merge(rapidjson::Value& target, const rapidjson::Value& value, const auto& 
 // without case (type, value), booleans (primary), presence.
 bool Matches(const rapidjson::Value& element, const Filter& f) {
   switch (f.kind) {
-    case Filter::Kind::kAnd: return Matches(element, f.operands[0]) && Matches(element, f.operands[1]);
-    case Filter::Kind::kOr: return Matches(element, f.operands[0]) || Matches(element, f.operands[1]);
-    case Filter::Kind::kNot: return !Matches(element, f.operands[0]);
-    case Filter::Kind::kCompare: break;
+    case Filter::Kind::kAnd:
+      return Matches(element, f.operands[0]) && Matches(element, f.operands[1]);
+    case Filter::Kind::kOr:
+      return Matches(element, f.operands[0]) || Matches(element, f.operands[1]);
+    case Filter::Kind::kNot:
+      return !Matches(element, f.operands[0]);
+    case Filter::Kind::kCompare:
+      break;
   }
   const rapidjson::Value* v = ScimMember(element, f.path.attribute);
   if (f.op == FilterOp::kPresent) return v && !v->IsNull();
@@ -124,16 +139,26 @@ bool Matches(const rapidjson::Value& element, const Filter& f) {
   std::string have = Lower({v->GetString(), v->GetStringLength()});
   std::string want = Lower(f.value.text);
   switch (f.op) {
-    case FilterOp::kEq: return have == want;
-    case FilterOp::kNe: return have != want;
-    case FilterOp::kCo: return have.find(want) != std::string::npos;
-    case FilterOp::kSw: return have.starts_with(want);
-    case FilterOp::kEw: return have.ends_with(want);
-    case FilterOp::kGt: return have > want;
-    case FilterOp::kGe: return have >= want;
-    case FilterOp::kLt: return have < want;
-    case FilterOp::kLe: return have <= want;
-    case FilterOp::kPresent: break;
+    case FilterOp::kEq:
+      return have == want;
+    case FilterOp::kNe:
+      return have != want;
+    case FilterOp::kCo:
+      return have.find(want) != std::string::npos;
+    case FilterOp::kSw:
+      return have.starts_with(want);
+    case FilterOp::kEw:
+      return have.ends_with(want);
+    case FilterOp::kGt:
+      return have > want;
+    case FilterOp::kGe:
+      return have >= want;
+    case FilterOp::kLt:
+      return have < want;
+    case FilterOp::kLe:
+      return have <= want;
+    case FilterOp::kPresent:
+      break;
   }
   return false;
 }
@@ -185,8 +210,8 @@ class Patcher {
       return Error("invalidPath", "Users have no attribute '" + path.attribute + "'");
     }
     if (!path.sub_attribute.empty() && !Find(path.sub_attribute, kSubAttributes)) {
-      return Error("invalidPath", "'" + path.attribute + "' has no sub-attribute '" +
-                                      path.sub_attribute + "'");
+      return Error("invalidPath",
+                   "'" + path.attribute + "' has no sub-attribute '" + path.sub_attribute + "'");
     }
     if (op != Op::kRemove && !value) return Error("invalidValue", "add and replace need a value");
     rapidjson::Value& container =
@@ -197,7 +222,8 @@ class Patcher {
       }
       return ApplyFiltered(op, container, *known, path, value);
     }
-    if (!path.sub_attribute.empty()) return ApplySub(op, container, *known, path, *value_or_null(value));
+    if (!path.sub_attribute.empty())
+      return ApplySub(op, container, *known, path, *value_or_null(value));
     return ApplyWhole(op, container, *known, value);
   }
 
@@ -218,7 +244,8 @@ class Patcher {
       rapidjson::Value& list = Ensure(container, known.canonical, rapidjson::kArrayType, a_);
       if (op == Op::kReplace) list.Clear();
       if (value->IsArray()) {
-        for (const auto& element : value->GetArray()) list.PushBack(rapidjson::Value(element, a_), a_);
+        for (const auto& element : value->GetArray())
+          list.PushBack(rapidjson::Value(element, a_), a_);
       } else {
         list.PushBack(rapidjson::Value(*value, a_), a_);
       }
@@ -237,7 +264,8 @@ class Patcher {
     std::string_view sub = Canonical(path.sub_attribute, kSubAttributes);
     if (known.multi_valued) {
       rapidjson::Value& list = Ensure(container, known.canonical, rapidjson::kArrayType, a_);
-      if (list.Empty() && op != Op::kRemove) list.PushBack(rapidjson::Value(rapidjson::kObjectType), a_);
+      if (list.Empty() && op != Op::kRemove)
+        list.PushBack(rapidjson::Value(rapidjson::kObjectType), a_);
       for (auto& element : list.GetArray()) {
         if (!element.IsObject()) continue;
         if (op == Op::kRemove) {

@@ -24,7 +24,8 @@ std::string Lower(std::string_view text) {
 
 // The profile rules' refusals as SCIM names them.
 Status AsScim(const Status& status) {
-  if (status.code() == StatusCode::kConflict) return Status::Conflict("uniqueness", status.message());
+  if (status.code() == StatusCode::kConflict)
+    return Status::Conflict("uniqueness", status.message());
   if (status.code() == StatusCode::kUnprocessable) {
     return Status::InvalidArgument("invalidValue", status.message());
   }
@@ -40,12 +41,13 @@ Result<ScimUser> LoadScimUser(Connection& c, Id id) {
   ScimUser out;
   out.user = std::move(user);
   AGORA_ASSIGN_OR_RETURN(
-      auto row, storage::ReadOne(
-                    c, "SELECT user_name, given_name, family_name FROM scim_users WHERE user_id = ?",
-                    [](storage::Statement& s) {
-                      return std::array{s.column_text(0), s.column_text(1), s.column_text(2)};
-                    },
-                    id));
+      auto row,
+      storage::ReadOne(
+          c, "SELECT user_name, given_name, family_name FROM scim_users WHERE user_id = ?",
+          [](storage::Statement& s) {
+            return std::array{s.column_text(0), s.column_text(1), s.column_text(2)};
+          },
+          id));
   if (row) {
     out.user_name = (*row)[0];
     out.given_name = (*row)[1];
@@ -92,8 +94,8 @@ Result<std::string> ChooseUsername(Connection& c, const std::string& user_name) 
     if (candidate.size() > profiles::ProfileLimits::kUsernameMax) {
       candidate = base.substr(0, 24) + "-" + std::to_string(attempt);
     }
-    AGORA_ASSIGN_OR_RETURN(auto taken, storage::ReadInt64(
-                                           c, "SELECT 1 FROM users WHERE username = ?", candidate));
+    AGORA_ASSIGN_OR_RETURN(
+        auto taken, storage::ReadInt64(c, "SELECT 1 FROM users WHERE username = ?", candidate));
     if (!taken) return candidate;
   }
   return Taken("every username derived from that userName");

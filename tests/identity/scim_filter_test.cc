@@ -82,14 +82,14 @@ TEST(ScimUserSql, BindsValuesAndNeverPastesThem) {
   EXPECT_EQ(sql->sql.find("OR 1=1"), std::string::npos) << sql->sql;
   ASSERT_EQ(sql->params.size(), 2u);
   EXPECT_EQ(std::get<std::string>(sql->params[0]), "x' or 1=1 --");  // caseExact: false
-  EXPECT_EQ(std::get<std::string>(sql->params[1]), "E");              // caseExact: true
+  EXPECT_EQ(std::get<std::string>(sql->params[1]), "E");             // caseExact: true
 }
 
 TEST(ScimUserSql, RefusesUnknownAttributesAndMismatchedTypes) {
-  for (const char* bad : {R"(nickName eq "a")", R"(active co "t")", R"(active eq "true")",
-                          R"(meta.lastModified gt "tomorrow")", R"(name.middleName eq "a")",
-                          R"(urn:example:foo eq "a")", R"(title eq true)",
-                          R"(members[value eq "1"] pr)"}) {
+  for (const char* bad :
+       {R"(nickName eq "a")", R"(active co "t")", R"(active eq "true")",
+        R"(meta.lastModified gt "tomorrow")", R"(name.middleName eq "a")",
+        R"(urn:example:foo eq "a")", R"(title eq true)", R"(members[value eq "1"] pr)"}) {
     auto f = ParseFilter(bad);
     ASSERT_TRUE(f.ok()) << bad;
     auto sql = UserFilterSql(*f);

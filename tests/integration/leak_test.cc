@@ -226,6 +226,11 @@ class LeakIntegrationTest : public IntegrationTest {
         {"GET", "/api/v1/quizzes?community_id=" + secret_, "", 404},
         {"GET", "/api/v1/me/quiz_attempts", "", 200},
         {"GET", "/api/v1/users/" + insider_.id, "", 200},
+        // SCIM shows every account to the identity provider, never to a person's token.
+        {"GET", "/scim/v2/Users?count=200", "", 401},
+        {"GET", "/scim/v2/Users/" + author_.id, "", 401},
+        {"PATCH", "/scim/v2/Users/" + insider_.id,
+         R"({"Operations":[{"op":"replace","path":"active","value":false}]})", 401},
     };
     for (auto [question, answer, quiz] :
          {std::tuple{private_question_, private_answer_, private_quiz_},
