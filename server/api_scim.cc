@@ -160,6 +160,12 @@ Result<ApiResponse> ResourceTypeByName(RouteContext& ctx, ProvisioningService&, 
   return ScimResponse(200, *type);
 }
 
+// Any other resource under /scim/v2 (e.g. /Groups, not served yet): SCIM's 404, so an
+// identity provider probing for it reads an answer it understands.
+Result<ApiResponse> UnknownResource(RouteContext& ctx, ProvisioningService&, const Token&) {
+  return Status::NotFound("/scim/v2/" + ctx.param("resource") + " is not served");
+}
+
 }  // namespace
 
 void AddScimRoutes(Router& router, ProvisioningService& provisioning) {
@@ -178,6 +184,11 @@ void AddScimRoutes(Router& router, ProvisioningService& provisioning) {
   add("GET", "/scim/v2/Schemas/{id}", SchemaById);
   add("GET", "/scim/v2/ResourceTypes", ResourceTypeList);
   add("GET", "/scim/v2/ResourceTypes/{id}", ResourceTypeByName);
+  // Last: the routes above match first.
+  for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+    add(method, "/scim/v2/{resource}", UnknownResource);
+    add(method, "/scim/v2/{resource}/{id}", UnknownResource);
+  }
 }
 
 }  // namespace agora::server

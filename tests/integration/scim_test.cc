@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "tests/integration/integration_test.h"
+#include "tests/integration/ws_client.h"
 
 namespace agora::integration {
 namespace {
@@ -357,8 +358,11 @@ TEST_F(ScimTest, DeactivationEndsSessionsAndKeepsContent) {
   HttpResult read = Scim("GET", "/Users/" + other.id);
   EXPECT_EQ(JsonBool(read.body, "/active"), false);
 
+  WsClient stream(server().endpoint(), "/api/v1/stream?access_token=" + colleague.token);
+  ASSERT_TRUE(stream.open());
   ASSERT_EQ(PatchOps(colleague.id, R"([{"op":"replace","value":{"active":false}}])").status, 200);
   EXPECT_EQ(Get("/api/v1/me", colleague.token).status, 401);
+  EXPECT_TRUE(stream.WaitClosed());
   HttpResult kept = Get("/api/v1/posts/" + post, admin_token_);
   EXPECT_EQ(kept.status, 200) << kept;
   EXPECT_EQ(JsonString(kept.body, "/author/id"), colleague.id);
@@ -414,6 +418,9 @@ TEST_F(ScimTest, DiscoveryDocumentsDescribeTheService) {
   EXPECT_EQ(Scim("GET", "/Schemas/urn:nope").status, 404);
   HttpResult types = Scim("GET", "/ResourceTypes");
   EXPECT_EQ(JsonIds(types.body, "/Resources", "/id"), std::vector<std::string>{"User"});
+  HttpResult groups = Scim("GET", "/Groups");
+  EXPECT_EQ(groups.status, 404) << groups;
+  EXPECT_EQ(ScimTypeOf(groups), "");
   EXPECT_EQ(JsonString(Scim("GET", "/ResourceTypes/User").body, "/schemaExtensions/0/schema"),
             kEnterprise);
 }
