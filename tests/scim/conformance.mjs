@@ -195,6 +195,12 @@ try {
 
   console.log(`scimmy validated ${checked.requests} requests and ${checked.resources} responses`);
 } finally {
-  if (server) server.kill("SIGTERM");
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.on("exit", resolve));
+    server.kill("SIGTERM");
+    await exited;  // the data folder goes only once the server let go of it
+  }
   rmSync(data, {recursive: true, force: true});
 }
+// Keep-alive sockets would hold the event loop open for seconds after the last request.
+process.exit(0);
