@@ -85,6 +85,8 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->accounts_ = std::make_unique<services::AccountService>(
       *app->store_, app->clock(), app->ids_, *app->users_, options.accounts, app->live_,
       *app->communities_, *app->deals_);
+  app->provisioning_ = std::make_unique<services::ProvisioningService>(
+      *app->store_, app->clock(), app->ids_, *app->users_, *app->accounts_, *app->communities_);
   app->streams_ =
       std::make_unique<services::StreamService>(*app->store_, *app->accounts_, *app->feed_,
                                                 *app->community_repository_, *app->notifications_);

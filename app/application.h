@@ -22,6 +22,7 @@
 #include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
+#include "services/provisioning_service.h"
 #include "services/question_service.h"
 #include "services/quiz_service.h"
 #include "services/reporting_service.h"
@@ -75,6 +76,8 @@ class Application {
   // Knowledge: accepted answers, questions, quizzes.
   services::QuestionService& questions() { return *questions_; }
   services::QuizService& quizzes() { return *quizzes_; }
+  // SCIM provisioning by the identity provider.
+  services::ProvisioningService& provisioning() { return *provisioning_; }
   // Where services send live events; `serve` attaches the hub to it.
   services::LiveEventsRelay& live_events() { return live_; }
   const feed::FeedEngine& feed_engine() const { return *feed_engine_; }
@@ -109,6 +112,7 @@ class Application {
   std::unique_ptr<services::CampaignService> campaigns_;
   std::unique_ptr<services::QuestionService> questions_;
   std::unique_ptr<services::QuizService> quizzes_;
+  std::unique_ptr<services::ProvisioningService> provisioning_;
   std::unique_ptr<search::SearchIndex> search_index_;
   std::unique_ptr<services::SearchService> search_;
   std::unique_ptr<services::SearchIndexer> search_indexer_;

@@ -60,4 +60,11 @@ struct DealsImportOptions {
 // bad rows; 1 when it cannot be imported at all; 2 when it cannot be read.
 int DealsImport(const DealsImportOptions& options);
 
+// Provisioning tokens for SCIM: `create` prints the token once on standard output; `list`
+// prints id, name, creation and revocation; `revoke` stops one at once, even on a running
+// server. Exit status 2 for a bad name or an unknown or already revoked id.
+int ScimTokenCreate(const ApplicationOptions& options, const std::string& name);
+int ScimTokenList(const ApplicationOptions& options);
+int ScimTokenRevoke(const ApplicationOptions& options, Id id);
+
 }  // namespace agora::app

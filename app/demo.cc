@@ -771,6 +771,14 @@ int AddKnowledge(const std::vector<Person>& people, Application& app, int& quest
   return failures;
 }
 
+// How to try SCIM provisioning against the sample company with curl.
+void PrintScimHowTo(const std::string& data_dir) {
+  std::cout << "Try SCIM provisioning (what Okta or Entra ID would do) with curl:\n"
+            << "  TOKEN=$(agora scim-token create --data " << data_dir << " --name curl)\n"
+            << "  curl -s -H \"Authorization: Bearer $TOKEN\" "
+               "'localhost:8080/scim/v2/Users?filter=userName%20sw%20%22c%22&count=5'\n";
+}
+
 }  // namespace
 
 int Demo(const ApplicationOptions& options) {
@@ -884,6 +892,7 @@ int Demo(const ApplicationOptions& options) {
             << "  curl -s localhost:8080/api/v1/auth/login -d '{\"username\":\"camille.martin\","
                "\"password\":\""
             << kDemoPassword << "\"}'\n";
+  PrintScimHowTo(options.data_dir);
   return 0;
 }
 

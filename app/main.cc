@@ -1,4 +1,4 @@
-// The `agora` command line: serve, user add, demo, backup, reindex, deals import.
+// The `agora` command line: serve, user add, demo, backup, reindex, deals import, scim-token.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <thread>
@@ -123,6 +123,22 @@ int Run(int argc, char** argv) {
                                "username recorded as importer (admin or sales ops; default: the "
                                "first admin)");
 
+  ApplicationOptions scim_token;
+  std::string scim_token_name = "identity provider";
+  agora::Id scim_token_id = 0;
+  auto* scim_cmd = cli.add_subcommand("scim-token", "provisioning tokens for SCIM (/scim/v2)");
+  scim_cmd->require_subcommand(1);
+  auto* scim_create_cmd =
+      scim_cmd->add_subcommand("create", "make a provisioning token and print it once");
+  AddDataOption(*scim_create_cmd, scim_token);
+  scim_create_cmd->add_option("--name", scim_token_name, "what the token is for")
+      ->capture_default_str();
+  auto* scim_list_cmd = scim_cmd->add_subcommand("list", "list provisioning tokens");
+  AddDataOption(*scim_list_cmd, scim_token);
+  auto* scim_revoke_cmd = scim_cmd->add_subcommand("revoke", "revoke a provisioning token");
+  AddDataOption(*scim_revoke_cmd, scim_token);
+  scim_revoke_cmd->add_option("ID", scim_token_id, "the token's id (see list)")->required();
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -146,6 +162,9 @@ int Run(int argc, char** argv) {
   if (*backup_cmd) return agora::app::Backup(backup, backup_to);
   if (*reindex_cmd) return agora::app::Reindex(reindex);
   if (*deals_import_cmd) return agora::app::DealsImport(deals_import);
+  if (*scim_create_cmd) return agora::app::ScimTokenCreate(scim_token, scim_token_name);
+  if (*scim_list_cmd) return agora::app::ScimTokenList(scim_token);
+  if (*scim_revoke_cmd) return agora::app::ScimTokenRevoke(scim_token, scim_token_id);
   return 2;
 }
 

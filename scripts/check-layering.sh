@@ -17,8 +17,9 @@ declare -A allowed=(
   [learning]="core storage learning"
   [feed]="core feed"
   [search]="core search"
-  [services]="core storage profiles communities posts notifications sales learning feed search services"
-  [server]="core profiles communities posts notifications sales learning services server"
+  [identity]="core storage identity"
+  [services]="core storage profiles communities posts notifications sales learning feed search identity services"
+  [server]="core profiles communities posts notifications sales learning identity services server"
 )
 
 violations=0

@@ -36,3 +36,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 ./scripts/build-web.sh
+
+# The SCIM conformance test's independent implementation (scimmy, pinned by its lockfile).
+(cd tests/scim && npm ci --no-audit --no-fund)

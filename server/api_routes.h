@@ -15,6 +15,7 @@
 #include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
+#include "services/provisioning_service.h"
 #include "services/question_service.h"
 #include "services/quiz_service.h"
 #include "services/reporting_service.h"
@@ -40,6 +41,8 @@ void AddNotificationRoutes(Router& router, services::NotificationService& notifi
 void AddDealRoutes(Router& router, services::DealService& deals);
 // Sales: campaigns and their leaderboards.
 void AddCampaignRoutes(Router& router, services::CampaignService& campaigns);
+// SCIM 2.0 provisioning at /scim/v2, behind a provisioning token.
+void AddScimRoutes(Router& router, services::ProvisioningService& provisioning);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics,
                          const std::function<Status()>& readiness);

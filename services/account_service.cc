@@ -407,23 +407,28 @@ Result<profiles::User> AccountService::Reactivate(const Viewer& viewer,
                                                   const profiles::UserRef& target) {
   if (!viewer.is_admin) return Status::PermissionDenied("only admins reactivate accounts");
   AGORA_ASSIGN_OR_RETURN(profiles::User found, Find(target));
-  UnixMillis now = clock_.now_ms();
-  return store_.Transact<profiles::User>([&](storage::Transaction& tx) -> Result<profiles::User> {
-    AGORA_ASSIGN_OR_RETURN(profiles::User user, profiles::LoadUser(tx.connection(), found.id));
-    if (user.active) return user;
-    AGORA_RETURN_IF_ERROR(profiles::SetActive(tx.connection(), user.id, true, now));
-    AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(tx.connection(), ids_.next(), viewer.user_id,
-                                                       user.id, "reactivate", "", now));
-    // Back in the communities whose rules match them.
-    AGORA_RETURN_IF_ERROR(communities_.ApplyMembershipRules(tx, user.id));
-    user.active = true;
-    user.updated_at = now;
-    tx.AfterCommitInOrder([this, user] {
-      users_.Committed(user, false);
-      live_.AccountReactivated(user.id);
-    });
-    return user;
+  return store_.Transact<profiles::User>([&](storage::Transaction& tx) {
+    return ReactivateInTransaction(tx, found.id, viewer.user_id);
   });
+}
+
+Result<profiles::User> AccountService::ReactivateInTransaction(storage::Transaction& tx,
+                                                               Id user_id, Id actor) {
+  UnixMillis now = clock_.now_ms();
+  AGORA_ASSIGN_OR_RETURN(profiles::User user, profiles::LoadUser(tx.connection(), user_id));
+  if (user.active) return user;
+  AGORA_RETURN_IF_ERROR(profiles::SetActive(tx.connection(), user.id, true, now));
+  AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(tx.connection(), ids_.next(), actor, user.id,
+                                                     "reactivate", "", now));
+  // Back in the communities whose rules match them.
+  AGORA_RETURN_IF_ERROR(communities_.ApplyMembershipRules(tx, user.id));
+  user.active = true;
+  user.updated_at = now;
+  tx.AfterCommitInOrder([this, user] {
+    users_.Committed(user, false);
+    live_.AccountReactivated(user.id);
+  });
+  return user;
 }
 
 Result<Page<profiles::User>> AccountService::ListUsers(const Viewer& viewer,

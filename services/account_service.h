@@ -150,6 +150,10 @@ class AccountService {
 
   // Admins only. Marks the account active again (it may log in); returns it as it now is.
   Result<profiles::User> Reactivate(const Viewer& viewer, const profiles::UserRef& target);
+  // Inside a use case's transaction (this one's, SCIM's, an HR import's): marks `user_id`
+  // active, audits it as done by `actor` and puts them back in the communities whose rules
+  // match them; caches and the live hub learn of it after the commit.
+  Result<profiles::User> ReactivateInTransaction(storage::Transaction& tx, Id user_id, Id actor);
 
   // Admins only: a page of every account matching `filter`, in id order.
   Result<Page<profiles::User>> ListUsers(const Viewer& viewer, const profiles::UserFilter& filter,

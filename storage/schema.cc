@@ -450,6 +450,27 @@ CREATE TABLE community_membership_rules (
 ALTER TABLE memberships ADD COLUMN source TEXT NOT NULL DEFAULT 'manual'
   CHECK (source IN ('manual', 'rule'));
 )sql",
+    // 12: SCIM provisioning. Tokens the identity provider presents (only their SHA-256 kept);
+    // what SCIM says of a person that the profile has no field for (the IdP's userName as
+    // sent, which may be an email, and the parts of the name); the token behind each SCIM
+    // change in the account audit (actor_id is then the account itself).
+    R"sql(
+CREATE TABLE scim_tokens (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE TABLE scim_users (
+  user_id     INTEGER PRIMARY KEY REFERENCES users (id),
+  user_name   TEXT NOT NULL,
+  given_name  TEXT NOT NULL DEFAULT '',
+  family_name TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX scim_users_by_user_name ON scim_users (user_name COLLATE NOCASE);
+ALTER TABLE account_audit ADD COLUMN scim_token_id INTEGER REFERENCES scim_tokens (id);
+)sql",
 };
 
 }  // namespace
@@ -466,7 +487,11 @@ Result<int64_t> LargestStoredId(Connection& connection) {
       "coalesce((SELECT max(id) FROM sales_campaigns), 0), "
       "coalesce((SELECT max(id) FROM quizzes), 0), "
       "coalesce((SELECT max(id) FROM quiz_attempts), 0), "
+<<<<<<< HEAD
       "coalesce((SELECT max(id) FROM access_tokens), 0))");
+=======
+      "coalesce((SELECT max(id) FROM scim_tokens), 0))");
+>>>>>>> scim
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->step();
   if (!row.ok()) return row.status();

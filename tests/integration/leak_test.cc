@@ -269,6 +269,11 @@ class LeakIntegrationTest : public IntegrationTest {
         {"DELETE", "/api/v1/me/tokens/" + insider_token_id_, "", 404},
         {"POST", "/api/v1/users/" + insider_.id + "/password_reset", "", 403},
         {"POST", "/api/v1/users/" + insider_.id + "/reactivate", "", 403},
+        // SCIM shows every account to the identity provider, never to a person's token.
+        {"GET", "/scim/v2/Users?count=200", "", 401},
+        {"GET", "/scim/v2/Users/" + author_.id, "", 401},
+        {"PATCH", "/scim/v2/Users/" + insider_.id,
+         R"({"Operations":[{"op":"replace","path":"active","value":false}]})", 401},
     };
     for (auto [question, answer, quiz] :
          {std::tuple{private_question_, private_answer_, private_quiz_},

@@ -87,7 +87,9 @@ TEST_F(WebClientTest, TheApiIsUnchanged) {
   HttpResult unknown = Get("/api/v1/no-such-thing", admin_token_);
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(unknown.header("content-type"), "application/json");
-  EXPECT_EQ(Get("/scim/v2/Users", "").status, 404);
+  HttpResult scim = Get("/scim/v2/Users", "");  // SCIM's own 401, never the web client
+  EXPECT_EQ(scim.status, 401);
+  EXPECT_EQ(scim.header("content-type"), "application/scim+json");
   EXPECT_EQ(Get("/healthz", "").status, 200);
   // Only GET reads files; other methods keep the API's answers.
   EXPECT_EQ(Post("/", "{}", "").status, 404);
