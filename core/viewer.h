@@ -2,6 +2,9 @@
 // every domain folder, so access checks need nothing else.
 #pragma once
 
+#include <optional>
+
+#include "core/clock.h"
 #include "core/id.h"
 
 namespace agora {
@@ -10,6 +13,11 @@ struct Viewer {
   Id user_id = 0;
   bool is_admin = false;
   bool is_sales_ops = false;  // sees every deal and every person's results
+  // Set for a guest, who is confined to their communities until then (services/audience.h
+  // decides what that lets them reach).
+  std::optional<UnixMillis> guest_until = std::nullopt;
+
+  bool is_guest() const { return guest_until.has_value(); }
 };
 
 }  // namespace agora

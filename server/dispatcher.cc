@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "server/errors.h"
+#include "services/audience.h"
 
 namespace agora::server {
 std::optional<std::string> BearerToken(const std::string& header) {
@@ -115,6 +116,8 @@ ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
         ctx.viewer = *viewer;
         if (match.route->access == Access::kAdmin && !viewer->is_admin) {
           auth = Status::PermissionDenied("this needs an admin");
+        } else if (match.route->access == Access::kEmployee && viewer->is_guest()) {
+          auth = services::GuestConfined("reach what is company-wide");
         }
       } else {
         auth = viewer.status();

@@ -57,7 +57,8 @@ void StringsMember(JsonWriter& w, const char* key, const std::vector<std::string
   w.EndArray();
 }
 
-void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
+void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer,
+               const std::vector<Id>* guest_communities) {
   w.StartObject();
   IdMember(w, "id", u.id);
   StringMember(w, "username", u.username);
@@ -83,6 +84,14 @@ void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
   IntMember(w, "followers_count", u.followers_count);
   IntMember(w, "following_count", u.following_count);
   BoolMember(w, "active", u.active);
+  BoolMember(w, "guest", u.guest_until.has_value());
+  if (u.guest_until) TimeMember(w, "guest_until", *u.guest_until);
+  if (guest_communities) {
+    w.Key("guest_communities");
+    w.StartArray();
+    for (Id id : *guest_communities) w.String(IdToString(id).c_str());
+    w.EndArray();
+  }
   TimeMember(w, "created_at", u.created_at);
   if (viewer.user_id == u.id || viewer.is_admin) {
     StringMember(w, "email", u.email);

@@ -71,6 +71,13 @@ class AccountService {
   // account as it now is.
   Result<profiles::User> Deactivate(const Viewer& viewer, const profiles::UserRef& target);
 
+  // Argon2id under the service's bound on concurrent hashing (for use cases that create
+  // accounts elsewhere, such as guests).
+  Result<std::string> HashPassword(std::string_view password);
+  // After a commit that changed what a session carries (a guest's end date): the next request
+  // reads it anew.
+  void ForgetCachedSessions(Id user_id);
+
   size_t cached_sessions() const { return sessions_.cached_sessions(); }
 
  private:
