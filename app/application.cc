@@ -72,12 +72,12 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->streams_ =
       std::make_unique<services::StreamService>(*app->store_, *app->accounts_, *app->feed_,
                                                 *app->community_repository_, *app->notifications_);
-  app->people_ = std::make_unique<services::PeopleService>(
-      *app->store_, app->ids_, *app->users_, *app->community_repository_, *app->feed_,
-      *app->notifications_);
-  app->guests_ = std::make_unique<services::GuestService>(
-      *app->store_, app->clock(), app->ids_, *app->users_, *app->community_repository_,
-      *app->accounts_, *app->feed_);
+  app->people_ = std::make_unique<services::PeopleService>(*app->store_, app->ids_, *app->users_,
+                                                           *app->community_repository_, *app->feed_,
+                                                           *app->notifications_);
+  app->guests_ = std::make_unique<services::GuestService>(*app->store_, app->clock(), app->ids_,
+                                                          *app->users_, *app->community_repository_,
+                                                          *app->accounts_, *app->feed_);
   app->posts_ = std::make_unique<services::PostService>(
       *app->store_, app->ids_, *app->post_repository_, *app->users_, *app->community_repository_,
       *app->feed_, *app->notifications_, app->live_);

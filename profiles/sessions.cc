@@ -61,20 +61,19 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sale
                                        "(guest_until IS NULL OR guest_until > ?2)",
                                        storage::Blob{hash}, now, issued.expires_at, user_id));
     if (c.changes() == 0) return Unknown();
-    AGORA_ASSIGN_OR_RETURN(auto guest, storage::ReadOne(
-                                           c, "SELECT guest_until FROM users WHERE id = ?",
-                                           [](const storage::Statement& s) {
-                                             return s.column_optional_int64(0);
-                                           },
-                                           user_id));
+    AGORA_ASSIGN_OR_RETURN(
+        auto guest,
+        storage::ReadOne(
+            c, "SELECT guest_until FROM users WHERE id = ?",
+            [](const storage::Statement& s) { return s.column_optional_int64(0); }, user_id));
     if (guest) guest_until = *guest;
     return Status::Ok();
   });
   if (!status.ok()) return status;
   // A revocation meanwhile may have purged the cache already; Resolve reads the store instead.
   cache_.Offer(hash,
-               Session{user_id, is_admin, is_sales_ops,
-                       SessionEnd(issued.expires_at, guest_until), guest_until},
+               Session{user_id, is_admin, is_sales_ops, SessionEnd(issued.expires_at, guest_until),
+                       guest_until},
                generation);
   return issued;
 }

@@ -202,9 +202,8 @@ Result<User> LoadUser(Connection& c, Id id) {
 
 Result<User> UserRepository::Insert(Id id, const NewUser& user, const std::string& password_hash) {
   UnixMillis now = clock_.now_ms();
-  auto created = store_.write_value<User>([&](Connection& c) {
-    return InsertUser(c, id, user, password_hash, now);
-  });
+  auto created = store_.write_value<User>(
+      [&](Connection& c) { return InsertUser(c, id, user, password_hash, now); });
   if (created.ok()) Committed(*created, user.profile.manager_id.has_value());
   return created;
 }
@@ -254,8 +253,7 @@ Result<Credentials> UserRepository::FindCredentials(std::string_view username) {
 
 Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
   UnixMillis now = clock_.now_ms();
-  auto updated =
-      store_.write_value<User>([&](Connection& c) { return UpdateUser(c, id, p, now); });
+  auto updated = store_.write_value<User>([&](Connection& c) { return UpdateUser(c, id, p, now); });
   if (updated.ok()) Committed(*updated, p.manager_id.has_value());
   return updated;
 }
@@ -386,11 +384,11 @@ Result<std::vector<Id>> ActiveAmong(Connection& c, const std::vector<Id>& ids) {
 
 Result<std::vector<Id>> GuestsAmong(Connection& c, const std::vector<Id>& ids) {
   std::unordered_set<Id> guests;
-  AGORA_RETURN_IF_ERROR(storage::ForEachRowIn(
-      c,
-      "SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?1)) "
-      "AND guest_until IS NOT NULL",
-      ids, [&](Statement& s) { guests.insert(s.column_int64(0)); }));
+  AGORA_RETURN_IF_ERROR(
+      storage::ForEachRowIn(c,
+                            "SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?1)) "
+                            "AND guest_until IS NOT NULL",
+                            ids, [&](Statement& s) { guests.insert(s.column_int64(0)); }));
   std::vector<Id> out;
   for (Id id : ids) {
     if (guests.contains(id)) out.push_back(id);
@@ -413,8 +411,8 @@ Result<std::vector<Id>> ActiveIds(Connection& c, bool admins_only) {
                      : "SELECT id FROM users WHERE active = 1 ORDER BY id");
 }
 
-Result<User> InsertUser(Connection& c, Id id, const NewUser& user,
-                        const std::string& password_hash, UnixMillis now) {
+Result<User> InsertUser(Connection& c, Id id, const NewUser& user, const std::string& password_hash,
+                        UnixMillis now) {
   const ProfileChanges& p = user.profile;
   if (p.manager_id && *p.manager_id) AGORA_RETURN_IF_ERROR(CheckManager(c, id, **p.manager_id));
   auto stmt = c.prepare(

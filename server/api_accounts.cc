@@ -60,16 +60,17 @@ Result<GuestFields> ParseGuestFields(const JsonFields& fields, const char* commu
 }
 
 std::string RenderGuest(const services::GuestAccount& guest, const Viewer& viewer) {
-  return RenderDocument([&](JsonWriter& w) { WriteUser(w, guest.user, viewer, &guest.communities); });
+  return RenderDocument(
+      [&](JsonWriter& w) { WriteUser(w, guest.user, viewer, &guest.communities); });
 }
 
 Result<ApiResponse> CreateUser(RouteContext& ctx, services::AccountService& accounts,
                                services::GuestService& guests) {
   rapidjson::Document body;
   static const std::vector<std::string_view> kNewUserFields = {
-      "username",   "password",   "role",        "display_name",     "email",
-      "title",      "department", "location",    "manager_id",       "skills",
-      "languages",  "bio",        "guest_until", "guest_communities"};
+      "username",  "password",   "role",        "display_name",     "email",
+      "title",     "department", "location",    "manager_id",       "skills",
+      "languages", "bio",        "guest_until", "guest_communities"};
   AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body, kNewUserFields));
   JsonFields fields(body);
   profiles::NewUser user;

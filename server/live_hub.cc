@@ -262,9 +262,10 @@ bool LiveHub::Receives(Id user, const WindowEvent& event, std::unordered_map<Id,
       // to the same readers; ids of people and communities never collide.
       Id source = event.post.community_id.value_or(event.post.author_id);
       if (event.kind == LiveKind::kDelete) source = event.post.community_id.value_or(0);
+      // Company-wide announcements: everyone but guests, one lookup (no person has id 0).
       if (event.kind == LiveKind::kPost && !event.post.community_id &&
           event.post.kind == posts::PostKind::kAnnouncement) {
-        return true;
+        source = 0;
       }
       Id key = event.kind == LiveKind::kPost ? source : -1 - source;
       auto known = by_source.find(key);

@@ -104,8 +104,7 @@ Status AccountService::Logout(std::string_view token) {
 Result<Viewer> AccountService::Authenticate(std::string_view token) {
   auto session = sessions_.Resolve(token);
   if (!session.ok()) return session.status();
-  return Viewer{session->user_id, session->is_admin, session->is_sales_ops,
-                session->guest_until};
+  return Viewer{session->user_id, session->is_admin, session->is_sales_ops, session->guest_until};
 }
 
 Result<std::string> AccountService::HashPassword(std::string_view password) {

@@ -71,8 +71,7 @@ Result<std::vector<Id>> AudienceCheck::VisiblePeople(const std::vector<Id>& peop
   AGORA_ASSIGN_OR_RETURN(auto shared, communities_.CoMembersAmong(viewer_.user_id, people));
   std::vector<Id> out;
   for (Id id : people) {
-    if (id == viewer_.user_id ||
-        std::find(shared.begin(), shared.end(), id) != shared.end()) {
+    if (id == viewer_.user_id || std::find(shared.begin(), shared.end(), id) != shared.end()) {
       out.push_back(id);
     }
   }

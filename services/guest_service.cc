@@ -113,19 +113,20 @@ Result<GuestAccount> GuestService::Invite(const Viewer& viewer, const profiles::
   std::vector<Id> communities = Distinct(community_ids);
   AGORA_ASSIGN_OR_RETURN(std::string hash, accounts_.HashPassword(user.password));
   UnixMillis now = clock_.now_ms();
-  auto created = store_.Transact<profiles::User>([&](storage::Transaction& tx)
-                                                     -> Result<profiles::User> {
-    storage::Connection& c = tx.connection();
-    AGORA_RETURN_IF_ERROR(ValidateCommunities(c, communities));
-    AGORA_ASSIGN_OR_RETURN(auto inserted, profiles::InsertUser(c, ids_.next(), user, hash, now));
-    for (Id community_id : communities) {
-      AGORA_RETURN_IF_ERROR(Add(tx, viewer, inserted.id, community_id));
-    }
-    AGORA_RETURN_IF_ERROR(Audit(c, ids_.next(), viewer.user_id, inserted.id, "invite_guest",
-                                Note(*user.guest_until, communities), now));
-    tx.AfterCommitInOrder([this, inserted] { users_.Committed(inserted, false); });
-    return inserted;
-  });
+  auto created =
+      store_.Transact<profiles::User>([&](storage::Transaction& tx) -> Result<profiles::User> {
+        storage::Connection& c = tx.connection();
+        AGORA_RETURN_IF_ERROR(ValidateCommunities(c, communities));
+        AGORA_ASSIGN_OR_RETURN(auto inserted,
+                               profiles::InsertUser(c, ids_.next(), user, hash, now));
+        for (Id community_id : communities) {
+          AGORA_RETURN_IF_ERROR(Add(tx, viewer, inserted.id, community_id));
+        }
+        AGORA_RETURN_IF_ERROR(Audit(c, ids_.next(), viewer.user_id, inserted.id, "invite_guest",
+                                    Note(*user.guest_until, communities), now));
+        tx.AfterCommitInOrder([this, inserted] { users_.Committed(inserted, false); });
+        return inserted;
+      });
   if (!created.ok()) return created.status();
   return GuestAccount{std::move(created).value(), std::move(communities)};
 }

@@ -363,12 +363,12 @@ class LeakIntegrationTest : public IntegrationTest {
     // Company-wide and community-B content, each marked; none of it may reach the guest.
     constexpr const char* kGuestMarker = "GUESTLEAK-0c7d";
     const std::string m = kGuestMarker;
-    const std::string company_question = WritePost(author_, m + " company question?", "",
-                                                   JsonBody().Set("kind", "question"));
+    const std::string company_question =
+        WritePost(author_, m + " company question?", "", JsonBody().Set("kind", "question"));
     const std::string open_post = WritePost(other_mod_, m + " open guild post", other_);
-    const std::string announcement = WritePost(TestUser{"", "admin", admin_token_},
-                                               m + " announcement", "",
-                                               JsonBody().Set("kind", "announcement"));
+    const std::string announcement =
+        WritePost(TestUser{"", "admin", admin_token_}, m + " announcement", "",
+                  JsonBody().Set("kind", "announcement"));
     HttpResult quiz = Post("/api/v1/quizzes",
                            JsonBody()
                                .Set("title", m + " company quiz")
@@ -437,16 +437,16 @@ class LeakIntegrationTest : public IntegrationTest {
         {"GET", "/api/v1/search/posts?q=x&community_id=" + other_, "", 404},
     };
     // People outside the guest home: unknown, whatever the route.
-    for (const TestUser* outside : {&author_, &insider_, &follower_, &stranger_, &removed_,
-                                    &banned_, &deactivated_}) {
-      for (const std::string& rest : {"", "/followers", "/following", "/reports"}) {
+    for (const TestUser* outside :
+         {&author_, &insider_, &follower_, &stranger_, &removed_, &banned_, &deactivated_}) {
+      for (const char* rest : {"", "/followers", "/following", "/reports"}) {
         probes.push_back({"GET", "/api/v1/users/" + outside->id + rest, "", 404});
       }
       probes.push_back({"GET", "/api/v1/users/@" + outside->username, "", 404});
     }
     // Every community but the guest home: unknown, open, private or secret.
     for (const std::string& community : {other_, private_, secret_}) {
-      for (const std::string& rest : {"", "/feed", "/members", "/audit", "/requests", "/reports"}) {
+      for (const char* rest : {"", "/feed", "/members", "/audit", "/requests", "/reports"}) {
         probes.push_back({"GET", Path(community, rest), "", 404});
       }
       probes.push_back({"POST", "/api/v1/posts",
@@ -471,12 +471,12 @@ class LeakIntegrationTest : public IntegrationTest {
     }
 
     std::vector<std::string> hidden = {
-        private_post_,   secret_post_,   private_reply_,    secret_reply_,    secret_,
-        private_,        other_,         private_report_,   secret_report_,   private_mention_,
-        secret_mention_, private_deal_,  secret_deal_,      private_question_, secret_question_,
-        private_answer_, secret_answer_, private_quiz_,     secret_quiz_,     public_post_,
-        company_question, open_post,     announcement,      company_quiz,     author_.id,
-        insider_.id,     follower_.id,   stranger_.id,      removed_.id,      banned_.id,
+        private_post_,    secret_post_,   private_reply_,  secret_reply_,     secret_,
+        private_,         other_,         private_report_, secret_report_,    private_mention_,
+        secret_mention_,  private_deal_,  secret_deal_,    private_question_, secret_question_,
+        private_answer_,  secret_answer_, private_quiz_,   secret_quiz_,      public_post_,
+        company_question, open_post,      announcement,    company_quiz,      author_.id,
+        insider_.id,      follower_.id,   stranger_.id,    removed_.id,       banned_.id,
         deactivated_.id};
     for (const Probe& p : probes) {
       HttpResult r = server().Request(p.method, p.target, p.body, guest.token);
@@ -489,7 +489,8 @@ class LeakIntegrationTest : public IntegrationTest {
         EXPECT_EQ(r.body.find(id), std::string::npos)
             << p.method << " " << p.target << " names " << id;
       }
-      if (p.target.starts_with("/api/v1/search/posts") && r.status == 200) {
+      // Hidden posts count in no total (the guest home's own posts may match the others).
+      if (p.target.starts_with("/api/v1/search/posts?q=") && r.status == 200) {
         EXPECT_EQ(JsonInt(r.body, "/total"), 0) << p.target << " " << r;
       }
     }
