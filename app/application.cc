@@ -74,8 +74,8 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
       *app->store_, app->ids_, *app->users_, *app->community_repository_, *app->feed_,
       *app->notifications_);
   app->people_ = std::make_unique<services::PeopleService>(
-      *app->store_, app->clock(), app->ids_, *app->users_, *app->feed_, *app->notifications_,
-      *app->communities_);
+      *app->store_, app->clock(), app->ids_, *app->users_, *app->community_repository_,
+      *app->feed_, *app->notifications_, *app->communities_);
   app->moderation_ = std::make_unique<services::ModerationService>(
       *app->store_, app->ids_, *app->post_repository_, *app->community_repository_,
       *app->moderation_repository_, *app->communities_, *app->posts_, *app->notifications_);
@@ -90,6 +90,9 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->streams_ =
       std::make_unique<services::StreamService>(*app->store_, *app->accounts_, *app->feed_,
                                                 *app->community_repository_, *app->notifications_);
+  app->guests_ = std::make_unique<services::GuestService>(*app->store_, app->clock(), app->ids_,
+                                                          *app->users_, *app->community_repository_,
+                                                          *app->accounts_, *app->feed_);
   // Sales engines hear of committed deal and rate changes through the relay.
   app->reporting_ = std::make_unique<services::ReportingService>(*app->store_, *app->users_,
                                                                  app->clock(), app->deal_events_);

@@ -17,6 +17,7 @@
 #include "services/deal_events_relay.h"
 #include "services/deal_service.h"
 #include "services/feed_service.h"
+#include "services/guest_service.h"
 #include "services/live_events.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
@@ -57,6 +58,7 @@ class Application {
   const Clock& clock() { return SystemClock::instance(); }
   services::AccountService& accounts() { return *accounts_; }
   services::PeopleService& people() { return *people_; }
+  services::GuestService& guests() { return *guests_; }
   services::FeedService& feed() { return *feed_; }
   services::PostService& posts() { return *posts_; }
   services::CommunityService& communities() { return *communities_; }
@@ -104,6 +106,7 @@ class Application {
   std::unique_ptr<services::NotificationService> notifications_;
   std::unique_ptr<services::StreamService> streams_;
   std::unique_ptr<services::PeopleService> people_;
+  std::unique_ptr<services::GuestService> guests_;
   std::unique_ptr<services::PostService> posts_;
   std::unique_ptr<services::CommunityService> communities_;
   std::unique_ptr<services::ModerationService> moderation_;

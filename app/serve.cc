@@ -137,7 +137,7 @@ int Serve(const ServeOptions& options) {
   server::AddOperationsRoutes(router, metrics, [&app] {
     return (*app)->store().read([](storage::Connection& c) { return c.exec("SELECT 1"); });
   });
-  server::AddAccountRoutes(router, (*app)->accounts());
+  server::AddAccountRoutes(router, (*app)->accounts(), (*app)->guests());
   server::AddPeopleRoutes(router, (*app)->people());
   server::AddPostRoutes(router, (*app)->posts());
   server::AddFeedRoutes(router, (*app)->feed());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 #include "storage/paging.h"
 #include "storage/rows.h"
@@ -53,6 +54,8 @@ constexpr auto kCommunityList = storage::Sql(
     " FROM communities c WHERE c.id > ?1 AND c.name_key LIKE ?2 ESCAPE '\\' "
     "AND (c.visibility != 'secret' OR ?3 OR EXISTS (SELECT 1 FROM memberships m "
     "WHERE m.community_id = c.id AND m.user_id = ?4 AND m.state IN ('member', 'invited'))) "
+    "AND (NOT ?6 OR EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = c.id "
+    "AND m.user_id = ?4 AND m.state IN ('member', 'invited'))) "
     "ORDER BY c.id LIMIT ?5");
 
 Result<Community> Load(Connection& c, Id id) {
@@ -189,12 +192,14 @@ Result<std::optional<Membership>> CommunityRepository::MembershipOf(Connection& 
 }
 
 Result<Page<Community>> CommunityRepository::List(const std::string& q, Id viewer,
-                                                  bool include_secret, const PageRequest& page) {
+                                                  bool include_secret, const PageRequest& page,
+                                                  bool joined_only) {
   return store_.read([&](Connection& c) -> Result<Page<Community>> {
     auto stmt = c.prepare(kCommunityList.data());
     if (!stmt.ok()) return stmt.status();
     storage::BindAll(**stmt, page.after_key.value_or(0), ContainsPattern(q),
-                     int64_t{include_secret}, viewer, int64_t{page.limit + 1});
+                     int64_t{include_secret}, viewer, int64_t{page.limit + 1},
+                     int64_t{joined_only});
     return storage::ReadPage<Community>(**stmt, page.limit, ReadCommunityRow,
                                         [](const Community& community) { return community.id; });
   });
@@ -293,6 +298,33 @@ Result<std::vector<Id>> CommunityRepository::MemberCommunityIds(Id user_id) {
   return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
     return storage::ReadIds(
         c, "SELECT community_id FROM memberships WHERE user_id = ? AND state = 'member'", user_id);
+  });
+}
+
+Result<std::vector<Id>> CommunityRepository::MemberCommunityIds(Connection& c, Id user_id) {
+  return storage::ReadIds(
+      c, "SELECT community_id FROM memberships WHERE user_id = ? AND state = 'member'", user_id);
+}
+
+Result<std::vector<Id>> CommunityRepository::CoMembersAmong(Id user_id,
+                                                            const std::vector<Id>& people) {
+  return store_.read([&](Connection& c) -> Result<std::vector<Id>> {
+    std::unordered_set<Id> shared;
+    auto on_row = [&](Statement& s) { shared.insert(s.column_int64(0)); };
+    AGORA_RETURN_IF_ERROR(storage::ForEachBatch(people, [&](const std::string& batch) {
+      return storage::ForEachRow(
+          c,
+          "SELECT DISTINCT theirs.user_id FROM memberships theirs JOIN memberships mine "
+          "ON mine.community_id = theirs.community_id AND mine.user_id = ?2 "
+          "AND mine.state = 'member' WHERE theirs.state = 'member' "
+          "AND theirs.user_id IN (SELECT value FROM json_each(?1))",
+          on_row, batch, user_id);
+    }));
+    std::vector<Id> out;
+    for (Id id : people) {
+      if (shared.contains(id)) out.push_back(id);
+    }
+    return out;
   });
 }
 

@@ -57,9 +57,10 @@ class CommunityRepository {
                                                  Id user_id);
 
   // Communities whose name contains `q` (case-insensitive), by id. Secret ones only when
-  // `viewer` is a member or invited, or when `include_secret`.
+  // `viewer` is a member or invited, or when `include_secret`; with `joined_only` (a guest's
+  // list), only those where `viewer` is a member or invited.
   Result<Page<Community>> List(const std::string& q, Id viewer, bool include_secret,
-                               const PageRequest& page);
+                               const PageRequest& page, bool joined_only = false);
 
   // Sets `user`'s membership row (creating it) and keeps members_count right. `source` is
   // written when the row is new or changes state; a row that keeps its state keeps its source.
@@ -86,6 +87,10 @@ class CommunityRepository {
 
   // Communities where `user` is a member (state member).
   Result<std::vector<Id>> MemberCommunityIds(Id user_id);
+  Result<std::vector<Id>> MemberCommunityIds(storage::Connection& c, Id user_id);
+  // The ones among `people` who are members of a community where `user` is a member too, in
+  // the order given (`user` themself only when they are a member somewhere).
+  Result<std::vector<Id>> CoMembersAmong(Id user_id, const std::vector<Id>& people);
   // Every open community: content anyone may read.
   Result<std::vector<Id>> OpenCommunityIds();
   // Communities with more than `threshold` members.

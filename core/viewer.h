@@ -2,6 +2,9 @@
 // every domain folder, so access checks need nothing else.
 #pragma once
 
+#include <optional>
+
+#include "core/clock.h"
 #include "core/id.h"
 
 namespace agora {
@@ -14,6 +17,11 @@ struct Viewer {
   // but may not manage tokens or the password, and without its `write` scope it only reads.
   bool via_access_token = false;
   bool read_only = false;
+  // Set for a guest, who is confined to their communities until then (services/audience.h
+  // decides what that lets them reach).
+  std::optional<UnixMillis> guest_until = std::nullopt;
+
+  bool is_guest() const { return guest_until.has_value(); }
 };
 
 }  // namespace agora

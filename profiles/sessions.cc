@@ -1,5 +1,7 @@
 #include "profiles/sessions.h"
 
+#include <algorithm>
+
 #include "profiles/bearer_secret.h"
 #include "storage/rows.h"
 
@@ -9,9 +11,15 @@ namespace {
 constexpr std::string_view kTokenPrefix = "agr_";
 
 // A session row joined with its account, and its mapper.
+// A guest's session ends with the account, whichever comes first.
+UnixMillis SessionEnd(UnixMillis token_expires_at, std::optional<UnixMillis> guest_until) {
+  return guest_until ? std::min(token_expires_at, *guest_until) : token_expires_at;
+}
+
 Session ReadSessionRow(const storage::Statement& s) {
+  std::optional<UnixMillis> guest_until = s.column_optional_int64(4);
   return Session{s.column_int64(0), s.column_int64(1) != 0, s.column_int64(2) != 0,
-                 s.column_int64(3)};
+                 SessionEnd(s.column_int64(3), guest_until), guest_until};
 }
 
 Status Unknown() { return Status::Unauthenticated("the token is unknown, revoked or expired"); }
@@ -27,22 +35,34 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sale
   std::string hash = HashBearerSecret(issued.token);
   UnixMillis now = clock_.now_ms();
   uint64_t generation = cache_.Generation();
+  std::optional<UnixMillis> guest_until;
   Status status = store_.write([&](storage::Connection& c) -> Status {
     // Only for an account still active when the write is applied: writes are serialised, so a
     // deactivation either comes first (no session) or after (its RevokeAll deletes this row).
-    // The same holds for a password change when the login names the hash it checked.
+    // The same holds for a password change when the login names the hash it checked, and for a
+    // guest account that ended meanwhile.
     AGORA_RETURN_IF_ERROR(
         storage::Run(c,
                      "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
-                     "SELECT ?, id, ?, ? FROM users WHERE id = ? AND active "
+                     "SELECT ?1, id, ?2, ?3 FROM users WHERE id = ?4 AND active "
+                     "AND (guest_until IS NULL OR guest_until > ?2) "
                      "AND (?5 IS NULL OR password_hash = ?5)",
                      storage::Blob{hash}, now, issued.expires_at, user_id, password_hash));
     if (c.changes() == 0) return Unknown();
+    AGORA_ASSIGN_OR_RETURN(
+        auto guest,
+        storage::ReadOne(
+            c, "SELECT guest_until FROM users WHERE id = ?",
+            [](const storage::Statement& s) { return s.column_optional_int64(0); }, user_id));
+    if (guest) guest_until = *guest;
     return Status::Ok();
   });
   if (!status.ok()) return status;
   // A revocation meanwhile may have purged the cache already; Resolve reads the store instead.
-  cache_.Offer(hash, Session{user_id, is_admin, is_sales_ops, issued.expires_at}, generation);
+  cache_.Offer(hash,
+               Session{user_id, is_admin, is_sales_ops, SessionEnd(issued.expires_at, guest_until),
+                       guest_until},
+               generation);
   return issued;
 }
 
@@ -59,7 +79,8 @@ Result<Session> SessionStore::Resolve(std::string_view token) {
   auto found = store_.read([&](storage::Connection& c) {
     return storage::ReadOne(
         c,
-        "SELECT s.user_id, u.role = 'admin', u.sales_ops, s.expires_at FROM sessions s "
+        "SELECT s.user_id, u.role = 'admin', u.sales_ops, s.expires_at, u.guest_until "
+        "FROM sessions s "
         "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active",
         ReadSessionRow, storage::Blob{hash});
   });

@@ -20,7 +20,8 @@ struct Session {
   Id user_id = 0;
   bool is_admin = false;
   bool is_sales_ops = false;
-  UnixMillis expires_at = 0;
+  UnixMillis expires_at = 0;  // the earlier of the token's end and a guest account's end
+  std::optional<UnixMillis> guest_until = std::nullopt;  // set for a guest
 };
 
 struct IssuedToken {
@@ -34,12 +35,13 @@ class SessionStore {
   SessionStore(storage::Store& store, const Clock& clock, int64_t ttl_ms);
 
   // A new 256-bit token for `user_id`, committed before it is returned; kUnauthenticated when
-  // the account is no longer active by the time the write is applied, or when `password_hash`
-  // is given and the account's password is no longer that one (it changed during the login).
+  // the account is no longer active (or a guest account has ended) by the time the write is
+  // applied, or when `password_hash` is given and the account's password is no longer that one
+  // (it changed during the login).
   Result<IssuedToken> Create(Id user_id, bool is_admin, bool is_sales_ops,
                              std::optional<std::string> password_hash = std::nullopt);
   // The live session for `token`; kUnauthenticated when unknown, revoked or expired, or when
-  // its account is inactive.
+  // its account is inactive or a guest account past its end.
   Result<Session> Resolve(std::string_view token);
   // Ends one session; unknown tokens are not an error.
   Status Revoke(std::string_view token);

@@ -202,9 +202,8 @@ Result<User> LoadUser(Connection& c, Id id) {
 
 Result<User> UserRepository::Insert(Id id, const NewUser& user, const std::string& password_hash) {
   UnixMillis now = clock_.now_ms();
-  auto created = store_.write_value<User>([&](Connection& c) {
-    return InsertUser(c, id, user, password_hash, now);
-  });
+  auto created = store_.write_value<User>(
+      [&](Connection& c) { return InsertUser(c, id, user, password_hash, now); });
   if (created.ok()) Committed(*created, user.profile.manager_id.has_value());
   return created;
 }
@@ -235,11 +234,16 @@ Result<Credentials> UserRepository::FindCredentials(std::string_view username) {
     AGORA_ASSIGN_OR_RETURN(
         auto credentials,
         storage::ReadOne(
-            c, "SELECT id, password_hash, role, sales_ops, active FROM users WHERE username = ?",
+            c,
+            "SELECT id, password_hash, role, sales_ops, active, guest_until FROM users "
+            "WHERE username = ?",
             [](Statement& s) {
-              return Credentials{s.column_int64(0), s.column_text(1),
+              return Credentials{s.column_int64(0),
+                                 s.column_text(1),
                                  s.column_text(2) == "admin" ? Role::kAdmin : Role::kMember,
-                                 s.column_int64(3) != 0, s.column_int64(4) != 0};
+                                 s.column_int64(3) != 0,
+                                 s.column_int64(4) != 0,
+                                 s.column_optional_int64(5)};
             },
             key));
     if (!credentials) return Status::NotFound("no such user");
@@ -249,8 +253,7 @@ Result<Credentials> UserRepository::FindCredentials(std::string_view username) {
 
 Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
   UnixMillis now = clock_.now_ms();
-  auto updated =
-      store_.write_value<User>([&](Connection& c) { return UpdateUser(c, id, p, now); });
+  auto updated = store_.write_value<User>([&](Connection& c) { return UpdateUser(c, id, p, now); });
   if (updated.ok()) Committed(*updated, p.manager_id.has_value());
   return updated;
 }
@@ -379,14 +382,37 @@ Result<std::vector<Id>> ActiveAmong(Connection& c, const std::vector<Id>& ids) {
   return out;
 }
 
+Result<std::vector<Id>> GuestsAmong(Connection& c, const std::vector<Id>& ids) {
+  std::unordered_set<Id> guests;
+  AGORA_RETURN_IF_ERROR(
+      storage::ForEachRowIn(c,
+                            "SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?1)) "
+                            "AND guest_until IS NOT NULL",
+                            ids, [&](Statement& s) { guests.insert(s.column_int64(0)); }));
+  std::vector<Id> out;
+  for (Id id : ids) {
+    if (guests.contains(id)) out.push_back(id);
+  }
+  return out;
+}
+
+Status SetGuestUntil(Connection& c, Id id, UnixMillis guest_until, UnixMillis now) {
+  AGORA_RETURN_IF_ERROR(storage::Run(
+      c,
+      "UPDATE users SET guest_until = ?, updated_at = ? WHERE id = ? AND guest_until IS NOT NULL",
+      guest_until, now, id));
+  if (c.changes() == 0) return Status::NotFound("no such guest");
+  return Status::Ok();
+}
+
 Result<std::vector<Id>> ActiveIds(Connection& c, bool admins_only) {
   return storage::ReadIds(
       c, admins_only ? "SELECT id FROM users WHERE active = 1 AND role = 'admin' ORDER BY id"
                      : "SELECT id FROM users WHERE active = 1 ORDER BY id");
 }
 
-Result<User> InsertUser(Connection& c, Id id, const NewUser& user,
-                        const std::string& password_hash, UnixMillis now) {
+Result<User> InsertUser(Connection& c, Id id, const NewUser& user, const std::string& password_hash,
+                        UnixMillis now) {
   const ProfileChanges& p = user.profile;
   if (p.manager_id && *p.manager_id) AGORA_RETURN_IF_ERROR(CheckManager(c, id, **p.manager_id));
   auto stmt = c.prepare(

@@ -29,6 +29,7 @@ struct Credentials {
   Role role = Role::kMember;
   bool sales_ops = false;
   bool active = false;
+  std::optional<UnixMillis> guest_until = std::nullopt;  // set for a guest: no login from then on
 };
 
 // Summaries by id; every change Put()s the committed value, and a reader that filled a miss
@@ -125,6 +126,12 @@ struct OrgEntry {
 // On an open connection: every account's entry, by id; one account's (nullopt when absent).
 Result<std::vector<OrgEntry>> OrgEntries(storage::Connection& c);
 Result<std::optional<OrgEntry>> OrgEntryOf(storage::Connection& c, Id id);
+// On an open connection: the ones among `ids` who are guests (unknown ids are not), in the
+// order given.
+Result<std::vector<Id>> GuestsAmong(storage::Connection& c, const std::vector<Id>& ids);
+// Inside a transaction: sets when a guest account ends (kNotFound when absent, or when the
+// account is no guest).
+Status SetGuestUntil(storage::Connection& c, Id id, UnixMillis guest_until, UnixMillis now);
 // On an open connection: the account the identity provider knows by `external_id`, and the
 // account with this email, compared without case.
 Result<std::optional<Id>> FindIdByExternalId(storage::Connection& c, std::string_view external_id);

@@ -33,8 +33,10 @@ std::string AudienceTerm(std::optional<Id> community_id) {
 }
 
 Xapian::Query AudienceFilter(const Audience& audience) {
-  std::vector<Xapian::Query> terms{Xapian::Query(AudienceTerm(std::nullopt))};
+  std::vector<Xapian::Query> terms;
+  if (audience.company_wide) terms.emplace_back(AudienceTerm(std::nullopt));
   for (Id community : audience.communities) terms.emplace_back(AudienceTerm(community));
+  if (terms.empty()) return Xapian::Query::MatchNothing;
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 

@@ -81,6 +81,7 @@ struct PersonDocument {
 // Content the caller may read: company-wide posts always, plus these communities'.
 struct Audience {
   std::vector<Id> communities;
+  bool company_wide = true;  // false for a guest, who reads no company-wide post
 };
 
 struct SearchLimits {

@@ -173,7 +173,7 @@ void AddCampaignRoutes(Router& router, CampaignService& campaigns) {
   auto bind = [&campaigns](Result<ApiResponse> (*handler)(RouteContext&, CampaignService&)) {
     return Bind(campaigns, handler);
   };
-  const auto auth = Access::kAuthenticated;
+  const auto auth = Access::kEmployee;  // sales are company-wide: no guests
   const auto lane = Lane::kDefault;
   const std::string base = "/api/v1/campaigns";
   router.add("POST", base, auth, lane, bind(Create));

@@ -319,7 +319,7 @@ void AddCommunityRoutes(Router& router, CommunityService& communities) {
   const auto auth = Access::kAuthenticated;
   const auto lane = Lane::kDefault;
   const std::string base = "/api/v1/communities";
-  router.add("POST", base, auth, lane, bind(Create));
+  router.add("POST", base, Access::kEmployee, lane, bind(Create));
   router.add("GET", base, auth, lane, bind(List));
   router.add("GET", base + "/{id}", auth, lane, bind(Get));
   router.add("PATCH", base + "/{id}", auth, lane, bind(Update));

@@ -104,7 +104,7 @@ Result<ApiResponse> Import(RouteContext& ctx, DealService& deals) {
 }  // namespace
 
 void AddDealRoutes(Router& router, DealService& deals) {
-  const auto auth = Access::kAuthenticated;
+  const auto auth = Access::kEmployee;  // sales are company-wide: no guests
   router.add("POST", "/api/v1/deals", auth, Lane::kDefault, Bind(deals, Create));
   router.add("GET", "/api/v1/deals", auth, Lane::kDefault, Bind(deals, List));
   router.add("POST", "/api/v1/deals/import", auth, Lane::kDefault, Bind(deals, Import));

@@ -42,7 +42,8 @@ Result<ApiResponse> Community(RouteContext& ctx, FeedService& feed) {
 void AddFeedRoutes(Router& router, FeedService& feed) {
   const auto auth = Access::kAuthenticated;
   router.add("GET", "/api/v1/feeds/home", auth, Lane::kDefault, Bind(feed, Home));
-  router.add("GET", "/api/v1/users/{id}/feed", auth, Lane::kDefault, Bind(feed, Profile));
+  router.add("GET", "/api/v1/users/{id}/feed", Access::kEmployee, Lane::kDefault,
+             Bind(feed, Profile));
   router.add("GET", "/api/v1/communities/{id}/feed", auth, Lane::kDefault, Bind(feed, Community));
 }
 

@@ -343,7 +343,7 @@ void AddQuestionRoutes(Router& router, QuestionService& questions) {
 void AddQuizRoutes(Router& router, QuizService& quizzes) {
   const auto auth = Access::kAuthenticated;
   const auto lane = Lane::kDefault;
-  router.add("POST", "/api/v1/quizzes", auth, lane, Bind(quizzes, CreateQuiz));
+  router.add("POST", "/api/v1/quizzes", Access::kEmployee, lane, Bind(quizzes, CreateQuiz));
   router.add("GET", "/api/v1/quizzes", auth, lane, Bind(quizzes, ListQuizzes));
   router.add("GET", "/api/v1/quizzes/{id}", auth, lane, Bind(quizzes, GetQuiz));
   router.add("PATCH", "/api/v1/quizzes/{id}", auth, lane, Bind(quizzes, UpdateQuiz));

@@ -115,7 +115,7 @@ void AddPeopleRoutes(Router& router, PeopleService& people) {
   router.add("GET", "/api/v1/users/{id}", auth, lane, Bind(people, GetUser));
   router.add("PATCH", "/api/v1/users/{id}", auth, lane, Bind(people, UpdateUser));
   router.add("GET", "/api/v1/users/{id}/reports", auth, lane, page(&PeopleService::DirectReports));
-  router.add("POST", "/api/v1/users/{id}/follow", auth, lane, Bind(people, Follow));
+  router.add("POST", "/api/v1/users/{id}/follow", Access::kEmployee, lane, Bind(people, Follow));
   router.add("DELETE", "/api/v1/users/{id}/follow", auth, lane, Bind(people, Unfollow));
   router.add("GET", "/api/v1/users/{id}/followers", auth, lane, page(&PeopleService::Followers));
   router.add("GET", "/api/v1/users/{id}/following", auth, lane, page(&PeopleService::Following));

@@ -161,7 +161,7 @@ Result<ApiResponse> SetCurrency(RouteContext& ctx, ReportingService& reporting) 
 }  // namespace
 
 void AddReportingRoutes(Router& router, ReportingService& reporting) {
-  const auto auth = Access::kAuthenticated;
+  const auto auth = Access::kEmployee;  // sales are company-wide: no guests
   router.add("GET", "/api/v1/results/monthly", auth, Lane::kDefault, Bind(reporting, Monthly));
   router.add("GET", "/api/v1/settings/currency", auth, Lane::kDefault,
              Bind(reporting, GetCurrency));

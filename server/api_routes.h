@@ -11,6 +11,7 @@
 #include "services/campaign_service.h"
 #include "services/community_service.h"
 #include "services/deal_service.h"
+#include "services/guest_service.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
 #include "services/people_service.h"
@@ -23,7 +24,9 @@
 
 namespace agora::server {
 
-void AddAccountRoutes(Router& router, services::AccountService& accounts);
+// With the creation and change of guests (POST /api/v1/users with guest_until).
+void AddAccountRoutes(Router& router, services::AccountService& accounts,
+                      services::GuestService& guests);
 void AddPeopleRoutes(Router& router, services::PeopleService& people);
 void AddPostRoutes(Router& router, services::PostService& posts);
 void AddCommunityRoutes(Router& router, services::CommunityService& communities);

@@ -349,9 +349,12 @@ Result<ApiResponse> SearchDeals(RouteContext& ctx, SearchService& search) {
 void AddSearchRoutes(Router& router, SearchService& search) {
   const auto auth = Access::kAuthenticated;
   router.add("GET", "/api/v1/search/posts", auth, Lane::kDefault, Bind(search, SearchPosts));
-  router.add("GET", "/api/v1/search/people", auth, Lane::kDefault, Bind(search, SearchPeople));
-  router.add("GET", "/api/v1/search/experts", auth, Lane::kDefault, Bind(search, SearchExperts));
-  router.add("GET", "/api/v1/search/deals", auth, Lane::kDefault, Bind(search, SearchDeals));
+  router.add("GET", "/api/v1/search/people", Access::kEmployee, Lane::kDefault,
+             Bind(search, SearchPeople));
+  router.add("GET", "/api/v1/search/experts", Access::kEmployee, Lane::kDefault,
+             Bind(search, SearchExperts));
+  router.add("GET", "/api/v1/search/deals", Access::kEmployee, Lane::kDefault,
+             Bind(search, SearchDeals));
 }
 
 }  // namespace agora::server

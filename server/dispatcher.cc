@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "server/errors.h"
+#include "services/audience.h"
 
 namespace agora::server {
 std::optional<std::string> BearerToken(const std::string& header) {
@@ -119,6 +120,8 @@ ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
           // The one check of a personal access token's scope, before any handler runs.
           auth = Status(StatusCode::kPermissionDenied, "insufficient_scope",
                         "this token has the 'read' scope only");
+        } else if (match.route->access == Access::kEmployee && viewer->is_guest()) {
+          auth = services::GuestConfined("reach what is company-wide");
         }
       } else {
         auth = viewer.status();

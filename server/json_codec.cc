@@ -57,13 +57,15 @@ void StringsMember(JsonWriter& w, const char* key, const std::vector<std::string
   w.EndArray();
 }
 
-void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
+void WriteUser(JsonWriter& w, const profiles::User& u, const Viewer& viewer,
+               const std::vector<Id>* guest_communities) {
   w.StartObject();
-  WriteUserMembers(w, u, viewer);
+  WriteUserMembers(w, u, viewer, guest_communities);
   w.EndObject();
 }
 
-void WriteUserMembers(JsonWriter& w, const profiles::User& u, const Viewer& viewer) {
+void WriteUserMembers(JsonWriter& w, const profiles::User& u, const Viewer& viewer,
+                      const std::vector<Id>* guest_communities) {
   IdMember(w, "id", u.id);
   StringMember(w, "username", u.username);
   StringMember(w, "display_name", u.display_name);
@@ -88,6 +90,14 @@ void WriteUserMembers(JsonWriter& w, const profiles::User& u, const Viewer& view
   IntMember(w, "followers_count", u.followers_count);
   IntMember(w, "following_count", u.following_count);
   BoolMember(w, "active", u.active);
+  BoolMember(w, "guest", u.guest_until.has_value());
+  if (u.guest_until) TimeMember(w, "guest_until", *u.guest_until);
+  if (guest_communities) {
+    w.Key("guest_communities");
+    w.StartArray();
+    for (Id id : *guest_communities) w.String(IdToString(id).c_str());
+    w.EndArray();
+  }
   TimeMember(w, "created_at", u.created_at);
   if (viewer.user_id == u.id || viewer.is_admin) {
     StringMember(w, "email", u.email);
@@ -96,7 +106,6 @@ void WriteUserMembers(JsonWriter& w, const profiles::User& u, const Viewer& view
     StringsMember(w, "roles", roles);
     if (!u.external_id.empty()) StringMember(w, "external_id", u.external_id);
     if (!u.employee_number.empty()) StringMember(w, "employee_number", u.employee_number);
-    if (u.guest_until) TimeMember(w, "guest_until", *u.guest_until);
   }
 }
 

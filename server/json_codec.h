@@ -74,9 +74,12 @@ std::string RenderItems(const Page<T>& page, WriteItem write_item) {
 }
 
 // Email and roles are shown to the person themselves and to admins only.
-void WriteUser(JsonWriter& w, const profiles::User& user, const Viewer& viewer);
+// `guest_communities`, when given (a guest as admins manage them), is written as ids.
+void WriteUser(JsonWriter& w, const profiles::User& user, const Viewer& viewer,
+               const std::vector<Id>* guest_communities = nullptr);
 // The same members, inside an object the caller opened (to add members of its own).
-void WriteUserMembers(JsonWriter& w, const profiles::User& user, const Viewer& viewer);
+void WriteUserMembers(JsonWriter& w, const profiles::User& user, const Viewer& viewer,
+                      const std::vector<Id>* guest_communities = nullptr);
 std::string RenderUser(const profiles::User& user, const Viewer& viewer);
 
 // A compact user for embedding in posts: id, username, display_name, title, active.

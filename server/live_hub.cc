@@ -47,12 +47,22 @@ void LiveHub::Enqueue(std::function<void()> task) {
 
 void LiveHub::Run() {
   auto next_session_check = std::chrono::steady_clock::now() + options_.session_check_interval;
+  auto next_guest_check = std::chrono::steady_clock::now() + options_.guest_check_interval;
   std::vector<std::function<void()>> batch;
+  auto wake_at = [&] {
+    return guest_subscribers_ > 0 ? std::min(next_session_check, next_guest_check)
+                                  : next_session_check;
+  };
   // Ends when stopping, once every queued task ran.
-  while (thread_.Take(batch, SIZE_MAX, next_session_check)) {
-    if (std::chrono::steady_clock::now() >= next_session_check) {
-      CloseEndedSessions();
-      next_session_check = std::chrono::steady_clock::now() + options_.session_check_interval;
+  while (thread_.Take(batch, SIZE_MAX, wake_at())) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= next_session_check) {
+      CloseEndedSessions(false);
+      next_session_check = now + options_.session_check_interval;
+      next_guest_check = now + options_.guest_check_interval;
+    } else if (now >= next_guest_check) {
+      if (guest_subscribers_ > 0) CloseEndedSessions(true);
+      next_guest_check = now + options_.guest_check_interval;
     }
     for (auto& task : batch) {
       try {
@@ -92,10 +102,11 @@ void LiveHub::SessionEnded(const std::string& token) {
   });
 }
 
-void LiveHub::CloseEndedSessions() {
+void LiveHub::CloseEndedSessions(bool guests_only) {
   std::unordered_map<std::string, bool> ended;  // by token: a user's sockets often share one
   CloseWhere(
       [&](Id, const Subscriber& s) {
+        if (guests_only && !s.guest) return false;
         auto known = ended.find(s.token);
         if (known != ended.end()) return known->second;
         auto viewer = Authenticate(s.token);
@@ -255,9 +266,10 @@ bool LiveHub::Receives(Id user, const WindowEvent& event, std::unordered_map<Id,
       // to the same readers; ids of people and communities never collide.
       Id source = event.post.community_id.value_or(event.post.author_id);
       if (event.kind == LiveKind::kDelete) source = event.post.community_id.value_or(0);
+      // Company-wide announcements: everyone but guests, one lookup (no person has id 0).
       if (event.kind == LiveKind::kPost && !event.post.community_id &&
           event.post.kind == posts::PostKind::kAnnouncement) {
-        return true;
+        source = 0;
       }
       Id key = event.kind == LiveKind::kPost ? source : -1 - source;
       auto known = by_source.find(key);
@@ -313,7 +325,8 @@ void LiveHub::AddSubscriber(const std::shared_ptr<StreamSocket>& socket, Viewer 
     }
   }
   user_of_[socket.get()] = viewer.user_id;
-  by_user_[viewer.user_id].push_back({socket.get(), socket, std::move(token)});
+  by_user_[viewer.user_id].push_back({socket.get(), socket, std::move(token), viewer.is_guest()});
+  if (viewer.is_guest()) ++guest_subscribers_;
 }
 
 void LiveHub::RemoveSubscriber(StreamSocket* key) {
@@ -321,7 +334,11 @@ void LiveHub::RemoveSubscriber(StreamSocket* key) {
   if (it == user_of_.end()) return;
   auto list = by_user_.find(it->second);
   if (list != by_user_.end()) {
-    std::erase_if(list->second, [key](const Subscriber& s) { return s.key == key; });
+    std::erase_if(list->second, [&](const Subscriber& s) {
+      if (s.key != key) return false;
+      if (s.guest) --guest_subscribers_;
+      return true;
+    });
     if (list->second.empty()) by_user_.erase(list);
   }
   user_of_.erase(it);

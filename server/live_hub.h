@@ -44,6 +44,9 @@ struct StreamOptions {
   // How often every open stream's token is checked again, so a session that expired (or
   // ended without a logout, e.g. purged) closes its streams too.
   std::chrono::milliseconds session_check_interval{30'000};
+  // How often the streams of guests are checked so: a guest's account ends at a set time, and
+  // their streams close within this of it.
+  std::chrono::milliseconds guest_check_interval{500};
 };
 
 // What the hub sees of a socket (server/websocket_session.cc implements it). Both methods
@@ -112,12 +115,13 @@ class LiveHub final : public services::LiveEvents {
     StreamSocket* key = nullptr;
     std::weak_ptr<StreamSocket> socket;
     std::string token;
+    bool guest = false;  // checked every guest_check_interval
   };
 
   void Enqueue(std::function<void()> task);
   void Run();
-  // Closes the streams whose token no longer authenticates.
-  void CloseEndedSessions();
+  // Closes the streams (of guests, when `guests_only`) whose token no longer authenticates.
+  void CloseEndedSessions(bool guests_only);
 
   // On the hub's thread only.
   void PublishPost(const posts::Post& post, const std::optional<std::vector<Id>>& recipients);
@@ -152,6 +156,7 @@ class LiveHub final : public services::LiveEvents {
   std::unordered_map<StreamSocket*, Id> user_of_;
   std::unordered_set<Id> ended_users_;            // deactivated: refused if they race in
   std::unordered_set<std::string> ended_tokens_;  // logged out (bounded, see EndToken)
+  size_t guest_subscribers_ = 0;
 
   // Atomic.
   std::atomic<size_t> sockets_{0};

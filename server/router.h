@@ -30,8 +30,10 @@ struct RouteContext {
 // A handler's answer, or the Status the Dispatcher answers with ErrorResponse (server/errors.h).
 using RouteHandler = std::function<Result<ApiResponse>(RouteContext&)>;
 
-// Who may call a route; checked before its handler parses anything.
-enum class Access { kPublic, kAuthenticated, kAdmin };
+// Who may call a route; checked before its handler parses anything. kEmployee: any account
+// but a guest's, for what is company-wide (directory, experts, following, sales); a guest gets
+// 403 "guest_confined" (services::GuestConfined).
+enum class Access { kPublic, kAuthenticated, kEmployee, kAdmin };
 
 struct Route {
   std::string method;

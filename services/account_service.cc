@@ -92,7 +92,9 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
   }
   bool known = credentials.ok();
   bool password_ok = Verify(known ? credentials->password_hash : UnknownUserHash(), password);
-  if (!known || !password_ok || !credentials->active) {
+  // A guest whose account has ended answers as a deactivated account does.
+  bool ended = known && credentials->guest_until && *credentials->guest_until <= clock_.now_ms();
+  if (!known || !password_ok || !credentials->active || ended) {
     throttle_.record_failure(account_key);
     address_throttle_.record_failure(address_key);
     return InvalidCredentials();
@@ -128,8 +130,14 @@ Result<Viewer> AccountService::Authenticate(std::string_view token) {
   if (profiles::IsAccessToken(token)) return AuthenticateAccessToken(token);
   auto session = sessions_.Resolve(token);
   if (!session.ok()) return session.status();
-  return Viewer{session->user_id, session->is_admin, session->is_sales_ops};
+  return Viewer{session->user_id, session->is_admin, session->is_sales_ops, session->guest_until};
 }
+
+Result<std::string> AccountService::HashPassword(std::string_view password) {
+  return Hash(password);
+}
+
+void AccountService::ForgetCachedSessions(Id user_id) { sessions_.ForgetCached(user_id); }
 
 Result<profiles::User> AccountService::CreateUser(const Viewer& viewer,
                                                   const profiles::NewUser& user) {
@@ -186,6 +194,9 @@ Result<profiles::User> AccountService::SetRoles(const Viewer& viewer,
   auto role = admin ? profiles::Role::kAdmin : profiles::Role::kMember;
   auto user = target.id ? users_.FindById(*target.id) : users_.FindByUsername(target.username);
   if (!user.ok()) return user.status();
+  if (user->guest_until && (admin || sales_ops)) {
+    return Status::Unprocessable("guest_confined", "a guest cannot be an admin or sales ops");
+  }
   if (user->id == viewer.user_id && !admin) {
     return Status::Unprocessable("self_demotion", "admins cannot drop their own admin role");
   }

@@ -173,6 +173,13 @@ class AccountService {
   // Revokes `owner`'s token `token_id` (the same access rule); kNotFound when there is none.
   Status RevokeAccessToken(const Viewer& viewer, const profiles::UserRef& owner, Id token_id);
 
+  // Argon2id under the service's bound on concurrent hashing (for use cases that create
+  // accounts elsewhere, such as guests).
+  Result<std::string> HashPassword(std::string_view password);
+  // After a commit that changed what a session carries (a guest's end date): the next request
+  // reads it anew.
+  void ForgetCachedSessions(Id user_id);
+
   size_t cached_sessions() const { return sessions_.cached_sessions(); }
 
  private:

@@ -1,5 +1,8 @@
 #include "services/audience.h"
 
+#include <algorithm>
+#include <string>
+
 namespace agora::services {
 namespace {
 
@@ -11,6 +14,24 @@ bool IsMember(const std::optional<communities::Membership>& m) {
 }
 
 }  // namespace
+
+bool MayKnowCommunity(const Viewer& viewer, Visibility visibility,
+                      const std::optional<communities::Membership>& membership) {
+  bool member_or_invited =
+      IsMember(membership) || (membership && membership->state == MembershipState::kInvited);
+  if (viewer.is_guest()) return member_or_invited;
+  return visibility != Visibility::kSecret || viewer.is_admin || member_or_invited;
+}
+
+bool MayReadCommunity(const Viewer& viewer, Visibility visibility,
+                      const std::optional<communities::Membership>& membership) {
+  return (visibility == Visibility::kOpen && !viewer.is_guest()) || IsMember(membership);
+}
+
+Status GuestConfined(std::string_view what) {
+  return Status(StatusCode::kPermissionDenied, "guest_confined",
+                "guests may not " + std::string(what));
+}
 
 Result<const AudienceCheck::Known*> AudienceCheck::Lookup(Id community_id) {
   auto it = known_.find(community_id);
@@ -27,13 +48,13 @@ Result<const AudienceCheck::Known*> AudienceCheck::Lookup(Id community_id) {
 }
 
 Result<bool> AudienceCheck::CanRead(std::optional<Id> community_id) {
-  if (!community_id) return true;
+  if (!community_id) return !viewer_.is_guest();
   auto known = Lookup(*community_id);
   if (!known.ok()) {
     if (known.status().code() == StatusCode::kNotFound) return false;
     return known.status();
   }
-  return (*known)->visibility == Visibility::kOpen || IsMember((*known)->membership);
+  return MayReadCommunity(viewer_, (*known)->visibility, (*known)->membership);
 }
 
 Result<bool> AudienceCheck::CanSee(Id community_id) {
@@ -42,9 +63,19 @@ Result<bool> AudienceCheck::CanSee(Id community_id) {
     if (known.status().code() == StatusCode::kNotFound) return false;
     return known.status();
   }
-  const auto& m = (*known)->membership;
-  return (*known)->visibility != Visibility::kSecret || viewer_.is_admin || IsMember(m) ||
-         (m && m->state == MembershipState::kInvited);
+  return MayKnowCommunity(viewer_, (*known)->visibility, (*known)->membership);
+}
+
+Result<std::vector<Id>> AudienceCheck::VisiblePeople(const std::vector<Id>& people) {
+  if (!viewer_.is_guest()) return people;
+  AGORA_ASSIGN_OR_RETURN(auto shared, communities_.CoMembersAmong(viewer_.user_id, people));
+  std::vector<Id> out;
+  for (Id id : people) {
+    if (id == viewer_.user_id || std::find(shared.begin(), shared.end(), id) != shared.end()) {
+      out.push_back(id);
+    }
+  }
+  return out;
 }
 
 Status AudienceCheck::CanPost(Id community_id, bool moderator) {

@@ -1,18 +1,36 @@
 // Audience: the one answer to "may this viewer read content in this audience?", used by every
 // read path (single post, replies, reactions, streams, community feeds) and by posting.
 //
+// Guests (Viewer::is_guest) are confined here too: they read no company-wide content, know
+// only the communities they belong to (or are invited to), and see only the people who share
+// one with them. Company-wide features (directory, experts, sales) refuse them at the route
+// (server/router.h, Access::kEmployee) with RefuseGuest's answer.
+//
 // An AudienceCheck belongs to one request: it remembers what it looked up, so a page of posts
 // costs one lookup per community. Not thread-safe; cheap to make.
 #pragma once
 
 #include <optional>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "communities/community_repository.h"
 #include "core/status.h"
 #include "core/viewer.h"
 
 namespace agora::services {
+
+// Whether `viewer` may know that a community exists, and read its content, given its
+// visibility and the viewer's membership (nullopt: none).
+bool MayKnowCommunity(const Viewer& viewer, communities::Visibility visibility,
+                      const std::optional<communities::Membership>& membership);
+bool MayReadCommunity(const Viewer& viewer, communities::Visibility visibility,
+                      const std::optional<communities::Membership>& membership);
+
+// The answer to a guest asking for something company-wide: kPermissionDenied
+// "guest_confined".
+Status GuestConfined(std::string_view what);
 
 class AudienceCheck {
  public:
@@ -25,12 +43,17 @@ class AudienceCheck {
                 const Viewer& viewer)
       : communities_(communities), connection_(&connection), viewer_(viewer) {}
 
-  // Company-wide content (nullopt) is readable by every active account; a community's content
-  // by anyone when it is open, and by its members otherwise.
+  // Company-wide content (nullopt) is readable by every active account but guests; a
+  // community's content by anyone but guests when it is open, and by its members otherwise.
   Result<bool> CanRead(std::optional<Id> community_id);
 
-  // Whether the viewer may know the community exists: not a secret one they are outside of.
+  // Whether the viewer may know the community exists: not a secret one they are outside of
+  // (for a guest: none they are outside of).
   Result<bool> CanSee(Id community_id);
+
+  // Of `people`, those whose profile the viewer may see, in the order given: everyone, or for
+  // a guest themself and the people who share a community with them.
+  Result<std::vector<Id>> VisiblePeople(const std::vector<Id>& people);
 
   // Posting into a community needs membership: kNotFound where the viewer cannot read it,
   // kPermissionDenied ("join first" or "banned") where they can. `moderator` also requires a

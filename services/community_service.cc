@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "profiles/user_repository.h"
+#include "services/audience.h"
 
 namespace agora::services {
 namespace {
@@ -119,10 +120,7 @@ Result<CommunityView> CommunityService::Visible(storage::Connection& c, const Vi
                                                 Id id) {
   AGORA_ASSIGN_OR_RETURN(auto community, repo_.Find(c, id));
   AGORA_ASSIGN_OR_RETURN(auto membership, repo_.MembershipOf(c, id, viewer.user_id));
-  bool may_know = community.visibility != Visibility::kSecret || viewer.is_admin ||
-                  (membership && (membership->state == MembershipState::kMember ||
-                                  membership->state == MembershipState::kInvited));
-  if (!may_know) return NotFound();
+  if (!MayKnowCommunity(viewer, community.visibility, membership)) return NotFound();
   return CommunityView{std::move(community), membership};
 }
 
@@ -185,7 +183,8 @@ Result<CommunityView> CommunityService::Create(const Viewer& viewer,
 
 Result<Page<CommunityView>> CommunityService::List(const Viewer& viewer, const std::string& q,
                                                    const PageRequest& page) {
-  AGORA_ASSIGN_OR_RETURN(auto list, repo_.List(q, viewer.user_id, viewer.is_admin, page));
+  AGORA_ASSIGN_OR_RETURN(auto list,
+                         repo_.List(q, viewer.user_id, viewer.is_admin, page, viewer.is_guest()));
   Page<CommunityView> out;
   out.next_cursor = std::move(list.next_cursor);
   for (auto& community : list.items) {
@@ -216,6 +215,15 @@ Result<CommunityView> CommunityService::Update(const Viewer& viewer, Id id,
 
 Result<Membership> CommunityService::Join(const Viewer& viewer, Id id) {
   return store_.Transact<Membership>([&](storage::Transaction& tx) -> Result<Membership> {
+    if (viewer.is_guest()) {
+      // A guest knows no community they were not added to; an open one, which anyone may
+      // know of, answers that guests cannot join it.
+      AGORA_ASSIGN_OR_RETURN(auto community, repo_.Find(tx.connection(), id));
+      AGORA_ASSIGN_OR_RETURN(auto current, repo_.MembershipOf(tx.connection(), id, viewer.user_id));
+      if (IsMember(current)) return *current;
+      if (community.visibility != Visibility::kOpen) return NotFound();
+      return GuestConfined("join communities; an admin adds them");
+    }
     AGORA_ASSIGN_OR_RETURN(auto view, Visible(tx.connection(), viewer, id));
     const auto& current = view.membership;
     if (current && current->state == MembershipState::kBanned) {
@@ -291,6 +299,9 @@ Result<Membership> CommunityService::Invite(const Viewer& viewer, Id id, Id user
     AGORA_RETURN_IF_ERROR(Moderated(c, viewer, id).status());
     AGORA_ASSIGN_OR_RETURN(auto user, profiles::LoadUser(c, user_id));
     if (!user.active) return Status::NotFound("no such user");
+    if (user.guest_until && !viewer.is_admin) {
+      return GuestConfined("be invited by moderators; an admin adds them to communities");
+    }
     AGORA_ASSIGN_OR_RETURN(auto current, repo_.MembershipOf(c, id, user_id));
     if (current && current->state == MembershipState::kBanned) {
       return Status::Conflict("banned", "that person is banned; unban them first");

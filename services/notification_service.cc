@@ -37,6 +37,13 @@ Status NotificationService::Notify(storage::Transaction& tx, Id actor,
     AGORA_ASSIGN_OR_RETURN(auto found, profiles::ActiveAmong(c, recipients));
     active.insert(found.begin(), found.end());
   }
+  std::unordered_set<Id> guests;  // confined to their communities (services/audience.h)
+  {
+    std::vector<Id> recipients;
+    for (const auto& item : items) recipients.push_back(item.recipient_id);
+    AGORA_ASSIGN_OR_RETURN(auto found, profiles::GuestsAmong(c, recipients));
+    guests.insert(found.begin(), found.end());
+  }
   std::vector<NewNotification> allowed;
   allowed.reserve(items.size());
   for (auto& item : items) {
@@ -44,13 +51,18 @@ Status NotificationService::Notify(storage::Transaction& tx, Id actor,
       continue;
     }
     // Content the recipient cannot read is never announced to them.
-    AudienceCheck audience(communities_, c, Viewer{item.recipient_id, false});
+    Viewer recipient{item.recipient_id};
+    // The end date does not matter here, only that the recipient is confined.
+    if (guests.contains(item.recipient_id)) recipient.guest_until = 0;
+    AudienceCheck audience(communities_, c, recipient);
     if (item.post_id) {
       AGORA_ASSIGN_OR_RETURN(bool readable, audience.CanRead(item.community_id));
       if (!readable) continue;
     } else if (item.community_id && item.type != NotificationType::kInvitation) {
       AGORA_ASSIGN_OR_RETURN(bool visible, audience.CanSee(*item.community_id));
       if (!visible) continue;
+    } else if (!item.community_id && recipient.is_guest()) {
+      continue;  // a follow: a guest hears only of their communities
     }
     allowed.push_back(item);
   }
@@ -218,6 +230,8 @@ Result<std::vector<NotificationView>> NotificationService::Views(const Viewer& v
       auto visible = audience.CanSee(*community_id);
       if (!visible.ok()) return visible.status();
       if (!*visible) continue;
+    } else if (viewer.is_guest()) {
+      continue;  // a follow or a deal: a guest hears only of their communities
     }
     if (community_id) {
       auto it = community_by_id.find(*community_id);
@@ -250,7 +264,7 @@ Result<int64_t> NotificationService::UnreadCount(const Viewer& viewer) {
   AudienceCheck audience(communities_, viewer);
   int64_t count = 0;
   for (const auto& g : *groups) {
-    bool counted = true;
+    bool counted = !viewer.is_guest();  // nothing company-wide for a guest
     if (g.community_id) {
       auto ok = g.about_post ? audience.CanRead(g.community_id) : audience.CanSee(*g.community_id);
       if (!ok.ok()) return ok.status();
@@ -273,7 +287,10 @@ Status NotificationService::MarkAllRead(const Viewer& viewer) {
 }
 
 Result<std::optional<NotificationView>> NotificationService::ViewFor(const Notification& n) {
-  auto views = Views(Viewer{n.recipient_id, false}, {n});
+  Viewer recipient{n.recipient_id};
+  AGORA_ASSIGN_OR_RETURN(auto user, users_.FindById(n.recipient_id));
+  recipient.guest_until = user.guest_until;
+  auto views = Views(recipient, {n});
   if (!views.ok()) return views.status();
   if (views->empty()) return std::optional<NotificationView>();
   return std::optional<NotificationView>(std::move(views->front()));

@@ -1,18 +1,24 @@
 #include "services/people_service.h"
 
+#include <algorithm>
+
+#include "services/audience.h"
+
 namespace agora::services {
 
 PeopleService::PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                             profiles::UserRepository& users, FeedService& feed,
-                             NotificationService& notifications, CommunityService& communities)
+                             profiles::UserRepository& users,
+                             communities::CommunityRepository& communities, FeedService& feed,
+                             NotificationService& notifications, CommunityService& memberships)
     : store_(store),
       clock_(clock),
       ids_(ids),
       users_(users),
+      communities_(communities),
       graph_(store),
       feed_(feed),
       notifications_(notifications),
-      communities_(communities) {}
+      memberships_(memberships) {}
 
 Result<Id> PeopleService::Resolve(const profiles::UserRef& ref) {
   if (ref.id) return *ref.id;
@@ -27,14 +33,26 @@ Result<Id> PeopleService::ResolveExisting(const profiles::UserRef& ref) {
   return user->id;
 }
 
-Result<profiles::User> PeopleService::Get(const Viewer&, const profiles::UserRef& ref) {
-  if (ref.id) return users_.FindById(*ref.id);
-  return users_.FindByUsername(ref.username);
+Result<Id> PeopleService::ResolveVisible(const Viewer& viewer, const profiles::UserRef& ref) {
+  AGORA_ASSIGN_OR_RETURN(Id id, ResolveExisting(ref));
+  AudienceCheck audience(communities_, viewer);
+  AGORA_ASSIGN_OR_RETURN(auto visible, audience.VisiblePeople({id}));
+  if (visible.empty()) return Status::NotFound("no such user");
+  return id;
+}
+
+Result<profiles::User> PeopleService::Get(const Viewer& viewer, const profiles::UserRef& ref) {
+  auto user = ref.id ? users_.FindById(*ref.id) : users_.FindByUsername(ref.username);
+  if (!user.ok() || !viewer.is_guest()) return user;
+  AudienceCheck audience(communities_, viewer);
+  AGORA_ASSIGN_OR_RETURN(auto visible, audience.VisiblePeople({user->id}));
+  if (visible.empty()) return Status::NotFound("no such user");
+  return user;
 }
 
 Result<profiles::User> PeopleService::Update(const Viewer& viewer, const profiles::UserRef& ref,
                                              const profiles::ProfileChanges& changes) {
-  auto target = ResolveExisting(ref);
+  auto target = ResolveVisible(viewer, ref);
   if (!target.ok()) return target.status();
   if (viewer.user_id != *target && !viewer.is_admin) {
     return Status::PermissionDenied("you may edit only your own profile");
@@ -47,19 +65,28 @@ Result<profiles::User> PeopleService::Update(const Viewer& viewer, const profile
       store_.Transact<profiles::User>([&](storage::Transaction& tx) -> Result<profiles::User> {
         AGORA_ASSIGN_OR_RETURN(
             auto user, profiles::UpdateUser(tx.connection(), *target, changes, clock_.now_ms()));
-        AGORA_RETURN_IF_ERROR(communities_.ApplyMembershipRules(tx, user.id));
+        AGORA_RETURN_IF_ERROR(memberships_.ApplyMembershipRules(tx, user.id));
         return user;
       });
   if (updated.ok()) users_.Committed(*updated, changes.manager_id.has_value());
   return updated;
 }
 
-Result<Page<profiles::User>> PeopleService::DirectReports(const Viewer&,
+Result<Page<profiles::User>> PeopleService::DirectReports(const Viewer& viewer,
                                                           const profiles::UserRef& ref,
                                                           const PageRequest& page) {
-  auto target = ResolveExisting(ref);
+  auto target = ResolveVisible(viewer, ref);
   if (!target.ok()) return target.status();
-  return users_.DirectReports(*target, page);
+  AGORA_ASSIGN_OR_RETURN(auto reports, users_.DirectReports(*target, page));
+  if (!viewer.is_guest()) return reports;
+  std::vector<Id> ids;
+  for (const auto& user : reports.items) ids.push_back(user.id);
+  AudienceCheck audience(communities_, viewer);
+  AGORA_ASSIGN_OR_RETURN(auto visible, audience.VisiblePeople(ids));
+  std::erase_if(reports.items, [&](const profiles::User& user) {
+    return std::find(visible.begin(), visible.end(), user.id) == visible.end();
+  });
+  return reports;
 }
 
 Result<profiles::Relationship> PeopleService::Follow(const Viewer& viewer,
@@ -89,25 +116,29 @@ Status PeopleService::Unfollow(const Viewer& viewer, const profiles::UserRef& re
   return Status::Ok();
 }
 
-Result<Page<profiles::User>> PeopleService::Hydrate(Result<Page<Id>> ids) {
+Result<Page<profiles::User>> PeopleService::Hydrate(const Viewer& viewer, Result<Page<Id>> ids) {
   if (!ids.ok()) return ids.status();
-  auto users = users_.FindMany(ids->items);
+  AudienceCheck audience(communities_, viewer);
+  AGORA_ASSIGN_OR_RETURN(auto visible, audience.VisiblePeople(ids->items));
+  auto users = users_.FindMany(visible);
   if (!users.ok()) return users.status();
   return Page<profiles::User>{std::move(*users), std::move(ids->next_cursor)};
 }
 
-Result<Page<profiles::User>> PeopleService::Followers(const Viewer&, const profiles::UserRef& ref,
+Result<Page<profiles::User>> PeopleService::Followers(const Viewer& viewer,
+                                                      const profiles::UserRef& ref,
                                                       const PageRequest& page) {
-  auto target = ResolveExisting(ref);
+  auto target = ResolveVisible(viewer, ref);
   if (!target.ok()) return target.status();
-  return Hydrate(graph_.Followers(*target, page));
+  return Hydrate(viewer, graph_.Followers(*target, page));
 }
 
-Result<Page<profiles::User>> PeopleService::Following(const Viewer&, const profiles::UserRef& ref,
+Result<Page<profiles::User>> PeopleService::Following(const Viewer& viewer,
+                                                      const profiles::UserRef& ref,
                                                       const PageRequest& page) {
-  auto target = ResolveExisting(ref);
+  auto target = ResolveVisible(viewer, ref);
   if (!target.ok()) return target.status();
-  return Hydrate(graph_.Following(*target, page));
+  return Hydrate(viewer, graph_.Following(*target, page));
 }
 
 }  // namespace agora::services

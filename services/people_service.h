@@ -4,6 +4,7 @@
 // stay readable (their content stays attributed) but cannot be followed.
 #pragma once
 
+#include "communities/community_repository.h"
 #include "core/clock.h"
 #include "core/id.h"
 #include "core/page.h"
@@ -21,10 +22,15 @@ namespace agora::services {
 class PeopleService {
  public:
   // Every reference must outlive the service.
-  // `communities` keeps rule-managed memberships in line with profile changes.
+  // `memberships` keeps rule-managed memberships in line with profile changes.
   PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                profiles::UserRepository& users, FeedService& feed,
-                NotificationService& notifications, CommunityService& communities);
+                profiles::UserRepository& users, communities::CommunityRepository& communities,
+                FeedService& feed, NotificationService& notifications,
+                CommunityService& memberships);
+
+  // A guest sees only themself and the people who share a community with them
+  // (AudienceCheck::VisiblePeople): anyone else answers kNotFound, and lists of people
+  // (reports, followers, following) leave them out.
 
   // kNotFound when nobody answers to `ref`.
   Result<profiles::User> Get(const Viewer& viewer, const profiles::UserRef& ref);
@@ -52,17 +58,21 @@ class PeopleService {
   Result<Id> Resolve(const profiles::UserRef& ref);
   // Like Resolve, and kNotFound when nobody has that id.
   Result<Id> ResolveExisting(const profiles::UserRef& ref);
-  Result<Page<profiles::User>> Hydrate(Result<Page<Id>> ids);
+  // Like ResolveExisting, and kNotFound when the viewer may not see that person.
+  Result<Id> ResolveVisible(const Viewer& viewer, const profiles::UserRef& ref);
+  // The page's people the viewer may see.
+  Result<Page<profiles::User>> Hydrate(const Viewer& viewer, Result<Page<Id>> ids);
 
   // Constant after construction.
   storage::Store& store_;
   const Clock& clock_;
   IdGenerator& ids_;
   profiles::UserRepository& users_;
+  communities::CommunityRepository& communities_;
   profiles::FollowGraph graph_;
   FeedService& feed_;
   NotificationService& notifications_;
-  CommunityService& communities_;
+  CommunityService& memberships_;
 };
 
 }  // namespace agora::services

@@ -88,6 +88,8 @@ Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) 
     }
     if (community) {
       AGORA_RETURN_IF_ERROR(audience.CanPost(*community, announcement));
+    } else if (viewer.is_guest()) {
+      return GuestConfined("post company-wide; name one of your communities");
     } else if (announcement && !viewer.is_admin) {
       return Status::PermissionDenied("only admins post company-wide announcements");
     }

@@ -53,9 +53,12 @@ Result<Quiz> QuizService::Visible(storage::Connection& c, const Viewer& viewer, 
   if (!quiz) return Status::NotFound("no such quiz");
   *may_take = true;
   const auto& community = quiz->content.community_id;
-  if (!community) return std::move(*quiz);
   AudienceCheck audience(communities_, c, viewer);
   AGORA_ASSIGN_OR_RETURN(bool readable, audience.CanRead(community));
+  if (!community) {
+    if (!readable) return Status::NotFound("no such quiz");  // a guest: nothing company-wide
+    return std::move(*quiz);
+  }
   bool author = quiz->created_by == viewer.user_id;
   if (!readable && !author && !viewer.is_admin) return Status::NotFound("no such quiz");
   *may_take = audience.CanPost(*community, false).ok();
@@ -120,8 +123,9 @@ Result<Page<QuizView>> QuizService::List(const Viewer& viewer, const QuizListReq
       more = static_cast<int>(batch.size()) == kScanBatch;
       for (auto& quiz : batch) {
         filter.before = quiz.id;
-        bool may_take =
-            !quiz.content.community_id || audience.CanPost(*quiz.content.community_id, false).ok();
+        bool may_take = quiz.content.community_id
+                            ? audience.CanPost(*quiz.content.community_id, false).ok()
+                            : !viewer.is_guest();
         if (!may_take && quiz.created_by != viewer.user_id) continue;
         AGORA_ASSIGN_OR_RETURN(auto mine, learning::ResultOf(c, quiz.id, viewer.user_id));
         QuizView view{std::move(quiz), false, std::nullopt, false};

@@ -13,6 +13,11 @@ SearchService::SearchService(search::SearchIndex& index,
     : index_(index), communities_(communities), users_(users), feed_(feed) {}
 
 Result<search::Audience> SearchService::AudienceOf(const Viewer& viewer) {
+  if (viewer.is_guest()) {
+    // Confined (services/audience.h): their communities, nothing company-wide or open.
+    AGORA_ASSIGN_OR_RETURN(auto joined, communities_.MemberCommunityIds(viewer.user_id));
+    return search::Audience{std::move(joined), false};
+  }
   auto open = communities_.OpenCommunityIds();
   if (!open.ok()) return open.status();
   auto joined = communities_.MemberCommunityIds(viewer.user_id);

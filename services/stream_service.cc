@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "profiles/user_repository.h"
 #include "services/account_service.h"
 #include "services/feed_service.h"
 
@@ -49,16 +50,32 @@ Result<std::vector<Id>> StreamService::Followers(Id author) {
   });
 }
 
+Result<std::vector<Id>> StreamService::WithoutGuests(const std::vector<Id>& connected) {
+  return store_.read([&](storage::Connection& c) -> Result<std::vector<Id>> {
+    AGORA_ASSIGN_OR_RETURN(auto guests, profiles::GuestsAmong(c, connected));
+    if (guests.empty()) return connected;
+    std::unordered_set<Id> confined(guests.begin(), guests.end());
+    std::vector<Id> out;
+    for (Id id : connected) {
+      if (!confined.contains(id)) out.push_back(id);
+    }
+    return out;
+  });
+}
+
 Result<std::vector<Id>> StreamService::PostReaders(const posts::Post& post,
                                                    const std::optional<std::vector<Id>>& fanned_out,
-                                                   const std::vector<Id>& connected) {
-  if (post.in_reply_to || connected.empty()) return std::vector<Id>();
+                                                   const std::vector<Id>& all_connected) {
+  if (post.in_reply_to || all_connected.empty()) return std::vector<Id>();
   if (post.community_id) {
     // Membership now, not at commit: someone removed meanwhile gets nothing.
     auto members = Members(*post.community_id);
     if (!members.ok()) return members.status();
-    return Intersect(*members, connected);
+    return Intersect(*members, all_connected);
   }
+  // Company-wide: never to a guest (services/audience.h).
+  AGORA_ASSIGN_OR_RETURN(auto connected, WithoutGuests(all_connected));
+  if (connected.empty()) return connected;
   if (post.kind == posts::PostKind::kAnnouncement) return connected;
   if (!fanned_out && connected.size() == 1) {
     // One reader (a replay): one edge lookup rather than every follower.
@@ -82,7 +99,7 @@ Result<std::vector<Id>> StreamService::PostReaders(const posts::Post& post,
 
 Result<std::vector<Id>> StreamService::DeleteReaders(const posts::Post& post,
                                                      const std::vector<Id>& connected) {
-  if (!post.community_id) return connected;
+  if (!post.community_id) return WithoutGuests(connected);
   auto members = Members(*post.community_id);
   if (!members.ok()) return members.status();
   return Intersect(*members, connected);

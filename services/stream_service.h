@@ -36,7 +36,8 @@ class StreamService {
 
   // Of `connected`, who get `post` in their home stream now: its author and followers for a
   // company-wide post (`fanned_out`, when given, stands for the followers), the community's
-  // current members for a community post, everyone for a company-wide announcement.
+  // current members for a community post, everyone for a company-wide announcement; guests
+  // only their communities' posts.
   Result<std::vector<Id>> PostReaders(const posts::Post& post,
                                       const std::optional<std::vector<Id>>& fanned_out,
                                       const std::vector<Id>& connected);
@@ -52,6 +53,8 @@ class StreamService {
   // Current members of a community (state member).
   Result<std::vector<Id>> Members(Id community_id);
   Result<std::vector<Id>> Followers(Id author);
+  // `connected` but the guests among them, who receive nothing company-wide.
+  Result<std::vector<Id>> WithoutGuests(const std::vector<Id>& connected);
 
   storage::Store& store_;  // constant after construction
   AccountService& accounts_;

@@ -1,6 +1,7 @@
 // The leak suite: posts in a private and a secret community, each with a unique marker, must
 // never reach anyone outside them, through any route that exists. Every later capability adds
 // its routes here.
+#include <ctime>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -15,6 +16,16 @@ constexpr const char* kPrivateMarker = "MARKER-PRIVATE-7f3a9c";
 constexpr const char* kSecretMarker = "MARKER-SECRET-b81d44";
 constexpr const char* kPrivateReplyMarker = "MARKER-PRIVATE-REPLY-19e0";
 constexpr const char* kSecretReplyMarker = "MARKER-SECRET-REPLY-5c2f";
+
+// RFC 3339 UTC, 30 days from now: a guest's end date.
+std::string AMonthFromNow() {
+  std::time_t at = std::time(nullptr) + 30 * 24 * 3600;
+  std::tm utc{};
+  gmtime_r(&at, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
 
 class LeakIntegrationTest : public IntegrationTest {
  protected:
@@ -375,6 +386,205 @@ class LeakIntegrationTest : public IntegrationTest {
     return follower.id;
   }
 
+  // The seventh actor: a guest of community A (`guest_home_`, private, moderated by
+  // other_mod_) crawls every route. Beyond the private and secret communities, they must learn
+  // nothing of community B (`other_`, open), of company-wide posts, questions, quizzes and
+  // announcements, of anyone outside A (even by id), nor of deals, campaigns and results.
+  void CrawlAsGuest() {
+    guest_home_ = CreateCommunity(other_mod_, "Guest home", "private");
+    HttpResult created = Post("/api/v1/users",
+                              JsonBody()
+                                  .Set("username", "guest")
+                                  .Set("display_name", "A guest")
+                                  .Set("email", "guest@partner.example")
+                                  .Set("password", "correct horse battery")
+                                  .Set("guest_until", AMonthFromNow())
+                                  .Set("guest_communities", std::vector<std::string>{guest_home_})
+                                  .str(),
+                              admin_token_);
+    ASSERT_EQ(created.status, 201) << created;
+    TestUser guest{JsonString(created.body, "/id").value_or(""), "guest",
+                   server().Login("guest", "correct horse battery")};
+    ASSERT_FALSE(guest.token.empty());
+    const std::string welcome = WritePost(other_mod_, "welcome to the guest home", guest_home_);
+
+    // Company-wide and community-B content, each marked; none of it may reach the guest.
+    constexpr const char* kGuestMarker = "GUESTLEAK-0c7d";
+    const std::string m = kGuestMarker;
+    const std::string company_question =
+        WritePost(author_, m + " company question?", "", JsonBody().Set("kind", "question"));
+    const std::string open_post = WritePost(other_mod_, m + " open guild post", other_);
+    const std::string announcement =
+        WritePost(TestUser{"", "admin", admin_token_}, m + " announcement", "",
+                  JsonBody().Set("kind", "announcement"));
+    HttpResult quiz = Post("/api/v1/quizzes",
+                           JsonBody()
+                               .Set("title", m + " company quiz")
+                               .Set("skill", "falcon")
+                               .SetRaw("questions", R"([{"text":"q","choices":["a","b"],)"
+                                                    R"("correct":[1]}])")
+                               .str(),
+                           admin_token_);
+    Must(quiz, 201);
+    const std::string company_quiz = JsonString(quiz.body, "/id").value_or("");
+    ASSERT_TRUE(Eventually([&] {
+      HttpResult r = Get("/api/v1/search/posts?q=0c7d", insider_.token);
+      return JsonInt(r.body, "/total") == 3;
+    }));
+
+    SCOPED_TRACE("guest");
+    struct Probe {
+      std::string method, target, body;
+      int status;
+    };
+    std::vector<Probe> probes = {
+        {"GET", "/api/v1/feeds/home?limit=100", "", 200},
+        {"GET", "/api/v1/notifications?limit=100", "", 200},
+        {"GET", "/api/v1/notifications?unread=true&limit=100", "", 200},
+        {"GET", "/api/v1/notifications/unread_count", "", 200},
+        {"GET", "/api/v1/me", "", 200},
+        {"GET", "/api/v1/users/" + other_mod_.id, "", 200},  // shares the guest home
+        {"GET", "/api/v1/users/" + other_mod_.id + "/followers", "", 200},
+        {"GET", "/api/v1/users/" + other_mod_.id + "/following", "", 200},
+        {"GET", "/api/v1/users/" + other_mod_.id + "/reports", "", 200},
+        {"GET", "/api/v1/communities?limit=100", "", 200},
+        {"GET", "/api/v1/communities?q=guild", "", 200},
+        {"GET", "/api/v1/communities?q=falcon", "", 200},
+        {"GET", Path(guest_home_), "", 200},
+        {"GET", Path(guest_home_, "/feed"), "", 200},
+        {"GET", Path(guest_home_, "/members"), "", 200},
+        {"GET", "/api/v1/search/posts?q=marker&limit=100", "", 200},
+        {"GET", "/api/v1/search/posts?q=0c7d&limit=100", "", 200},
+        {"GET", "/api/v1/search/posts?q=public", "", 200},
+        {"GET", "/api/v1/search/posts?kind=status&limit=100", "", 200},
+        {"GET", "/api/v1/search/posts?kind=question&limit=100", "", 200},
+        {"GET", "/api/v1/search/posts?author_id=" + author_.id + "&limit=100", "", 200},
+        {"GET", "/api/v1/search/posts?kind=deal_story", "", 200},
+        {"GET", "/api/v1/questions?limit=100", "", 200},
+        {"GET", "/api/v1/questions?q=0c7d", "", 200},
+        {"GET", "/api/v1/quizzes?limit=100", "", 200},
+        {"GET", "/api/v1/quizzes?skill=falcon", "", 200},
+        {"GET", "/api/v1/me/quiz_attempts", "", 200},
+        // Company-wide features: refused whatever they name.
+        {"GET", "/api/v1/search/people?q=author", "", 403},
+        {"GET", "/api/v1/search/experts?q=marker", "", 403},
+        {"GET", "/api/v1/search/deals", "", 403},
+        {"GET", "/api/v1/search/deals?q=marker", "", 403},
+        {"GET", "/api/v1/deals", "", 403},
+        {"GET", "/api/v1/deals/" + private_deal_, "", 403},
+        {"GET", "/api/v1/campaigns", "", 403},
+        {"GET", "/api/v1/results/monthly?month=2026-11", "", 403},
+        {"GET", "/api/v1/users/" + author_.id + "/feed", "", 403},
+        {"POST", "/api/v1/users/" + author_.id + "/follow", "", 403},
+        {"POST", "/api/v1/posts", JsonBody().Set("text", "hello company").str(), 403},
+        {"POST", Path(other_, "/join"), "", 403},
+        {"GET", "/api/v1/quizzes/" + company_quiz, "", 404},
+        {"POST", "/api/v1/quizzes/" + company_quiz + "/attempts", R"({"answers":[[1]]})", 404},
+        {"GET", "/api/v1/questions?community_id=" + other_, "", 404},
+        {"GET", "/api/v1/quizzes?community_id=" + other_, "", 404},
+        {"GET", "/api/v1/search/posts?q=x&community_id=" + other_, "", 404},
+    };
+    // People outside the guest home: unknown, whatever the route.
+    for (const TestUser* outside :
+         {&author_, &insider_, &follower_, &stranger_, &removed_, &banned_, &deactivated_}) {
+      for (const char* rest : {"", "/followers", "/following", "/reports"}) {
+        probes.push_back({"GET", "/api/v1/users/" + outside->id + rest, "", 404});
+      }
+      probes.push_back({"GET", "/api/v1/users/@" + outside->username, "", 404});
+    }
+    // Every community but the guest home: unknown, open, private or secret.
+    for (const std::string& community : {other_, private_, secret_}) {
+      for (const char* rest : {"", "/feed", "/members", "/audit", "/requests", "/reports"}) {
+        probes.push_back({"GET", Path(community, rest), "", 404});
+      }
+      probes.push_back({"POST", "/api/v1/posts",
+                        JsonBody().Set("text", "x").Set("community_id", community).str(), 404});
+    }
+    probes.push_back({"POST", Path(private_, "/join"), "", 404});
+    probes.push_back({"POST", Path(secret_, "/join"), "", 404});
+    probes.push_back({"POST", Path(secret_, "/invitations/accept"), "", 404});
+    for (const std::string& post :
+         {public_post_, company_question, open_post, announcement, private_post_, secret_post_,
+          private_reply_, secret_reply_, private_question_, secret_question_}) {
+      probes.push_back({"GET", "/api/v1/posts/" + post, "", 404});
+      probes.push_back({"GET", "/api/v1/posts/" + post + "/replies", "", 404});
+      probes.push_back({"POST", "/api/v1/posts/" + post + "/reactions", "", 404});
+      probes.push_back({"POST", "/api/v1/posts/" + post + "/report",
+                        JsonBody().Set("reason", "probe").str(), 404});
+      probes.push_back({"POST", "/api/v1/posts",
+                        JsonBody().Set("text", "reply").Set("in_reply_to", post).str(), 404});
+    }
+    for (const std::string& quiz_id : {private_quiz_, secret_quiz_}) {
+      probes.push_back({"GET", "/api/v1/quizzes/" + quiz_id, "", 404});
+    }
+
+    std::vector<std::string> hidden = {
+        private_post_,    secret_post_,   private_reply_,  secret_reply_,     secret_,
+        private_,         other_,         private_report_, secret_report_,    private_mention_,
+        secret_mention_,  private_deal_,  secret_deal_,    private_question_, secret_question_,
+        private_answer_,  secret_answer_, private_quiz_,   secret_quiz_,      public_post_,
+        company_question, open_post,      announcement,    company_quiz,      author_.id,
+        insider_.id,      follower_.id,   stranger_.id,    removed_.id,       banned_.id,
+        deactivated_.id};
+    for (const Probe& p : probes) {
+      HttpResult r = server().Request(p.method, p.target, p.body, guest.token);
+      EXPECT_EQ(r.status, p.status) << p.method << " " << p.target << " " << r;
+      for (const char* marker : {kPrivateMarker, kSecretMarker, kPrivateReplyMarker,
+                                 kSecretReplyMarker, kGuestMarker, "public post"}) {
+        EXPECT_EQ(r.body.find(marker), std::string::npos) << p.method << " " << p.target;
+      }
+      for (const std::string& id : hidden) {
+        EXPECT_EQ(r.body.find(id), std::string::npos)
+            << p.method << " " << p.target << " names " << id;
+      }
+      // Hidden posts count in no total (the guest home's own posts may match the others).
+      if (p.target.starts_with("/api/v1/search/posts?q=") && r.status == 200) {
+        EXPECT_EQ(JsonInt(r.body, "/total"), 0) << p.target << " " << r;
+      }
+    }
+    // The guest home is theirs: its post reaches them.
+    EXPECT_NE(Get("/api/v1/feeds/home", guest.token).body.find(welcome), std::string::npos);
+    EXPECT_EQ(
+        JsonInt(Get("/api/v1/notifications/unread_count", guest.token).body, "/count"),
+        static_cast<int64_t>(
+            JsonIds(Get("/api/v1/notifications?unread=true&limit=100", guest.token).body).size()));
+
+    // The stream, replayed from the whole window and live: company-wide posts, announcements,
+    // community B and the hidden communities never reach it. The barrier is a co-member's
+    // post in the guest home that mentions them (guests are not told of follows).
+    int barriers = 0;
+    auto barrier = [&] {
+      return WritePost(other_mod_, "barrier " + std::to_string(++barriers) + " @guest",
+                       guest_home_);
+    };
+    auto check_until_barrier = [&](WsClient& ws, const std::string& until) {
+      for (int i = 0; i < 200; ++i) {
+        auto message = ws.Read();
+        ASSERT_TRUE(message) << "no barrier; closed=" << ws.closed();
+        EXPECT_EQ(message->find("MARKER"), std::string::npos) << *message;
+        EXPECT_EQ(message->find(kGuestMarker), std::string::npos) << *message;
+        for (const std::string& id : hidden) {
+          EXPECT_EQ(message->find(id), std::string::npos) << *message;
+        }
+        if (message->find(until) != std::string::npos) return;
+      }
+      ADD_FAILURE() << "the barrier never came";
+    };
+    WsClient ws(server().endpoint(), "/api/v1/stream?last_event_id=1&access_token=" + guest.token);
+    ASSERT_TRUE(ws.open()) << ws.refusal_status();
+    check_until_barrier(ws, barrier());
+    WritePost(author_, m + " live company post");
+    WritePost(TestUser{"", "admin", admin_token_}, m + " live announcement", "",
+              JsonBody().Set("kind", "announcement"));
+    WritePost(other_mod_, m + " live open post @guest", other_);
+    for (const std::string& community : {private_, secret_}) {
+      Write(author_, "MARKER-LIVE @guest", community);
+    }
+    Follow(author_, guest);  // an outsider's follow: not told
+    check_until_barrier(ws, barrier());
+  }
+
+  std::string guest_home_;
   int barriers_ = 0;
   std::string insider_token_id_, insider_token_secret_, deactivated_token_;
   std::string private_mention_, secret_mention_;
@@ -478,6 +688,8 @@ TEST_F(LeakIntegrationTest, RemovedMemberLosesWhatTheyOnceSaw) {
 TEST_F(LeakIntegrationTest, BannedMemberLosesWhatTheyOnceSaw) {
   CrawlAsOutsider(banned_, "banned");
 }
+
+TEST_F(LeakIntegrationTest, GuestOfAnotherCommunitySeesNothingOutsideIt) { CrawlAsGuest(); }
 
 TEST_F(LeakIntegrationTest, ModeratorOfAnotherCommunitySeesNothing) {
   CrawlAsOutsider(other_mod_, "other moderator");

@@ -34,7 +34,7 @@ struct World {
              FeedServiceOptions{fanout_threshold, 800}),
         notification_repo(*store, SystemClock::instance()),
         notifications(notification_repo, users, communities, feed, live),
-        people(*store, ids, users, feed, notifications),
+        people(*store, ids, users, communities, feed, notifications),
         posts(*store, ids, posts_repo, users, communities, feed, notifications, live),
         accounts(*store, SystemClock::instance(), ids, users,
                  AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}, live),

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, getToken, logout, onTokenChange } from './api.js';
-import { currentLang, onLangChange, setLang, t } from './i18n.js';
+import { currentLang, formatDate, onLangChange, setLang, t } from './i18n.js';
 import { onLive, onLiveStatus, startLive, stopLive } from './live.js';
 import { matchPath, useLocation } from './router.js';
-import { navigation, routes } from './routes.js';
+import { guestNavigation, navigation, routes } from './routes.js';
 import { DealWonToast } from './screens/Campaigns.jsx';
 import { SignIn } from './screens/SignIn.jsx';
 import { meStore, refreshUnread, unreadStore, useStore } from './store.js';
@@ -39,7 +39,7 @@ function Nav({ section }) {
   return (
     <nav aria-label={t('nav')} class="main-nav">
       <ul>
-        {navigation.map((key) => {
+        {(me && me.guest ? guestNavigation : navigation).map((key) => {
           const label =
             key === 'notifications' && unread > 0
               ? t('notificationsCount', { count: unread })
@@ -104,6 +104,9 @@ function Shell({ children, section }) {
           <a href="/settings" aria-current={section === 'settings' ? 'page' : undefined}>
             {t('settings')}
           </a>
+          {me && me.guest && (
+            <span class="tag guest-badge">{t('guestUntil', { date: formatDate(me.guest_until) })}</span>
+          )}
           <button type="button" onClick={() => logout()}>
             {t('signOut')}
           </button>
@@ -161,6 +164,8 @@ export function App() {
 
   let screen = null;
   for (const route of routes) {
+    // A guest reaches only the screens marked for them; the rest is not found, as in the API.
+    if (me && me.guest && !route.guest) continue;
     const params = matchPath(route.path, path);
     if (params) {
       const Screen = route.component;

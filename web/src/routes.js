@@ -1,6 +1,8 @@
 // Every screen: its path, its component and, for the main navigation, its label key. Add a
 // screen (e.g. { path: '/campaigns', component: Campaigns, nav: 'campaigns' }) here and a
-// label in i18n.js; the navigation and the router follow.
+// label in i18n.js; the navigation and the router follow. `guest: true` marks the screens a
+// guest may open (their communities, posts, people and notifications); any other shows them
+// the not-found view, as the API answers them.
 import { Home } from './screens/Home.jsx';
 import { Profile } from './screens/Profile.jsx';
 import { PostThread } from './screens/PostThread.jsx';
@@ -15,15 +17,16 @@ import { Question, Questions } from './screens/Questions.jsx';
 import { Quiz, Quizzes } from './screens/Quizzes.jsx';
 import { Settings } from './screens/Settings.jsx';
 import { AdminPeople } from './screens/AdminPeople.jsx';
+import { Guests } from './screens/Guests.jsx';
 
 export const routes = [
-  { path: '/', component: Home, nav: 'home' },
-  { path: '/communities', component: Communities, nav: 'communities' },
-  { path: '/communities/:id', component: Community, section: 'communities' },
+  { path: '/', component: Home, nav: 'home', guest: true },
+  { path: '/communities', component: Communities, nav: 'communities', guest: true },
+  { path: '/communities/:id', component: Community, section: 'communities', guest: true },
   { path: '/search', component: Search, nav: 'search' },
-  { path: '/notifications', component: Notifications, nav: 'notifications' },
-  { path: '/people/:user', component: Profile, section: 'profile' },
-  { path: '/posts/:id', component: PostThread, section: 'home' },
+  { path: '/notifications', component: Notifications, nav: 'notifications', guest: true },
+  { path: '/people/:user', component: Profile, section: 'profile', guest: true },
+  { path: '/posts/:id', component: PostThread, section: 'home', guest: true },
   { path: '/tags/:tag', component: Search, section: 'search' },
   { path: '/campaigns', component: Campaigns, nav: 'campaigns' },
   { path: '/campaigns/:id', component: Campaign, section: 'campaigns' },
@@ -33,9 +36,12 @@ export const routes = [
   { path: '/quizzes', component: Quizzes, section: 'questions' },
   { path: '/quizzes/:id', component: Quiz, section: 'questions' },
   { path: '/reports', component: CompanyReports, section: 'communities' },
-  { path: '/settings', component: Settings, section: 'settings' },
+  { path: '/settings', component: Settings, section: 'settings', guest: true },
   { path: '/admin/people', component: AdminPeople, section: 'admin' },
+  { path: '/admin/guests', component: Guests, section: 'communities' },
 ];
 
 // The navigation: the "profile" entry links to the signed-in person's page.
 export const navigation = ['home', 'communities', 'campaigns', 'questions', 'search', 'notifications', 'profile'];
+// A guest's: nothing company-wide (no search, sales or questions across the company).
+export const guestNavigation = ['home', 'communities', 'notifications', 'profile'];

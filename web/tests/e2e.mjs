@@ -793,6 +793,57 @@ describe('web client', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it('an admin invites a guest, who sees only their community and no company navigation', async () => {
+    const support = people.communities['Support Escalations'];
+    const admin = await newPage();
+    await signIn(admin, people.ceo.username);
+    await admin.goto(`${base}/admin/guests`);
+    await admin.getByRole('heading', { name: 'Invite a guest', level: 1 }).waitFor({ timeout: WAIT });
+    const form = admin.getByRole('form', { name: 'Invite a guest' });
+    await form.getByLabel('Username').fill('pat.partner');
+    await form.getByLabel('Display name').fill('Pat Partner');
+    await form.getByLabel('Email').fill('pat@partner.example');
+    await form.getByLabel('Password').fill(PASSWORD);
+    const until = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    await form.getByLabel('Guest until').fill(until);
+    await form.getByRole('checkbox', { name: 'Support Escalations' }).check();
+    await expectAccessible(admin, 'invite-guest');
+    await form.getByRole('button', { name: 'Invite a guest' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Pat Partner is invited as a guest' }).waitFor({ timeout: WAIT });
+    await shot(admin, 'invite-guest');
+    await admin.context().close();
+
+    // A post in their community, and one for the whole company they must not see.
+    const owner = await tokenOf(people.supportOwner.username);
+    const inside = `For our partner ${Date.now()}`;
+    const company = `Company only ${Date.now()}`;
+    assert.equal((await apiCall(owner, 'POST', '/api/v1/posts', { text: inside, community_id: support.id })).status, 201);
+    assert.equal((await apiCall(owner, 'POST', '/api/v1/posts', { text: company })).status, 201);
+
+    const page = await newPage();
+    await signIn(page, 'pat.partner');
+    await page.getByRole('article').filter({ hasText: inside }).waitFor({ timeout: WAIT });
+    assert.equal(await page.getByRole('article').filter({ hasText: company }).count(), 0);
+    const guestHome = await apiCall(await tokenOf('pat.partner'), 'GET', '/api/v1/feeds/home?limit=100');
+    for (const item of guestHome.body.orderedItems) assert.equal(item.object['agora:post'].community_id, support.id);
+    await page.getByText(/^Guest until /).waitFor({ timeout: WAIT });
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Home', 'Communities', 'Profile']) await nav.getByRole('link', { name }).waitFor();
+    for (const name of ['Search', 'Campaigns', 'Questions']) assert.equal(await nav.getByRole('link', { name }).count(), 0, name);
+    await nav.getByRole('link', { name: 'Communities' }).click();
+    await page.getByRole('link', { name: 'Support Escalations' }).waitFor({ timeout: WAIT });
+    assert.equal(await page.getByRole('button', { name: 'Create a community' }).count(), 0);
+    await shot(page, 'guest-communities');
+    await expectAccessible(page, 'guest-communities');
+    // Company pages, typed in directly, are not found.
+    for (const target of ['/search', '/campaigns', '/results', `/people/@${people.ceo.username}`]) {
+      await page.goto(`${base}${target}`);
+      await page.getByText('Not found.').first().waitFor({ timeout: WAIT });
+    }
+    await shot(page, 'guest-not-found');
+    await page.context().close();
+  });
+
   it('broke no Content-Security-Policy rule and threw no error', () => {
     assert.deepEqual(consoleProblems, []);
   });

@@ -132,8 +132,9 @@ export function Communities({ query, me }) {
         <button type="submit">{t('searchButton')}</button>
       </form>
       <div class="row">
-        <CreateCommunity onCreated={(c) => navigate(`/communities/${c.id}`)} />
+        {me && !me.guest && <CreateCommunity onCreated={(c) => navigate(`/communities/${c.id}`)} />}
         {me && (me.roles || []).includes('admin') && <a href="/reports">{t('companyReports')}</a>}
+        {me && (me.roles || []).includes('admin') && <a href="/admin/guests">{t('inviteGuest')}</a>}
       </div>
       <ErrorText error={error} />
       {items === null && <p class="muted">{t('loading')}</p>}

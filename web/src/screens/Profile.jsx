@@ -148,7 +148,7 @@ export function Profile({ params }) {
           {t('followers', { count: formatNumber(user.followers_count) })} ·{' '}
           {t('following', { count: formatNumber(user.following_count) })}
         </p>
-        {me && me.id !== user.id && following !== null && (
+        {me && !me.guest && me.id !== user.id && following !== null && (
           <button type="button" class={following ? '' : 'primary'} onClick={toggleFollow}>
             {following ? t('unfollow') : t('follow')}
           </button>
@@ -160,7 +160,7 @@ export function Profile({ params }) {
             <ul class="chips">
               {user.skills.map((s) => (
                 <li key={s}>
-                  <a href={`/search?tab=experts&q=${encodeURIComponent(s)}`}>{s}</a>
+                  {me && me.guest ? s : <a href={`/search?tab=experts&q=${encodeURIComponent(s)}`}>{s}</a>}
                 </li>
               ))}
             </ul>
@@ -175,8 +175,13 @@ export function Profile({ params }) {
         )}
       </section>
       <OrgChart user={user} manager={manager} reports={reports} />
-      <h2>{t('theirPosts')}</h2>
-      <Stream source={`/api/v1/users/${user.id}/feed?limit=20`} label={t('theirPosts')} />
+      {/* Profile streams hold company-wide posts, which guests never read. */}
+      {me && !me.guest && (
+        <>
+          <h2>{t('theirPosts')}</h2>
+          <Stream source={`/api/v1/users/${user.id}/feed?limit=20`} label={t('theirPosts')} />
+        </>
+      )}
     </div>
   );
 }
