@@ -52,6 +52,7 @@ struct AccessTokenGrant {
   bool is_sales_ops = false;
   bool can_write = false;
   std::optional<UnixMillis> last_used_at;
+  std::optional<UnixMillis> guest_until;  // a guest's token is as confined as their session
 };
 
 // The name's rule: 1 to kNameMax code points, not only spaces. kUnprocessable "invalid_name".

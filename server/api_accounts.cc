@@ -265,6 +265,8 @@ Result<ApiResponse> RevokeAccessToken(RouteContext& ctx, services::AccountServic
   AGORA_ASSIGN_OR_RETURN(profiles::UserRef owner, TokenOwner(ctx));
   AGORA_ASSIGN_OR_RETURN(Id token_id, ParseResourceId(ctx.param("token_id"), "token"));
   return NoContentOr(accounts.RevokeAccessToken(ctx.viewer, owner, token_id));
+}
+
 Result<ApiResponse> GetGuest(RouteContext& ctx, services::GuestService& guests) {
   AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
   return Json(200, guests.Get(ctx.viewer, ref),

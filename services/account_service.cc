@@ -130,7 +130,10 @@ Result<Viewer> AccountService::Authenticate(std::string_view token) {
   if (profiles::IsAccessToken(token)) return AuthenticateAccessToken(token);
   auto session = sessions_.Resolve(token);
   if (!session.ok()) return session.status();
-  return Viewer{session->user_id, session->is_admin, session->is_sales_ops, session->guest_until};
+  return Viewer{.user_id = session->user_id,
+                .is_admin = session->is_admin,
+                .is_sales_ops = session->is_sales_ops,
+                .guest_until = session->guest_until};
 }
 
 Result<std::string> AccountService::HashPassword(std::string_view password) {
@@ -315,7 +318,8 @@ Result<Viewer> AccountService::AuthenticateAccessToken(std::string_view token) {
                 .is_admin = grant->is_admin,
                 .is_sales_ops = grant->is_sales_ops,
                 .via_access_token = true,
-                .read_only = !grant->can_write};
+                .read_only = !grant->can_write,
+                .guest_until = grant->guest_until};
 }
 
 Result<profiles::User> AccountService::Find(const profiles::UserRef& ref) {

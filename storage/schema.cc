@@ -487,11 +487,8 @@ Result<int64_t> LargestStoredId(Connection& connection) {
       "coalesce((SELECT max(id) FROM sales_campaigns), 0), "
       "coalesce((SELECT max(id) FROM quizzes), 0), "
       "coalesce((SELECT max(id) FROM quiz_attempts), 0), "
-<<<<<<< HEAD
-      "coalesce((SELECT max(id) FROM access_tokens), 0))");
-=======
+      "coalesce((SELECT max(id) FROM access_tokens), 0), "
       "coalesce((SELECT max(id) FROM scim_tokens), 0))");
->>>>>>> scim
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->step();
   if (!row.ok()) return row.status();

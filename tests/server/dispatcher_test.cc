@@ -5,6 +5,11 @@
 
 #include "core/json.h"
 #include "profiles/password.h"
+#include "services/community_service.h"
+#include "services/deal_events_relay.h"
+#include "services/deal_service.h"
+#include "services/feed_service.h"
+#include "services/notification_service.h"
 #include "tests/support/temp_store.h"
 
 namespace agora::server {
@@ -58,13 +63,31 @@ class DispatcherTest : public ::testing::Test {
   IdGenerator ids_{SystemClock::instance(), 0};
   profiles::UserRepository users_{*store_, SystemClock::instance()};
   services::LiveEventsRelay live_;
+  // What accounts compose (rules-based membership, a leaver's handover).
+  feed::FeedEngine engine_;
+  posts::PostRepository posts_{*store_, SystemClock::instance()};
+  communities::CommunityRepository community_repository_{*store_, SystemClock::instance()};
+  communities::ModerationRepository moderation_{*store_, SystemClock::instance()};
+  services::FeedService feed_{*store_, engine_, posts_, users_, community_repository_, moderation_,
+                              services::FeedServiceOptions{}};
+  notifications::NotificationRepository notification_repository_{*store_,
+                                                                  SystemClock::instance()};
+  services::NotificationService notifications_{notification_repository_, users_,
+                                               community_repository_, feed_, live_};
+  services::CommunityService communities_{*store_, ids_, users_, community_repository_, feed_,
+                                          notifications_};
+  services::DealEventsRelay deal_events_;
+  services::DealService deals_{*store_, ids_, SystemClock::instance(), notifications_,
+                               deal_events_};
   services::AccountService accounts_{
       *store_,
       SystemClock::instance(),
       ids_,
       users_,
       services::AccountOptions{profiles::PasswordCost::Minimum(), 1, 3'600'000, {}, {}},
-      live_};
+      live_,
+      communities_,
+      deals_};
   Router router_;
   Metrics metrics_;
   Dispatcher dispatcher_{router_, accounts_, metrics_, DispatcherOptions{2, 1, 4}};
