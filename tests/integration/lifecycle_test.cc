@@ -342,7 +342,8 @@ TEST_F(AccountLifecycleTest, LifecycleChangesAreAudited) {
 
   EXPECT_EQ(AuditActions(alice.id),
             (std::vector<std::string>{"change_password", "create_token", "revoke_token",
-                                      "issue_password_reset", "reset_password", "reactivate"}));
+                                      "issue_password_reset", "reset_password", "deactivate",
+                                      "reactivate"}));
 }
 
 // --- The admin's list of accounts ---
