@@ -10,6 +10,8 @@
 #include "profiles/password.h"
 #include "services/account_service.h"
 #include "services/community_service.h"
+#include "services/deal_events_relay.h"
+#include "services/deal_service.h"
 #include "services/notification_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
@@ -34,11 +36,13 @@ struct World {
              FeedServiceOptions{fanout_threshold, 800}),
         notification_repo(*store, SystemClock::instance()),
         notifications(notification_repo, users, communities, feed, live),
-        people(*store, ids, users, feed, notifications),
+        groups(*store, ids, users, communities, feed, notifications),
+        deals(*store, ids, SystemClock::instance(), notifications, deal_events),
+        people(*store, SystemClock::instance(), ids, users, feed, notifications, groups),
         posts(*store, ids, posts_repo, users, communities, feed, notifications, live),
         accounts(*store, SystemClock::instance(), ids, users,
-                 AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}, live),
-        groups(*store, ids, users, communities, feed, notifications) {}
+                 AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}, live,
+                 groups, deals) {}
 
   Id AddUser(const std::string& name) {
     profiles::NewUser user;
@@ -63,10 +67,12 @@ struct World {
   LiveEventsRelay live;
   notifications::NotificationRepository notification_repo;
   NotificationService notifications;
+  CommunityService groups;
+  DealEventsRelay deal_events;
+  DealService deals;
   PeopleService people;
   PostService posts;
   AccountService accounts;
-  CommunityService groups;
 };
 
 // A stream as the texts of its posts, newest first, walked through every page.
