@@ -150,6 +150,7 @@ int Serve(const ServeOptions& options) {
   server::AddCampaignRoutes(router, (*app)->campaigns());
   server::AddQuestionRoutes(router, (*app)->questions());
   server::AddQuizRoutes(router, (*app)->quizzes());
+  server::AddPeopleImportExportRoutes(router, (*app)->people_import(), (*app)->exports());
   router.set_fallback([site = LoadWebClient(options.web_root)](const server::ApiRequest& request) {
     return site->Get(request.path);
   });

@@ -11,8 +11,10 @@
 #include "services/campaign_service.h"
 #include "services/community_service.h"
 #include "services/deal_service.h"
+#include "services/export_service.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
+#include "services/people_import_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 #include "services/question_service.h"
@@ -40,6 +42,9 @@ void AddNotificationRoutes(Router& router, services::NotificationService& notifi
 void AddDealRoutes(Router& router, services::DealService& deals);
 // Sales: campaigns and their leaderboards.
 void AddCampaignRoutes(Router& router, services::CampaignService& campaigns);
+// HR import (admins), a person's data export, the admin's network export.
+void AddPeopleImportExportRoutes(Router& router, services::PeopleImportService& imports,
+                                 services::ExportService& exports);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics,
                          const std::function<Status()>& readiness);

@@ -1,5 +1,7 @@
 #include "services/account_service.h"
 
+#include <spdlog/spdlog.h>
+
 #include "storage/rows.h"
 
 namespace agora::services {
@@ -184,6 +186,23 @@ Result<profiles::User> AccountService::Deactivate(const Viewer& viewer,
   AGORA_RETURN_IF_ERROR(sessions_.RevokeAll(user->id));
   user->active = false;
   return user;
+}
+
+Status AccountService::DeactivateIn(storage::Transaction& tx, Id user_id) {
+  AGORA_RETURN_IF_ERROR(profiles::SetActive(tx.connection(), user_id, false, clock_.now_ms()));
+  AGORA_ASSIGN_OR_RETURN(auto user, profiles::LoadUser(tx.connection(), user_id));
+  tx.AfterCommitInOrder([this, user = std::move(user)] {
+    users_.Committed(user, false);
+    live_.AccountDeactivated(user.id);
+  });
+  // A write of its own: it cannot run on the writer thread.
+  tx.AfterCommit([this, user_id] {
+    Status revoked = sessions_.RevokeAll(user_id);
+    if (!revoked.ok()) {
+      spdlog::warn("sessions of deactivated user {} not revoked: {}", user_id, revoked.message());
+    }
+  });
+  return Status::Ok();
 }
 
 }  // namespace agora::services

@@ -70,6 +70,10 @@ class AccountService {
   // Admins only. Marks the account inactive and ends every session at once; returns the
   // account as it now is.
   Result<profiles::User> Deactivate(const Viewer& viewer, const profiles::UserRef& target);
+  // Inside another use case's transaction (an HR import): marks the account inactive, and once
+  // committed ends its streams and sessions. No rule checked: the caller has. kNotFound when
+  // absent.
+  Status DeactivateIn(storage::Transaction& tx, Id user_id);
 
   size_t cached_sessions() const { return sessions_.cached_sessions(); }
 

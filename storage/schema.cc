@@ -413,6 +413,10 @@ ALTER TABLE users ADD COLUMN guest_until INTEGER;
 CREATE UNIQUE INDEX users_by_external_id ON users (external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX users_by_email_nocase ON users (email COLLATE NOCASE);
 )sql",
+    // 10: HR imports find people by employee number.
+    R"sql(
+CREATE INDEX users_by_employee_number ON users (employee_number) WHERE employee_number != '';
+)sql",
 };
 
 }  // namespace
