@@ -26,7 +26,9 @@ struct Section {
 };
 
 ExportValue ReadValue(const Statement& s, int index, Kind kind) {
-  if (s.column_is_null(index)) return std::monostate();
+  if (s.column_is_null(index)) {
+    return kind == Kind::kList ? ExportValue(std::vector<std::string>()) : std::monostate();
+  }
   switch (kind) {
     case Kind::kId:
       return ExportId{s.column_int64(index)};

@@ -13,6 +13,7 @@ import { Campaign, Campaigns } from './screens/Campaigns.jsx';
 import { Results } from './screens/Results.jsx';
 import { Question, Questions } from './screens/Questions.jsx';
 import { Quiz, Quizzes } from './screens/Quizzes.jsx';
+import { AdminImport } from './screens/AdminImport.jsx';
 
 export const routes = [
   { path: '/', component: Home, nav: 'home' },
@@ -31,6 +32,7 @@ export const routes = [
   { path: '/quizzes', component: Quizzes, section: 'questions' },
   { path: '/quizzes/:id', component: Quiz, section: 'questions' },
   { path: '/reports', component: CompanyReports, section: 'communities' },
+  { path: '/admin/import', component: AdminImport, section: 'profile' },
 ];
 
 // The navigation: the "profile" entry links to the signed-in person's page.
