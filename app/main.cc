@@ -128,8 +128,9 @@ int Run(int argc, char** argv) {
   auto* import_cmd = cli.add_subcommand("import", "import data from other systems");
   import_cmd->require_subcommand(1);
   auto* import_people_cmd =
-      import_cmd->add_subcommand("people", "create, update and deactivate people from an HR "
-                                           "export (CSV)");
+      import_cmd->add_subcommand("people",
+                                 "create, update and deactivate people from an HR "
+                                 "export (CSV)");
   AddDataOption(*import_people_cmd, import_people.app);
   import_people_cmd->add_option("FILE", import_people.file, "the HR export")->required();
   import_people_cmd->add_flag("--dry-run", import_people.dry_run,
@@ -140,8 +141,8 @@ int Run(int argc, char** argv) {
                                 "admin recorded as importer (default: the first admin)");
 
   agora::app::ExportOptions export_options;
-  auto* export_cmd = cli.add_subcommand(
-      "export", "one person's data as JSON, or the whole network as JSON lines");
+  auto* export_cmd =
+      cli.add_subcommand("export", "one person's data as JSON, or the whole network as JSON lines");
   AddDataOption(*export_cmd, export_options.app);
   export_cmd->add_option("--user", export_options.user, "ID or @username: that person's data");
   export_cmd->add_option("--out", export_options.out, "file to write (default: standard output)");

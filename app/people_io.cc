@@ -73,26 +73,26 @@ int ImportPeople(const ImportPeopleOptions& options) {
   services::PeopleImportOptions import;
   import.dry_run = options.dry_run;
   import.deactivate_missing = options.deactivate_missing;
-  import.progress = [&bar](int64_t done, int64_t total) { bar.Show(done, total); };
-  auto report = (*app)->people_import().Import(*viewer, *file, import);
-  bar.Finish();
-  if (!report.ok()) return Fail(report.status());
-  const char* would = options.dry_run ? "would be " : "";
-  for (const auto& change : report->changes) {
-    if (change.line) std::cout << "line " << change.line << ": ";
-    std::cout << change.username << " " << would << change.action;
-    if (change.action == "updated") std::cout << " (" << Joined(change.fields) << ")";
-    std::cout << "\n";
-  }
-  for (const auto& e : report->errors) {
-    std::cout << "line " << e.line << ": " << e.code << ": " << e.message << "\n";
-  }
-  std::cout << (options.dry_run ? "dry run: " : "") << "created " << report->created
-            << ", updated " << report->updated << ", unchanged " << report->unchanged
-            << ", deactivated " << report->deactivated << ", errors " << report->errors.size()
-            << "\n";
-  return 0;
+  import.progress = [&bar](int64_t done, int64_t total) { bar.Show(done, total);
+};
+auto report = (*app) -> people_import().Import(*viewer, *file, import);
+bar.Finish();
+if (!report.ok()) return Fail(report.status());
+const char* would = options.dry_run ? "would be " : "";
+for (const auto& change : report->changes) {
+  if (change.line) std::cout << "line " << change.line << ": ";
+  std::cout << change.username << " " << would << change.action;
+  if (change.action == "updated") std::cout << " (" << Joined(change.fields) << ")";
+  std::cout << "\n";
 }
+for (const auto& e : report->errors) {
+  std::cout << "line " << e.line << ": " << e.code << ": " << e.message << "\n";
+}
+std::cout << (options.dry_run ? "dry run: " : "") << "created " << report->created << ", updated "
+          << report->updated << ", unchanged " << report->unchanged << ", deactivated "
+          << report->deactivated << ", errors " << report->errors.size() << "\n";
+return 0;
+}  // namespace agora::app
 
 int Export(const ExportOptions& options) {
   std::ofstream file;

@@ -117,8 +117,8 @@ int main(int argc, char** argv) {
             "INSERT INTO users (id, username, email, display_name, password_hash, role, title, "
             "department, manager_id, employee_number, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, '!', 'member', 'Engineer', ?, ?, ?, 0, 0)",
-            static_cast<Id>(1000 + i), "person" + n, "person" + n + "@example.com",
-            "Person " + n, "Dept " + std::to_string(i % 50), manager, "E" + n));
+            static_cast<Id>(1000 + i), "person" + n, "person" + n + "@example.com", "Person " + n,
+            "Dept " + std::to_string(i % 50), manager, "E" + n));
       }
       return agora::Status::Ok();
     });

@@ -46,8 +46,9 @@ Result<std::optional<CsvRecord>> CsvReader::Next() {
     } else if (ch == '"' || field_was_quoted) {
       if (record.error.ok()) {
         record.error = Status::InvalidArgument(
-            "invalid_csv", "a quote may only open a field, and text may not follow its closing "
-                           "quote (double a quote inside a quoted field)");
+            "invalid_csv",
+            "a quote may only open a field, and text may not follow its closing "
+            "quote (double a quote inside a quoted field)");
       }
       field += ch;
     } else {
@@ -55,8 +56,8 @@ Result<std::optional<CsvRecord>> CsvReader::Next() {
     }
   }
   if (quoted) {
-    return Status::InvalidArgument("invalid_csv", "line " + std::to_string(record.line) +
-                                                      ": a quoted field is never closed");
+    return Status::InvalidArgument(
+        "invalid_csv", "line " + std::to_string(record.line) + ": a quoted field is never closed");
   }
   if (record.error.ok()) {
     for (const auto& field : record.fields) {

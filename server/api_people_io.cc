@@ -16,8 +16,7 @@ Result<bool> ParseFlag(const ApiRequest& request, std::string_view name) {
   auto value = request.query_param(name);
   if (!value || *value == "false" || *value == "0") return false;
   if (*value == "true" || *value == "1") return true;
-  return Status::InvalidArgument("invalid_query",
-                                 "'" + std::string(name) + "' is true or false");
+  return Status::InvalidArgument("invalid_query", "'" + std::string(name) + "' is true or false");
 }
 
 Result<ApiResponse> ImportPeople(RouteContext& ctx, PeopleImportService& imports) {

@@ -88,44 +88,51 @@ Status InSnapshot(Connection& c, Fn&& fn) {
 }
 
 // The columns of a user, private fields included; never the password hash.
-#define AGORA_USER_SELECT                                                                       \
-  "SELECT id, username, display_name, email, title, department, location, bio, manager_id, "    \
-  "(SELECT group_concat(skill, char(31)) FROM (SELECT skill FROM user_skills "                  \
-  "WHERE user_id = users.id ORDER BY position)), "                                              \
-  "(SELECT group_concat(language, char(31)) FROM (SELECT language FROM user_languages "         \
-  "WHERE user_id = users.id ORDER BY position)), "                                              \
+#define AGORA_USER_SELECT                                                                        \
+  "SELECT id, username, display_name, email, title, department, location, bio, manager_id, "     \
+  "(SELECT group_concat(skill, char(31)) FROM (SELECT skill FROM user_skills "                   \
+  "WHERE user_id = users.id ORDER BY position)), "                                               \
+  "(SELECT group_concat(language, char(31)) FROM (SELECT language FROM user_languages "          \
+  "WHERE user_id = users.id ORDER BY position)), "                                               \
   "role, sales_ops, active, external_id, NULLIF(employee_number, ''), guest_until, created_at, " \
   "updated_at FROM users "
 
-constexpr Column kUserColumns[] = {
-    {"id", Kind::kId},           {"username", Kind::kText},
-    {"display_name", Kind::kText}, {"email", Kind::kText},
-    {"title", Kind::kText},      {"department", Kind::kText},
-    {"location", Kind::kText},   {"bio", Kind::kText},
-    {"manager_id", Kind::kId},   {"skills", Kind::kList},
-    {"languages", Kind::kList},  {"role", Kind::kText},
-    {"sales_ops", Kind::kBool},  {"active", Kind::kBool},
-    {"external_id", Kind::kText}, {"employee_number", Kind::kText},
-    {"guest_until", Kind::kTime}, {"created_at", Kind::kTime},
-    {"updated_at", Kind::kTime}};
+constexpr Column kUserColumns[] = {{"id", Kind::kId},
+                                   {"username", Kind::kText},
+                                   {"display_name", Kind::kText},
+                                   {"email", Kind::kText},
+                                   {"title", Kind::kText},
+                                   {"department", Kind::kText},
+                                   {"location", Kind::kText},
+                                   {"bio", Kind::kText},
+                                   {"manager_id", Kind::kId},
+                                   {"skills", Kind::kList},
+                                   {"languages", Kind::kList},
+                                   {"role", Kind::kText},
+                                   {"sales_ops", Kind::kBool},
+                                   {"active", Kind::kBool},
+                                   {"external_id", Kind::kText},
+                                   {"employee_number", Kind::kText},
+                                   {"guest_until", Kind::kTime},
+                                   {"created_at", Kind::kTime},
+                                   {"updated_at", Kind::kTime}};
 constexpr Column kFollowColumns[] = {{"follower_id", Kind::kId}, {"followee_id", Kind::kId}};
-constexpr Column kPostColumns[] = {{"id", Kind::kId},          {"author_id", Kind::kId},
-                                   {"community_id", Kind::kId}, {"kind", Kind::kText},
-                                   {"text", Kind::kText},      {"in_reply_to", Kind::kId},
-                                   {"deal_id", Kind::kId},     {"created_at", Kind::kTime},
-                                   {"edited_at", Kind::kTime}};
+constexpr Column kPostColumns[] = {
+    {"id", Kind::kId},      {"author_id", Kind::kId},    {"community_id", Kind::kId},
+    {"kind", Kind::kText},  {"text", Kind::kText},       {"in_reply_to", Kind::kId},
+    {"deal_id", Kind::kId}, {"created_at", Kind::kTime}, {"edited_at", Kind::kTime}};
 constexpr Column kReactionColumns[] = {{"post_id", Kind::kId},
                                        {"user_id", Kind::kId},
                                        {"type", Kind::kText},
                                        {"created_at", Kind::kTime}};
 constexpr Column kDealColumns[] = {
-    {"id", Kind::kId},           {"external_id", Kind::kText},  {"owner_id", Kind::kId},
-    {"customer", Kind::kText},   {"sector", Kind::kText},       {"product", Kind::kText},
-    {"region", Kind::kText},     {"amount_minor", Kind::kInt},  {"currency", Kind::kText},
-    {"outcome", Kind::kText},    {"closed_on", Kind::kText},    {"new_customer", Kind::kBool},
+    {"id", Kind::kId},           {"external_id", Kind::kText}, {"owner_id", Kind::kId},
+    {"customer", Kind::kText},   {"sector", Kind::kText},      {"product", Kind::kText},
+    {"region", Kind::kText},     {"amount_minor", Kind::kInt}, {"currency", Kind::kText},
+    {"outcome", Kind::kText},    {"closed_on", Kind::kText},   {"new_customer", Kind::kBool},
     {"created_at", Kind::kTime}, {"updated_at", Kind::kTime}};
-constexpr Column kQuizAttemptColumns[] = {{"id", Kind::kId},     {"quiz_id", Kind::kId},
-                                          {"user_id", Kind::kId}, {"score", Kind::kReal},
+constexpr Column kQuizAttemptColumns[] = {{"id", Kind::kId},       {"quiz_id", Kind::kId},
+                                          {"user_id", Kind::kId},  {"score", Kind::kReal},
                                           {"passed", Kind::kBool}, {"created_at", Kind::kTime}};
 constexpr Column kVerifiedSkillColumns[] = {{"user_id", Kind::kId},
                                             {"skill", Kind::kText},
@@ -134,16 +141,16 @@ constexpr Column kVerifiedSkillColumns[] = {{"user_id", Kind::kId},
                                             {"community_id", Kind::kId}};
 #define AGORA_POST_SELECT \
   "SELECT id, author_id, community_id, kind, text, in_reply_to, deal_id, created_at, edited_at "
-#define AGORA_DEAL_SELECT                                                                   \
-  "SELECT id, external_id, owner_id, customer, sector, product, region, amount_minor, "     \
+#define AGORA_DEAL_SELECT                                                               \
+  "SELECT id, external_id, owner_id, customer, sector, product, region, amount_minor, " \
   "currency, outcome, closed_on, new_customer, created_at, updated_at FROM sales_deals "
 
 // Whether the person ?1 may read post `p` now: the rule of services/audience.cc (company-wide,
 // an open community, or a community they are a member of), in SQL so the export filters in
 // its one snapshot.
-#define AGORA_READABLE_POST                                                                    \
-  "(p.community_id IS NULL OR EXISTS (SELECT 1 FROM communities c WHERE c.id = "              \
-  "p.community_id AND c.visibility = 'open') OR EXISTS (SELECT 1 FROM memberships m WHERE "    \
+#define AGORA_READABLE_POST                                                                 \
+  "(p.community_id IS NULL OR EXISTS (SELECT 1 FROM communities c WHERE c.id = "            \
+  "p.community_id AND c.visibility = 'open') OR EXISTS (SELECT 1 FROM memberships m WHERE " \
   "m.community_id = p.community_id AND m.user_id = ?1 AND m.state = 'member'))"
 
 // One person's sections, each bound to the person's id (as often as its query names it).
@@ -168,22 +175,23 @@ const Section kPersonMemberships{
 const Section kPersonPosts{
     "post", AGORA_POST_SELECT "FROM posts WHERE author_id = ?1 AND deleted_at IS NULL ORDER BY id",
     kPostColumns};
-const Section kPersonReactions{
-    "reaction",
-    "SELECT r.post_id, r.user_id, r.type, r.created_at FROM reactions r "
-    "JOIN posts p ON p.id = r.post_id WHERE r.user_id = ?1 AND p.deleted_at IS NULL AND "
-    AGORA_READABLE_POST " ORDER BY r.created_at",
-    kReactionColumns};
+const Section kPersonReactions{"reaction",
+                               "SELECT r.post_id, r.user_id, r.type, r.created_at FROM reactions r "
+                               "JOIN posts p ON p.id = r.post_id WHERE r.user_id = ?1 AND "
+                               "p.deleted_at IS NULL AND " AGORA_READABLE_POST
+                               " ORDER BY r.created_at",
+                               kReactionColumns};
 constexpr Column kNotificationColumns[] = {
-    {"id", Kind::kId},           {"type", Kind::kText},     {"actor_id", Kind::kId},
-    {"post_id", Kind::kId},      {"community_id", Kind::kId}, {"deal_id", Kind::kId},
-    {"count", Kind::kInt},       {"created_at", Kind::kTime}, {"read_at", Kind::kTime}};
+    {"id", Kind::kId},      {"type", Kind::kText},       {"actor_id", Kind::kId},
+    {"post_id", Kind::kId}, {"community_id", Kind::kId}, {"deal_id", Kind::kId},
+    {"count", Kind::kInt},  {"created_at", Kind::kTime}, {"read_at", Kind::kTime}};
 const Section kPersonNotifications{
     "notification",
     "SELECT n.id, n.type, n.actor_id, n.post_id, n.community_id, n.deal_id, n.count, "
     "n.created_at, n.read_at FROM notifications n LEFT JOIN posts p ON p.id = n.post_id "
-    "WHERE n.recipient_id = ?1 AND (n.post_id IS NULL OR (p.deleted_at IS NULL AND "
-    AGORA_READABLE_POST ")) AND (n.community_id IS NULL OR "
+    "WHERE n.recipient_id = ?1 AND (n.post_id IS NULL OR (p.deleted_at IS NULL "
+    "AND " AGORA_READABLE_POST
+    ")) AND (n.community_id IS NULL OR "
     "EXISTS (SELECT 1 FROM communities c WHERE c.id = n.community_id AND c.visibility != "
     "'secret') OR EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = n.community_id "
     "AND m.user_id = ?1 AND m.state IN ('member', 'invited'))) ORDER BY n.id",
@@ -211,9 +219,9 @@ const Section kPersonVerifiedSkills{
     kVerifiedSkillColumns};
 
 // The whole network, table by table, in a stable order.
-constexpr Column kCommunityColumns[] = {{"id", Kind::kId},         {"name", Kind::kText},
-                                        {"description", Kind::kText}, {"visibility", Kind::kText},
-                                        {"created_by", Kind::kId},  {"created_at", Kind::kTime}};
+constexpr Column kCommunityColumns[] = {
+    {"id", Kind::kId},           {"name", Kind::kText},     {"description", Kind::kText},
+    {"visibility", Kind::kText}, {"created_by", Kind::kId}, {"created_at", Kind::kTime}};
 constexpr Column kMembershipColumns[] = {{"community_id", Kind::kId},
                                          {"user_id", Kind::kId},
                                          {"role", Kind::kText},
@@ -262,8 +270,7 @@ Status ExportService::Audit(const Viewer& viewer, Id user_id, std::string_view a
     return storage::Run(c,
                         "INSERT INTO account_audit (id, actor_id, user_id, action, created_at) "
                         "VALUES (?, ?, ?, ?, ?)",
-                        ids_.next(), viewer.user_id, user_id, std::string(action),
-                        clock_.now_ms());
+                        ids_.next(), viewer.user_id, user_id, std::string(action), clock_.now_ms());
   });
 }
 
@@ -275,7 +282,8 @@ Status ExportService::ExportPerson(const Viewer& viewer, const profiles::UserRef
       return exists ? target.id : std::nullopt;
     }
     return storage::ReadOne(
-        c, "SELECT id FROM users WHERE username = ?", [](Statement& s) { return s.column_int64(0); },
+        c, "SELECT id FROM users WHERE username = ?",
+        [](Statement& s) { return s.column_int64(0); },
         profiles::NormalizeUsername(target.username));
   });
   if (!id.ok()) return id.status();

@@ -50,8 +50,8 @@ class ExportService {
  public:
   // The record types of a person's export, in the order ExportPerson sends them.
   static constexpr std::string_view kPersonRecordTypes[] = {
-      "user",        "verified_skill", "follow",     "membership",  "post",
-      "reaction",    "notification",   "deal",       "deal_member", "quiz_attempt"};
+      "user",     "verified_skill", "follow", "membership",  "post",
+      "reaction", "notification",   "deal",   "deal_member", "quiz_attempt"};
 
   // Every reference must outlive the service.
   ExportService(storage::Store& store, IdGenerator& ids, const Clock& clock);

@@ -32,11 +32,11 @@ enum class Column {
 };
 
 constexpr std::pair<std::string_view, Column> kColumns[] = {
-    {"external_id", Column::kExternalId}, {"employee_number", Column::kEmployeeNumber},
-    {"username", Column::kUsername},      {"email", Column::kEmail},
+    {"external_id", Column::kExternalId},   {"employee_number", Column::kEmployeeNumber},
+    {"username", Column::kUsername},        {"email", Column::kEmail},
     {"display_name", Column::kDisplayName}, {"title", Column::kTitle},
-    {"department", Column::kDepartment},  {"location", Column::kLocation},
-    {"manager", Column::kManager},        {"skills", Column::kSkills}};
+    {"department", Column::kDepartment},    {"location", Column::kLocation},
+    {"manager", Column::kManager},          {"skills", Column::kSkills}};
 
 std::string Trimmed(std::string_view text) {
   auto blank = [](unsigned char ch) { return ch == ' ' || ch == '\t'; };
@@ -105,8 +105,9 @@ Status ReadRow(const std::vector<Column>& columns, const CsvRecord& record, Pers
   row.key_readable = true;
   if (row.external_id.empty() && row.employee_number.empty()) {
     row.key_readable = false;
-    return Status::Unprocessable("missing_key", "the row has neither external_id nor "
-                                                "employee_number");
+    return Status::Unprocessable("missing_key",
+                                 "the row has neither external_id nor "
+                                 "employee_number");
   }
   if (p.email && p.email->empty()) {
     return Status::Unprocessable("missing_field", "email must not be empty");
@@ -151,14 +152,14 @@ profiles::ProfileChanges Diff(const profiles::User& user, const PersonRow& row,
 std::vector<std::string> FieldsOfNew(const profiles::NewUser& person) {
   std::vector<std::string> fields = {"username"};
   const profiles::ProfileChanges& p = person.profile;
-  for (auto [name, set] : {std::pair{"display_name", p.display_name.has_value()},
-                           std::pair{"email", p.email.has_value()},
-                           std::pair{"title", p.title && !p.title->empty()},
-                           std::pair{"department", p.department && !p.department->empty()},
-                           std::pair{"location", p.location && !p.location->empty()},
-                           std::pair{"external_id", p.external_id.has_value()},
-                           std::pair{"employee_number", p.employee_number.has_value()},
-                           std::pair{"skills", p.skills && !p.skills->empty()}}) {
+  for (auto [name, set] :
+       {std::pair{"display_name", p.display_name.has_value()},
+        std::pair{"email", p.email.has_value()}, std::pair{"title", p.title && !p.title->empty()},
+        std::pair{"department", p.department && !p.department->empty()},
+        std::pair{"location", p.location && !p.location->empty()},
+        std::pair{"external_id", p.external_id.has_value()},
+        std::pair{"employee_number", p.employee_number.has_value()},
+        std::pair{"skills", p.skills && !p.skills->empty()}}) {
     if (set) fields.emplace_back(name);
   }
   return fields;
@@ -166,8 +167,9 @@ std::vector<std::string> FieldsOfNew(const profiles::NewUser& person) {
 
 Result<std::optional<Id>> FindIdByEmployeeNumber(Connection& c, std::string_view number) {
   return storage::ReadOne(
-      c, "SELECT id FROM users WHERE employee_number = ? AND employee_number != '' "
-         "ORDER BY id LIMIT 1",
+      c,
+      "SELECT id FROM users WHERE employee_number = ? AND employee_number != '' "
+      "ORDER BY id LIMIT 1",
       [](storage::Statement& s) { return s.column_int64(0); }, std::string(number));
 }
 
@@ -195,10 +197,10 @@ Result<std::optional<Id>> FindManagerAccount(Connection& c, const std::string& k
 }
 
 Result<std::optional<Id>> StoredManager(Connection& c, Id id) {
-  AGORA_ASSIGN_OR_RETURN(
-      auto row, storage::ReadOne(
-                    c, "SELECT manager_id FROM users WHERE id = ?",
-                    [](storage::Statement& s) { return s.column_optional_int64(0); }, id));
+  AGORA_ASSIGN_OR_RETURN(auto row,
+                         storage::ReadOne(
+                             c, "SELECT manager_id FROM users WHERE id = ?",
+                             [](storage::Statement& s) { return s.column_optional_int64(0); }, id));
   if (!row) return std::optional<Id>();
   return *row;
 }
@@ -206,9 +208,9 @@ Result<std::optional<Id>> StoredManager(Connection& c, Id id) {
 // A dry run's uniqueness checks for an account it does not create: the errors the insert
 // would meet.
 Status CheckInsertable(Connection& c, const profiles::NewUser& person) {
-  AGORA_ASSIGN_OR_RETURN(auto by_name,
-                         storage::ReadInt64(c, "SELECT count(*) FROM users WHERE username = ?",
-                                            person.username));
+  AGORA_ASSIGN_OR_RETURN(
+      auto by_name,
+      storage::ReadInt64(c, "SELECT count(*) FROM users WHERE username = ?", person.username));
   if (by_name.value_or(0) > 0) return Status::Conflict("username_taken", "username is taken");
   AGORA_ASSIGN_OR_RETURN(auto by_email, profiles::FindIdByEmail(c, *person.profile.email));
   if (by_email) return Status::Conflict("email_taken", "email is taken");
@@ -255,7 +257,9 @@ Result<PeopleFile> ParsePeopleCsv(std::string_view text) {
     }
     columns.push_back(known->second);
   }
-  auto has = [&](Column c) { return std::find(columns.begin(), columns.end(), c) != columns.end(); };
+  auto has = [&](Column c) {
+    return std::find(columns.begin(), columns.end(), c) != columns.end();
+  };
   if (!has(Column::kExternalId) && !has(Column::kEmployeeNumber)) {
     return Status::InvalidArgument("invalid_csv",
                                    "the header names neither external_id nor employee_number");
@@ -348,18 +352,17 @@ Status PeopleImportService::InBatches(
       for (size_t i = start; i < end; ++i) AGORA_RETURN_IF_ERROR(fn(c, tx, i));
       return Status::Ok();
     };
-    Status status = dry_run ? store_.read([&](Connection& c) { return run(c, nullptr); })
-                            : store_.Transact([&](storage::Transaction& tx) {
-                                return run(tx.connection(), &tx);
-                              });
+    Status status =
+        dry_run
+            ? store_.read([&](Connection& c) { return run(c, nullptr); })
+            : store_.Transact([&](storage::Transaction& tx) { return run(tx.connection(), &tx); });
     if (!status.ok()) return status;
     after_batch(end);
   }
   return Status::Ok();
 }
 
-Result<PeopleImportReport> PeopleImportService::Import(const Viewer& viewer,
-                                                       const PeopleFile& file,
+Result<PeopleImportReport> PeopleImportService::Import(const Viewer& viewer, const PeopleFile& file,
                                                        const PeopleImportOptions& options) {
   if (!viewer.is_admin) return Status::PermissionDenied("only admins import people");
   const std::vector<PersonRow>& rows = file.rows;
@@ -423,8 +426,8 @@ Result<PeopleImportReport> PeopleImportService::Import(const Viewer& viewer,
           }
           if (!row.username || row.username->empty() || !row.profile.email ||
               !row.profile.display_name) {
-            return Status::Unprocessable(
-                "missing_field", "a new person needs username, email and display_name");
+            return Status::Unprocessable("missing_field",
+                                         "a new person needs username, email and display_name");
           }
           profiles::NewUser person;
           person.username = *row.username;
@@ -466,17 +469,18 @@ Result<PeopleImportReport> PeopleImportService::Import(const Viewer& viewer,
         if (in_file == by_key.end()) in_file = by_key.find("m:" + Lower(key));
         if (in_file != by_key.end()) {
           if (state[in_file->second].failed) {
-            fail(i, Status::Unprocessable("invalid_manager", "the manager's row (line " +
-                                                                 std::to_string(
-                                                                     rows[in_file->second].line) +
-                                                                 ") was not imported"));
+            fail(i, Status::Unprocessable("invalid_manager",
+                                          "the manager's row (line " +
+                                              std::to_string(rows[in_file->second].line) +
+                                              ") was not imported"));
             continue;
           }
           manager = state[in_file->second].user_id;
         } else {
           AGORA_ASSIGN_OR_RETURN(manager, FindManagerAccount(c, key));
           if (!manager) {
-            fail(i, Status::Unprocessable("invalid_manager", "no person has the key '" + key + "'"));
+            fail(i,
+                 Status::Unprocessable("invalid_manager", "no person has the key '" + key + "'"));
             continue;
           }
         }
@@ -596,9 +600,8 @@ Result<PeopleImportReport> PeopleImportService::Import(const Viewer& viewer,
   }
 
   if (options.deactivate_missing) {
-    bool keys_known = !file.cut_short && std::all_of(rows.begin(), rows.end(), [](const auto& r) {
-      return r.key_readable;
-    });
+    bool keys_known = !file.cut_short && std::all_of(rows.begin(), rows.end(),
+                                                     [](const auto& r) { return r.key_readable; });
     if (!keys_known) {
       errors.emplace(0, PersonRowError{0, "deactivation_skipped",
                                        "some rows have no readable key: nobody was deactivated"});
@@ -647,8 +650,9 @@ Result<PeopleImportReport> PeopleImportService::Import(const Viewer& viewer,
             if (person.admin && !refuse) {
               AGORA_ASSIGN_OR_RETURN(
                   auto admins,
-                  storage::ReadInt64(c, "SELECT count(*) FROM users WHERE active AND role = "
-                                        "'admin' AND id != ?",
+                  storage::ReadInt64(c,
+                                     "SELECT count(*) FROM users WHERE active AND role = "
+                                     "'admin' AND id != ?",
                                      person.id));
               refuse = admins.value_or(0) == 0;
             }

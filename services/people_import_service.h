@@ -45,7 +45,7 @@ struct PersonRow {
   std::string employee_number;
   bool key_readable = false;
   std::optional<std::string> username;
-  profiles::ProfileChanges profile;  // the columns present; manager_id never set
+  profiles::ProfileChanges profile;    // the columns present; manager_id never set
   std::optional<std::string> manager;  // the manager's key; "" for none
 };
 
@@ -68,7 +68,7 @@ struct PeopleImportOptions {
 };
 
 struct PersonChange {
-  int64_t line = 0;  // 0 for a deactivation (the person is not in the file)
+  int64_t line = 0;    // 0 for a deactivation (the person is not in the file)
   std::string action;  // "created", "updated", "deactivated"
   Id user_id = 0;      // 0 in a dry run for an account not created yet
   std::string username;
@@ -123,10 +123,10 @@ class PeopleImportService {
   Status WriteAudit(storage::Connection& c, const Viewer& viewer, Id user_id,
                     std::string_view action, const std::vector<std::string>& fields);
   // Runs `fn` on each of [0, count) in batches: in transactions, or on a reader for a dry run.
-  Status InBatches(size_t count, bool dry_run,
-                   const std::function<Status(storage::Connection&, storage::Transaction*,
-                                              size_t)>& fn,
-                   const std::function<void(size_t)>& after_batch);
+  Status InBatches(
+      size_t count, bool dry_run,
+      const std::function<Status(storage::Connection&, storage::Transaction*, size_t)>& fn,
+      const std::function<void(size_t)>& after_batch);
 
   // Constant after construction.
   storage::Store& store_;

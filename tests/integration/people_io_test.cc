@@ -55,8 +55,8 @@ TEST_F(PeopleImportIntegrationTest, CreatesPeopleWithManagersInAnyOrderAndIsIdem
   EXPECT_EQ(JsonString(carla.body, "/location"), "Lyon");
 
   // Nobody can sign in with a password until SSO or an admin reset.
-  HttpResult login = Post("/api/v1/auth/login",
-                          JsonBody().Set("username", "ana").Set("password", "").str(), "");
+  HttpResult login =
+      Post("/api/v1/auth/login", JsonBody().Set("username", "ana").Set("password", "").str(), "");
   EXPECT_EQ(login.status, 401);
 
   HttpResult again = Import(csv);
@@ -81,9 +81,9 @@ TEST_F(PeopleImportIntegrationTest, CreatesPeopleWithManagersInAnyOrderAndIsIdem
 }
 
 TEST_F(PeopleImportIntegrationTest, DryRunReportsTheChangesAndWritesNothing) {
-  ASSERT_EQ(Import(std::string(kHeader) + "E1,ana,ana@example.com,Ana Diaz,CTO,R&D,Paris,,\n")
-                .status,
-            200);
+  ASSERT_EQ(
+      Import(std::string(kHeader) + "E1,ana,ana@example.com,Ana Diaz,CTO,R&D,Paris,,\n").status,
+      200);
   std::string csv = std::string(kHeader) +
                     "E1,ana,ana@example.com,Ana Diaz,CEO,R&D,Paris,,\n"
                     "E2,bruno,bruno@example.com,Bruno Petit,Lead,R&D,Lyon,E1,\n"
@@ -112,14 +112,14 @@ TEST_F(PeopleImportIntegrationTest, BadRowsAreReportedWithTheirLineAndGoodRowsKe
   std::string csv =
       "\xEF\xBB\xBF"
       "employee_number,username,email,display_name,manager\r\n"
-      "E1,ana,ana@example.com,\"Diaz, Ana\",\r\n"        // line 2: quoted comma, kept
-      "E2,,bruno@example.com,Bruno,E1\r\n"               // line 3: no username for a new person
+      "E1,ana,ana@example.com,\"Diaz, Ana\",\r\n"           // line 2: quoted comma, kept
+      "E2,,bruno@example.com,Bruno,E1\r\n"                  // line 3: no username for a new person
       "E3,carla,carla@example.com,\"Carla\nReyes\",E9\r\n"  // lines 4-5: unknown manager
-      "E4,dan,dan@example.com,D\xC3n,E1\r\n"             // line 6: not UTF-8
-      "E1,ana2,ana2@example.com,Ana Two,\r\n"            // line 7: the key of line 2 again
-      "E5,eve,eve@example.com\r\n"                       // line 8: too few fields
-      ",fay,fay@example.com,Fay,E1\r\n"                  // line 9: no key
-      "E6,gus,gus@example.com,Gus,E1\r\n";               // line 10: kept
+      "E4,dan,dan@example.com,D\xC3n,E1\r\n"                // line 6: not UTF-8
+      "E1,ana2,ana2@example.com,Ana Two,\r\n"               // line 7: the key of line 2 again
+      "E5,eve,eve@example.com\r\n"                          // line 8: too few fields
+      ",fay,fay@example.com,Fay,E1\r\n"                     // line 9: no key
+      "E6,gus,gus@example.com,Gus,E1\r\n";                  // line 10: kept
   HttpResult r = Import(csv);
   ASSERT_EQ(r.status, 200) << r;
   EXPECT_EQ(ErrorAt(r.body, 3), "missing_field") << r;
@@ -223,18 +223,17 @@ TEST_F(PeopleImportIntegrationTest, OnlyAdminsImportAndTheFileMustBeCsvWithAKeyC
 // An import and a profile edit of the same person, at once, many times: each writes in its own
 // transaction after reading there, so neither change is lost.
 TEST_F(PeopleImportIntegrationTest, AnImportRacingAProfileEditLosesNeitherChange) {
-  ASSERT_EQ(Import("employee_number,username,email,display_name\nE1,ana,ana@example.com,Ana\n")
-                .status,
-            200);
+  ASSERT_EQ(
+      Import("employee_number,username,email,display_name\nE1,ana,ana@example.com,Ana\n").status,
+      200);
   std::string ana = JsonString(User("@ana").body, "/id").value();
   for (int round = 0; round < 20; ++round) {
     std::string department = "Dept " + std::to_string(round);
     std::string title = "Title " + std::to_string(round);
     HttpResult imported;
     HttpResult patched;
-    std::thread importer([&] {
-      imported = Import("employee_number,department\nE1," + department + "\n");
-    });
+    std::thread importer(
+        [&] { imported = Import("employee_number,department\nE1," + department + "\n"); });
     std::thread editor([&] {
       patched = Patch("/api/v1/users/" + ana, JsonBody().Set("title", title).str(), admin_token_);
     });
@@ -258,8 +257,8 @@ TEST_F(PeopleImportIntegrationTest, CommandLineImportPrintsChangesAndExportWrite
         << "E1,ana,ana@example.com,Ana,CTO,,,,\n"
         << "E3,carla,bad-email,Carla,,,,,\n";
   }
-  CommandResult dry = RunAgora({"import", "people", "--data", server().data_dir(), file, "--dry-run"},
-                               std::nullopt);
+  CommandResult dry = RunAgora(
+      {"import", "people", "--data", server().data_dir(), file, "--dry-run"}, std::nullopt);
   ASSERT_EQ(dry.exit_status, 0) << dry.output;
   EXPECT_NE(dry.output.find("line 2: bruno would be created"), std::string::npos) << dry.output;
   EXPECT_NE(dry.output.find("line 4: invalid_email"), std::string::npos) << dry.output;
@@ -300,10 +299,10 @@ TEST_F(PeopleImportIntegrationTest, CommandLineImportPrintsChangesAndExportWrite
 
   EXPECT_EQ(RunAgora({"import", "people", "--data", server().data_dir()}, std::nullopt).exit_status,
             2);
-  EXPECT_EQ(RunAgora({"import", "people", "--data", server().data_dir(), file + ".missing"},
-                     std::nullopt)
-                .exit_status,
-            2);
+  EXPECT_EQ(
+      RunAgora({"import", "people", "--data", server().data_dir(), file + ".missing"}, std::nullopt)
+          .exit_status,
+      2);
   EXPECT_EQ(RunAgora({"export", "--data", server().data_dir(), "--user", "nonsense"}, std::nullopt)
                 .exit_status,
             2);
@@ -317,7 +316,8 @@ TEST_F(ExportIntegrationTest, APersonsExportHoldsTheirDataAndNothingTheyCannotRe
   std::string secret = CreateCommunity(other, "Project Falcon", "secret");
   std::string open = CreateCommunity(rep, "Open guild", "open");
   std::string own_post = WritePost(rep, "MY-OWN-POST-41d2");
-  std::string own_reply = WritePost(rep, "MY-OWN-REPLY-88ac", "", JsonBody().Set("in_reply_to", own_post));
+  std::string own_reply =
+      WritePost(rep, "MY-OWN-REPLY-88ac", "", JsonBody().Set("in_reply_to", own_post));
   std::string secret_post = WritePost(other, "SECRET-POST-a91f", secret);
   std::string public_post = WritePost(other, "a public post");
   ASSERT_EQ(Post("/api/v1/posts/" + public_post + "/reactions", "", rep.token).status, 200);
@@ -331,9 +331,9 @@ TEST_F(ExportIntegrationTest, APersonsExportHoldsTheirDataAndNothingTheyCannotRe
                       .Set("currency", "EUR")
                       .Set("outcome", "open");
   ASSERT_EQ(Post("/api/v1/deals", deal.str(), rep.token).status, 201);
-  ASSERT_EQ(Post("/api/v1/deals", deal.Set("customer", "OTHER-DEAL-CUSTOMER").str(), other.token)
-                .status,
-            201);
+  ASSERT_EQ(
+      Post("/api/v1/deals", deal.Set("customer", "OTHER-DEAL-CUSTOMER").str(), other.token).status,
+      201);
 
   HttpResult mine = Get("/api/v1/me/export", rep.token);
   ASSERT_EQ(mine.status, 200) << mine;

@@ -111,18 +111,22 @@ export function AdminImport({ me }) {
       <h1>{t('importPeople')}</h1>
       <p>{t('importHelp')}</p>
       <form class="card" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('importFile')}
-          <input type="file" accept=".csv,text/csv" onChange={choose} />
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={deactivateMissing}
-            onChange={(e) => setDeactivateMissing(e.currentTarget.checked)}
-          />{' '}
-          {t('importDeactivateMissing')}
-        </label>
+        <p>
+          <label>
+            {t('importFile')}
+            <input type="file" accept=".csv,text/csv" onChange={choose} />
+          </label>
+        </p>
+        <p>
+          <label>
+            <input
+              type="checkbox"
+              checked={deactivateMissing}
+              onChange={(e) => setDeactivateMissing(e.currentTarget.checked)}
+            />{' '}
+            {t('importDeactivateMissing')}
+          </label>
+        </p>
         <p>
           <button type="button" disabled={!text || busy} onClick={() => run(true)}>
             {t('importCheck')}
