@@ -420,6 +420,12 @@ Result<PeopleImportReport> PeopleImportService::Import(const Viewer& viewer, con
             s.matched = true;
             AGORA_ASSIGN_OR_RETURN(auto user, profiles::LoadUser(c, *existing));
             s.username = user.username;
+            // Found by employee number or email: the identity provider's key is never replaced.
+            if (!row.external_id.empty() && !user.external_id.empty() &&
+                row.external_id != user.external_id) {
+              return Status::Conflict("external_id_mismatch",
+                                      "the account found has another external_id");
+            }
             auto changes = Diff(user, row, s.fields);
             if (s.fields.empty() || !tx) return Status::Ok();
             return UpdatePerson(*tx, viewer, *existing, changes, s.fields).status();

@@ -199,6 +199,17 @@ TEST_F(PeopleImportIntegrationTest, DeactivatesTheMissingButNeverKeylessAccounts
   EXPECT_EQ(Import(without_bruno_and_admin, "?deactivate_missing=maybe").status, 400);
 }
 
+TEST_F(PeopleImportIntegrationTest, ARowNeverReplacesTheIdentityProvidersKeyOfAnAccount) {
+  ASSERT_EQ(Import("external_id,employee_number,username,email,display_name\n"
+                   "idp-1,E1,ana,ana@example.com,Ana\n")
+                .status,
+            200);
+  HttpResult r = Import("external_id,employee_number,email\nidp-2,E1,ana@example.com\n");
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(ErrorAt(r.body, 2), "external_id_mismatch") << r;
+  EXPECT_EQ(JsonInt(r.body, "/updated"), 0) << r;
+}
+
 TEST_F(PeopleImportIntegrationTest, OnlyAdminsImportAndTheFileMustBeCsvWithAKeyColumn) {
   TestUser member = CreateAndLogin("member");
   HttpResult forbidden = Import(std::string(kHeader), "", member.token);
