@@ -106,6 +106,9 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
       *app->notifications_);
   app->quizzes_ = std::make_unique<services::QuizService>(
       *app->store_, app->ids_, app->clock(), *app->users_, *app->community_repository_);
+  app->people_import_ = std::make_unique<services::PeopleImportService>(
+      *app->store_, app->ids_, app->clock(), *app->users_, *app->accounts_, *app->communities_);
+  app->exports_ = std::make_unique<services::ExportService>(*app->store_, app->ids_, app->clock());
   return app;
 }
 

@@ -16,11 +16,13 @@
 #include "services/community_service.h"
 #include "services/deal_events_relay.h"
 #include "services/deal_service.h"
+#include "services/export_service.h"
 #include "services/feed_service.h"
 #include "services/guest_service.h"
 #include "services/live_events.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
+#include "services/people_import_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 #include "services/provisioning_service.h"
@@ -87,6 +89,9 @@ class Application {
   services::DealService& deals() { return *deals_; }
   services::DealEventsRelay& deal_events() { return deal_events_; }
   const posts::PostRepository& post_repository() const { return *post_repository_; }
+  // HR imports and data exports (issue 14).
+  services::PeopleImportService& people_import() { return *people_import_; }
+  services::ExportService& exports() { return *exports_; }
 
  private:
   Application() : ids_(SystemClock::instance(), 0) {}
@@ -116,6 +121,8 @@ class Application {
   std::unique_ptr<services::QuestionService> questions_;
   std::unique_ptr<services::QuizService> quizzes_;
   std::unique_ptr<services::ProvisioningService> provisioning_;
+  std::unique_ptr<services::PeopleImportService> people_import_;
+  std::unique_ptr<services::ExportService> exports_;
   std::unique_ptr<search::SearchIndex> search_index_;
   std::unique_ptr<services::SearchService> search_;
   std::unique_ptr<services::SearchIndexer> search_indexer_;

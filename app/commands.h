@@ -66,5 +66,27 @@ int DealsImport(const DealsImportOptions& options);
 int ScimTokenCreate(const ApplicationOptions& options, const std::string& name);
 int ScimTokenList(const ApplicationOptions& options);
 int ScimTokenRevoke(const ApplicationOptions& options, Id id);
+struct ImportPeopleOptions {
+  ApplicationOptions app;
+  std::string file;  // CSV (services/people_import_service.h names the columns)
+  std::string as;    // the admin recorded as importer; default: the first active admin
+  bool dry_run = false;
+  bool deactivate_missing = false;
+};
+
+// Imports people from an HR export with a progress bar on standard error; prints each change,
+// each bad row with its line and reason, then the counts. Exit status 0 once the file was read,
+// even with bad rows; 1 when it cannot be imported at all; 2 when it cannot be read.
+int ImportPeople(const ImportPeopleOptions& options);
+
+struct ExportOptions {
+  ApplicationOptions app;
+  std::string user;  // an id or @username: that person's data as one JSON object
+  std::string out;   // the file written; standard output when empty
+  std::string as;    // the admin recorded in the audit; default: the first active admin
+};
+
+// One person's data, or (without `user`) the whole network as JSON lines, streamed.
+int Export(const ExportOptions& options);
 
 }  // namespace agora::app

@@ -1,4 +1,5 @@
-// The `agora` command line: serve, user add, demo, backup, reindex, deals import, scim-token.
+// The `agora` command line: serve, user add, demo, backup, reindex, deals import, import
+// people, export, scim-token.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <thread>
@@ -138,6 +139,30 @@ int Run(int argc, char** argv) {
   auto* scim_revoke_cmd = scim_cmd->add_subcommand("revoke", "revoke a provisioning token");
   AddDataOption(*scim_revoke_cmd, scim_token);
   scim_revoke_cmd->add_option("ID", scim_token_id, "the token's id (see list)")->required();
+  agora::app::ImportPeopleOptions import_people;
+  auto* import_cmd = cli.add_subcommand("import", "import data from other systems");
+  import_cmd->require_subcommand(1);
+  auto* import_people_cmd =
+      import_cmd->add_subcommand("people",
+                                 "create, update and deactivate people from an HR "
+                                 "export (CSV)");
+  AddDataOption(*import_people_cmd, import_people.app);
+  import_people_cmd->add_option("FILE", import_people.file, "the HR export")->required();
+  import_people_cmd->add_flag("--dry-run", import_people.dry_run,
+                              "print the changes, write nothing");
+  import_people_cmd->add_flag("--deactivate-missing", import_people.deactivate_missing,
+                              "deactivate active accounts with a key missing from the file");
+  import_people_cmd->add_option("--as", import_people.as,
+                                "admin recorded as importer (default: the first admin)");
+
+  agora::app::ExportOptions export_options;
+  auto* export_cmd =
+      cli.add_subcommand("export", "one person's data as JSON, or the whole network as JSON lines");
+  AddDataOption(*export_cmd, export_options.app);
+  export_cmd->add_option("--user", export_options.user, "ID or @username: that person's data");
+  export_cmd->add_option("--out", export_options.out, "file to write (default: standard output)");
+  export_cmd->add_option("--as", export_options.as,
+                         "admin recorded in the audit (default: the first admin)");
 
   try {
     cli.parse(argc, argv);
@@ -165,6 +190,8 @@ int Run(int argc, char** argv) {
   if (*scim_create_cmd) return agora::app::ScimTokenCreate(scim_token, scim_token_name);
   if (*scim_list_cmd) return agora::app::ScimTokenList(scim_token);
   if (*scim_revoke_cmd) return agora::app::ScimTokenRevoke(scim_token, scim_token_id);
+  if (*import_people_cmd) return agora::app::ImportPeople(import_people);
+  if (*export_cmd) return agora::app::Export(export_options);
   return 2;
 }
 

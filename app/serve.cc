@@ -151,6 +151,7 @@ int Serve(const ServeOptions& options) {
   server::AddQuestionRoutes(router, (*app)->questions());
   server::AddQuizRoutes(router, (*app)->quizzes());
   server::AddScimRoutes(router, (*app)->provisioning());
+  server::AddPeopleImportExportRoutes(router, (*app)->people_import(), (*app)->exports());
   router.set_fallback([site = LoadWebClient(options.web_root)](const server::ApiRequest& request) {
     return site->Get(request.path);
   });

@@ -12,8 +12,10 @@
 #include "services/community_service.h"
 #include "services/deal_service.h"
 #include "services/guest_service.h"
+#include "services/export_service.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
+#include "services/people_import_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 #include "services/provisioning_service.h"
@@ -46,6 +48,9 @@ void AddDealRoutes(Router& router, services::DealService& deals);
 void AddCampaignRoutes(Router& router, services::CampaignService& campaigns);
 // SCIM 2.0 provisioning at /scim/v2, behind a provisioning token.
 void AddScimRoutes(Router& router, services::ProvisioningService& provisioning);
+// HR import (admins), a person's data export, the admin's network export.
+void AddPeopleImportExportRoutes(Router& router, services::PeopleImportService& imports,
+                                 services::ExportService& exports);
 // `readiness` answers whether the store (and later the index) can serve.
 void AddOperationsRoutes(Router& router, const Metrics& metrics,
                          const std::function<Status()>& readiness);

@@ -471,6 +471,10 @@ CREATE TABLE scim_users (
 CREATE UNIQUE INDEX scim_users_by_user_name ON scim_users (user_name COLLATE NOCASE);
 ALTER TABLE account_audit ADD COLUMN scim_token_id INTEGER REFERENCES scim_tokens (id);
 )sql",
+    // 13: HR imports find people by employee number.
+    R"sql(
+CREATE INDEX users_by_employee_number ON users (employee_number) WHERE employee_number != '';
+)sql",
 };
 
 }  // namespace

@@ -285,6 +285,11 @@ class LeakIntegrationTest : public IntegrationTest {
         {"GET", "/scim/v2/Users/" + author_.id, "", 401},
         {"PATCH", "/scim/v2/Users/" + insider_.id,
          R"({"Operations":[{"op":"replace","path":"active","value":false}]})", 401},
+        // Exports: one's own data holds nothing of what one cannot read; others' are refused.
+        {"GET", "/api/v1/me/export", "", 200},
+        {"GET", "/api/v1/users/" + author_.id + "/export", "", 403},
+        {"GET", "/api/v1/users/" + insider_.id + "/export", "", 403},
+        {"GET", "/api/v1/admin/export", "", 403},
     };
     for (auto [question, answer, quiz] :
          {std::tuple{private_question_, private_answer_, private_quiz_},
@@ -614,6 +619,10 @@ TEST_F(LeakIntegrationTest, MembersSeeEverythingTheSuiteHidesFromOthers) {
   EXPECT_NE(deals.body.find(kSecretMarker), std::string::npos);
   HttpResult experts = Get("/api/v1/search/experts?q=marker", insider_.token);
   EXPECT_NE(JsonIds(experts.body, "/results", "/user/id").size(), 0u) << experts;
+  // Their export holds their reply and their reaction in the secret community.
+  HttpResult exported = Get("/api/v1/me/export", insider_.token);
+  EXPECT_NE(exported.body.find(kSecretReplyMarker), std::string::npos) << exported;
+  EXPECT_NE(exported.body.find("\"post_id\":\"" + secret_post_ + "\""), std::string::npos);
 }
 
 TEST_F(LeakIntegrationTest, MembersSeeQuestionsAndQuizzesButNeverTheAnswersBeforeScoring) {

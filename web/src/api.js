@@ -30,8 +30,9 @@ export class ApiError extends Error {
   }
 }
 
-// `path` starts with /api/v1; `body` is sent as JSON. Answers the parsed JSON (null for 204).
-export async function api(path, { method = 'GET', body, query } = {}) {
+// `path` starts with /api/v1; `body` is sent as JSON, or `text` as `contentType` (a CSV upload).
+// Answers the parsed JSON (null for 204).
+export async function api(path, { method = 'GET', body, query, text, contentType } = {}) {
   let url = path;
   if (query) {
     const params = new URLSearchParams();
@@ -45,10 +46,11 @@ export async function api(path, { method = 'GET', body, query } = {}) {
   const headers = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (text !== undefined) headers['Content-Type'] = contentType;
   const response = await fetch(url, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: text !== undefined ? text : body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status === 204) return null;
   let data = null;

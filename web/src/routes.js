@@ -18,6 +18,7 @@ import { Quiz, Quizzes } from './screens/Quizzes.jsx';
 import { Settings } from './screens/Settings.jsx';
 import { AdminPeople } from './screens/AdminPeople.jsx';
 import { Guests } from './screens/Guests.jsx';
+import { AdminImport } from './screens/AdminImport.jsx';
 
 export const routes = [
   { path: '/', component: Home, nav: 'home', guest: true },
@@ -39,6 +40,7 @@ export const routes = [
   { path: '/settings', component: Settings, section: 'settings', guest: true },
   { path: '/admin/people', component: AdminPeople, section: 'admin' },
   { path: '/admin/guests', component: Guests, section: 'communities' },
+  { path: '/admin/import', component: AdminImport, section: 'profile' },
 ];
 
 // The navigation: the "profile" entry links to the signed-in person's page.

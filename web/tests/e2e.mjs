@@ -844,6 +844,55 @@ describe('web client', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it('lets an admin check an HR file, see its changes and bad rows, then apply it', async () => {
+    const page = await newPage();
+    await signIn(page, 'camille.martin');
+    await page.goto(`${base}/admin/import`);
+    await page.getByRole('heading', { name: 'Import people', level: 1 }).waitFor({ timeout: WAIT });
+    const csv =
+      'employee_number,username,email,display_name,title,manager\n' +
+      'HR-1,nadia.import,nadia.import@example.com,Nadia Import,Analyst,HR-2\n' +
+      'HR-2,omar.import,omar.import@example.com,Omar Import,Lead,\n' +
+      'HR-3,pia.import,not-an-email,Pia Import,,\n';
+    await page.getByLabel('HR export (CSV)').setInputFiles({ name: 'hr.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Check (dry run)' }).click();
+    await page.getByRole('heading', { name: 'What the import would do' }).waitFor({ timeout: WAIT });
+    await page.getByText(/^Would create 2, update 0 and deactivate 0/).waitFor({ timeout: WAIT });
+    const changes = page.getByRole('table', { name: 'Changes' });
+    assert.equal(await changes.getByRole('row').count(), 3, 'a header and two people');
+    const errors = page.getByRole('table', { name: 'Rows not imported' });
+    assert.match(await errors.getByRole('row').nth(1).textContent(), /^4invalid_email/);
+    await expectAccessible(page, 'people import dry run');
+    await shot(page, 'admin-import-dry-run');
+    assert.equal((await apiCall(people.ceo.token, 'GET', '/api/v1/users/@nadia.import')).status, 404, 'a dry run writes nothing');
+
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('heading', { name: 'What the import did' }).waitFor({ timeout: WAIT });
+    await page.getByText(/^Created 2, updated 0 and deactivated 0/).waitFor({ timeout: WAIT });
+    const nadia = await apiCall(people.ceo.token, 'GET', '/api/v1/users/@nadia.import');
+    const omar = await apiCall(people.ceo.token, 'GET', '/api/v1/users/@omar.import');
+    assert.equal(nadia.status, 200);
+    assert.equal(nadia.body.manager_id, omar.body.id);
+    await page.context().close();
+  });
+
+  it('downloads my data as JSON holding my own post', async () => {
+    const token = await tokenOf(people.follower.username);
+    const text = 'Checking what my data export holds';
+    assert.equal((await apiCall(token, 'POST', '/api/v1/posts', { text })).status, 201);
+    const page = await newPage();
+    await signIn(page, people.follower.username);
+    await page.getByRole('navigation').getByRole('link', { name: 'Profile' }).click();
+    const button = page.getByRole('button', { name: 'Download my data' });
+    await button.waitFor({ timeout: WAIT });
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT }), button.click()]);
+    const data = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    assert.equal(data.user.username, people.follower.username);
+    assert.ok(data.posts.some((p) => p.text === text), 'the export holds my post');
+    assert.ok(Array.isArray(data.notifications));
+    await page.context().close();
+  });
+
   it('broke no Content-Security-Policy rule and threw no error', () => {
     assert.deepEqual(consoleProblems, []);
   });

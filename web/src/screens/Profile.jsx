@@ -54,6 +54,35 @@ async function isFollowing(me, userId) {
   return false;
 }
 
+// The signed-in person's own data (GET /api/v1/me/export), saved as a JSON file.
+function DownloadMyData() {
+  const [error, setError] = useState(null);
+  async function download() {
+    setError(null);
+    try {
+      const data = await api('/api/v1/me/export');
+      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `agora-${data.user.username}.json`;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <>
+      <button type="button" onClick={download}>
+        {t('downloadMyData')}
+      </button>
+      <ErrorText error={error} />
+    </>
+  );
+}
+
 export function Profile({ params }) {
   const me = useStore(meStore);
   const [user, setUser] = useState(null);
@@ -152,6 +181,12 @@ export function Profile({ params }) {
           <button type="button" class={following ? '' : 'primary'} onClick={toggleFollow}>
             {following ? t('unfollow') : t('follow')}
           </button>
+        )}
+        {me && me.id === user.id && (
+          <p>
+            <DownloadMyData />{' '}
+            {(me.roles || []).includes('admin') && <a href="/admin/import">{t('importPeople')}</a>}
+          </p>
         )}
         {user.bio && <p>{user.bio}</p>}
         {(user.skills || []).length > 0 && (
