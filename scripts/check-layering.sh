@@ -17,7 +17,8 @@ declare -A allowed=(
   [learning]="core storage learning"
   [feed]="core feed"
   [search]="core search"
-  [services]="core storage profiles communities posts notifications sales learning feed search services"
+  [oidc]="core oidc"
+  [services]="core storage profiles communities posts notifications sales learning feed search oidc services"
   [server]="core profiles communities posts notifications sales learning services server"
 )
 

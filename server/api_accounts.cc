@@ -1,5 +1,6 @@
 // Routes of api.md "Accounts and sessions": login, logout, me, user creation, roles,
 // deactivation.
+#include "server/api_accounts.h"
 #include "server/api_people.h"
 #include "server/api_routes.h"
 #include "server/api_support.h"
@@ -7,7 +8,6 @@
 #include "server/request_parsing.h"
 
 namespace agora::server {
-namespace {
 
 std::string RenderLogin(const services::LoginResult& login) {
   return RenderObject([&](JsonWriter& w) {
@@ -19,6 +19,8 @@ std::string RenderLogin(const services::LoginResult& login) {
         Viewer{login.user.id, login.user.role == profiles::Role::kAdmin, login.user.sales_ops});
   });
 }
+
+namespace {
 
 Result<ApiResponse> Login(RouteContext& ctx, services::AccountService& accounts) {
   rapidjson::Document body;

@@ -13,6 +13,7 @@
 #include "services/deal_service.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
+#include "services/oidc_sign_in.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 #include "services/question_service.h"
@@ -23,6 +24,12 @@
 namespace agora::server {
 
 void AddAccountRoutes(Router& router, services::AccountService& accounts);
+// GET /api/v1/auth/methods and, when `oidc` is not null, the OpenID Connect sign-in routes.
+struct SignInRoutesOptions {
+  std::string redirect_url;  // the callback URL registered at the provider; "" derives it
+};
+void AddSignInRoutes(Router& router, services::AccountService& accounts,
+                     services::OidcSignInService* oidc, const SignInRoutesOptions& options);
 void AddPeopleRoutes(Router& router, services::PeopleService& people);
 void AddPostRoutes(Router& router, services::PostService& posts);
 void AddCommunityRoutes(Router& router, services::CommunityService& communities);
