@@ -120,6 +120,12 @@ Result<OidcFinished> OidcSignInService::Finish(const OidcCallback& callback) {
 }
 
 Result<Id> OidcSignInService::MapAccount(const oidc::IdTokenClaims& claims) {
+  profiles::ProfileChanges link;
+  link.external_id = claims.sub;
+  if (!profiles::ValidateProfile(link).ok()) {
+    return Refuse(Refused("invalid_id_token", "the ID token's subject is not a usable identifier"),
+                  "");
+  }
   // What the transaction decided; a refusal is committed too (its audit row), then returned.
   Status refusal;
   std::optional<profiles::User> linked;
@@ -148,9 +154,7 @@ Result<Id> OidcSignInService::MapAccount(const oidc::IdTokenClaims& claims) {
                         "this email's account is bound to another identity at the provider");
       action = "oidc_refused_subject_mismatch";
     } else if (by_email) {
-      profiles::ProfileChanges changes;
-      changes.external_id = claims.sub;
-      AGORA_ASSIGN_OR_RETURN(user, profiles::UpdateUser(c, *id, changes, now));
+      AGORA_ASSIGN_OR_RETURN(user, profiles::UpdateUser(c, *id, link, now));
       linked = user;
       action = "oidc_linked";
     }

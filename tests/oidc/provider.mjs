@@ -1,8 +1,7 @@
 // A real OpenID provider (npm's oidc-provider) on loopback, for Agora's sign-in tests.
 //
-// As a module: startProvider({ redirectUris }) returns { issuer, close(), rotateKey(), tamper }.
-// As a command: `node provider.mjs --redirect-uri URL [--port N]` prints "issuer URL" and runs
-// until killed (the browser test uses it).
+// startProvider({ redirectUris, accounts }) returns { issuer, close(), rotateKey(), tamper };
+// tests/oidc/sign_in.test.mjs and the browser test (web/tests/e2e.mjs) use it.
 //
 // Clients: "agora" (secret "agora-secret", client_secret_basic) and "other" (a second client,
 // for the wrong-audience test). Accounts (any password): see ACCOUNTS below. Sign-in uses the
@@ -46,7 +45,7 @@ async function tamperIdToken(idToken, mode, key) {
     .sign(await jose.importJWK(key, 'RS256'));
 }
 
-function configuration(redirectUris, key, tamper) {
+function configuration(redirectUris, key, tamper, accounts) {
   const client = (id, secret) => ({
     client_id: id,
     client_secret: secret,
@@ -65,7 +64,7 @@ function configuration(redirectUris, key, tamper) {
     pkce: { methods: ['S256'], required: () => true },
     features: { devInteractions: { enabled: true } },
     async findAccount(ctx, id) {
-      const account = ACCOUNTS[id];
+      const account = accounts[id];
       if (!account) return undefined;
       return {
         accountId: id,
@@ -92,14 +91,15 @@ function configuration(redirectUris, key, tamper) {
   };
 }
 
-export async function startProvider({ redirectUris, port = 0 }) {
+// `accounts` adds people (accountId -> claims) to ACCOUNTS.
+export async function startProvider({ redirectUris, port = 0, accounts = {} }) {
   const tamper = { mode: null };
   let key = await signingKey('key-1');
   let server;
   let issuer;
 
   async function listen(listenPort) {
-    const provider = new Provider(issuer ?? 'http://127.0.0.1:0', configuration(redirectUris, key, tamper));
+    const provider = new Provider(issuer ?? 'http://127.0.0.1:0', configuration(redirectUris, key, tamper, { ...ACCOUNTS, ...accounts }));
     provider.use(async (ctx, next) => {
       await next();
       if (ctx.path === '/token' && tamper.mode && ctx.body?.id_token) {
@@ -136,15 +136,4 @@ export async function startProvider({ redirectUris, port = 0 }) {
       await once(server, 'close');
     },
   };
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
-  const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
-  const provider = await startProvider({
-    redirectUris: [option('--redirect-uri')],
-    port: Number(option('--port') ?? 0),
-  });
-  console.log(`issuer ${provider.issuer}`);
-  process.on('SIGTERM', async () => { await provider.close(); process.exit(0); });
 }
