@@ -93,11 +93,13 @@ int Run(int argc, char** argv) {
   serve_cmd->add_option("--oidc-redirect-url", serve.oidc.redirect_url,
                         "callback URL registered at the issuer (default: http://<Host>"
                         "/api/v1/auth/oidc/callback)");
-  serve_cmd->add_option("--oidc-name", serve.oidc.display_name,
-                        "name on the sign-in button (\"Sign in with NAME\")")
+  serve_cmd
+      ->add_option("--oidc-name", serve.oidc.display_name,
+                   "name on the sign-in button (\"Sign in with NAME\")")
       ->capture_default_str();
-  serve_cmd->add_option("--oidc-clock-skew-s", serve.oidc.clock_skew_s,
-                        "tolerance for ID token times, in seconds")
+  serve_cmd
+      ->add_option("--oidc-clock-skew-s", serve.oidc.clock_skew_s,
+                   "tolerance for ID token times, in seconds")
       ->check(CLI::Range(int64_t{0}, int64_t{600}))
       ->capture_default_str();
   serve_cmd

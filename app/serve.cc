@@ -1,12 +1,11 @@
 // `agora serve`: wires the application to the HTTP server and runs until SIGTERM or SIGINT.
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <sys/stat.h>
-
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -112,8 +111,9 @@ std::unique_ptr<oidc::OidcClient> MakeOidcClient(const ServeOptions& options, st
   const OidcServeOptions& o = options.oidc;
   if (o.issuer.empty()) {
     if (!o.client_id.empty() || !o.client_secret_file.empty() || !o.redirect_url.empty()) {
-      error = "--oidc-client-id, --oidc-client-secret-file and --oidc-redirect-url need "
-              "--oidc-issuer";
+      error =
+          "--oidc-client-id, --oidc-client-secret-file and --oidc-redirect-url need "
+          "--oidc-issuer";
     } else if (!options.app.accounts.password_login) {
       error = "--no-password-login needs --oidc-issuer: nobody could sign in";
     }

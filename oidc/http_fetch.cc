@@ -52,8 +52,7 @@ asio::awaitable<void> Exchange(const HttpUrl& url, const http::request<http::str
   beast::ssl_stream<beast::tcp_stream> stream(executor, context);
   stream.set_verify_callback(ssl::host_name_verification(url.host));
   if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
-    throw beast::system_error(static_cast<int>(::ERR_get_error()),
-                              asio::error::get_ssl_category());
+    throw beast::system_error(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
   }
   beast::get_lowest_layer(stream).expires_after(timeout);
   co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);

@@ -70,8 +70,8 @@ struct ClaimExpectations {
   std::string client_id;
   std::string nonce;
   int64_t now_s = 0;
-  int64_t skew_s = 60;        // tolerance for clocks that differ
-  int64_t max_age_s = 600;    // an `iat` older than this is refused
+  int64_t skew_s = 60;      // tolerance for clocks that differ
+  int64_t max_age_s = 600;  // an `iat` older than this is refused
 };
 
 // "wrong_issuer", "wrong_audience" (client id not in `aud`, or several audiences and `azp` not

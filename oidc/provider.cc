@@ -59,9 +59,8 @@ Result<ProviderMetadata> OidcClient::Metadata() {
   }
   std::string issuer = options_.issuer;
   if (issuer.ends_with('/')) issuer.pop_back();
-  AGORA_ASSIGN_OR_RETURN(
-      FetchResponse response,
-      Fetch(Get(issuer + "/.well-known/openid-configuration"), options_.fetch));
+  AGORA_ASSIGN_OR_RETURN(FetchResponse response,
+                         Fetch(Get(issuer + "/.well-known/openid-configuration"), options_.fetch));
   if (response.status != 200) {
     return Misconfigured("the issuer's discovery document answered " +
                          std::to_string(response.status));
@@ -96,8 +95,8 @@ Result<ProviderMetadata> OidcClient::Metadata() {
 }
 
 std::string OidcClient::AuthorizationUrl(const ProviderMetadata& metadata,
-                                         const std::string& redirect_uri,
-                                         const std::string& state, const std::string& nonce,
+                                         const std::string& redirect_uri, const std::string& state,
+                                         const std::string& nonce,
                                          const std::string& code_challenge) const {
   std::string scope;
   for (const auto& s : options_.scopes) scope += (scope.empty() ? "" : " ") + s;
@@ -111,8 +110,7 @@ std::string OidcClient::AuthorizationUrl(const ProviderMetadata& metadata,
                                                        {"code_challenge_method", "S256"}});
 }
 
-Result<IdTokenClaims> OidcClient::Redeem(const std::string& code,
-                                         const std::string& code_verifier,
+Result<IdTokenClaims> OidcClient::Redeem(const std::string& code, const std::string& code_verifier,
                                          const std::string& redirect_uri,
                                          const std::string& nonce) {
   AGORA_ASSIGN_OR_RETURN(ProviderMetadata metadata, Metadata());

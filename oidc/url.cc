@@ -25,7 +25,8 @@ Result<HttpUrl> ParseHttpUrl(std::string_view url) {
   if (rest.find('#') != std::string_view::npos) return InvalidUrl(url);
   size_t authority_end = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, authority_end);
-  out.target = authority_end == std::string_view::npos ? "/" : std::string(rest.substr(authority_end));
+  out.target =
+      authority_end == std::string_view::npos ? "/" : std::string(rest.substr(authority_end));
   if (out.target.front() == '?') out.target.insert(0, "/");
   if (authority.empty() || authority.find('@') != std::string_view::npos) return InvalidUrl(url);
   std::string_view port;
@@ -62,8 +63,7 @@ bool IsLoopbackHost(std::string_view host) {
   if (host == "localhost" || host == "::1") return true;
   in_addr address{};
   std::string text(host);
-  return inet_pton(AF_INET, text.c_str(), &address) == 1 &&
-         (ntohl(address.s_addr) >> 24) == 127;
+  return inet_pton(AF_INET, text.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
 }
 
 Status CheckTransport(const HttpUrl& url) {

@@ -43,8 +43,8 @@ Result<std::string> RedirectUri(const SignInContext& context, const ApiRequest& 
   if (!context.options.redirect_url.empty()) return context.options.redirect_url;
   bool host_ok = !request.host.empty() && request.host.size() <= 255 &&
                  std::all_of(request.host.begin(), request.host.end(), [](char ch) {
-                   return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' ||
-                          ch == '-' || ch == ':' || ch == '[' || ch == ']';
+                   return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' ||
+                          ch == ':' || ch == '[' || ch == ']';
                  });
   if (!host_ok) return Status::InvalidArgument("bad_request", "missing or malformed Host header");
   return "http://" + request.host + "/api/v1/auth/oidc/callback";
@@ -99,9 +99,9 @@ Result<ApiResponse> Callback(RouteContext& ctx, SignInContext& context) {
   }
   // Browsers: back to the client, which reads the fragment (never sent to a server, so never
   // in an access log) and POSTs the login code to /api/v1/auth/oidc/exchange.
-  ApiResponse response =
-      finished.ok() ? Redirect(finished->return_to + "#oidc_login=" + finished->login_code)
-                    : Redirect("/#oidc_error=" + finished.status().error_code());
+  ApiResponse response = finished.ok()
+                             ? Redirect(finished->return_to + "#oidc_login=" + finished->login_code)
+                             : Redirect("/#oidc_error=" + finished.status().error_code());
   response.headers.emplace_back("Set-Cookie", clear_cookie);
   return response;
 }

@@ -69,10 +69,10 @@ Result<OidcStart> OidcSignInService::Start(const std::string& redirect_uri,
                         .return_to = return_to.empty() ? "/" : return_to,
                         .expires_at = clock_.now_ms() + options_.flow_ttl_ms};
   std::string state = oidc::RandomToken();
-  OidcStart start{.authorization_url = client_.AuthorizationUrl(
-                      metadata, redirect_uri, state, pending.nonce,
-                      oidc::S256Challenge(pending.code_verifier)),
-                  .browser_handle = pending.browser_handle};
+  OidcStart start{
+      .authorization_url = client_.AuthorizationUrl(metadata, redirect_uri, state, pending.nonce,
+                                                    oidc::S256Challenge(pending.code_verifier)),
+      .browser_handle = pending.browser_handle};
   MutexLock lock(&mu_);
   Prune(pending_, clock_.now_ms(), options_.max_pending);
   pending_.emplace(std::move(state), std::move(pending));
@@ -114,8 +114,9 @@ Result<OidcFinished> OidcSignInService::Finish(const OidcCallback& callback) {
   MutexLock lock(&mu_);
   UnixMillis now = clock_.now_ms();
   Prune(login_codes_, now, options_.max_pending);
-  login_codes_.emplace(finished.login_code,
-                       LoginCode{.user_id = user_id, .expires_at = now + options_.login_code_ttl_ms});
+  login_codes_.emplace(
+      finished.login_code,
+      LoginCode{.user_id = user_id, .expires_at = now + options_.login_code_ttl_ms});
   return finished;
 }
 

@@ -107,7 +107,7 @@ class OidcSignInService {
 
   Mutex mu_;
   std::unordered_map<std::string, PendingSignIn> pending_ GUARDED_BY(mu_);  // by state
-  std::unordered_map<std::string, LoginCode> login_codes_ GUARDED_BY(mu_);   // by code
+  std::unordered_map<std::string, LoginCode> login_codes_ GUARDED_BY(mu_);  // by code
 };
 
 }  // namespace agora::services

@@ -81,8 +81,8 @@ class JwtTest : public ::testing::Test {
  protected:
   KeyPtr rsa_ = RsaKey(2048);
   KeyPtr ec_ = P256Key();
-  std::vector<Jwk> keys_ = *ParseJwks(R"({"keys":[)" + RsaJwk(rsa_.get(), "r1") + "," +
-                                      EcJwk(ec_.get(), "e1") + "]}");
+  std::vector<Jwk> keys_ =
+      *ParseJwks(R"({"keys":[)" + RsaJwk(rsa_.get(), "r1") + "," + EcJwk(ec_.get(), "e1") + "]}");
 
   Status Verify(const std::string& compact) {
     auto token = ParseIdToken(compact);
@@ -111,8 +111,8 @@ TEST_F(JwtTest, RefusesATamperedPayloadOrSignature) {
                                R"("exp":2000000600,"iat":2000000000,"nonce":"n-1"})";
   size_t first = token.find('.');
   size_t second = token.find('.', first + 1);
-  std::string forged = token.substr(0, first + 1) + Base64UrlEncode(forged_payload) +
-                       token.substr(second);
+  std::string forged =
+      token.substr(0, first + 1) + Base64UrlEncode(forged_payload) + token.substr(second);
   EXPECT_EQ(Verify(forged).error_code(), "bad_signature");
   std::string flipped = token;
   flipped[second + 3] = flipped[second + 3] == 'A' ? 'B' : 'A';
@@ -123,8 +123,8 @@ TEST_F(JwtTest, RefusesAKeyOfAnotherAlgorithmAndUnsignedTokens) {
   // The RSA key's kid with an ES256 signature: alg confusion.
   std::string confused = Token(ec_.get(), R"({"alg":"ES256","kid":"r1"})", kPayload, true);
   EXPECT_EQ(Verify(confused).error_code(), "unsupported_algorithm");
-  std::string none = Base64UrlEncode(R"({"alg":"none","kid":"r1"})") + "." +
-                     Base64UrlEncode(kPayload) + ".";
+  std::string none =
+      Base64UrlEncode(R"({"alg":"none","kid":"r1"})") + "." + Base64UrlEncode(kPayload) + ".";
   EXPECT_FALSE(Verify(none).ok());
 }
 
@@ -141,8 +141,9 @@ TEST_F(JwtTest, SelectsByKidOrTheOnlyKeyOfTheAlgorithm) {
 
 TEST_F(JwtTest, SkipsWeakAndUnusableKeys) {
   KeyPtr weak = RsaKey(1024);
-  auto keys = ParseJwks(R"({"keys":[)" + RsaJwk(weak.get(), "weak") +
-                        R"(,{"kty":"oct","k":"c2VjcmV0"},{"kty":"RSA","use":"enc","n":"AQ","e":"AQ"}]})");
+  auto keys =
+      ParseJwks(R"({"keys":[)" + RsaJwk(weak.get(), "weak") +
+                R"(,{"kty":"oct","k":"c2VjcmV0"},{"kty":"RSA","use":"enc","n":"AQ","e":"AQ"}]})");
   ASSERT_TRUE(keys.ok());
   EXPECT_TRUE(keys->empty());
   EXPECT_EQ(ParseJwks(R"({"nokeys":[]})").status().error_code(), "invalid_jwks");
@@ -195,8 +196,7 @@ TEST(Claims, NamesTheRuleATokenBreaks) {
   EXPECT_EQ(broken([](auto& c) { c.iss = "https://evil.example.com"; }), "wrong_issuer");
   EXPECT_EQ(broken([](auto& c) { c.aud = {"other"}; }), "wrong_audience");
   EXPECT_EQ(broken([](auto& c) { c.aud = {"agora", "other"}; }), "wrong_audience");
-  EXPECT_EQ(broken([](auto& c) { c.aud = {"agora", "other"}, c.azp = "other"; }),
-            "wrong_audience");
+  EXPECT_EQ(broken([](auto& c) { c.aud = {"agora", "other"}, c.azp = "other"; }), "wrong_audience");
   EXPECT_EQ(broken([](auto& c) { c.aud = {"agora", "other"}, c.azp = "agora"; }), "");
   EXPECT_EQ(broken([](auto& c) { c.exp = 2'000'000'100 - 60; }), "token_expired");
   EXPECT_EQ(broken([](auto& c) { c.iat = 2'000'000'100 + 61; }), "token_not_yet_valid");
