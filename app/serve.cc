@@ -21,6 +21,7 @@
 #include "server/metrics.h"
 #include "server/router.h"
 #include "server/static_site.h"
+#include "services/oidc_sign_in.h"
 
 namespace agora::app {
 namespace {

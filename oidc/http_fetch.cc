@@ -96,7 +96,7 @@ Result<FetchResponse> Fetch(const FetchRequest& request, const FetchOptions& opt
   std::optional<std::string> failure;
   bool finished = false;
   asio::co_spawn(io, Exchange(url, message, parser, options.timeout),
-                 [&](std::exception_ptr error) {
+                 [&](const std::exception_ptr& error) {
                    finished = true;
                    if (!error) return;
                    try {

@@ -173,10 +173,11 @@ Result<SignedIdToken> ParseIdToken(std::string_view compact) {
   claims.email = StringMember(payload, "email");
   claims.name = StringMember(payload, "name");
   claims.preferred_username = StringMember(payload, "preferred_username");
-  if (auto it = payload.FindMember("email_verified"); it != payload.MemberEnd()) {
+  const rapidjson::Value& members = payload;
+  if (auto it = members.FindMember("email_verified"); it != members.MemberEnd()) {
     claims.email_verified = it->value.IsBool() && it->value.GetBool();
   }
-  if (auto it = payload.FindMember("aud"); it != payload.MemberEnd()) {
+  if (auto it = members.FindMember("aud"); it != members.MemberEnd()) {
     if (it->value.IsString()) {
       claims.aud.emplace_back(it->value.GetString(), it->value.GetStringLength());
     } else if (it->value.IsArray()) {

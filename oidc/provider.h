@@ -30,7 +30,7 @@ struct OidcClientOptions {
   std::vector<std::string> scopes = {"openid", "email", "profile"};
   int64_t clock_skew_s = 60;
   int64_t jwks_refetch_interval_s = 60;
-  int64_t discovery_ttl_s = 24 * 3600;
+  int64_t discovery_ttl_s = 86'400;  // a day
   FetchOptions fetch;
 };
 

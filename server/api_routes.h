@@ -13,13 +13,16 @@
 #include "services/deal_service.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
-#include "services/oidc_sign_in.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
 #include "services/question_service.h"
 #include "services/quiz_service.h"
 #include "services/reporting_service.h"
 #include "services/search_service.h"
+
+namespace agora::services {
+class OidcSignInService;
+}  // namespace agora::services
 
 namespace agora::server {
 

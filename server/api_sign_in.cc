@@ -7,6 +7,7 @@
 #include "server/api_support.h"
 #include "server/json_codec.h"
 #include "server/request_parsing.h"
+#include "services/oidc_sign_in.h"
 
 namespace agora::server {
 namespace {

@@ -30,9 +30,9 @@
 namespace agora::services {
 
 struct OidcSignInOptions {
-  std::string display_name = "SSO";  // the button says "Sign in with <display_name>"
-  int64_t flow_ttl_ms = 10 * 60 * 1000;
-  int64_t login_code_ttl_ms = 60 * 1000;
+  std::string display_name = "SSO";    // the button says "Sign in with <display_name>"
+  int64_t flow_ttl_ms = 600'000;       // 10 minutes
+  int64_t login_code_ttl_ms = 60'000;  // 1 minute
   size_t max_pending = 10'000;  // pending sign-ins and login codes each; oldest dropped past it
 };
 
