@@ -11,6 +11,17 @@
 
 namespace agora::app {
 
+// OpenID Connect sign-in (docs/operations.md); off while `issuer` is empty.
+struct OidcServeOptions {
+  std::string issuer;
+  std::string client_id;
+  std::string client_secret_file;  // readable by its owner only
+  std::string redirect_url;        // "" derives it from the Host of each request
+  std::string display_name = "SSO";
+  int64_t clock_skew_s = 60;
+  int64_t jwks_refetch_interval_s = 60;
+};
+
 struct ServeOptions {
   ApplicationOptions app;
   std::string listen = "127.0.0.1:8080";
@@ -24,6 +35,7 @@ struct ServeOptions {
   std::string web_root;
   search::SearchLimits search;
   services::SearchIndexerOptions indexer;
+  OidcServeOptions oidc;
 };
 
 int Serve(const ServeOptions& options);

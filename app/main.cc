@@ -86,6 +86,32 @@ int Run(int argc, char** argv) {
       ->check(CLI::Range(0, 1'000'000))
       ->capture_default_str();
 
+  serve_cmd->add_option("--oidc-issuer", serve.oidc.issuer,
+                        "OpenID Connect issuer URL (https; http only to loopback)");
+  serve_cmd->add_option("--oidc-client-id", serve.oidc.client_id, "client id at the issuer");
+  serve_cmd->add_option("--oidc-client-secret-file", serve.oidc.client_secret_file,
+                        "file holding the client secret (mode 600)");
+  serve_cmd->add_option("--oidc-redirect-url", serve.oidc.redirect_url,
+                        "callback URL registered at the issuer (default: http://<Host>"
+                        "/api/v1/auth/oidc/callback)");
+  serve_cmd
+      ->add_option("--oidc-name", serve.oidc.display_name,
+                   "name on the sign-in button (\"Sign in with NAME\")")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--oidc-clock-skew-s", serve.oidc.clock_skew_s,
+                   "tolerance for ID token times, in seconds")
+      ->check(CLI::Range(int64_t{0}, int64_t{600}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--oidc-jwks-refetch-s", serve.oidc.jwks_refetch_interval_s,
+                   "least interval between JWKS refetches for an unknown key, in seconds")
+      ->check(CLI::Range(int64_t{0}, int64_t{86'400}))
+      ->capture_default_str();
+  bool no_password_login = false;
+  serve_cmd->add_flag("--no-password-login", no_password_login,
+                      "refuse POST /api/v1/auth/login (sign in through OpenID Connect only)");
+
   agora::app::UserAddOptions user_add;
   auto* user_cmd = cli.add_subcommand("user", "manage accounts");
   user_cmd->require_subcommand(1);
@@ -180,6 +206,7 @@ int Run(int argc, char** argv) {
     serve.http.read_timeout = std::chrono::milliseconds(read_ms);
     serve.indexer.poll_interval = std::chrono::milliseconds(search_poll_ms);
     serve.streams.idle_timeout = std::chrono::milliseconds(stream_idle_ms);
+    serve.app.accounts.password_login = !no_password_login;
     return agora::app::Serve(serve);
   }
   if (*add_cmd) return agora::app::UserAdd(user_add);

@@ -1,22 +1,27 @@
 // `agora serve`: wires the application to the HTTP server and runs until SIGTERM or SIGINT.
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 #include <vector>
 
 #include "app/commands.h"
+#include "oidc/provider.h"
+#include "oidc/url.h"
 #include "server/api_routes.h"
 #include "server/live_hub.h"
 #include "server/metrics.h"
 #include "server/router.h"
 #include "server/static_site.h"
+#include "services/oidc_sign_in.h"
 
 namespace agora::app {
 namespace {
@@ -101,6 +106,62 @@ std::shared_ptr<const server::StaticSite> LoadWebClient(const std::string& web_r
                                                     ")");
 }
 
+// The OpenID Connect client from the command line, or null when not configured; `error` says
+// why the options cannot work (the command then exits with status 2).
+std::unique_ptr<oidc::OidcClient> MakeOidcClient(const ServeOptions& options, std::string& error) {
+  const OidcServeOptions& o = options.oidc;
+  if (o.issuer.empty()) {
+    if (!o.client_id.empty() || !o.client_secret_file.empty() || !o.redirect_url.empty()) {
+      error =
+          "--oidc-client-id, --oidc-client-secret-file and --oidc-redirect-url need "
+          "--oidc-issuer";
+    } else if (!options.app.accounts.password_login) {
+      error = "--no-password-login needs --oidc-issuer: nobody could sign in";
+    }
+    return nullptr;
+  }
+  if (o.client_id.empty() || o.client_secret_file.empty()) {
+    error = "--oidc-issuer needs --oidc-client-id and --oidc-client-secret-file";
+    return nullptr;
+  }
+  for (const std::string* url : {&o.issuer, &o.redirect_url}) {
+    if (url->empty()) continue;
+    auto parsed = oidc::ParseHttpUrl(*url);
+    Status status = parsed.ok() ? oidc::CheckTransport(*parsed) : parsed.status();
+    if (!status.ok()) {
+      error = status.message();
+      return nullptr;
+    }
+  }
+  // Like an SSH key: a secret others can read is refused rather than used.
+  struct stat info {};
+  if (::stat(o.client_secret_file.c_str(), &info) != 0) {
+    error = "cannot read --oidc-client-secret-file " + o.client_secret_file;
+    return nullptr;
+  }
+  if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    error = o.client_secret_file + " is readable by others: chmod 600 it";
+    return nullptr;
+  }
+  std::ifstream file(o.client_secret_file);
+  std::string secret;
+  std::getline(file, secret);
+  while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) {
+    secret.pop_back();
+  }
+  if (secret.empty()) {
+    error = o.client_secret_file + " holds no client secret";
+    return nullptr;
+  }
+  oidc::OidcClientOptions client;
+  client.issuer = o.issuer;
+  client.client_id = o.client_id;
+  client.client_secret = secret;
+  client.clock_skew_s = o.clock_skew_s;
+  client.jwks_refetch_interval_s = o.jwks_refetch_interval_s;
+  return std::make_unique<oidc::OidcClient>(std::move(client), SystemClock::instance());
+}
+
 }  // namespace
 
 int Serve(const ServeOptions& options) {
@@ -110,6 +171,12 @@ int Serve(const ServeOptions& options) {
   uint16_t port = 0;
   if (!SplitHostPort(options.listen, host, port)) {
     std::cerr << "agora: --listen wants HOST:PORT, got '" << options.listen << "'\n";
+    return 2;
+  }
+  std::string oidc_error;
+  auto oidc_client = MakeOidcClient(options, oidc_error);
+  if (!oidc_error.empty()) {
+    std::cerr << "agora: " << oidc_error << "\n";
     return 2;
   }
   auto app = Application::Open(options.app);
@@ -138,6 +205,18 @@ int Serve(const ServeOptions& options) {
     return (*app)->store().read([](storage::Connection& c) { return c.exec("SELECT 1"); });
   });
   server::AddAccountRoutes(router, (*app)->accounts(), (*app)->guests());
+  std::unique_ptr<services::OidcSignInService> oidc_sign_in;
+  if (oidc_client) {
+    services::OidcSignInOptions sign_in;
+    sign_in.display_name = options.oidc.display_name;
+    oidc_sign_in = std::make_unique<services::OidcSignInService>(
+        (*app)->store(), (*app)->clock(), (*app)->ids(), (*app)->user_repository(),
+        (*app)->accounts(), *oidc_client, sign_in);
+    spdlog::info("event=oidc_configured issuer={} client_id={}", options.oidc.issuer,
+                 options.oidc.client_id);
+  }
+  server::AddSignInRoutes(router, (*app)->accounts(), oidc_sign_in.get(),
+                          server::SignInRoutesOptions{.redirect_url = options.oidc.redirect_url});
   server::AddPeopleRoutes(router, (*app)->people());
   server::AddPostRoutes(router, (*app)->posts());
   server::AddFeedRoutes(router, (*app)->feed());

@@ -1,6 +1,6 @@
 // JSON in and out, over RapidJSON, with the limits every request body must meet.
 //
-// Only server/ and app/ include this header: domain folders stay free of RapidJSON.
+// Only server/, oidc/ and app/ include this header: domain folders stay free of RapidJSON.
 // Parsing is thread-safe; a Document is owned by its caller.
 #pragma once
 

@@ -18,7 +18,8 @@ declare -A allowed=(
   [feed]="core feed"
   [search]="core search"
   [identity]="core storage identity"
-  [services]="core storage profiles communities posts notifications sales learning feed search identity services"
+  [oidc]="core oidc"
+  [services]="core storage profiles communities posts notifications sales learning feed search identity oidc services"
   [server]="core profiles communities posts notifications sales learning identity services server"
 )
 

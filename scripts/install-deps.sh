@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package Agora needs to build, run and test, then builds the web client
 # (scripts/build-web.sh: `npm ci` only when needed, then `npm run build` into web/dist).
+# Then installs the OpenID provider the sign-in tests run (`npm ci` in tests/oidc).
 # Idempotent and quick when everything is present: apt runs only for missing packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libsqlite3-dev sqlite3 rapidjson-dev libxapian-dev libsodium-dev
   libicu-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev curl wrk
+  libssl-dev ca-certificates  # OpenID Connect: HTTPS to the identity provider, ID token checks
   clang-format clang-tidy-14 python3  # scripts/check-style.sh
   clang-14 jq  # scripts/check-thread-safety.sh
   chromium  # the web client's end-to-end tests (web/tests/e2e.mjs)
@@ -39,3 +41,8 @@ fi
 
 # The SCIM conformance test's independent implementation (scimmy, pinned by its lockfile).
 (cd tests/scim && npm ci --no-audit --no-fund)
+# oidc-provider for tests/oidc (pinned by its package-lock.json); only when the lock changed.
+if [ ! -f tests/oidc/node_modules/.package-lock.json ] ||
+   [ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]; then
+  (cd tests/oidc && npm ci --no-audit --no-fund)
+fi

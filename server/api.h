@@ -18,6 +18,9 @@ struct ApiRequest {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::string authorization;                               // the Authorization header, as sent
   std::string content_type;
+  std::string accept;  // the Accept header: tells a browser from an API client
+  std::string cookie;  // the Cookie header, as sent
+  std::string host;    // the Host header, as sent
   std::string body;
   std::string client_address;
 
@@ -25,6 +28,21 @@ struct ApiRequest {
   std::optional<std::string_view> query_param(std::string_view name) const {
     for (const auto& [key, value] : query) {
       if (key == name) return value;
+    }
+    return std::nullopt;
+  }
+
+  // The value of cookie `name` in the Cookie header.
+  std::optional<std::string_view> cookie_value(std::string_view name) const {
+    std::string_view rest = cookie;
+    while (!rest.empty()) {
+      size_t end = rest.find(';');
+      std::string_view pair = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=') {
+        return pair.substr(name.size() + 1);
+      }
     }
     return std::nullopt;
   }

@@ -2,6 +2,7 @@
 // lifecycle (deactivation, reactivation, passwords and their reset), the admin's list of
 // accounts, personal access tokens, and guests (created with POST /api/v1/users, changed with
 // PUT .../guest).
+#include "server/api_accounts.h"
 #include "server/api_people.h"
 #include "server/api_routes.h"
 #include "server/api_support.h"
@@ -9,7 +10,6 @@
 #include "server/request_parsing.h"
 
 namespace agora::server {
-namespace {
 
 std::string RenderLogin(const services::LoginResult& login) {
   return RenderObject([&](JsonWriter& w) {
@@ -21,6 +21,8 @@ std::string RenderLogin(const services::LoginResult& login) {
         Viewer{login.user.id, login.user.role == profiles::Role::kAdmin, login.user.sales_ops});
   });
 }
+
+namespace {
 
 Result<ApiResponse> Login(RouteContext& ctx, services::AccountService& accounts) {
   rapidjson::Document body;

@@ -11,8 +11,8 @@
 #include "services/campaign_service.h"
 #include "services/community_service.h"
 #include "services/deal_service.h"
-#include "services/guest_service.h"
 #include "services/export_service.h"
+#include "services/guest_service.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
 #include "services/people_import_service.h"
@@ -24,11 +24,21 @@
 #include "services/reporting_service.h"
 #include "services/search_service.h"
 
+namespace agora::services {
+class OidcSignInService;
+}  // namespace agora::services
+
 namespace agora::server {
 
 // With the creation and change of guests (POST /api/v1/users with guest_until).
 void AddAccountRoutes(Router& router, services::AccountService& accounts,
                       services::GuestService& guests);
+// GET /api/v1/auth/methods and, when `oidc` is not null, the OpenID Connect sign-in routes.
+struct SignInRoutesOptions {
+  std::string redirect_url;  // the callback URL registered at the provider; "" derives it
+};
+void AddSignInRoutes(Router& router, services::AccountService& accounts,
+                     services::OidcSignInService* oidc, const SignInRoutesOptions& options);
 void AddPeopleRoutes(Router& router, services::PeopleService& people);
 void AddPostRoutes(Router& router, services::PostService& posts);
 void AddCommunityRoutes(Router& router, services::CommunityService& communities);

@@ -165,6 +165,9 @@ class Session : public std::enable_shared_from_this<Session> {
     for (auto param : target->params()) api.query.emplace_back(param.key, param.value);
     api.authorization = std::string(request[http::field::authorization]);
     api.content_type = std::string(request[http::field::content_type]);
+    api.accept = std::string(request[http::field::accept]);
+    api.cookie = std::string(request[http::field::cookie]);
+    api.host = std::string(request[http::field::host]);
     api.client_address = client_address_;
     if (state_->hub && beast::websocket::is_upgrade(request) && api.path.size() == 3 &&
         api.path[0] == "api" && api.path[1] == "v1" && api.path[2] == "stream") {

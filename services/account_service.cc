@@ -78,6 +78,11 @@ bool AccountService::Verify(const std::string& hash, std::string_view password) 
 
 Result<LoginResult> AccountService::Login(std::string_view username, std::string_view password,
                                           const std::string& client_address) {
+  if (!options_.password_login) {
+    return Status(StatusCode::kPermissionDenied, "password_login_disabled",
+                  "password login is turned off: sign in through the company's identity "
+                  "provider");
+  }
   const std::string account_key = AccountKey(username);
   const std::string address_key = "address:" + client_address;
   for (auto [throttle, key] :
@@ -110,6 +115,21 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
   }
   auto user = users_.FindById(credentials->user_id);
   if (!user.ok()) return user.status();
+  return LoginResult{std::move(*token), std::move(*user)};
+}
+
+Result<LoginResult> AccountService::SignInVerified(Id user_id) {
+  auto user = users_.FindById(user_id);
+  if (!user.ok()) return user.status();
+  auto inactive = Status(StatusCode::kUnauthenticated, "account_inactive",
+                         "this account is deactivated");
+  if (!user->active) return inactive;
+  auto token = sessions_.Create(user->id, user->role == profiles::Role::kAdmin, user->sales_ops);
+  if (!token.ok()) {
+    // Deactivated since it was read.
+    if (token.status().code() == StatusCode::kUnauthenticated) return inactive;
+    return token.status();
+  }
   return LoginResult{std::move(*token), std::move(*user)};
 }
 

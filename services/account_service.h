@@ -37,6 +37,8 @@ struct AccountOptions {
   // Many people may share an address (an office NAT, a reverse proxy): a higher bar, so one
   // account's failures never lock the others out.
   profiles::ThrottleOptions address_throttle{.max_failures = 100};
+  // Off when the company signs everyone in through its identity provider (--no-password-login).
+  bool password_login = true;
 };
 
 // What a leaver's deactivation handed over, and to whom.
@@ -88,9 +90,14 @@ class AccountService {
 
   // Checks credentials; throttled per account and per client address. Unknown user, wrong
   // password and deactivated account all answer the same kUnauthenticated
-  // "invalid_credentials"; kRateLimited with retry_after once throttled.
+  // "invalid_credentials"; kRateLimited with retry_after once throttled; kPermissionDenied
+  // "password_login_disabled" when password login is off.
   Result<LoginResult> Login(std::string_view username, std::string_view password,
                             const std::string& client_address);
+  // A session for an account whose owner another authority verified (OpenID Connect): no
+  // password. kUnauthenticated "account_inactive" when the account is deactivated.
+  Result<LoginResult> SignInVerified(Id user_id);
+  bool password_login() const { return options_.password_login; }
   Status Logout(std::string_view token);
   // The viewer behind a bearer token; kUnauthenticated otherwise.
   Result<Viewer> Authenticate(std::string_view token);

@@ -70,6 +70,13 @@ export async function api(path, { method = 'GET', body, query, text, contentType
 export const login = (username, password) =>
   api('/api/v1/auth/login', { method: 'POST', body: { username, password } });
 
+// Which sign-in methods the server offers: { password, oidc?: { name, start_url } }.
+export const authMethods = () => api('/api/v1/auth/methods');
+
+// Trades the one-time code the OpenID Connect callback put in the URL fragment for a session.
+export const exchangeLoginCode = (loginCode) =>
+  api('/api/v1/auth/oidc/exchange', { method: 'POST', body: { login_code: loginCode } });
+
 export async function logout() {
   try {
     await api('/api/v1/auth/logout', { method: 'POST' });

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -891,6 +892,56 @@ describe('web client', { concurrency: false }, () => {
     assert.ok(data.posts.some((p) => p.text === text), 'the export holds my post');
     assert.ok(Array.isArray(data.notifications));
     await page.context().close();
+  });
+
+  it('signs in through the company SSO at the real OpenID provider, with no password form, and lands on the home stream', async () => {
+    // A second server, OpenID Connect only, with one person the provider also knows.
+    const { startProvider, CLIENT_ID, CLIENT_SECRET } = await import('../../tests/oidc/provider.mjs');
+    const probe = net.createServer();
+    await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = probe.address().port;
+    await new Promise((resolve) => probe.close(resolve));
+    const ssoBase = `http://127.0.0.1:${port}`;
+    const provider = await startProvider({
+      redirectUris: [`${ssoBase}/api/v1/auth/oidc/callback`],
+      accounts: { 'dana-sub': { email: 'dana.sso@example.com', name: 'Dana Sso' } },
+    });
+    const ssoData = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-e2e-sso-'));
+    const add = spawnSync(binary, ['user', 'add', '--data', ssoData, '--username', 'dana', '--display-name', 'Dana Sso',
+      '--email', 'dana.sso@example.com', '--password-cost', 'minimum'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+    assert.equal(add.status, 0, add.stderr);
+    const secretFile = path.join(ssoData, 'oidc-secret');
+    fs.writeFileSync(secretFile, CLIENT_SECRET, { mode: 0o600 });
+    const sso = spawn(binary, ['serve', '--data', ssoData, '--listen', `127.0.0.1:${port}`, '--web-root', path.join(webDir, 'dist'),
+      '--password-cost', 'minimum', '--oidc-issuer', provider.issuer, '--oidc-client-id', CLIENT_ID,
+      '--oidc-client-secret-file', secretFile, '--oidc-name', 'Example SSO', '--no-password-login'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    sso.stderr.on('data', () => {});
+    const page = await newPage();
+    try {
+      await new Promise((resolve, reject) => {
+        sso.once('exit', (code) => reject(new Error(`agora serve exited with ${code}`)));
+        readline.createInterface({ input: sso.stdout }).on('line', (line) => { if (line.startsWith('listening on')) resolve(); });
+      });
+      await page.goto(`${ssoBase}/?lang=en`);
+      const button = page.getByRole('link', { name: 'Sign in with Example SSO' });
+      await button.waitFor({ timeout: WAIT });
+      assert.equal(await page.getByRole('textbox', { name: 'Username' }).count(), 0);
+      await expectAccessible(page, 'sso sign-in');
+      await shot(page, 'sso-sign-in');
+      await button.click();
+      // The provider's own login page.
+      await page.locator('input[name=login]').fill('dana-sub');
+      await page.locator('input[name=password]').fill('any');
+      await page.getByRole('button', { name: 'Sign-in' }).click();
+      await page.getByRole('navigation').getByRole('link', { name: 'Home' }).waitFor({ timeout: WAIT });
+      assert.ok(!page.url().includes('oidc_login'), `the login code stayed in the address bar: ${page.url()}`);
+      await shot(page, 'sso-signed-in');
+    } finally {
+      await page.context().close();
+      sso.kill('SIGTERM');
+      await provider.close();
+      fs.rmSync(ssoData, { recursive: true, force: true });
+    }
   });
 
   it('broke no Content-Security-Policy rule and threw no error', () => {
