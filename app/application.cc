@@ -74,8 +74,8 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
       *app->store_, app->ids_, *app->users_, *app->community_repository_, *app->feed_,
       *app->notifications_);
   app->people_ = std::make_unique<services::PeopleService>(
-      *app->store_, app->clock(), app->ids_, *app->users_, *app->community_repository_,
-      *app->feed_, *app->notifications_, *app->communities_);
+      *app->store_, app->clock(), app->ids_, *app->users_, *app->community_repository_, *app->feed_,
+      *app->notifications_, *app->communities_);
   app->moderation_ = std::make_unique<services::ModerationService>(
       *app->store_, app->ids_, *app->post_repository_, *app->community_repository_,
       *app->moderation_repository_, *app->communities_, *app->posts_, *app->notifications_);

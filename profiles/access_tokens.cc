@@ -89,9 +89,9 @@ Result<std::optional<AccessTokenGrant>> FindAccessTokenGrant(storage::Connection
       "WHERE t.token_hash = ?1 AND u.active AND (t.expires_at IS NULL OR t.expires_at > ?2) "
       "AND (u.guest_until IS NULL OR u.guest_until > ?2)",
       [](const Statement& s) {
-        return AccessTokenGrant{s.column_int64(0),      s.column_int64(1),
-                                s.column_int64(2) != 0, s.column_int64(3) != 0,
-                                s.column_int64(4) != 0, s.column_optional_int64(5),
+        return AccessTokenGrant{s.column_int64(0),         s.column_int64(1),
+                                s.column_int64(2) != 0,    s.column_int64(3) != 0,
+                                s.column_int64(4) != 0,    s.column_optional_int64(5),
                                 s.column_optional_int64(6)};
       },
       storage::Blob{token_hash}, now);

@@ -42,8 +42,8 @@ struct User {
   Role role = Role::kMember;
   bool sales_ops = false;  // sees every deal and compiles results; granted beside either role
   bool active = true;
-  std::string external_id;      // the identity provider's key; empty when none
-  std::string employee_number;  // from HR; empty when none
+  std::string external_id;                // the identity provider's key; empty when none
+  std::string employee_number;            // from HR; empty when none
   std::optional<UnixMillis> guest_until;  // set for a guest: the account ends then
   int64_t followers_count = 0;
   int64_t following_count = 0;
@@ -85,7 +85,7 @@ struct NewUser {
   std::string username;
   std::string password;
   Role role = Role::kMember;
-  ProfileChanges profile;  // display_name and email are required
+  ProfileChanges profile;                 // display_name and email are required
   std::optional<UnixMillis> guest_until;  // set for a guest account
 };
 

@@ -3,6 +3,7 @@
 // accounts, personal access tokens, and guests (created with POST /api/v1/users, changed with
 // PUT .../guest).
 #include "server/api_accounts.h"
+
 #include "server/api_people.h"
 #include "server/api_routes.h"
 #include "server/api_support.h"

@@ -68,7 +68,7 @@ Result<const rapidjson::Value*> ChosenElement(const rapidjson::Value& object,
   return chosen;
 }
 
-std::string Trimmed(std::string text) {
+std::string Trimmed(const std::string& text) {
   size_t start = text.find_first_not_of(' ');
   if (start == std::string::npos) return "";
   return text.substr(start, text.find_last_not_of(' ') - start + 1);

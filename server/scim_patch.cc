@@ -80,7 +80,9 @@ rapidjson::Value* Member(rapidjson::Value& object, std::string_view lower_name) 
 }
 
 void EraseMember(rapidjson::Value& object, std::string_view name) {
-  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+  // By position: comparing rapidjson member iterators is ambiguous in C++20.
+  for (rapidjson::SizeType i = 0; i < object.MemberCount(); ++i) {
+    auto it = object.MemberBegin() + i;
     if (Lower({it->name.GetString(), it->name.GetStringLength()}) == Lower(name)) {
       object.EraseMember(it);
       return;

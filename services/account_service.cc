@@ -121,8 +121,8 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
 Result<LoginResult> AccountService::SignInVerified(Id user_id) {
   auto user = users_.FindById(user_id);
   if (!user.ok()) return user.status();
-  auto inactive = Status(StatusCode::kUnauthenticated, "account_inactive",
-                         "this account is deactivated");
+  auto inactive =
+      Status(StatusCode::kUnauthenticated, "account_inactive", "this account is deactivated");
   if (!user->active) return inactive;
   auto token = sessions_.Create(user->id, user->role == profiles::Role::kAdmin, user->sales_ops);
   if (!token.ok()) {
@@ -447,8 +447,8 @@ Result<profiles::User> AccountService::Reactivate(const Viewer& viewer,
   });
 }
 
-Result<profiles::User> AccountService::ReactivateInTransaction(storage::Transaction& tx,
-                                                               Id user_id, Id actor) {
+Result<profiles::User> AccountService::ReactivateInTransaction(storage::Transaction& tx, Id user_id,
+                                                               Id actor) {
   UnixMillis now = clock_.now_ms();
   AGORA_ASSIGN_OR_RETURN(profiles::User user, profiles::LoadUser(tx.connection(), user_id));
   if (user.active) return user;

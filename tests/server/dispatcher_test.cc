@@ -68,14 +68,18 @@ class DispatcherTest : public ::testing::Test {
   posts::PostRepository posts_{*store_, SystemClock::instance()};
   communities::CommunityRepository community_repository_{*store_, SystemClock::instance()};
   communities::ModerationRepository moderation_{*store_, SystemClock::instance()};
-  services::FeedService feed_{*store_, engine_, posts_, users_, community_repository_, moderation_,
+  services::FeedService feed_{*store_,
+                              engine_,
+                              posts_,
+                              users_,
+                              community_repository_,
+                              moderation_,
                               services::FeedServiceOptions{}};
-  notifications::NotificationRepository notification_repository_{*store_,
-                                                                  SystemClock::instance()};
+  notifications::NotificationRepository notification_repository_{*store_, SystemClock::instance()};
   services::NotificationService notifications_{notification_repository_, users_,
                                                community_repository_, feed_, live_};
-  services::CommunityService communities_{*store_, ids_, users_, community_repository_, feed_,
-                                          notifications_};
+  services::CommunityService communities_{*store_, ids_,          users_, community_repository_,
+                                          feed_,   notifications_};
   services::DealEventsRelay deal_events_;
   services::DealService deals_{*store_, ids_, SystemClock::instance(), notifications_,
                                deal_events_};
