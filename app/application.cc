@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "profiles/password.h"
+#include "storage/maintenance.h"
 
 namespace agora::app {
 
@@ -35,13 +36,18 @@ Status Application::OpenSearch(const search::SearchLimits& limits,
 Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions& options) {
   AGORA_RETURN_IF_ERROR(profiles::InitCrypto());
   std::error_code ec;
+  const std::string database = DatabasePath(options.data_dir);
+  if (options.store_must_exist && !std::filesystem::is_regular_file(database, ec)) {
+    return Status::NotFound("no store at " + options.data_dir);
+  }
+  if (!options.migrate_store) AGORA_RETURN_IF_ERROR(storage::CheckSchemaIsCurrent(database));
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return Status::Internal("cannot create " + options.data_dir + ": " + ec.message());
 
   std::unique_ptr<Application> app(new Application());
   app->data_dir_ = options.data_dir;
   storage::StoreOptions store_options;
-  store_options.path = DatabasePath(options.data_dir);
+  store_options.path = database;
   store_options.reader_connections = options.reader_connections;
   auto store = storage::Store::Open(store_options);
   if (!store.ok()) return store.status();

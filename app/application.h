@@ -41,11 +41,16 @@ struct ApplicationOptions {
   services::AccountOptions accounts;
   services::FeedServiceOptions feed;
   int reader_connections = 8;
+  // Commands that read a store (backup, export, reindex...) refuse a folder without one.
+  bool store_must_exist = false;
+  // Only `agora migrate` upgrades a store in place; everything else refuses one that is behind.
+  bool migrate_store = false;
 };
 
 class Application {
  public:
-  // Creates the data folder when missing, opens the store and applies migrations.
+  // Creates the data folder when missing (unless options.store_must_exist) and opens the store,
+  // created at the current schema or, with options.migrate_store, migrated to it.
   static Result<std::unique_ptr<Application>> Open(const ApplicationOptions& options);
   // Stops the search indexer, then the store: its writer thread calls into the services below.
   ~Application();

@@ -54,7 +54,23 @@ int UserAdd(const UserAddOptions& options);
 // Fills the data folder with a sample company; does nothing when people already exist.
 int Demo(const ApplicationOptions& options);
 
+// Refuses a data folder without a store; the copy is created mode 0600 and integrity checked.
 int Backup(const ApplicationOptions& options, const std::string& destination);
+
+struct RestoreOptions {
+  std::string data_dir;
+  std::string from;    // a file made by `agora backup`
+  bool force = false;  // replace a store already in data_dir (kept as agora.db.before-restore)
+};
+
+// Checks the backup (integrity, a schema this build reads), then copies it into the data folder
+// and empties the search index for the next `agora serve` to rebuild. Refuses while a server
+// holds the folder.
+int Restore(const RestoreOptions& options);
+
+// Lists the pending schema steps and, unless `dry_run`, applies them. Every other command
+// refuses a store that is behind, so an upgrade is a deliberate step taken after a backup.
+int Migrate(const ApplicationOptions& options, bool dry_run);
 
 // Rebuilds the search index from the store, with a progress bar on standard error. Refuses
 // (exit status 1) while a server holds the index.

@@ -1,6 +1,9 @@
-// The `agora` command line: serve, user add, demo, backup, reindex, deals import, import
-// people, export, scim-token.
+// The `agora` command line: serve, user add, demo, backup, restore, migrate, reindex, deals
+// import, import people, export, scim-token. Every option may also come from the environment
+// (AGORA_<OPTION>) or a TOML config file (--config), the command line winning.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <thread>
 
@@ -28,9 +31,27 @@ void AddPasswordCostOption(CLI::App& command, ApplicationOptions& options) {
       ->check(CLI::IsMember({"interactive", "minimum"}));
 }
 
+// --listen-address -> AGORA_LISTEN_ADDRESS, on every named option of every (sub)command.
+void NameEnvironmentVariables(CLI::App& command) {
+  for (CLI::Option* option : command.get_options()) {
+    if (option->get_lnames().empty()) continue;
+    const std::string& long_name = option->get_lnames().front();
+    if (long_name == "help" || long_name == "version") continue;
+    std::string name = "AGORA_" + long_name;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
+      return c == '-' ? '_' : static_cast<char>(std::toupper(c));
+    });
+    option->envname(name);
+  }
+  for (CLI::App* sub : command.get_subcommands({})) NameEnvironmentVariables(*sub);
+}
+
 int Run(int argc, char** argv) {
   CLI::App cli{"agora: an enterprise social network server"};
   cli.require_subcommand(1);
+  cli.set_version_flag("--version", "agora " AGORA_VERSION " (" AGORA_REVISION ")");
+  cli.set_config("--config", "",
+                 "TOML file of options: a [serve] table for agora serve's, and so on");
 
   agora::app::ServeOptions serve;
   auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server");
@@ -129,9 +150,25 @@ int Run(int argc, char** argv) {
 
   ApplicationOptions backup;
   std::string backup_to;
-  auto* backup_cmd = cli.add_subcommand("backup", "consistent copy of the store, live");
+  auto* backup_cmd =
+      cli.add_subcommand("backup", "consistent copy of the store, live (mode 0600, checked)");
   AddDataOption(*backup_cmd, backup);
   backup_cmd->add_option("--to", backup_to, "destination file")->required();
+
+  agora::app::RestoreOptions restore;
+  auto* restore_cmd =
+      cli.add_subcommand("restore", "put a backup in place (server stopped); checks it first");
+  restore_cmd->add_option("--data", restore.data_dir, "data folder to restore into")->required();
+  restore_cmd->add_option("--from", restore.from, "a file made by agora backup")->required();
+  restore_cmd->add_flag("--force", restore.force,
+                        "replace the store in --data (kept as agora.db.before-restore)");
+
+  ApplicationOptions migrate;
+  bool migrate_dry_run = false;
+  auto* migrate_cmd =
+      cli.add_subcommand("migrate", "upgrade the store's schema to this build (back up first)");
+  AddDataOption(*migrate_cmd, migrate);
+  migrate_cmd->add_flag("--dry-run", migrate_dry_run, "list the pending steps, change nothing");
 
   ApplicationOptions reindex;
   auto* reindex_cmd = cli.add_subcommand("reindex", "rebuild the search index from the store");
@@ -190,11 +227,20 @@ int Run(int argc, char** argv) {
   export_cmd->add_option("--as", export_options.as,
                          "admin recorded in the audit (default: the first admin)");
 
+  NameEnvironmentVariables(cli);
+  // Commands that read a company's store must not create an empty one from a mistyped --data.
+  for (ApplicationOptions* existing : {&backup, &reindex, &scim_token, &deals_import.app,
+                                       &import_people.app, &export_options.app}) {
+    existing->store_must_exist = true;
+  }
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return cli.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "agora: " << e.what() << " (see --help)\n";
@@ -212,6 +258,8 @@ int Run(int argc, char** argv) {
   if (*add_cmd) return agora::app::UserAdd(user_add);
   if (*demo_cmd) return agora::app::Demo(demo);
   if (*backup_cmd) return agora::app::Backup(backup, backup_to);
+  if (*restore_cmd) return agora::app::Restore(restore);
+  if (*migrate_cmd) return agora::app::Migrate(migrate, migrate_dry_run);
   if (*reindex_cmd) return agora::app::Reindex(reindex);
   if (*deals_import_cmd) return agora::app::DealsImport(deals_import);
   if (*scim_create_cmd) return agora::app::ScimTokenCreate(scim_token, scim_token_name);

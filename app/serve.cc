@@ -332,19 +332,4 @@ int UserAdd(const UserAddOptions& options) {
   return 0;
 }
 
-int Backup(const ApplicationOptions& options, const std::string& destination) {
-  auto app = Application::Open(options);
-  if (!app.ok()) {
-    std::cerr << "agora: " << app.status().message() << "\n";
-    return 1;
-  }
-  Status status = (*app)->store().BackupTo(destination);
-  if (!status.ok()) {
-    std::cerr << "agora: " << status.message() << "\n";
-    return 1;
-  }
-  std::cout << "backed up to " << destination << "\n";
-  return 0;
-}
-
 }  // namespace agora::app

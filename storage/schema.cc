@@ -1,7 +1,11 @@
 // The schema, as an append-only list of migrations. Never edit a released step: add one.
+#include <algorithm>
 #include <array>
+#include <sstream>
 #include <string>
+#include <vector>
 
+#include "storage/maintenance.h"
 #include "storage/store.h"
 
 namespace agora::storage {
@@ -501,21 +505,33 @@ Result<int64_t> LargestStoredId(Connection& connection) {
 
 int SchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-Status Migrate(Connection& connection) {
-  int version = 0;
-  {
-    auto stmt = connection.prepare("PRAGMA user_version");
-    if (!stmt.ok()) return stmt.status();
-    auto row = (*stmt)->step();
-    if (!row.ok()) return row.status();
-    version = static_cast<int>((*stmt)->column_int64(0));
+std::vector<std::string> DescribeMigration(int step) {
+  std::vector<std::string> statements;
+  std::istringstream sql{std::string(kMigrations.at(static_cast<size_t>(step - 1)))};
+  // Statements start at the beginning of a line with a keyword; their first line says enough.
+  for (std::string line; std::getline(sql, line);) {
+    for (const char* keyword : {"CREATE ", "ALTER ", "DROP ", "INSERT ", "UPDATE ", "DELETE "}) {
+      if (line.rfind(keyword, 0) == 0) {
+        statements.push_back(line.substr(0, line.find(" (")));
+        break;
+      }
+    }
   }
+  return statements;
+}
+
+Status Migrate(Connection& connection) { return MigrateTo(connection, SchemaVersion()); }
+
+Status MigrateTo(Connection& connection, int last_step) {
+  auto stored = StoredSchemaVersion(connection);
+  if (!stored.ok()) return stored.status();
+  const int version = *stored;
   if (version > SchemaVersion()) {
     return Status::Internal("database schema version " + std::to_string(version) +
                             " is newer than this build understands (" +
                             std::to_string(SchemaVersion()) + ")");
   }
-  for (int next = version; next < SchemaVersion(); ++next) {
+  for (int next = version; next < std::min(last_step, SchemaVersion()); ++next) {
     AGORA_RETURN_IF_ERROR(connection.exec("BEGIN IMMEDIATE"));
     Status status = connection.exec(kMigrations[next]);
     if (status.ok()) status = connection.exec("PRAGMA user_version=" + std::to_string(next + 1));

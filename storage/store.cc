@@ -2,6 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
+#include "storage/maintenance.h"
+
 namespace agora::storage {
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
@@ -108,18 +112,16 @@ Store::ReaderLease::~ReaderLease() {
   store_.readers_free_.Signal();
 }
 
+// The copy is made mode 0600 (it holds every password and token hash) and integrity checked.
 Status Store::BackupTo(const std::string& destination) {
-  auto target = Connection::Open(destination, Connection::Mode::kReadWrite);
+  std::error_code ec;
+  if (std::filesystem::equivalent(destination, options_.path, ec)) {
+    return Status::InvalidArgument("bad_destination", "the backup would overwrite the store");
+  }
+  auto target = OpenPrivateDatabase(destination);
   if (!target.ok()) return target.status();
-  return read([&](Connection& source) -> Status {
-    sqlite3_backup* backup =
-        sqlite3_backup_init((*target)->handle(), "main", source.handle(), "main");
-    if (!backup) return SqliteError((*target)->handle(), SQLITE_ERROR, "starting backup");
-    int rc = sqlite3_backup_step(backup, -1);
-    sqlite3_backup_finish(backup);
-    if (rc != SQLITE_DONE) return SqliteError((*target)->handle(), rc, "backup");
-    return Status::Ok();
-  });
+  AGORA_RETURN_IF_ERROR(read([&](Connection& source) { return CopyPages(source, **target); }));
+  return CheckIntegrity(**target);
 }
 
 StoreStats Store::stats() const {

@@ -5,8 +5,11 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
+
+#include "storage/maintenance.h"
 
 namespace agora::storage {
 namespace {
@@ -146,6 +149,54 @@ TEST_F(StoreTest, BackupCopiesACommittedSnapshot) {
     return (*stmt)->column_int64(0);
   });
   EXPECT_EQ(rows, 2);
+}
+
+TEST_F(StoreTest, BackupIsPrivateAndNeverOverwritesTheStore) {
+  ASSERT_TRUE(Insert(1, "a").ok());
+  std::string copy = dir_ + "/backup.db";
+  {
+    std::ofstream existing(copy);  // a world-readable file already there is made private
+  }
+  std::filesystem::permissions(copy, std::filesystem::perms::all);
+
+  ASSERT_TRUE(store_->BackupTo(copy).ok());
+  EXPECT_EQ(std::filesystem::status(copy).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_EQ(store_->BackupTo(options_.path).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->read([](Connection& c) {
+    auto stmt = c.prepare("SELECT count(*) FROM items");
+    (*stmt)->step();
+    return (*stmt)->column_int64(0);
+  }),
+            1);
+}
+
+TEST(StoreMigrations, AStoreBehindIsRefusedUntilMigratedAndANewOneIsNot) {
+  char pattern[] = "/tmp/agora-store-XXXXXX";
+  std::string dir = mkdtemp(pattern);
+  std::string old_path = dir + "/old.db";
+  {
+    auto c = Connection::Open(old_path, Connection::Mode::kReadWrite);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(MigrateTo(**c, SchemaVersion() - 1).ok());
+  }
+
+  EXPECT_EQ(CheckSchemaIsCurrent(old_path).code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(CheckSchemaIsCurrent(dir + "/missing.db").ok());
+  {
+    auto c = Connection::Open(old_path, Connection::Mode::kReadWrite);
+    EXPECT_EQ(*StoredSchemaVersion(**c), SchemaVersion() - 1);
+    ASSERT_TRUE(Migrate(**c).ok());
+    EXPECT_EQ(*StoredSchemaVersion(**c), SchemaVersion());
+  }
+  EXPECT_TRUE(CheckSchemaIsCurrent(old_path).ok());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(StoreMigrations, EveryStepSaysWhatItChanges) {
+  for (int step = 1; step <= SchemaVersion(); ++step) {
+    EXPECT_FALSE(DescribeMigration(step).empty()) << "step " << step;
+  }
 }
 
 TEST(StoreOpen, RefusesADatabaseFromANewerSchema) {

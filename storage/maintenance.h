@@ -1,0 +1,36 @@
+// Store maintenance outside a running Store: schema steps, private copies, integrity. Used by
+// `agora backup`, `restore` and `migrate`, and by Store::BackupTo.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "storage/sqlite.h"
+
+namespace agora::storage {
+
+// The schema step `connection`'s database is at (0: a new, empty database).
+Result<int> StoredSchemaVersion(Connection& connection);
+// Applies the pending migrations up to step `last_step` only (tests make stores of an earlier
+// release with it).
+Status MigrateTo(Connection& connection, int last_step);
+// kUnavailable, telling the operator to back up and run `agora migrate`, when the database at
+// `path` exists at a schema step behind this build's; Ok for a missing or new, empty file.
+Status CheckSchemaIsCurrent(const std::string& path);
+// What step `step` (1-based) changes, one line per statement, for `agora migrate --dry-run`.
+std::vector<std::string> DescribeMigration(int step);
+
+// Opens `path` read-write, creating it, with mode 0600 set before SQLite writes a page (SQLite
+// keeps an existing file's mode).
+Result<std::unique_ptr<Connection>> OpenPrivateDatabase(const std::string& path);
+// Every page of `source` into `target` (SQLite's backup API, in one step).
+Status CopyPages(Connection& source, Connection& target);
+// Copies the database file at `source_path` (a backup) into `destination` (mode 0600), then
+// checks the copy's integrity. Nothing may write `source_path` meanwhile.
+Status CopyDatabase(const std::string& source_path, const std::string& destination);
+// PRAGMA integrity_check: kInternal with SQLite's first complaint unless "ok".
+Status CheckIntegrity(Connection& connection);
+
+}  // namespace agora::storage
