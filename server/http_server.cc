@@ -104,7 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       if (from_address == 0) state_->sessions_by_address.erase(client_address_);
     }
-    if (!admitted_) return Refuse(std::move(refusal));
+    if (!admitted_) return Refuse(refusal);
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
   }
 
@@ -117,7 +117,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  void Refuse(std::string message) {
+  void Refuse(const std::string& message) {
     closing_ = true;
     asio::dispatch(stream_.get_executor(), [self = shared_from_this(), message] {
       self->WriteAndClose(ErrorResponse(Status::Unavailable(message), 1));
