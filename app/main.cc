@@ -75,7 +75,21 @@ int Run(int argc, char** argv) {
   serve_cmd->add_option("--read-timeout-ms", read_ms, "deadline for reading a request body")
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
       ->capture_default_str();
-  serve_cmd->add_option("--max-connections", serve.http.max_connections, "open connections cap")
+  int64_t header_ms = serve.http.header_timeout.count();
+  serve_cmd
+      ->add_option("--header-timeout-ms", header_ms,
+                   "deadline for a request's head: a new connection's first, any other's "
+                   "from its first byte")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-connections", serve.http.max_connections,
+                   "open connections cap (lowered to fit the open-file limit)")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-connections-per-address", serve.http.max_connections_per_address,
+                   "open HTTP connections cap per client address")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
   int64_t search_poll_ms = serve.indexer.poll_interval.count();
@@ -250,6 +264,7 @@ int Run(int argc, char** argv) {
   if (*serve_cmd) {
     serve.http.idle_timeout = std::chrono::milliseconds(idle_ms);
     serve.http.read_timeout = std::chrono::milliseconds(read_ms);
+    serve.http.header_timeout = std::chrono::milliseconds(header_ms);
     serve.indexer.poll_interval = std::chrono::milliseconds(search_poll_ms);
     serve.streams.idle_timeout = std::chrono::milliseconds(stream_idle_ms);
     serve.app.accounts.password_login = !no_password_login;

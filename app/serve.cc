@@ -1,6 +1,7 @@
 // `agora serve`: wires the application to the HTTP server and runs until SIGTERM or SIGINT.
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
@@ -31,6 +32,36 @@ void SetUpLogging() {
   auto logger = spdlog::stderr_logger_mt("agora");
   logger->set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
   spdlog::set_default_logger(logger);
+}
+
+// Descriptors the connection cap leaves free beyond those open at start: SQLite's files for
+// each reader, Xapian's tables as the index reopens, backups, the log.
+constexpr rlim_t kDescriptorHeadroom = 64;
+
+// Raises the soft open-file limit to the hard one (often 1,024 against 500,000 or more), so
+// the connection cap, not the limit, decides how many clients are served. Returns the limit.
+rlim_t RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return RLIM_INFINITY;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur;
+}
+
+// How many connections fit under `open_files` once those open now and the headroom are kept.
+size_t ConnectionsThatFit(rlim_t open_files) {
+  if (open_files == RLIM_INFINITY) return SIZE_MAX;
+  std::error_code ec;
+  rlim_t open_now = 0;
+  for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    ++open_now;
+  }
+  rlim_t reserved = open_now + kDescriptorHeadroom;
+  return open_files > reserved ? static_cast<size_t>(open_files - reserved) : 1;
 }
 
 bool SplitHostPort(const std::string& listen, std::string& host, uint16_t& port) {
@@ -167,6 +198,7 @@ std::unique_ptr<oidc::OidcClient> MakeOidcClient(const ServeOptions& options, st
 int Serve(const ServeOptions& options) {
   SetUpLogging();
   std::signal(SIGPIPE, SIG_IGN);
+  rlim_t open_files = RaiseOpenFileLimit();
   std::string host;
   uint16_t port = 0;
   if (!SplitHostPort(options.listen, host, port)) {
@@ -251,6 +283,9 @@ int Serve(const ServeOptions& options) {
   metrics.AddCallback("agora_stream_slow_closed_total",
                       "Streams closed because their outbound queue was full.", "counter",
                       [&hub] { return double(hub.stats().slow_closed); });
+  metrics.AddCallback("agora_stream_shed_total",
+                      "New streams closed with 1013 because too many waited for the hub.",
+                      "counter", [&hub] { return double(hub.stats().shed); });
 
   int io_threads = options.io_threads > 0
                        ? options.io_threads
@@ -258,7 +293,13 @@ int Serve(const ServeOptions& options) {
   boost::asio::io_context io(io_threads);
   // Before the address is printed: whoever reads that line may send SIGTERM at once.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  server::HttpServer http(io, dispatcher, options.http);
+  server::HttpOptions http_options = options.http;
+  if (size_t fit = ConnectionsThatFit(open_files); http_options.max_connections > fit) {
+    spdlog::warn("event=max_connections_lowered requested={} open_file_limit={} max_connections={}",
+                 http_options.max_connections, open_files, fit);
+    http_options.max_connections = fit;
+  }
+  server::HttpServer http(io, dispatcher, http_options);
   http.EnableStreams(hub);
   metrics.AddCallback("agora_http_connections", "Open HTTP connections.", "gauge",
                       [&http] { return double(http.open_connections()); });
@@ -268,8 +309,8 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   std::cout << "listening on " << *bound << std::endl;
-  spdlog::info("event=started listen={} io_threads={} workers={}", *bound, io_threads,
-               options.worker_threads);
+  spdlog::info("event=started listen={} io_threads={} workers={} max_connections={}", *bound,
+               io_threads, options.worker_threads, http_options.max_connections);
 
   // Shutdown: stop accepting, let in-flight requests finish within the grace period, stop.
   boost::asio::steady_timer drain_timer(io);

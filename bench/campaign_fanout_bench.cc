@@ -41,6 +41,7 @@ class TimedSocket final : public agora::server::StreamSocket {
     arrived.push_back(Clock::now());  // the hub's thread only
     count.store(arrived.size());
   }
+  void Replay(std::vector<std::shared_ptr<const std::string>>) override {}  // nobody resumes
   void Close(uint16_t, std::string) override {}
   std::vector<Clock::time_point> arrived;
   std::atomic<size_t> count{0};

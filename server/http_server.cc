@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -25,11 +26,24 @@ using tcp = asio::ip::tcp;
 
 class Session;
 
+// Accepting fails mostly for want of descriptors (EMFILE, ENFILE), and then the connection
+// stays in the backlog: accepting again at once would spin. The pause doubles up to the most.
+constexpr std::chrono::milliseconds kAcceptPauseLeast{5};
+constexpr std::chrono::milliseconds kAcceptPauseMost{1'000};
+// At most one accept_failed line this often, counting the failures it stands for.
+constexpr std::chrono::seconds kAcceptLogInterval{10};
+// What one read takes while waiting for a kept-alive connection's next request.
+constexpr size_t kFirstReadBytes = 4096;
+
 }  // namespace
 
 struct ServerState {
   ServerState(asio::io_context& io, Dispatcher& d, HttpOptions o)
-      : io(io), dispatcher(d), options(o), acceptor(asio::make_strand(io)) {}
+      : io(io),
+        dispatcher(d),
+        options(o),
+        acceptor(asio::make_strand(io)),
+        accept_pause(acceptor.get_executor()) {}
 
   asio::io_context& io;
   Dispatcher& dispatcher;
@@ -37,12 +51,19 @@ struct ServerState {
   LiveHub* hub = nullptr;  // set before Listen; null: no streams
   tcp::acceptor acceptor;
 
+  // On the acceptor's strand only.
+  asio::steady_timer accept_pause;
+  std::chrono::milliseconds accept_backoff{0};  // zero while accepting works
+  uint64_t accept_failures_unlogged = 0;
+  std::chrono::steady_clock::time_point next_accept_log{};
+
   std::atomic<bool> shutting_down{false};
   std::atomic<size_t> in_flight{0};
 
   // Guarded by sessions_mu.
   Mutex sessions_mu;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions GUARDED_BY(sessions_mu);
+  std::unordered_map<std::string, size_t> sessions_by_address GUARDED_BY(sessions_mu);
 };
 
 namespace {
@@ -57,15 +78,33 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   ~Session() {
+    if (!admitted_) return;
     MutexLock lock(&state_->sessions_mu);
     state_->sessions.erase(this);
+    auto from_address = state_->sessions_by_address.find(client_address_);
+    if (--from_address->second == 0) state_->sessions_by_address.erase(from_address);
   }
 
+  // Serves the connection, or refuses it with a short 503 over the server's cap or its
+  // address's.
   void Start() {
+    size_t streams = state_->hub ? state_->hub->sockets() : 0;
+    std::string refusal;
     {
       MutexLock lock(&state_->sessions_mu);
-      state_->sessions.emplace(this, weak_from_this());
+      size_t& from_address = state_->sessions_by_address[client_address_];
+      if (state_->sessions.size() + streams >= state_->options.max_connections) {
+        refusal = "too many connections; retry shortly";
+      } else if (from_address >= state_->options.max_connections_per_address) {
+        refusal = "too many connections from your address; retry shortly";
+      } else {
+        ++from_address;
+        admitted_ = true;
+        state_->sessions.emplace(this, weak_from_this());
+      }
+      if (from_address == 0) state_->sessions_by_address.erase(client_address_);
     }
+    if (!admitted_) return Refuse(refusal);
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
   }
 
@@ -77,22 +116,33 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  // Refuses a connection over the cap with a short 503.
-  void RefuseOverloaded() {
+ private:
+  void Refuse(const std::string& message) {
     closing_ = true;
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      self->WriteAndClose(
-          ErrorResponse(Status::Unavailable("too many connections; retry shortly"), 1));
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), message] {
+      self->WriteAndClose(ErrorResponse(Status::Unavailable(message), 1));
     });
   }
 
- private:
+  // A new connection's head must be complete within the header deadline; a kept-alive one
+  // may wait up to the idle timeout for the next request's first byte, then has as long.
   void ReadHeader() {
     if (closing_ || state_->shutting_down) return Close();
     parser_.emplace();
     parser_->body_limit(state_->options.body_limit);
     parser_->header_limit(static_cast<uint32_t>(state_->options.header_limit));
+    if (first_request_ || buffer_.size() > 0) return ReadRestOfHeader();
     stream_.expires_after(state_->options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->OnReadError(ec);
+                              self->buffer_.commit(n);
+                              self->ReadRestOfHeader();
+                            });
+  }
+
+  void ReadRestOfHeader() {
+    stream_.expires_after(std::min(state_->options.header_timeout, state_->options.idle_timeout));
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
@@ -100,6 +150,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
+    first_request_ = false;
     const auto& header = parser_->get();
     if (auto length = parser_->content_length(); length && *length > state_->options.body_limit) {
       version_ = header.version();
@@ -128,8 +179,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnReadError(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::connection_reset) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset) {
       return Close();
     }
     version_ = 11;
@@ -265,34 +317,43 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string client_address_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  bool admitted_ = false;  // counted in the server's sessions and its address's
+  bool first_request_ = true;
   bool keep_alive_ = false;
   unsigned version_ = 11;
   bool busy_ = false;     // a request is being handled or a response written
   bool closing_ = false;  // close after the current response
 };
 
+void PauseAccepting(const std::shared_ptr<ServerState>& state, beast::error_code error);
+
+// Handlers run on the acceptor's strand.
 void Accept(const std::shared_ptr<ServerState>& state) {
   state->acceptor.async_accept(
       asio::make_strand(state->io), [state](beast::error_code ec, tcp::socket socket) {
-        if (ec) {
-          if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) return;
-          spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
-        } else {
-          size_t open;
-          {
-            MutexLock lock(&state->sessions_mu);
-            open = state->sessions.size();
-          }
-          if (state->hub) open += state->hub->sockets();
-          auto session = std::make_shared<Session>(std::move(socket), state);
-          if (open >= state->options.max_connections) {
-            session->RefuseOverloaded();
-          } else {
-            session->Start();
-          }
-        }
+        if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) return;
+        if (ec) return PauseAccepting(state, ec);
+        state->accept_backoff = std::chrono::milliseconds(0);
+        std::make_shared<Session>(std::move(socket), state)->Start();
         if (!state->shutting_down) Accept(state);
       });
+}
+
+void PauseAccepting(const std::shared_ptr<ServerState>& state, beast::error_code error) {
+  state->accept_backoff =
+      std::clamp(state->accept_backoff * 2, kAcceptPauseLeast, kAcceptPauseMost);
+  ++state->accept_failures_unlogged;
+  auto now = std::chrono::steady_clock::now();
+  if (now >= state->next_accept_log) {
+    spdlog::warn("event=accept_failed error=\"{}\" failures={} pause_ms={}", error.message(),
+                 state->accept_failures_unlogged, state->accept_backoff.count());
+    state->accept_failures_unlogged = 0;
+    state->next_accept_log = now + kAcceptLogInterval;
+  }
+  state->accept_pause.expires_after(state->accept_backoff);
+  state->accept_pause.async_wait([state](beast::error_code ec) {
+    if (!ec && !state->shutting_down) Accept(state);
+  });
 }
 
 }  // namespace
@@ -329,6 +390,7 @@ void HttpServer::BeginShutdown() {
   asio::post(state_->acceptor.get_executor(), [state = state_] {
     beast::error_code ignored;
     state->acceptor.close(ignored);
+    state->accept_pause.cancel();
   });
   std::vector<std::shared_ptr<Session>> sessions;
   {

@@ -26,10 +26,16 @@ class LiveHub;
 struct HttpOptions {
   size_t body_limit = 1 << 20;                      // 413 beyond
   size_t header_limit = 8 << 10;                    // 431 beyond
-  std::chrono::milliseconds idle_timeout{60'000};   // waiting for a request's headers
+  std::chrono::milliseconds idle_timeout{60'000};   // kept alive, waiting for the next request
   std::chrono::milliseconds read_timeout{15'000};   // reading a request's body
   std::chrono::milliseconds write_timeout{15'000};  // writing a response
-  size_t max_connections = 10'000;                  // 503 and close beyond
+  // A new connection's first request head, and any head once its first byte arrived, must be
+  // complete within this (slowloris: a half-sent head holds a connection no longer).
+  std::chrono::milliseconds header_timeout{10'000};
+  size_t max_connections = 10'000;  // 503 and close beyond
+  // Open connections from one client address (HTTP ones, streams excluded); 503 and close
+  // beyond, so one client cannot take every connection.
+  size_t max_connections_per_address = 256;
 };
 
 class HttpServer {

@@ -76,7 +76,8 @@ void LiveHub::Run() {
 }
 
 HubStats LiveHub::stats() const {
-  return {events_.load(), deliveries_.load(), slow_closed_.load(), sockets_.load()};
+  return {events_.load(), deliveries_.load(), slow_closed_.load(),
+          shed_.load(),   sockets_.load(),    pending_subscribes_max_.load()};
 }
 
 void LiveHub::PostCommitted(const posts::Post& post,
@@ -160,8 +161,19 @@ void LiveHub::DealWon(const services::DealWonEvent& event) {
 
 void LiveHub::Subscribe(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
                         std::optional<Id> last_event_id) {
+  size_t pending = pending_subscribes_.fetch_add(1) + 1;
+  if (pending > options_.pending_subscribes) {
+    --pending_subscribes_;
+    ++shed_;
+    socket->Close(kCloseTryAgain, "server busy: reconnect shortly");
+    return;
+  }
+  size_t most = pending_subscribes_max_.load();
+  while (pending > most && !pending_subscribes_max_.compare_exchange_weak(most, pending)) {
+  }
   Enqueue([this, socket = std::move(socket), viewer, token = std::move(token),
            last_event_id]() mutable {
+    --pending_subscribes_;
     AddSubscriber(socket, viewer, std::move(token), last_event_id);
   });
 }
@@ -305,28 +317,35 @@ void LiveHub::AddSubscriber(const std::shared_ptr<StreamSocket>& socket, Viewer 
     return;
   }
   if (last_event_id) {
-    auto replay = window_.After(*last_event_id);
-    if (!replay.complete) {
-      socket->Send(std::make_shared<const std::string>(RenderLiveNotice(
-          "gap", "events after last_event_id are no longer kept; reload the pages")));
-    }
-    // A post deleted since is not sent again; its delete event follows in the window.
-    std::unordered_set<Id> deleted;
-    for (const WindowEvent* event : replay.events) {
-      if (event->kind == LiveKind::kDelete) deleted.insert(event->post.id);
-    }
-    std::unordered_map<Id, bool> by_source;
-    for (const WindowEvent* event : replay.events) {
-      if (event->kind == LiveKind::kPost && deleted.contains(event->post.id)) continue;
-      if (Receives(viewer.user_id, *event, by_source)) {
-        socket->Send(event->payload_for ? event->payload_for(viewer.user_id) : event->payload);
-        ++deliveries_;
-      }
-    }
+    auto missed = Missed(viewer.user_id, *last_event_id);
+    deliveries_ += missed.size();
+    socket->Replay(std::move(missed));
   }
   user_of_[socket.get()] = viewer.user_id;
   by_user_[viewer.user_id].push_back({socket.get(), socket, std::move(token), viewer.is_guest()});
   if (viewer.is_guest()) ++guest_subscribers_;
+}
+
+std::vector<std::shared_ptr<const std::string>> LiveHub::Missed(Id user, Id last_event_id) {
+  std::vector<std::shared_ptr<const std::string>> missed;
+  auto replay = window_.After(last_event_id);
+  if (!replay.complete) {
+    missed.push_back(std::make_shared<const std::string>(RenderLiveNotice(
+        "gap", "events after last_event_id are no longer kept; reload the pages")));
+  }
+  // A post deleted since is not sent again; its delete event follows in the window.
+  std::unordered_set<Id> deleted;
+  for (const WindowEvent* event : replay.events) {
+    if (event->kind == LiveKind::kDelete) deleted.insert(event->post.id);
+  }
+  std::unordered_map<Id, bool> by_source;
+  for (const WindowEvent* event : replay.events) {
+    if (event->kind == LiveKind::kPost && deleted.contains(event->post.id)) continue;
+    if (Receives(user, *event, by_source)) {
+      missed.push_back(event->payload_for ? event->payload_for(user) : event->payload);
+    }
+  }
+  return missed;
 }
 
 void LiveHub::RemoveSubscriber(StreamSocket* key) {

@@ -47,14 +47,21 @@ struct StreamOptions {
   // How often the streams of guests are checked so: a guest's account ends at a set time, and
   // their streams close within this of it.
   std::chrono::milliseconds guest_check_interval{500};
+  // Subscriptions (each with its replay) waiting for the hub's thread; one more is closed at
+  // once (1013, reconnect later), so a reconnect storm cannot hold back live delivery.
+  size_t pending_subscribes = 1024;
 };
 
-// What the hub sees of a socket (server/websocket_session.cc implements it). Both methods
+// What the hub sees of a socket (server/websocket_session.cc implements it). The methods
 // are thread-safe and return at once: they post to the socket's strand.
 class StreamSocket {
  public:
   virtual ~StreamSocket() = default;
+  // Queues a live message; a full queue closes the socket (1013).
   virtual void Send(std::shared_ptr<const std::string> message) = 0;
+  // What a resuming client missed, written before anything sent later, one message at a time
+  // as the client reads them: outside the queue's limit (the window bounds it).
+  virtual void Replay(std::vector<std::shared_ptr<const std::string>> messages) = 0;
   virtual void Close(uint16_t code, std::string reason) = 0;
 };
 
@@ -62,13 +69,15 @@ class StreamSocket {
 inline constexpr uint16_t kCloseGoingAway = 1001;  // server shutting down
 inline constexpr uint16_t kClosePolicy = 1008;     // session ended: logout, deactivation
 inline constexpr uint16_t kCloseTooBig = 1009;     // client message over message_max
-inline constexpr uint16_t kCloseTryAgain = 1013;   // too slow: outbound queue full
+inline constexpr uint16_t kCloseTryAgain = 1013;   // too slow, or the hub too busy: reconnect
 
 struct HubStats {
-  uint64_t events = 0;       // events published
-  uint64_t deliveries = 0;   // messages handed to sockets
-  uint64_t slow_closed = 0;  // sockets closed for a full queue
-  size_t sockets = 0;        // open stream sockets
+  uint64_t events = 0;                // events published
+  uint64_t deliveries = 0;            // messages handed to sockets
+  uint64_t slow_closed = 0;           // sockets closed for a full queue
+  uint64_t shed = 0;                  // subscriptions refused over pending_subscribes
+  size_t sockets = 0;                 // open stream sockets
+  size_t pending_subscribes_max = 0;  // the most subscriptions ever waiting at once
 };
 
 class LiveHub final : public services::LiveEvents {
@@ -91,7 +100,8 @@ class LiveHub final : public services::LiveEvents {
   Result<Viewer> Authenticate(std::string_view token) { return streams_.Authenticate(token); }
 
   // A socket whose handshake completed starts receiving; with `last_event_id`, first what it
-  // missed from the recent window (re-checked against the audience), in order.
+  // missed from the recent window (re-checked against the audience), in order. Over
+  // pending_subscribes waiting, the socket is closed with 1013 instead.
   void Subscribe(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
                  std::optional<Id> last_event_id);
   // A socket going away (its destructor); `socket` is used only as a key.
@@ -133,6 +143,8 @@ class LiveHub final : public services::LiveEvents {
       std::function<std::shared_ptr<const std::string>(Id event_id, Id reader)> payload_for);
   void AddSubscriber(const std::shared_ptr<StreamSocket>& socket, Viewer viewer, std::string token,
                      std::optional<Id> last_event_id);
+  // What `user` missed after `last_event_id` and may receive now, in order.
+  std::vector<std::shared_ptr<const std::string>> Missed(Id user, Id last_event_id);
   void RemoveSubscriber(StreamSocket* key);
   void CloseWhere(const std::function<bool(Id user, const Subscriber&)>& match, uint16_t code,
                   const std::string& reason);
@@ -163,6 +175,9 @@ class LiveHub final : public services::LiveEvents {
   std::atomic<uint64_t> events_{0};
   std::atomic<uint64_t> deliveries_{0};
   std::atomic<uint64_t> slow_closed_{0};
+  std::atomic<uint64_t> shed_{0};
+  std::atomic<size_t> pending_subscribes_{0};
+  std::atomic<size_t> pending_subscribes_max_{0};
 };
 
 }  // namespace agora::server

@@ -6,7 +6,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <deque>
 #include <memory>
+#include <vector>
 
 #include "server/errors.h"
 
@@ -88,6 +90,15 @@ class WebSocketSession final : public StreamSocket,
                });
   }
 
+  void Replay(std::vector<std::shared_ptr<const std::string>> messages) override {
+    asio::post(ws_.get_executor(),
+               [self = shared_from_this(), messages = std::move(messages)]() mutable {
+                 if (self->closing_) return;
+                 for (auto& message : messages) self->replay_.push_back(std::move(message));
+                 if (!self->writing_ && !self->replay_.empty()) self->Write();
+               });
+  }
+
   void Close(uint16_t code, std::string reason) override {
     asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
       self->CloseNow(code, reason);
@@ -127,15 +138,23 @@ class WebSocketSession final : public StreamSocket,
     if (!writing_) Write();
   }
 
+  // One message at a time: the replay first, then the queue.
   void Write() {
     writing_ = true;
+    writing_replay_ = !replay_.empty();
+    const std::string& message = writing_replay_ ? *replay_.front() : *queue_.front();
     ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_.front()),
+    ws_.async_write(asio::buffer(message),
                     [self = shared_from_this()](beast::error_code ec, size_t) {
                       self->writing_ = false;
                       if (ec) return self->Teardown();
-                      self->queue_.pop();
-                      if (!self->closing_ && !self->queue_.empty()) self->Write();
+                      if (self->writing_replay_) {
+                        self->replay_.pop_front();
+                      } else {
+                        self->queue_.pop();
+                      }
+                      if (!self->closing_ && (!self->replay_.empty() || !self->queue_.empty()))
+                        self->Write();
                     });
   }
 
@@ -143,6 +162,7 @@ class WebSocketSession final : public StreamSocket,
     if (closing_) return;
     closing_ = true;
     queue_.KeepFront();  // the front one may be being written
+    if (replay_.size() > 1) replay_.erase(replay_.begin() + 1, replay_.end());
     ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
                     [self = shared_from_this()](beast::error_code) { self->Teardown(); });
     // A peer that reads nothing never lets the close frame through: shut it after a grace.
@@ -169,9 +189,11 @@ class WebSocketSession final : public StreamSocket,
   const std::string token_;
   const std::optional<Id> last_event_id_;
   beast::flat_buffer read_buffer_;
+  std::deque<std::shared_ptr<const std::string>> replay_;  // written before queue_
   BoundedQueue<std::shared_ptr<const std::string>> queue_;
   asio::steady_timer close_timer_;
   bool writing_ = false;
+  bool writing_replay_ = false;  // the message being written is replay_'s front
   bool closing_ = false;
   bool torn_down_ = false;
 };

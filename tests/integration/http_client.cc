@@ -160,14 +160,22 @@ HttpResult Request(const Endpoint& endpoint, const std::string& method, const st
   return connection.Request(method, target, body, token, extra_headers);
 }
 
-RawConnection::RawConnection(const Endpoint& endpoint) {
+RawConnection::RawConnection(const Endpoint& endpoint, const std::string& source_address) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(endpoint.port));
   if (inet_pton(AF_INET, endpoint.host.c_str(), &address.sin_addr) != 1) return;
+  sockaddr_in source{};
+  source.sin_family = AF_INET;
+  if (!source_address.empty() &&
+      inet_pton(AF_INET, source_address.c_str(), &source.sin_addr) != 1) {
+    return;
+  }
   fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return;
-  if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+  if ((!source_address.empty() &&
+       bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) ||
+      connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     close(fd_);
     fd_ = -1;
   }

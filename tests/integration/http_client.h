@@ -68,7 +68,9 @@ HttpResult Request(const Endpoint& endpoint, const std::string& method, const st
 // A blocking TCP socket with deadlines, for malformed, oversized and stalled requests.
 class RawConnection {
  public:
-  explicit RawConnection(const Endpoint& endpoint);
+  // `source_address` (e.g. "127.0.0.2", any of loopback's) is the address connected from;
+  // empty: the system's choice.
+  explicit RawConnection(const Endpoint& endpoint, const std::string& source_address = "");
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;

@@ -320,6 +320,38 @@ TEST_F(LiveStreamTest, ResumingWithTheLastEventIdReplaysWhatWasMissedInOrder) {
   EXPECT_EQ(Parse(*replayed).post_id, three);
 }
 
+// Missed posts by several authors ben follows; the replay is written as ben reads it, past
+// the 256 messages a socket may have queued.
+class ResumeTest : public LiveStreamTest {
+ protected:
+  void ResumeAfterMissing(int missed) {
+    std::vector<TestUser> authors = {ana_, cleo_, CreateAndLogin("dora"), CreateAndLogin("eli")};
+    for (const TestUser& author : authors) Follow(ben_, author);
+    std::string last;
+    {
+      auto ben = Connect(ben_);
+      Ready(*ben, ben_);
+      Write(ana_, "seen");
+      last = Next(*ben).event_id;
+    }
+    std::vector<std::string> posts;
+    for (int i = 0; i < missed; ++i) {
+      posts.push_back(Write(authors[i % authors.size()], "missed " + std::to_string(i)));
+    }
+    auto ben = Connect(ben_, "&last_event_id=" + last);
+    for (int i = 0; i < missed; ++i) {
+      Event event = Next(*ben);
+      ASSERT_EQ(event.post_id, posts[i]) << "replayed message " << i << " of " << missed;
+    }
+    ExpectBarrier(*ben, Barrier(ben_));
+    EXPECT_FALSE(ben->closed());
+  }
+};
+
+TEST_F(ResumeTest, ThreeHundredMissedEventsAreAllReplayed) { ResumeAfterMissing(300); }
+
+TEST_F(ResumeTest, AThousandMissedEventsAreAllReplayed) { ResumeAfterMissing(1000); }
+
 TEST_F(LiveStreamTest, ResumeLeavesOutPostsDeletedSince) {
   Follow(ben_, ana_);
   std::string last;

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,8 +31,10 @@ int ExitStatusOf(int wait_status) {
 }
 
 // Starts AgoraBinary() with `args`; the child's standard streams become the given descriptors.
-// Every descriptor of ours is close-on-exec, so the child inherits only these three.
-pid_t Spawn(const std::vector<std::string>& args, int stdin_fd, int stdout_fd, int stderr_fd) {
+// Every descriptor of ours is close-on-exec, so the child inherits only these three. A non-zero
+// `open_files` becomes the child's open-file limit, soft and hard.
+pid_t Spawn(const std::vector<std::string>& args, int stdin_fd, int stdout_fd, int stderr_fd,
+            rlim_t open_files = 0) {
   // Built before fork: between fork and exec only async-signal-safe calls are allowed.
   std::vector<std::string> storage;
   storage.push_back(AgoraBinary());
@@ -52,6 +55,8 @@ pid_t Spawn(const std::vector<std::string>& args, int stdin_fd, int stdout_fd, i
         dup2(stderr_fd, STDERR_FILENO) < 0) {
       _exit(127);
     }
+    rlimit limit{open_files, open_files};
+    if (open_files > 0 && setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(127);
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -159,8 +164,8 @@ CommandResult RunAgora(const std::vector<std::string>& args,
   return result;
 }
 
-TestServer::TestServer(std::vector<std::string> extra_serve_args)
-    : extra_serve_args_(std::move(extra_serve_args)) {
+TestServer::TestServer(std::vector<std::string> extra_serve_args, rlim_t open_files)
+    : extra_serve_args_(std::move(extra_serve_args)), open_files_(open_files) {
   char pattern[] = "/tmp/agora-integration-XXXXXX";
   if (!mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
   root_dir_ = pattern;
@@ -210,7 +215,7 @@ void TestServer::Start() {
     args.insert(args.end(), {"--web-root", root_dir_ + "/no-web-client"});
   }
   args.insert(args.end(), extra_serve_args_.begin(), extra_serve_args_.end());
-  pid_ = Spawn(args, stdin_fd, output.write_end, log_fd);
+  pid_ = Spawn(args, stdin_fd, output.write_end, log_fd, open_files_);
   close(stdin_fd);
   close(log_fd);
   output.CloseWrite();

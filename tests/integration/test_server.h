@@ -3,6 +3,7 @@
 // them as a failed test).
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -48,8 +49,9 @@ class TestServer {
   // Makes the data folder, provisions the admin with `agora user add`, starts `agora serve`
   // with `extra_serve_args` appended (e.g. {"--idle-timeout-ms", "300"}). The server hashes
   // with `--password-cost minimum` unless `extra_serve_args` names a cost, and serves no web
-  // client (`/` answers 503) unless they name a `--web-root`.
-  explicit TestServer(std::vector<std::string> extra_serve_args = {});
+  // client (`/` answers 503) unless they name a `--web-root`. A non-zero `open_files` is the
+  // server's open-file limit (soft and hard, so it cannot raise it).
+  explicit TestServer(std::vector<std::string> extra_serve_args = {}, rlim_t open_files = 0);
   ~TestServer();  // kills the process, removes the folder
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
@@ -96,6 +98,7 @@ class TestServer {
   void Start();
 
   std::vector<std::string> extra_serve_args_;
+  rlim_t open_files_ = 0;
   std::string root_dir_;  // holds data/ and server.log
   std::string data_dir_;
   std::string log_path_;
