@@ -2,6 +2,7 @@
 #include <array>
 #include <string>
 
+#include "storage/migrations.h"
 #include "storage/store.h"
 
 namespace agora::storage {
@@ -571,7 +572,9 @@ Status CheckForeignKeys(Connection& connection, int step) {
 
 int SchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-Status Migrate(Connection& connection, int target_version) {
+Status Migrate(Connection& connection) { return MigrateTo(connection, SchemaVersion()); }
+
+Status MigrateTo(Connection& connection, int target_version) {
   AGORA_ASSIGN_OR_RETURN(int64_t stored_version, ReadPragma(connection, "PRAGMA user_version"));
   int version = static_cast<int>(stored_version);
   if (version > SchemaVersion()) {

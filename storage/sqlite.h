@@ -82,8 +82,7 @@ class Connection {
  public:
   enum class Mode { kReadWrite, kReadOnly };
 
-  // Opens (creating when kReadWrite) the database at `path`. SQL on it can call
-  // agora_name_key(text) and agora_nfc(text) (core/name_key.h).
+  // Opens (creating when kReadWrite) the database at `path`.
   static Result<std::unique_ptr<Connection>> Open(const std::string& path, Mode mode);
   ~Connection();
   Connection(const Connection&) = delete;

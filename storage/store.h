@@ -131,11 +131,10 @@ class Store {
   std::atomic<uint64_t> failed_writes_{0};
 };
 
+// Applies the migrations of storage/schema.cc that `connection` has not seen yet.
+Status Migrate(Connection& connection);
 // The schema version the code expects.
 int SchemaVersion();
-// Applies the migrations of storage/schema.cc that `connection` has not seen yet, up to
-// `target_version` (tests stop early to build an older database).
-Status Migrate(Connection& connection, int target_version = SchemaVersion());
 // The largest id in any table whose ids come from an IdGenerator (0 when empty).
 Result<int64_t> LargestStoredId(Connection& connection);
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "storage/migrations.h"
 #include "storage/rows.h"
 #include "storage/store.h"
 
@@ -23,7 +24,7 @@ class NameKeysMigrationTest : public ::testing::Test {
     auto old = Connection::Open(options_.path, Connection::Mode::kReadWrite);
     ASSERT_TRUE(old.ok());
     ASSERT_TRUE((*old)->exec("PRAGMA foreign_keys=ON").ok());
-    ASSERT_TRUE(Migrate(**old, kVersionBeforeNameKeys).ok());
+    ASSERT_TRUE(MigrateTo(**old, kVersionBeforeNameKeys).ok());
     ASSERT_TRUE(
         (*old)
             ->exec("INSERT INTO users (id, username, email, display_name, password_hash, "
