@@ -141,6 +141,8 @@ Status WriteAudit(Connection& c, Id community_id, const AuditRecord& a, UnixMill
       a.id, community_id, a.actor_id, a.action, a.target_user, a.note, now);
 }
 
+// Names are stored NFC and compared by NameKey (core/name_key.h), here and in Update; see
+// CheckNameFree for which communities a name may clash with.
 Result<Community> CommunityRepository::Create(Connection& c, Id id, Id owner,
                                               const CommunityChanges& f, const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();

@@ -39,11 +39,8 @@ class CommunityRepository {
   // Methods taking a Connection run inside the caller's transaction (a use case's, or a
   // read); the others read on a reader connection of their own.
 
-  // Creates the community with `owner` as its first member and owner; names are stored NFC
-  // and compared by core/name_key.h's NameKey. kConflict "name_taken" when a community the
-  // actor can see has the same name key: an open or private one, or a secret one the actor
-  // belongs to or is invited to (Update too, the actor being audit.actor_id). Secret names are
-  // otherwise not unique, so that no one learns a secret community's name by trying to take it.
+  // Creates the community with `owner` as its first member and owner. kConflict "name_taken"
+  // when another community has the same name (case-insensitive).
   Result<Community> Create(storage::Connection& c, Id id, Id owner, const CommunityChanges& fields,
                            const AuditRecord& audit);
   Result<Community> Find(Id id);
@@ -59,7 +56,7 @@ class CommunityRepository {
   Result<std::optional<Membership>> MembershipOf(storage::Connection& c, Id community_id,
                                                  Id user_id);
 
-  // Communities whose name key contains `q`'s (NameKey), by id. Secret ones only when
+  // Communities whose name contains `q` (case-insensitive), by id. Secret ones only when
   // `viewer` is a member or invited, or when `include_secret`; with `joined_only` (a guest's
   // list), only those where `viewer` is a member or invited.
   Result<Page<Community>> List(const std::string& q, Id viewer, bool include_secret,

@@ -53,6 +53,7 @@ Status ValidateQuestion(QuizQuestion& q, size_t index) {
 
 }  // namespace
 
+// NameKey (core/name_key.h): "É" and "é", "Kafka " and "KAFKA" are one skill.
 std::string NormalizeSkill(const std::string& skill) { return NameKey(skill); }
 
 Status ValidateQuiz(NewQuiz& quiz) {
