@@ -1,9 +1,9 @@
 #include "communities/community_repository.h"
 
 #include <algorithm>
-#include <cctype>
 #include <unordered_set>
 
+#include "core/name_key.h"
 #include "storage/paging.h"
 #include "storage/rows.h"
 
@@ -11,13 +11,6 @@ namespace agora::communities {
 namespace {
 
 using storage::Connection;
-
-std::string NameKey(std::string_view name) {
-  std::string key(name);
-  std::transform(key.begin(), key.end(), key.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return key;
-}
 
 // LIKE pattern for "contains `q`", with LIKE's own wildcards escaped.
 std::string ContainsPattern(const std::string& q) {
@@ -80,11 +73,26 @@ Status StepMembersCount(Connection& c, Id community_id, bool was_member, bool is
                       int64_t{is_member ? 1 : -1}, community_id);
 }
 
+Status NameTaken() { return Status::Conflict("name_taken", "a community with that name exists"); }
+
 Status NameConflict(const Status& status) {
-  if (status.code() == StatusCode::kConflict) {
-    return Status::Conflict("name_taken", "a community with that name exists");
-  }
-  return status;
+  return status.code() == StatusCode::kConflict ? NameTaken() : status;
+}
+
+// A name is taken when a community `actor` can see has its key: any listed one, or a secret one
+// they belong to or are invited to. Secret communities they cannot see never clash, so trying a
+// name tells nothing about them (the unique index covers listed communities only, for the same
+// reason).
+Status CheckNameFree(Connection& c, Id community_id, const std::string& name_key, Id actor) {
+  AGORA_ASSIGN_OR_RETURN(
+      auto clash, storage::ReadInt64(c,
+                                     "SELECT 1 FROM communities c WHERE c.name_key = ?1 "
+                                     "AND c.id != ?2 AND (c.visibility != 'secret' OR EXISTS ("
+                                     "SELECT 1 FROM memberships m WHERE m.community_id = c.id "
+                                     "AND m.user_id = ?3 AND m.state IN ('member', 'invited'))) "
+                                     "LIMIT 1",
+                                     name_key, community_id, actor));
+  return clash ? NameTaken() : Status::Ok();
 }
 
 // The one column list of a Membership row, and its mapper.
@@ -133,14 +141,18 @@ Status WriteAudit(Connection& c, Id community_id, const AuditRecord& a, UnixMill
       a.id, community_id, a.actor_id, a.action, a.target_user, a.note, now);
 }
 
+// Names are stored NFC and compared by NameKey (core/name_key.h), here and in Update; see
+// CheckNameFree for which communities a name may clash with.
 Result<Community> CommunityRepository::Create(Connection& c, Id id, Id owner,
                                               const CommunityChanges& f, const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
+  std::string name_key = NameKey(f.name.value_or(""));
+  AGORA_RETURN_IF_ERROR(CheckNameFree(c, id, name_key, owner));
   Status inserted = storage::Run(
       c,
       "INSERT INTO communities (id, name, name_key, description, visibility, created_by, "
       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      id, f.name.value_or(""), NameKey(f.name.value_or("")), f.description.value_or(""),
+      id, NfcNormalized(f.name.value_or("")), name_key, f.description.value_or(""),
       VisibilityName(f.visibility.value_or(Visibility::kOpen)), owner, now, now);
   if (!inserted.ok()) return NameConflict(inserted);
   AGORA_RETURN_IF_ERROR(storage::Run(c,
@@ -162,8 +174,13 @@ Result<Community> CommunityRepository::Update(Connection& c, Id id, const Commun
                                               const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
   // COALESCE keeps a column whose change is absent (bound NULL).
+  std::optional<std::string> name;
   std::optional<std::string> name_key;
-  if (f.name) name_key = NameKey(*f.name);
+  if (f.name) {
+    name = NfcNormalized(*f.name);
+    name_key = NameKey(*f.name);
+    AGORA_RETURN_IF_ERROR(CheckNameFree(c, id, *name_key, audit.actor_id));
+  }
   std::optional<std::string_view> visibility;
   if (f.visibility) visibility = VisibilityName(*f.visibility);
   Status updated = storage::Run(
@@ -171,7 +188,7 @@ Result<Community> CommunityRepository::Update(Connection& c, Id id, const Commun
       "UPDATE communities SET name = COALESCE(?1, name), name_key = COALESCE(?2, name_key), "
       "description = COALESCE(?3, description), visibility = COALESCE(?4, visibility), "
       "updated_at = ?5 WHERE id = ?6",
-      f.name, name_key, f.description, visibility, now, id);
+      name, name_key, f.description, visibility, now, id);
   if (!updated.ok()) return NameConflict(updated);
   if (c.changes() == 0) return Status::NotFound("no such community");
   AGORA_RETURN_IF_ERROR(WriteAudit(c, id, audit, now));

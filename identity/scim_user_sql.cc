@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "core/clock.h"
+#include "core/name_key.h"
 #include "core/text.h"
 
 namespace agora::identity {
@@ -181,6 +182,11 @@ class Translator {
       return Invalid("'" + name + "' is a string: compare it with a string");
     }
     bool exact = column.type == ColumnType::kTextExact;
+    if (!exact && (f.op == FilterOp::kEq || f.op == FilterOp::kNe)) {
+      // Equality without case is equality of names: core/name_key.h, as every lookup by email.
+      return "(agora_name_key(" + column.sql + ") " + Ordering(f.op) + " " +
+             Param(NameKey(v.text)) + ")";
+    }
     std::string value = exact ? v.text : Lower(v.text);
     std::string expr = exact ? column.sql : "lower(" + column.sql + ")";
     switch (f.op) {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "core/name_key.h"
+
 namespace agora::learning {
 namespace {
 
@@ -51,15 +53,8 @@ Status ValidateQuestion(QuizQuestion& q, size_t index) {
 
 }  // namespace
 
-std::string NormalizeSkill(const std::string& skill) {
-  size_t begin = skill.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  size_t end = skill.find_last_not_of(" \t\r\n");
-  std::string out = skill.substr(begin, end - begin + 1);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return out;
-}
+// NameKey (core/name_key.h): "É" and "é", "Kafka " and "KAFKA" are one skill.
+std::string NormalizeSkill(const std::string& skill) { return NameKey(skill); }
 
 Status ValidateQuiz(NewQuiz& quiz) {
   AGORA_RETURN_IF_ERROR(CheckText(quiz.title, "invalid_title", "title", false));

@@ -1,11 +1,12 @@
 #include "posts/text_entities.h"
 
-#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
+
+#include "core/name_key.h"
 
 namespace agora::posts {
 namespace {
@@ -24,21 +25,6 @@ UChar32 PreviousCodePoint(std::string_view text, size_t at) {
   UChar32 c;
   U8_PREV(reinterpret_cast<const uint8_t*>(text.data()), 0, offset, c);
   return c;
-}
-
-// NFKC_Casefold: the Unicode form for caseless identifiers ("Straße" and "STRASSE" match,
-// composed and decomposed accents match).
-std::string FoldTag(std::string_view raw) {
-  UErrorCode error = U_ZERO_ERROR;
-  const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(error);
-  if (U_FAILURE(error)) return std::string(raw);
-  icu::UnicodeString folded = fold->normalize(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size()))),
-      error);
-  if (U_FAILURE(error)) return std::string(raw);
-  std::string out;
-  folded.toUTF8String(out);
-  return out;
 }
 
 void AddUnique(std::vector<std::string>& out, std::string value) {
@@ -95,7 +81,7 @@ std::vector<std::string> ExtractHashtags(std::string_view text) {
       }
       j = next;
     }
-    if (has_letter) AddUnique(out, FoldTag(text.substr(i, kept_end - i)));
+    if (has_letter) AddUnique(out, NameKey(text.substr(i, kept_end - i)));
     i = j;
   }
   return out;

@@ -1,5 +1,6 @@
 #include "profiles/account_records.h"
 
+#include "core/name_key.h"
 #include "storage/paging.h"
 #include "storage/rows.h"
 
@@ -51,13 +52,15 @@ Result<Page<Id>> ListUserIds(storage::Connection& c, const UserFilter& filter,
   std::string sql = "SELECT id FROM users WHERE id > ?1";
   if (filter.active) sql += " AND active = ?2";
   if (filter.department) sql += " AND department = ?3";
-  if (filter.email) sql += " AND email = ?4 COLLATE NOCASE";
+  if (filter.email) sql += " AND email_key = ?4";
   sql += " ORDER BY id LIMIT ?5";
   auto stmt = c.prepare(sql.c_str());
   if (!stmt.ok()) return stmt.status();
   std::optional<int64_t> active;
   if (filter.active) active = *filter.active ? 1 : 0;
-  storage::BindAll(**stmt, page.after_key.value_or(0), active, filter.department, filter.email,
+  std::optional<std::string> email_key;
+  if (filter.email) email_key = NameKey(*filter.email);
+  storage::BindAll(**stmt, page.after_key.value_or(0), active, filter.department, email_key,
                    int64_t{page.limit + 1});
   return storage::ReadPage<Id>(
       **stmt, page.limit, [](const storage::Statement& s) { return s.column_int64(0); },

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/name_key.h"
 #include "core/text.h"
 
 namespace agora::profiles {
@@ -42,9 +43,7 @@ Status CheckList(const char* field, const std::vector<std::string>& items, size_
     if (IsBlank(item)) {
       return Invalid("invalid_" + std::string(field), std::string(field) + " must not be blank");
     }
-    std::string folded = item;
-    std::transform(folded.begin(), folded.end(), folded.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
+    std::string folded = NameKey(item);
     if (std::find(seen.begin(), seen.end(), folded) != seen.end()) {
       return Invalid("invalid_" + std::string(field),
                      std::string(field) + " lists '" + item + "' twice");
@@ -64,12 +63,7 @@ std::optional<Role> ParseRole(std::string_view name) {
   return std::nullopt;
 }
 
-std::string NormalizeUsername(std::string_view username) {
-  std::string out(username);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
+std::string NormalizeUsername(std::string_view username) { return NameKey(username); }
 
 Status ValidateUsername(std::string_view username) {
   if (username.size() < ProfileLimits::kUsernameMin ||

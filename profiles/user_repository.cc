@@ -4,6 +4,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "core/name_key.h"
 #include "storage/outbox.h"
 #include "storage/paging.h"
 #include "storage/rows.h"
@@ -125,10 +126,14 @@ Status ReplaceList(Connection& c, const char* delete_sql, const char* insert_sql
   return Status::Ok();
 }
 
+// Skills are shown as typed, NFC-normalised.
 Status ReplaceSkills(Connection& c, Id user_id, const std::vector<std::string>& skills) {
+  std::vector<std::string> composed;
+  composed.reserve(skills.size());
+  for (const auto& skill : skills) composed.push_back(NfcNormalized(skill));
   return ReplaceList(c, "DELETE FROM user_skills WHERE user_id = ?",
                      "INSERT INTO user_skills (user_id, position, skill) VALUES (?, ?, ?)", user_id,
-                     skills);
+                     composed);
 }
 
 Status ReplaceLanguages(Connection& c, Id user_id, const std::vector<std::string>& languages) {
@@ -418,13 +423,13 @@ Result<User> InsertUser(Connection& c, Id id, const NewUser& user, const std::st
   auto stmt = c.prepare(
       "INSERT INTO users (id, username, email, display_name, password_hash, role, title, "
       "department, location, bio, manager_id, created_at, updated_at, external_id, "
-      "employee_number, guest_until) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?)");
+      "employee_number, guest_until, email_key) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
   (*stmt)
       ->bind(1, id)
       .bind(2, user.username)
-      .bind(3, p.email.value_or(""))
+      .bind(3, NfcNormalized(p.email.value_or("")))
       .bind(4, p.display_name.value_or(""))
       .bind(5, password_hash)
       .bind(6, RoleName(user.role))
@@ -437,7 +442,8 @@ Result<User> InsertUser(Connection& c, Id id, const NewUser& user, const std::st
       .bind(13, now)
       .bind(14, p.external_id.value_or(""))
       .bind(15, p.employee_number.value_or(""))
-      .bind(16, user.guest_until);
+      .bind(16, user.guest_until)
+      .bind(17, NameKey(p.email.value_or("")));
   Status inserted = (*stmt)->run();
   if (!inserted.ok()) return UniqueViolation(inserted);
   return WriteListsAndReload(c, id, p);
@@ -450,7 +456,8 @@ Result<User> UpdateUser(Connection& c, Id id, const ProfileChanges& p, UnixMilli
   // COALESCE keeps a column whose change is absent (bound NULL).
   auto stmt = c.prepare(
       "UPDATE users SET display_name = COALESCE(?1, display_name), "
-      "email = COALESCE(?2, email), title = COALESCE(?3, title), "
+      "email = COALESCE(?2, email), email_key = COALESCE(?13, email_key), "
+      "title = COALESCE(?3, title), "
       "department = COALESCE(?4, department), location = COALESCE(?5, location), "
       "bio = COALESCE(?6, bio), "
       "manager_id = CASE WHEN ?7 THEN ?8 ELSE manager_id END, updated_at = ?9, "
@@ -465,7 +472,12 @@ Result<User> UpdateUser(Connection& c, Id id, const ProfileChanges& p, UnixMilli
     }
   };
   bind_text(1, p.display_name);
-  bind_text(2, p.email);
+  std::optional<std::string> email, email_key;
+  if (p.email) {
+    email = NfcNormalized(*p.email);
+    email_key = NameKey(*p.email);
+  }
+  bind_text(2, email);
   bind_text(3, p.title);
   bind_text(4, p.department);
   bind_text(5, p.location);
@@ -475,6 +487,7 @@ Result<User> UpdateUser(Connection& c, Id id, const ProfileChanges& p, UnixMilli
   (*stmt)->bind(9, now).bind(10, id);
   bind_text(11, p.external_id);
   bind_text(12, p.employee_number);
+  bind_text(13, email_key);
   Status updated = (*stmt)->run();
   if (!updated.ok()) return UniqueViolation(updated);
   return WriteListsAndReload(c, id, p);
@@ -521,8 +534,8 @@ Result<std::optional<Id>> FindIdByExternalId(Connection& c, std::string_view ext
 
 Result<std::optional<Id>> FindIdByEmail(Connection& c, std::string_view email) {
   return storage::ReadOne(
-      c, "SELECT id FROM users WHERE email = ? COLLATE NOCASE ORDER BY id LIMIT 1",
-      [](Statement& s) { return s.column_int64(0); }, std::string(email));
+      c, "SELECT id FROM users WHERE email_key = ?", [](Statement& s) { return s.column_int64(0); },
+      NameKey(email));
 }
 
 }  // namespace agora::profiles

@@ -13,9 +13,6 @@ namespace agora::storage {
 
 // The schema step `connection`'s database is at (0: a new, empty database).
 Result<int> StoredSchemaVersion(Connection& connection);
-// Applies the pending migrations up to step `last_step` only (tests make stores of an earlier
-// release with it).
-Status MigrateTo(Connection& connection, int last_step);
 // kUnavailable, telling the operator to back up and run `agora migrate`, when the database at
 // `path` exists at a schema step behind this build's; Ok for a missing or new, empty file.
 Status CheckSchemaIsCurrent(const std::string& path);

@@ -1,11 +1,11 @@
 // The schema, as an append-only list of migrations. Never edit a released step: add one.
-#include <algorithm>
 #include <array>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "storage/maintenance.h"
+#include "storage/migrations.h"
 #include "storage/store.h"
 
 namespace agora::storage {
@@ -479,6 +479,54 @@ ALTER TABLE account_audit ADD COLUMN scim_token_id INTEGER REFERENCES scim_token
     R"sql(
 CREATE INDEX users_by_employee_number ON users (employee_number) WHERE employee_number != '';
 )sql",
+    // 14: names that look equal are equal (core/name_key.h). Keys become NFKC case-folded,
+    // trimmed and free of invisible characters; displayed names NFC. Community names are
+    // unique among listed (open and private) communities only: a secret community's name must
+    // not be learnable by trying to take it. Clashes the new keys reveal in existing rows are
+    // settled, never silently: the younger community's name gets " (its id)" appended, the
+    // younger account's email key gets "#<its id>" (lookups by that email find the older
+    // account; docs/operations.md says how to see and fix them). The communities table is
+    // rebuilt to drop its old UNIQUE on name_key.
+    R"sql(
+CREATE TABLE communities_v14 (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL,
+  name_key      TEXT NOT NULL,
+  description   TEXT NOT NULL DEFAULT '',
+  visibility    TEXT NOT NULL CHECK (visibility IN ('open', 'private', 'secret')),
+  created_by    INTEGER NOT NULL REFERENCES users (id),
+  members_count INTEGER NOT NULL DEFAULT 0,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+INSERT INTO communities_v14 (id, name, name_key, description, visibility, created_by,
+                             members_count, created_at, updated_at)
+  SELECT id, agora_nfc(name), agora_name_key(name), description, visibility, created_by,
+         members_count, created_at, updated_at
+  FROM communities;
+UPDATE communities_v14
+  SET name = name || ' (' || id || ')', name_key = agora_name_key(name || ' (' || id || ')')
+  WHERE visibility != 'secret' AND EXISTS (
+    SELECT 1 FROM communities_v14 older WHERE older.visibility != 'secret'
+      AND older.name_key = communities_v14.name_key AND older.id < communities_v14.id);
+DROP TABLE communities;
+ALTER TABLE communities_v14 RENAME TO communities;
+CREATE UNIQUE INDEX communities_listed_name ON communities (name_key)
+  WHERE visibility != 'secret';
+CREATE INDEX communities_by_name_key ON communities (name_key, id);
+
+ALTER TABLE users ADD COLUMN email_key TEXT;
+UPDATE users SET email_key = agora_name_key(email);
+UPDATE users SET email_key = email_key || '#' || id
+  WHERE EXISTS (SELECT 1 FROM users older
+                WHERE older.email_key = users.email_key AND older.id < users.id);
+CREATE UNIQUE INDEX users_by_email_key ON users (email_key);
+DROP INDEX users_by_email_nocase;
+
+UPDATE user_skills SET skill = agora_nfc(skill);
+UPDATE quizzes SET skill = agora_name_key(skill);
+UPDATE OR REPLACE verified_skills SET skill = agora_name_key(skill);
+)sql",
 };
 
 }  // namespace
@@ -503,6 +551,28 @@ Result<int64_t> LargestStoredId(Connection& connection) {
   return (*stmt)->column_int64(0);
 }
 
+namespace {
+
+Result<int64_t> ReadPragma(Connection& connection, const char* pragma) {
+  auto stmt = connection.prepare(pragma);
+  if (!stmt.ok()) return stmt.status();
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  return (*stmt)->column_int64(0);
+}
+
+Status CheckForeignKeys(Connection& connection, int step) {
+  auto stmt = connection.prepare("PRAGMA foreign_key_check");
+  if (!stmt.ok()) return stmt.status();
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Ok();
+  return Status::Internal("schema step " + std::to_string(step) + " leaves a row of " +
+                          (*stmt)->column_text(0) + " referring to a missing row");
+}
+
+}  // namespace
+
 int SchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 std::vector<std::string> DescribeMigration(int step) {
@@ -522,18 +592,23 @@ std::vector<std::string> DescribeMigration(int step) {
 
 Status Migrate(Connection& connection) { return MigrateTo(connection, SchemaVersion()); }
 
-Status MigrateTo(Connection& connection, int last_step) {
-  auto stored = StoredSchemaVersion(connection);
-  if (!stored.ok()) return stored.status();
-  const int version = *stored;
+Status MigrateTo(Connection& connection, int target_version) {
+  AGORA_ASSIGN_OR_RETURN(int64_t stored_version, ReadPragma(connection, "PRAGMA user_version"));
+  int version = static_cast<int>(stored_version);
   if (version > SchemaVersion()) {
     return Status::Internal("database schema version " + std::to_string(version) +
                             " is newer than this build understands (" +
                             std::to_string(SchemaVersion()) + ")");
   }
-  for (int next = version; next < std::min(last_step, SchemaVersion()); ++next) {
+  // A step may rebuild a table others refer to (SQLite's create, copy, drop, rename), which
+  // foreign key enforcement forbids; each step instead proves its references whole before
+  // committing.
+  AGORA_ASSIGN_OR_RETURN(int64_t foreign_keys, ReadPragma(connection, "PRAGMA foreign_keys"));
+  AGORA_RETURN_IF_ERROR(connection.exec("PRAGMA foreign_keys=OFF"));
+  for (int next = version; next < target_version; ++next) {
     AGORA_RETURN_IF_ERROR(connection.exec("BEGIN IMMEDIATE"));
     Status status = connection.exec(kMigrations[next]);
+    if (status.ok()) status = CheckForeignKeys(connection, next + 1);
     if (status.ok()) status = connection.exec("PRAGMA user_version=" + std::to_string(next + 1));
     if (!status.ok()) {
       connection.exec("ROLLBACK").ok();
@@ -541,7 +616,7 @@ Status MigrateTo(Connection& connection, int last_step) {
     }
     AGORA_RETURN_IF_ERROR(connection.exec("COMMIT"));
   }
-  return Status::Ok();
+  return connection.exec("PRAGMA foreign_keys=" + std::to_string(foreign_keys));
 }
 
 }  // namespace agora::storage

@@ -2,7 +2,34 @@
 
 #include <sqlite3.h>
 
+#include "core/name_key.h"
+
 namespace agora::storage {
+namespace {
+
+// Runs a text-to-text function of ours inside SQL (migrations fill key columns with it); NULL
+// stays NULL.
+template <std::string (*Transform)(std::string_view)>
+void TextFunction(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  std::string out = Transform(std::string_view(text, sqlite3_value_bytes(argv[0])));
+  sqlite3_result_text(context, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
+int RegisterTextFunctions(sqlite3* db) {
+  constexpr int kFlags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+  int rc = sqlite3_create_function(db, "agora_name_key", 1, kFlags, nullptr, TextFunction<&NameKey>,
+                                   nullptr, nullptr);
+  if (rc != SQLITE_OK) return rc;
+  return sqlite3_create_function(db, "agora_nfc", 1, kFlags, nullptr, TextFunction<&NfcNormalized>,
+                                 nullptr, nullptr);
+}
+
+}  // namespace
 
 Status SqliteError(sqlite3* db, int rc, std::string_view context) {
   std::string message(context);
@@ -104,6 +131,12 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mo
     return status;
   }
   sqlite3_extended_result_codes(db, 1);
+  rc = RegisterTextFunctions(db);
+  if (rc != SQLITE_OK) {
+    Status status = SqliteError(db, rc, "registering functions on " + path);
+    sqlite3_close(db);
+    return status;
+  }
   // Readers may briefly meet a checkpoint; wait rather than fail.
   sqlite3_busy_timeout(db, 5000);
   return std::unique_ptr<Connection>(new Connection(db));

@@ -73,6 +73,59 @@ TEST_F(CommunityRepositoryTest, ListPagesWholeCommunitiesInIdOrderAndHidesSecret
   EXPECT_EQ(literal[0].id, 14);
 }
 
+constexpr char kCafeComposed[] = "Caf\u00e9 Eco";
+constexpr char kCafeUpperDecomposed[] = "CAFE\u0301 ECO";
+
+TEST_F(CommunityRepositoryTest, NamesThatLookEqualAreOneName) {
+  auto created = Create(10, "Cafe\u0301 Eco", Visibility::kOpen);
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ(created->name, kCafeComposed);  // stored NFC, case as typed
+  for (const char* same : {kCafeComposed, kCafeUpperDecomposed, "Caf\u00e9 Eco ", " caf\u00e9  eco",
+                           "Caf\u200b\u00e9 Eco", "\u200fCaf\u00e9 Eco", "Caf\u00e9\u00a0Eco"}) {
+    EXPECT_EQ(Create(11, same, Visibility::kPrivate).status().error_code(), "name_taken") << same;
+  }
+  EXPECT_TRUE(Create(12, "Cafe Eco", Visibility::kOpen).ok());  // no accent: another name
+}
+
+TEST_F(CommunityRepositoryTest, RenamingToANameThatLooksEqualIsRefused) {
+  ASSERT_TRUE(Create(10, kCafeComposed, Visibility::kOpen).ok());
+  ASSERT_TRUE(Create(11, "Tea Room", Visibility::kOpen).ok());
+  auto renamed = store_->write_value<Community>([&](storage::Connection& c) {
+    CommunityChanges changes;
+    changes.name = kCafeUpperDecomposed;
+    return communities_.Update(c, 11, changes, AuditRecord{2000, 1, "update", std::nullopt, ""});
+  });
+  EXPECT_EQ(renamed.status().error_code(), "name_taken");
+}
+
+TEST_F(CommunityRepositoryTest, ASecretNameIsTakenOnlyForThoseWhoSeeTheCommunity) {
+  ASSERT_TRUE(Create(10, "Project Falcon", Visibility::kSecret, /*owner=*/1).ok());
+  // ben cannot see it: the name is free to him, for a secret community or a listed one.
+  EXPECT_TRUE(Create(11, "project falcon", Visibility::kSecret, /*owner=*/2).ok());
+  ASSERT_TRUE(store_
+                  ->write([&](storage::Connection& c) {
+                    return communities_.RemoveMembership(c, 11, 2, std::nullopt);
+                  })
+                  .ok());
+  EXPECT_TRUE(Create(12, "Falcon", Visibility::kOpen, /*owner=*/2).ok());
+  auto renamed = store_->write_value<Community>([&](storage::Connection& c) {
+    CommunityChanges changes;
+    changes.name = "PROJECT FALCON";
+    return communities_.Update(c, 12, changes, AuditRecord{2000, 2, "update", std::nullopt, ""});
+  });
+  EXPECT_TRUE(renamed.ok());
+  // ana belongs to her secret one (and sees ben's listed one): the name is taken for her.
+  EXPECT_EQ(Create(13, "Project  Falcon", Visibility::kSecret, /*owner=*/1).status().error_code(),
+            "name_taken");
+}
+
+TEST_F(CommunityRepositoryTest, SearchMatchesNamesThatLookEqual) {
+  ASSERT_TRUE(Create(10, kCafeComposed, Visibility::kOpen).ok());
+  std::vector<Community> found = ListAll("CAFE\u0301", 2, 10);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, 10);
+}
+
 TEST_F(CommunityRepositoryTest, MembershipsReadBackWithTheirRoleAndState) {
   ASSERT_TRUE(Create(10, "Sales", Visibility::kPrivate).ok());
   ASSERT_TRUE(store_

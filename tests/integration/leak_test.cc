@@ -677,6 +677,30 @@ TEST_F(LeakIntegrationTest, NonMemberWhoFollowsTheAuthorSeesNothing) {
 
 TEST_F(LeakIntegrationTest, NonMemberSeesNothing) { CrawlAsOutsider(stranger_, "stranger"); }
 
+TEST_F(LeakIntegrationTest, AnOutsiderCannotTellWhetherASecretNameExists) {
+  auto create = [&](const TestUser& who, const std::string& name) {
+    return Post("/api/v1/communities",
+                JsonBody().Set("name", name).Set("visibility", "secret").str(), who.token);
+  };
+  auto rename = [&](const std::string& name) {
+    return Patch(Path(other_), JsonBody().Set("name", name).str(), other_mod_.token);
+  };
+  // For a member the secret community is there: its name, however written, is taken.
+  EXPECT_EQ(ErrorCode(create(insider_, "PROJECT FALCON ").body), "name_taken");
+  // For outsiders the secret community's name and a name nobody uses answer alike, whether
+  // they create a community or rename one (listed) to it.
+  HttpResult created_as_secret = create(stranger_, "Project\u200b Falcon");
+  HttpResult created_as_unused = create(follower_, "Project Osprey");
+  EXPECT_EQ(created_as_secret.status, 201) << created_as_secret;
+  EXPECT_EQ(created_as_unused.status, 201) << created_as_unused;
+  HttpResult renamed_as_unused = rename("Project Kestrel");
+  HttpResult renamed_as_secret = rename("project falcon");
+  EXPECT_EQ(renamed_as_unused.status, 200) << renamed_as_unused;
+  EXPECT_EQ(renamed_as_secret.status, 200) << renamed_as_secret;
+  HttpResult list = Get("/api/v1/communities?q=falcon&limit=100", stranger_.token);
+  EXPECT_EQ(list.body.find(secret_), std::string::npos) << list;
+}
+
 TEST_F(LeakIntegrationTest, ANonMembersAccessTokenSeesNoMoreThanThey) {
   HttpResult created = Post("/api/v1/me/tokens",
                             JsonBody()

@@ -1,6 +1,7 @@
 // Issue 16 "Operators": backup, restore and migrate against the real executable; --version and
 // options from a config file. (Options from the environment: tests/packaging's systemd test.)
 #include "storage/maintenance.h"
+#include "storage/migrations.h"
 
 #include <sys/stat.h>
 

@@ -3,6 +3,7 @@
 // the transaction that writes the change, so no interleaving can break it.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <string>
@@ -88,6 +89,26 @@ TEST_F(RaceTest, TwoOwnersDemotingEachOtherAlwaysLeaveAnOwner) {
       ASSERT_EQ(SetRole(ana_, community, ben_, "member").status, 200);
     }
   }
+}
+
+TEST_F(RaceTest, TwoCreatesOfNamesThatLookEqualMakeOneCommunity) {
+  // Few rounds: each makes a community, and creating communities has a quota per account.
+  constexpr int kRounds = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    std::string suffix = " " + std::to_string(round);
+    auto create = [&](const TestUser& who, const std::string& name) {
+      return Post("/api/v1/communities",
+                  JsonBody().Set("name", name).Set("visibility", "open").str(), who.token)
+          .status;
+    };
+    int ana_status = 0, ben_status = 0;
+    AtOnce([&] { ana_status = create(ana_, "Caf\u00e9 Eco" + suffix); },    // NFC
+           [&] { ben_status = create(ben_, "CAFE\u0301 ECO" + suffix); });  // NFD, upper case
+    EXPECT_EQ(std::min(ana_status, ben_status), 201) << round;
+    EXPECT_EQ(std::max(ana_status, ben_status), 409) << round;
+  }
+  HttpResult list = Get("/api/v1/communities?q=caf%C3%A9&limit=100", admin_token_);
+  EXPECT_EQ(JsonIds(list.body).size(), static_cast<size_t>(kRounds)) << list;
 }
 
 TEST_F(RaceTest, TwoOwnersLeavingAtOnceLeaveAnOwner) {

@@ -208,6 +208,10 @@ TEST_F(ScimTest, FiltersSelectUsersAsTheIdentityProvidersAsk) {
   EXPECT_EQ(Filtered(R"(externalId eq "B2")"), Ids{bob});
   EXPECT_EQ(Filtered(R"(externalId eq "b2")"), Ids{});  // caseExact
   EXPECT_EQ(Filtered(R"(emails[type eq "work"].value eq "cy@corp.example")"), Ids{cy});
+  // Equality without case is equality of names: case, invisible characters and spaces around.
+  EXPECT_EQ(Filtered("emails.value eq \" CY@Corp.\u200bExample\""), Ids{cy});
+  EXPECT_EQ(Filtered("emails.value ne \"CY@CORP.EXAMPLE\" and name.familyName sw \"love\""),
+            (Ids{ada, bob}));
   EXPECT_EQ(Filtered(R"(emails.value ew "@example.com" and externalId pr)"), (Ids{ada, bob}));
   EXPECT_EQ(Filtered(R"(name.familyName sw "love")"), (Ids{ada, bob}));
   EXPECT_EQ(Filtered(R"(name.familyName sw "love" and not (department eq "sales"))"), Ids{ada});

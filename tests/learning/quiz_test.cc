@@ -25,6 +25,12 @@ TEST(QuizTest, AValidQuizIsNormalized) {
   EXPECT_EQ(quiz.questions[1].correct, (std::vector<int>{0, 2}));
 }
 
+TEST(QuizTest, SkillsThatOnlyLookDifferentAreOneSkill) {
+  EXPECT_EQ(NormalizeSkill("\u00c9quipe"), NormalizeSkill("\u00e9quipe"));
+  EXPECT_EQ(NormalizeSkill("Caf\u00e9"), NormalizeSkill("CAFE\u0301 "));
+  EXPECT_EQ(NormalizeSkill("Kaf\u200bka"), "kafka");
+}
+
 TEST(QuizTest, EachBrokenRuleHasItsCode) {
   struct Case {
     void (*breakit)(NewQuiz&);

@@ -39,6 +39,11 @@ TEST_F(UserRepositoryTest, InsertedUserReadsBackWithListsInOrder) {
   ASSERT_TRUE(user.ok());
   EXPECT_EQ(user->id, 1);
   EXPECT_EQ(user->skills, (std::vector<std::string>{"negotiation", "C++"}));
+  ProfileChanges decomposed;
+  decomposed.skills = std::vector<std::string>{"Cafe\u0301"};
+  auto updated = users_.Update(1, decomposed);
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->skills, std::vector<std::string>{"Caf\u00e9"});  // shown NFC
   EXPECT_EQ(user->created_at, clock_.now_ms());
 }
 
@@ -54,6 +59,30 @@ TEST_F(UserRepositoryTest, TakenUsernameAndEmailAreNamed) {
   same_email.profile.display_name = "Other";
   same_email.profile.email = "ana@example.com";
   EXPECT_EQ(users_.Insert(3, same_email, "hash").status().error_code(), "email_taken");
+}
+
+TEST_F(UserRepositoryTest, EmailsThatOnlyLookDifferentAreOneEmail) {
+  NewUser gabriel;
+  gabriel.username = "gabriel";
+  gabriel.profile.display_name = "Gabriel";
+  gabriel.profile.email = "Gabri\u00e9l.Laurent@example.com";
+  ASSERT_TRUE(users_.Insert(1, gabriel, "hash").ok());
+  int next_id = 2;
+  for (const char* same : {"gabri\u00e9l.laurent@example.com", "GABRIE\u0301L.LAURENT@EXAMPLE.COM",
+                           " gabri\u00e9l.laurent@example.com\u200b"}) {
+    NewUser other;
+    other.username = "other" + std::to_string(next_id);
+    other.profile.display_name = "Other";
+    other.profile.email = same;
+    EXPECT_EQ(users_.Insert(next_id++, other, "hash").status().error_code(), "email_taken") << same;
+    auto found = store_->read([&](storage::Connection& c) { return FindIdByEmail(c, same); });
+    ASSERT_TRUE(found.ok());
+    EXPECT_EQ(*found, std::optional<Id>(1)) << same;
+  }
+  ASSERT_TRUE(Add(9, "ana").ok());
+  ProfileChanges change;
+  change.email = "GABRIE\u0301L.laurent@example.com";
+  EXPECT_EQ(users_.Update(9, change).status().error_code(), "email_taken");
 }
 
 TEST_F(UserRepositoryTest, UpdateChangesOnlyWhatIsGiven) {

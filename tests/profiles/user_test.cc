@@ -70,6 +70,17 @@ TEST(ValidateProfile, LimitsSkills) {
   EXPECT_TRUE(ValidateProfile(c).ok());
 }
 
+TEST(ValidateProfile, RefusesSkillsThatOnlyLookDifferent) {
+  ProfileChanges c;
+  for (auto same : {std::vector<std::string>{"\u00c9quipe", "\u00e9quipe"},  // É, é
+                    std::vector<std::string>{"caf\u00e9", "cafe\u0301"},     // NFC, NFD
+                    std::vector<std::string>{"Kafka", "Kafka "},             // trailing space
+                    std::vector<std::string>{"Kafka", "Ka\u200bfka"}}) {     // zero-width
+    c.skills = same;
+    EXPECT_EQ(ValidateProfile(c).error_code(), "invalid_skills") << same[1];
+  }
+}
+
 TEST(ValidateProfile, WantsLanguageTags) {
   ProfileChanges c;
   c.languages = std::vector<std::string>{"fr", "en-GB"};
@@ -80,6 +91,12 @@ TEST(ValidateProfile, WantsLanguageTags) {
 
 TEST(NormalizeUsername, LowercasesForLookup) {
   EXPECT_EQ(NormalizeUsername("Ana.Smith"), "ana.smith");
+}
+
+TEST(NormalizeUsername, IgnoresWhatOnlyLooksDifferent) {
+  EXPECT_EQ(NormalizeUsername(" ana.smith "), "ana.smith");
+  EXPECT_EQ(NormalizeUsername("ana\u200b.smith"), "ana.smith");
+  EXPECT_EQ(NormalizeUsername("\uff41\uff4e\uff41"), "ana");  // full-width
 }
 
 }  // namespace

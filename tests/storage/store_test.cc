@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "storage/maintenance.h"
+#include "storage/migrations.h"
 
 namespace agora::storage {
 namespace {

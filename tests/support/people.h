@@ -18,9 +18,9 @@ inline Status AddPeople(storage::Store& store,
   return store.write([&](storage::Connection& c) -> Status {
     for (const auto& [id, username] : people) {
       auto stmt = c.prepare(
-          "INSERT INTO users (id, username, email, display_name, password_hash, role, "
-          "created_at, updated_at) VALUES (?1, ?2, ?2 || '@example.com', ?2, 'hash', 'member', "
-          "0, 0)");
+          "INSERT INTO users (id, username, email, email_key, display_name, password_hash, role, "
+          "created_at, updated_at) VALUES (?1, ?2, ?2 || '@example.com', "
+          "agora_name_key(?2 || '@example.com'), ?2, 'hash', 'member', 0, 0)");
       if (!stmt.ok()) return stmt.status();
       (*stmt)->bind(1, id).bind(2, username);
       AGORA_RETURN_IF_ERROR((*stmt)->run());
