@@ -43,10 +43,8 @@ std::optional<MembershipSource> ParseSource(std::string_view name) {
 Status ValidateChanges(const CommunityChanges& c) {
   if (c.name) {
     size_t length = Utf8Length(*c.name);
-    bool blank = std::all_of(c.name->begin(), c.name->end(),
-                             [](unsigned char ch) { return std::isspace(ch); });
-    if (length < CommunityLimits::kNameMin || length > CommunityLimits::kNameMax || blank ||
-        HasForbiddenControl(*c.name)) {
+    if (length < CommunityLimits::kNameMin || length > CommunityLimits::kNameMax ||
+        IsBlankText(*c.name) || HasForbiddenControl(*c.name)) {
       return Status::Unprocessable("invalid_name", "name must be 3 to 80 characters");
     }
   }

@@ -23,9 +23,7 @@ std::string Folded(std::string_view text) {
 
 bool ValidValue(const std::optional<std::string>& value) {
   if (!value) return true;
-  bool blank =
-      std::all_of(value->begin(), value->end(), [](unsigned char ch) { return std::isspace(ch); });
-  return !blank && Utf8Length(*value) <= MembershipRuleLimits::kValueMax &&
+  return !IsBlankText(*value) && Utf8Length(*value) <= MembershipRuleLimits::kValueMax &&
          !HasForbiddenControl(*value);
 }
 

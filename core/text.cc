@@ -1,5 +1,8 @@
 #include "core/text.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <cstdint>
 
 namespace agora {
@@ -54,6 +57,22 @@ bool HasForbiddenControl(std::string_view text) {
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return true;
   }
   return false;
+}
+
+bool IsBlankText(std::string_view text) {
+  int32_t length = static_cast<int32_t>(text.size());
+  int32_t offset = 0;
+  while (offset < length) {
+    UChar32 c;
+    U8_NEXT(text.data(), offset, length, c);
+    if (c < 0) return false;
+    int8_t category = u_charType(c);
+    bool invisible = u_isUWhiteSpace(c) ||
+                     u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+                     category == U_FORMAT_CHAR || category == U_CONTROL_CHAR;
+    if (!invisible) return false;
+  }
+  return true;
 }
 
 }  // namespace agora

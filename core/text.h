@@ -16,4 +16,9 @@ size_t Utf8Length(std::string_view text);
 // or DEL; such characters are refused in every user-supplied string.
 bool HasForbiddenControl(std::string_view text);
 
+// True when `text` shows nothing: every code point is Unicode white space (including no-break
+// spaces), a default-ignorable code point (zero-width spaces and joiners, fillers) or a format or
+// control character. Empty text is blank; ill-formed UTF-8 is not (validation refuses it apart).
+bool IsBlankText(std::string_view text);
+
 }  // namespace agora

@@ -12,17 +12,25 @@ class FeedEngine::Table {
   explicit Table(size_t capacity) : capacity_(capacity) {}
 
   // Runs `change` on the timeline of `id` if it is in memory; if it is loading, runs it once
-  // the load is done. Nothing happens to a timeline that is not in memory.
-  void IfPresent(Id id, std::function<void(Timeline&)> change) {
+  // the load is done. Nothing happens to a timeline that is not in memory. With `evict`, a
+  // timeline in memory is dropped instead, so that its next read loads it again; one that is
+  // loading may hold what the store had before the change, so it gets `change`, serves the
+  // read that loaded it, and is dropped after.
+  void IfPresent(Id id, std::function<void(Timeline&)> change, bool evict = false) {
     Shard& shard = ShardFor(id);
     MutexLock lock(&shard.mu);
     auto it = shard.slots.find(id);
     if (it == shard.slots.end()) return;
     if (it->second.loading) {
       it->second.deferred.push_back(std::move(change));
+      it->second.stale = it->second.stale || evict;
       return;
     }
-    change(*it->second.timeline);
+    if (evict) {
+      shard.slots.erase(it);
+    } else {
+      change(*it->second.timeline);
+    }
   }
 
   // Inserts `entry` into every recipient's timeline that is in memory, taking each shard's
@@ -87,6 +95,7 @@ class FeedEngine::Table {
     slot.loading = false;
     shard.loaded.SignalAll();
     read(*slot.timeline);
+    if (slot.stale) shard.slots.erase(it);
     return Status::Ok();
   }
 
@@ -107,6 +116,7 @@ class FeedEngine::Table {
     // Inline: one cache miss fewer per delivery; empty while loading.
     std::optional<Timeline> timeline;
     bool loading = false;
+    bool stale = false;  // evicted while loading: dropped once the load's read is served
     std::vector<std::function<void(Timeline&)>> deferred;  // changes that came during the load
   };
   struct Shard {
@@ -148,7 +158,10 @@ void FeedEngine::AddEntries(Id reader, std::span<const FeedEntry> entries) {
 }
 
 void FeedEngine::RemoveSource(Id reader, Id source_id) {
-  readers_->IfPresent(reader, [source_id](Timeline& t) { t.RemoveSource(source_id); });
+  // Taking the source's entries out of a full ring would leave it short of the older posts of
+  // the other sources that the ring pushed out: rebuilt from the store, it holds them again.
+  readers_->IfPresent(
+      reader, [source_id](Timeline& t) { t.RemoveSource(source_id); }, /*evict=*/true);
 }
 
 Result<std::vector<FeedEntry>> FeedEngine::Read(Id reader, const Loader& load_timeline,

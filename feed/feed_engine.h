@@ -60,7 +60,10 @@ class FeedEngine {
   void RecordSourcePost(FeedEntry entry);
   // Adds entries to one reader's timeline, if in memory (e.g. a new followee's recent posts).
   void AddEntries(Id reader, std::span<const FeedEntry> entries);
-  // Takes a source's entries out of one reader's timeline (unfollow, leaving a community).
+  // Takes a source's entries out of one reader's timeline (unfollow, leaving a community): the
+  // timeline leaves memory and its next read loads it from the store, so it is refilled from
+  // what the reader still follows, as a rebuilt one would be. The caller calls this after the
+  // change committed.
   void RemoveSource(Id reader, Id source_id);
 
   // Candidates for one page of `reader`'s stream, newest first: the reader's timeline merged

@@ -5,18 +5,14 @@
 #include <set>
 
 #include "core/name_key.h"
+#include "core/text.h"
 
 namespace agora::learning {
 namespace {
 
-bool Blank(const std::string& text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](unsigned char ch) { return std::isspace(ch) != 0; });
-}
-
 Status CheckText(const std::string& text, const char* code, const std::string& what,
                  bool may_be_empty) {
-  if ((!may_be_empty && Blank(text)) || text.size() > QuizLimits::kTextMax) {
+  if ((!may_be_empty && IsBlankText(text)) || text.size() > QuizLimits::kTextMax) {
     return Status::Unprocessable(code, what + " must be non-blank and at most " +
                                            std::to_string(QuizLimits::kTextMax) + " bytes");
   }

@@ -45,8 +45,7 @@ Status ValidateText(std::string_view text) {
     return Invalid("invalid_text", "text must not contain control characters");
   }
   size_t length = Utf8Length(text);
-  if (length == 0 ||
-      std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); })) {
+  if (IsBlankText(text)) {
     return Invalid("invalid_text", "text must not be empty");
   }
   if (length > PostLimits::kTextMax) {
@@ -69,7 +68,8 @@ Status ValidateDeal(const Deal& d) {
   for (const Field& f : {Field{"customer", d.customer}, Field{"sector", d.sector},
                          Field{"product", d.product}, Field{"region", d.region}}) {
     size_t length = Utf8Length(f.value);
-    if (length == 0 || length > PostLimits::kDealFieldMax || HasForbiddenControl(f.value)) {
+    if (IsBlankText(f.value) || length > PostLimits::kDealFieldMax ||
+        HasForbiddenControl(f.value)) {
       return Invalid("invalid_deal",
                      std::string("deal.") + f.name + " must be 1 to 200 characters");
     }

@@ -32,8 +32,7 @@ constexpr auto kListLive =
 
 Status ValidateAccessTokenName(std::string_view name) {
   size_t length = Utf8Length(name);
-  if (length == 0 || length > AccessTokenLimits::kNameMax ||
-      name.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+  if (length == 0 || length > AccessTokenLimits::kNameMax || IsBlankText(name)) {
     return Status::Unprocessable("invalid_name", "a token's name has 1 to 100 characters");
   }
   return Status::Ok();

@@ -27,10 +27,6 @@ Status CheckText(const char* field, std::string_view value, size_t min, size_t m
   return Status::Ok();
 }
 
-bool IsBlank(std::string_view value) {
-  return std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isspace(c); });
-}
-
 Status CheckList(const char* field, const std::vector<std::string>& items, size_t max_items,
                  size_t max_length) {
   if (items.size() > max_items) {
@@ -40,7 +36,7 @@ Status CheckList(const char* field, const std::vector<std::string>& items, size_
   std::vector<std::string> seen;
   for (const auto& item : items) {
     AGORA_RETURN_IF_ERROR(CheckText(field, item, 1, max_length));
-    if (IsBlank(item)) {
+    if (IsBlankText(item)) {
       return Invalid("invalid_" + std::string(field), std::string(field) + " must not be blank");
     }
     std::string folded = NameKey(item);
@@ -92,7 +88,7 @@ Status ValidateProfile(const ProfileChanges& c) {
   if (c.display_name) {
     AGORA_RETURN_IF_ERROR(
         CheckText("display_name", *c.display_name, 1, ProfileLimits::kDisplayNameMax));
-    if (IsBlank(*c.display_name)) {
+    if (IsBlankText(*c.display_name)) {
       return Invalid("invalid_display_name", "display_name must not be blank");
     }
   }

@@ -62,7 +62,7 @@ bool Campaign::Counts(const Deal& deal) const {
 
 Status ValidateCampaign(const CampaignDraft& draft) {
   const Campaign& c = draft.campaign;
-  if (c.name.empty()) return Invalid("missing_field", "field 'name' is required");
+  if (IsBlankText(c.name)) return Invalid("missing_field", "field 'name' is required");
   if (Utf8Length(c.name) > CampaignLimits::kNameMax) {
     return Invalid("invalid_field", "name is longer than " +
                                         std::to_string(CampaignLimits::kNameMax) + " characters");

@@ -18,7 +18,7 @@ Status Invalid(std::string code, std::string message) {
 }
 
 Status CheckField(std::string_view value, const char* name) {
-  if (value.empty())
+  if (IsBlankText(value))
     return Invalid("missing_field", std::string("field '") + name + "' is required");
   if (Utf8Length(value) > DealLimits::kFieldMax) {
     return Invalid("invalid_field", std::string(name) + " is longer than " +

@@ -1,6 +1,7 @@
 #include "search/queries.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,19 +40,41 @@ MatchedTerms TermsOf(const Xapian::Query& query) {
   return out;
 }
 
-// Fills `total` and `hits` of `Results` with one page of `text` among the documents every
-// filter keeps. `check_at_least` matches are counted exactly before the total is an estimate.
+// Counts the documents the matcher looked at. Each one matched the query with its filters
+// (the audience among them), so a hidden document never counts.
+class MatchCounter : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& /*doc*/, double /*weight*/) override { ++seen_; }
+  Xapian::doccount seen() const { return seen_; }
+
+ private:
+  Xapian::doccount seen_ = 0;
+};
+
+// Fills `total`, `total_exact` and `hits` of `Results` with one page of `text` among the
+// documents every filter keeps. Matches are counted exactly up to `exact_up_to` (or the end of
+// the page, if further); past it the total is that bound and not exact. Xapian's estimate is
+// never used: it scales term statistics that count documents the filters removed, so hidden
+// posts would move it.
 template <typename Results>
 Results Page(Xapian::Enquire& enquire, const std::string& q, const Xapian::Query& text,
              const std::vector<Xapian::Query>& filters, BlankOrder order, size_t offset,
-             size_t limit, Xapian::doccount check_at_least) {
+             size_t limit, Xapian::doccount exact_up_to) {
   Xapian::Query all(Xapian::Query::OP_AND, filters.begin(), filters.end());
   enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, text, all));
   if (IsBlank(q)) enquire.set_sort_by_value(order.slot, order.descending);
+  Xapian::doccount bound =
+      std::max(exact_up_to, static_cast<Xapian::doccount>(std::min<size_t>(
+                                offset + limit, std::numeric_limits<Xapian::doccount>::max() - 1)));
+  MatchCounter counter;
+  enquire.add_matchspy(&counter);
+  // One past the bound tells "exactly the bound" from "more".
   Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(offset),
-                                       static_cast<Xapian::doccount>(limit), check_at_least);
+                                       static_cast<Xapian::doccount>(limit), bound + 1);
+  enquire.clear_matchspies();  // the counter ends here; other spies already counted
   Results out;
-  out.total = mset.get_matches_estimated();
+  out.total_exact = counter.seen() <= bound;
+  out.total = std::min(counter.seen(), bound);
   out.hits = HitsOf(mset);
   return out;
 }

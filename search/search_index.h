@@ -89,7 +89,9 @@ struct SearchLimits {
   size_t max_query_terms = 64;       // words of one reading: "query_too_complex" beyond
   size_t max_wildcards = 4;          // `prefix*` terms in one query: "query_too_complex" beyond
   unsigned wildcard_expansion = 50;  // most frequent terms a wildcard stands for
-  // Matches counted exactly before `total` becomes Xapian's estimate.
+  // Readable matches counted exactly; beyond (or beyond the page asked for, if further), `total`
+  // says "at least this many" (`total_exact` false). Never Xapian's estimate, which counts
+  // hidden documents through term statistics.
   unsigned exact_total_up_to = 1000;
   unsigned expert_candidate_posts = 500;  // best matching posts aggregated per person
   size_t expert_evidence_posts = 3;       // shown per expert
@@ -122,6 +124,7 @@ struct MatchedTerms {
 
 struct PostResults {
   int64_t total = 0;
+  bool total_exact = true;  // false: at least `total` match
   std::vector<Hit> hits;
   MatchedTerms matched;
 };
@@ -137,6 +140,7 @@ struct PeopleQuery {
 
 struct PeopleResults {
   int64_t total = 0;
+  bool total_exact = true;  // false: at least `total` match
   std::vector<Hit> hits;
 };
 
@@ -165,6 +169,7 @@ struct DealQuery {
 
 struct DealResults {
   int64_t total = 0;
+  bool total_exact = true;  // false: at least `total` match
   std::vector<Hit> hits;
   MatchedTerms matched;
   // facet name (sector, product, region, outcome) -> value -> deals among the matches

@@ -219,10 +219,13 @@ void WritePostHits(JsonWriter& w, const std::vector<services::PostHit>& hits) {
   w.EndArray();
 }
 
-// "total", and "next_offset" when the page does not reach the last result.
-void WriteTotal(JsonWriter& w, int64_t total, size_t offset, size_t returned) {
-  IntMember(w, "total", total);
-  if (returned > 0 && static_cast<int64_t>(offset + returned) < total) {
+// "total", "total_exact", and "next_offset" when the page does not reach the last result.
+template <typename Page>
+void WriteTotal(JsonWriter& w, const Page& page, size_t offset) {
+  IntMember(w, "total", page.total);
+  BoolMember(w, "total_exact", page.total_exact);
+  size_t returned = page.results.size();
+  if (returned > 0 && (!page.total_exact || static_cast<int64_t>(offset + returned) < page.total)) {
     w.Key("next_offset");
     w.Uint64(offset + returned);
   }
@@ -242,7 +245,7 @@ void WriteUserHit(JsonWriter& w, const profiles::User& user, double score, const
 
 std::string RenderPostSearch(const services::PostSearchPage& page, size_t offset) {
   return RenderObject([&](JsonWriter& w) {
-    WriteTotal(w, page.total, offset, page.results.size());
+    WriteTotal(w, page, offset);
     WritePostHits(w, page.results);
   });
 }
@@ -250,7 +253,7 @@ std::string RenderPostSearch(const services::PostSearchPage& page, size_t offset
 std::string RenderPeopleSearch(const services::PeopleSearchPage& page, size_t offset,
                                const Viewer& viewer) {
   return RenderObject([&](JsonWriter& w) {
-    WriteTotal(w, page.total, offset, page.results.size());
+    WriteTotal(w, page, offset);
     w.Key("results");
     w.StartArray();
     for (const services::PersonHit& hit : page.results) {
@@ -296,7 +299,7 @@ std::string RenderExperts(const std::vector<services::Expert>& experts, const Vi
 
 std::string RenderDealSearch(const services::DealSearchPage& page, size_t offset) {
   return RenderObject([&](JsonWriter& w) {
-    WriteTotal(w, page.total, offset, page.results.size());
+    WriteTotal(w, page, offset);
     WritePostHits(w, page.results);
     w.Key("facets");
     w.StartObject();

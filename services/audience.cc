@@ -82,15 +82,23 @@ Status AudienceCheck::CanPost(Id community_id, bool moderator) {
   auto readable = CanRead(community_id);
   if (!readable.ok()) return readable.status();
   if (!*readable) return Status::NotFound("no such community");
+  AGORA_RETURN_IF_ERROR(RefuseBanned(community_id));
   const Known& known = **Lookup(community_id);
-  if (known.membership && known.membership->state == MembershipState::kBanned) {
-    return Status(StatusCode::kPermissionDenied, "banned", "you are banned from this community");
-  }
   if (!IsMember(known.membership)) {
     return Status::PermissionDenied("join the community to post in it");
   }
   if (moderator && !communities::Moderates(known.membership->role)) {
     return Status::PermissionDenied("only moderators post announcements to a community");
+  }
+  return Status::Ok();
+}
+
+Status AudienceCheck::RefuseBanned(Id community_id) {
+  auto known = Lookup(community_id);
+  if (!known.ok()) return known.status();
+  const auto& m = (*known)->membership;
+  if (m && m->state == MembershipState::kBanned) {
+    return Status(StatusCode::kPermissionDenied, "banned", "you are banned from this community");
   }
   return Status::Ok();
 }

@@ -60,6 +60,10 @@ class AudienceCheck {
   // moderator or owner (community announcements).
   Status CanPost(Id community_id, bool moderator);
 
+  // kPermissionDenied ("banned") when the viewer is banned from the community; a banned person
+  // may still read an open community but not take part in it (react).
+  Status RefuseBanned(Id community_id);
+
   // Moderators and owners of the community (e.g. to delete posts in it).
   Result<bool> Moderates(Id community_id);
 

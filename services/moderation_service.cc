@@ -39,9 +39,11 @@ Status ModerationService::Pin(const Viewer& viewer, Id community_id, Id post_id)
   return store_.Transact([&](storage::Transaction& tx) -> Status {
     storage::Connection& c = tx.connection();
     AGORA_RETURN_IF_ERROR(RequireAuthority(c, viewer, community_id, false));
+    // Missing, deleted, elsewhere (perhaps in a community the moderator may not read) or a
+    // reply: one answer, so pinning never tells whether a hidden post exists.
     auto post = posts_.Reload(c, post_id);
-    if (!post.ok()) return post.status();
-    if (post->deleted || post->community_id != community_id || post->in_reply_to) {
+    if (!post.ok() && post.status().code() != StatusCode::kNotFound) return post.status();
+    if (!post.ok() || post->deleted || post->community_id != community_id || post->in_reply_to) {
       return Status::NotFound("no such post in this community");
     }
     return moderation_.Pin(c, community_id, post_id,
@@ -121,8 +123,10 @@ Result<communities::Report> ModerationService::Resolve(const Viewer& viewer, Id 
             }
             if (post_gone)
               return Status::Conflict("post_gone", "the reported post no longer exists");
+            // Peers ban and delete together: the post goes with its author, in this transaction.
             AGORA_RETURN_IF_ERROR(
                 membership_.Ban(tx, viewer, *report.community_id, post->author_id, note));
+            AGORA_RETURN_IF_ERROR(removal_.Remove(tx, report.post_id).status());
             break;
         }
         std::optional<communities::AuditRecord> audit;

@@ -144,11 +144,15 @@ Result<PostView> PostService::Edit(const Viewer& viewer, Id id, const std::strin
   AGORA_RETURN_IF_ERROR(posts::ValidateText(text));
   AGORA_ASSIGN_OR_RETURN(auto mentions, ResolveMentions(text));
   auto edited = store_.Transact<posts::Post>([&](storage::Transaction& tx) -> Result<posts::Post> {
-    // Read access (a ban, a departure) is checked where the edit is written.
-    AGORA_ASSIGN_OR_RETURN(auto post, ReadableIn(tx.connection(), viewer, id));
+    // Access (a ban, a departure) is checked where the edit is written. Editing is posting
+    // again: a banned or departed author's words stay (they may delete them) but do not change.
+    storage::Connection& c = tx.connection();
+    AudienceCheck audience(communities_, c, viewer);
+    AGORA_ASSIGN_OR_RETURN(auto post, Readable(audience, posts_.Reload(c, id)));
     if (post.author_id != viewer.user_id) {
       return Status::PermissionDenied("only the author edits a post");
     }
+    if (post.community_id) AGORA_RETURN_IF_ERROR(audience.CanPost(*post.community_id, false));
     return posts_.Edit(tx, id, text, mentions);
   });
   if (!edited.ok()) return edited.status();
@@ -196,7 +200,10 @@ Result<Page<PostView>> PostService::Replies(const Viewer& viewer, Id id, const P
 Result<PostView> PostService::React(const Viewer& viewer, Id id, const std::string& type) {
   AGORA_RETURN_IF_ERROR(CheckReaction(type));
   auto reacted = store_.Transact<posts::Post>([&](storage::Transaction& tx) -> Result<posts::Post> {
-    AGORA_RETURN_IF_ERROR(ReadableIn(tx.connection(), viewer, id).status());
+    storage::Connection& c = tx.connection();
+    AudienceCheck audience(communities_, c, viewer);
+    AGORA_ASSIGN_OR_RETURN(auto post, Readable(audience, posts_.Reload(c, id)));
+    if (post.community_id) AGORA_RETURN_IF_ERROR(audience.RefuseBanned(*post.community_id));
     AGORA_ASSIGN_OR_RETURN(auto result, posts_.React(tx, id, viewer.user_id, type));
     // A reaction that was already there tells nobody.
     if (result.changed) {

@@ -68,7 +68,7 @@ Result<PostSearchPage> SearchService::Posts(const Viewer& viewer, const search::
   if (!found.ok()) return found.status();
   auto results = HydratePosts(viewer, found->hits, found->matched);
   if (!results.ok()) return results.status();
-  return PostSearchPage{found->total, std::move(*results)};
+  return PostSearchPage{found->total, found->total_exact, std::move(*results)};
 }
 
 Result<PeopleSearchPage> SearchService::People(const search::PeopleQuery& query) {
@@ -78,7 +78,7 @@ Result<PeopleSearchPage> SearchService::People(const search::PeopleQuery& query)
   for (const search::Hit& hit : found->hits) ids.push_back(hit.id);
   auto users = users_.FindMany(ids);
   if (!users.ok()) return users.status();
-  PeopleSearchPage page{found->total, {}};
+  PeopleSearchPage page{found->total, found->total_exact, {}};
   for (size_t i = 0, u = 0; i < found->hits.size() && u < users->size(); ++i) {
     if ((*users)[u].id != found->hits[i].id) continue;  // gone since it was indexed
     if ((*users)[u].active) page.results.push_back({std::move((*users)[u]), found->hits[i].score});
@@ -139,6 +139,7 @@ Result<DealSearchPage> SearchService::Deals(const Viewer& viewer, const search::
   if (!results.ok()) return results.status();
   DealSearchPage page;
   page.total = found->total;
+  page.total_exact = found->total_exact;
   page.results = std::move(*results);
   page.facets = std::move(found->facets);
   return page;

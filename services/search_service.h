@@ -34,6 +34,7 @@ struct PersonHit {
 template <typename Hit>
 struct SearchPage {
   int64_t total = 0;
+  bool total_exact = true;  // false: at least `total` match (search::SearchLimits)
   std::vector<Hit> results;
 };
 using PostSearchPage = SearchPage<PostHit>;

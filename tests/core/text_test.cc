@@ -33,5 +33,24 @@ TEST(HasForbiddenControl, AllowsWhitespaceButNotOtherControls) {
   EXPECT_TRUE(HasForbiddenControl("del\x7F"));
 }
 
+TEST(IsBlankText, TreatsUnicodeSpacesAndInvisibleCharactersAsBlank) {
+  EXPECT_TRUE(IsBlankText(""));
+  EXPECT_TRUE(IsBlankText(" \t\r\n"));
+  EXPECT_TRUE(IsBlankText("\xC2\xA0\xC2\xA0"));                      // U+00A0 no-break space
+  EXPECT_TRUE(IsBlankText("\xE2\x80\x8B\xE2\x80\x8C\xE2\x80\x8D"));  // U+200B..U+200D zero-width
+  EXPECT_TRUE(IsBlankText("\xEF\xBB\xBF\xE2\x81\xA0"));              // U+FEFF, U+2060 word joiner
+  EXPECT_TRUE(IsBlankText("\xE3\x80\x80\xE2\x80\xAF"));              // U+3000, U+202F
+  EXPECT_TRUE(IsBlankText("\xE3\x85\xA4"));                          // U+3164 Hangul filler
+}
+
+TEST(IsBlankText, KeepsTextThatShowsSomething) {
+  EXPECT_FALSE(IsBlankText("a"));
+  EXPECT_FALSE(
+      IsBlankText("\xE2\x80\x8B"
+                  "é"));
+  EXPECT_FALSE(IsBlankText("\xF0\x9F\x98\x80"));  // an emoji
+  EXPECT_FALSE(IsBlankText("\xC3"));              // ill-formed, refused by the UTF-8 check
+}
+
 }  // namespace
 }  // namespace agora

@@ -67,10 +67,33 @@ TEST(FeedEngine, PagesWithCursors) {
 
 TEST(FeedEngine, RemoveSourceDropsThatAuthor) {
   FeedEngine engine;
-  Loader load = Fixed({{3, 1}, {2, 2}, {1, 1}});
-  ASSERT_TRUE(engine.Read(7, load, {}, {}).ok());
+  ASSERT_TRUE(engine.Read(7, Fixed({{3, 1}, {2, 2}, {1, 1}}), {}, {}).ok());
   engine.RemoveSource(7, 1);
-  EXPECT_EQ(Ids(engine.Read(7, load, {}, {})), (std::vector<Id>{2}));
+  // The store no longer gives source 1 to reader 7.
+  EXPECT_EQ(Ids(engine.Read(7, Fixed({{2, 2}}), {}, {})), (std::vector<Id>{2}));
+}
+
+TEST(FeedEngine, RemoveSourceRefillsAFullRingFromWhatIsStillFollowed) {
+  FeedEngine engine({.timeline_capacity = 3});
+  // Source 1 filled the ring and pushed out the older posts of source 2.
+  ASSERT_TRUE(engine.Read(7, Fixed({{6, 1}, {5, 1}, {4, 1}, {3, 2}, {2, 2}}), {}, {}).ok());
+  engine.RemoveSource(7, 1);
+  EXPECT_EQ(Ids(engine.Read(7, Fixed({{3, 2}, {2, 2}, {1, 2}}), {}, {})),
+            (std::vector<Id>{3, 2, 1}));
+}
+
+TEST(FeedEngine, RemoveSourceDuringALoadDropsTheSourceAndLoadsAgainAfter) {
+  FeedEngine engine({.timeline_capacity = 2});
+  std::atomic<int> loads{0};
+  Loader stale = [&engine, &loads]() -> Result<std::vector<FeedEntry>> {
+    ++loads;
+    // The unfollow commits while this load holds the store as it was before it.
+    std::thread([&engine] { engine.RemoveSource(7, 1); }).join();
+    return std::vector<FeedEntry>{{6, 1}, {5, 1}};
+  };
+  EXPECT_TRUE(engine.Read(7, stale, {}, {})->empty());
+  EXPECT_EQ(Ids(engine.Read(7, Fixed({{3, 2}, {2, 2}}, &loads), {}, {})), (std::vector<Id>{3, 2}));
+  EXPECT_EQ(loads, 2);
 }
 
 TEST(FeedEngine, AFailedLoadIsRetriedLater) {

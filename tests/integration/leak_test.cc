@@ -3,6 +3,7 @@
 // its routes here.
 #include <ctime>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -701,6 +702,46 @@ TEST_F(LeakIntegrationTest, AnOutsiderCannotTellWhetherASecretNameExists) {
   EXPECT_EQ(list.body.find(secret_), std::string::npos) << list;
 }
 
+TEST_F(LeakIntegrationTest, EveryPostRouteAnswersAHiddenPostAsAMissingOne) {
+  const std::string missing = "999999999";
+  struct Probe {
+    std::string method, suffix, body;
+  };
+  const std::vector<Probe> probes = {
+      {"GET", "", ""},
+      {"GET", "/replies", ""},
+      {"POST", "/reactions", ""},
+      {"DELETE", "/reactions?type=like", ""},
+      {"PATCH", "", JsonBody().Set("text", "y").str()},
+      {"DELETE", "", ""},
+      {"POST", "/report", JsonBody().Set("reason", "probe").str()},
+      {"POST", "/accept", JsonBody().Set("reply_id", missing).str()},
+      {"DELETE", "/accept", ""},
+  };
+  for (const TestUser* who : {&stranger_, &removed_, &banned_, &other_mod_}) {
+    for (const std::string& hidden :
+         {private_post_, secret_post_, secret_reply_, secret_question_}) {
+      for (const Probe& p : probes) {
+        SCOPED_TRACE(who->username + " " + p.method + " " + p.suffix);
+        HttpResult seen =
+            server().Request(p.method, "/api/v1/posts/" + hidden + p.suffix, p.body, who->token);
+        HttpResult absent =
+            server().Request(p.method, "/api/v1/posts/" + missing + p.suffix, p.body, who->token);
+        EXPECT_EQ(seen.status, absent.status) << seen;
+        EXPECT_EQ(seen.body, absent.body);
+      }
+      HttpResult reply =
+          Post("/api/v1/posts", JsonBody().Set("text", "r").Set("in_reply_to", hidden).str(),
+               who->token);
+      HttpResult orphan =
+          Post("/api/v1/posts", JsonBody().Set("text", "r").Set("in_reply_to", missing).str(),
+               who->token);
+      EXPECT_EQ(reply.status, orphan.status) << reply;
+      EXPECT_EQ(reply.body, orphan.body);
+    }
+  }
+}
+
 TEST_F(LeakIntegrationTest, ANonMembersAccessTokenSeesNoMoreThanThey) {
   HttpResult created = Post("/api/v1/me/tokens",
                             JsonBody()
@@ -739,6 +780,16 @@ TEST_F(LeakIntegrationTest, ModeratorOfAnotherCommunitySeesNothing) {
       Post(Path(secret_, "/bans"), JsonBody().Set("user_id", insider_.id).str(), other_mod_.token)
           .status,
       404);
+  // Pinning into their own community answers alike for a hidden post and a missing one.
+  HttpResult missing =
+      Post(Path(other_, "/pins"), JsonBody().Set("post_id", "999999999").str(), other_mod_.token);
+  EXPECT_EQ(missing.status, 404) << missing;
+  for (const std::string& hidden : {private_post_, secret_post_, secret_reply_}) {
+    HttpResult pinned =
+        Post(Path(other_, "/pins"), JsonBody().Set("post_id", hidden).str(), other_mod_.token);
+    EXPECT_EQ(pinned.status, missing.status) << pinned;
+    EXPECT_EQ(pinned.body, missing.body);
+  }
 }
 
 TEST_F(LeakIntegrationTest, DeactivatedAccountIsRefusedEverywhere) {
@@ -1041,6 +1092,47 @@ TEST_F(LeakIntegrationTest, ANonParticipantNeverSeesAParticipantsCampaign) {
       if (message->find(barrier) != std::string::npos) break;
     }
   }
+}
+
+// Search totals count only what the caller may read: an outsider who posts 1,000 filler posts
+// and asks for `filler OR <word>` learns nothing of the word in posts they cannot read (Xapian's
+// estimate answered 1,010 for a word in 30 secret posts and 1,001 for a word found nowhere).
+class SearchTotalLeakIntegrationTest : public IntegrationTest {};
+
+TEST_F(SearchTotalLeakIntegrationTest, FillerPostsCannotRevealAWordOfSecretPosts) {
+  TestUser insider = CreateAndLogin("insider");
+  TestUser outsider = CreateAndLogin("outsider");
+  std::string secret = CreateCommunity(insider, "Project Falcon", "secret");
+  for (int i = 0; i < 30; ++i) WritePost(insider, "zanzibar plan " + std::to_string(i), secret);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 8; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = w; i < 1000; i += 8) WritePost(outsider, "filler " + std::to_string(i));
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  ASSERT_TRUE(Eventually([&] {
+    return JsonInt(Get("/api/v1/search/posts?q=zanzibar", insider.token).body, "/total") == 30 &&
+           JsonInt(Get("/api/v1/search/posts?q=filler", outsider.token).body, "/total") == 1000;
+  }));
+  HttpResult hidden_word = Get("/api/v1/search/posts?q=filler%20OR%20zanzibar", outsider.token);
+  HttpResult no_word = Get("/api/v1/search/posts?q=filler%20OR%20qwxzyv", outsider.token);
+  ASSERT_EQ(hidden_word.status, 200) << hidden_word;
+  ASSERT_EQ(no_word.status, 200) << no_word;
+  EXPECT_EQ(JsonInt(hidden_word.body, "/total"), 1000);
+  EXPECT_EQ(JsonInt(no_word.body, "/total"), 1000);
+  EXPECT_EQ(JsonBool(hidden_word.body, "/total_exact"), true);
+  EXPECT_EQ(JsonBool(no_word.body, "/total_exact"), true);
+  EXPECT_EQ(JsonIds(hidden_word.body, "/results", "/post/id"),
+            JsonIds(no_word.body, "/results", "/post/id"));
+  EXPECT_EQ(hidden_word.body.find("zanzibar"), std::string::npos);
+  // The insider, who reads them, counts them.
+  EXPECT_EQ(
+      JsonInt(Get("/api/v1/search/posts?q=filler%20OR%20zanzibar", insider.token).body, "/total"),
+      1000);  // exact up to 1,000: past it, "at least 1,000"
+  EXPECT_EQ(JsonBool(Get("/api/v1/search/posts?q=filler%20OR%20zanzibar", insider.token).body,
+                     "/total_exact"),
+            false);
 }
 
 }  // namespace

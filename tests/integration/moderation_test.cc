@@ -1,6 +1,8 @@
 // Community posting, pins and reports over HTTP.
 
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "tests/integration/integration_test.h"
 
@@ -169,6 +171,97 @@ TEST_F(ModerationIntegrationTest, ReportsGoToModeratorsAndResolveWithAnAuditedAc
   EXPECT_EQ(JsonString(audit.body, "/items/1/action"), "ban");
   EXPECT_TRUE(JsonIds(Get(Path("/reports"), owner_.token).body).empty());
   EXPECT_EQ(JsonIds(Get(Path("/reports?status=resolved"), owner_.token).body).size(), 1u);
+}
+
+TEST_F(ModerationIntegrationTest, BanAuthorAlsoTakesTheReportedPostDown) {
+  std::string post = Write(member_, "zanzibarian spam");
+  std::string kept = Write(member_, "an older fine post");
+  std::string report = Report(reader_, post, "spam");
+  ASSERT_TRUE(Eventually([&] {
+    return JsonInt(Get("/api/v1/search/posts?q=zanzibarian", owner_.token).body, "/total") == 1;
+  }));
+  ASSERT_EQ(Post("/api/v1/reports/" + report + "/resolve",
+                 JsonBody().Set("action", "ban_author").Set("note", "spammer").str(), owner_.token)
+                .status,
+            200);
+  EXPECT_EQ(Get("/api/v1/posts/" + post, owner_.token).status, 404);
+  EXPECT_EQ(StreamTexts(Get(Path("/feed"), reader_.token).body),
+            std::vector<std::string>{"an older fine post"});
+  EXPECT_EQ(StreamTexts(Get("/api/v1/feeds/home", reader_.token).body),
+            std::vector<std::string>{"an older fine post"});
+  EXPECT_TRUE(Eventually([&] {
+    return JsonInt(Get("/api/v1/search/posts?q=zanzibarian", owner_.token).body, "/total") == 0;
+  }));
+  EXPECT_EQ(Get("/api/v1/posts/" + kept, owner_.token).status, 200);  // only the reported one
+  HttpResult audit = Get(Path("/audit"), owner_.token);
+  EXPECT_EQ(JsonString(audit.body, "/items/0/action"), "resolve_report:ban_author");
+  EXPECT_EQ(JsonString(audit.body, "/items/1/action"), "ban");
+}
+
+TEST_F(ModerationIntegrationTest, BanAuthorThatCannotBanLeavesThePostUp) {
+  // The owner cannot be banned: the whole resolution fails and the post stays.
+  std::string post = Write(owner_, "the owner's post");
+  std::string report = Report(reader_, post, "disagree");
+  HttpResult refused = Post("/api/v1/reports/" + report + "/resolve",
+                            JsonBody().Set("action", "ban_author").str(), admin_token_);
+  EXPECT_NE(refused.status, 200) << refused;
+  EXPECT_EQ(Get("/api/v1/posts/" + post, reader_.token).status, 200);
+  EXPECT_EQ(JsonIds(Get(Path("/reports"), owner_.token).body).size(), 1u);
+}
+
+TEST_F(ModerationIntegrationTest, PinningAnswersTheSameForHiddenMissingAndForeignPosts) {
+  std::string secret = CreateCommunity(reader_, "Hidden room", "secret");
+  std::string hidden = WritePost(reader_, "hidden from the owner", secret);
+  std::string deleted = Write(member_, "soon deleted");
+  ASSERT_EQ(Delete("/api/v1/posts/" + deleted, member_.token).status, 204);
+  std::string company = WritePost(member_, "company-wide", "");
+  std::string reply =
+      WritePost(member_, "a reply", "", JsonBody().Set("in_reply_to", Write(member_, "parent")));
+  HttpResult missing =
+      Post(Path("/pins"), JsonBody().Set("post_id", "999999999").str(), owner_.token);
+  EXPECT_EQ(missing.status, 404) << missing;
+  for (const std::string& post : {hidden, deleted, company, reply}) {
+    HttpResult r = Post(Path("/pins"), JsonBody().Set("post_id", post).str(), owner_.token);
+    EXPECT_EQ(r.status, missing.status) << post;
+    EXPECT_EQ(r.body, missing.body) << post;
+  }
+}
+
+TEST_F(ModerationIntegrationTest, BannedAndRemovedAuthorsNoLongerEditOrReactButMayDelete) {
+  std::string open = CreateCommunity(owner_, "Open forum", "open");
+  TestUser banned = CreateAndLogin("banned");
+  TestUser removed = CreateAndLogin("removed");
+  std::vector<std::string> posts;
+  for (const TestUser* who : {&banned, &removed}) {
+    ASSERT_EQ(Post("/api/v1/communities/" + open + "/join", "", who->token).status, 200);
+    posts.push_back(WritePost(*who, "first words", open));
+    posts.push_back(WritePost(*who, "second words", open));
+  }
+  std::string others = WritePost(owner_, "the owner speaks", open);
+  ASSERT_EQ(Post("/api/v1/communities/" + open + "/bans",
+                 JsonBody().Set("user_id", banned.id).str(), owner_.token)
+                .status,
+            201);
+  ASSERT_EQ(Delete("/api/v1/communities/" + open + "/members/" + removed.id, owner_.token).status,
+            204);
+  for (auto [who, mine, code] :
+       {std::tuple{&banned, posts[0], "banned"}, std::tuple{&removed, posts[2], "forbidden"}}) {
+    SCOPED_TRACE(who->username);
+    HttpResult edit =
+        Patch("/api/v1/posts/" + mine, JsonBody().Set("text", "changed").str(), who->token);
+    EXPECT_EQ(edit.status, 403) << edit;
+    EXPECT_EQ(ErrorCode(edit.body), code);
+    EXPECT_EQ(JsonString(Get("/api/v1/posts/" + mine, owner_.token).body, "/text"), "first words");
+  }
+  // A banned person may not take part by reacting; someone who merely left the open
+  // community reacts like any reader of it.
+  HttpResult reaction = Post("/api/v1/posts/" + others + "/reactions", "", banned.token);
+  EXPECT_EQ(reaction.status, 403) << reaction;
+  EXPECT_EQ(ErrorCode(reaction.body), "banned");
+  EXPECT_EQ(Post("/api/v1/posts/" + others + "/reactions", "", removed.token).status, 200);
+  // Their own words remain theirs to withdraw.
+  EXPECT_EQ(Delete("/api/v1/posts/" + posts[1], banned.token).status, 204);
+  EXPECT_EQ(Delete("/api/v1/posts/" + posts[3], removed.token).status, 204);
 }
 
 TEST_F(ModerationIntegrationTest, RemovePostTakesItDown) {

@@ -1,6 +1,7 @@
 // Posts over HTTP: creation and its validation, kinds, deal stories, edits, deletes, replies,
 // reactions, mentions and hashtags.
 #include <string>
+#include <vector>
 
 #include "tests/integration/integration_test.h"
 
@@ -62,6 +63,60 @@ TEST_F(PostsIntegrationTest, InvalidPostsAreRefusedWithTheirReason) {
   HttpResult malformed = Post("/api/v1/posts", "{\"text\": ", ana_.token);
   EXPECT_EQ(malformed.status, 400) << malformed;
   EXPECT_EQ(Post("/api/v1/posts", JsonBody().Set("text", "x").str(), "").status, 401);
+}
+
+TEST_F(PostsIntegrationTest, TextOfOnlyInvisibleCharactersIsBlankWhereverTextIsRequired) {
+  // No-break spaces, zero-width space, joiners, word joiner, byte order mark, ideographic
+  // space, Hangul filler: each shows nothing.
+  const std::vector<std::string> invisible = {
+      "\xC2\xA0\xC2\xA0\xC2\xA0", "\xE2\x80\x8B\xE2\x80\x8B\xE2\x80\x8B",
+      "\xE2\x80\x8C\xE2\x80\x8D\xE2\x81\xA0", "\xEF\xBB\xBF \xE2\x80\xAF",
+      "\xE3\x80\x80\xE3\x85\xA4\xE3\x80\x80"};
+  std::string mine = PostId(ana_, "a visible post");
+  for (const std::string& text : invisible) {
+    SCOPED_TRACE(text);
+    EXPECT_EQ(ErrorCode(CreatePost(ana_, JsonBody().Set("text", text)).body), "invalid_text");
+    EXPECT_EQ(
+        ErrorCode(CreatePost(ana_, JsonBody().Set("text", text).Set("in_reply_to", mine)).body),
+        "invalid_text");
+    EXPECT_EQ(
+        ErrorCode(
+            Patch("/api/v1/posts/" + mine, JsonBody().Set("text", text).str(), ana_.token).body),
+        "invalid_text");
+    EXPECT_EQ(
+        ErrorCode(Post("/api/v1/communities",
+                       JsonBody().Set("name", text).Set("visibility", "open").str(), ana_.token)
+                      .body),
+        "invalid_name");
+    EXPECT_EQ(ErrorCode(Patch("/api/v1/users/" + ana_.id,
+                              JsonBody().Set("display_name", text).str(), ana_.token)
+                            .body),
+              "invalid_display_name");
+    EXPECT_EQ(
+        ErrorCode(
+            Post("/api/v1/me/tokens",
+                 JsonBody().Set("name", text).Set("scopes", std::vector<std::string>{"read"}).str(),
+                 ana_.token)
+                .body),
+        "invalid_name");
+    EXPECT_EQ(ErrorCode(Post("/api/v1/quizzes",
+                             JsonBody()
+                                 .Set("title", text)
+                                 .Set("skill", "negotiation")
+                                 .SetRaw("questions",
+                                         R"([{"text":"q","choices":["a","b"],"correct":[1]}])")
+                                 .str(),
+                             ana_.token)
+                            .body),
+              "invalid_title");
+  }
+  // Visible text among invisible characters still counts.
+  EXPECT_EQ(CreatePost(ana_, JsonBody().Set("text",
+                                            "\xE2\x80\x8B"
+                                            "ok\xC2\xA0"))
+                .status,
+            201);
+  EXPECT_EQ(JsonString(Get("/api/v1/posts/" + mine, ana_.token).body, "/text"), "a visible post");
 }
 
 TEST_F(PostsIntegrationTest, AuthorAndOtherServerFieldsCannotBeSet) {

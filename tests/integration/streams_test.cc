@@ -53,6 +53,25 @@ class StreamsIntegrationTest : public IntegrationTest {
     return ids;
   }
 
+  // `count` posts by `author` (in `community` if not empty), written by four clients at once.
+  void WriteMany(const TestUser& author, int count, const std::string& community = "") {
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 4; ++w) {
+      writers.emplace_back([&, w] {
+        for (int i = w; i < count; i += 4) {
+          WritePost(author, "busy " + std::to_string(i), community);
+        }
+      });
+    }
+    for (auto& writer : writers) writer.join();
+  }
+  // What a server that rebuilt every timeline from the store serves: a restart's home stream.
+  std::vector<std::string> HomeAfterRestart(const TestUser& reader) {
+    EXPECT_EQ(server().Stop(), 0);
+    server().Restart();
+    return WalkAll("/api/v1/feeds/home?limit=100", reader.token);
+  }
+
   TestUser ana_, ben_, cleo_;
 };
 
@@ -205,6 +224,31 @@ TEST_F(StreamsIntegrationTest, StreamsAreTheSameAfterASigkill) {
   server().Restart();
   EXPECT_EQ(WalkAll("/api/v1/feeds/home?limit=5", ana_.token), ana_before);
   EXPECT_EQ(WalkAll("/api/v1/feeds/home?limit=5", cleo_.token), cleo_before);
+}
+
+TEST_F(StreamsIntegrationTest, LeavingABusyCommunityRefillsTheHomeFromWhatIsStillFollowed) {
+  Follow(ana_, ben_);
+  for (int i = 0; i < 5; ++i) Write(ben_, "ben " + std::to_string(i));
+  std::string busy = CreateCommunity(cleo_, "Busy room", "open");
+  ASSERT_EQ(Post("/api/v1/communities/" + busy + "/join", "", ana_.token).status, 200);
+  WriteMany(cleo_, 810, busy);  // more than the 800 entries a home timeline keeps
+  ASSERT_EQ(Home(ana_).front().rfind("busy ", 0), 0u);  // the ring holds only the community
+  ASSERT_EQ(Post("/api/v1/communities/" + busy + "/leave", "", ana_.token).status, 204);
+  std::vector<std::string> live = WalkAll("/api/v1/feeds/home?limit=100", ana_.token);
+  EXPECT_EQ(live.size(), 5u);
+  EXPECT_EQ(live, HomeAfterRestart(ana_));
+}
+
+TEST_F(StreamsIntegrationTest, UnfollowingAProlificAuthorRefillsTheHomeFromWhatIsStillFollowed) {
+  Follow(ana_, ben_);
+  Follow(ana_, cleo_);
+  for (int i = 0; i < 5; ++i) Write(ben_, "ben " + std::to_string(i));
+  WriteMany(cleo_, 810);
+  ASSERT_EQ(Home(ana_).front().rfind("busy ", 0), 0u);
+  ASSERT_EQ(Delete("/api/v1/users/" + cleo_.id + "/follow", ana_.token).status, 204);
+  std::vector<std::string> live = WalkAll("/api/v1/feeds/home?limit=100", ana_.token);
+  EXPECT_EQ(live.size(), 5u);
+  EXPECT_EQ(live, HomeAfterRestart(ana_));
 }
 
 }  // namespace

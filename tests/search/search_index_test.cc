@@ -97,6 +97,57 @@ TEST_F(SearchIndexTest, CommunityPostsAreFoundOnlyWithTheirCommunityInTheAudienc
   EXPECT_EQ(inside->total, 2);
 }
 
+// The numbers: an outsider's 1,000 filler posts, a word in 30 posts of a community
+// they cannot read. Xapian's estimate answered 1,010 for that word and 1,001 for a word that
+// exists nowhere.
+class SearchTotalTest : public SearchIndexTest {
+ protected:
+  void IndexFillerAndHidden(Id fillers) {
+    std::vector<PostDocument> posts;
+    for (Id id = 1; id <= fillers; ++id) posts.push_back(Post(id, "filler " + std::to_string(id)));
+    for (Id id = 1; id <= 30; ++id) {
+      PostDocument hidden = Post(10'000 + id, "zanzibar plans " + std::to_string(id));
+      hidden.community_id = 77;
+      posts.push_back(hidden);
+    }
+    Index(posts);
+  }
+  PostResults Search(const std::string& q, size_t offset = 0) {
+    PostQuery query;
+    query.q = q;
+    query.offset = offset;
+    auto found = index_->SearchPosts(query, Audience{{5}});
+    EXPECT_TRUE(found.ok());
+    return found.ok() ? *found : PostResults{};
+  }
+};
+
+TEST_F(SearchTotalTest, HiddenPostsNeverMoveTheTotal) {
+  IndexFillerAndHidden(1000);
+  PostResults hidden_word = Search("filler OR zanzibar");
+  PostResults no_word = Search("filler OR qwxzyv");
+  EXPECT_EQ(hidden_word.total, 1000);
+  EXPECT_TRUE(hidden_word.total_exact);
+  EXPECT_EQ(no_word.total, 1000);
+  EXPECT_TRUE(no_word.total_exact);
+}
+
+TEST_F(SearchTotalTest, PastTheExactBoundTheTotalIsALowerBoundHiddenPostsCannotMove) {
+  IndexFillerAndHidden(1100);
+  for (const char* q : {"filler OR zanzibar", "filler OR qwxzyv", "filler"}) {
+    SCOPED_TRACE(q);
+    PostResults found = Search(q);
+    EXPECT_EQ(found.total, 1000);
+    EXPECT_FALSE(found.total_exact);
+    EXPECT_EQ(found.hits.size(), 20u);
+    // A page past the bound still counts exactly up to its end.
+    PostResults deep = Search(q, 1090);
+    EXPECT_EQ(deep.total, 1100);
+    EXPECT_TRUE(deep.total_exact);
+    EXPECT_EQ(deep.hits.size(), 10u);
+  }
+}
+
 TEST_F(SearchIndexTest, FiltersNarrowByAuthorKindHashtagCommunityAndTime) {
   PostDocument a = Post(1, "quarterly review");
   a.hashtags = {"q4"};
