@@ -93,6 +93,12 @@ Status ParseJson(std::string_view text, rapidjson::Document& out, const JsonLimi
                                                        std::to_string(result.Offset()) + ": " +
                                                        rapidjson::GetParseError_En(result.Code()));
   }
+  // RapidJSON reads a NUL byte as the end of the text: what follows one was never looked at.
+  if (stream.Tell() != text.size()) {
+    return Status::InvalidArgument("invalid_json", "malformed JSON at offset " +
+                                                       std::to_string(stream.Tell()) +
+                                                       ": bytes after the JSON value");
+  }
   return Status::Ok();
 }
 

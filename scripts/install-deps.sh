@@ -13,6 +13,7 @@ packages=(
   libssl-dev ca-certificates  # OpenID Connect: HTTPS to the identity provider, ID token checks
   clang-format clang-tidy-14 python3  # scripts/check-style.sh
   clang-14 jq  # scripts/check-thread-safety.sh
+  libclang-rt-14-dev  # libFuzzer, ASan and UBSan runtimes for clang-14: scripts/fuzz.sh
   chromium  # the web client's end-to-end tests (web/tests/e2e.mjs)
 )
 # Node and npm build the web client. A newer Node from elsewhere (e.g. nodesource) will do;

@@ -52,6 +52,20 @@ TEST(ParseJson, RefusesEmptyAndTrailingGarbage) {
   EXPECT_EQ(ParseJson("{} {}", doc).error_code(), "invalid_json");
 }
 
+TEST(ParseJson, RefusesBytesAfterANulThatEndsTheValue) {
+  // RapidJSON takes a NUL for the end of its input; the bytes after it must still count.
+  rapidjson::Document doc;
+  Status s = ParseJson(std::string_view("{\"a\": 1}\0garbage", 16), doc);
+  EXPECT_EQ(s.error_code(), "invalid_json");
+  EXPECT_NE(s.message().find("offset 8"), std::string::npos) << s.message();
+  EXPECT_EQ(ParseJson(std::string_view("{}\0", 3), doc).error_code(), "invalid_json");
+}
+
+TEST(ParseJson, AcceptsWhitespaceAfterTheValue) {
+  rapidjson::Document doc;
+  EXPECT_TRUE(ParseJson("{\"a\": 1} \r\n\t", doc).ok());
+}
+
 TEST(ParseJson, RefusesTextOverTheSizeLimit) {
   rapidjson::Document doc;
   JsonLimits limits;

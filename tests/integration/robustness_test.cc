@@ -44,6 +44,14 @@ TEST_F(RobustnessIntegrationTest, MalformedJsonIsInvalidJson) {
   }
 }
 
+TEST_F(RobustnessIntegrationTest, JsonFollowedByNulAndGarbageIsInvalidJson) {
+  HttpResult answer =
+      PostLogin(std::string("{\"username\":\"admin\",\"password\":\"whatever1\"}\0garbage", 51));
+
+  EXPECT_EQ(answer.status, 400) << answer;
+  EXPECT_EQ(ErrorCode(answer.body), "invalid_json");
+}
+
 TEST_F(RobustnessIntegrationTest, InvalidUtf8InJsonStringIsInvalidUtf8) {
   // "\xC3\x28" is a two-byte sequence whose second byte is not a continuation byte.
   HttpResult answer = PostLogin("{\"username\":\"ad\xC3\x28min\",\"password\":\"whatever1\"}");
@@ -196,6 +204,7 @@ TEST_F(RobustnessIntegrationTest, UnknownRouteQuotingHostileBytesIsStillAJsonErr
     EXPECT_EQ(answer.status, 404) << answer;
     EXPECT_EQ(ErrorCode(answer.body), "not_found") << answer.body;
     EXPECT_EQ(answer.header("Content-Type"), "application/json");
+    EXPECT_TRUE(IsValidUtf8(answer.body)) << answer.body;
   }
 }
 
