@@ -174,7 +174,7 @@ class Workload:
                         m.posts[int(answer["id"])] = {"author": name, "marker": marker,
                                                       "texts": [text], "word": text.split()[-1]}
                         m.acknowledged += 1
-                    else:
+                    elif status != 429:  # a quota may refuse it: not acknowledged, no error
                         self.errors.append("post answered %d: %s" % (status, answer))
                 ok = self.request("POST", "/api/v1/posts", body, token, created,
                                   lambda marker=marker: m.unknown_creations.__setitem__(marker, name))

@@ -24,7 +24,7 @@ work=$(mktemp -d /tmp/agora-fuzz-run-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export TMPDIR=$work  # the targets' temporary data folders and indexes
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:suppressions=$PWD/fuzz/ubsan.supp}
 
 run() {
   local target=$1 corpus=build/fuzz/corpus/$1 findings=build/fuzz/findings/$1
