@@ -39,6 +39,15 @@ TEST(ParseJson, RefusesInvalidUtf8InStrings) {
   EXPECT_EQ(s.error_code(), "invalid_utf8");
 }
 
+TEST(ParseJson, RefusesAnEscapedLoneSurrogate) {
+  // Found by json_fuzz: RapidJSON decoded "\ude00" to bytes that are not UTF-8, which then
+  // reached the store past the encoding check.
+  rapidjson::Document doc;
+  EXPECT_EQ(ParseJson(R"({"s": "\u00e9\ude00"})", doc).error_code(), "invalid_utf8");
+  EXPECT_EQ(ParseJson(R"({"\udfff": 1})", doc).error_code(), "invalid_utf8");
+  EXPECT_TRUE(ParseJson(R"({"s": "\ud83d\ude00"})", doc).ok());  // a pair is one emoji
+}
+
 TEST(ParseJson, RefusesMalformedJsonWithItsOffset) {
   rapidjson::Document doc;
   Status s = ParseJson(R"({"a": })", doc);

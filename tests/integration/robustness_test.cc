@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/text.h"
 #include "tests/integration/integration_test.h"
 
 namespace agora::integration {
