@@ -5,19 +5,25 @@
 # build/fuzz/findings/<target>/ (turn it into a seed and a unit test, then fix it). New inputs
 # the run found go to build/fuzz/corpus/<target>/ (not the repository), so seeds stay small.
 #
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
-# Nightly, longer: scripts/fuzz.sh 3600   (an hour per target; FUZZ_JOBS=2 runs two at a time)
+# Usage: [FUZZ_SERVER=1] scripts/fuzz.sh [SECONDS] [TARGET...]
+# FUZZ_SERVER=1 adds the targets over the server (ids_fuzz, api_json_fuzz, http_request_fuzz,
+# websocket_fuzz), which need every library instrumented (-DAGORA_FUZZ_SERVER=ON).
+# Nightly, longer: FUZZ_SERVER=1 FUZZ_JOBS=2 scripts/fuzz.sh 3600   (an hour per target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 shift || true
 targets=("$@")
+server=${FUZZ_SERVER:-0}
+for target in "${targets[@]}"; do
+  case $target in ids_fuzz | api_json_fuzz | http_request_fuzz | websocket_fuzz) server=1 ;; esac
+done
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(utf8_fuzz json_fuzz ids_fuzz text_entities_fuzz search_query_fuzz api_json_fuzz
-           http_request_fuzz websocket_fuzz)
+  targets=(utf8_fuzz json_fuzz text_entities_fuzz search_query_fuzz)
+  [ "$server" = 1 ] && targets+=(ids_fuzz api_json_fuzz http_request_fuzz websocket_fuzz)
 fi
 
-cmake --preset fuzz >/dev/null
+cmake --preset fuzz -DAGORA_FUZZ_SERVER=$([ "$server" = 1 ] && echo ON || echo OFF) >/dev/null
 cmake --build build/fuzz -j"${FUZZ_BUILD_JOBS:-2}" --target "${targets[@]}"
 
 work=$(mktemp -d /tmp/agora-fuzz-run-XXXXXX)
