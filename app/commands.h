@@ -8,6 +8,7 @@
 #include "app/application.h"
 #include "server/http_server.h"
 #include "server/live_hub.h"
+#include "server/router.h"
 
 namespace agora::app {
 
@@ -39,6 +40,10 @@ struct ServeOptions {
 };
 
 int Serve(const ServeOptions& options);
+
+// Every route of the API's resources on `app` (after OpenSearch): what `serve` answers besides
+// the operations endpoints, OpenID Connect sign-in and the web client. The fuzzers use it too.
+void AddResourceRoutes(server::Router& router, Application& app);
 
 struct UserAddOptions {
   ApplicationOptions app;

@@ -195,6 +195,24 @@ std::unique_ptr<oidc::OidcClient> MakeOidcClient(const ServeOptions& options, st
 
 }  // namespace
 
+void AddResourceRoutes(server::Router& router, Application& app) {
+  server::AddAccountRoutes(router, app.accounts(), app.guests());
+  server::AddPeopleRoutes(router, app.people());
+  server::AddPostRoutes(router, app.posts());
+  server::AddFeedRoutes(router, app.feed());
+  server::AddCommunityRoutes(router, app.communities());
+  server::AddModerationRoutes(router, app.moderation());
+  server::AddSearchRoutes(router, app.search());
+  server::AddNotificationRoutes(router, app.notifications());
+  server::AddReportingRoutes(router, app.reporting());
+  server::AddDealRoutes(router, app.deals());
+  server::AddCampaignRoutes(router, app.campaigns());
+  server::AddQuestionRoutes(router, app.questions());
+  server::AddQuizRoutes(router, app.quizzes());
+  server::AddScimRoutes(router, app.provisioning());
+  server::AddPeopleImportExportRoutes(router, app.people_import(), app.exports());
+}
+
 int Serve(const ServeOptions& options) {
   SetUpLogging();
   std::signal(SIGPIPE, SIG_IGN);
@@ -236,7 +254,6 @@ int Serve(const ServeOptions& options) {
   server::AddOperationsRoutes(router, metrics, [&app] {
     return (*app)->store().read([](storage::Connection& c) { return c.exec("SELECT 1"); });
   });
-  server::AddAccountRoutes(router, (*app)->accounts(), (*app)->guests());
   std::unique_ptr<services::OidcSignInService> oidc_sign_in;
   if (oidc_client) {
     services::OidcSignInOptions sign_in;
@@ -249,20 +266,7 @@ int Serve(const ServeOptions& options) {
   }
   server::AddSignInRoutes(router, (*app)->accounts(), oidc_sign_in.get(),
                           server::SignInRoutesOptions{.redirect_url = options.oidc.redirect_url});
-  server::AddPeopleRoutes(router, (*app)->people());
-  server::AddPostRoutes(router, (*app)->posts());
-  server::AddFeedRoutes(router, (*app)->feed());
-  server::AddCommunityRoutes(router, (*app)->communities());
-  server::AddModerationRoutes(router, (*app)->moderation());
-  server::AddSearchRoutes(router, (*app)->search());
-  server::AddNotificationRoutes(router, (*app)->notifications());
-  server::AddReportingRoutes(router, (*app)->reporting());
-  server::AddDealRoutes(router, (*app)->deals());
-  server::AddCampaignRoutes(router, (*app)->campaigns());
-  server::AddQuestionRoutes(router, (*app)->questions());
-  server::AddQuizRoutes(router, (*app)->quizzes());
-  server::AddScimRoutes(router, (*app)->provisioning());
-  server::AddPeopleImportExportRoutes(router, (*app)->people_import(), (*app)->exports());
+  AddResourceRoutes(router, **app);
   router.set_fallback([site = LoadWebClient(options.web_root)](const server::ApiRequest& request) {
     return site->Get(request.path);
   });

@@ -6,11 +6,13 @@
 #include <charconv>
 
 #include "core/id.h"
+#include "core/text.h"
 
 namespace agora {
 namespace {
 
-// Forwards SAX events to a Document while refusing nesting deeper than the limit.
+// Forwards SAX events to a Document while refusing nesting deeper than the limit and strings
+// that are not UTF-8.
 template <typename Handler>
 class DepthLimitedHandler {
  public:
@@ -26,8 +28,12 @@ class DepthLimitedHandler {
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
     return next_.RawNumber(s, n, copy);
   }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return next_.String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return next_.Key(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    return Utf8(s, n) && next_.String(s, n, copy);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    return Utf8(s, n) && next_.Key(s, n, copy);
+  }
   bool StartObject() { return Enter() && next_.StartObject(); }
   bool EndObject(rapidjson::SizeType n) {
     --depth_;
@@ -40,6 +46,7 @@ class DepthLimitedHandler {
   }
 
   bool too_deep() const { return too_deep_; }
+  bool invalid_utf8() const { return invalid_utf8_; }
 
  private:
   bool Enter() {
@@ -50,10 +57,19 @@ class DepthLimitedHandler {
     return true;
   }
 
+  // RapidJSON 1.1 validates the bytes of a string but not its escapes: "\udc00", a lone low
+  // surrogate, decodes to bytes that are not UTF-8.
+  bool Utf8(const char* s, rapidjson::SizeType n) {
+    if (IsValidUtf8(std::string_view(s, n))) return true;
+    invalid_utf8_ = true;
+    return false;
+  }
+
   Handler& next_;
   const int max_depth_;
   int depth_ = 0;
   bool too_deep_ = false;
+  bool invalid_utf8_ = false;
 };
 
 constexpr unsigned kParseFlags =
@@ -73,11 +89,13 @@ Status ParseJson(std::string_view text, rapidjson::Document& out, const JsonLimi
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::ParseResult result;
   bool too_deep = false;
+  bool invalid_utf8 = false;
   auto generate = [&](rapidjson::Document& doc) {
     DepthLimitedHandler<rapidjson::Document> handler(doc, limits.max_depth);
     rapidjson::Reader reader;
     result = reader.Parse<kParseFlags>(stream, handler);
     too_deep = handler.too_deep();
+    invalid_utf8 = handler.invalid_utf8();
     return !result.IsError();
   };
   out.Populate(generate);
@@ -86,12 +104,18 @@ Status ParseJson(std::string_view text, rapidjson::Document& out, const JsonLimi
         "json_too_deep", "JSON nesting exceeds " + std::to_string(limits.max_depth) + " levels");
   }
   if (result.IsError()) {
-    if (result.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
+    if (invalid_utf8 || result.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
       return Status::InvalidArgument("invalid_utf8", "request body is not valid UTF-8");
     }
     return Status::InvalidArgument("invalid_json", std::string("malformed JSON at offset ") +
                                                        std::to_string(result.Offset()) + ": " +
                                                        rapidjson::GetParseError_En(result.Code()));
+  }
+  // RapidJSON reads a NUL byte as the end of the text: what follows one was never looked at.
+  if (stream.Tell() != text.size()) {
+    return Status::InvalidArgument("invalid_json", "malformed JSON at offset " +
+                                                       std::to_string(stream.Tell()) +
+                                                       ": bytes after the JSON value");
   }
   return Status::Ok();
 }

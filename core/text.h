@@ -2,12 +2,17 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace agora {
 
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
 bool IsValidUtf8(std::string_view text);
+
+// `text` with each byte that does not start a well-formed sequence replaced by U+FFFD, so it can
+// be quoted in JSON (which must be UTF-8); well-formed text comes back unchanged.
+std::string ReplaceInvalidUtf8(std::string_view text);
 
 // Number of code points in well-formed UTF-8 text.
 size_t Utf8Length(std::string_view text);

@@ -11,8 +11,9 @@ if ! clang-format --dry-run --Werror "${sources[@]}"; then
 fi
 echo "clang-format: clean"
 
-# Tests and benchmarks are left to the compiler's warnings; the checks guard the product code.
-mapfile -t checked < <(git ls-files '*.cc' | grep -Ev '^(tests|bench)/')
+# Tests, benchmarks and fuzz targets (built by the fuzz preset only) are left to the compiler's
+# warnings; the checks guard the product code.
+mapfile -t checked < <(git ls-files '*.cc' | grep -Ev '^(tests|bench|fuzz)/')
 run-clang-tidy-14 -p build/ci -j "$(nproc)" -quiet "${checked[@]}" >build/clang-tidy.log 2>&1 || {
   grep -E "(warning|error):" build/clang-tidy.log | sort -u
   echo "clang-tidy: findings above (full log in build/clang-tidy.log)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, checks style (clang-format, clang-tidy) and the thread-safety
 # annotations (Clang), then builds and runs every test twice: once with warnings as errors, once
-# under AddressSanitizer and UndefinedBehaviorSanitizer.
+# under AddressSanitizer and UndefinedBehaviorSanitizer; then runs each libFuzzer target of
+# fuzz/ for 30 s (scripts/fuzz.sh, two at a time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -14,3 +15,5 @@ for preset in ci asan; do
   cmake --build --preset "$preset"
   ctest --preset "$preset" -j2
 done
+echo "== fuzz =="
+FUZZ_JOBS=2 ./scripts/fuzz.sh 30

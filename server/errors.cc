@@ -11,29 +11,6 @@
 namespace agora::server {
 namespace {
 
-// `text` with each byte that does not start a well-formed UTF-8 sequence replaced by U+FFFD:
-// messages may quote a request (a percent-decoded path), and JSON must be UTF-8.
-std::string ValidUtf8(std::string_view text) {
-  if (IsValidUtf8(text)) return std::string(text);
-  std::string out;
-  for (size_t i = 0; i < text.size();) {
-    auto lead = static_cast<unsigned char>(text[i]);
-    size_t length = lead < 0x80           ? 1
-                    : (lead >> 5) == 0x6  ? 2
-                    : (lead >> 4) == 0xE  ? 3
-                    : (lead >> 3) == 0x1E ? 4
-                                          : 0;
-    if (length > 0 && i + length <= text.size() && IsValidUtf8(text.substr(i, length))) {
-      out.append(text.substr(i, length));
-      i += length;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
 // The body of every error answer.
 std::string ErrorBody(std::string_view code, std::string_view message) {
   rapidjson::StringBuffer buffer;
@@ -42,9 +19,9 @@ std::string ErrorBody(std::string_view code, std::string_view message) {
   w.Key("error");
   w.StartObject();
   w.Key("code");
-  WriteString(w, ValidUtf8(code));
+  WriteString(w, ReplaceInvalidUtf8(code));
   w.Key("message");
-  WriteString(w, ValidUtf8(message));
+  WriteString(w, ReplaceInvalidUtf8(message));
   w.EndObject();
   w.EndObject();
   return buffer.GetString();

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/text.h"
 #include "server/errors.h"
 #include "server/json_codec.h"
 
@@ -135,7 +136,9 @@ ApiResponse ScimErrorResponse(const Status& status) {
   // An unprocessable value is a 400 in SCIM (RFC 7644 §3.12 has no 422).
   if (response.status == 422) response.status = 400;
   const char* scim_type = ScimTypeOf(status);
-  std::string detail = status.code() == StatusCode::kInternal ? "internal error" : status.message();
+  std::string detail = status.code() == StatusCode::kInternal
+                           ? "internal error"
+                           : ReplaceInvalidUtf8(status.message());
   response.body = RenderObject([&](JsonWriter& w) {
     w.Key("schemas");
     w.StartArray();

@@ -39,6 +39,15 @@ TEST(ParseJson, RefusesInvalidUtf8InStrings) {
   EXPECT_EQ(s.error_code(), "invalid_utf8");
 }
 
+TEST(ParseJson, RefusesAnEscapedLoneSurrogate) {
+  // Found by json_fuzz: RapidJSON decoded "\ude00" to bytes that are not UTF-8, which then
+  // reached the store past the encoding check.
+  rapidjson::Document doc;
+  EXPECT_EQ(ParseJson(R"({"s": "\u00e9\ude00"})", doc).error_code(), "invalid_utf8");
+  EXPECT_EQ(ParseJson(R"({"\udfff": 1})", doc).error_code(), "invalid_utf8");
+  EXPECT_TRUE(ParseJson(R"({"s": "\ud83d\ude00"})", doc).ok());  // a pair is one emoji
+}
+
 TEST(ParseJson, RefusesMalformedJsonWithItsOffset) {
   rapidjson::Document doc;
   Status s = ParseJson(R"({"a": })", doc);
@@ -50,6 +59,20 @@ TEST(ParseJson, RefusesEmptyAndTrailingGarbage) {
   rapidjson::Document doc;
   EXPECT_EQ(ParseJson("", doc).error_code(), "invalid_json");
   EXPECT_EQ(ParseJson("{} {}", doc).error_code(), "invalid_json");
+}
+
+TEST(ParseJson, RefusesBytesAfterANulThatEndsTheValue) {
+  // RapidJSON takes a NUL for the end of its input; the bytes after it must still count.
+  rapidjson::Document doc;
+  Status s = ParseJson(std::string_view("{\"a\": 1}\0garbage", 16), doc);
+  EXPECT_EQ(s.error_code(), "invalid_json");
+  EXPECT_NE(s.message().find("offset 8"), std::string::npos) << s.message();
+  EXPECT_EQ(ParseJson(std::string_view("{}\0", 3), doc).error_code(), "invalid_json");
+}
+
+TEST(ParseJson, AcceptsWhitespaceAfterTheValue) {
+  rapidjson::Document doc;
+  EXPECT_TRUE(ParseJson("{\"a\": 1} \r\n\t", doc).ok());
 }
 
 TEST(ParseJson, RefusesTextOverTheSizeLimit) {

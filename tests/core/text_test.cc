@@ -26,6 +26,14 @@ TEST(Utf8Length, CountsCodePointsNotBytes) {
   EXPECT_EQ(Utf8Length("\xF0\x9F\x98\x80!"), 2u);
 }
 
+TEST(ReplaceInvalidUtf8, KeepsWellFormedTextAndReplacesEachBadByte) {
+  EXPECT_EQ(ReplaceInvalidUtf8("été \xF0\x9F\x98\x80"), "été \xF0\x9F\x98\x80");
+  EXPECT_EQ(ReplaceInvalidUtf8("a\xFF\xFEz"), "a\uFFFD\uFFFDz");
+  EXPECT_EQ(ReplaceInvalidUtf8("\xC3\x28"), "\uFFFD(");       // a lead byte without its follower
+  EXPECT_EQ(ReplaceInvalidUtf8("\xE2\x82"), "\uFFFD\uFFFD");  // cut short at the end
+  EXPECT_TRUE(IsValidUtf8(ReplaceInvalidUtf8("\xED\xA0\x80\xC0\x80")));  // surrogate, overlong
+}
+
 TEST(HasForbiddenControl, AllowsWhitespaceButNotOtherControls) {
   EXPECT_FALSE(HasForbiddenControl("line one\nline two\ttabbed\r"));
   EXPECT_TRUE(HasForbiddenControl(std::string_view("nul\0byte", 8)));

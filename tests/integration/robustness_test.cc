@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/text.h"
 #include "tests/integration/integration_test.h"
 
 namespace agora::integration {
@@ -42,6 +43,14 @@ TEST_F(RobustnessIntegrationTest, MalformedJsonIsInvalidJson) {
     EXPECT_EQ(ErrorCode(answer.body), "invalid_json");
     EXPECT_TRUE(JsonHas(answer.body, "/error/message"));
   }
+}
+
+TEST_F(RobustnessIntegrationTest, JsonFollowedByNulAndGarbageIsInvalidJson) {
+  HttpResult answer =
+      PostLogin(std::string("{\"username\":\"admin\",\"password\":\"whatever1\"}\0garbage", 51));
+
+  EXPECT_EQ(answer.status, 400) << answer;
+  EXPECT_EQ(ErrorCode(answer.body), "invalid_json");
 }
 
 TEST_F(RobustnessIntegrationTest, InvalidUtf8InJsonStringIsInvalidUtf8) {
@@ -196,6 +205,7 @@ TEST_F(RobustnessIntegrationTest, UnknownRouteQuotingHostileBytesIsStillAJsonErr
     EXPECT_EQ(answer.status, 404) << answer;
     EXPECT_EQ(ErrorCode(answer.body), "not_found") << answer.body;
     EXPECT_EQ(answer.header("Content-Type"), "application/json");
+    EXPECT_TRUE(IsValidUtf8(answer.body)) << answer.body;
   }
 }
 
