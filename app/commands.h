@@ -21,6 +21,7 @@ struct OidcServeOptions {
   std::string display_name = "SSO";
   int64_t clock_skew_s = 60;
   int64_t jwks_refetch_interval_s = 60;
+  bool create_accounts = false;  // a verified sign-in with no account makes one
 };
 
 struct ServeOptions {

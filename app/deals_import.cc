@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include "app/command_actor.h"
 #include "app/commands.h"
 #include "app/progress_bar.h"
 #include "server/deal_codec.h"
@@ -26,29 +27,11 @@ server::ImportFormat FormatOf(const std::string& path, const std::string& text) 
 
 // Whom the import is recorded as: the named account, or the first active admin.
 Result<Viewer> Importer(storage::Store& store, const std::string& username) {
-  auto read = [](storage::Statement& s) {
-    return Viewer{s.column_int64(0), s.column_int64(1) != 0, s.column_int64(2) != 0};
-  };
-  auto found = store.read([&](storage::Connection& c) {
-    return username.empty()
-               ? storage::ReadOne(c,
-                                  "SELECT id, role = 'admin', sales_ops FROM users "
-                                  "WHERE active AND role = 'admin' ORDER BY id LIMIT 1",
-                                  read)
-               : storage::ReadOne(c,
-                                  "SELECT id, role = 'admin', sales_ops FROM users "
-                                  "WHERE active AND username = ?",
-                                  read, username);
-  });
-  if (!found.ok()) return found.status();
-  if (!*found) {
-    return Status::NotFound(username.empty() ? "no active admin to record the import as"
-                                             : "no active account '" + username + "'");
-  }
-  if (!(*found)->is_admin && !(*found)->is_sales_ops) {
+  AGORA_ASSIGN_OR_RETURN(Viewer viewer, CommandActor(store, username));
+  if (!viewer.is_admin && !viewer.is_sales_ops) {
     return Status::PermissionDenied(username + " is neither an admin nor sales ops");
   }
-  return **found;
+  return viewer;
 }
 
 }  // namespace

@@ -133,6 +133,9 @@ int Run(int argc, char** argv) {
       ->add_option("--oidc-name", serve.oidc.display_name,
                    "name on the sign-in button (\"Sign in with NAME\")")
       ->capture_default_str();
+  serve_cmd->add_flag("--oidc-create-accounts", serve.oidc.create_accounts,
+                      "make an account for a verified sign-in that matches none (email "
+                      "required and verified by the provider)");
   serve_cmd
       ->add_option("--oidc-clock-skew-s", serve.oidc.clock_skew_s,
                    "tolerance for ID token times, in seconds")

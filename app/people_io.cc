@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include "app/command_actor.h"
 #include "app/commands.h"
 #include "app/progress_bar.h"
 #include "server/people_io_codec.h"
@@ -15,27 +16,9 @@ namespace {
 
 // Whom the command is recorded as in the audit: the named admin, or the first active admin.
 Result<Viewer> Operator(storage::Store& store, const std::string& username) {
-  auto read = [](storage::Statement& s) {
-    return Viewer{s.column_int64(0), s.column_int64(1) != 0, s.column_int64(2) != 0};
-  };
-  auto found = store.read([&](storage::Connection& c) {
-    return username.empty()
-               ? storage::ReadOne(c,
-                                  "SELECT id, role = 'admin', sales_ops FROM users "
-                                  "WHERE active AND role = 'admin' ORDER BY id LIMIT 1",
-                                  read)
-               : storage::ReadOne(c,
-                                  "SELECT id, role = 'admin', sales_ops FROM users "
-                                  "WHERE active AND username = ?",
-                                  read, profiles::NormalizeUsername(username));
-  });
-  if (!found.ok()) return found.status();
-  if (!*found) {
-    return Status::NotFound(username.empty() ? "no active admin to record this as"
-                                             : "no active account '" + username + "'");
-  }
-  if (!(*found)->is_admin) return Status::PermissionDenied(username + " is not an admin");
-  return **found;
+  AGORA_ASSIGN_OR_RETURN(Viewer viewer, CommandActor(store, username));
+  if (!viewer.is_admin) return Status::PermissionDenied(username + " is not an admin");
+  return viewer;
 }
 
 std::string Joined(const std::vector<std::string>& items) {

@@ -258,9 +258,10 @@ int Serve(const ServeOptions& options) {
   if (oidc_client) {
     services::OidcSignInOptions sign_in;
     sign_in.display_name = options.oidc.display_name;
+    sign_in.create_accounts = options.oidc.create_accounts;
     oidc_sign_in = std::make_unique<services::OidcSignInService>(
         (*app)->store(), (*app)->clock(), (*app)->ids(), (*app)->user_repository(),
-        (*app)->accounts(), *oidc_client, sign_in);
+        (*app)->accounts(), (*app)->communities(), *oidc_client, sign_in);
     spdlog::info("event=oidc_configured issuer={} client_id={}", options.oidc.issuer,
                  options.oidc.client_id);
   }

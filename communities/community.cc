@@ -20,7 +20,8 @@ constexpr EnumName<MembershipState> kStates[] = {{MembershipState::kMember, "mem
                                                  {MembershipState::kInvited, "invited"},
                                                  {MembershipState::kBanned, "banned"}};
 constexpr EnumName<MembershipSource> kSources[] = {{MembershipSource::kManual, "manual"},
-                                                   {MembershipSource::kRule, "rule"}};
+                                                   {MembershipSource::kRule, "rule"},
+                                                   {MembershipSource::kScim, "scim"}};
 
 }  // namespace
 

@@ -17,9 +17,10 @@ enum class Visibility { kOpen, kPrivate, kSecret };
 enum class Role { kMember, kModerator, kOwner };
 // A row in memberships is one of these; "not a member" is the absence of a row.
 enum class MembershipState { kMember, kPending, kInvited, kBanned };
-// How a membership came: by hand (joined, invited, approved) or by the community's membership
-// rules (communities/membership_rules.h), which alone end it.
-enum class MembershipSource { kManual, kRule };
+// How a membership came: by hand (joined, invited, approved), by the community's membership
+// rules (communities/membership_rules.h), or by the identity provider through SCIM /Groups;
+// the rules, and the identity provider, alone end the memberships they made.
+enum class MembershipSource { kManual, kRule, kScim };
 
 const char* VisibilityName(Visibility v);
 std::optional<Visibility> ParseVisibility(std::string_view name);

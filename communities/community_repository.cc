@@ -244,6 +244,14 @@ Status CommunityRepository::SetMembership(Connection& c, Id community_id, Id use
   return Status::Ok();
 }
 
+Status CommunityRepository::SetSource(Connection& c, Id community_id, Id user_id,
+                                      MembershipSource source, const AuditRecord& audit) {
+  AGORA_RETURN_IF_ERROR(
+      storage::Run(c, "UPDATE memberships SET source = ? WHERE community_id = ? AND user_id = ?",
+                   SourceName(source), community_id, user_id));
+  return WriteAudit(c, community_id, audit, clock_.now_ms());
+}
+
 Status CommunityRepository::RemoveMembership(Connection& c, Id community_id, Id user_id,
                                              const std::optional<AuditRecord>& audit) {
   UnixMillis now = clock_.now_ms();

@@ -67,6 +67,9 @@ class CommunityRepository {
   Status SetMembership(storage::Connection& c, Id community_id, Id user_id, Role role,
                        MembershipState state, const std::optional<AuditRecord>& audit,
                        MembershipSource source = MembershipSource::kManual);
+  // Changes who manages `user`'s membership (state and role stay), with `audit`.
+  Status SetSource(storage::Connection& c, Id community_id, Id user_id, MembershipSource source,
+                   const AuditRecord& audit);
   // Deletes `user`'s membership row, if any.
   Status RemoveMembership(storage::Connection& c, Id community_id, Id user_id,
                           const std::optional<AuditRecord>& audit);

@@ -1,17 +1,51 @@
 #include "profiles/account_records.h"
 
+#include <cctype>
+
 #include "core/name_key.h"
+#include "profiles/user.h"
 #include "storage/paging.h"
 #include "storage/rows.h"
 
 namespace agora::profiles {
 
+Result<std::string> FreeUsernameFor(storage::Connection& c, std::string_view hint) {
+  std::string lower(hint);
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::string base;
+  if (ValidateUsername(lower).ok()) {
+    base = lower;
+  } else {
+    std::string local = lower.substr(0, lower.find('@'));
+    for (char ch : local) {
+      bool allowed = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+                     ch == '.' || ch == '-';
+      base += allowed ? ch : '-';
+    }
+    if (base.size() > 24) base.resize(24);
+    while (base.size() < ProfileLimits::kUsernameMin) base += '_';
+  }
+  for (int attempt = 1; attempt < 1000; ++attempt) {
+    std::string candidate = attempt == 1 ? base : base + "-" + std::to_string(attempt);
+    if (candidate.size() > ProfileLimits::kUsernameMax) {
+      candidate = base.substr(0, 24) + "-" + std::to_string(attempt);
+    }
+    AGORA_ASSIGN_OR_RETURN(
+        auto taken, storage::ReadInt64(c, "SELECT 1 FROM users WHERE username = ?", candidate));
+    if (!taken) return candidate;
+  }
+  return Status::Conflict("username_taken",
+                          "every username derived from '" + std::string(hint) + "' is taken");
+}
+
 Status AppendAccountAudit(storage::Connection& c, Id id, Id actor_id, Id user_id,
-                          std::string_view action, std::string_view note, UnixMillis now) {
+                          std::string_view action, std::string_view note, UnixMillis now,
+                          std::optional<Id> scim_token_id) {
   return storage::Run(c,
-                      "INSERT INTO account_audit (id, actor_id, user_id, action, note, created_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?)",
-                      id, actor_id, user_id, std::string(action), std::string(note), now);
+                      "INSERT INTO account_audit (id, actor_id, user_id, action, note, created_at, "
+                      "scim_token_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      id, actor_id, user_id, std::string(action), std::string(note), now,
+                      scim_token_id);
 }
 
 Result<bool> ReplacePasswordHash(storage::Connection& c, Id user_id, const std::string& new_hash,

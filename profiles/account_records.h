@@ -19,9 +19,23 @@ inline constexpr std::string_view kPasswordResetPrefix = "agx_";
 // How long a reset token stays usable.
 inline constexpr int64_t kPasswordResetLifetimeMs = 24LL * 3600 * 1000;
 
-// Inside a transaction: appends an account_audit row (`actor_id` did `action` to `user_id`).
+// The password hash of accounts made by the identity provider (SCIM, OpenID Connect): no
+// Argon2id string verifies against it; they sign in through the provider, or with a password
+// an admin reset gives them.
+inline constexpr char kUnusablePasswordHash[] = "!provisioned-by-the-identity-provider";
+
+// A free username for an account the identity provider makes, from `hint` (a userName, an
+// email, a preferred username): the hint itself when it is a valid username (lower-cased);
+// else its local part before '@', lower-cased, each character a username may not hold made
+// '-', cut to 24 characters; then "-2", "-3", ... until free. kConflict "username_taken"
+// when a thousand are taken.
+Result<std::string> FreeUsernameFor(storage::Connection& c, std::string_view hint);
+
+// Inside a transaction: appends an account_audit row (`actor_id` did `action` to `user_id`;
+// `scim_token_id` names the provisioning token when an identity provider acted).
 Status AppendAccountAudit(storage::Connection& c, Id id, Id actor_id, Id user_id,
-                          std::string_view action, std::string_view note, UnixMillis now);
+                          std::string_view action, std::string_view note, UnixMillis now,
+                          std::optional<Id> scim_token_id = std::nullopt);
 
 // Inside a transaction: replaces the password hash of the active account `user_id`, and only
 // while it is still `expected_hash` when one is given. False when no row matched (the account

@@ -100,18 +100,6 @@ Status SessionStore::Revoke(std::string_view token) {
   return status;
 }
 
-Status SessionStore::RevokeAll(Id user_id) {
-  auto of_user = [user_id](const Session& session) { return session.user_id == user_id; };
-  // Refuse the cached sessions first, so no request is served between commit and purge.
-  cache_.EraseIf(of_user);
-  Status status = store_.write([&](storage::Connection& c) -> Status {
-    return storage::Run(c, "DELETE FROM sessions WHERE user_id = ? OR expires_at <= ?", user_id,
-                        clock_.now_ms());
-  });
-  cache_.EraseIf(of_user);
-  return status;
-}
-
 Status SessionStore::RevokeAll(storage::Transaction& tx, Id user_id) {
   ForgetCached(user_id);
   AGORA_RETURN_IF_ERROR(

@@ -45,10 +45,9 @@ class SessionStore {
   Result<Session> Resolve(std::string_view token);
   // Ends one session; unknown tokens are not an error.
   Status Revoke(std::string_view token);
-  // Ends every session of `user_id` at once (deactivation).
-  Status RevokeAll(Id user_id);
-  // The same inside a use case's transaction: the rows go with it, and the cached sessions are
-  // dropped now and again once it committed.
+  // Ends every session of `user_id` (deactivation, a password change) inside a use case's
+  // transaction: the rows go with it, and the cached sessions are dropped now and again once
+  // it committed.
   Status RevokeAll(storage::Transaction& tx, Id user_id);
   // Drops what is cached of `user_id`'s sessions, so the next request reads their roles anew.
   void ForgetCached(Id user_id);

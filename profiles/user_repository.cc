@@ -256,24 +256,6 @@ Result<Credentials> UserRepository::FindCredentials(std::string_view username) {
   });
 }
 
-Result<User> UserRepository::Update(Id id, const ProfileChanges& p) {
-  UnixMillis now = clock_.now_ms();
-  auto updated = store_.write_value<User>([&](Connection& c) { return UpdateUser(c, id, p, now); });
-  if (updated.ok()) Committed(*updated, p.manager_id.has_value());
-  return updated;
-}
-
-Status UserRepository::Deactivate(Id id) {
-  UnixMillis now = clock_.now_ms();
-  auto deactivated = store_.write_value<User>([&](Connection& c) -> Result<User> {
-    AGORA_RETURN_IF_ERROR(SetActive(c, id, false, now));
-    return LoadUser(c, id);
-  });
-  if (!deactivated.ok()) return deactivated.status();
-  Committed(*deactivated, false);
-  return Status::Ok();
-}
-
 Result<std::vector<UserSummary>> UserRepository::Summaries(const std::vector<Id>& ids) {
   std::vector<UserSummary> out;
   out.reserve(ids.size());

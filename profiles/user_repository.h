@@ -51,13 +51,6 @@ class UserRepository {
   Result<User> FindByUsername(std::string_view username);
   Result<Credentials> FindCredentials(std::string_view username);
 
-  // Applies validated changes. kUnprocessable "invalid_manager" when the manager is unknown
-  // or the change would make a cycle in the org chart; kConflict "email_taken".
-  Result<User> Update(Id id, const ProfileChanges& changes);
-
-  // Marks the account inactive; kNotFound when absent.
-  Status Deactivate(Id id);
-
   // Direct reports of `manager_id`, by id.
   Result<Page<User>> DirectReports(Id manager_id, const PageRequest& page);
 

@@ -292,39 +292,39 @@ Result<ApiResponse> ChangeGuest(RouteContext& ctx, services::GuestService& guest
 
 void AddAccountRoutes(Router& router, services::AccountService& accounts,
                       services::GuestService& guests) {
-  router.add("POST", "/api/v1/auth/login", Access::kPublic, Lane::kPasswordHashing,
-             Bind(accounts, Login));
-  router.add("POST", "/api/v1/auth/logout", Access::kAuthenticated, Lane::kDefault,
-             Bind(accounts, Logout));
-  router.add("POST", "/api/v1/users", Access::kAdmin, Lane::kPasswordHashing,
+  using services::AccountService;
+  using services::GuestService;
+  // Each route: who may call it, its lane, and its handler on the accounts service.
+  auto add = [&](const char* method, const char* pattern, Access access, Lane lane,
+                 Result<ApiResponse> (*handler)(RouteContext&, AccountService&)) {
+    router.add(method, pattern, access, lane, Bind(accounts, handler));
+  };
+  auto add_guest = [&](const char* method, const char* pattern,
+                       Result<ApiResponse> (*handler)(RouteContext&, GuestService&)) {
+    router.add(method, pattern, Access::kAdmin, Lane::kDefault, Bind(guests, handler));
+  };
+  const auto hashing = Lane::kPasswordHashing;
+  const auto lane = Lane::kDefault;
+  const auto admin = Access::kAdmin;
+  const auto auth = Access::kAuthenticated;
+  add("POST", "/api/v1/auth/login", Access::kPublic, hashing, Login);
+  add("POST", "/api/v1/auth/logout", Access::kSignOut, lane, Logout);
+  router.add("POST", "/api/v1/users", admin, hashing,
              [&accounts, &guests](RouteContext& ctx) { return CreateUser(ctx, accounts, guests); });
-  router.add("GET", "/api/v1/users/{id}/guest", Access::kAdmin, Lane::kDefault,
-             Bind(guests, GetGuest));
-  router.add("PUT", "/api/v1/users/{id}/guest", Access::kAdmin, Lane::kDefault,
-             Bind(guests, ChangeGuest));
-  router.add("POST", "/api/v1/users/{id}/deactivate", Access::kAdmin, Lane::kDefault,
-             Bind(accounts, Deactivate));
-  router.add("PUT", "/api/v1/users/{id}/roles", Access::kAdmin, Lane::kDefault,
-             Bind(accounts, SetRoles));
-  router.add("POST", "/api/v1/users/{id}/reactivate", Access::kAdmin, Lane::kDefault,
-             Bind(accounts, Reactivate));
-  router.add("GET", "/api/v1/users", Access::kAdmin, Lane::kDefault, Bind(accounts, ListUsers));
-  router.add("POST", "/api/v1/me/password", Access::kAuthenticated, Lane::kPasswordHashing,
-             Bind(accounts, ChangePassword));
-  router.add("POST", "/api/v1/users/{id}/password_reset", Access::kAdmin, Lane::kDefault,
-             Bind(accounts, IssuePasswordReset));
-  router.add("POST", "/api/v1/auth/password_reset", Access::kPublic, Lane::kPasswordHashing,
-             Bind(accounts, ResetPassword));
-  router.add("POST", "/api/v1/me/tokens", Access::kAuthenticated, Lane::kDefault,
-             Bind(accounts, CreateAccessToken));
-  router.add("GET", "/api/v1/me/tokens", Access::kAuthenticated, Lane::kDefault,
-             Bind(accounts, ListAccessTokens));
-  router.add("DELETE", "/api/v1/me/tokens/{token_id}", Access::kAuthenticated, Lane::kDefault,
-             Bind(accounts, RevokeAccessToken));
-  router.add("GET", "/api/v1/users/{id}/tokens", Access::kAdmin, Lane::kDefault,
-             Bind(accounts, ListAccessTokens));
-  router.add("DELETE", "/api/v1/users/{id}/tokens/{token_id}", Access::kAdmin, Lane::kDefault,
-             Bind(accounts, RevokeAccessToken));
+  add_guest("GET", "/api/v1/users/{id}/guest", GetGuest);
+  add_guest("PUT", "/api/v1/users/{id}/guest", ChangeGuest);
+  add("POST", "/api/v1/users/{id}/deactivate", admin, lane, Deactivate);
+  add("PUT", "/api/v1/users/{id}/roles", admin, lane, SetRoles);
+  add("POST", "/api/v1/users/{id}/reactivate", admin, lane, Reactivate);
+  add("GET", "/api/v1/users", admin, lane, ListUsers);
+  add("POST", "/api/v1/me/password", auth, hashing, ChangePassword);
+  add("POST", "/api/v1/users/{id}/password_reset", admin, lane, IssuePasswordReset);
+  add("POST", "/api/v1/auth/password_reset", Access::kPublic, hashing, ResetPassword);
+  add("POST", "/api/v1/me/tokens", auth, lane, CreateAccessToken);
+  add("GET", "/api/v1/me/tokens", auth, lane, ListAccessTokens);
+  add("DELETE", "/api/v1/me/tokens/{token_id}", auth, lane, RevokeAccessToken);
+  add("GET", "/api/v1/users/{id}/tokens", admin, lane, ListAccessTokens);
+  add("DELETE", "/api/v1/users/{id}/tokens/{token_id}", admin, lane, RevokeAccessToken);
 }
 
 }  // namespace agora::server

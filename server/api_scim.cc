@@ -1,5 +1,6 @@
 // Routes of api.md "Provisioning and sign-in": SCIM 2.0 at /scim/v2. Each route takes only a
 // provisioning token, and answers errors in SCIM's shape with application/scim+json.
+#include <cctype>
 #include <charconv>
 
 #include "server/api_routes.h"
@@ -20,14 +21,26 @@ ApiResponse ScimResponse(int status, std::string body) {
   return {status, std::move(body), kScimContentType};
 }
 
-ApiResponse UserResponse(int status, const services::ScimUser& user) {
-  ApiResponse response = ScimResponse(status, RenderScimUser(user));
-  response.headers.emplace_back("ETag", ScimUserVersion(user));
+// A resource with its version, and where it lives when it was just made.
+ApiResponse ResourceResponse(int status, std::string body, std::string version,
+                             const char* endpoint, Id id) {
+  ApiResponse response = ScimResponse(status, std::move(body));
+  response.headers.emplace_back("ETag", std::move(version));
   if (status == 201) {
-    response.headers.emplace_back(
-        "Location", std::string(kScimBasePath) + "/Users/" + std::to_string(user.user.id));
+    response.headers.emplace_back("Location",
+                                  std::string(kScimBasePath) + endpoint + "/" + std::to_string(id));
   }
   return response;
+}
+
+ApiResponse UserResponse(int status, const services::ScimUser& user) {
+  return ResourceResponse(status, RenderScimUser(user), ScimUserVersion(user), "/Users",
+                          user.user.id);
+}
+
+ApiResponse GroupResponse(int status, const services::ScimGroup& group) {
+  return ResourceResponse(status, RenderScimGroup(group), ScimGroupVersion(group), "/Groups",
+                          group.community.id);
 }
 
 // The route's handler behind the provisioning token: a person's session or personal token is
@@ -76,12 +89,25 @@ Result<int64_t> IndexParam(const ApiRequest& request, std::string_view name, int
   return value;
 }
 
+// A list request's filter and page.
+struct ListQuery {
+  std::string filter;
+  int64_t start_index = 1;
+  int64_t count = services::ScimLimits::kDefaultCount;
+};
+
+Result<ListQuery> ParseListQuery(const ApiRequest& request) {
+  ListQuery query;
+  query.filter = request.query_param("filter").value_or("");
+  AGORA_ASSIGN_OR_RETURN(query.start_index, IndexParam(request, "startIndex", 1));
+  AGORA_ASSIGN_OR_RETURN(query.count, IndexParam(request, "count", query.count));
+  return query;
+}
+
 Result<ApiResponse> ListUsers(RouteContext& ctx, ProvisioningService& provisioning, const Token&) {
-  AGORA_ASSIGN_OR_RETURN(int64_t start, IndexParam(ctx.request, "startIndex", 1));
-  AGORA_ASSIGN_OR_RETURN(int64_t count,
-                         IndexParam(ctx.request, "count", services::ScimLimits::kDefaultCount));
-  std::string filter(ctx.request.query_param("filter").value_or(""));
-  AGORA_ASSIGN_OR_RETURN(auto page, provisioning.ListUsers(filter, start, count));
+  AGORA_ASSIGN_OR_RETURN(ListQuery query, ParseListQuery(ctx.request));
+  AGORA_ASSIGN_OR_RETURN(auto page,
+                         provisioning.ListUsers(query.filter, query.start_index, query.count));
   return ScimResponse(200, RenderScimUserList(page));
 }
 
@@ -136,6 +162,76 @@ Result<ApiResponse> DeleteUser(RouteContext& ctx, ProvisioningService& provision
   return NoContent();
 }
 
+// Whether `excludedAttributes` leaves the members out (Entra ID and Okta ask for that when they
+// only look a Group up).
+bool WithMembers(const ApiRequest& request) {
+  std::string excluded(request.query_param("excludedAttributes").value_or(""));
+  for (char& c : excluded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return excluded.find("members") == std::string::npos;
+}
+
+Result<ApiResponse> ListGroups(RouteContext& ctx, ProvisioningService& provisioning, const Token&) {
+  AGORA_ASSIGN_OR_RETURN(ListQuery query, ParseListQuery(ctx.request));
+  bool with_members = WithMembers(ctx.request);
+  AGORA_ASSIGN_OR_RETURN(auto page, provisioning.ListGroups(query.filter, query.start_index,
+                                                            query.count, with_members));
+  return ScimResponse(200, RenderScimGroupList(page, with_members));
+}
+
+Result<ApiResponse> GetGroup(RouteContext& ctx, ProvisioningService& provisioning, const Token&) {
+  AGORA_ASSIGN_OR_RETURN(Id id, ScimId(ctx));
+  AGORA_ASSIGN_OR_RETURN(auto group, provisioning.GetGroup(id));
+  ApiResponse response = GroupResponse(200, group);
+  response.body = RenderScimGroup(group, WithMembers(ctx.request));
+  return response;
+}
+
+Result<ApiResponse> CreateGroup(RouteContext& ctx, ProvisioningService& provisioning,
+                                const Token& by) {
+  rapidjson::Document body;
+  AGORA_RETURN_IF_ERROR(ParseScimBody(ctx.request, body));
+  AGORA_ASSIGN_OR_RETURN(auto group, ParseScimGroup(body));
+  AGORA_ASSIGN_OR_RETURN(auto created, provisioning.CreateGroup(by, group));
+  return GroupResponse(201, created);
+}
+
+Result<ApiResponse> ReplaceGroup(RouteContext& ctx, ProvisioningService& provisioning,
+                                 const Token& by) {
+  AGORA_ASSIGN_OR_RETURN(Id id, ScimId(ctx));
+  rapidjson::Document body;
+  AGORA_RETURN_IF_ERROR(ParseScimBody(ctx.request, body));
+  AGORA_ASSIGN_OR_RETURN(auto group, ParseScimGroup(body));
+  AGORA_ASSIGN_OR_RETURN(auto replaced,
+                         provisioning.EditGroup(by, id, [&](const services::ScimGroup&) {
+                           return Result<services::ScimGroupWrite>(group);
+                         }));
+  return GroupResponse(200, replaced);
+}
+
+Result<ApiResponse> PatchGroup(RouteContext& ctx, ProvisioningService& provisioning,
+                               const Token& by) {
+  AGORA_ASSIGN_OR_RETURN(Id id, ScimId(ctx));
+  rapidjson::Document body;
+  AGORA_RETURN_IF_ERROR(ParseScimBody(ctx.request, body));
+  // As for Users: the operations apply to the Group as it is inside the transaction, so two
+  // PATCHes adding members at once both land.
+  auto edit = [&body](const services::ScimGroup& current) -> Result<services::ScimGroupWrite> {
+    rapidjson::Document resource;
+    resource.Parse(RenderScimGroup(current).c_str());
+    AGORA_RETURN_IF_ERROR(ApplyScimGroupPatch(resource, body));
+    return ParseScimGroup(resource);
+  };
+  AGORA_ASSIGN_OR_RETURN(auto patched, provisioning.EditGroup(by, id, edit));
+  return GroupResponse(200, patched);
+}
+
+Result<ApiResponse> DeleteGroup(RouteContext& ctx, ProvisioningService& provisioning,
+                                const Token& by) {
+  AGORA_ASSIGN_OR_RETURN(Id id, ScimId(ctx));
+  AGORA_RETURN_IF_ERROR(provisioning.DeleteGroup(by, id));
+  return NoContent();
+}
+
 Result<ApiResponse> ServiceProviderConfig(RouteContext&, ProvisioningService&, const Token&) {
   return ScimResponse(200, ScimServiceProviderConfig());
 }
@@ -160,7 +256,7 @@ Result<ApiResponse> ResourceTypeByName(RouteContext& ctx, ProvisioningService&, 
   return ScimResponse(200, *type);
 }
 
-// Any other resource under /scim/v2 (e.g. /Groups, not served yet): SCIM's 404, so an
+// Any other resource under /scim/v2 (e.g. /Bulk, not served): SCIM's 404, so an
 // identity provider probing for it reads an answer it understands.
 Result<ApiResponse> UnknownResource(RouteContext& ctx, ProvisioningService&, const Token&) {
   return Status::NotFound("/scim/v2/" + ctx.param("resource") + " is not served");
@@ -179,6 +275,12 @@ void AddScimRoutes(Router& router, ProvisioningService& provisioning) {
   add("PUT", "/scim/v2/Users/{id}", ReplaceUser);
   add("PATCH", "/scim/v2/Users/{id}", PatchUser);
   add("DELETE", "/scim/v2/Users/{id}", DeleteUser);
+  add("GET", "/scim/v2/Groups", ListGroups);
+  add("POST", "/scim/v2/Groups", CreateGroup);
+  add("GET", "/scim/v2/Groups/{id}", GetGroup);
+  add("PUT", "/scim/v2/Groups/{id}", ReplaceGroup);
+  add("PATCH", "/scim/v2/Groups/{id}", PatchGroup);
+  add("DELETE", "/scim/v2/Groups/{id}", DeleteGroup);
   add("GET", "/scim/v2/ServiceProviderConfig", ServiceProviderConfig);
   add("GET", "/scim/v2/Schemas", SchemaList);
   add("GET", "/scim/v2/Schemas/{id}", SchemaById);

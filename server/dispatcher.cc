@@ -116,7 +116,8 @@ ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
         ctx.viewer = *viewer;
         if (match.route->access == Access::kAdmin && !viewer->is_admin) {
           auth = Status::PermissionDenied("this needs an admin");
-        } else if (viewer->read_only && request.method != "GET" && request.method != "HEAD") {
+        } else if (viewer->read_only && request.method != "GET" && request.method != "HEAD" &&
+                   match.route->access != Access::kSignOut) {
           // The one check of a personal access token's scope, before any handler runs.
           auth = Status(StatusCode::kPermissionDenied, "insufficient_scope",
                         "this token has the 'read' scope only");

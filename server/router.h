@@ -33,7 +33,9 @@ using RouteHandler = std::function<Result<ApiResponse>(RouteContext&)>;
 // Who may call a route; checked before its handler parses anything. kEmployee: any account
 // but a guest's, for what is company-wide (directory, experts, following, sales); a guest gets
 // 403 "guest_confined" (services::GuestConfined).
-enum class Access { kPublic, kAuthenticated, kEmployee, kAdmin };
+// kSignOut: any valid token, a read-scoped personal access token included: the route only
+// ends the credential it was called with (revoking oneself writes nothing else).
+enum class Access { kPublic, kAuthenticated, kSignOut, kEmployee, kAdmin };
 
 struct Route {
   std::string method;

@@ -75,6 +75,16 @@ std::string Trimmed(const std::string& text) {
   return text.substr(start, text.find_last_not_of(' ') - start + 1);
 }
 
+// The id of a SCIM User, written as text.
+Result<Id> UserIdOf(const std::string& text, std::string_view shown_as) {
+  Id id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return InvalidValue(std::string(shown_as) + " must be the id of a SCIM User");
+  }
+  return id;
+}
+
 Result<std::optional<Id>> ManagerAttribute(const rapidjson::Value& extension) {
   const rapidjson::Value* manager = ScimMember(extension, "manager");
   if (!manager || manager->IsNull()) return std::optional<Id>();
@@ -87,12 +97,27 @@ Result<std::optional<Id>> ManagerAttribute(const rapidjson::Value& extension) {
     return InvalidValue("manager must be an object with a value, or a user id");
   }
   if (text.empty()) return std::optional<Id>();
-  Id id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return InvalidValue("manager.value must be the id of a SCIM User");
-  }
+  AGORA_ASSIGN_OR_RETURN(Id id, UserIdOf(text, "manager.value"));
   return std::optional<Id>(id);
+}
+
+// A list of resources in a ListResponse.
+template <typename Item, typename WriteItem>
+std::string RenderList(int64_t total, int64_t start_index, const std::vector<Item>& items,
+                       WriteItem write_item) {
+  return RenderObject([&](JsonWriter& w) {
+    w.Key("schemas");
+    w.StartArray();
+    w.String(kScimListSchema);
+    w.EndArray();
+    IntMember(w, "totalResults", total);
+    IntMember(w, "startIndex", start_index);
+    IntMember(w, "itemsPerPage", static_cast<int64_t>(items.size()));
+    w.Key("Resources");
+    w.StartArray();
+    for (const auto& item : items) write_item(w, item);
+    w.EndArray();
+  });
 }
 
 const char* ScimTypeOf(const Status& status) {
@@ -225,19 +250,82 @@ std::string RenderScimUser(const services::ScimUser& user) {
 }
 
 std::string RenderScimUserList(const services::ScimUserPage& page) {
-  return RenderObject([&](JsonWriter& w) {
-    w.Key("schemas");
+  return RenderList(page.total, page.start_index, page.users, WriteScimUser);
+}
+
+std::string ScimGroupVersion(const services::ScimGroup& group) {
+  return "W/\"" + std::to_string(group.updated_at) + "\"";
+}
+
+namespace {
+
+void WriteScimGroup(JsonWriter& w, const services::ScimGroup& g, bool with_members) {
+  std::string id = std::to_string(g.community.id);
+  w.StartObject();
+  w.Key("schemas");
+  w.StartArray();
+  w.String(kScimGroupSchema);
+  w.EndArray();
+  StringMember(w, "id", id);
+  if (!g.external_id.empty()) StringMember(w, "externalId", g.external_id);
+  StringMember(w, "displayName", g.community.name);
+  if (with_members) {
+    w.Key("members");
     w.StartArray();
-    w.String(kScimListSchema);
+    for (const auto& member : g.members) {
+      std::string member_id = std::to_string(member.user_id);
+      w.StartObject();
+      StringMember(w, "value", member_id);
+      StringMember(w, "display", member.display_name);
+      StringMember(w, "type", "User");
+      StringMember(w, "$ref", std::string(kScimBasePath) + "/Users/" + member_id);
+      w.EndObject();
+    }
     w.EndArray();
-    IntMember(w, "totalResults", page.total);
-    IntMember(w, "startIndex", page.start_index);
-    IntMember(w, "itemsPerPage", static_cast<int64_t>(page.users.size()));
-    w.Key("Resources");
-    w.StartArray();
-    for (const auto& user : page.users) WriteScimUser(w, user);
-    w.EndArray();
-  });
+  }
+  w.Key("meta");
+  w.StartObject();
+  StringMember(w, "resourceType", "Group");
+  TimeMember(w, "created", g.created_at);
+  TimeMember(w, "lastModified", g.updated_at);
+  StringMember(w, "location", std::string(kScimBasePath) + "/Groups/" + id);
+  StringMember(w, "version", ScimGroupVersion(g));
+  w.EndObject();
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string RenderScimGroup(const services::ScimGroup& group, bool with_members) {
+  return RenderDocument([&](JsonWriter& w) { WriteScimGroup(w, group, with_members); });
+}
+
+std::string RenderScimGroupList(const services::ScimGroupPage& page, bool with_members) {
+  return RenderList(page.total, page.start_index, page.groups,
+                    [&](JsonWriter& w, const services::ScimGroup& group) {
+                      WriteScimGroup(w, group, with_members);
+                    });
+}
+
+Result<services::ScimGroupWrite> ParseScimGroup(const rapidjson::Value& r) {
+  if (!r.IsObject()) return InvalidValue("a Group is a JSON object");
+  services::ScimGroupWrite out;
+  AGORA_ASSIGN_OR_RETURN(out.display_name, StringAttribute(r, "displayName", "displayName"));
+  if (out.display_name.empty()) return InvalidValue("displayName is required");
+  AGORA_ASSIGN_OR_RETURN(out.external_id, StringAttribute(r, "externalId", "externalId"));
+  if (out.external_id.size() > profiles::ProfileLimits::kExternalIdMaxBytes) {
+    return InvalidValue("externalId is at most 255 bytes");
+  }
+  const rapidjson::Value* members = ScimMember(r, "members");
+  if (!members || members->IsNull()) return out;
+  if (!members->IsArray()) return InvalidValue("members must be an array");
+  for (const auto& member : members->GetArray()) {
+    if (!member.IsObject()) return InvalidValue("members holds objects");
+    AGORA_ASSIGN_OR_RETURN(std::string text, StringAttribute(member, "value", "members.value"));
+    AGORA_ASSIGN_OR_RETURN(Id id, UserIdOf(text, "members.value"));
+    out.members.push_back(id);
+  }
+  return out;
 }
 
 Result<services::ScimUserWrite> ParseScimUser(const rapidjson::Value& r) {

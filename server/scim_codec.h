@@ -17,6 +17,7 @@ inline constexpr char kScimContentType[] = "application/scim+json";
 inline constexpr char kScimUserSchema[] = "urn:ietf:params:scim:schemas:core:2.0:User";
 inline constexpr char kScimEnterpriseSchema[] =
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+inline constexpr char kScimGroupSchema[] = "urn:ietf:params:scim:schemas:core:2.0:Group";
 inline constexpr char kScimListSchema[] = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 inline constexpr char kScimPatchSchema[] = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 inline constexpr char kScimErrorSchema[] = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -41,5 +42,14 @@ std::string RenderScimUserList(const services::ScimUserPage& page);
 // (a wrong type, no userName, no email). Read-only attributes (id, meta) are ignored, and so are
 // attributes Agora does not keep.
 Result<services::ScimUserWrite> ParseScimUser(const rapidjson::Value& resource);
+
+// Groups (communities the identity provider made). Without `with_members`
+// (excludedAttributes=members) the members are left out.
+std::string ScimGroupVersion(const services::ScimGroup& group);
+std::string RenderScimGroup(const services::ScimGroup& group, bool with_members = true);
+std::string RenderScimGroupList(const services::ScimGroupPage& page, bool with_members);
+// A whole Group resource; kInvalidArgument "invalidValue" (no displayName, a member that is
+// not an object with the id of a User as value).
+Result<services::ScimGroupWrite> ParseScimGroup(const rapidjson::Value& resource);
 
 }  // namespace agora::server

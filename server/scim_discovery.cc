@@ -94,6 +94,16 @@ const std::vector<Schema>& Schemas() {
                                 Attr("$ref").CaseExact().References("User"),
                                 Attr("displayName").Mutability("readOnly")}),
        }},
+      {kScimGroupSchema,
+       "Group",
+       "A community the identity provider made, and the members it manages",
+       {
+           Attr("displayName").Required(),
+           Attr("members").MultiValued().Sub(
+               {Attr("value").CaseExact().Mutability("immutable"),
+                Attr("$ref").CaseExact().References("User").Mutability("immutable"),
+                Attr("display").Mutability("readOnly"), Attr("type").Mutability("immutable")}),
+       }},
   };
   return kSchemas;
 }
@@ -172,6 +182,7 @@ struct ResourceType {
 const std::vector<ResourceType>& ResourceTypes() {
   static const std::vector<ResourceType> kTypes = {
       {"User", "/Users", kScimUserSchema, kScimEnterpriseSchema},
+      {"Group", "/Groups", kScimGroupSchema, nullptr},
   };
   return kTypes;
 }

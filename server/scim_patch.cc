@@ -1,6 +1,7 @@
 #include "server/scim_patch.h"
 
 #include <cctype>
+#include <span>
 
 #include "identity/scim_filter.h"
 #include "server/scim_codec.h"
@@ -60,6 +61,29 @@ constexpr std::string_view kDroppedAttributes[] = {
     "roles",    "groups",     "costcenter",       "organization",
     "division"};
 constexpr std::string_view kReadOnlyAttributes[] = {"id", "meta", "schemas"};
+constexpr Known kGroupAttributes[] = {
+    {"displayname", "displayName"}, {"externalid", "externalId"}, {"members", "members", true}};
+
+// What a PATCH may touch in one resource type.
+struct ResourceSpec {
+  std::string_view name;       // "Users", in messages
+  std::string_view urn_lower;  // the core schema
+  std::span<const Known> attributes;
+  std::string_view extension_urn_lower;  // empty when the type has no extension
+  const char* extension_schema;
+  std::span<const Known> extension_attributes;
+  std::span<const std::string_view> dropped;
+};
+
+constexpr ResourceSpec kUserSpec{"Users",
+                                 identity::kUserUrnLower,
+                                 kCoreAttributes,
+                                 identity::kEnterpriseUrnLower,
+                                 kScimEnterpriseSchema,
+                                 kEnterpriseAttributes,
+                                 kDroppedAttributes};
+constexpr ResourceSpec kGroupSpec{
+    "Groups", "urn:ietf:params:scim:schemas:core:2.0:group", kGroupAttributes, "", nullptr, {}, {}};
 
 std::string_view Canonical(std::string_view lower, const auto& table) {
   for (const Known& k : table) {
@@ -187,7 +211,8 @@ void SeedFromFilter(rapidjson::Value& element, const Filter& f, Allocator& a) {
 
 class Patcher {
  public:
-  explicit Patcher(rapidjson::Document& doc) : doc_(doc), a_(doc.GetAllocator()) {}
+  Patcher(rapidjson::Document& doc, const ResourceSpec& spec)
+      : doc_(doc), a_(doc.GetAllocator()), spec_(spec) {}
 
   Status Apply(Op op, const AttributePath& path, const rapidjson::Value* value) {
     for (auto read_only : kReadOnlyAttributes) {
@@ -195,21 +220,22 @@ class Patcher {
         return Error("mutability", "'" + path.attribute + "' is read-only");
       }
     }
-    bool enterprise = path.urn == identity::kEnterpriseUrnLower;
-    if (!path.urn.empty() && !enterprise && path.urn != identity::kUserUrnLower) {
-      return Error("invalidPath", "Users have no schema '" + path.urn + "'");
+    const std::string type(spec_.name);
+    bool enterprise = !spec_.extension_urn_lower.empty() && path.urn == spec_.extension_urn_lower;
+    if (!path.urn.empty() && !enterprise && path.urn != spec_.urn_lower) {
+      return Error("invalidPath", type + " have no schema '" + path.urn + "'");
     }
-    const Known* known = enterprise ? Find(path.attribute, kEnterpriseAttributes)
-                                    : Find(path.attribute, kCoreAttributes);
+    const Known* known = enterprise ? Find(path.attribute, spec_.extension_attributes)
+                                    : Find(path.attribute, spec_.attributes);
     if (!known && path.urn.empty()) {
-      known = Find(path.attribute, kEnterpriseAttributes);
+      known = Find(path.attribute, spec_.extension_attributes);
       enterprise = known != nullptr;
     }
     if (!known) {
-      for (auto dropped : kDroppedAttributes) {
+      for (auto dropped : spec_.dropped) {
         if (!enterprise && path.attribute == dropped) return Status::Ok();
       }
-      return Error("invalidPath", "Users have no attribute '" + path.attribute + "'");
+      return Error("invalidPath", type + " have no attribute '" + path.attribute + "'");
     }
     if (!path.sub_attribute.empty() && !Find(path.sub_attribute, kSubAttributes)) {
       return Error("invalidPath",
@@ -217,7 +243,7 @@ class Patcher {
     }
     if (op != Op::kRemove && !value) return Error("invalidValue", "add and replace need a value");
     rapidjson::Value& container =
-        enterprise ? Ensure(doc_, kScimEnterpriseSchema, rapidjson::kObjectType, a_) : doc_;
+        enterprise ? Ensure(doc_, spec_.extension_schema, rapidjson::kObjectType, a_) : doc_;
     if (path.value_filter) {
       if (!known->multi_valued) {
         return Error("invalidPath", "a value filter applies to a multi-valued attribute");
@@ -237,6 +263,10 @@ class Patcher {
 
   Status ApplyWhole(Op op, rapidjson::Value& container, const Known& known,
                     const rapidjson::Value* value) {
+    if (op == Op::kRemove && known.multi_valued && value && value->IsArray()) {
+      RemoveElements(container, known, *value);
+      return Status::Ok();
+    }
     if (op == Op::kRemove) {
       EraseMember(container, known.canonical);
       return Status::Ok();
@@ -341,18 +371,45 @@ class Patcher {
     return Status::Ok();
   }
 
+  // Entra ID's remove of some members: `path` names the attribute and `value` lists the
+  // elements to remove, by their "value".
+  static void RemoveElements(rapidjson::Value& container, const Known& known,
+                             const rapidjson::Value& elements) {
+    rapidjson::Value* list = Member(container, known.canonical);
+    if (!list || !list->IsArray()) return;
+    for (const auto& element : elements.GetArray()) {
+      const rapidjson::Value* gone = ScimMember(element, "value");
+      if (!gone || !gone->IsString()) continue;
+      for (rapidjson::SizeType i = list->Size(); i-- > 0;) {
+        const rapidjson::Value* have = ScimMember((*list)[i], "value");
+        if (have && have->IsString() && std::string_view(have->GetString()) == gone->GetString()) {
+          list->Erase(list->Begin() + i);
+        }
+      }
+    }
+  }
+
   rapidjson::Document& doc_;
   Allocator& a_;
+  const ResourceSpec& spec_;
 };
 
-}  // namespace
+// Whether `member` of a path-less value object restates the resource's id, as Okta's
+// `replace` of a Group does: nothing to change.
+bool RestatesId(const rapidjson::Document& resource, std::string_view key,
+                const rapidjson::Value& value) {
+  const rapidjson::Value* id = ScimMember(resource, "id");
+  return Lower(key) == "id" && id && value.IsString() && id->IsString() &&
+         std::string_view(id->GetString()) == value.GetString();
+}
 
-Status ApplyScimUserPatch(rapidjson::Document& resource, const rapidjson::Value& request) {
+Status ApplyPatch(rapidjson::Document& resource, const rapidjson::Value& request,
+                  const ResourceSpec& spec) {
   const rapidjson::Value* operations = ScimMember(request, "Operations");
   if (!operations || !operations->IsArray() || operations->Empty()) {
     return Error("invalidSyntax", "a PatchOp carries a non-empty Operations array");
   }
-  Patcher patcher(resource);
+  Patcher patcher(resource, spec);
   for (const auto& operation : operations->GetArray()) {
     if (!operation.IsObject()) return Error("invalidSyntax", "each operation is an object");
     const rapidjson::Value* op_name = ScimMember(operation, "op");
@@ -381,7 +438,8 @@ Status ApplyScimUserPatch(rapidjson::Document& resource, const rapidjson::Value&
     // enterprise extension may also come whole, keyed by its URN.
     for (const auto& member : value->GetObject()) {
       std::string key(member.name.GetString(), member.name.GetStringLength());
-      if (Lower(key) == identity::kEnterpriseUrnLower) {
+      if (RestatesId(resource, key, member.value)) continue;
+      if (!spec.extension_urn_lower.empty() && Lower(key) == spec.extension_urn_lower) {
         if (!member.value.IsObject()) {
           return Error("invalidValue", "the enterprise extension is an object");
         }
@@ -397,6 +455,16 @@ Status ApplyScimUserPatch(rapidjson::Document& resource, const rapidjson::Value&
     }
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status ApplyScimUserPatch(rapidjson::Document& resource, const rapidjson::Value& request) {
+  return ApplyPatch(resource, request, kUserSpec);
+}
+
+Status ApplyScimGroupPatch(rapidjson::Document& resource, const rapidjson::Value& request) {
+  return ApplyPatch(resource, request, kGroupSpec);
 }
 
 }  // namespace agora::server

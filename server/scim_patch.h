@@ -16,4 +16,11 @@ namespace agora::server {
 // nothing for replace or remove), "mutability" (id, meta) or "invalidValue".
 Status ApplyScimUserPatch(rapidjson::Document& resource, const rapidjson::Value& request);
 
+// The same for a Group document (as RenderScimGroup renders it, members included): RFC
+// 7644's `add`/`remove` of `members` (remove by `members[value eq "id"]`), `replace` of
+// displayName, externalId or members; Entra ID's `Remove` of `members` with a value array
+// (those members go), and `Replace` without path holding an object (an `id` restating the
+// Group's own is ignored, as Okta sends it).
+Status ApplyScimGroupPatch(rapidjson::Document& resource, const rapidjson::Value& request);
+
 }  // namespace agora::server

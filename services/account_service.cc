@@ -276,18 +276,18 @@ Result<DeactivationResult> AccountService::DeactivateInTransaction(storage::Tran
   }
   // The admin of last resort: the one acting, or the first active admin when nobody acts in
   // person (an identity provider deactivating passes the leaver as actor).
-  std::optional<Id> admin;
-  if (actor != user_id) {
-    admin = actor;
-  } else {
-    AGORA_ASSIGN_OR_RETURN(auto admins, profiles::ActiveIds(c, true));
-    for (Id id : admins) {
-      if (id != user_id) {
-        admin = id;
-        break;
-      }
+  AGORA_ASSIGN_OR_RETURN(auto admins, profiles::ActiveIds(c, true));
+  std::optional<Id> other_admin;
+  for (Id id : admins) {
+    if (id != user_id) {
+      other_admin = id;
+      break;
     }
   }
+  if (leaver.active && leaver.role == profiles::Role::kAdmin && !other_admin) {
+    return Status::Conflict("last_admin", "the last active admin cannot be deactivated");
+  }
+  std::optional<Id> admin = actor != user_id ? std::optional<Id>(actor) : other_admin;
   UnixMillis now = clock_.now_ms();
   AGORA_RETURN_IF_ERROR(profiles::SetActive(c, user_id, false, now));
   DeactivationResult result;

@@ -133,7 +133,8 @@ class AccountService {
   // - they leave the communities whose rules kept them (ApplyMembershipRules);
   // - receivers are notified; one account_audit row "deactivate" by `actor`.
   // Their posts stay attributed. kNotFound for an unknown account; kUnprocessable
-  // "invalid_successor" for a successor who is unknown, inactive or the leaver. Live streams
+  // "invalid_successor" for a successor who is unknown, inactive or the leaver; kConflict
+  // "last_admin" when the leaver is the last active admin. Live streams
   // end and caches learn of it after the commit (registered here).
   Result<DeactivationResult> DeactivateInTransaction(storage::Transaction& tx, Id user_id, Id actor,
                                                      std::optional<Id> successor);

@@ -29,6 +29,21 @@ bool IsRuleMember(const std::optional<Membership>& m) {
   return IsMember(m) && m->source == MembershipSource::kRule;
 }
 
+// Members that the rules or the identity provider keep are not removed by hand.
+Status RefuseManaged(const std::optional<Membership>& m) {
+  if (IsRuleMember(m)) {
+    return Status::Conflict("rule_managed",
+                            "this membership comes from the community's membership rules; its "
+                            "owners change the rules");
+  }
+  if (IsMember(m) && m->source == MembershipSource::kScim) {
+    return Status::Conflict("idp_managed",
+                            "this membership comes from the company's identity provider; it is "
+                            "changed in the group there");
+  }
+  return Status::Ok();
+}
+
 using PeopleFacts = std::vector<std::pair<Id, communities::PersonFacts>>;
 
 communities::PersonFacts FactsOf(const profiles::OrgEntry& entry, std::vector<Id> chain) {
@@ -255,11 +270,7 @@ Status CommunityService::Leave(const Viewer& viewer, Id id) {
     if (!current || current->state == MembershipState::kBanned) {
       return Status::Conflict("not_a_member", "you are not a member of this community");
     }
-    if (IsRuleMember(current)) {
-      return Status::Conflict("rule_managed",
-                              "you are a member by this community's membership rules; its "
-                              "owners change the rules");
-    }
+    AGORA_RETURN_IF_ERROR(RefuseManaged(current));
     AGORA_RETURN_IF_ERROR(KeepAnOwner(tx.connection(), id, current));
     return Drop(tx, id, viewer.user_id, current, std::nullopt);
   });
@@ -390,11 +401,7 @@ Status CommunityService::Remove(const Viewer& viewer, Id id, Id user_id) {
     AGORA_ASSIGN_OR_RETURN(auto view, Moderated(c, viewer, id));
     AGORA_ASSIGN_OR_RETURN(auto target, Outranked(c, view, user_id));
     if (!IsMember(target)) return Status::NotFound("that person is not a member");
-    if (IsRuleMember(target)) {
-      return Status::Conflict("rule_managed",
-                              "this member was added by the community's membership rules; "
-                              "change the rules to remove them");
-    }
+    AGORA_RETURN_IF_ERROR(RefuseManaged(target));
     AGORA_RETURN_IF_ERROR(KeepAnOwner(c, id, target));
     return Drop(tx, id, user_id, target, Record(viewer, "remove_member", user_id));
   });
@@ -509,6 +516,87 @@ Status CommunityService::ApplyMembershipRules(storage::Transaction& tx, Id user_
   MembershipRulesView counts;
   for (const auto& [id, rules] : all) {
     AGORA_RETURN_IF_ERROR(Reconcile(tx, id, rules, people, user_id, counts));
+  }
+  return Status::Ok();
+}
+
+Result<communities::Community> CommunityService::CreateProvisioned(
+    storage::Transaction& tx, Id owner, const communities::CommunityChanges& fields,
+    const std::string& note) {
+  AGORA_RETURN_IF_ERROR(communities::ValidateChanges(fields));
+  return repo_.Create(tx.connection(), ids_.next(), owner, fields,
+                      {ids_.next(), owner, "create", std::nullopt, note});
+}
+
+Status CommunityService::RenameProvisioned(storage::Transaction& tx, Id id, const std::string& name,
+                                           const std::string& note) {
+  communities::CommunityChanges changes;
+  changes.name = name;
+  AGORA_RETURN_IF_ERROR(communities::ValidateChanges(changes));
+  AGORA_ASSIGN_OR_RETURN(auto community, repo_.Find(tx.connection(), id));
+  if (community.name == name) return Status::Ok();
+  return repo_
+      .Update(tx.connection(), id, changes,
+              {ids_.next(), community.created_by, "update", std::nullopt, note})
+      .status();
+}
+
+Status CommunityService::SetProvisionedMembers(storage::Transaction& tx, Id id,
+                                               const std::vector<Id>& members,
+                                               const std::string& note) {
+  storage::Connection& c = tx.connection();
+  std::vector<Id> wanted = members;
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  auto audit = [&](Id user_id, const char* action) {
+    return communities::AuditRecord{ids_.next(), user_id, action, user_id, note};
+  };
+  AGORA_ASSIGN_OR_RETURN(auto all, repo_.AllMemberships(c, id));
+  for (const auto& m : all) {
+    if (m.source != MembershipSource::kScim || m.state != MembershipState::kMember ||
+        std::binary_search(wanted.begin(), wanted.end(), m.user_id)) {
+      continue;
+    }
+    if (!KeepAnOwner(c, id, m).ok()) {
+      AGORA_RETURN_IF_ERROR(repo_.SetSource(c, id, m.user_id, MembershipSource::kManual,
+                                            audit(m.user_id, "scim_release")));
+      continue;
+    }
+    AGORA_RETURN_IF_ERROR(Drop(tx, id, m.user_id, m, audit(m.user_id, "scim_leave")));
+  }
+  for (Id user_id : wanted) {
+    AGORA_ASSIGN_OR_RETURN(bool exists, profiles::UserExists(c, user_id));
+    if (!exists) {
+      return Status::InvalidArgument("invalidValue",
+                                     "members: no User has the id " + std::to_string(user_id));
+    }
+    AGORA_ASSIGN_OR_RETURN(auto current, repo_.MembershipOf(c, id, user_id));
+    if (current && current->state == MembershipState::kBanned) continue;  // a ban stands
+    if (IsMember(current)) {
+      if (current->source == MembershipSource::kScim) continue;
+      AGORA_RETURN_IF_ERROR(
+          repo_.SetSource(c, id, user_id, MembershipSource::kScim, audit(user_id, "scim_join")));
+      continue;
+    }
+    AGORA_RETURN_IF_ERROR(Transition(tx, id, user_id, Role::kMember, MembershipState::kMember,
+                                     current, audit(user_id, "scim_join"), MembershipSource::kScim)
+                              .status());
+  }
+  return Status::Ok();
+}
+
+Status CommunityService::UnlinkProvisioned(storage::Transaction& tx, Id id,
+                                           const std::string& note) {
+  storage::Connection& c = tx.connection();
+  AGORA_ASSIGN_OR_RETURN(auto community, repo_.Find(c, id));
+  AGORA_RETURN_IF_ERROR(
+      repo_.Record(c, id, {ids_.next(), community.created_by, "scim_unlink", std::nullopt, note}));
+  AGORA_ASSIGN_OR_RETURN(auto all, repo_.AllMemberships(c, id));
+  for (const auto& m : all) {
+    if (m.source != MembershipSource::kScim) continue;
+    AGORA_RETURN_IF_ERROR(
+        repo_.SetSource(c, id, m.user_id, MembershipSource::kManual,
+                        {ids_.next(), m.user_id, "scim_release", m.user_id, note}));
   }
   return Status::Ok();
 }

@@ -65,7 +65,8 @@ class CommunityService {
   // secret: only with an invitation. kPermissionDenied "banned" for the banned.
   Result<communities::Membership> Join(const Viewer& viewer, Id id);
   // Members, requesters and the invited may leave; kConflict "last_owner" for the only owner,
-  // "rule_managed" for a member the community's rules keep.
+  // "rule_managed" for a member the community's rules keep, "idp_managed" for one the
+  // identity provider keeps.
   Status Leave(const Viewer& viewer, Id id);
   Result<Page<MemberView>> Members(const Viewer& viewer, Id id,
                                    std::optional<communities::Role> role, const PageRequest& page);
@@ -79,7 +80,8 @@ class CommunityService {
   // Owners set any role; moderators may make a member a moderator.
   Result<communities::Membership> SetRole(const Viewer& viewer, Id id, Id user_id,
                                           communities::Role role);
-  // kConflict "rule_managed" for a member the community's rules keep: change the rules.
+  // kConflict "rule_managed" for a member the community's rules keep (change the rules),
+  // "idp_managed" for one the identity provider keeps (change the group there).
   Status Remove(const Viewer& viewer, Id id, Id user_id);
   Status Ban(const Viewer& viewer, Id id, Id user_id, const std::string& reason);
   // The same, inside a larger use case's transaction (resolving a report by a ban).
@@ -111,6 +113,28 @@ class CommunityService {
   // `actor` and a notification to the receiver. Returns those communities' ids.
   Result<std::vector<Id>> HandOverOwnership(storage::Transaction& tx, Id leaver, Id receiver,
                                             Id actor);
+
+  // SCIM Groups (services/provisioning_service.h), each inside the provisioning use case's
+  // transaction; audit records carry `note` (the provisioning token that acted).
+  // A community the identity provider made: `owner` is its owner and the actor of its
+  // "create" record. kConflict "name_taken", kUnprocessable "invalid_name".
+  Result<communities::Community> CreateProvisioned(storage::Transaction& tx, Id owner,
+                                                   const communities::CommunityChanges& fields,
+                                                   const std::string& note);
+  // Renames it; the "update" record names its creator as actor.
+  Status RenameProvisioned(storage::Transaction& tx, Id id, const std::string& name,
+                           const std::string& note);
+  // Makes the members the identity provider manages (source "scim") exactly `members`:
+  // those missing join (a pending request or an invitation becomes a membership; a member
+  // who came by hand or by a rule is handed to the IdP; a ban stands), the others leave (a
+  // community's only owner stays, handed back to the community). Records "scim_join" and
+  // "scim_leave" with the member as actor. kInvalidArgument "invalidValue" for an id that
+  // names no account.
+  Status SetProvisionedMembers(storage::Transaction& tx, Id id, const std::vector<Id>& members,
+                               const std::string& note);
+  // The IdP lets go of the community ("scim_unlink" by its creator): its members stay, as
+  // members by hand ("scim_release").
+  Status UnlinkProvisioned(storage::Transaction& tx, Id id, const std::string& note);
 
   // Moderators of the community, and admins.
   Result<Page<communities::AuditEntry>> Audit(const Viewer& viewer, Id id, const PageRequest& page);

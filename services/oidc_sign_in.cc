@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "oidc/pkce.h"
+#include "profiles/account_records.h"
 #include "storage/rows.h"
 
 namespace agora::services {
@@ -47,12 +48,14 @@ void Prune(Map& map, UnixMillis now, size_t max) {
 
 OidcSignInService::OidcSignInService(storage::Store& store, const Clock& clock, IdGenerator& ids,
                                      profiles::UserRepository& users, AccountService& accounts,
-                                     oidc::OidcClient& client, OidcSignInOptions options)
+                                     CommunityService& communities, oidc::OidcClient& client,
+                                     OidcSignInOptions options)
     : store_(store),
       clock_(clock),
       ids_(ids),
       users_(users),
       accounts_(accounts),
+      communities_(communities),
       client_(client),
       options_(std::move(options)) {}
 
@@ -130,19 +133,33 @@ Result<Id> OidcSignInService::MapAccount(const oidc::IdTokenClaims& claims) {
   // What the transaction decided; a refusal is committed too (its audit row), then returned.
   Status refusal;
   std::optional<profiles::User> linked;
+  bool creation_failed = false;
   UnixMillis now = clock_.now_ms();
   auto user_id = store_.Transact<Id>([&](storage::Transaction& tx) -> Result<Id> {
     auto& c = tx.connection();
     refusal = Status::Ok();
     linked.reset();
+    creation_failed = false;
     AGORA_ASSIGN_OR_RETURN(std::optional<Id> id, profiles::FindIdByExternalId(c, claims.sub));
     bool by_email = false;
     if (!id && claims.email_verified && !claims.email.empty()) {
       AGORA_ASSIGN_OR_RETURN(id, profiles::FindIdByEmail(c, claims.email));
       by_email = id.has_value();
     }
+    if (!id && options_.create_accounts && claims.email_verified && !claims.email.empty()) {
+      auto created = CreateAccount(tx, claims, now);
+      if (!created.ok()) {
+        creation_failed = true;  // nothing of it is kept
+        return created.status();
+      }
+      tx.AfterCommitInOrder([this, user = *created] { users_.Committed(user, false); });
+      return created->id;
+    }
     if (!id) {
-      refusal = Refused("unknown_account", "no Agora account belongs to this person");
+      refusal = Refused("unknown_account", options_.create_accounts
+                                               ? "the provider vouches for no email to make an "
+                                                 "account with"
+                                               : "no Agora account belongs to this person");
       return Id{0};
     }
     AGORA_ASSIGN_OR_RETURN(profiles::User user, profiles::LoadUser(c, *id));
@@ -159,19 +176,46 @@ Result<Id> OidcSignInService::MapAccount(const oidc::IdTokenClaims& claims) {
       linked = user;
       action = "oidc_linked";
     }
-    AGORA_RETURN_IF_ERROR(storage::Run(c,
-                                       "INSERT INTO account_audit (id, actor_id, user_id, action, "
-                                       "note, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                                       ids_.next(), *id, *id, action, "sub=" + claims.sub, now));
+    AGORA_RETURN_IF_ERROR(
+        profiles::AppendAccountAudit(c, ids_.next(), *id, *id, action, "sub=" + claims.sub, now));
     if (linked) {
       tx.AfterCommitInOrder([this, user = *linked] { users_.Committed(user, false); });
     }
     return *id;
   });
+  if (!user_id.ok() && creation_failed) {
+    return Refuse(Refused("unknown_account", "no account could be made for this person: " +
+                                                 user_id.status().message()),
+                  claims.sub);
+  }
   if (!user_id.ok()) return user_id.status();
   if (!refusal.ok()) return Refuse(refusal, claims.sub);
   spdlog::info("event=oidc_signed_in user_id={} linked_by_email={}", *user_id, linked.has_value());
   return user_id;
+}
+
+Result<profiles::User> OidcSignInService::CreateAccount(storage::Transaction& tx,
+                                                        const oidc::IdTokenClaims& claims,
+                                                        UnixMillis now) {
+  storage::Connection& c = tx.connection();
+  profiles::NewUser account;
+  AGORA_ASSIGN_OR_RETURN(
+      account.username,
+      profiles::FreeUsernameFor(
+          c, claims.preferred_username.empty() ? claims.email : claims.preferred_username));
+  account.profile.display_name =
+      claims.name.empty() ? claims.email.substr(0, claims.email.find('@')) : claims.name;
+  account.profile.email = claims.email;
+  account.profile.external_id = claims.sub;
+  AGORA_RETURN_IF_ERROR(profiles::ValidateProfile(account.profile));
+  Id id = ids_.next();
+  AGORA_ASSIGN_OR_RETURN(
+      profiles::User user,
+      profiles::InsertUser(c, id, account, profiles::kUnusablePasswordHash, now));
+  AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(c, ids_.next(), id, id, "oidc_create",
+                                                     "sub=" + claims.sub, now));
+  AGORA_RETURN_IF_ERROR(communities_.ApplyMembershipRules(tx, id));
+  return user;
 }
 
 Result<LoginResult> OidcSignInService::RedeemLoginCode(const std::string& login_code) {

@@ -25,6 +25,7 @@
 #include "oidc/provider.h"
 #include "profiles/user_repository.h"
 #include "services/account_service.h"
+#include "services/community_service.h"
 #include "storage/store.h"
 
 namespace agora::services {
@@ -34,6 +35,11 @@ struct OidcSignInOptions {
   int64_t flow_ttl_ms = 600'000;       // 10 minutes
   int64_t login_code_ttl_ms = 60'000;  // 1 minute
   size_t max_pending = 10'000;  // pending sign-ins and login codes each; oldest dropped past it
+  // `agora serve --oidc-create-accounts`: a verified subject that matches no account makes one
+  // (email required and verified; username derived from preferred_username or the email and
+  // made unique; display name from `name`), with an "oidc_create" audit record and the
+  // membership rules applied, in one transaction. Off: such a sign-in is refused.
+  bool create_accounts = false;
 };
 
 struct OidcStart {
@@ -58,7 +64,8 @@ class OidcSignInService {
   // Every reference must outlive the service.
   OidcSignInService(storage::Store& store, const Clock& clock, IdGenerator& ids,
                     profiles::UserRepository& users, AccountService& accounts,
-                    oidc::OidcClient& client, OidcSignInOptions options);
+                    CommunityService& communities, oidc::OidcClient& client,
+                    OidcSignInOptions options);
 
   // kInvalidArgument "invalid_return_to" unless `return_to` is empty or a path on this origin;
   // kUnavailable when the issuer's discovery document cannot be read.
@@ -92,8 +99,11 @@ class OidcSignInService {
     UnixMillis expires_at = 0;
   };
 
-  // The account for verified claims, linked and audited in one transaction.
+  // The account for verified claims, linked (or made) and audited in one transaction.
   Result<Id> MapAccount(const oidc::IdTokenClaims& claims);
+  // Inside MapAccount's transaction: a new account for claims that match none.
+  Result<profiles::User> CreateAccount(storage::Transaction& tx, const oidc::IdTokenClaims& claims,
+                                       UnixMillis now);
   Status Refuse(const Status& why, const std::string& subject);
 
   // Constant after construction.
@@ -102,6 +112,7 @@ class OidcSignInService {
   IdGenerator& ids_;
   profiles::UserRepository& users_;
   AccountService& accounts_;
+  CommunityService& communities_;
   oidc::OidcClient& client_;
   const OidcSignInOptions options_;
 

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/csv.h"
+#include "profiles/account_records.h"
 #include "storage/rows.h"
 
 namespace agora::services {
@@ -310,11 +311,8 @@ Status PeopleImportService::WriteAudit(Connection& c, const Viewer& viewer, Id u
                                        const std::vector<std::string>& fields) {
   std::string note;
   for (const auto& field : fields) note += (note.empty() ? "" : ",") + field;
-  return storage::Run(c,
-                      "INSERT INTO account_audit (id, actor_id, user_id, action, note, created_at) "
-                      "VALUES (?, ?, ?, ?, ?, ?)",
-                      ids_.next(), viewer.user_id, user_id, std::string(action), note,
-                      clock_.now_ms());
+  return profiles::AppendAccountAudit(c, ids_.next(), viewer.user_id, user_id, action, note,
+                                      clock_.now_ms());
 }
 
 Result<profiles::User> PeopleImportService::CreatePerson(storage::Transaction& tx,

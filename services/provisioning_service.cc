@@ -4,6 +4,7 @@
 
 #include "identity/scim_filter.h"
 #include "identity/scim_user_sql.h"
+#include "profiles/account_records.h"
 #include "storage/rows.h"
 
 namespace agora::services {
@@ -11,9 +12,6 @@ namespace {
 
 using storage::Connection;
 
-// No Argon2id string verifies against this: SCIM accounts sign in through the identity
-// provider, or with a password an admin reset gives them.
-constexpr char kUnusablePasswordHash[] = "!provisioned-by-scim";
 constexpr size_t kUserNameMaxBytes = 255;
 
 std::string Lower(std::string_view text) {
@@ -69,36 +67,6 @@ Result<bool> UserNameTaken(Connection& c, const std::string& user_name, Id self)
                          "AND u.id <> ?2 LIMIT 1",
                          user_name, self));
   return found.has_value();
-}
-
-// An Agora username for a SCIM userName: the userName itself when it is one (lower-cased);
-// else, for an email, its local part (otherwise the whole), lower-cased, with each character
-// a username may not hold made '-', cut to 24 characters; then "-2", "-3", ... until free.
-Result<std::string> ChooseUsername(Connection& c, const std::string& user_name) {
-  std::string lower = Lower(user_name);
-  std::string base;
-  if (profiles::ValidateUsername(lower).ok()) {
-    base = lower;
-  } else {
-    std::string local = lower.substr(0, lower.find('@'));
-    for (char ch : local) {
-      bool allowed = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-                     ch == '.' || ch == '-';
-      base += allowed ? ch : '-';
-    }
-    if (base.size() > 24) base.resize(24);
-    while (base.size() < profiles::ProfileLimits::kUsernameMin) base += '_';
-  }
-  for (int attempt = 1; attempt < 1000; ++attempt) {
-    std::string candidate = attempt == 1 ? base : base + "-" + std::to_string(attempt);
-    if (candidate.size() > profiles::ProfileLimits::kUsernameMax) {
-      candidate = base.substr(0, 24) + "-" + std::to_string(attempt);
-    }
-    AGORA_ASSIGN_OR_RETURN(
-        auto taken, storage::ReadInt64(c, "SELECT 1 FROM users WHERE username = ?", candidate));
-    if (!taken) return candidate;
-  }
-  return Taken("every username derived from that userName");
 }
 
 Result<profiles::ProfileChanges> ProfileOf(const ScimUserWrite& w) {
@@ -236,13 +204,13 @@ Result<ScimUser> ProvisioningService::WriteCreate(storage::Transaction& tx,
   }
   AGORA_ASSIGN_OR_RETURN(auto email_holder, profiles::FindIdByEmail(c, w.email));
   if (email_holder) return Taken("the email");
-  AGORA_ASSIGN_OR_RETURN(std::string username, ChooseUsername(c, w.user_name));
+  AGORA_ASSIGN_OR_RETURN(std::string username, profiles::FreeUsernameFor(c, w.user_name));
   Id id = ids_.next();
   UnixMillis now = clock_.now_ms();
   profiles::NewUser account;
   account.username = username;
   account.profile = std::move(profile);
-  auto inserted = profiles::InsertUser(c, id, account, kUnusablePasswordHash, now);
+  auto inserted = profiles::InsertUser(c, id, account, profiles::kUnusablePasswordHash, now);
   if (!inserted.ok()) return AsScim(inserted.status());
   AGORA_RETURN_IF_ERROR(WriteScimNames(c, id, w));
   AGORA_RETURN_IF_ERROR(Audit(tx, by, id, "scim_create"));
@@ -296,17 +264,19 @@ Status ProvisioningService::WriteActivation(storage::Transaction& tx,
   // The identity provider acts for nobody in person: the leaver stands as actor, so what they
   // owned passes to their manager, else to an admin.
   if (active) return accounts_.ReactivateInTransaction(tx, id, id).status();
-  return accounts_.DeactivateInTransaction(tx, id, id, std::nullopt).status();
+  Status deactivated = accounts_.DeactivateInTransaction(tx, id, id, std::nullopt).status();
+  if (deactivated.error_code() == "last_admin") {
+    // RFC 7644 §3.12: "mutability" also covers a change the resource's state does not allow.
+    return Status::InvalidArgument("mutability", deactivated.message());
+  }
+  return deactivated;
 }
 
 Status ProvisioningService::Audit(storage::Transaction& tx, const identity::ProvisioningToken& by,
                                   Id user_id, const char* action) {
   // actor_id must name an account; the token that acted is in scim_token_id and the note.
-  return storage::Run(tx.connection(),
-                      "INSERT INTO account_audit (id, actor_id, user_id, action, note, created_at, "
-                      "scim_token_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      ids_.next(), user_id, user_id, action, "scim token '" + by.name + "'",
-                      clock_.now_ms(), by.id);
+  return profiles::AppendAccountAudit(tx.connection(), ids_.next(), user_id, user_id, action,
+                                      "scim token '" + by.name + "'", clock_.now_ms(), by.id);
 }
 
 }  // namespace agora::services

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "communities/community.h"
 #include "core/clock.h"
 #include "core/id.h"
 #include "core/status.h"
@@ -60,6 +61,33 @@ struct ScimUserPage {
   std::vector<ScimUser> users;
 };
 
+// A community as SCIM shows it (a Group): only communities the identity provider made are
+// Groups, and their members are the ones it manages (membership source "scim").
+struct ScimGroupMember {
+  Id user_id = 0;
+  std::string display_name;
+};
+struct ScimGroup {
+  communities::Community community;
+  std::string external_id;
+  UnixMillis created_at = 0;
+  UnixMillis updated_at = 0;             // the last SCIM change
+  std::vector<ScimGroupMember> members;  // by user id
+};
+
+// A whole Group resource as a POST or PUT carries it (after parsing).
+struct ScimGroupWrite {
+  std::string display_name;
+  std::string external_id;
+  std::vector<Id> members;
+};
+
+struct ScimGroupPage {
+  int64_t total = 0;
+  int64_t start_index = 1;
+  std::vector<ScimGroup> groups;
+};
+
 struct ScimLimits {
   static constexpr int64_t kDefaultCount = 100;
   static constexpr int64_t kMaxCount = 200;
@@ -68,6 +96,7 @@ struct ScimLimits {
 // Turns the resource as it is now into the resource as it must become (a PATCH); runs inside
 // the transaction, so no other write lands in between. Errors pass through unchanged.
 using ScimUserEdit = std::function<Result<ScimUserWrite>(const ScimUser& current)>;
+using ScimGroupEdit = std::function<Result<ScimGroupWrite>(const ScimGroup& current)>;
 
 class ProvisioningService {
  public:
@@ -96,6 +125,23 @@ class ProvisioningService {
   Result<ScimUser> EditUser(const identity::ProvisioningToken& by, Id id, const ScimUserEdit& edit);
   // DELETE: deactivates; the account and its content stay. kNotFound when absent.
   Status DeactivateUser(const identity::ProvisioningToken& by, Id id);
+
+  // Groups: as ListUsers, on id, displayName, externalId and members.value. Without
+  // `with_members` (excludedAttributes=members) the members are not loaded.
+  Result<ScimGroupPage> ListGroups(std::string_view filter, int64_t start_index, int64_t count,
+                                   bool with_members);
+  // kNotFound when absent or not a Group.
+  Result<ScimGroup> GetGroup(Id id);
+  // A private community named displayName, owned by the first active admin (the lowest id);
+  // kConflict "uniqueness" for a taken name, kFailedPrecondition when there is no admin.
+  Result<ScimGroup> CreateGroup(const identity::ProvisioningToken& by, const ScimGroupWrite& group);
+  // PUT and PATCH: `edit` gives the whole new Group from the current one, inside the
+  // transaction (two PATCHes adding members at once both land).
+  Result<ScimGroup> EditGroup(const identity::ProvisioningToken& by, Id id,
+                              const ScimGroupEdit& edit);
+  // DELETE: the community and its content stay, no longer a Group; its members stay as
+  // members by hand, so its owners manage them from then on.
+  Status DeleteGroup(const identity::ProvisioningToken& by, Id id);
 
  private:
   // The three kinds of write, each inside the caller's transaction; each registers what must

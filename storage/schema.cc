@@ -527,6 +527,31 @@ UPDATE user_skills SET skill = agora_nfc(skill);
 UPDATE quizzes SET skill = agora_name_key(skill);
 UPDATE OR REPLACE verified_skills SET skill = agora_name_key(skill);
 )sql",
+    // 15: SCIM Groups. A community the identity provider made is linked to it (its externalId,
+    // and when SCIM last changed it); memberships gain the source 'scim' (members the IdP
+    // manages). SQLite cannot widen a CHECK in place, so memberships is rebuilt.
+    R"sql(
+CREATE TABLE scim_groups (
+  community_id INTEGER PRIMARY KEY REFERENCES communities (id),
+  external_id  TEXT NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE TABLE memberships_v15 (
+  community_id INTEGER NOT NULL REFERENCES communities (id),
+  user_id      INTEGER NOT NULL REFERENCES users (id),
+  role         TEXT NOT NULL CHECK (role IN ('owner', 'moderator', 'member')),
+  state        TEXT NOT NULL CHECK (state IN ('member', 'pending', 'invited', 'banned')),
+  since        INTEGER NOT NULL,
+  source       TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'rule', 'scim')),
+  PRIMARY KEY (community_id, user_id)
+) WITHOUT ROWID;
+INSERT INTO memberships_v15 (community_id, user_id, role, state, since, source)
+  SELECT community_id, user_id, role, state, since, source FROM memberships;
+DROP TABLE memberships;
+ALTER TABLE memberships_v15 RENAME TO memberships;
+CREATE INDEX memberships_by_user ON memberships (user_id, community_id);
+)sql",
 };
 
 }  // namespace

@@ -286,6 +286,15 @@ class LeakIntegrationTest : public IntegrationTest {
         {"GET", "/scim/v2/Users/" + author_.id, "", 401},
         {"PATCH", "/scim/v2/Users/" + insider_.id,
          R"({"Operations":[{"op":"replace","path":"active","value":false}]})", 401},
+        // SCIM Groups are communities, members included: the provisioning token's alone.
+        {"GET", "/scim/v2/Groups?count=200", "", 401},
+        {"GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Project%20Falcon%22", "", 401},
+        {"GET", "/scim/v2/Groups/" + secret_, "", 401},
+        {"PATCH", "/scim/v2/Groups/" + secret_,
+         R"({"Operations":[{"op":"add","path":"members","value":[{"value":")" + insider_.id +
+             R"("}]}]})",
+         401},
+        {"POST", "/scim/v2/Groups", R"({"displayName":"Leak group"})", 401},
         // Exports: one's own data holds nothing of what one cannot read; others' are refused.
         {"GET", "/api/v1/me/export", "", 200},
         {"GET", "/api/v1/users/" + author_.id + "/export", "", 403},

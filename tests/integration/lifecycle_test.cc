@@ -454,6 +454,18 @@ TEST_F(AccountLifecycleTest, AReadTokenOnlyReads) {
   EXPECT_TRUE(ws.open()) << ws.refusal_status();
 }
 
+TEST_F(AccountLifecycleTest, AReadTokenMayStillSignItselfOut) {
+  TestUser alice = CreateAndLogin("alice");
+  std::string reader = NewToken(alice.token, {"read"});
+  std::string other = NewToken(alice.token, {"read"});
+  HttpResult out = Post("/api/v1/auth/logout", "", reader);
+  EXPECT_EQ(out.status, 204) << out;
+  EXPECT_EQ(Get("/api/v1/me", reader).status, 401);
+  // It ended itself only: the session and the owner's other tokens stand.
+  EXPECT_EQ(Get("/api/v1/me", other).status, 200);
+  EXPECT_EQ(Get("/api/v1/me", alice.token).status, 200);
+}
+
 TEST_F(AccountLifecycleTest, ATokenCannotMakeTokensNorChangeThePassword) {
   TestUser alice = CreateAndLogin("alice");
   std::string token = NewToken(alice.token, {"read", "write"});

@@ -11,6 +11,7 @@ namespace agora::integration {
 namespace {
 
 constexpr char kEnterprise[] = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+constexpr char kGroupSchema[] = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
 std::string UrlEncode(const std::string& text) {
   static const char* kHex = "0123456789ABCDEF";
@@ -80,6 +81,61 @@ class ScimTest : public IntegrationTest {
     return Scim("PATCH", "/Users/" + id,
                 R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)" +
                     operations + "}");
+  }
+
+  // Groups.
+  std::string CreateGroup(const std::string& name, const std::string& external_id = "",
+                          const std::vector<std::string>& members = {}) {
+    HttpResult r = Scim("POST", "/Groups", GroupBody(name, external_id, members));
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  static std::string GroupBody(const std::string& name, const std::string& external_id,
+                               const std::vector<std::string>& members) {
+    std::string list;
+    for (const auto& id : members) {
+      list += std::string(list.empty() ? "" : ",") + R"({"value":")" + id + "\"}";
+    }
+    return R"({"schemas":[")" + std::string(kGroupSchema) + R"("],"displayName":")" + name +
+           R"(","externalId":")" + external_id + R"(","members":[)" + list + "]}";
+  }
+  HttpResult PatchGroup(const std::string& id, const std::string& operations) {
+    return Scim("PATCH", "/Groups/" + id,
+                R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":)" +
+                    operations + "}");
+  }
+  // The members SCIM shows, sorted.
+  std::vector<std::string> GroupMembers(const std::string& id) {
+    HttpResult r = Scim("GET", "/Groups/" + id);
+    EXPECT_EQ(r.status, 200) << r;
+    auto members = JsonIds(r.body, "/members", "/value");
+    std::sort(members.begin(), members.end());
+    return members;
+  }
+  // The community's members as Agora shows them to an admin: "id:source", sorted.
+  std::vector<std::string> CommunityMembers(const std::string& id) {
+    HttpResult r = Get("/api/v1/communities/" + id + "/members?limit=100", admin_token_);
+    EXPECT_EQ(r.status, 200) << r;
+    auto ids = JsonIds(r.body, "/items", "/user/id");
+    auto sources = JsonIds(r.body, "/items", "/source");
+    std::vector<std::string> out;
+    for (size_t i = 0; i < ids.size() && i < sources.size(); ++i) {
+      out.push_back(ids[i] + ":" + sources[i]);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::vector<std::string> GroupIds(const std::string& query) {
+    HttpResult r = Scim("GET", "/Groups" + query);
+    EXPECT_EQ(r.status, 200) << query << "\n" << r;
+    return JsonIds(r.body, "/Resources", "/id");
+  }
+  std::string AdminId() {
+    return JsonString(Get("/api/v1/me", admin_token_).body, "/id").value_or("");
+  }
+  static std::vector<std::string> Sorted(std::vector<std::string> values) {
+    std::sort(values.begin(), values.end());
+    return values;
   }
 
   std::string scim_token_;
@@ -416,17 +472,218 @@ TEST_F(ScimTest, DiscoveryDocumentsDescribeTheService) {
   EXPECT_EQ(JsonString(config.body, "/authenticationSchemes/0/type"), "oauthbearertoken");
   HttpResult schemas = Scim("GET", "/Schemas");
   EXPECT_EQ(JsonIds(schemas.body, "/Resources", "/id"),
-            (std::vector<std::string>{"urn:ietf:params:scim:schemas:core:2.0:User", kEnterprise}));
+            (std::vector<std::string>{"urn:ietf:params:scim:schemas:core:2.0:User", kEnterprise,
+                                      kGroupSchema}));
   HttpResult user_schema = Scim("GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User");
   EXPECT_EQ(JsonString(user_schema.body, "/attributes/0/name"), "userName");
   EXPECT_EQ(Scim("GET", "/Schemas/urn:nope").status, 404);
   HttpResult types = Scim("GET", "/ResourceTypes");
-  EXPECT_EQ(JsonIds(types.body, "/Resources", "/id"), std::vector<std::string>{"User"});
-  HttpResult groups = Scim("GET", "/Groups");
-  EXPECT_EQ(groups.status, 404) << groups;
-  EXPECT_EQ(ScimTypeOf(groups), "");
+  EXPECT_EQ(JsonIds(types.body, "/Resources", "/id"), (std::vector<std::string>{"User", "Group"}));
+  EXPECT_EQ(JsonString(Scim("GET", "/ResourceTypes/Group").body, "/endpoint"), "/Groups");
+  HttpResult bulk = Scim("POST", "/Bulk", "{}");
+  EXPECT_EQ(bulk.status, 404) << bulk;
+  EXPECT_EQ(ScimTypeOf(bulk), "");
   EXPECT_EQ(JsonString(Scim("GET", "/ResourceTypes/User").body, "/schemaExtensions/0/schema"),
             kEnterprise);
+}
+
+TEST_F(ScimTest, TheLastActiveAdminIsNotDeactivated) {
+  std::string admin = AdminId();
+  HttpResult deleted = Scim("DELETE", "/Users/" + admin);
+  EXPECT_EQ(deleted.status, 400) << deleted;
+  EXPECT_EQ(ScimTypeOf(deleted), "mutability");
+  HttpResult patched = PatchOps(admin, R"([{"op":"replace","path":"active","value":false}])");
+  EXPECT_EQ(patched.status, 400) << patched;
+  EXPECT_EQ(ScimTypeOf(patched), "mutability");
+  EXPECT_EQ(JsonBool(Scim("GET", "/Users/" + admin).body, "/active"), true);
+  EXPECT_EQ(Get("/api/v1/me", admin_token_).status, 200);
+}
+
+TEST_F(ScimTest, APostedGroupIsAPrivateCommunityOwnedByTheFirstAdmin) {
+  std::string ada = CreateUser("ada");
+  HttpResult created = Scim("POST", "/Groups", GroupBody("Platform team", "okta-g1", {ada}));
+  ASSERT_EQ(created.status, 201) << created;
+  std::string id = JsonString(created.body, "/id").value_or("");
+  EXPECT_EQ(created.headers["location"], "/scim/v2/Groups/" + id);
+  EXPECT_EQ(JsonString(created.body, "/displayName"), "Platform team");
+  EXPECT_EQ(JsonString(created.body, "/externalId"), "okta-g1");
+  EXPECT_EQ(JsonString(created.body, "/meta/resourceType"), "Group");
+  EXPECT_EQ(JsonIds(created.body, "/members", "/value"), std::vector<std::string>{ada});
+  HttpResult community = Get("/api/v1/communities/" + id, admin_token_);
+  ASSERT_EQ(community.status, 200) << community;
+  EXPECT_EQ(JsonString(community.body, "/name"), "Platform team");
+  EXPECT_EQ(JsonString(community.body, "/visibility"), "private");
+  EXPECT_EQ(CommunityMembers(id), Sorted({ada + ":scim", AdminId() + ":manual"}));
+  HttpResult audit = Get("/api/v1/communities/" + id + "/audit", admin_token_);
+  EXPECT_NE(audit.body.find("scim_join"), std::string::npos) << audit;
+  EXPECT_NE(audit.body.find("scim token 'okta'"), std::string::npos) << audit;
+}
+
+TEST_F(ScimTest, GroupsAreRefusedWhatAgoraCannotKeep) {
+  std::string ada = CreateUser("ada");
+  CreateGroup("Taken name");
+  HttpResult taken = Scim("POST", "/Groups", GroupBody("taken NAME", "", {}));
+  EXPECT_EQ(taken.status, 409) << taken;
+  EXPECT_EQ(ScimTypeOf(taken), "uniqueness");
+  HttpResult nobody = Scim("POST", "/Groups", GroupBody("Ghosts", "", {ada, "999999"}));
+  EXPECT_EQ(nobody.status, 400) << nobody;
+  EXPECT_EQ(ScimTypeOf(nobody), "invalidValue");
+  HttpResult unnamed = Scim("POST", "/Groups", R"({"members":[]})");
+  EXPECT_EQ(unnamed.status, 400) << unnamed;
+  EXPECT_EQ(ScimTypeOf(unnamed), "invalidValue");
+  HttpResult bad_filter = Scim("GET", "/Groups?filter=" + UrlEncode("shoeSize eq \"42\""));
+  EXPECT_EQ(bad_filter.status, 400) << bad_filter;
+  EXPECT_EQ(ScimTypeOf(bad_filter), "invalidFilter");
+  EXPECT_EQ(Scim("GET", "/Groups/999999").status, 404);
+  // Nothing of a refused Group was kept.
+  EXPECT_EQ(GroupIds("").size(), 1u);
+}
+
+TEST_F(ScimTest, GroupsAreFilteredAndPagedAsTheIdentityProvidersAsk) {
+  std::string ada = CreateUser("ada");
+  std::string bob = CreateUser("bob");
+  std::string first = CreateGroup("Design guild", "ext-1", {ada});
+  std::string second = CreateGroup("Data guild", "ext-2", {ada, bob});
+  std::string third = CreateGroup("Support", "ext-3", {});
+  // A community made in Agora is not a Group.
+  CreateCommunity(TestUser{AdminId(), "admin", admin_token_}, "Made by hand", "open");
+  EXPECT_EQ(GroupIds(""), (std::vector<std::string>{first, second, third}));
+  auto filtered = [&](const std::string& filter) {
+    return GroupIds("?filter=" + UrlEncode(filter));
+  };
+  EXPECT_EQ(filtered("displayName eq \"design GUILD\""), std::vector<std::string>{first});
+  EXPECT_EQ(filtered("externalId eq \"ext-3\""), std::vector<std::string>{third});
+  EXPECT_EQ(filtered("id eq \"" + second + "\""), std::vector<std::string>{second});
+  EXPECT_EQ(filtered("members[value eq \"" + bob + "\"]"), std::vector<std::string>{second});
+  EXPECT_EQ(filtered("id eq \"" + first + "\" and members[value eq \"" + bob + "\"]"),
+            std::vector<std::string>{});
+  EXPECT_EQ(filtered("displayName sw \"d\" or members pr"),
+            (std::vector<std::string>{first, second}));
+  HttpResult page = Scim("GET", "/Groups?startIndex=2&count=1");
+  EXPECT_EQ(JsonInt(page.body, "/totalResults"), 3);
+  EXPECT_EQ(JsonInt(page.body, "/startIndex"), 2);
+  EXPECT_EQ(JsonIds(page.body, "/Resources", "/id"), std::vector<std::string>{second});
+  HttpResult lean = Scim("GET", "/Groups?excludedAttributes=members&filter=" +
+                                    UrlEncode("displayName eq \"Data guild\""));
+  EXPECT_EQ(JsonIds(lean.body, "/Resources", "/id"), std::vector<std::string>{second});
+  EXPECT_EQ(lean.body.find("\"members\""), std::string::npos) << lean;
+  HttpResult one = Scim("GET", "/Groups/" + second + "?excludedAttributes=members");
+  EXPECT_EQ(one.body.find("\"members\""), std::string::npos) << one;
+}
+
+TEST_F(ScimTest, GroupPatchFollowsTheRfc) {
+  std::string ada = CreateUser("ada");
+  std::string bob = CreateUser("bob");
+  std::string id = CreateGroup("Guild", "g", {});
+  HttpResult added = PatchGroup(id, R"([{"op":"add","path":"members","value":[{"value":")" + ada +
+                                        R"("},{"value":")" + bob + R"("}]}])");
+  ASSERT_EQ(added.status, 200) << added;
+  EXPECT_EQ(GroupMembers(id), Sorted({ada, bob}));
+  HttpResult removed =
+      PatchGroup(id, R"([{"op":"remove","path":"members[value eq \")" + ada + R"(\"]"}])");
+  ASSERT_EQ(removed.status, 200) << removed;
+  EXPECT_EQ(GroupMembers(id), std::vector<std::string>{bob});
+  HttpResult renamed =
+      PatchGroup(id, R"([{"op":"replace","path":"displayName","value":"Guild of makers"}])");
+  ASSERT_EQ(renamed.status, 200) << renamed;
+  EXPECT_EQ(JsonString(Get("/api/v1/communities/" + id, admin_token_).body, "/name"),
+            "Guild of makers");
+  HttpResult emptied = PatchGroup(id, R"([{"op":"remove","path":"members"}])");
+  ASSERT_EQ(emptied.status, 200) << emptied;
+  EXPECT_EQ(GroupMembers(id), std::vector<std::string>{});
+  EXPECT_EQ(CommunityMembers(id), std::vector<std::string>{AdminId() + ":manual"});
+  HttpResult no_target = PatchGroup(id, R"([{"op":"remove","path":"members[value eq \"404\"]"}])");
+  EXPECT_EQ(no_target.status, 400) << no_target;
+  EXPECT_EQ(ScimTypeOf(no_target), "noTarget");
+  HttpResult read_only = PatchGroup(id, R"([{"op":"replace","path":"id","value":"1"}])");
+  EXPECT_EQ(ScimTypeOf(read_only), "mutability");
+}
+
+TEST_F(ScimTest, GroupPatchSpeaksEntraAndOktaDialects) {
+  std::string ada = CreateUser("ada");
+  std::string bob = CreateUser("bob");
+  std::string id = CreateGroup("Entra group", "e", {});
+  HttpResult added = PatchGroup(id, R"([{"op":"Add","path":"members","value":[{"value":")" + ada +
+                                        R"("},{"value":")" + bob + R"("}]}])");
+  ASSERT_EQ(added.status, 200) << added;
+  EXPECT_EQ(GroupMembers(id), Sorted({ada, bob}));
+  HttpResult removed =
+      PatchGroup(id, R"([{"op":"Remove","path":"members","value":[{"value":")" + bob + R"("}]}])");
+  ASSERT_EQ(removed.status, 200) << removed;
+  EXPECT_EQ(GroupMembers(id), std::vector<std::string>{ada});
+  HttpResult entra_rename =
+      PatchGroup(id, R"([{"op":"Replace","value":{"displayName":"Renamed by Entra"}}])");
+  ASSERT_EQ(entra_rename.status, 200) << entra_rename;
+  EXPECT_EQ(JsonString(entra_rename.body, "/displayName"), "Renamed by Entra");
+  // Okta restates the id in a path-less replace.
+  HttpResult okta_rename = PatchGroup(
+      id, R"([{"op":"replace","value":{"id":")" + id + R"(","displayName":"Renamed by Okta"}}])");
+  ASSERT_EQ(okta_rename.status, 200) << okta_rename;
+  EXPECT_EQ(JsonString(okta_rename.body, "/displayName"), "Renamed by Okta");
+  EXPECT_EQ(GroupMembers(id), std::vector<std::string>{ada});
+}
+
+TEST_F(ScimTest, TheIdentityProvidersMembersLeaveOnlyThroughIt) {
+  TestUser ada = CreateAndLogin("ada");
+  std::string id = CreateGroup("Managed", "m", {ada.id});
+  HttpResult removed = Delete("/api/v1/communities/" + id + "/members/" + ada.id, admin_token_);
+  EXPECT_EQ(removed.status, 409) << removed;
+  EXPECT_EQ(ErrorCode(removed.body), "idp_managed");
+  HttpResult left = Post("/api/v1/communities/" + id + "/leave", "", ada.token);
+  EXPECT_EQ(left.status, 409) << left;
+  EXPECT_EQ(ErrorCode(left.body), "idp_managed");
+  EXPECT_EQ(CommunityMembers(id), Sorted({ada.id + ":scim", AdminId() + ":manual"}));
+  // A member by hand whom the group then names is the identity provider's from then on.
+  TestUser bob = CreateAndLogin("bob");
+  HttpResult invited = Post("/api/v1/communities/" + id + "/invitations",
+                            JsonBody().Set("user_id", bob.id).str(), admin_token_);
+  ASSERT_LT(invited.status, 300) << invited;
+  ASSERT_EQ(
+      PatchGroup(id, R"([{"op":"add","path":"members","value":[{"value":")" + bob.id + R"("}]}])")
+          .status,
+      200);
+  EXPECT_EQ(CommunityMembers(id),
+            Sorted({ada.id + ":scim", bob.id + ":scim", AdminId() + ":manual"}));
+  // PUT says who is in: ada leaves, bob stays.
+  HttpResult put = Scim("PUT", "/Groups/" + id, GroupBody("Managed", "m", {bob.id}));
+  ASSERT_EQ(put.status, 200) << put;
+  EXPECT_EQ(CommunityMembers(id), Sorted({bob.id + ":scim", AdminId() + ":manual"}));
+  HttpResult audit = Get("/api/v1/communities/" + id + "/audit", admin_token_);
+  EXPECT_NE(audit.body.find("scim_leave"), std::string::npos) << audit;
+}
+
+TEST_F(ScimTest, DeletingAGroupKeepsTheCommunityAndHandsItsMembersToItsOwners) {
+  TestUser ada = CreateAndLogin("ada");
+  std::string id = CreateGroup("Short lived", "s", {ada.id});
+  HttpResult deleted = Scim("DELETE", "/Groups/" + id);
+  EXPECT_EQ(deleted.status, 204) << deleted;
+  EXPECT_EQ(Scim("GET", "/Groups/" + id).status, 404);
+  EXPECT_EQ(Scim("DELETE", "/Groups/" + id).status, 404);
+  EXPECT_EQ(GroupIds(""), std::vector<std::string>{});
+  EXPECT_EQ(Get("/api/v1/communities/" + id, admin_token_).status, 200);
+  EXPECT_EQ(CommunityMembers(id), Sorted({ada.id + ":manual", AdminId() + ":manual"}));
+  EXPECT_LT(Post("/api/v1/communities/" + id + "/leave", "", ada.token).status, 300);
+}
+
+TEST_F(ScimTest, TwoPatchesAddingMembersAtOnceLoseNothing) {
+  std::string id = CreateGroup("Raced", "r", {});
+  std::vector<std::string> everyone;
+  for (int round = 0; round < 10; ++round) {
+    std::string first = CreateUser("race" + std::to_string(round) + "a");
+    std::string second = CreateUser("race" + std::to_string(round) + "b");
+    auto add = [&](const std::string& user) {
+      HttpResult r = PatchGroup(
+          id, R"([{"op":"add","path":"members","value":[{"value":")" + user + R"("}]}])");
+      EXPECT_EQ(r.status, 200) << r;
+    };
+    std::thread okta(add, first);
+    std::thread entra(add, second);
+    okta.join();
+    entra.join();
+    everyone.push_back(first);
+    everyone.push_back(second);
+    EXPECT_EQ(GroupMembers(id), Sorted(everyone)) << "round " << round;
+  }
 }
 
 }  // namespace

@@ -23,6 +23,8 @@ export const ACCOUNTS = {
   'stranger-sub': { email: 'stranger@example.com', name: 'A Stranger' },
   'unverified-sub': { email: 'bob@example.com', name: 'Bob', email_verified: false },
   'imposter-sub': { email: 'ana@example.com', name: 'Not Ana' },
+  'newcomer-sub': { email: 'Nia.Newcomer@example.com', name: 'Nia Newcomer' },
+  'homonym-sub': { email: 'nia.newcomer@other.example', name: 'Another Nia' },
 };
 
 async function signingKey(kid) {

@@ -256,3 +256,45 @@ describe('--no-password-login', () => {
     assert.equal(login.body.user.username, 'ana');
   });
 });
+
+describe('--oidc-create-accounts', () => {
+  let provider;
+  let agora;
+
+  before(async () => {
+    const port = await freePort();
+    provider = await startProvider({ redirectUris: [`http://127.0.0.1:${port}/api/v1/auth/oidc/callback`] });
+    agora = await Agora.start({ binary, port, issuer: provider.issuer, extraArgs: ['--oidc-create-accounts'] });
+  });
+  after(async () => {
+    await agora?.stop();
+    await provider?.close();
+  });
+
+  it('makes an account from the claims of a verified person it does not know, once', async () => {
+    const first = await signIn(agora, 'newcomer-sub');
+    assert.equal(first.login.status, 200, JSON.stringify(first.login.body));
+    const made = first.login.body.user;
+    assert.equal(made.username, 'nia.newcomer');
+    assert.equal(made.display_name, 'Nia Newcomer');
+    const again = await signIn(agora, 'newcomer-sub');
+    assert.equal(again.login.body.user.id, made.id);
+    const profile = await agora.json('GET', `/api/v1/users/${made.id}`, { token: agora.adminToken });
+    assert.equal(profile.body.email, 'Nia.Newcomer@example.com');
+    const listed = await agora.json('GET', '/api/v1/users?limit=100', { token: agora.adminToken });
+    assert.equal(listed.body.items.filter((u) => u.display_name === 'Nia Newcomer').length, 1);
+  });
+
+  it('makes the derived username unique', async () => {
+    const { login } = await signIn(agora, 'homonym-sub');
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    assert.equal(login.body.user.username, 'nia.newcomer-2');
+    assert.equal(login.body.user.display_name, 'Another Nia');
+  });
+
+  it('still refuses a person whose email the provider has not verified', async () => {
+    assert.equal(await browserError(agora, 'unverified-sub'), 'unknown_account');
+    const listed = await agora.json('GET', '/api/v1/users?email=bob%40example.com', { token: agora.adminToken });
+    assert.equal(listed.body.items.length, 0);
+  });
+});

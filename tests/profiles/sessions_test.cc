@@ -82,7 +82,8 @@ TEST_F(SessionsTest, RevokeAllEndsEverySessionOfThatUserOnly) {
   auto other = sessions_.Create(2, false, false);
   ASSERT_TRUE(first.ok() && second.ok() && other.ok());
   ASSERT_TRUE(sessions_.Resolve(first->token).ok());  // now cached
-  ASSERT_TRUE(sessions_.RevokeAll(1).ok());
+  ASSERT_TRUE(
+      store_->Transact([&](storage::Transaction& tx) { return sessions_.RevokeAll(tx, 1); }).ok());
   EXPECT_FALSE(sessions_.Resolve(first->token).ok());
   EXPECT_FALSE(sessions_.Resolve(second->token).ok());
   EXPECT_TRUE(sessions_.Resolve(other->token).ok());

@@ -37,6 +37,18 @@ function validateUserOut(resource) {
   checked.resources++;
   return user;
 }
+function validateGroupIn(body) {
+  new SCIMMY.Schemas.Group(body, "in");
+  checked.requests++;
+}
+function validateGroupOut(resource) {
+  const group = new SCIMMY.Schemas.Group(resource, "out");
+  assert.equal(group.id, resource.id);
+  assert.equal(resource.meta.resourceType, "Group");
+  assert.ok(resource.meta.version, "meta.version");
+  checked.resources++;
+  return group;
+}
 function validateList(body, validateItem) {
   assert.deepEqual(body.schemas, ["urn:ietf:params:scim:api:messages:2.0:ListResponse"]);
   assert.equal(typeof body.totalResults, "number");
@@ -60,6 +72,10 @@ let server;
 try {
   const token = execFileSync(agora, ["scim-token", "create", "--data", data, "--name", "conformance"],
                              {stdio: ["ignore", "pipe", "ignore"]}).toString().trim();
+  // The admin who owns the communities Groups make.
+  execFileSync(agora, ["user", "add", "--data", data, "--username", "root", "--display-name",
+                       "Root", "--email", "root@example.com", "--admin", "--password-cost", "minimum"],
+               {input: "a long enough password\n", stdio: ["pipe", "ignore", "inherit"]});
   server = spawn(agora, ["serve", "--data", data, "--listen", "127.0.0.1:0", "--password-cost",
                          "minimum"], {stdio: ["ignore", "pipe", "inherit"]});
   const base = await new Promise((resolve, reject) => {
@@ -188,8 +204,69 @@ try {
   r = await scim("GET", "/Users?startIndex=1&count=1");
   expect(r, 200);
   validateList(r.body, validateUserOut);
-  assert.equal(r.body.totalResults, 2);
+  assert.equal(r.body.totalResults, 3);
   assert.equal(r.body.Resources.length, 1);
+
+  // Groups. Okta pushes a group: looks it up by displayName, creates it with its members.
+  r = await scim("GET", `/Groups?filter=${encodeURIComponent('displayName eq "Engineering"')}`);
+  expect(r, 200);
+  validateList(r.body, validateGroupOut);
+  assert.equal(r.body.totalResults, 0);
+  const engineering = {schemas: [SCIMMY.Schemas.Group.id], displayName: "Engineering",
+                       externalId: "00g-eng", members: [{value: adaId}]};
+  validateGroupIn(engineering);
+  r = await scim("POST", "/Groups", engineering);
+  expect(r, 201);
+  const groupId = validateGroupOut(r.body).id;
+  assert.deepEqual(r.body.members.map((m) => m.value), [adaId]);
+  // Entra ID: looks up membership by id and member, without members in the answer.
+  const lookUp = `id eq "${groupId}" and members[value eq "${graceId}"]`;
+  r = await scim("GET", `/Groups?excludedAttributes=members&filter=${encodeURIComponent(lookUp)}`);
+  expect(r, 200);
+  validateList(r.body, validateGroupOut);
+  assert.equal(r.body.totalResults, 0);
+  // Entra ID's PATCH dialect: Add and Remove members with value arrays.
+  const entraMembers = {schemas: [SCIMMY.Messages.PatchOp.id], Operations: [
+    {op: "Add", path: "members", value: [{value: graceId}]},
+    {op: "Remove", path: "members", value: [{value: adaId}]},
+  ]};
+  validatePatch(entraMembers);
+  r = await scim("PATCH", `/Groups/${groupId}`, entraMembers);
+  expect(r, 200);
+  validateGroupOut(r.body);
+  assert.deepEqual(r.body.members.map((m) => m.value), [graceId]);
+  // Okta renames with a path-less replace that restates the id, removes by value filter.
+  const oktaPatch = {schemas: [SCIMMY.Messages.PatchOp.id], Operations: [
+    {op: "replace", value: {id: groupId, displayName: "Engineering and Research"}},
+    {op: "remove", path: `members[value eq "${graceId}"]`},
+    {op: "add", path: "members", value: [{value: adaId, display: "Ada Lovelace"}]},
+  ]};
+  validatePatch(oktaPatch);
+  r = await scim("PATCH", `/Groups/${groupId}`, oktaPatch);
+  expect(r, 200);
+  assert.equal(validateGroupOut(r.body).displayName, "Engineering and Research");
+  assert.deepEqual(r.body.members.map((m) => m.value), [adaId]);
+  // PUT states the whole group.
+  const replaced = {schemas: [SCIMMY.Schemas.Group.id], displayName: "Engineering",
+                    externalId: "00g-eng", members: [{value: adaId}, {value: graceId}]};
+  validateGroupIn(replaced);
+  r = await scim("PUT", `/Groups/${groupId}`, replaced);
+  expect(r, 200);
+  validateGroupOut(r.body);
+  assert.equal(r.body.members.length, 2);
+  r = await scim("POST", "/Groups", replaced);
+  expect(r, 409);
+  validateError(r.body, 409, "uniqueness");
+  r = await scim("GET", "/Groups?startIndex=1&count=10");
+  expect(r, 200);
+  validateList(r.body, validateGroupOut);
+  assert.equal(r.body.totalResults, 1);
+  r = await scim("DELETE", `/Groups/${groupId}`);
+  expect(r, 204);
+  r = await scim("GET", `/Groups/${groupId}`);
+  expect(r, 404);
+  validateError(r.body, 404);
+
   r = await scim("DELETE", `/Users/${graceId}`);
   expect(r, 204);
 

@@ -762,6 +762,31 @@ describe('web client', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it("marks the members the identity provider's SCIM group manages, with no remove button", async () => {
+    const made = spawnSync(binary, ['scim-token', 'create', '--data', dataDir, '--name', 'e2e'], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    const scimToken = made.stdout.trim();
+    const response = await fetch(`${base}/scim/v2/Groups`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${scimToken}`, 'Content-Type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Okta engineers', members: [{ value: people.follower.id }] }),
+    });
+    assert.equal(response.status, 201);
+    const group = await response.json();
+    const owners = await apiCall(people.ceo.token, 'GET', `/api/v1/communities/${group.id}/members?role=owner`);
+    const page = await newPage();
+    await signIn(page, owners.body.items[0].user.username);
+    await page.goto(`${base}/communities/${group.id}`);
+    await page.getByRole('tab', { name: 'Members' }).click();
+    const follower = await apiCall(people.ceo.token, 'GET', `/api/v1/users/${people.follower.id}`);
+    const row = page.getByRole('row').filter({ hasText: follower.body.display_name }).first();
+    await row.getByText('managed by your identity provider').waitFor({ timeout: WAIT });
+    assert.equal(await row.getByRole('button', { name: /^Remove/ }).count(), 0);
+    await shot(page, 'members-by-scim');
+    await expectAccessible(page, 'members by scim');
+    await page.context().close();
+  });
+
   it("shows a leaver's community with its new owner after the admin deactivates them", async () => {
     const leaver = await apiCall(people.ceo.token, 'POST', '/api/v1/users', {
       username: 'lee.leaver',

@@ -71,6 +71,7 @@ function Members({ community, manage, isOwner }) {
                 <td>
                   <UserLink user={m.user} />
                   {m.source === 'rule' && <span class="tag"> {t('addedByRule')}</span>}
+                  {m.source === 'scim' && <span class="tag"> {t('managedByIdp')}</span>}
                 </td>
                 <td>
                   {isOwner && m.role !== 'owner' ? (
@@ -95,8 +96,8 @@ function Members({ community, manage, isOwner }) {
                   <td class="row">
                     {m.role !== 'owner' && (
                       <>
-                        {/* Only a rule change removes a member the rules added. */}
-                        {m.source !== 'rule' && (
+                        {/* Only the rules, or the identity provider's group, remove the members they added. */}
+                        {m.source === 'manual' && (
                           <button type="button" onClick={() => run(api(`/api/v1/communities/${community.id}/members/${m.user.id}`, { method: 'DELETE' }))}>
                             {t('remove')} <span class="visually-hidden">{m.user.display_name}</span>
                           </button>
