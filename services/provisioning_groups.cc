@@ -1,8 +1,8 @@
 // ProvisioningService's Groups: communities the identity provider made (a scim_groups row),
 // and the members it manages in them (membership source "scim").
 #include <algorithm>
-#include <cctype>
 
+#include "core/name_key.h"
 #include "identity/scim_filter.h"
 #include "services/provisioning_service.h"
 #include "storage/rows.h"
@@ -16,12 +16,6 @@ using storage::Connection;
 
 constexpr std::string_view kGroupUrnLower = "urn:ietf:params:scim:schemas:core:2.0:group";
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 Status InvalidFilter(std::string message) {
   return Status::InvalidArgument("invalidFilter", std::move(message));
 }
@@ -29,8 +23,8 @@ Status InvalidFilter(std::string message) {
 // Groups are few (a company's teams); a filter is evaluated on each in memory.
 bool CompareText(FilterOp op, std::string have, std::string want, bool case_exact) {
   if (!case_exact) {
-    have = Lower(have);
-    want = Lower(want);
+    have = NameKey(have);  // as Agora compares community names
+    want = NameKey(want);
   }
   switch (op) {
     case FilterOp::kEq:
