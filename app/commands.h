@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/application.h"
+#include "server/client_address.h"
 #include "server/http_server.h"
 #include "server/live_hub.h"
 
@@ -36,6 +37,7 @@ struct ServeOptions {
   search::SearchLimits search;
   services::SearchIndexerOptions indexer;
   OidcServeOptions oidc;
+  server::TrustedProxies trusted_proxies;
 };
 
 int Serve(const ServeOptions& options);

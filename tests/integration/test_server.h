@@ -47,8 +47,9 @@ class TestServer {
 
   // Makes the data folder, provisions the admin with `agora user add`, starts `agora serve`
   // with `extra_serve_args` appended (e.g. {"--idle-timeout-ms", "300"}). The server hashes
-  // with `--password-cost minimum` unless `extra_serve_args` names a cost, and serves no web
-  // client (`/` answers 503) unless they name a `--web-root`.
+  // with `--password-cost minimum` unless `extra_serve_args` names a cost, serves no web
+  // client (`/` answers 503) unless they name a `--web-root`, and with `--no-quotas` unless
+  // they name a `--quota`.
   explicit TestServer(std::vector<std::string> extra_serve_args = {});
   ~TestServer();  // kills the process, removes the folder
   TestServer(const TestServer&) = delete;

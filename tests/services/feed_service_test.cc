@@ -36,14 +36,15 @@ struct World {
              FeedServiceOptions{fanout_threshold, 800}),
         notification_repo(*store, SystemClock::instance()),
         notifications(notification_repo, users, communities, feed, live),
-        groups(*store, ids, users, communities, feed, notifications),
-        deals(*store, ids, SystemClock::instance(), notifications, deal_events),
+        groups(*store, ids, users, communities, feed, notifications, quotas),
+        deals(*store, ids, SystemClock::instance(), notifications, deal_events, quotas),
         people(*store, SystemClock::instance(), ids, users, communities, feed, notifications,
-               groups),
-        posts(*store, ids, posts_repo, users, communities, feed, notifications, live),
+               groups, quotas),
+        posts(*store, ids, posts_repo, users, communities, feed, notifications, live, quotas),
         accounts(*store, SystemClock::instance(), ids, users,
-                 AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}, live,
-                 groups, deals) {}
+                 AccountOptions{.password_cost = profiles::PasswordCost::Minimum(),
+                                .session_ttl_ms = 3600000},
+                 live, groups, deals) {}
 
   Id AddUser(const std::string& name) {
     profiles::NewUser user;
@@ -68,6 +69,7 @@ struct World {
   LiveEventsRelay live;
   notifications::NotificationRepository notification_repo;
   NotificationService notifications;
+  Quotas quotas{SystemClock::instance(), QuotaOptions{.enabled = false}};
   CommunityService groups;
   DealEventsRelay deal_events;
   DealService deals;
