@@ -8,8 +8,8 @@ size_t PostBytes(const Post& post) {
   // The cache's list node and index entry come on top of the value.
   constexpr size_t kOverhead = 64;
   size_t bytes = kOverhead + sizeof(Post) + post.text.size();
-  for (const auto& mention : post.mentions) bytes += sizeof(mention) + mention.username.size();
-  for (const auto& tag : post.hashtags) bytes += sizeof(tag) + tag.size();
+  for (const auto& mention : post.mentions) bytes += sizeof(Mention) + mention.username.size();
+  for (const auto& tag : post.hashtags) bytes += sizeof(std::string) + tag.size();
   return bytes;
 }
 

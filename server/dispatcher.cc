@@ -43,8 +43,8 @@ Dispatcher::Dispatcher(const Router& router, services::AccountService& accounts,
     : router_(router),
       accounts_(accounts),
       metrics_(metrics),
-      options_(options),
-      pools_(std::make_unique<Pools>(options)) {}
+      options_(std::move(options)),
+      pools_(std::make_unique<Pools>(options_)) {}
 
 Dispatcher::~Dispatcher() { Stop(); }
 
