@@ -19,6 +19,22 @@
 namespace agora::server {
 namespace {
 
+services::AccountOptions TestAccountOptions() {
+  services::AccountOptions options;
+  options.password_cost = profiles::PasswordCost::Minimum();
+  options.session_ttl_ms = 3'600'000;
+  return options;
+}
+
+// Two workers, one hashing thread, four password requests queued at most.
+DispatcherOptions SmallOptions() {
+  DispatcherOptions options;
+  options.worker_threads = 2;
+  options.hashing_threads = 1;
+  options.max_queued_hashing = 4;
+  return options;
+}
+
 class DispatcherTest : public ::testing::Test {
  protected:
   DispatcherTest() {
@@ -89,18 +105,11 @@ class DispatcherTest : public ::testing::Test {
   services::DealService deals_{*store_,        ids_,         SystemClock::instance(),
                                notifications_, deal_events_, quotas_};
   services::AccountService accounts_{
-      *store_,
-      SystemClock::instance(),
-      ids_,
-      users_,
-      services::AccountOptions{.password_cost = profiles::PasswordCost::Minimum(),
-                               .session_ttl_ms = 3'600'000},
-      live_,
-      communities_,
+      *store_, SystemClock::instance(), ids_, users_, TestAccountOptions(), live_, communities_,
       deals_};
   Router router_;
   Metrics metrics_;
-  Dispatcher dispatcher_{router_, accounts_, metrics_, DispatcherOptions{2, 1, 4}};
+  Dispatcher dispatcher_{router_, accounts_, metrics_, SmallOptions()};
 };
 
 TEST_F(DispatcherTest, UnknownPathIsNotFoundAndWrongMethodNamesTheAllowedOnes) {
@@ -194,11 +203,10 @@ TEST_F(DispatcherTest, OneAddressHoldsAtMostItsShareOfThePasswordLane) {
     released.wait();
     return ApiResponse(200, "{}");
   });
-  Dispatcher lane{router_, accounts_, metrics_,
-                  DispatcherOptions{.worker_threads = 1,
-                                    .hashing_threads = 1,
-                                    .max_queued_hashing = 100,
-                                    .max_queued_hashing_per_address = 2}};
+  DispatcherOptions options;
+  options.worker_threads = 1;
+  options.max_queued_hashing_per_address = 2;
+  Dispatcher lane{router_, accounts_, metrics_, options};
   std::mutex mu;
   std::vector<std::pair<std::string, int>> answers;  // address, status
   std::atomic<int> pending{0};
@@ -245,8 +253,9 @@ TEST_F(DispatcherTest, TheClientAddressComesFromATrustedProxysHeaderOnly) {
   });
   auto proxy = Cidr::Parse("10.0.0.0/8");
   ASSERT_TRUE(proxy.ok());
-  Dispatcher behind_proxy{router_, accounts_, metrics_,
-                          DispatcherOptions{.trusted_proxies = {*proxy}}};
+  DispatcherOptions options;
+  options.trusted_proxies = {*proxy};
+  Dispatcher behind_proxy{router_, accounts_, metrics_, options};
   ApiRequest request = Request("GET", {"whoami"});
   request.x_forwarded_for = "198.51.100.7";
 

@@ -20,6 +20,13 @@
 namespace agora::services {
 namespace {
 
+AccountOptions TestAccountOptions() {
+  AccountOptions options;
+  options.password_cost = profiles::PasswordCost::Minimum();
+  options.session_ttl_ms = 3'600'000;
+  return options;
+}
+
 struct World {
   explicit World(int64_t fanout_threshold) : World(fanout_threshold, nullptr) {}
 
@@ -41,10 +48,8 @@ struct World {
         people(*store, SystemClock::instance(), ids, users, communities, feed, notifications,
                groups, quotas),
         posts(*store, ids, posts_repo, users, communities, feed, notifications, live, quotas),
-        accounts(*store, SystemClock::instance(), ids, users,
-                 AccountOptions{.password_cost = profiles::PasswordCost::Minimum(),
-                                .session_ttl_ms = 3600000},
-                 live, groups, deals) {}
+        accounts(*store, SystemClock::instance(), ids, users, TestAccountOptions(), live, groups,
+                 deals) {}
 
   Id AddUser(const std::string& name) {
     profiles::NewUser user;
