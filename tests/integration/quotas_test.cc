@@ -78,7 +78,7 @@ TEST_F(QuotasTest, EachMentionNotificationCountsAndAPostThatWouldPassItIsRefused
 }
 
 TEST_F(QuotasTest, JoinLeaveCyclesStopAtTheJoinRequestQuota) {
-  std::string community = CreateCommunity(ben_, "Closed club", "closed");
+  std::string community = CreateCommunity(ben_, "Open club", "open");
   ASSERT_FALSE(community.empty());
   const std::string base = "/api/v1/communities/" + community;
   for (int i = 0; i < 2; ++i) {
