@@ -28,7 +28,7 @@ struct DispatcherOptions {
   // Password routes queued or running per client address; beyond it that address gets 429
   // at once, so one address cannot fill the lane and everyone else's login waits behind at
   // most this many of its requests.
-  size_t max_queued_hashing_per_address = 4;
+  size_t max_queued_hashing_per_address = 16;
   // Peers whose Forwarded / X-Forwarded-For headers name the client (--trusted-proxy).
   TrustedProxies trusted_proxies;
 };
