@@ -27,7 +27,7 @@ Status Application::OpenSearch(const search::SearchLimits& limits,
   if (!index.ok()) return index.status();
   search_index_ = std::move(*index);
   search_ = std::make_unique<services::SearchService>(*search_index_, *community_repository_,
-                                                      *users_, *feed_);
+                                                      *users_, *feed_, *quotas_);
   search_indexer_ = std::make_unique<services::SearchIndexer>(*store_, *post_repository_, *users_,
                                                               *search_index_, indexer);
   return Status::Ok();
@@ -60,6 +60,7 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   feed_options.timeline_capacity = options.feed.timeline_capacity;
   feed_options.source_capacity = options.feed.timeline_capacity;
   app->feed_engine_ = std::make_unique<feed::FeedEngine>(feed_options);
+  app->quotas_ = std::make_unique<services::Quotas>(app->clock(), options.quotas);
   app->post_repository_ = std::make_unique<posts::PostRepository>(*app->store_, app->clock());
   app->community_repository_ =
       std::make_unique<communities::CommunityRepository>(*app->store_, app->clock());
@@ -75,18 +76,19 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
       app->live_);
   app->posts_ = std::make_unique<services::PostService>(
       *app->store_, app->ids_, *app->post_repository_, *app->users_, *app->community_repository_,
-      *app->feed_, *app->notifications_, app->live_);
+      *app->feed_, *app->notifications_, app->live_, *app->quotas_);
   app->communities_ = std::make_unique<services::CommunityService>(
       *app->store_, app->ids_, *app->users_, *app->community_repository_, *app->feed_,
-      *app->notifications_);
+      *app->notifications_, *app->quotas_);
   app->people_ = std::make_unique<services::PeopleService>(
       *app->store_, app->clock(), app->ids_, *app->users_, *app->community_repository_, *app->feed_,
-      *app->notifications_, *app->communities_);
+      *app->notifications_, *app->communities_, *app->quotas_);
   app->moderation_ = std::make_unique<services::ModerationService>(
       *app->store_, app->ids_, *app->post_repository_, *app->community_repository_,
       *app->moderation_repository_, *app->communities_, *app->posts_, *app->notifications_);
   app->deals_ = std::make_unique<services::DealService>(*app->store_, app->ids_, app->clock(),
-                                                        *app->notifications_, app->deal_events_);
+                                                        *app->notifications_, app->deal_events_,
+                                                        *app->quotas_);
   // Accounts compose communities and deals: a leaver's handover, rules-based membership.
   app->accounts_ = std::make_unique<services::AccountService>(
       *app->store_, app->clock(), app->ids_, *app->users_, options.accounts, app->live_,

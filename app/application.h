@@ -28,6 +28,7 @@
 #include "services/provisioning_service.h"
 #include "services/question_service.h"
 #include "services/quiz_service.h"
+#include "services/quotas.h"
 #include "services/reporting_service.h"
 #include "services/search_indexer.h"
 #include "services/search_service.h"
@@ -40,6 +41,9 @@ struct ApplicationOptions {
   std::string data_dir = "./data";
   services::AccountOptions accounts;
   services::FeedServiceOptions feed;
+  // Off for the command line (the operator, sample data); `agora serve` turns them on unless
+  // --no-quotas.
+  services::QuotaOptions quotas{.enabled = false};
   int reader_connections = 8;
   // Commands that read a store (backup, export, reindex...) refuse a folder without one.
   bool store_must_exist = false;
@@ -93,6 +97,8 @@ class Application {
   // Sales: deals, and where their changes go (the sales engines attach to it).
   services::DealService& deals() { return *deals_; }
   services::DealEventsRelay& deal_events() { return deal_events_; }
+  // Per-account quotas, shared by the services that take them.
+  const services::Quotas& quotas() const { return *quotas_; }
   const posts::PostRepository& post_repository() const { return *post_repository_; }
   // HR imports and data exports (issue 14).
   services::PeopleImportService& people_import() { return *people_import_; }
@@ -105,6 +111,7 @@ class Application {
   services::LiveEventsRelay live_;
   services::DealEventsRelay deal_events_;
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<services::Quotas> quotas_;
   std::unique_ptr<profiles::UserRepository> users_;
   std::unique_ptr<services::AccountService> accounts_;
   std::unique_ptr<feed::FeedEngine> feed_engine_;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/application.h"
+#include "server/client_address.h"
 #include "server/http_server.h"
 #include "server/live_hub.h"
 #include "server/router.h"
@@ -38,6 +39,7 @@ struct ServeOptions {
   search::SearchLimits search;
   services::SearchIndexerOptions indexer;
   OidcServeOptions oidc;
+  server::TrustedProxies trusted_proxies;
 };
 
 int Serve(const ServeOptions& options);

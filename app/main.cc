@@ -149,6 +149,23 @@ int Run(int argc, char** argv) {
   bool no_password_login = false;
   serve_cmd->add_flag("--no-password-login", no_password_login,
                       "refuse POST /api/v1/auth/login (sign in through OpenID Connect only)");
+  std::vector<std::string> trusted_proxies;
+  serve_cmd->add_option("--trusted-proxy", trusted_proxies,
+                        "CIDR of a reverse proxy whose Forwarded / X-Forwarded-For headers name "
+                        "the client (repeatable; IPv4 or IPv6)");
+  bool no_quotas = false;
+  serve_cmd->add_flag("--no-quotas", no_quotas,
+                      "turn every per-account quota off (load tests, benchmarks)");
+  std::vector<std::string> quotas;
+  serve_cmd->add_option("--quota", quotas,
+                        "ACTION=COUNT/DURATION, e.g. post=120/1h (repeatable; actions: post, "
+                        "reply, react, follow, create_community, invite, join_request, mention, "
+                        "search, deal_write)");
+  serve_cmd
+      ->add_option("--max-sessions-per-account", serve.app.accounts.max_sessions_per_account,
+                   "sessions one account holds; a new login ends the oldest past it")
+      ->check(CLI::Range(1, 10'000))
+      ->capture_default_str();
 
   agora::app::UserAddOptions user_add;
   auto* user_cmd = cli.add_subcommand("user", "manage accounts");
@@ -271,6 +288,21 @@ int Run(int argc, char** argv) {
     serve.indexer.poll_interval = std::chrono::milliseconds(search_poll_ms);
     serve.streams.idle_timeout = std::chrono::milliseconds(stream_idle_ms);
     serve.app.accounts.password_login = !no_password_login;
+    serve.app.quotas.enabled = !no_quotas;
+    for (const auto& quota : quotas) {
+      if (agora::Status set = serve.app.quotas.Set(quota); !set.ok()) {
+        std::cerr << "agora: --quota: " << set.message() << "\n";
+        return 2;
+      }
+    }
+    for (const auto& cidr : trusted_proxies) {
+      auto proxy = agora::server::Cidr::Parse(cidr);
+      if (!proxy.ok()) {
+        std::cerr << "agora: --trusted-proxy: " << proxy.status().message() << "\n";
+        return 2;
+      }
+      serve.trusted_proxies.push_back(*proxy);
+    }
     return agora::app::Serve(serve);
   }
   if (*add_cmd) return agora::app::UserAdd(user_add);

@@ -97,8 +97,28 @@ void AddStoreMetrics(server::Metrics& metrics, Application& app) {
                       [&app] { return double(app.feed_engine().stats().bytes); });
   metrics.AddCallback("agora_posts_cached", "Posts held in the hydration cache.", "gauge",
                       [&app] { return double(app.post_repository().cached_posts()); });
+  metrics.AddCallback("agora_posts_cached_bytes", "Bytes of the posts in the hydration cache.",
+                      "gauge",
+                      [&app] { return double(app.post_repository().cached_post_bytes()); });
   metrics.AddCallback("agora_sessions_cached", "Sessions held in the memory cache.", "gauge",
                       [&app] { return double(app.accounts().cached_sessions()); });
+  metrics.AddCallback("agora_login_throttle_keys", "Keys held by the login throttles.", "gauge",
+                      [&app] { return double(app.accounts().throttled_keys()); });
+  metrics.AddCallback("agora_quota_enabled", "1 when per-account quotas are on.", "gauge",
+                      [&app] { return app.quotas().options().enabled ? 1.0 : 0.0; });
+  metrics.AddCallback("agora_quota_windows", "Account quota windows held in memory.", "gauge",
+                      [&app] { return double(app.quotas().windows()); });
+  for (size_t i = 0; i < services::kQuotaActions; ++i) {
+    auto action = static_cast<services::QuotaAction>(i);
+    std::string name = "agora_quota_" + std::string(services::QuotaActionName(action));
+    const services::QuotaLimit& limit = app.quotas().options().limits[i];
+    metrics.AddCallback(name + "_limit", "Uses allowed per account and window.", "gauge",
+                        [count = limit.count] { return double(count); });
+    metrics.AddCallback(name + "_window_seconds", "Length of the quota window.", "gauge",
+                        [ms = limit.window_ms] { return double(ms) / 1000; });
+    metrics.AddCallback(name + "_refused_total", "Uses refused with 429 quota_exceeded.", "counter",
+                        [&app, action] { return double(app.quotas().refused(action)); });
+  }
   metrics.AddCallback("agora_search_documents", "Posts and people in the search index.", "gauge",
                       [&app] { return double(app.search_index().documents()); });
   metrics.AddCallback("agora_search_commits_total", "Search index commits.", "counter",
@@ -275,6 +295,7 @@ int Serve(const ServeOptions& options) {
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;
   dispatcher_options.hashing_threads = options.app.accounts.hash_concurrency;
+  dispatcher_options.trusted_proxies = options.trusted_proxies;
   server::Dispatcher dispatcher(router, (*app)->accounts(), metrics, dispatcher_options);
   // Declared before the io_context: sockets still queued there at exit report to it.
   server::LiveHub hub((*app)->streams(), options.streams);

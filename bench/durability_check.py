@@ -6,7 +6,7 @@ import http.client, json, os, signal, subprocess, sys, threading, time
 agora, data = sys.argv[1], sys.argv[2]
 
 def start():
-    proc = subprocess.Popen([agora, "serve", "--data", data, "--listen", "127.0.0.1:0"],
+    proc = subprocess.Popen([agora, "serve", "--data", data, "--listen", "127.0.0.1:0", "--no-quotas"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline()
     host, port = line.strip().split()[-1].rsplit(":", 1)

@@ -14,7 +14,7 @@ agora="$build/app/agora"
 data=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
 "$agora" demo --data "$data" >/dev/null
-taskset -c 0 "$agora" serve --data "$data" --listen 127.0.0.1:0 >"$data/out" 2>"$data/log" &
+taskset -c 0 "$agora" serve --data "$data" --listen 127.0.0.1:0 --no-quotas >"$data/out" 2>"$data/log" &
 server=$!
 for _ in $(seq 100); do grep -q '^listening on' "$data/out" && break; sleep 0.05; done
 addr=$(sed -n 's/^listening on //p' "$data/out")

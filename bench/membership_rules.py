@@ -16,7 +16,7 @@ data = tempfile.mkdtemp()
 subprocess.run([agora, "user", "add", "--data", data, "--username", "admin",
                 "--display-name", "Admin", "--email", "admin@example.com", "--admin"],
                input="admin-password-1\n", text=True, check=True, capture_output=True)
-server = subprocess.Popen([agora, "serve", "--data", data, "--listen", "127.0.0.1:0",
+server = subprocess.Popen([agora, "serve", "--data", data, "--listen", "127.0.0.1:0", "--no-quotas",
                            "--password-cost", "minimum"],
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 try:

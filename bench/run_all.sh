@@ -71,7 +71,7 @@ rm -f "$work"/*.resp
 # 3. Home page reads over HTTP vs nginx serving the same bytes.
 data="$work/data"
 $bin/app/agora demo --data "$data" >/dev/null
-taskset -c 0 $bin/app/agora serve --data "$data" --listen 127.0.0.1:0 >"$work/out" 2>"$work/log" &
+taskset -c 0 $bin/app/agora serve --data "$data" --listen 127.0.0.1:0 --no-quotas >"$work/out" 2>"$work/log" &
 server=$!
 pids+=($server)
 for _ in $(seq 100); do grep -q '^listening on' "$work/out" && break; sleep 0.05; done
@@ -106,7 +106,7 @@ durability=$(python3 bench/durability_check.py "$bin/app/agora" "$data")
 
 # Cold read after a restart: the first home page of a reader whose timeline is rebuilt from
 # SQLite, then the same page warm. The store now holds the posts written above.
-taskset -c 0 $bin/app/agora serve --data "$data" --listen 127.0.0.1:0 >"$work/out2" 2>/dev/null &
+taskset -c 0 $bin/app/agora serve --data "$data" --listen 127.0.0.1:0 --no-quotas >"$work/out2" 2>/dev/null &
 server=$!
 pids+=($server)
 for _ in $(seq 100); do grep -q '^listening on' "$work/out2" && break; sleep 0.05; done

@@ -32,7 +32,7 @@ pids+=($redis)
 data="$work/data"
 echo admin-password-1 | $bin/app/agora user add --data "$data" --username admin \
   --display-name Admin --email admin@example.com --admin --password-cost minimum >/dev/null
-taskset -c 0 $bin/app/agora serve --data "$data" --listen 127.0.0.1:0 --password-cost minimum \
+taskset -c 0 $bin/app/agora serve --data "$data" --listen 127.0.0.1:0 --no-quotas --password-cost minimum \
   --max-connections $((n + 1000)) --max-connections-per-address $((n + 1000)) ${SERVE_ARGS:-} >"$work/out" 2>"$work/log" &
 server=$!
 pids+=($server)

@@ -4,7 +4,8 @@
 // Writers Put() (or Erase()) after every committed change, and each change counts. A reader that
 // misses takes Generation() before it reads the store, then Offer()s what it read: the offer is
 // dropped when any change came in between, so a slow reader can never put back a value older
-// than a committed change. With a capacity the least recently used values are evicted.
+// than a committed change. With a capacity (a count, and optionally bytes as a weigher counts
+// them) the least recently used values are evicted.
 //
 // Thread-safe; one mutex for the whole cache (shard several for less contention, as PostCache
 // does).
@@ -25,8 +26,13 @@ namespace agora {
 template <typename Key, typename Value, typename Hash = std::hash<Key>>
 class ReadThroughCache {
  public:
-  // At most `capacity` values; 0 keeps every value.
-  explicit ReadThroughCache(size_t capacity = 0) : capacity_(capacity) {}
+  // The bytes a value holds, for a cache bounded by bytes as well as by count.
+  using Weigher = std::function<size_t(const Value&)>;
+
+  // At most `capacity` values (0: any number) and, with a `weigh`, at most `max_bytes` bytes
+  // of them (0: any size).
+  explicit ReadThroughCache(size_t capacity = 0, size_t max_bytes = 0, Weigher weigh = {})
+      : capacity_(capacity), max_bytes_(max_bytes), weigh_(std::move(weigh)) {}
   ReadThroughCache(const ReadThroughCache&) = delete;
   ReadThroughCache& operator=(const ReadThroughCache&) = delete;
 
@@ -76,6 +82,7 @@ class ReadThroughCache {
     ++changes_;
     for (auto it = lru_.begin(); it != lru_.end();) {
       if (match(it->second)) {
+        bytes_ -= Weight(it->second);
         index_.erase(it->first);
         it = lru_.erase(it);
       } else {
@@ -96,19 +103,31 @@ class ReadThroughCache {
     return lru_.size();
   }
 
+  // The bytes held, as the weigher counts them (0 without one).
+  size_t bytes() const EXCLUDES(mu_) {
+    MutexLock lock(&mu_);
+    return bytes_;
+  }
+
  private:
   using Entry = std::pair<Key, Value>;
+
+  size_t Weight(const Value& value) const { return weigh_ ? weigh_(value) : 0; }
 
   void Store(const Key& key, const Value& value) REQUIRES(mu_) {
     auto it = index_.find(key);
     if (it != index_.end()) {
+      bytes_ = bytes_ - Weight(it->second->second) + Weight(value);
       it->second->second = value;
       lru_.splice(lru_.begin(), lru_, it->second);
-      return;
+    } else {
+      lru_.emplace_front(key, value);
+      index_.emplace(key, lru_.begin());
+      bytes_ += Weight(value);
     }
-    lru_.emplace_front(key, value);
-    index_.emplace(key, lru_.begin());
-    if (capacity_ != 0 && lru_.size() > capacity_) {
+    while ((capacity_ != 0 && lru_.size() > capacity_) ||
+           (max_bytes_ != 0 && bytes_ > max_bytes_ && !lru_.empty())) {
+      bytes_ -= Weight(lru_.back().second);
       index_.erase(lru_.back().first);
       lru_.pop_back();
     }
@@ -117,18 +136,22 @@ class ReadThroughCache {
   void Remove(const Key& key) REQUIRES(mu_) {
     auto it = index_.find(key);
     if (it == index_.end()) return;
+    bytes_ -= Weight(it->second->second);
     lru_.erase(it->second);
     index_.erase(it);
   }
 
   // Constant after construction.
-  const size_t capacity_;  // 0: no bound
+  const size_t capacity_;   // 0: no bound
+  const size_t max_bytes_;  // 0: no bound
+  const Weigher weigh_;     // empty: values are not weighed
 
   // Guarded by mu_.
   mutable Mutex mu_;
   std::list<Entry> lru_ GUARDED_BY(mu_);  // most recently used first
   std::unordered_map<Key, typename std::list<Entry>::iterator, Hash> index_ GUARDED_BY(mu_);
   uint64_t changes_ GUARDED_BY(mu_) = 0;  // Put, Erase and EraseIf calls so far
+  size_t bytes_ GUARDED_BY(mu_) = 0;      // the weights of the values held
 };
 
 }  // namespace agora

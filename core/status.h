@@ -27,6 +27,13 @@ enum class StatusCode {
   kInternal,          // a bug or an I/O failure
 };
 
+// What a quota answer tells the client (the RateLimit-* headers of a 429).
+struct RateLimitInfo {
+  int64_t limit = 0;
+  int64_t remaining = 0;
+  int64_t reset_seconds = 0;  // until the window restarts
+};
+
 class Status {
  public:
   Status() = default;
@@ -57,6 +64,14 @@ class Status {
     s.retry_after_seconds_ = retry_after_seconds;
     return s;
   }
+  // An account past its quota for an action: kRateLimited "quota_exceeded", retry after the
+  // window restarts.
+  static Status QuotaExceeded(std::string message, RateLimitInfo rate_limit) {
+    Status s{StatusCode::kRateLimited, "quota_exceeded", std::move(message)};
+    s.retry_after_seconds_ = rate_limit.reset_seconds;
+    s.rate_limit_ = rate_limit;
+    return s;
+  }
   static Status Unavailable(std::string message) {
     return {StatusCode::kUnavailable, "unavailable", std::move(message)};
   }
@@ -70,12 +85,14 @@ class Status {
   const std::string& error_code() const { return error_code_; }
   const std::string& message() const { return message_; }
   std::optional<int64_t> retry_after_seconds() const { return retry_after_seconds_; }
+  const std::optional<RateLimitInfo>& rate_limit() const { return rate_limit_; }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string error_code_;
   std::string message_;
   std::optional<int64_t> retry_after_seconds_;
+  std::optional<RateLimitInfo> rate_limit_;
 };
 
 // Holds either a value or a non-ok Status.

@@ -17,9 +17,13 @@
 
 namespace agora::posts {
 
+// What a cached post holds in memory, its text and lists included (an estimate).
+size_t PostBytes(const Post& post);
+
 class PostCache {
  public:
-  explicit PostCache(size_t capacity);
+  // At most `capacity` posts and `max_bytes` bytes of them (PostBytes), spread over the shards.
+  PostCache(size_t capacity, size_t max_bytes);
 
   std::optional<Post> Get(Id id) { return ShardFor(id).Get(id); }
   // A token to pass to Offer(): the shard's change count when the caller missed.
@@ -30,6 +34,7 @@ class PostCache {
   void Put(const Post& post) { ShardFor(post.id).Put(post.id, post); }
 
   size_t size() const;
+  size_t bytes() const;
 
  private:
   using Shard = ReadThroughCache<Id, Post>;

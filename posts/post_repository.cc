@@ -147,8 +147,9 @@ Result<std::vector<PostRef>> CollectRefs(storage::ScopedStatement& stmt) {
 
 }  // namespace
 
-PostRepository::PostRepository(storage::Store& store, const Clock& clock, size_t cache_capacity)
-    : store_(store), clock_(clock), cache_(cache_capacity) {}
+PostRepository::PostRepository(storage::Store& store, const Clock& clock, size_t cache_capacity,
+                               size_t cache_bytes)
+    : store_(store), clock_(clock), cache_(cache_capacity, cache_bytes) {}
 
 Result<Post> PostRepository::Reload(Connection& c, Id id) {
   AGORA_ASSIGN_OR_RETURN(auto posts, LoadPosts(c, std::span<const Id>(&id, 1)));

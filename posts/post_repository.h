@@ -26,8 +26,10 @@ struct InsertedPost {
 
 class PostRepository {
  public:
-  // `store` and `clock` must outlive the repository.
-  PostRepository(storage::Store& store, const Clock& clock, size_t cache_capacity = 100'000);
+  // `store` and `clock` must outlive the repository. The hydration cache holds at most
+  // `cache_capacity` posts and `cache_bytes` bytes of them.
+  PostRepository(storage::Store& store, const Clock& clock, size_t cache_capacity = 100'000,
+                 size_t cache_bytes = size_t{128} << 20);
 
   // Inside a write transaction: inserts a validated post with resolved mentions. A reply
   // inherits its parent's community; kNotFound when the parent is absent or deleted.
@@ -111,6 +113,7 @@ class PostRepository {
   Result<Post> Reload(storage::Connection& c, Id id);
 
   size_t cached_posts() const { return cache_.size(); }
+  size_t cached_post_bytes() const { return cache_.bytes(); }
 
  private:
   Result<Post> Load(storage::Connection& c, Id id);

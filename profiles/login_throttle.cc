@@ -1,46 +1,67 @@
 #include "profiles/login_throttle.h"
 
+#include <algorithm>
+
 namespace agora::profiles {
 
 LoginThrottle::LoginThrottle(const Clock& clock, ThrottleOptions options)
     : clock_(clock), options_(options) {}
 
-void LoginThrottle::Expire(std::deque<UnixMillis>& failures, UnixMillis now) const {
-  while (!failures.empty() && failures.front() <= now - options_.window_ms) failures.pop_front();
+LoginThrottle::Entry* LoginThrottle::Live(const std::string& key, UnixMillis now) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return nullptr;
+  auto& times = it->second.times;
+  while (!times.empty() && times.front() <= now - options_.window_ms) times.pop_front();
+  if (!times.empty()) return &it->second;
+  recency_.erase(it->second.recency);
+  entries_.erase(it);
+  return nullptr;
 }
 
 std::optional<int64_t> LoginThrottle::retry_after_seconds(const std::string& key) {
   MutexLock lock(&mu_);
-  auto it = failures_.find(key);
-  if (it == failures_.end()) return std::nullopt;
   UnixMillis now = clock_.now_ms();
-  Expire(it->second, now);
-  if (static_cast<int>(it->second.size()) < options_.max_failures) return std::nullopt;
-  // Free again once the oldest counted failure leaves the window.
-  int64_t wait_ms = it->second.front() + options_.window_ms - now;
+  Entry* entry = Live(key, now);
+  if (!entry || static_cast<int>(entry->times.size()) < options_.limit) return std::nullopt;
+  // Free again once the oldest counted time leaves the window.
+  int64_t wait_ms = entry->times.front() + options_.window_ms - now;
   return std::max<int64_t>(1, (wait_ms + 999) / 1000);
 }
 
-void LoginThrottle::record_failure(const std::string& key) {
+bool LoginThrottle::contains(const std::string& key) {
+  MutexLock lock(&mu_);
+  return Live(key, clock_.now_ms()) != nullptr;
+}
+
+void LoginThrottle::record(const std::string& key) {
   MutexLock lock(&mu_);
   UnixMillis now = clock_.now_ms();
-  if (failures_.size() >= options_.max_keys && !failures_.contains(key)) {
-    // Drop keys whose failures have all expired; if that frees nothing, drop any one key.
-    for (auto it = failures_.begin(); it != failures_.end();) {
-      Expire(it->second, now);
-      it = it->second.empty() ? failures_.erase(it) : std::next(it);
+  Entry* entry = Live(key, now);
+  if (!entry) {
+    if (entries_.size() >= options_.max_keys) {
+      entries_.erase(recency_.front());
+      recency_.pop_front();
     }
-    if (failures_.size() >= options_.max_keys) failures_.erase(failures_.begin());
+    recency_.push_back(key);
+    entry = &entries_.emplace(key, Entry{{}, std::prev(recency_.end())}).first->second;
+  } else {
+    recency_.splice(recency_.end(), recency_, entry->recency);
   }
-  auto& failures = failures_[key];
-  Expire(failures, now);
-  failures.push_back(now);
-  while (static_cast<int>(failures.size()) > options_.max_failures) failures.pop_front();
+  entry->times.push_back(now);
+  while (static_cast<int>(entry->times.size()) > options_.limit) entry->times.pop_front();
 }
 
 void LoginThrottle::clear(const std::string& key) {
   MutexLock lock(&mu_);
-  failures_.erase(key);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  recency_.erase(it->second.recency);
+  entries_.erase(it);
+}
+
+size_t LoginThrottle::size() const {
+  MutexLock lock(&mu_);
+  return entries_.size();
 }
 
 }  // namespace agora::profiles

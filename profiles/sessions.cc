@@ -26,8 +26,9 @@ Status Unknown() { return Status::Unauthenticated("the token is unknown, revoked
 
 }  // namespace
 
-SessionStore::SessionStore(storage::Store& store, const Clock& clock, int64_t ttl_ms)
-    : store_(store), clock_(clock), ttl_ms_(ttl_ms) {}
+SessionStore::SessionStore(storage::Store& store, const Clock& clock, int64_t ttl_ms,
+                           int max_per_account)
+    : store_(store), clock_(clock), ttl_ms_(ttl_ms), max_per_account_(max_per_account) {}
 
 Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sales_ops,
                                          std::optional<std::string> password_hash) {
@@ -36,6 +37,7 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sale
   UnixMillis now = clock_.now_ms();
   uint64_t generation = cache_.Generation();
   std::optional<UnixMillis> guest_until;
+  std::vector<std::string> ended;  // hashes of the sessions the new one pushed out
   Status status = store_.write([&](storage::Connection& c) -> Status {
     // Only for an account still active when the write is applied: writes are serialised, so a
     // deactivation either comes first (no session) or after (its RevokeAll deletes this row).
@@ -55,8 +57,20 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sale
             c, "SELECT guest_until FROM users WHERE id = ?",
             [](const storage::Statement& s) { return s.column_optional_int64(0); }, user_id));
     if (guest) guest_until = *guest;
+    // The account's oldest sessions past the cap end; the new one counts first.
+    AGORA_RETURN_IF_ERROR(storage::ForEachRow(
+        c,
+        "SELECT token_hash FROM sessions WHERE user_id = ?1 AND token_hash != ?2 "
+        "ORDER BY created_at DESC LIMIT -1 OFFSET ?3",
+        [&](const storage::Statement& s) { ended.push_back(s.column_text(0)); }, user_id,
+        storage::Blob{hash}, max_per_account_ - 1));
+    for (const auto& old : ended) {
+      AGORA_RETURN_IF_ERROR(
+          storage::Run(c, "DELETE FROM sessions WHERE token_hash = ?", storage::Blob{old}));
+    }
     return Status::Ok();
   });
+  for (const auto& old : ended) cache_.Erase(old);
   if (!status.ok()) return status;
   // A revocation meanwhile may have purged the cache already; Resolve reads the store instead.
   cache_.Offer(hash,

@@ -31,10 +31,12 @@ struct IssuedToken {
 
 class SessionStore {
  public:
-  // `store` and `clock` must outlive this object.
-  SessionStore(storage::Store& store, const Clock& clock, int64_t ttl_ms);
+  // `store` and `clock` must outlive this object. An account holds at most
+  // `max_per_account` sessions.
+  SessionStore(storage::Store& store, const Clock& clock, int64_t ttl_ms, int max_per_account);
 
-  // A new 256-bit token for `user_id`, committed before it is returned; kUnauthenticated when
+  // A new 256-bit token for `user_id`, committed before it is returned, in the same write as
+  // the end of the account's oldest sessions past `max_per_account`; kUnauthenticated when
   // the account is no longer active (or a guest account has ended) by the time the write is
   // applied, or when `password_hash` is given and the account's password is no longer that one
   // (it changed during the login).
@@ -59,6 +61,7 @@ class SessionStore {
   storage::Store& store_;
   const Clock& clock_;
   const int64_t ttl_ms_;
+  const int max_per_account_;
 
   // Thread-safe. By token hash; a revocation counts as a change, so a lookup racing one is not
   // cached (nor answered from what it read).

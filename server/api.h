@@ -22,7 +22,11 @@ struct ApiRequest {
   std::string cookie;  // the Cookie header, as sent
   std::string host;    // the Host header, as sent
   std::string body;
+  // The TCP peer's address; the Dispatcher replaces it with the client's when the peer is a
+  // trusted proxy (server/client_address.h).
   std::string client_address;
+  std::string forwarded;        // every Forwarded header, joined with ", "
+  std::string x_forwarded_for;  // every X-Forwarded-For header, joined with ", "
 
   // The first value of a query parameter.
   std::optional<std::string_view> query_param(std::string_view name) const {

@@ -327,7 +327,7 @@ Result<ApiResponse> SearchPosts(RouteContext& ctx, SearchService& search) {
 
 Result<ApiResponse> SearchPeople(RouteContext& ctx, SearchService& search) {
   AGORA_ASSIGN_OR_RETURN(search::PeopleQuery query, ParsePeopleSearch(ctx.request));
-  return Json(200, search.People(query), [&](const services::PeopleSearchPage& page) {
+  return Json(200, search.People(ctx.viewer, query), [&](const services::PeopleSearchPage& page) {
     return RenderPeopleSearch(page, query.offset, ctx.viewer);
   });
 }

@@ -43,8 +43,8 @@ Dispatcher::Dispatcher(const Router& router, services::AccountService& accounts,
     : router_(router),
       accounts_(accounts),
       metrics_(metrics),
-      options_(options),
-      pools_(std::make_unique<Pools>(options)) {}
+      options_(std::move(options)),
+      pools_(std::make_unique<Pools>(options_)) {}
 
 Dispatcher::~Dispatcher() { Stop(); }
 
@@ -54,6 +54,8 @@ void Dispatcher::Stop() {
 }
 
 void Dispatcher::Dispatch(ApiRequest request, std::function<void(ApiResponse)> done) {
+  request.client_address = ClientAddress(request.client_address, request.forwarded,
+                                         request.x_forwarded_for, options_.trusted_proxies);
   RouteMatch match = router_.match(request.method, request.path);
   bool hashing = match.route && match.route->lane == Lane::kPasswordHashing;
   if (!hashing) {
@@ -62,19 +64,40 @@ void Dispatcher::Dispatch(ApiRequest request, std::function<void(ApiResponse)> d
                        done = std::move(done)]() mutable { done(Run(request, std::move(match))); });
     return;
   }
+  auto refuse = [&](ApiResponse refusal) {
+    metrics_.RecordRequest(match.route->pattern, request.method, refusal.status, 0);
+    done(std::move(refusal));
+  };
+  if (!EnterHashingLane(request.client_address)) {
+    return refuse(ErrorResponse(
+        Status::RateLimited("too many logins at once from this address; retry shortly", 1)));
+  }
   if (queued_hashing_.fetch_add(1) >= options_.max_queued_hashing) {
     queued_hashing_.fetch_sub(1);
-    ApiResponse busy =
-        ErrorResponse(Status::Unavailable("too many logins at once; retry shortly"), 1);
-    metrics_.RecordRequest(match.route->pattern, request.method, busy.status, 0);
-    done(std::move(busy));
-    return;
+    LeaveHashingLane(request.client_address);
+    return refuse(ErrorResponse(Status::Unavailable("too many logins at once; retry shortly"), 1));
   }
   boost::asio::post(pools_->hashing, [this, request = std::move(request), match = std::move(match),
                                       done = std::move(done)]() mutable {
     queued_hashing_.fetch_sub(1);
-    done(Run(request, std::move(match)));
+    ApiResponse response = Run(request, std::move(match));
+    LeaveHashingLane(request.client_address);
+    done(std::move(response));
   });
+}
+
+bool Dispatcher::EnterHashingLane(const std::string& address) {
+  MutexLock lock(&hashing_mu_);
+  size_t& held = hashing_by_address_[address];
+  if (held >= options_.max_queued_hashing_per_address) return false;
+  ++held;
+  return true;
+}
+
+void Dispatcher::LeaveHashingLane(const std::string& address) {
+  MutexLock lock(&hashing_mu_);
+  auto it = hashing_by_address_.find(address);
+  if (it != hashing_by_address_.end() && --it->second == 0) hashing_by_address_.erase(it);
 }
 
 void Dispatcher::Post(std::function<void()> work) {
@@ -82,7 +105,10 @@ void Dispatcher::Post(std::function<void()> work) {
 }
 
 ApiResponse Dispatcher::Handle(const ApiRequest& request) {
-  return Run(request, router_.match(request.method, request.path));
+  ApiRequest resolved = request;
+  resolved.client_address = ClientAddress(request.client_address, request.forwarded,
+                                          request.x_forwarded_for, options_.trusted_proxies);
+  return Run(resolved, router_.match(request.method, request.path));
 }
 
 ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {

@@ -9,8 +9,12 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
+#include <unordered_map>
 
+#include "core/mutex.h"
 #include "server/api.h"
+#include "server/client_address.h"
 #include "server/metrics.h"
 #include "server/router.h"
 #include "services/account_service.h"
@@ -21,6 +25,12 @@ struct DispatcherOptions {
   int worker_threads = 16;          // blocking handlers; they mostly wait on SQLite
   int hashing_threads = 1;          // Argon2id handlers (login, account creation)
   size_t max_queued_hashing = 256;  // beyond this, password routes answer 503 at once
+  // Password routes queued or running per client address; beyond it that address gets 429
+  // at once, so one address cannot fill the lane and everyone else's login waits behind at
+  // most this many of its requests.
+  size_t max_queued_hashing_per_address = 16;
+  // Peers whose Forwarded / X-Forwarded-For headers name the client (--trusted-proxy).
+  TrustedProxies trusted_proxies;
 };
 
 // The token of an "Authorization: Bearer <token>" header (case-insensitive scheme, RFC 6750).
@@ -33,7 +43,8 @@ class Dispatcher {
              DispatcherOptions options);
   ~Dispatcher();  // Stop()s
 
-  // Runs `request` on a worker and calls `done` there with the response.
+  // Runs `request` on a worker and calls `done` there with the response. The request's
+  // client_address becomes the client's (ClientAddress) first.
   void Dispatch(ApiRequest request, std::function<void(ApiResponse)> done);
 
   // Runs blocking `work` on the default worker pool (e.g. authenticating a stream upgrade).
@@ -48,6 +59,9 @@ class Dispatcher {
  private:
   struct Pools;
   ApiResponse Run(const ApiRequest& request, RouteMatch match);
+  // Takes a place in the hashing lane for `address`; false when it already holds its share.
+  bool EnterHashingLane(const std::string& address);
+  void LeaveHashingLane(const std::string& address);
 
   const Router& router_;
   services::AccountService& accounts_;
@@ -55,6 +69,8 @@ class Dispatcher {
   const DispatcherOptions options_;
   std::unique_ptr<Pools> pools_;
   std::atomic<size_t> queued_hashing_{0};
+  Mutex hashing_mu_;
+  std::unordered_map<std::string, size_t> hashing_by_address_ GUARDED_BY(hashing_mu_);
 };
 
 }  // namespace agora::server

@@ -82,6 +82,12 @@ ApiResponse ErrorResponse(const Status& status) {
   if (auto retry = status.retry_after_seconds()) {
     response.headers.emplace_back("Retry-After", std::to_string(*retry));
   }
+  if (const auto& quota = status.rate_limit()) {
+    // draft-ietf-httpapi-ratelimit-headers, as most clients read them.
+    response.headers.emplace_back("RateLimit-Limit", std::to_string(quota->limit));
+    response.headers.emplace_back("RateLimit-Remaining", std::to_string(quota->remaining));
+    response.headers.emplace_back("RateLimit-Reset", std::to_string(quota->reset_seconds));
+  }
   if (status.code() == StatusCode::kUnauthenticated) {
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
   }

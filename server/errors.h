@@ -4,8 +4,9 @@
 //   {"error": {"code": "<snake_case>", "message": "<text>"}}
 //
 // with RapidJSON (so any message is escaped), the HTTP status from one table, Retry-After for
-// rate limits, WWW-Authenticate for 401, and internal details kept in the log: a kInternal
-// status is answered as code "internal", message "internal error". Thread-safe (pure).
+// rate limits (and RateLimit-Limit, -Remaining, -Reset for a quota), WWW-Authenticate for 401, and
+// internal details kept in the log: a kInternal status is answered as code "internal", message
+// "internal error". Thread-safe (pure).
 #pragma once
 
 #include <cstdint>

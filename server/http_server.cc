@@ -35,6 +35,17 @@ constexpr std::chrono::seconds kAcceptLogInterval{10};
 // What one read takes while waiting for a kept-alive connection's next request.
 constexpr size_t kFirstReadBytes = 4096;
 
+// Every instance of header `name`, joined with ", " (a list header may come in several lines).
+template <typename Fields, typename Name>
+std::string JoinedHeader(const Fields& fields, Name name) {
+  std::string joined;
+  for (auto [it, end] = fields.equal_range(name); it != end; ++it) {
+    if (!joined.empty()) joined += ", ";
+    joined.append(it->value().data(), it->value().size());
+  }
+  return joined;
+}
+
 }  // namespace
 
 struct ServerState {
@@ -221,6 +232,8 @@ class Session : public std::enable_shared_from_this<Session> {
     api.cookie = std::string(request[http::field::cookie]);
     api.host = std::string(request[http::field::host]);
     api.client_address = client_address_;
+    api.forwarded = JoinedHeader(request, http::field::forwarded);
+    api.x_forwarded_for = JoinedHeader(request, std::string_view("X-Forwarded-For"));
     if (state_->hub && beast::websocket::is_upgrade(request) && api.path.size() == 3 &&
         api.path[0] == "api" && api.path[1] == "v1" && api.path[2] == "stream") {
       return Upgrade(std::move(request), api);

@@ -32,9 +32,8 @@ Status InvalidResetToken() {
                                "the reset token is unknown, already used or expired");
 }
 
-std::string AccountKey(std::string_view username) {
-  return "account:" + profiles::NormalizeUsername(username);
-}
+// Longer than any username or email: refused before it is counted, so a throttle key is small.
+constexpr size_t kMaxLoginNameBytes = 254;
 
 }  // namespace
 
@@ -46,9 +45,13 @@ AccountService::AccountService(storage::Store& store, const Clock& clock, IdGene
       ids_(ids),
       options_(options),
       users_(users),
-      sessions_(store, clock, options.session_ttl_ms),
-      throttle_(clock, options.throttle),
-      address_throttle_(clock, options.address_throttle),
+      sessions_(store, clock, options.session_ttl_ms, options.max_sessions_per_account),
+      account_at_address_failures_(clock, options.account_at_address_failures),
+      account_failures_(clock, options.account_failures),
+      address_failures_(clock, options.address_failures),
+      account_logins_(clock, options.account_logins),
+      address_logins_(clock, options.address_logins),
+      known_addresses_(clock, options.known_addresses),
       hash_slots_(std::max(1, options.hash_concurrency)),
       live_(live),
       communities_(communities),
@@ -76,6 +79,47 @@ bool AccountService::Verify(const std::string& hash, std::string_view password) 
   return ok;
 }
 
+AccountService::LoginKeys AccountService::KeysOf(std::string_view username,
+                                                 const std::string& client_address) {
+  std::string account = "account:" + profiles::NormalizeUsername(username);
+  std::string at_address = account + "@" + client_address;
+  return {std::move(account), "address:" + client_address, std::move(at_address)};
+}
+
+Status AccountService::CheckFailureThrottles(const LoginKeys& keys, std::string_view what) {
+  const std::string message = "too many " + std::string(what) + "; try again later";
+  if (auto wait = account_at_address_failures_.retry_after_seconds(keys.account_at_address)) {
+    return Status::RateLimited(message, *wait);
+  }
+  // A spray on the account: refused where failures came from, not from a clean address.
+  if (auto wait = account_failures_.retry_after_seconds(keys.account);
+      wait && address_failures_.contains(keys.address)) {
+    return Status::RateLimited(message, *wait);
+  }
+  // A spray from the address: its people who signed in from it before still pass.
+  if (auto wait = address_failures_.retry_after_seconds(keys.address);
+      wait && !known_addresses_.contains(keys.account_at_address)) {
+    return Status::RateLimited(message, *wait);
+  }
+  return Status::Ok();
+}
+
+void AccountService::RecordFailure(const LoginKeys& keys) {
+  account_at_address_failures_.record(keys.account_at_address);
+  account_failures_.record(keys.account);
+  address_failures_.record(keys.address);
+}
+
+size_t AccountService::throttled_keys() const {
+  size_t keys = 0;
+  for (const auto* throttle :
+       {&account_at_address_failures_, &account_failures_, &address_failures_, &account_logins_,
+        &address_logins_, &known_addresses_}) {
+    keys += throttle->size();
+  }
+  return keys;
+}
+
 Result<LoginResult> AccountService::Login(std::string_view username, std::string_view password,
                                           const std::string& client_address) {
   if (!options_.password_login) {
@@ -83,12 +127,13 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
                   "password login is turned off: sign in through the company's identity "
                   "provider");
   }
-  const std::string account_key = AccountKey(username);
-  const std::string address_key = "address:" + client_address;
+  if (username.size() > kMaxLoginNameBytes) return InvalidCredentials();
+  const LoginKeys keys = KeysOf(username, client_address);
+  AGORA_RETURN_IF_ERROR(CheckFailureThrottles(keys, "failed logins"));
   for (auto [throttle, key] :
-       {std::pair{&throttle_, &account_key}, std::pair{&address_throttle_, &address_key}}) {
+       {std::pair{&account_logins_, &keys.account}, std::pair{&address_logins_, &keys.address}}) {
     if (auto wait = throttle->retry_after_seconds(*key)) {
-      return Status::RateLimited("too many failed logins; try again later", *wait);
+      return Status::RateLimited("too many logins; try again later", *wait);
     }
   }
   auto credentials = users_.FindCredentials(username);
@@ -100,11 +145,13 @@ Result<LoginResult> AccountService::Login(std::string_view username, std::string
   // A guest whose account has ended answers as a deactivated account does.
   bool ended = known && credentials->guest_until && *credentials->guest_until <= clock_.now_ms();
   if (!known || !password_ok || !credentials->active || ended) {
-    throttle_.record_failure(account_key);
-    address_throttle_.record_failure(address_key);
+    RecordFailure(keys);
     return InvalidCredentials();
   }
-  throttle_.clear(account_key);
+  account_at_address_failures_.clear(keys.account_at_address);
+  account_logins_.record(keys.account);
+  address_logins_.record(keys.address);
+  known_addresses_.record(keys.account_at_address);
   // Only while the password is the one checked: a change meanwhile ended every other session.
   auto token = sessions_.Create(credentials->user_id, credentials->role == profiles::Role::kAdmin,
                                 credentials->sales_ops, credentials->password_hash);
@@ -353,22 +400,15 @@ Status AccountService::ChangePassword(const Viewer& viewer, std::string_view ses
   if (viewer.via_access_token) return SessionRequired("changing the password");
   AGORA_ASSIGN_OR_RETURN(profiles::User me, users_.FindById(viewer.user_id));
   // Guessing the current password here is as throttled as guessing it at login.
-  const std::string account_key = AccountKey(me.username);
-  const std::string address_key = "address:" + client_address;
-  for (auto [throttle, key] :
-       {std::pair{&throttle_, &account_key}, std::pair{&address_throttle_, &address_key}}) {
-    if (auto wait = throttle->retry_after_seconds(*key)) {
-      return Status::RateLimited("too many wrong passwords; try again later", *wait);
-    }
-  }
+  const LoginKeys keys = KeysOf(me.username, client_address);
+  AGORA_RETURN_IF_ERROR(CheckFailureThrottles(keys, "wrong passwords"));
   AGORA_RETURN_IF_ERROR(profiles::ValidatePassword(new_password));
   AGORA_ASSIGN_OR_RETURN(profiles::Credentials credentials, users_.FindCredentials(me.username));
   if (!Verify(credentials.password_hash, current_password)) {
-    throttle_.record_failure(account_key);
-    address_throttle_.record_failure(address_key);
+    RecordFailure(keys);
     return Status(StatusCode::kPermissionDenied, "wrong_password", "the current password is wrong");
   }
-  throttle_.clear(account_key);
+  account_at_address_failures_.clear(keys.account_at_address);
   AGORA_ASSIGN_OR_RETURN(std::string new_hash, Hash(new_password));
   UnixMillis now = clock_.now_ms();
   sessions_.ForgetCached(me.id);

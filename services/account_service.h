@@ -33,10 +33,23 @@ struct AccountOptions {
   profiles::PasswordCost password_cost = profiles::PasswordCost::Interactive();
   int hash_concurrency = 1;
   int64_t session_ttl_ms = 7LL * 24 * 3600 * 1000;
-  profiles::ThrottleOptions throttle;
-  // Many people may share an address (an office NAT, a reverse proxy): a higher bar, so one
-  // account's failures never lock the others out.
-  profiles::ThrottleOptions address_throttle{.max_failures = 100};
+  // Sessions one account may hold; a login past it ends the account's oldest session.
+  int max_sessions_per_account = 20;
+  // Failed logins (and wrong current passwords), each in a sliding 15-minute window:
+  // - per account at one client address: the bar a guesser meets first;
+  // - per account from every address: past it, only addresses with failures of their own are
+  //   refused, so the victim of a spray still signs in from a clean address;
+  // - per client address: past it, only accounts that signed in from that address in the
+  //   last 30 days still pass, so an office behind one NAT keeps working.
+  profiles::ThrottleOptions account_at_address_failures;
+  profiles::ThrottleOptions account_failures{.limit = 100};
+  profiles::ThrottleOptions address_failures{.limit = 100};
+  // Successful logins in 15 minutes, so one account or address cannot keep the hashing lane
+  // busy with valid passwords (scripts use personal access tokens).
+  profiles::ThrottleOptions account_logins{.limit = 30};
+  profiles::ThrottleOptions address_logins{.limit = 1000};
+  // Who signed in from where (one time per pair, kept 30 days).
+  profiles::ThrottleOptions known_addresses{.limit = 1, .window_ms = 30LL * 24 * 3600 * 1000};
   // Off when the company signs everyone in through its identity provider (--no-password-login).
   bool password_login = true;
 };
@@ -88,10 +101,12 @@ class AccountService {
                  profiles::UserRepository& users, AccountOptions options, LiveEvents& live,
                  CommunityService& communities, DealService& deals);
 
-  // Checks credentials; throttled per account and per client address. Unknown user, wrong
-  // password and deactivated account all answer the same kUnauthenticated
+  // Checks credentials; throttled as AccountOptions says. Unknown user, wrong password,
+  // deactivated account and a username longer than any account's (never counted, so the
+  // throttle's memory stays small) all answer the same kUnauthenticated
   // "invalid_credentials"; kRateLimited with retry_after once throttled; kPermissionDenied
-  // "password_login_disabled" when password login is off.
+  // "password_login_disabled" when password login is off. `client_address` is the address the
+  // request came from (the Dispatcher resolves trusted proxies).
   Result<LoginResult> Login(std::string_view username, std::string_view password,
                             const std::string& client_address);
   // A session for an account whose owner another authority verified (OpenID Connect): no
@@ -189,9 +204,21 @@ class AccountService {
   void ForgetCachedSessions(Id user_id);
 
   size_t cached_sessions() const { return sessions_.cached_sessions(); }
+  // Keys held by the login throttles, all together (for /metrics).
+  size_t throttled_keys() const;
 
  private:
   Result<std::string> Hash(std::string_view password);
+  // The throttle keys of one login attempt.
+  struct LoginKeys {
+    std::string account;
+    std::string address;
+    std::string account_at_address;
+  };
+  static LoginKeys KeysOf(std::string_view username, const std::string& client_address);
+  // kRateLimited when a failure throttle refuses `keys` (before any hashing).
+  Status CheckFailureThrottles(const LoginKeys& keys, std::string_view what);
+  void RecordFailure(const LoginKeys& keys);
   // Inserts a validated account and applies the membership rules to it, in one transaction.
   Result<profiles::User> Insert(const profiles::NewUser& user, const std::string& hash);
   // Checked against for unknown usernames, so they cost the same time as a wrong password.
@@ -210,8 +237,12 @@ class AccountService {
   const AccountOptions options_;
   profiles::UserRepository& users_;
   profiles::SessionStore sessions_;
-  profiles::LoginThrottle throttle_;          // by account
-  profiles::LoginThrottle address_throttle_;  // by client address
+  profiles::LoginThrottle account_at_address_failures_;
+  profiles::LoginThrottle account_failures_;
+  profiles::LoginThrottle address_failures_;
+  profiles::LoginThrottle account_logins_;
+  profiles::LoginThrottle address_logins_;
+  profiles::LoginThrottle known_addresses_;
 
   std::once_flag unknown_user_hash_once_;
   std::string unknown_user_hash_;  // written once under unknown_user_hash_once_

@@ -95,13 +95,14 @@ int Rank(Role role) {
 CommunityService::CommunityService(storage::Store& store, IdGenerator& ids,
                                    profiles::UserRepository& users,
                                    communities::CommunityRepository& repo, FeedService& feed,
-                                   NotificationService& notifications)
+                                   NotificationService& notifications, Quotas& quotas)
     : store_(store),
       ids_(ids),
       users_(users),
       repo_(repo),
       feed_(feed),
-      notifications_(notifications) {}
+      notifications_(notifications),
+      quotas_(quotas) {}
 
 Result<Membership> CommunityService::Transition(
     storage::Transaction& tx, Id id, Id user_id, Role role, MembershipState state,
@@ -186,6 +187,7 @@ Result<CommunityView> CommunityService::Create(const Viewer& viewer,
     return Status::Unprocessable("missing_field", "field 'visibility' is required");
   }
   AGORA_RETURN_IF_ERROR(communities::ValidateChanges(fields));
+  AGORA_RETURN_IF_ERROR(quotas_.Take(viewer.user_id, QuotaAction::kCreateCommunity));
   return store_.Transact<CommunityView>([&](storage::Transaction& tx) -> Result<CommunityView> {
     Id id = ids_.next();
     AGORA_RETURN_IF_ERROR(repo_
@@ -229,6 +231,7 @@ Result<CommunityView> CommunityService::Update(const Viewer& viewer, Id id,
 }
 
 Result<Membership> CommunityService::Join(const Viewer& viewer, Id id) {
+  AGORA_RETURN_IF_ERROR(quotas_.Take(viewer.user_id, QuotaAction::kJoinRequest));
   return store_.Transact<Membership>([&](storage::Transaction& tx) -> Result<Membership> {
     if (viewer.is_guest()) {
       // A guest knows no community they were not added to; an open one, which anyone may
@@ -305,6 +308,7 @@ Result<Page<MemberView>> CommunityService::Members(const Viewer& viewer, Id id,
 }
 
 Result<Membership> CommunityService::Invite(const Viewer& viewer, Id id, Id user_id) {
+  AGORA_RETURN_IF_ERROR(quotas_.Take(viewer.user_id, QuotaAction::kInvite));
   return store_.Transact<Membership>([&](storage::Transaction& tx) -> Result<Membership> {
     storage::Connection& c = tx.connection();
     AGORA_RETURN_IF_ERROR(Moderated(c, viewer, id).status());

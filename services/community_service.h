@@ -24,6 +24,7 @@
 #include "profiles/user_repository.h"
 #include "services/feed_service.h"
 #include "services/notification_service.h"
+#include "services/quotas.h"
 #include "storage/store.h"
 
 namespace agora::services {
@@ -50,7 +51,7 @@ class CommunityService {
   // Every reference must outlive the service.
   CommunityService(storage::Store& store, IdGenerator& ids, profiles::UserRepository& users,
                    communities::CommunityRepository& repo, FeedService& feed,
-                   NotificationService& notifications);
+                   NotificationService& notifications, Quotas& quotas);
 
   // The creator becomes owner. name and visibility are required.
   Result<CommunityView> Create(const Viewer& viewer, const communities::CommunityChanges& fields);
@@ -179,6 +180,7 @@ class CommunityService {
   communities::CommunityRepository& repo_;
   FeedService& feed_;
   NotificationService& notifications_;
+  Quotas& quotas_;
 };
 
 }  // namespace agora::services

@@ -109,8 +109,13 @@ Result<std::optional<AccountLookup::Account>> AccountLookup::Find(const profiles
 }
 
 DealService::DealService(storage::Store& store, IdGenerator& ids, const Clock& clock,
-                         NotificationService& notifications, DealEvents& events)
-    : store_(store), ids_(ids), clock_(clock), notifications_(notifications), events_(events) {}
+                         NotificationService& notifications, DealEvents& events, Quotas& quotas)
+    : store_(store),
+      ids_(ids),
+      clock_(clock),
+      notifications_(notifications),
+      events_(events),
+      quotas_(quotas) {}
 
 Result<Deal> DealService::Write(storage::Transaction& tx, const Viewer& viewer,
                                 const std::optional<Deal>& before, Deal after,
@@ -196,6 +201,7 @@ Result<DealView> DealService::WithStories(Deal deal, bool created) {
 }
 
 Result<DealView> DealService::Create(const Viewer& viewer, const DealInput& input) {
+  AGORA_RETURN_IF_ERROR(quotas_.Take(viewer.user_id, QuotaAction::kDealWrite));
   using Upserted = std::pair<RowResult, Deal>;
   auto done = store_.Transact<Upserted>([&](storage::Transaction& tx) -> Result<Upserted> {
     AccountLookup accounts(tx.connection());
@@ -227,6 +233,7 @@ Result<Page<Deal>> DealService::List(const Viewer& viewer, sales::DealFilter fil
 }
 
 Result<DealView> DealService::Patch(const Viewer& viewer, Id id, const DealInput& input) {
+  AGORA_RETURN_IF_ERROR(quotas_.Take(viewer.user_id, QuotaAction::kDealWrite));
   auto done = store_.Transact<Deal>([&](storage::Transaction& tx) -> Result<Deal> {
     Connection& c = tx.connection();
     AGORA_ASSIGN_OR_RETURN(auto before, sales::FindDeal(c, id));

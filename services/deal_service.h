@@ -26,6 +26,7 @@
 #include "sales/deal_repository.h"
 #include "services/deal_events.h"
 #include "services/notification_service.h"
+#include "services/quotas.h"
 #include "storage/store.h"
 
 namespace agora::services {
@@ -110,7 +111,7 @@ class DealService {
 
   // Every reference must outlive the service.
   DealService(storage::Store& store, IdGenerator& ids, const Clock& clock,
-              NotificationService& notifications, DealEvents& events);
+              NotificationService& notifications, DealEvents& events, Quotas& quotas);
 
   // A new deal, or, when `external_id` names a stored one, an update of it (created = false).
   // The caller records deals for themselves, for someone under them, or for anyone as
@@ -156,6 +157,7 @@ class DealService {
   const Clock& clock_;
   NotificationService& notifications_;
   DealEvents& events_;
+  Quotas& quotas_;
 };
 
 }  // namespace agora::services

@@ -9,7 +9,8 @@ namespace agora::services {
 PeopleService::PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids,
                              profiles::UserRepository& users,
                              communities::CommunityRepository& communities, FeedService& feed,
-                             NotificationService& notifications, CommunityService& memberships)
+                             NotificationService& notifications, CommunityService& memberships,
+                             Quotas& quotas)
     : store_(store),
       clock_(clock),
       ids_(ids),
@@ -18,7 +19,8 @@ PeopleService::PeopleService(storage::Store& store, const Clock& clock, IdGenera
       graph_(store),
       feed_(feed),
       notifications_(notifications),
-      memberships_(memberships) {}
+      memberships_(memberships),
+      quotas_(quotas) {}
 
 Result<Id> PeopleService::Resolve(const profiles::UserRef& ref) {
   if (ref.id) return *ref.id;
@@ -93,6 +95,7 @@ Result<profiles::Relationship> PeopleService::Follow(const Viewer& viewer,
                                                      const profiles::UserRef& ref) {
   auto target = Resolve(ref);
   if (!target.ok()) return target.status();
+  AGORA_RETURN_IF_ERROR(quotas_.Take(viewer.user_id, QuotaAction::kFollow));
   return store_.Transact<profiles::Relationship>(
       [&](storage::Transaction& tx) -> Result<profiles::Relationship> {
         AGORA_ASSIGN_OR_RETURN(

@@ -16,6 +16,7 @@
 #include "services/community_service.h"
 #include "services/feed_service.h"
 #include "services/notification_service.h"
+#include "services/quotas.h"
 
 namespace agora::services {
 
@@ -26,7 +27,7 @@ class PeopleService {
   PeopleService(storage::Store& store, const Clock& clock, IdGenerator& ids,
                 profiles::UserRepository& users, communities::CommunityRepository& communities,
                 FeedService& feed, NotificationService& notifications,
-                CommunityService& memberships);
+                CommunityService& memberships, Quotas& quotas);
 
   // A guest sees only themself and the people who share a community with them
   // (AudienceCheck::VisiblePeople): anyone else answers kNotFound, and lists of people
@@ -73,6 +74,7 @@ class PeopleService {
   FeedService& feed_;
   NotificationService& notifications_;
   CommunityService& memberships_;
+  Quotas& quotas_;
 };
 
 }  // namespace agora::services

@@ -25,7 +25,7 @@ Status CheckReaction(const std::string& type) {
 PostService::PostService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
                          profiles::UserRepository& users,
                          communities::CommunityRepository& communities, FeedService& feed,
-                         NotificationService& notifications, LiveEvents& live)
+                         NotificationService& notifications, LiveEvents& live, Quotas& quotas)
     : store_(store),
       ids_(ids),
       posts_(posts),
@@ -33,7 +33,8 @@ PostService::PostService(storage::Store& store, IdGenerator& ids, posts::PostRep
       communities_(communities),
       feed_(feed),
       notifications_(notifications),
-      live_(live) {}
+      live_(live),
+      quotas_(quotas) {}
 
 Result<posts::Post> PostService::Readable(AudienceCheck& audience, Result<posts::Post> post) {
   if (!post.ok()) return post.status();
@@ -74,6 +75,10 @@ Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) 
   }
   bool announcement = post.kind == posts::PostKind::kAnnouncement;
   AGORA_ASSIGN_OR_RETURN(auto mentions, ResolveMentions(post.text));
+  AGORA_RETURN_IF_ERROR(
+      quotas_.Take(viewer.user_id, post.in_reply_to ? QuotaAction::kReply : QuotaAction::kPost));
+  AGORA_RETURN_IF_ERROR(
+      quotas_.Take(viewer.user_id, QuotaAction::kMention, static_cast<int64_t>(mentions.size())));
 
   auto created = store_.Transact<posts::InsertedPost>([&](storage::Transaction& tx)
                                                           -> Result<posts::InsertedPost> {
@@ -199,6 +204,7 @@ Result<Page<PostView>> PostService::Replies(const Viewer& viewer, Id id, const P
 
 Result<PostView> PostService::React(const Viewer& viewer, Id id, const std::string& type) {
   AGORA_RETURN_IF_ERROR(CheckReaction(type));
+  AGORA_RETURN_IF_ERROR(quotas_.Take(viewer.user_id, QuotaAction::kReact));
   auto reacted = store_.Transact<posts::Post>([&](storage::Transaction& tx) -> Result<posts::Post> {
     storage::Connection& c = tx.connection();
     AudienceCheck audience(communities_, c, viewer);

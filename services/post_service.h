@@ -22,6 +22,7 @@
 #include "services/feed_service.h"
 #include "services/live_events.h"
 #include "services/notification_service.h"
+#include "services/quotas.h"
 
 namespace agora::services {
 
@@ -30,7 +31,8 @@ class PostService {
   // Every reference must outlive the service.
   PostService(storage::Store& store, IdGenerator& ids, posts::PostRepository& posts,
               profiles::UserRepository& users, communities::CommunityRepository& communities,
-              FeedService& feed, NotificationService& notifications, LiveEvents& live);
+              FeedService& feed, NotificationService& notifications, LiveEvents& live,
+              Quotas& quotas);
 
   // Company-wide announcements: admins only; a community's: its moderators. Posting into a
   // community needs membership. Replies inherit their parent's audience (a reply naming a
@@ -67,6 +69,7 @@ class PostService {
   FeedService& feed_;
   NotificationService& notifications_;
   LiveEvents& live_;
+  Quotas& quotas_;
 };
 
 }  // namespace agora::services

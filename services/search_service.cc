@@ -9,8 +9,8 @@ namespace agora::services {
 
 SearchService::SearchService(search::SearchIndex& index,
                              communities::CommunityRepository& communities,
-                             profiles::UserRepository& users, FeedService& feed)
-    : index_(index), communities_(communities), users_(users), feed_(feed) {}
+                             profiles::UserRepository& users, FeedService& feed, Quotas& quotas)
+    : index_(index), communities_(communities), users_(users), feed_(feed), quotas_(quotas) {}
 
 Result<search::Audience> SearchService::AudienceOf(const Viewer& viewer) {
   if (viewer.is_guest()) {
@@ -53,6 +53,7 @@ Result<std::vector<PostHit>> SearchService::HydratePosts(const Viewer& viewer,
 }
 
 Result<PostSearchPage> SearchService::Posts(const Viewer& viewer, const search::PostQuery& query) {
+  AGORA_RETURN_IF_ERROR(quotas_.Take(viewer.user_id, QuotaAction::kSearch));
   if (query.community_id) {
     AudienceCheck check(communities_, viewer);
     auto visible = check.CanSee(*query.community_id);
@@ -71,7 +72,9 @@ Result<PostSearchPage> SearchService::Posts(const Viewer& viewer, const search::
   return PostSearchPage{found->total, found->total_exact, std::move(*results)};
 }
 
-Result<PeopleSearchPage> SearchService::People(const search::PeopleQuery& query) {
+Result<PeopleSearchPage> SearchService::People(const Viewer& viewer,
+                                               const search::PeopleQuery& query) {
+  AGORA_RETURN_IF_ERROR(quotas_.Take(viewer.user_id, QuotaAction::kSearch));
   auto found = index_.SearchPeople(query);
   if (!found.ok()) return found.status();
   std::vector<Id> ids;
@@ -89,6 +92,7 @@ Result<PeopleSearchPage> SearchService::People(const search::PeopleQuery& query)
 
 Result<std::vector<Expert>> SearchService::Experts(const Viewer& viewer, const std::string& q,
                                                    size_t limit) {
+  AGORA_RETURN_IF_ERROR(quotas_.Take(viewer.user_id, QuotaAction::kSearch));
   auto audience = AudienceOf(viewer);
   if (!audience.ok()) return audience.status();
   auto found = index_.FindExperts(q, limit, *audience);
@@ -131,6 +135,7 @@ Result<std::vector<Expert>> SearchService::Experts(const Viewer& viewer, const s
 }
 
 Result<DealSearchPage> SearchService::Deals(const Viewer& viewer, const search::DealQuery& query) {
+  AGORA_RETURN_IF_ERROR(quotas_.Take(viewer.user_id, QuotaAction::kSearch));
   auto audience = AudienceOf(viewer);
   if (!audience.ok()) return audience.status();
   auto found = index_.SearchDeals(query, *audience);

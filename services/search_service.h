@@ -16,6 +16,7 @@
 #include "profiles/user_repository.h"
 #include "search/search_index.h"
 #include "services/feed_service.h"
+#include "services/quotas.h"
 
 namespace agora::services {
 
@@ -57,11 +58,11 @@ class SearchService {
  public:
   // Every reference must outlive the service.
   SearchService(search::SearchIndex& index, communities::CommunityRepository& communities,
-                profiles::UserRepository& users, FeedService& feed);
+                profiles::UserRepository& users, FeedService& feed, Quotas& quotas);
 
   // A community filter the viewer may not read: kNotFound (secret) or kPermissionDenied.
   Result<PostSearchPage> Posts(const Viewer& viewer, const search::PostQuery& query);
-  Result<PeopleSearchPage> People(const search::PeopleQuery& query);
+  Result<PeopleSearchPage> People(const Viewer& viewer, const search::PeopleQuery& query);
   Result<std::vector<Expert>> Experts(const Viewer& viewer, const std::string& q, size_t limit);
   Result<DealSearchPage> Deals(const Viewer& viewer, const search::DealQuery& query);
 
@@ -76,6 +77,7 @@ class SearchService {
   communities::CommunityRepository& communities_;
   profiles::UserRepository& users_;
   FeedService& feed_;
+  Quotas& quotas_;
 };
 
 }  // namespace agora::services

@@ -7,6 +7,37 @@
 namespace agora {
 namespace {
 
+TEST(ReadThroughCache, ABoundInBytesEvictsTheLeastRecentlyUsedValues) {
+  ReadThroughCache<int, std::string> cache(
+      /*capacity=*/100, /*max_bytes=*/25, [](const std::string& v) { return v.size(); });
+  cache.Put(1, std::string(10, 'a'));
+  cache.Put(2, std::string(10, 'b'));
+  ASSERT_TRUE(cache.Get(1));  // now the most recently used
+  cache.Put(3, std::string(10, 'c'));
+
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.bytes(), 20u);
+  EXPECT_EQ(cache.Get(2), std::nullopt);
+  EXPECT_TRUE(cache.Get(1));
+  EXPECT_TRUE(cache.Get(3));
+}
+
+TEST(ReadThroughCache, BytesFollowReplacementsAndRemovals) {
+  ReadThroughCache<int, std::string> cache(0, 1000, [](const std::string& v) { return v.size(); });
+  cache.Put(1, "four");
+  cache.Put(1, "eleven char");
+  cache.Put(2, "six ch");
+  EXPECT_EQ(cache.bytes(), 17u);
+  cache.Erase(1);
+  EXPECT_EQ(cache.bytes(), 6u);
+  cache.EraseIf([](const std::string&) { return true; });
+  EXPECT_EQ(cache.bytes(), 0u);
+  // A value larger than the whole bound is not kept.
+  cache.Put(3, std::string(2000, 'x'));
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.bytes(), 0u);
+}
+
 TEST(ReadThroughCache, OfferAfterNoChangeIsCached) {
   ReadThroughCache<int, std::string> cache;
   uint64_t generation = cache.Generation();

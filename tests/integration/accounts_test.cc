@@ -556,3 +556,136 @@ TEST_F(AccountsIntegrationTest, RolesAreSetByAdminsOnlyAndValidated) {
 
 }  // namespace
 }  // namespace agora::integration
+
+namespace agora::integration {
+namespace {
+
+// Behind the reverse proxy the operations guide recommends: every request reaches the server
+// from 127.0.0.1, the person's address in X-Forwarded-For.
+class ProxiedLoginTest : public IntegrationTest {
+ protected:
+  std::vector<std::string> ServeArgs() const override {
+    return {"--trusted-proxy", "127.0.0.1/32", "--trusted-proxy", "::1/128"};
+  }
+  HttpResult LoginFrom(const std::string& address, const std::string& username,
+                       const std::string& password) {
+    return server().Request("POST", "/api/v1/auth/login",
+                            JsonBody().Set("username", username).Set("password", password).str(),
+                            "", {{"X-Forwarded-For", address}});
+  }
+  // The spray: 10 guesses at one account, then 90 made-up usernames, from `address`.
+  void Spray(const std::string& address, const std::string& victim) {
+    for (int i = 0; i < 10; ++i) {
+      ASSERT_EQ(LoginFrom(address, victim, "guess-" + std::to_string(i)).status, 401) << i;
+    }
+    for (int i = 0; i < 90; ++i) {
+      ASSERT_EQ(LoginFrom(address, "sprayed" + std::to_string(i), "guess").status, 401) << i;
+    }
+  }
+};
+
+TEST_F(ProxiedLoginTest, ASprayThroughTheProxyLocksOutNobodyElse) {
+  CreateUser("ceo");
+  CreateUser("alice");
+  Spray("203.0.113.66", "alice");
+
+  HttpResult ceo = LoginFrom("203.0.113.10", "ceo", TestServer::kDefaultPassword);
+  HttpResult victim = LoginFrom("203.0.113.11", "alice", TestServer::kDefaultPassword);
+  HttpResult attacker = LoginFrom("203.0.113.66", "ceo", "one-more-guess");
+
+  EXPECT_EQ(ceo.status, 200) << ceo;
+  EXPECT_EQ(victim.status, 200) << "the victim signs in from a clean address: " << victim;
+  EXPECT_EQ(attacker.status, 429) << attacker;
+  EXPECT_TRUE(attacker.has_header("Retry-After"));
+}
+
+TEST_F(ProxiedLoginTest, AGuessedAccountIsRefusedWhereTheGuessesCameFrom) {
+  CreateUser("alice");
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(LoginFrom("203.0.113.66", "alice", "guess").status, 401) << i;
+  }
+  EXPECT_EQ(LoginFrom("203.0.113.66", "alice", TestServer::kDefaultPassword).status, 429);
+  EXPECT_EQ(LoginFrom("203.0.113.12", "alice", TestServer::kDefaultPassword).status, 200);
+}
+
+TEST_F(ProxiedLoginTest, BehindOneNatColleaguesWhoSignedInBeforeKeepSigningIn) {
+  CreateUser("ceo");
+  CreateUser("newcomer");
+  const std::string office = "198.51.100.1";
+  ASSERT_EQ(LoginFrom(office, "ceo", TestServer::kDefaultPassword).status, 200);
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(LoginFrom(office, "sprayed" + std::to_string(i), "guess").status, 401) << i;
+  }
+
+  EXPECT_EQ(LoginFrom(office, "ceo", TestServer::kDefaultPassword).status, 200);
+  // Someone never seen at that address waits out the spray there, or signs in elsewhere.
+  EXPECT_EQ(LoginFrom(office, "newcomer", TestServer::kDefaultPassword).status, 429);
+  EXPECT_EQ(LoginFrom("198.51.100.2", "newcomer", TestServer::kDefaultPassword).status, 200);
+}
+
+TEST_F(AccountsIntegrationTest, ForwardedHeadersFromAnUntrustedPeerChangeNothing) {
+  // No --trusted-proxy: a client naming a new address on each guess is still one address.
+  for (int i = 0; i < 100; ++i) {
+    HttpResult guess = server().Request(
+        "POST", "/api/v1/auth/login",
+        JsonBody().Set("username", "sprayed" + std::to_string(i)).Set("password", "x").str(), "",
+        {{"X-Forwarded-For", "203.0.113." + std::to_string(i)}});
+    ASSERT_EQ(guess.status, 401) << i << ": " << guess;
+  }
+  EXPECT_EQ(LoginAttempt("never-seen-here", "x").status, 429);
+}
+
+TEST_F(AccountsIntegrationTest, MegabyteUsernamesAreRefusedWithoutBeingCounted) {
+  auto throttle_keys = [&] {
+    HttpResult metrics = Get("/metrics", "");
+    size_t at = metrics.body.find("\nagora_login_throttle_keys ");
+    return at == std::string::npos ? -1.0 : std::stod(metrics.body.substr(at + 27));
+  };
+  double before = throttle_keys();
+  ASSERT_GE(before, 0);
+  for (int i = 0; i < 20; ++i) {
+    std::string huge(500'000, static_cast<char>('a' + i));
+    ASSERT_EQ(LoginAttempt(huge, "wrong-password").status, 401) << i;
+  }
+  EXPECT_EQ(throttle_keys(), before);
+  // A name of ordinary length is counted as before.
+  ASSERT_EQ(LoginAttempt("nobody", "wrong-password").status, 401);
+  EXPECT_GT(throttle_keys(), before);
+}
+
+TEST_F(AccountsIntegrationTest, SuccessfulLoginsPerAccountAreLimited) {
+  CreateUser("alice");
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_EQ(LoginAttempt("alice", TestServer::kDefaultPassword).status, 200) << i;
+  }
+  HttpResult too_many = LoginAttempt("alice", TestServer::kDefaultPassword);
+  EXPECT_EQ(too_many.status, 429) << too_many;
+  EXPECT_TRUE(too_many.has_header("Retry-After"));
+  // Another account from the same address is not affected.
+  CreateUser("bob");
+  EXPECT_EQ(LoginAttempt("bob", TestServer::kDefaultPassword).status, 200);
+}
+
+class SessionCapTest : public AccountsIntegrationTest {
+ protected:
+  std::vector<std::string> ServeArgs() const override {
+    return {"--max-sessions-per-account", "3"};
+  }
+};
+
+TEST_F(SessionCapTest, AnAccountKeepsItsLastSessionsUpToTheCap) {
+  CreateUser("alice");
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 3; ++i)
+    tokens.push_back(server().Login("alice", TestServer::kDefaultPassword));
+  for (const auto& token : tokens) EXPECT_EQ(Get("/api/v1/me", token).status, 200);
+
+  tokens.push_back(server().Login("alice", TestServer::kDefaultPassword));
+
+  EXPECT_EQ(Get("/api/v1/me", tokens[0]).status, 401) << "the oldest session ends";
+  for (size_t i = 1; i < tokens.size(); ++i) EXPECT_EQ(Get("/api/v1/me", tokens[i]).status, 200);
+  EXPECT_EQ(Get("/api/v1/me", admin_token_).status, 200);
+}
+
+}  // namespace
+}  // namespace agora::integration

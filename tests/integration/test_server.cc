@@ -214,6 +214,12 @@ void TestServer::Start() {
       extra_serve_args_.end()) {
     args.insert(args.end(), {"--web-root", root_dir_ + "/no-web-client"});
   }
+  // Tests write fast from one account: per-account quotas only where a test names one
+  // (`--quota ACTION=COUNT/DURATION`; the other actions then keep their defaults).
+  if (std::find(extra_serve_args_.begin(), extra_serve_args_.end(), "--quota") ==
+      extra_serve_args_.end()) {
+    args.emplace_back("--no-quotas");
+  }
   args.insert(args.end(), extra_serve_args_.begin(), extra_serve_args_.end());
   pid_ = Spawn(args, stdin_fd, output.write_end, log_fd, open_files_);
   close(stdin_fd);

@@ -12,6 +12,7 @@ namespace {
 
 constexpr UnixMillis kStart = 1'795'330'000'000;
 constexpr int64_t kHour = 3'600'000;
+constexpr int kMaxSessions = 3;
 
 class SessionsTest : public ::testing::Test {
  protected:
@@ -29,7 +30,7 @@ class SessionsTest : public ::testing::Test {
 
   agora::testing::TempStore store_;
   ManualClock clock_{kStart};
-  SessionStore sessions_{*store_, clock_, 24 * kHour};
+  SessionStore sessions_{*store_, clock_, 24 * kHour, kMaxSessions};
 };
 
 TEST_F(SessionsTest, IssuedTokenResolvesToItsUser) {
@@ -40,6 +41,35 @@ TEST_F(SessionsTest, IssuedTokenResolvesToItsUser) {
   ASSERT_TRUE(session.ok());
   EXPECT_EQ(session->user_id, 1);
   EXPECT_TRUE(session->is_admin);
+}
+
+TEST_F(SessionsTest, AnAccountKeepsUpToTheCapOfSessions) {
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kMaxSessions; ++i) {
+    clock_.advance_ms(1000);
+    auto issued = sessions_.Create(1, false, false);
+    ASSERT_TRUE(issued.ok());
+    tokens.push_back(issued->token);
+  }
+  for (const auto& token : tokens) EXPECT_TRUE(sessions_.Resolve(token).ok());
+}
+
+TEST_F(SessionsTest, ASessionPastTheCapEndsTheOldestOne) {
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kMaxSessions + 1; ++i) {
+    clock_.advance_ms(1000);
+    auto issued = sessions_.Create(1, false, false);
+    ASSERT_TRUE(issued.ok());
+    tokens.push_back(issued->token);
+    // Resolved (and so cached) at once: the end must reach the cache too.
+    ASSERT_TRUE(sessions_.Resolve(issued->token).ok());
+  }
+  auto other = sessions_.Create(2, false, false);
+  ASSERT_TRUE(other.ok());
+
+  EXPECT_FALSE(sessions_.Resolve(tokens.front()).ok());
+  for (size_t i = 1; i < tokens.size(); ++i) EXPECT_TRUE(sessions_.Resolve(tokens[i]).ok());
+  EXPECT_TRUE(sessions_.Resolve(other->token).ok());  // another account's are not counted
 }
 
 TEST_F(SessionsTest, TokensAreRandomAndLong) {
@@ -92,7 +122,7 @@ TEST_F(SessionsTest, RevokeAllEndsEverySessionOfThatUserOnly) {
 TEST_F(SessionsTest, SessionsSurviveANewCache) {
   auto issued = sessions_.Create(2, false, false);
   ASSERT_TRUE(issued.ok());
-  SessionStore after_restart(*store_, clock_, 24 * kHour);
+  SessionStore after_restart(*store_, clock_, 24 * kHour, kMaxSessions);
   auto session = after_restart.Resolve(issued->token);
   ASSERT_TRUE(session.ok());
   EXPECT_EQ(session->user_id, 2);

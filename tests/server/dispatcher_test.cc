@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <future>
+#include <mutex>
+
 #include "core/json.h"
 #include "profiles/password.h"
 #include "services/community_service.h"
@@ -14,6 +18,22 @@
 
 namespace agora::server {
 namespace {
+
+services::AccountOptions TestAccountOptions() {
+  services::AccountOptions options;
+  options.password_cost = profiles::PasswordCost::Minimum();
+  options.session_ttl_ms = 3'600'000;
+  return options;
+}
+
+// Two workers, one hashing thread, four password requests queued at most.
+DispatcherOptions SmallOptions() {
+  DispatcherOptions options;
+  options.worker_threads = 2;
+  options.hashing_threads = 1;
+  options.max_queued_hashing = 4;
+  return options;
+}
 
 class DispatcherTest : public ::testing::Test {
  protected:
@@ -78,23 +98,18 @@ class DispatcherTest : public ::testing::Test {
   notifications::NotificationRepository notification_repository_{*store_, SystemClock::instance()};
   services::NotificationService notifications_{notification_repository_, users_,
                                                community_repository_, feed_, live_};
-  services::CommunityService communities_{*store_, ids_,          users_, community_repository_,
-                                          feed_,   notifications_};
+  services::Quotas quotas_{SystemClock::instance(), services::QuotaOptions{.enabled = false}};
+  services::CommunityService communities_{*store_, ids_,           users_, community_repository_,
+                                          feed_,   notifications_, quotas_};
   services::DealEventsRelay deal_events_;
-  services::DealService deals_{*store_, ids_, SystemClock::instance(), notifications_,
-                               deal_events_};
+  services::DealService deals_{*store_,        ids_,         SystemClock::instance(),
+                               notifications_, deal_events_, quotas_};
   services::AccountService accounts_{
-      *store_,
-      SystemClock::instance(),
-      ids_,
-      users_,
-      services::AccountOptions{profiles::PasswordCost::Minimum(), 1, 3'600'000, {}, {}},
-      live_,
-      communities_,
+      *store_, SystemClock::instance(), ids_, users_, TestAccountOptions(), live_, communities_,
       deals_};
   Router router_;
   Metrics metrics_;
-  Dispatcher dispatcher_{router_, accounts_, metrics_, DispatcherOptions{2, 1, 4}};
+  Dispatcher dispatcher_{router_, accounts_, metrics_, SmallOptions()};
 };
 
 TEST_F(DispatcherTest, UnknownPathIsNotFoundAndWrongMethodNamesTheAllowedOnes) {
@@ -178,6 +193,79 @@ TEST_F(DispatcherTest, AStatusFromAHandlerIsAnsweredByTheErrorWriter) {
   EXPECT_EQ(failed.status, 500);
   EXPECT_EQ(ErrorCode(failed), "internal");
   EXPECT_EQ(failed.body.find("sqlite"), std::string::npos);
+}
+
+TEST_F(DispatcherTest, OneAddressHoldsAtMostItsShareOfThePasswordLane) {
+  // A password route held busy until released, so what queues is known without timing.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  router_.add("POST", "/hash", Access::kPublic, Lane::kPasswordHashing, [released](RouteContext&) {
+    released.wait();
+    return ApiResponse(200, "{}");
+  });
+  DispatcherOptions options;
+  options.worker_threads = 1;
+  options.max_queued_hashing_per_address = 2;
+  Dispatcher lane{router_, accounts_, metrics_, options};
+  std::mutex mu;
+  std::vector<std::pair<std::string, int>> answers;  // address, status
+  std::atomic<int> pending{0};
+  auto send = [&](const std::string& address) {
+    ApiRequest request = Request("POST", {"hash"});
+    request.client_address = address;
+    ++pending;
+    lane.Dispatch(request, [&, address](ApiResponse r) {
+      std::lock_guard lock(mu);
+      answers.emplace_back(address, r.status);
+      --pending;
+    });
+  };
+  for (int i = 0; i < 5; ++i) send("198.51.100.1");  // a flood from one address
+  send("198.51.100.2");                              // someone else, after it
+
+  {
+    // Refused at once, before the lane frees: the flood's 3 beyond its share.
+    std::lock_guard lock(mu);
+    ASSERT_EQ(answers.size(), 3u);
+    for (const auto& [address, status] : answers) {
+      EXPECT_EQ(address, "198.51.100.1");
+      EXPECT_EQ(status, 429);
+    }
+  }
+  release.set_value();
+  lane.Stop();
+  EXPECT_EQ(pending.load(), 0);
+  int served_flood = 0;
+  int served_other = 0;
+  for (const auto& [address, status] : answers) {
+    if (status != 200) continue;
+    (address == "198.51.100.1" ? served_flood : served_other)++;
+  }
+  EXPECT_EQ(served_flood, 2);
+  EXPECT_EQ(served_other, 1);
+}
+
+TEST_F(DispatcherTest, TheClientAddressComesFromATrustedProxysHeaderOnly) {
+  std::string seen;
+  router_.add("GET", "/whoami", Access::kPublic, Lane::kDefault, [&seen](RouteContext& ctx) {
+    seen = ctx.request.client_address;
+    return ApiResponse(200, "{}");
+  });
+  auto proxy = Cidr::Parse("10.0.0.0/8");
+  ASSERT_TRUE(proxy.ok());
+  DispatcherOptions options;
+  options.trusted_proxies = {*proxy};
+  Dispatcher behind_proxy{router_, accounts_, metrics_, options};
+  ApiRequest request = Request("GET", {"whoami"});
+  request.x_forwarded_for = "198.51.100.7";
+
+  request.client_address = "10.0.0.5";
+  behind_proxy.Handle(request);
+  EXPECT_EQ(seen, "198.51.100.7");
+
+  request.client_address = "203.0.113.9";
+  behind_proxy.Handle(request);
+  EXPECT_EQ(seen, "203.0.113.9");
 }
 
 TEST_F(DispatcherTest, DispatchAnswersFromAWorkerAndRecordsMetrics) {

@@ -110,6 +110,17 @@ TEST(ErrorResponse, HidesInternalDetail) {
   EXPECT_EQ(ok.body, internal.body);
 }
 
+TEST(ErrorResponse, AQuotaAnswerCarriesTheRateLimitHeaders) {
+  ApiResponse refused = ErrorResponse(
+      Status::QuotaExceeded("too many posts", {.limit = 30, .remaining = 0, .reset_seconds = 42}));
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_NE(refused.body.find(R"("code":"quota_exceeded")"), std::string::npos);
+  EXPECT_EQ(Header(refused, "Retry-After"), "42");
+  EXPECT_EQ(Header(refused, "RateLimit-Limit"), "30");
+  EXPECT_EQ(Header(refused, "RateLimit-Remaining"), "0");
+  EXPECT_EQ(Header(refused, "RateLimit-Reset"), "42");
+}
+
 TEST(ErrorResponse, RateLimitsCarryRetryAfterAnd401sAskForABearerToken) {
   ApiResponse throttled = ErrorResponse(Status::RateLimited("slow down", 30));
   EXPECT_EQ(throttled.status, 429);

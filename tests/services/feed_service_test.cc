@@ -20,6 +20,13 @@
 namespace agora::services {
 namespace {
 
+AccountOptions TestAccountOptions() {
+  AccountOptions options;
+  options.password_cost = profiles::PasswordCost::Minimum();
+  options.session_ttl_ms = 3'600'000;
+  return options;
+}
+
 struct World {
   explicit World(int64_t fanout_threshold) : World(fanout_threshold, nullptr) {}
 
@@ -36,14 +43,13 @@ struct World {
              FeedServiceOptions{fanout_threshold, 800}),
         notification_repo(*store, SystemClock::instance()),
         notifications(notification_repo, users, communities, feed, live),
-        groups(*store, ids, users, communities, feed, notifications),
-        deals(*store, ids, SystemClock::instance(), notifications, deal_events),
+        groups(*store, ids, users, communities, feed, notifications, quotas),
+        deals(*store, ids, SystemClock::instance(), notifications, deal_events, quotas),
         people(*store, SystemClock::instance(), ids, users, communities, feed, notifications,
-               groups),
-        posts(*store, ids, posts_repo, users, communities, feed, notifications, live),
-        accounts(*store, SystemClock::instance(), ids, users,
-                 AccountOptions{profiles::PasswordCost::Minimum(), 1, 3600000, {}, {}}, live,
-                 groups, deals) {}
+               groups, quotas),
+        posts(*store, ids, posts_repo, users, communities, feed, notifications, live, quotas),
+        accounts(*store, SystemClock::instance(), ids, users, TestAccountOptions(), live, groups,
+                 deals) {}
 
   Id AddUser(const std::string& name) {
     profiles::NewUser user;
@@ -68,6 +74,7 @@ struct World {
   LiveEventsRelay live;
   notifications::NotificationRepository notification_repo;
   NotificationService notifications;
+  Quotas quotas{SystemClock::instance(), QuotaOptions{.enabled = false}};
   CommunityService groups;
   DealEventsRelay deal_events;
   DealService deals;
