@@ -59,7 +59,7 @@ TEST_F(UserRepositoryTest, InsertedUserReadsBackWithListsInOrder) {
   EXPECT_EQ(user->skills, (std::vector<std::string>{"negotiation", "C++"}));
   ProfileChanges decomposed;
   decomposed.skills = std::vector<std::string>{"Cafe\u0301"};
-  auto updated = users_.Update(1, decomposed);
+  auto updated = Update(1, decomposed);
   ASSERT_TRUE(updated.ok());
   EXPECT_EQ(updated->skills, std::vector<std::string>{"Caf\u00e9"});  // shown NFC
   EXPECT_EQ(user->created_at, clock_.now_ms());
@@ -100,7 +100,7 @@ TEST_F(UserRepositoryTest, EmailsThatOnlyLookDifferentAreOneEmail) {
   ASSERT_TRUE(Add(9, "ana").ok());
   ProfileChanges change;
   change.email = "GABRIE\u0301L.laurent@example.com";
-  EXPECT_EQ(users_.Update(9, change).status().error_code(), "email_taken");
+  EXPECT_EQ(Update(9, change).status().error_code(), "email_taken");
 }
 
 TEST_F(UserRepositoryTest, UpdateChangesOnlyWhatIsGiven) {
