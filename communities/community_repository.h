@@ -40,7 +40,7 @@ class CommunityRepository {
   // read); the others read on a reader connection of their own.
 
   // Creates the community with `owner` as its first member and owner. kConflict "name_taken"
-  // when another community has the same name (case-insensitive).
+  // when a community `owner` can see has the same NameKey (core/name_key.h).
   Result<Community> Create(storage::Connection& c, Id id, Id owner, const CommunityChanges& fields,
                            const AuditRecord& audit);
   Result<Community> Find(Id id);
@@ -56,7 +56,7 @@ class CommunityRepository {
   Result<std::optional<Membership>> MembershipOf(storage::Connection& c, Id community_id,
                                                  Id user_id);
 
-  // Communities whose name contains `q` (case-insensitive), by id. Secret ones only when
+  // Communities whose NameKey contains `q`'s, by id. Secret ones only when
   // `viewer` is a member or invited, or when `include_secret`; with `joined_only` (a guest's
   // list), only those where `viewer` is a member or invited.
   Result<Page<Community>> List(const std::string& q, Id viewer, bool include_secret,

@@ -55,7 +55,7 @@ struct QuizLimits {
 // correct_out_of_range, invalid_pass_mark, invalid_max_attempts. Sorts each `correct` list.
 Status ValidateQuiz(NewQuiz& quiz);
 
-// A skill's canonical form: trimmed and lower-cased (ASCII), so "Kafka " and "kafka" are one.
+// A skill's canonical form, its NameKey (core/name_key.h): "Kafka " and "kafka" are one.
 std::string NormalizeSkill(const std::string& skill);
 
 struct QuestionResult {
