@@ -1,13 +1,13 @@
 // Issue 16 "Operators": backup, restore and migrate against the real executable; --version and
 // options from a config file. (Options from the environment: tests/packaging's systemd test.)
 #include "storage/maintenance.h"
-#include "storage/migrations.h"
 
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "storage/migrations.h"
 #include "storage/sqlite.h"
 #include "storage/store.h"
 #include "tests/integration/integration_test.h"
