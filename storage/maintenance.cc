@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
+#include <system_error>
 
 #include "storage/store.h"
 
@@ -38,7 +38,10 @@ Status CheckSchemaIsCurrent(const std::string& path) {
 
 Result<std::unique_ptr<Connection>> OpenPrivateDatabase(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::Internal("cannot create " + path + ": " + std::strerror(errno));
+  if (fd < 0) {
+    return Status::Internal("cannot create " + path + ": " +
+                            std::generic_category().message(errno));
+  }
   const bool private_mode = ::fchmod(fd, 0600) == 0;
   ::close(fd);
   if (!private_mode) return Status::Internal("cannot make " + path + " private");
