@@ -70,12 +70,13 @@ function validateError(body, status, scimType) {
 const data = mkdtempSync(path.join(tmpdir(), "agora-scim-"));
 let server;
 try {
-  const token = execFileSync(agora, ["scim-token", "create", "--data", data, "--name", "conformance"],
-                             {stdio: ["ignore", "pipe", "ignore"]}).toString().trim();
   // The admin who owns the communities Groups make.
   execFileSync(agora, ["user", "add", "--data", data, "--username", "root", "--display-name",
                        "Root", "--email", "root@example.com", "--admin", "--password-cost", "minimum"],
                {input: "a long enough password\n", stdio: ["pipe", "ignore", "inherit"]});
+  // After the store exists: agora refuses to make a token in a folder without one (a typo).
+  const token = execFileSync(agora, ["scim-token", "create", "--data", data, "--name", "conformance"],
+                             {stdio: ["ignore", "pipe", "ignore"]}).toString().trim();
   server = spawn(agora, ["serve", "--data", data, "--listen", "127.0.0.1:0", "--password-cost",
                          "minimum"], {stdio: ["ignore", "pipe", "inherit"]});
   const base = await new Promise((resolve, reject) => {
