@@ -302,4 +302,30 @@ Result<AttributePath> ParsePath(std::string_view text) {
   return Parser(text, "invalidPath").WholePath();
 }
 
+bool CompareText(FilterOp op, std::string_view have, std::string_view want) {
+  switch (op) {
+    case FilterOp::kEq:
+      return have == want;
+    case FilterOp::kNe:
+      return have != want;
+    case FilterOp::kCo:
+      return have.find(want) != std::string_view::npos;
+    case FilterOp::kSw:
+      return have.starts_with(want);
+    case FilterOp::kEw:
+      return have.ends_with(want);
+    case FilterOp::kGt:
+      return have > want;
+    case FilterOp::kGe:
+      return have >= want;
+    case FilterOp::kLt:
+      return have < want;
+    case FilterOp::kLe:
+      return have <= want;
+    case FilterOp::kPresent:
+      return !have.empty();
+  }
+  return false;
+}
+
 }  // namespace agora::identity

@@ -56,6 +56,10 @@ struct FilterLimits {
 // that says where it went wrong.
 Result<Filter> ParseFilter(std::string_view text);
 
+// `have op want` for one string attribute, as the caller already cased them (kPresent: `have`
+// is not empty), for filters evaluated in memory rather than in SQL.
+bool CompareText(FilterOp op, std::string_view have, std::string_view want);
+
 // Parses a PATCH `path` (RFC 7644 §3.5.2: attrPath or valuePath, optionally followed by
 // `.subAttr`); kInvalidArgument "invalidPath".
 Result<AttributePath> ParsePath(std::string_view text);

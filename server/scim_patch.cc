@@ -162,31 +162,8 @@ bool Matches(const rapidjson::Value& element, const Filter& f) {
     return f.op == FilterOp::kEq ? equal : f.op == FilterOp::kNe && !equal;
   }
   if (!v->IsString()) return false;
-  std::string have = Lower({v->GetString(), v->GetStringLength()});
-  std::string want = Lower(f.value.text);
-  switch (f.op) {
-    case FilterOp::kEq:
-      return have == want;
-    case FilterOp::kNe:
-      return have != want;
-    case FilterOp::kCo:
-      return have.find(want) != std::string::npos;
-    case FilterOp::kSw:
-      return have.starts_with(want);
-    case FilterOp::kEw:
-      return have.ends_with(want);
-    case FilterOp::kGt:
-      return have > want;
-    case FilterOp::kGe:
-      return have >= want;
-    case FilterOp::kLt:
-      return have < want;
-    case FilterOp::kLe:
-      return have <= want;
-    case FilterOp::kPresent:
-      break;
-  }
-  return false;
+  return identity::CompareText(f.op, Lower({v->GetString(), v->GetStringLength()}),
+                               Lower(f.value.text));
 }
 
 // A new element for `add` through a value filter that matched nothing: the filter's

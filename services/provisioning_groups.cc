@@ -21,34 +21,9 @@ Status InvalidFilter(std::string message) {
 }
 
 // Groups are few (a company's teams); a filter is evaluated on each in memory.
-bool CompareText(FilterOp op, std::string have, std::string want, bool case_exact) {
-  if (!case_exact) {
-    have = NameKey(have);  // as Agora compares community names
-    want = NameKey(want);
-  }
-  switch (op) {
-    case FilterOp::kEq:
-      return have == want;
-    case FilterOp::kNe:
-      return have != want;
-    case FilterOp::kCo:
-      return have.find(want) != std::string::npos;
-    case FilterOp::kSw:
-      return have.starts_with(want);
-    case FilterOp::kEw:
-      return have.ends_with(want);
-    case FilterOp::kGt:
-      return have > want;
-    case FilterOp::kGe:
-      return have >= want;
-    case FilterOp::kLt:
-      return have < want;
-    case FilterOp::kLe:
-      return have <= want;
-    case FilterOp::kPresent:
-      return !have.empty();
-  }
-  return false;
+bool CompareText(FilterOp op, const std::string& have, const std::string& want, bool case_exact) {
+  if (case_exact) return identity::CompareText(op, have, want);
+  return identity::CompareText(op, NameKey(have), NameKey(want));  // as community names compare
 }
 
 // Whether a member's id (`value`) matches a filter inside members[...].
