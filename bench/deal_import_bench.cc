@@ -5,8 +5,6 @@
 // in one run. Prints "key=value" lines.
 //
 //   deal_import_bench [ROWS]     default 20,000 rows over 100 owners
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,28 +15,19 @@
 #include <vector>
 
 #include "app/application.h"
+#include "bench/import_bench_support.h"
 #include "server/deal_codec.h"
 #include "storage/rows.h"
 
 namespace {
 
 using agora::Id;
-using Clock = std::chrono::steady_clock;
+using agora::bench::Clock;
+using agora::bench::CpuSeconds;
+using agora::bench::Seconds;
 
 constexpr int kOwners = 100;
 constexpr size_t kBatch = agora::services::DealService::kImportBatch;
-
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-// CPU seconds of the whole process (the caller and the store's writer thread): steadier than
-// wall time on a machine shared with other work.
-double CpuSeconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
-}
 
 struct Row {
   std::string external_id, owner, customer, amount, currency, outcome, closed_on;
@@ -78,32 +67,6 @@ std::string Csv(const std::vector<Row>& rows) {
   return csv;
 }
 
-// A fresh data folder with an admin (id 1) and kOwners reps (ids 2..).
-std::unique_ptr<agora::app::Application> OpenWithPeople(const std::string& dir) {
-  std::filesystem::remove_all(dir);
-  agora::app::ApplicationOptions options;
-  options.data_dir = dir;
-  auto app = agora::app::Application::Open(options);
-  if (!app.ok()) {
-    std::cerr << app.status().message() << "\n";
-    std::exit(1);
-  }
-  agora::Status people = (*app)->store().write([](agora::storage::Connection& c) {
-    for (int i = 0; i <= kOwners; ++i) {
-      std::string name = i == 0 ? "admin" : "rep" + std::to_string(i - 1);
-      AGORA_RETURN_IF_ERROR(agora::storage::Run(
-          c,
-          "INSERT INTO users (id, username, email, display_name, password_hash, role, created_at, "
-          "updated_at) VALUES (?, ?, ?, ?, 'x', ?, 0, 0)",
-          int64_t{i + 1}, name, name + "@example.com", name, i == 0 ? "admin" : "member"));
-    }
-    return agora::Status::Ok();
-  });
-  if (!people.ok()) std::exit(1);
-  (*app)->ids().AdvancePast(kOwners + 1);
-  return std::move(*app);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -113,7 +76,7 @@ int main(int argc, char** argv) {
   std::string root = std::filesystem::temp_directory_path() / "agora-deal-import-bench";
 
   // The import path, from the CSV text to committed deals.
-  auto app = OpenWithPeople(root + "/import");
+  auto app = agora::bench::OpenWithAccounts(root + "/import", kOwners);
   agora::Viewer admin{1, true, false};
   auto start = Clock::now();
   double cpu_start = CpuSeconds();
@@ -133,7 +96,7 @@ int main(int argc, char** argv) {
   app.reset();
 
   // The plain loop: the same rows as prepared inserts, in the same batches of one transaction.
-  auto plain = OpenWithPeople(root + "/plain");
+  auto plain = agora::bench::OpenWithAccounts(root + "/plain", kOwners);
   start = Clock::now();
   cpu_start = CpuSeconds();
   Id next_id = 1000;

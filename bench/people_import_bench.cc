@@ -5,8 +5,6 @@
 // settings), in one run. Prints "key=value" lines.
 //
 //   people_import_bench [PEOPLE]     default 10,000 people, 10 reports per manager
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,26 +14,18 @@
 #include <vector>
 
 #include "app/application.h"
+#include "bench/import_bench_support.h"
 #include "storage/rows.h"
 
 namespace {
 
 using agora::Id;
-using Clock = std::chrono::steady_clock;
+using agora::bench::Clock;
+using agora::bench::CpuSeconds;
+using agora::bench::Seconds;
 
 constexpr size_t kBatch = agora::services::PeopleImportService::kBatch;
 constexpr int kSpan = 10;  // reports per manager
-
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-// CPU seconds of the whole process (the caller and the store's writer thread).
-double CpuSeconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
-}
 
 // Person i reports to person (i - 1) / kSpan; the file lists reports before their managers.
 std::string Csv(int count, const std::string& title) {
@@ -49,26 +39,6 @@ std::string Csv(int count, const std::string& title) {
   return csv;
 }
 
-std::unique_ptr<agora::app::Application> OpenWithAdmin(const std::string& dir) {
-  std::filesystem::remove_all(dir);
-  agora::app::ApplicationOptions options;
-  options.data_dir = dir;
-  auto app = agora::app::Application::Open(options);
-  if (!app.ok()) {
-    std::cerr << app.status().message() << "\n";
-    std::exit(1);
-  }
-  agora::Status admin = (*app)->store().write([](agora::storage::Connection& c) {
-    return agora::storage::Run(
-        c,
-        "INSERT INTO users (id, username, email, display_name, password_hash, role, created_at, "
-        "updated_at) VALUES (1, 'admin', 'admin@example.com', 'Admin', 'x', 'admin', 0, 0)");
-  });
-  if (!admin.ok()) std::exit(1);
-  (*app)->ids().AdvancePast(1);
-  return std::move(*app);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,7 +46,7 @@ int main(int argc, char** argv) {
   std::string root = std::filesystem::temp_directory_path() / "agora-people-import-bench";
   agora::Viewer admin{1, true, false};
 
-  auto app = OpenWithAdmin(root + "/import");
+  auto app = agora::bench::OpenWithAccounts(root + "/import", 0);
   std::string csv = Csv(count, "Engineer");
   auto start = Clock::now();
   double cpu_start = CpuSeconds();
@@ -103,7 +73,7 @@ int main(int argc, char** argv) {
 
   // The plain loop: the same people as prepared inserts (managers first, so each manager id
   // exists), in the same batches of one transaction.
-  auto plain = OpenWithAdmin(root + "/plain");
+  auto plain = agora::bench::OpenWithAccounts(root + "/plain", 0);
   start = Clock::now();
   cpu_start = CpuSeconds();
   for (size_t from = 0; from < static_cast<size_t>(count); from += kBatch) {
