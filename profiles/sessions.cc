@@ -89,19 +89,27 @@ Result<Session> SessionStore::Resolve(std::string_view token) {
     cache_.Evict(hash);
     return Unknown();
   }
+  auto read_session = [&] {
+    return store_.read([&](storage::Connection& c) {
+      return storage::ReadOne(
+          c,
+          "SELECT s.user_id, u.role = 'admin', u.sales_ops, s.expires_at, u.guest_until "
+          "FROM sessions s "
+          "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active",
+          ReadSessionRow, storage::Blob{hash});
+    });
+  };
   uint64_t generation = cache_.Generation();
-  auto found = store_.read([&](storage::Connection& c) {
-    return storage::ReadOne(
-        c,
-        "SELECT s.user_id, u.role = 'admin', u.sales_ops, s.expires_at, u.guest_until "
-        "FROM sessions s "
-        "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active",
-        ReadSessionRow, storage::Blob{hash});
-  });
+  auto found = read_session();
+  if (found.ok() && found->has_value() && (*found)->expires_at > now &&
+      !cache_.Offer(hash, **found, generation)) {
+    // A change (a revocation, a role change, a guest's move) came in while reading, so that
+    // read may be stale: the store's answer now decides, uncached. Answering "unknown" here
+    // would sign out a person whose roles merely changed.
+    found = read_session();
+  }
   if (!found.ok()) return found.status();
   if (!found->has_value() || (*found)->expires_at <= now) return Unknown();
-  if (!cache_.Offer(hash, **found, generation))
-    return Unknown();  // may have been revoked meanwhile
   return **found;
 }
 
