@@ -263,8 +263,8 @@ int Run(int argc, char** argv) {
 
   NameEnvironmentVariables(cli);
   // Commands that read a company's store must not create an empty one from a mistyped --data.
-  for (ApplicationOptions* existing : {&backup, &reindex, &scim_token, &deals_import.app,
-                                       &import_people.app, &export_options.app}) {
+  for (ApplicationOptions* existing :
+       {&reindex, &scim_token, &deals_import.app, &import_people.app, &export_options.app}) {
     existing->store_must_exist = true;
   }
 

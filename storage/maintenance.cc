@@ -58,6 +58,10 @@ Status CopyPages(Connection& source, Connection& target) {
 }
 
 Status CopyDatabase(const std::string& source_path, const std::string& destination) {
+  std::error_code ec;
+  if (std::filesystem::equivalent(destination, source_path, ec)) {
+    return Status::InvalidArgument("bad_destination", "the copy would overwrite its source");
+  }
   auto source = Connection::Open(source_path, Connection::Mode::kReadOnly);
   if (!source.ok()) return source.status();
   auto target = OpenPrivateDatabase(destination);

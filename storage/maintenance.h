@@ -24,8 +24,9 @@ std::vector<std::string> DescribeMigration(int step);
 Result<std::unique_ptr<Connection>> OpenPrivateDatabase(const std::string& path);
 // Every page of `source` into `target` (SQLite's backup API, in one step).
 Status CopyPages(Connection& source, Connection& target);
-// Copies the database file at `source_path` (a backup) into `destination` (mode 0600), then
-// checks the copy's integrity. Nothing may write `source_path` meanwhile.
+// Copies the database file at `source_path` into `destination` (mode 0600; never onto the
+// source itself), then checks the copy's integrity. The copy is one read transaction, so a
+// server may keep writing the source (WAL): the copy is a consistent snapshot.
 Status CopyDatabase(const std::string& source_path, const std::string& destination);
 // PRAGMA integrity_check: kInternal with SQLite's first complaint unless "ok".
 Status CheckIntegrity(Connection& connection);

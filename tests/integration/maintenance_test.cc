@@ -114,6 +114,11 @@ TEST_F(MaintenanceTest, AStoreOfAnEarlierReleaseIsUpgradedOnlyByMigrate) {
   EXPECT_EQ(serve.exit_status, 1) << serve.output;
   EXPECT_NE(serve.output.find("back it up first"), std::string::npos) << serve.output;
 
+  // The upgrade's first step works on the store as it is.
+  CommandResult backup =
+      RunAgora({"backup", "--data", data, "--to", dir_ + "/before-upgrade.db"}, std::nullopt);
+  EXPECT_EQ(backup.exit_status, 0) << backup.output;
+
   CommandResult dry_run = RunAgora({"migrate", "--data", data, "--dry-run"}, std::nullopt);
   EXPECT_EQ(dry_run.exit_status, 0) << dry_run.output;
   EXPECT_NE(dry_run.output.find(last_step + ":"), std::string::npos) << dry_run.output;
