@@ -81,7 +81,15 @@ std::vector<std::string> ExtractHashtags(std::string_view text) {
       }
       j = next;
     }
-    if (has_letter) AddUnique(out, NameKey(text.substr(i, kept_end - i)));
+    if (has_letter) {
+      // Case folding may lengthen a tag (ß to ss, ﬃ to ffi): its key keeps the same bound.
+      std::string key = NameKey(text.substr(i, kept_end - i));
+      const auto* key_bytes = reinterpret_cast<const uint8_t*>(key.data());
+      int32_t key_end = 0;
+      U8_FWD_N(key_bytes, key_end, static_cast<int32_t>(key.size()), kMaxTagCodePoints);
+      key.resize(static_cast<size_t>(key_end));
+      AddUnique(out, std::move(key));
+    }
     i = j;
   }
   return out;

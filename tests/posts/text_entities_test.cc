@@ -36,5 +36,13 @@ TEST(ExtractHashtags, AcceptsOtherScripts) {
   EXPECT_EQ(ExtractHashtags("#東京 #Привет"), (Strings{"東京", "привет"}));
 }
 
+// Found by fuzz/text_entities_fuzz: "ß" folds to "ss", so a tag of 100 characters had a key of
+// 101.
+TEST(ExtractHashtags, AKeyLengthenedByCaseFoldingKeepsTheBound) {
+  Strings tags = ExtractHashtags("#\u00df" + std::string(150, '4') + "xA");
+  ASSERT_EQ(tags.size(), 1u);
+  EXPECT_EQ(tags[0], "ss" + std::string(98, '4'));
+}
+
 }  // namespace
 }  // namespace agora::posts
