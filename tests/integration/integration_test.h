@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <iostream>
@@ -76,6 +77,21 @@ class IntegrationTest : public ::testing::Test {
     HttpResult r = Post("/api/v1/posts", body.str(), by.token);
     EXPECT_EQ(r.status, 201) << r;
     return JsonString(r.body, "/id").value_or("");
+  }
+  // The members of `community` as "id:source" (manual, rule, scim), sorted, as `token` reads
+  // them.
+  std::vector<std::string> MembersWithSource(const std::string& community,
+                                             const std::string& token) {
+    HttpResult r = Get("/api/v1/communities/" + community + "/members?limit=100", token);
+    EXPECT_EQ(r.status, 200) << r;
+    auto ids = JsonIds(r.body, "/items", "/user/id");
+    auto sources = JsonIds(r.body, "/items", "/source");
+    std::vector<std::string> out;
+    for (size_t i = 0; i < ids.size() && i < sources.size(); ++i) {
+      out.push_back(ids[i] + ":" + sources[i]);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
   }
   // POST /api/v1/communities by `owner`; the new community's id ("" and a failure else).
   std::string CreateCommunity(const TestUser& owner, const std::string& name,

@@ -33,16 +33,7 @@ class MembershipIntegrationTest : public IntegrationTest {
 
   // The members of `community` as "id:source", sorted, read by the owner.
   std::vector<std::string> Members(const std::string& community) {
-    HttpResult r = Get("/api/v1/communities/" + community + "/members?limit=100", owner_.token);
-    EXPECT_EQ(r.status, 200) << r;
-    auto ids = JsonIds(r.body, "/items", "/user/id");
-    auto sources = JsonIds(r.body, "/items", "/source");
-    std::vector<std::string> out;
-    for (size_t i = 0; i < ids.size() && i < sources.size(); ++i) {
-      out.push_back(ids[i] + ":" + sources[i]);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
+    return MembersWithSource(community, owner_.token);
   }
 
   static std::vector<std::string> Sorted(std::vector<std::string> values) {

@@ -114,16 +114,7 @@ class ScimTest : public IntegrationTest {
   }
   // The community's members as Agora shows them to an admin: "id:source", sorted.
   std::vector<std::string> CommunityMembers(const std::string& id) {
-    HttpResult r = Get("/api/v1/communities/" + id + "/members?limit=100", admin_token_);
-    EXPECT_EQ(r.status, 200) << r;
-    auto ids = JsonIds(r.body, "/items", "/user/id");
-    auto sources = JsonIds(r.body, "/items", "/source");
-    std::vector<std::string> out;
-    for (size_t i = 0; i < ids.size() && i < sources.size(); ++i) {
-      out.push_back(ids[i] + ":" + sources[i]);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
+    return MembersWithSource(id, admin_token_);
   }
   std::vector<std::string> GroupIds(const std::string& query) {
     HttpResult r = Scim("GET", "/Groups" + query);
