@@ -4,6 +4,7 @@
 #include <rapidjson/reader.h>
 
 #include <charconv>
+#include <cmath>
 
 #include "core/id.h"
 #include "core/text.h"
@@ -24,7 +25,13 @@ class DepthLimitedHandler {
   bool Uint(unsigned u) { return next_.Uint(u); }
   bool Int64(int64_t i) { return next_.Int64(i); }
   bool Uint64(uint64_t u) { return next_.Uint64(u); }
-  bool Double(double d) { return next_.Double(d); }
+  // RapidJSON refuses "1e400" but reads 300 digits followed by "e10" as infinity, which no
+  // writer can put back: a number must be finite.
+  bool Double(double d) {
+    if (std::isfinite(d)) return next_.Double(d);
+    out_of_range_ = true;
+    return false;
+  }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
     return next_.RawNumber(s, n, copy);
   }
@@ -47,6 +54,7 @@ class DepthLimitedHandler {
 
   bool too_deep() const { return too_deep_; }
   bool invalid_utf8() const { return invalid_utf8_; }
+  bool out_of_range() const { return out_of_range_; }
 
  private:
   bool Enter() {
@@ -70,6 +78,7 @@ class DepthLimitedHandler {
   int depth_ = 0;
   bool too_deep_ = false;
   bool invalid_utf8_ = false;
+  bool out_of_range_ = false;
 };
 
 constexpr unsigned kParseFlags =
@@ -90,12 +99,14 @@ Status ParseJson(std::string_view text, rapidjson::Document& out, const JsonLimi
   rapidjson::ParseResult result;
   bool too_deep = false;
   bool invalid_utf8 = false;
+  bool out_of_range = false;
   auto generate = [&](rapidjson::Document& doc) {
     DepthLimitedHandler<rapidjson::Document> handler(doc, limits.max_depth);
     rapidjson::Reader reader;
     result = reader.Parse<kParseFlags>(stream, handler);
     too_deep = handler.too_deep();
     invalid_utf8 = handler.invalid_utf8();
+    out_of_range = handler.out_of_range();
     return !result.IsError();
   };
   out.Populate(generate);
@@ -106,6 +117,11 @@ Status ParseJson(std::string_view text, rapidjson::Document& out, const JsonLimi
   if (result.IsError()) {
     if (invalid_utf8 || result.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
       return Status::InvalidArgument("invalid_utf8", "request body is not valid UTF-8");
+    }
+    if (out_of_range) {
+      return Status::InvalidArgument("invalid_json", "malformed JSON at offset " +
+                                                         std::to_string(result.Offset()) +
+                                                         ": number too big to be stored in double");
     }
     return Status::InvalidArgument("invalid_json", std::string("malformed JSON at offset ") +
                                                        std::to_string(result.Offset()) + ": " +

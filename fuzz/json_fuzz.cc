@@ -16,8 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!agora::ParseJson(text, doc).ok()) return 0;
   if (doc.IsObject()) {
     agora::JsonFields fields(doc);
-    for (auto member = doc.MemberBegin(); member != doc.MemberEnd(); ++member) {
-      std::string name(member->name.GetString(), member->name.GetStringLength());
+    for (const auto& member : doc.GetObject()) {
+      std::string name(member.name.GetString(), member.name.GetStringLength());
       const char* key = name.c_str();
       (void)fields.optional_string(key);
       (void)fields.optional_string_array(key);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of fuzz/ (preset `fuzz`: clang-14, ASan + UBSan) and runs each for
 # SECONDS (default 30, what scripts/test.sh gives) from its seed corpus, fuzz/corpus/<target>/.
+# Runs start from FUZZ_SEED (default 1), so a short run in CI takes the same path on every
+# machine and a failure there reproduces; set FUZZ_SEED=0 for a fresh random path.
 # Fails on the first crash, leak, sanitizer finding or timeout; the input that did it is left in
 # build/fuzz/findings/<target>/ (turn it into a seed and a unit test, then fix it). New inputs
 # the run found go to build/fuzz/corpus/<target>/ (not the repository), so seeds stay small.
@@ -37,7 +39,7 @@ run() {
   mkdir -p "$corpus" "$findings"
   local log=build/fuzz/$target.log
   if build/fuzz/fuzz/"$target" "$corpus" fuzz/corpus/"$target" -max_total_time="$seconds" \
-      -timeout=20 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 \
+      -timeout=20 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 -seed="${FUZZ_SEED:-1}" \
       -artifact_prefix="$findings/" >"$log" 2>&1; then
     local runs cov
     runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || true)

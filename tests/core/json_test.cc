@@ -48,6 +48,17 @@ TEST(ParseJson, RefusesAnEscapedLoneSurrogate) {
   EXPECT_TRUE(ParseJson(R"({"s": "\ud83d\ude00"})", doc).ok());  // a pair is one emoji
 }
 
+TEST(ParseJson, RefusesANumberThatOverflowsToInfinity) {
+  // Found by json_fuzz: "1e400" was refused, but many digits before a smaller exponent read as
+  // infinity, which the writer cannot put back.
+  rapidjson::Document doc;
+  Status s = ParseJson("{\"n\": " + std::string(112, '6') + "64e202}", doc);
+  EXPECT_EQ(s.error_code(), "invalid_json");
+  EXPECT_NE(s.message().find("too big"), std::string::npos) << s.message();
+  EXPECT_EQ(ParseJson("[-" + std::string(300, '9') + "e10]", doc).error_code(), "invalid_json");
+  EXPECT_TRUE(ParseJson(std::string(300, '6'), doc).ok());  // 6.7e299 is finite
+}
+
 TEST(ParseJson, RefusesMalformedJsonWithItsOffset) {
   rapidjson::Document doc;
   Status s = ParseJson(R"({"a": })", doc);
