@@ -197,6 +197,19 @@ std::string_view TextOf(std::string_view text, const Word& word) {
   return text.substr(word.begin, word.end - word.begin);
 }
 
+// Whether `q` is words only: no phrase, operator, wildcard, group or field, whose meaning
+// relaxing to any word would change ("NOT pricing" must not find pricing).
+bool IsPlainWords(std::string_view q) {
+  if (q.find_first_of("\"()*+-:") != std::string_view::npos) return false;
+  for (const Word& w : SplitWords(q)) {
+    std::string_view word = q.substr(w.begin, w.end - w.begin);
+    for (std::string_view op : {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"}) {
+      if (word == op) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool IsBlank(std::string_view q) { return q.find_first_not_of(" \t\r\n") == std::string::npos; }
@@ -274,11 +287,31 @@ Result<PostResults> QueryPosts(Xapian::Database& db, const PostQuery& query,
   if (IsBlank(query.q) && !filtered) {
     return Status::InvalidArgument("missing_query", "q or a filter names what to search");
   }
+  const std::vector<Xapian::Query> filters = PostFilters(query, audience);
   Xapian::Enquire enquire(db);
-  auto out =
-      Page<PostResults>(enquire, query.q, text, PostFilters(query, audience), {kCreatedSlot, true},
-                        query.offset, query.limit, limits.exact_total_up_to);
+  auto out = Page<PostResults>(enquire, query.q, text, filters, {kCreatedSlot, true}, query.offset,
+                               query.limit, limits.exact_total_up_to);
   out.matched = TermsOf(text);
+  if (!IsPlainWords(query.q) || IsBlank(query.q) || !out.total_exact ||
+      out.total >= limits.relax_posts_below) {
+    return out;
+  }
+  // Few posts hold every word: the posts that hold some of them follow, best first. The
+  // decision counts readable matches only, so hidden posts cannot move it.
+  AGORA_ASSIGN_OR_RETURN(Xapian::Query any, ParseText(db, query.q, Words::kAny, "", limits));
+  if (any.serialise() == text.serialise()) return out;  // one word: nothing to relax
+  const auto full = static_cast<size_t>(out.total);
+  const size_t offset = query.offset > full ? query.offset - full : 0;
+  const size_t limit = query.limit - std::min(query.limit, out.hits.size());
+  Xapian::Enquire relaxed_enquire(db);
+  auto relaxed = Page<PostResults>(relaxed_enquire, query.q,
+                                   Xapian::Query(Xapian::Query::OP_AND_NOT, any, text), filters,
+                                   {kCreatedSlot, true}, offset, limit, limits.exact_total_up_to);
+  // Scored below every full match: relative to the best partial match, then halved.
+  const double scale = full > 0 ? 0.5 : 1;
+  for (Hit& hit : relaxed.hits) out.hits.push_back({hit.id, hit.score * scale});
+  out.total += relaxed.total;
+  out.total_exact = relaxed.total_exact;
   return out;
 }
 

@@ -93,6 +93,8 @@ struct SearchLimits {
   // says "at least this many" (`total_exact` false). Never Xapian's estimate, which counts
   // hidden documents through term statistics.
   unsigned exact_total_up_to = 1000;
+  // Posts: below this many readable posts holding every word, the posts holding some follow.
+  int64_t relax_posts_below = 10;
   unsigned expert_candidate_posts = 500;  // best matching posts aggregated per person
   size_t expert_evidence_posts = 3;       // shown per expert
   size_t readers = 8;                     // pooled read handles

@@ -77,9 +77,68 @@ TEST_F(SearchIndexTest, EnglishStemsJoinForms) {
   EXPECT_EQ(Find("renewal"), std::vector<Id>{1});
 }
 
-TEST_F(SearchIndexTest, EveryWordIsRequired) {
-  Index({Post(1, "banking pilot in Lyon"), Post(2, "banking renewal")});
-  EXPECT_EQ(Find("banking pilot"), std::vector<Id>{1});
+TEST_F(SearchIndexTest, PostsHoldingEveryWordComeFirstThenPostsHoldingSome) {
+  Index({Post(1, "banking renewal, banking again and banking"), Post(2, "banking pilot in Lyon"),
+         Post(3, "weather")});
+  PostQuery query;
+  query.q = "banking pilot";
+  auto found = index_->SearchPosts(query, {});
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(Ids(found->hits), (std::vector<Id>{2, 1}));
+  EXPECT_EQ(found->total, 2);
+  EXPECT_TRUE(found->total_exact);
+  EXPECT_LT(found->hits[1].score, found->hits[0].score);
+  // The example: a French post about maintenance contracts for fibre.
+  Index({Post(4, "Renouvellement des contrats de maintenance fibre", Language::kFrench)});
+  EXPECT_EQ(Find("fibre optique"), std::vector<Id>{4});
+}
+
+TEST_F(SearchIndexTest, PagesOfRelaxedPostsFollowTheFullMatches) {
+  Index({Post(1, "banking pilot"), Post(2, "banking renewal"), Post(3, "banking desk")});
+  PostQuery query;
+  query.q = "banking pilot";
+  query.limit = 2;
+  auto first = index_->SearchPosts(query, {});
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->hits.size(), 2U);
+  EXPECT_EQ(first->hits[0].id, 1);
+  query.offset = 2;
+  auto second = index_->SearchPosts(query, {});
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->hits.size(), 1U);
+  std::vector<Id> seen{first->hits[0].id, first->hits[1].id, second->hits[0].id};
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<Id>{1, 2, 3}));
+  EXPECT_EQ(second->total, 3);
+}
+
+TEST_F(SearchIndexTest, EnoughFullMatchesKeepEveryWordRequired) {
+  std::vector<PostDocument> posts;
+  for (Id id = 1; id <= 10; ++id) posts.push_back(Post(id, "banking pilot " + std::to_string(id)));
+  posts.push_back(Post(11, "banking renewal"));
+  Index(posts);
+  std::vector<Id> found = Find("banking pilot");
+  EXPECT_EQ(found.size(), 10U);
+  EXPECT_EQ(std::count(found.begin(), found.end(), 11), 0);
+}
+
+TEST_F(SearchIndexTest, RelaxedPostsAreReadableOnesOnly) {
+  PostDocument hidden = Post(2, "banking renewal");
+  hidden.community_id = 77;
+  Index({Post(1, "banking pilot"), hidden, Post(3, "pilot study")});
+  PostQuery query;
+  query.q = "banking pilot";
+  auto outside = index_->SearchPosts(query, Audience{{5}});
+  ASSERT_TRUE(outside.ok());
+  EXPECT_EQ(Ids(outside->hits), (std::vector<Id>{1, 3}));
+  EXPECT_EQ(outside->total, 2);
+}
+
+TEST_F(SearchIndexTest, QueriesWithSyntaxAreNotRelaxed) {
+  Index({Post(1, "banking renewal"), Post(2, "pilot study")});
+  EXPECT_TRUE(Find("\"banking pilot\"").empty());
+  EXPECT_TRUE(Find("banking AND pilot").empty());
+  EXPECT_TRUE(Find("+banking +pilot").empty());
 }
 
 TEST_F(SearchIndexTest, CommunityPostsAreFoundOnlyWithTheirCommunityInTheAudience) {
