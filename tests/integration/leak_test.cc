@@ -249,6 +249,9 @@ class LeakIntegrationTest : public IntegrationTest {
         {"GET", "/api/v1/search/posts?q=7f3a9c", "", 200},
         {"GET", "/api/v1/search/posts?q=b81d44", "", 200},
         {"GET", "/api/v1/search/posts?q=marker*", "", 200},
+        // Few posts hold every word: posts holding some follow, readable ones only.
+        {"GET", "/api/v1/search/posts?q=7f3a9c%20b81d44%20qwxzyv&limit=100", "", 200},
+        {"GET", "/api/v1/search/posts?q=marker%20qwxzyv&limit=100", "", 200},
         {"GET", "/api/v1/search/posts?kind=status&limit=100", "", 200},
         {"GET", "/api/v1/search/posts?author_id=" + author_.id + "&limit=100", "", 200},
         {"GET", "/api/v1/search/posts?kind=deal_story", "", 200},
@@ -471,6 +474,7 @@ class LeakIntegrationTest : public IntegrationTest {
         {"GET", "/api/v1/search/posts?q=marker&limit=100", "", 200},
         {"GET", "/api/v1/search/posts?q=0c7d&limit=100", "", 200},
         {"GET", "/api/v1/search/posts?q=public", "", 200},
+        {"GET", "/api/v1/search/posts?q=marker%20public%20qwxzyv&limit=100", "", 200},
         {"GET", "/api/v1/search/posts?kind=status&limit=100", "", 200},
         {"GET", "/api/v1/search/posts?kind=question&limit=100", "", 200},
         {"GET", "/api/v1/search/posts?author_id=" + author_.id + "&limit=100", "", 200},
