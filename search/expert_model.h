@@ -1,6 +1,7 @@
 // The expert model: people ranked by evidence for a topic, document-centric as in Balog,
 // Azzopardi and de Rijke (2006), model 2. The best matching posts the asker may read are
-// weighed (BM25 relative to the best, recency, reactions) and summed per author; declared
+// weighed (BM25 relative to the best, flattened, recency, reactions) and each author's best
+// twenty summed; the topic's words are also read truncated, across languages; declared
 // skills that match add about one good post, verified skills two; an accepted answer weighs
 // three plain posts. Each expert carries its evidence: the matching skills, verified skills,
 // the author's best posts and accepted answers. docs/search.md ("Ranking experts") gives the
