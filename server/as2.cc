@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "core/clock.h"
+#include "core/text.h"
 #include "posts/text_entities.h"
 #include "server/json_codec.h"
 
@@ -37,43 +38,26 @@ void WriteContext(JsonWriter& w) {
   w.EndArray();
 }
 
-void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\n':
-        out += "<br>";
-        break;
-      case '\r':
-        break;  // "\r\n" is one line break
-      default:
-        out += c;
-    }
+// `text` escaped, with its line breaks as <br> ("\r\n" is one break).
+void AppendEscapedLines(std::string& out, std::string_view text) {
+  for (size_t end = text.find('\n');; end = text.find('\n')) {
+    std::string_view line = text.substr(0, end);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    AppendHtmlEscaped(out, line);
+    if (end == std::string_view::npos) return;
+    out += "<br>";
+    text.remove_prefix(end + 1);
   }
 }
 
 void AppendAnchor(std::string& out, const std::string& href, const char* attributes,
                   std::string_view text) {
   out += "<a href=\"";
-  AppendEscaped(out, href);
+  AppendHtmlEscaped(out, href);
   out += "\" ";
   out += attributes;
   out += ">";
-  AppendEscaped(out, text);
+  AppendHtmlEscaped(out, text);
   out += "</a>";
 }
 
@@ -223,11 +207,11 @@ std::string PostHtml(const posts::Post& post, const As2Iris& iris) {
         break;
     }
     if (!href) continue;  // a mention of nobody stays text
-    AppendEscaped(out, std::string_view(post.text).substr(at, entity.begin - at));
+    AppendEscapedLines(out, std::string_view(post.text).substr(at, entity.begin - at));
     AppendAnchor(out, *href, attributes, written);
     at = entity.end;
   }
-  AppendEscaped(out, std::string_view(post.text).substr(at));
+  AppendEscapedLines(out, std::string_view(post.text).substr(at));
   out += "</p>";
   return out;
 }
