@@ -40,13 +40,18 @@ struct ServeOptions {
   services::SearchIndexerOptions indexer;
   OidcServeOptions oidc;
   server::TrustedProxies trusted_proxies;
+  // The absolute URL clients reach the server at, the base of ActivityStreams ids; empty:
+  // http://<the listening address> once it is bound.
+  std::string public_url;
 };
 
 int Serve(const ServeOptions& options);
 
 // Every route of the API's resources on `app` (after OpenSearch): what `serve` answers besides
 // the operations endpoints, OpenID Connect sign-in and the web client. The fuzzers use it too.
-void AddResourceRoutes(server::Router& router, Application& app);
+// ActivityStreams ids are built on `public_url`.
+void AddResourceRoutes(server::Router& router, Application& app,
+                       const server::PublicUrl& public_url);
 
 struct UserAddOptions {
   ApplicationOptions app;

@@ -59,6 +59,9 @@ int Run(int argc, char** argv) {
   AddPasswordCostOption(*serve_cmd, serve.app);
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT; port 0 picks a free port")
       ->capture_default_str();
+  serve_cmd->add_option("--public-url", serve.public_url,
+                        "absolute URL clients reach the server at, the base of ActivityStreams "
+                        "ids (default http://<the listening address>)");
   serve_cmd->add_option("--web-root", serve.web_root,
                         "built web client served at / (default ./web/dist, else the source "
                         "tree's web/dist)");

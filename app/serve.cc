@@ -18,6 +18,7 @@
 #include "oidc/provider.h"
 #include "oidc/url.h"
 #include "server/api_routes.h"
+#include "server/as2.h"
 #include "server/live_hub.h"
 #include "server/metrics.h"
 #include "server/router.h"
@@ -213,13 +214,34 @@ std::unique_ptr<oidc::OidcClient> MakeOidcClient(const ServeOptions& options, st
   return std::make_unique<oidc::OidcClient>(std::move(client), SystemClock::instance());
 }
 
+// --public-url without its trailing slashes, or `error` says why it cannot be a base URL.
+std::string CheckPublicUrl(std::string url, std::string& error) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  auto parsed = oidc::ParseHttpUrl(url);
+  if (!parsed.ok() || parsed->target.find('?') != std::string::npos) {
+    error = "--public-url wants http(s)://HOST[:PORT][/PATH] without a query, got '" + url + "'";
+  }
+  return url;
+}
+
+// The base URL when none is configured: the bound address, with a wildcard address replaced
+// by loopback (only this machine can be sure to reach it; set --public-url for others).
+std::string DerivedPublicUrl(const std::string& bound) {
+  size_t colon = bound.rfind(':');
+  std::string host = bound.substr(0, colon);
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "[::]") host = "[::1]";
+  return "http://" + host + bound.substr(colon);
+}
+
 }  // namespace
 
-void AddResourceRoutes(server::Router& router, Application& app) {
+void AddResourceRoutes(server::Router& router, Application& app,
+                       const server::PublicUrl& public_url) {
   server::AddAccountRoutes(router, app.accounts(), app.guests());
-  server::AddPeopleRoutes(router, app.people());
-  server::AddPostRoutes(router, app.posts());
-  server::AddFeedRoutes(router, app.feed());
+  server::AddPeopleRoutes(router, app.people(), public_url);
+  server::AddPostRoutes(router, app.posts(), public_url);
+  server::AddFeedRoutes(router, app.feed(), public_url);
   server::AddCommunityRoutes(router, app.communities());
   server::AddModerationRoutes(router, app.moderation());
   server::AddSearchRoutes(router, app.search());
@@ -241,6 +263,13 @@ int Serve(const ServeOptions& options) {
   uint16_t port = 0;
   if (!SplitHostPort(options.listen, host, port)) {
     std::cerr << "agora: --listen wants HOST:PORT, got '" << options.listen << "'\n";
+    return 2;
+  }
+  std::string usage_error;
+  server::PublicUrl public_url(
+      options.public_url.empty() ? "" : CheckPublicUrl(options.public_url, usage_error));
+  if (!usage_error.empty()) {
+    std::cerr << "agora: " << usage_error << "\n";
     return 2;
   }
   std::string oidc_error;
@@ -287,7 +316,7 @@ int Serve(const ServeOptions& options) {
   }
   server::AddSignInRoutes(router, (*app)->accounts(), oidc_sign_in.get(),
                           server::SignInRoutesOptions{.redirect_url = options.oidc.redirect_url});
-  AddResourceRoutes(router, **app);
+  AddResourceRoutes(router, **app, public_url);
   router.set_fallback([site = LoadWebClient(options.web_root)](const server::ApiRequest& request) {
     return site->Get(request.path);
   });
@@ -298,7 +327,9 @@ int Serve(const ServeOptions& options) {
   dispatcher_options.trusted_proxies = options.trusted_proxies;
   server::Dispatcher dispatcher(router, (*app)->accounts(), metrics, dispatcher_options);
   // Declared before the io_context: sockets still queued there at exit report to it.
-  server::LiveHub hub((*app)->streams(), options.streams);
+  server::StreamOptions stream_options = options.streams;
+  stream_options.public_url = &public_url;
+  server::LiveHub hub((*app)->streams(), stream_options);
   (*app)->live_events().Attach(&hub);
   metrics.AddCallback("agora_stream_connections", "Open WebSocket streams.", "gauge",
                       [&hub] { return double(hub.stats().sockets); });
@@ -334,9 +365,11 @@ int Serve(const ServeOptions& options) {
     spdlog::critical("event=listen_failed message=\"{}\"", bound.status().message());
     return 1;
   }
+  if (options.public_url.empty()) public_url.Set(DerivedPublicUrl(*bound));
   std::cout << "listening on " << *bound << std::endl;
-  spdlog::info("event=started listen={} io_threads={} workers={} max_connections={}", *bound,
-               io_threads, options.worker_threads, http_options.max_connections);
+  spdlog::info("event=started listen={} public_url={} io_threads={} workers={} max_connections={}",
+               *bound, public_url.Get(), io_threads, options.worker_threads,
+               http_options.max_connections);
 
   // Shutdown: stop accepting, let in-flight requests finish within the grace period, stop.
   boost::asio::steady_timer drain_timer(io);

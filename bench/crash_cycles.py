@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 PASSWORD = "crash-cycle-password"
 WORD = "cyclework"  # in every workload post: one search finds them all
@@ -402,10 +403,12 @@ def home_streams(server, tokens, clients):
         for _ in range(3):
             status, page = server.call("GET", path, token=tokens[name])
             check(status == 200, "home of %s answered %d" % (name, status))
-            ids += [item.get("id") for item in page["orderedItems"]]
+            ids += [item["object"]["agora:post"]["id"] for item in page["orderedItems"]]
             if "next" not in page:
                 break
-            path = page["next"]
+            # An absolute URL on the public URL, which changes with the port at each restart.
+            link = urllib.parse.urlsplit(page["next"])
+            path = link.path + "?" + link.query
         streams[name] = ids
     return streams
 

@@ -1,4 +1,4 @@
-// Small UTF-8 helpers shared by validation code. Pure functions, thread-safe.
+// Small UTF-8 helpers shared by validation code, and HTML escaping. Pure functions, thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -25,5 +25,9 @@ bool HasForbiddenControl(std::string_view text);
 // spaces), a default-ignorable code point (zero-width spaces and joiners, fillers) or a format or
 // control character. Empty text is blank; ill-formed UTF-8 is not (validation refuses it apart).
 bool IsBlankText(std::string_view text);
+
+// Appends `text` to `out` with `&`, `<`, `>`, `"` and `'` as character references, so it is
+// safe as HTML text and inside a quoted attribute.
+void AppendHtmlEscaped(std::string& out, std::string_view text);
 
 }  // namespace agora

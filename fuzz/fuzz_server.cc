@@ -15,6 +15,7 @@
 #include "app/commands.h"
 #include "core/json.h"
 #include "server/api_routes.h"
+#include "server/as2.h"
 #include "server/dispatcher.h"
 #include "server/http_server.h"
 #include "server/live_hub.h"
@@ -53,6 +54,7 @@ struct FuzzServer::Parts {
   std::unique_ptr<app::Application> app;
   server::Metrics metrics;
   server::Router router;
+  server::PublicUrl public_url{"http://fuzz.invalid"};
   std::unique_ptr<server::Dispatcher> dispatcher;
   std::unique_ptr<server::LiveHub> hub;
   boost::asio::io_context io{1};
@@ -86,7 +88,7 @@ FuzzServer::FuzzServer() : parts_(std::make_unique<Parts>()) {
 
   server::AddOperationsRoutes(parts_->router, parts_->metrics, [] { return Status::Ok(); });
   server::AddSignInRoutes(parts_->router, app.accounts(), nullptr, {});
-  app::AddResourceRoutes(parts_->router, app);
+  app::AddResourceRoutes(parts_->router, app, parts_->public_url);
   parts_->dispatcher =
       std::make_unique<server::Dispatcher>(parts_->router, app.accounts(), parts_->metrics,
                                            server::DispatcherOptions{.worker_threads = 2});

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package Agora needs to build, run and test, then builds the web client
 # (scripts/build-web.sh: `npm ci` only when needed, then `npm run build` into web/dist).
-# Then installs the OpenID provider the sign-in tests run (`npm ci` in tests/oidc).
+# Then installs the npm packages the tests run: the OpenID provider (tests/oidc), scimmy
+# (tests/scim), jsonld and activitystrea.ms (tests/as2), each with `npm ci`.
 # Idempotent and quick when everything is present: apt runs only for missing packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,4 +48,10 @@ fi
 if [ ! -f tests/oidc/node_modules/.package-lock.json ] ||
    [ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]; then
   (cd tests/oidc && npm ci --no-audit --no-fund)
+fi
+# jsonld and activitystrea.ms for tests/as2 (pinned by its package-lock.json); only when the
+# lock changed.
+if [ ! -f tests/as2/node_modules/.package-lock.json ] ||
+   [ tests/as2/package-lock.json -nt tests/as2/node_modules/.package-lock.json ]; then
+  (cd tests/as2 && npm ci --no-audit --no-fund)
 fi

@@ -150,30 +150,6 @@ class FacetCounter {
   std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies_;
 };
 
-void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-}
-
 // Byte offset `chars` code points back from `at` (or 0).
 size_t BackChars(std::string_view text, size_t at, size_t chars) {
   while (at > 0 && chars > 0) {
@@ -370,13 +346,13 @@ std::string HighlightMatches(std::string_view text, const MatchedTerms& matched,
   size_t at = begin;
   for (size_t i = 0; i < words.size(); ++i) {
     if (!hit[i] || words[i].begin < begin || words[i].end > end) continue;
-    AppendEscaped(out, text.substr(at, words[i].begin - at));
+    AppendHtmlEscaped(out, text.substr(at, words[i].begin - at));
     out += "<mark>";
-    AppendEscaped(out, TextOf(text, words[i]));
+    AppendHtmlEscaped(out, TextOf(text, words[i]));
     out += "</mark>";
     at = words[i].end;
   }
-  AppendEscaped(out, text.substr(at, end - at));
+  AppendHtmlEscaped(out, text.substr(at, end - at));
   if (end < text.size()) out += "…";
   return out;
 }

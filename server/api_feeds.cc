@@ -1,7 +1,8 @@
-// Routes of api.md "Streams": the home stream, a person's and a community's streams.
+// Routes of api.md "Streams": the home stream, a person's and a community's streams, as
+// ActivityStreams 2.0 pages (server/as2.h).
 #include "server/api_routes.h"
 #include "server/api_support.h"
-#include "server/json_codec.h"
+#include "server/as2.h"
 #include "server/request_parsing.h"
 
 namespace agora::server {
@@ -9,42 +10,43 @@ namespace {
 
 using services::FeedService;
 
-// A stream page with its links built on the request's own path.
-Result<ApiResponse> StreamAnswer(RouteContext& ctx, const StreamRequest& window,
+// A stream page with its ids built on the public URL and the request's own path, in the AS2
+// media type the Accept header asks for, else as plain JSON (the same body).
+Result<ApiResponse> StreamAnswer(RouteContext& ctx, const PublicUrl& url,
+                                 const StreamRequest& window,
                                  const Result<services::StreamPage>& page) {
-  std::string base_path;
-  for (const auto& segment : ctx.request.path) base_path += "/" + segment;
-  return Json(200, page, [&](const services::StreamPage& p) {
-    return RenderStreamPage(p, base_path, window.limit);
-  });
-}
-
-Result<ApiResponse> Home(RouteContext& ctx, FeedService& feed) {
-  AGORA_ASSIGN_OR_RETURN(StreamRequest window, ParseStreamRequest(ctx.request));
-  return StreamAnswer(ctx, window, feed.Home(ctx.viewer, window.range, window.limit));
-}
-
-Result<ApiResponse> Profile(RouteContext& ctx, FeedService& feed) {
-  AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
-  AGORA_ASSIGN_OR_RETURN(StreamRequest window, ParseStreamRequest(ctx.request));
-  return StreamAnswer(ctx, window, feed.Profile(ctx.viewer, ref, window.range, window.limit));
-}
-
-Result<ApiResponse> Community(RouteContext& ctx, FeedService& feed) {
-  AGORA_ASSIGN_OR_RETURN(Id id, ParseResourceId(ctx.param("id"), "community"));
-  AGORA_ASSIGN_OR_RETURN(StreamRequest window, ParseStreamRequest(ctx.request));
-  return StreamAnswer(ctx, window,
-                      feed.CommunityStream(ctx.viewer, id, window.range, window.limit));
+  if (!page.ok()) return page.status();
+  std::string path;
+  for (const auto& segment : ctx.request.path) path += "/" + segment;
+  StreamPageAddress address{.path = path, .range = window.range, .limit = window.limit};
+  return As2Answer(ctx.request, RenderStreamPage(*page, address, As2Iris(url)));
 }
 
 }  // namespace
 
-void AddFeedRoutes(Router& router, FeedService& feed) {
+void AddFeedRoutes(Router& router, FeedService& feed, const PublicUrl& url) {
   const auto auth = Access::kAuthenticated;
-  router.add("GET", "/api/v1/feeds/home", auth, Lane::kDefault, Bind(feed, Home));
+  router.add("GET", "/api/v1/feeds/home", auth, Lane::kDefault,
+             [&feed, &url](RouteContext& ctx) -> Result<ApiResponse> {
+               AGORA_ASSIGN_OR_RETURN(StreamRequest window, ParseStreamRequest(ctx.request));
+               return StreamAnswer(ctx, url, window,
+                                   feed.Home(ctx.viewer, window.range, window.limit));
+             });
   router.add("GET", "/api/v1/users/{id}/feed", Access::kEmployee, Lane::kDefault,
-             Bind(feed, Profile));
-  router.add("GET", "/api/v1/communities/{id}/feed", auth, Lane::kDefault, Bind(feed, Community));
+             [&feed, &url](RouteContext& ctx) -> Result<ApiResponse> {
+               AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
+               AGORA_ASSIGN_OR_RETURN(StreamRequest window, ParseStreamRequest(ctx.request));
+               return StreamAnswer(ctx, url, window,
+                                   feed.Profile(ctx.viewer, ref, window.range, window.limit));
+             });
+  router.add("GET", "/api/v1/communities/{id}/feed", auth, Lane::kDefault,
+             [&feed, &url](RouteContext& ctx) -> Result<ApiResponse> {
+               AGORA_ASSIGN_OR_RETURN(Id id, ParseResourceId(ctx.param("id"), "community"));
+               AGORA_ASSIGN_OR_RETURN(StreamRequest window, ParseStreamRequest(ctx.request));
+               return StreamAnswer(
+                   ctx, url, window,
+                   feed.CommunityStream(ctx.viewer, id, window.range, window.limit));
+             });
 }
 
 }  // namespace agora::server

@@ -4,6 +4,7 @@
 
 #include "server/api_routes.h"
 #include "server/api_support.h"
+#include "server/as2.h"
 #include "server/json_codec.h"
 #include "server/request_parsing.h"
 
@@ -68,9 +69,13 @@ Result<ApiResponse> Me(RouteContext& ctx, PeopleService& people) {
   return UserAnswer(ctx, people.Get(ctx.viewer, profiles::UserRef{ctx.viewer.user_id, {}}));
 }
 
-Result<ApiResponse> GetUser(RouteContext& ctx, PeopleService& people) {
+// The person, or their ActivityStreams Person when the Accept header asks for AS2.
+Result<ApiResponse> GetUser(RouteContext& ctx, PeopleService& people, const PublicUrl& url) {
   AGORA_ASSIGN_OR_RETURN(profiles::UserRef ref, ParseUserRef(ctx.param("id")));
-  return UserAnswer(ctx, people.Get(ctx.viewer, ref));
+  return NegotiatedAnswer(
+      ctx.request, people.Get(ctx.viewer, ref),
+      [&](const profiles::User& u) { return RenderPersonDocument(u, ctx.viewer, As2Iris(url)); },
+      [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
 }
 
 Result<ApiResponse> UpdateUser(RouteContext& ctx, PeopleService& people) {
@@ -105,14 +110,15 @@ Result<ApiResponse> Unfollow(RouteContext& ctx, PeopleService& people) {
 
 }  // namespace
 
-void AddPeopleRoutes(Router& router, PeopleService& people) {
+void AddPeopleRoutes(Router& router, PeopleService& people, const PublicUrl& url) {
   auto page = [&people](PageCall call) {
     return [call, &people](RouteContext& ctx) { return PeoplePage(ctx, people, call); };
   };
   const auto auth = Access::kAuthenticated;
   const auto lane = Lane::kDefault;
   router.add("GET", "/api/v1/me", auth, lane, Bind(people, Me));
-  router.add("GET", "/api/v1/users/{id}", auth, lane, Bind(people, GetUser));
+  router.add("GET", "/api/v1/users/{id}", auth, lane,
+             [&people, &url](RouteContext& ctx) { return GetUser(ctx, people, url); });
   router.add("PATCH", "/api/v1/users/{id}", auth, lane, Bind(people, UpdateUser));
   router.add("GET", "/api/v1/users/{id}/reports", auth, lane, page(&PeopleService::DirectReports));
   router.add("POST", "/api/v1/users/{id}/follow", Access::kEmployee, lane, Bind(people, Follow));

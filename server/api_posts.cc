@@ -5,6 +5,7 @@
 #include "posts/post.h"
 #include "server/api_routes.h"
 #include "server/api_support.h"
+#include "server/as2.h"
 #include "server/json_codec.h"
 #include "server/request_parsing.h"
 
@@ -78,9 +79,20 @@ Result<ApiResponse> Create(RouteContext& ctx, PostService& posts) {
   return Json(201, posts.Create(ctx.viewer, std::move(post)), RenderPost);
 }
 
-Result<ApiResponse> Get(RouteContext& ctx, PostService& posts) {
+// The post, or its ActivityStreams Note when the Accept header asks for AS2.
+Result<ApiResponse> Get(RouteContext& ctx, PostService& posts, const PublicUrl& url) {
   AGORA_ASSIGN_OR_RETURN(Id id, PostId(ctx));
-  return Json(200, posts.Get(ctx.viewer, id), RenderPost);
+  return NegotiatedAnswer(
+      ctx.request, posts.Get(ctx.viewer, id),
+      [&url](const services::PostView& view) { return RenderNoteDocument(view, As2Iris(url)); },
+      RenderPost);
+}
+
+// The Create activity that published the post: the id stream pages give each item.
+Result<ApiResponse> GetActivity(RouteContext& ctx, PostService& posts, const PublicUrl& url) {
+  AGORA_ASSIGN_OR_RETURN(Id id, PostId(ctx));
+  AGORA_ASSIGN_OR_RETURN(services::PostView view, posts.Get(ctx.viewer, id));
+  return As2Answer(ctx.request, RenderCreateDocument(view, As2Iris(url)));
 }
 
 Result<ApiResponse> Edit(RouteContext& ctx, PostService& posts) {
@@ -128,10 +140,13 @@ Result<ApiResponse> Unreact(RouteContext& ctx, PostService& posts) {
 
 }  // namespace
 
-void AddPostRoutes(Router& router, PostService& posts) {
+void AddPostRoutes(Router& router, PostService& posts, const PublicUrl& url) {
   const auto auth = Access::kAuthenticated;
   router.add("POST", "/api/v1/posts", auth, Lane::kDefault, Bind(posts, Create));
-  router.add("GET", "/api/v1/posts/{id}", auth, Lane::kDefault, Bind(posts, Get));
+  router.add("GET", "/api/v1/posts/{id}", auth, Lane::kDefault,
+             [&posts, &url](RouteContext& ctx) { return Get(ctx, posts, url); });
+  router.add("GET", "/api/v1/posts/{id}/activity", auth, Lane::kDefault,
+             [&posts, &url](RouteContext& ctx) { return GetActivity(ctx, posts, url); });
   router.add("PATCH", "/api/v1/posts/{id}", auth, Lane::kDefault, Bind(posts, Edit));
   router.add("DELETE", "/api/v1/posts/{id}", auth, Lane::kDefault, Bind(posts, Delete));
   router.add("GET", "/api/v1/posts/{id}/replies", auth, Lane::kDefault, Bind(posts, Replies));

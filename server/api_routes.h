@@ -29,6 +29,10 @@ class OidcSignInService;
 }  // namespace agora::services
 
 namespace agora::server {
+class PublicUrl;  // server/as2.h
+}  // namespace agora::server
+
+namespace agora::server {
 
 // With the creation and change of guests (POST /api/v1/users with guest_until).
 void AddAccountRoutes(Router& router, services::AccountService& accounts,
@@ -39,11 +43,14 @@ struct SignInRoutesOptions {
 };
 void AddSignInRoutes(Router& router, services::AccountService& accounts,
                      services::OidcSignInService* oidc, const SignInRoutesOptions& options);
-void AddPeopleRoutes(Router& router, services::PeopleService& people);
-void AddPostRoutes(Router& router, services::PostService& posts);
+// GET /api/v1/users/{id} and GET /api/v1/posts/{id} answer ActivityStreams (server/as2.h) when
+// the Accept header asks for it, with ids built on `url`; GET /api/v1/posts/{id}/activity is
+// the post's Create activity.
+void AddPeopleRoutes(Router& router, services::PeopleService& people, const PublicUrl& url);
+void AddPostRoutes(Router& router, services::PostService& posts, const PublicUrl& url);
 void AddCommunityRoutes(Router& router, services::CommunityService& communities);
 void AddModerationRoutes(Router& router, services::ModerationService& moderation);
-void AddFeedRoutes(Router& router, services::FeedService& feed);
+void AddFeedRoutes(Router& router, services::FeedService& feed, const PublicUrl& url);
 void AddSearchRoutes(Router& router, services::SearchService& search);
 // Monthly results and the reporting currency.
 void AddReportingRoutes(Router& router, services::ReportingService& reporting);

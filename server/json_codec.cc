@@ -1,7 +1,5 @@
 #include "server/json_codec.h"
 
-#include <algorithm>
-
 namespace agora::server {
 
 void StringMember(JsonWriter& w, const char* key, std::string_view value) {
@@ -178,28 +176,6 @@ void WritePost(JsonWriter& w, const services::PostView& view) {
   w.EndObject();
 }
 
-void WriteStreamItem(JsonWriter& w, const services::PostView& view) {
-  const posts::Post& p = view.post;
-  std::string published = FormatRfc3339(p.created_at);
-  w.StartObject();
-  StringMember(w, "type", "Create");
-  StringMember(w, "id", IdToString(p.id) + "/create");
-  w.Key("actor");
-  WriteUserSummary(w, view.author);
-  StringMember(w, "published", published);
-  w.Key("object");
-  w.StartObject();
-  StringMember(w, "type", "Note");
-  IdMember(w, "id", p.id);
-  StringMember(w, "content", p.text);
-  IdMember(w, "attributedTo", p.author_id);
-  StringMember(w, "published", published);
-  w.Key("agora:post");
-  WritePost(w, view);
-  w.EndObject();
-  w.EndObject();
-}
-
 void WriteNotification(JsonWriter& w, const services::NotificationView& view) {
   const notifications::Notification& n = view.notification;
   w.StartObject();
@@ -224,28 +200,6 @@ void WriteNotification(JsonWriter& w, const services::NotificationView& view) {
   TimeMember(w, "created_at", n.created_at);
   BoolMember(w, "read", n.read);
   w.EndObject();
-}
-
-std::string RenderStreamPage(const services::StreamPage& page, const std::string& base_path,
-                             size_t limit) {
-  auto link = [&](const char* cursor, Id id) {
-    return base_path + "?" + cursor + "=" + IdToString(id) + "&limit=" + std::to_string(limit);
-  };
-  return RenderObject([&](JsonWriter& w) {
-    StringMember(w, "@context", "https://www.w3.org/ns/activitystreams");
-    StringMember(w, "type", "OrderedCollectionPage");
-    w.Key("orderedItems");
-    w.StartArray();
-    for (const auto& view : page.items) WriteStreamItem(w, view);
-    w.EndArray();
-    if (page.older_than) StringMember(w, "next", link("before", *page.older_than));
-    if (!page.items.empty()) {
-      // The newest item shown: pinned posts lead a page without being its newest.
-      Id newest = 0;
-      for (const auto& view : page.items) newest = std::max(newest, view.post.id);
-      StringMember(w, "prev", link("after", newest));
-    }
-  });
 }
 
 }  // namespace agora::server

@@ -1,8 +1,8 @@
 // The shared part of the API's JSON writing: what several resources (and the live hub) render
 // alike. The renderers of one resource live next to its routes, in server/api_<resource>.cc;
 // here are only the member writers and document builders every renderer uses, the user and
-// the post (embedded in many answers), and the ActivityStreams stream page of the feeds and of
-// the live hub. Error bodies are written by server/errors.h alone.
+// the post (embedded in many answers). ActivityStreams documents are server/as2.h's. Error
+// bodies are written by server/errors.h alone.
 #pragma once
 
 #include <optional>
@@ -85,14 +85,6 @@ std::string RenderUser(const profiles::User& user, const Viewer& viewer);
 // A compact user for embedding in posts: id, username, display_name, title, active.
 void WriteUserSummary(JsonWriter& w, const profiles::UserSummary& user);
 void WritePost(JsonWriter& w, const services::PostView& view);
-
-// An ActivityStreams 2.0 OrderedCollectionPage of Create activities, newest first, with
-// `next` (older) and `prev` (newer) links built on `base_path` (e.g. "/api/v1/feeds/home").
-std::string RenderStreamPage(const services::StreamPage& page, const std::string& base_path,
-                             size_t limit);
-
-// One item of a stream page: a Create activity around a Note with the post.
-void WriteStreamItem(JsonWriter& w, const services::PostView& view);
 
 // {id, type, actor, post?, community?, deal_id?, count, created_at, read}: a notifications page's
 // item and the body of the live hub's notification message.

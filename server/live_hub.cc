@@ -211,7 +211,8 @@ void LiveHub::PublishPost(const posts::Post& post,
   auto view = streams_.View(post);
   if (!view.ok() || !*view) return;
   Id event_id = event_ids_.next();
-  auto payload = std::make_shared<const std::string>(RenderLivePost(event_id, **view));
+  auto payload = std::make_shared<const std::string>(RenderLivePost(
+      event_id, **view, options_.public_url ? As2Iris(*options_.public_url) : As2Iris("")));
   window_.Append({event_id, LiveKind::kPost, Slim(post), {}, payload, nullptr, nullptr});
   ++events_;
   if (by_user_.empty()) return;

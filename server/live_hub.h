@@ -32,6 +32,8 @@
 
 namespace agora::server {
 
+class PublicUrl;  // server/as2.h
+
 struct StreamOptions {
   size_t queue_limit = 256;   // messages waiting per socket; beyond it the socket closes (1013)
   size_t message_max = 4096;  // largest message a client may send (1009 beyond)
@@ -50,6 +52,8 @@ struct StreamOptions {
   // Subscriptions (each with its replay) waiting for the hub's thread; one more is closed at
   // once (1013, reconnect later), so a reconnect storm cannot hold back live delivery.
   size_t pending_subscribes = 1024;
+  // The base of the ActivityStreams ids in post events (server/as2.h); null: ids are paths.
+  const PublicUrl* public_url = nullptr;
 };
 
 // What the hub sees of a socket (server/websocket_session.cc implements it). The methods

@@ -19,10 +19,10 @@ std::string RenderLive(Id event_id, const char* type, WriteBody write_body) {
 
 }  // namespace
 
-std::string RenderLivePost(Id event_id, const services::PostView& view) {
+std::string RenderLivePost(Id event_id, const services::PostView& view, const As2Iris& iris) {
   return RenderLive(event_id, "post", [&](JsonWriter& w) {
     w.Key("item");
-    WriteStreamItem(w, view);
+    WriteStreamItem(w, view, iris);
   });
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/id.h"
+#include "server/as2.h"
 #include "services/live_events.h"
 #include "services/notification_service.h"
 #include "services/post_view.h"
@@ -16,7 +17,7 @@
 namespace agora::server {
 
 // {"event_id", "type": "post", "item": <a stream page's orderedItems element>}
-std::string RenderLivePost(Id event_id, const services::PostView& view);
+std::string RenderLivePost(Id event_id, const services::PostView& view, const As2Iris& iris);
 // {"event_id", "type": "delete", "post_id"}
 std::string RenderLiveDelete(Id event_id, Id post_id);
 // {"event_id", "type": "notification", "notification": {...}}

@@ -60,5 +60,11 @@ TEST(IsBlankText, KeepsTextThatShowsSomething) {
   EXPECT_FALSE(IsBlankText("\xC3"));              // ill-formed, refused by the UTF-8 check
 }
 
+TEST(AppendHtmlEscaped, EscapesMarkupAndQuotesAndKeepsTheRest) {
+  std::string out = "kept ";
+  AppendHtmlEscaped(out, "<a href=\"x\" title='y'>&amp; é\n</a>");
+  EXPECT_EQ(out, "kept &lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp; é\n&lt;/a&gt;");
+}
+
 }  // namespace
 }  // namespace agora

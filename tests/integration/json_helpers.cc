@@ -164,9 +164,17 @@ std::vector<std::string> StreamTexts(const std::string& body) {
   std::vector<std::string> texts;
   if (!doc.IsObject() || !doc.HasMember("orderedItems")) return texts;
   for (const auto& item : doc["orderedItems"].GetArray()) {
-    texts.emplace_back(item["object"]["content"].GetString());
+    texts.emplace_back(item["object"]["source"]["content"].GetString());
   }
   return texts;
+}
+
+std::string StreamLink(const std::string& body, const char* pointer) {
+  std::string url = JsonString(body, pointer).value_or("");
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  size_t path = url.find('/', scheme + 3);
+  return path == std::string::npos ? "/" : url.substr(path);
 }
 
 }  // namespace agora::integration

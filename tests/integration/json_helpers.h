@@ -26,6 +26,9 @@ std::vector<std::string> JsonIds(const std::string& body, const char* pointer = 
                                  const char* member = "/id");
 // The `content` of every item's object in a stream page (`orderedItems`), in order.
 std::vector<std::string> StreamTexts(const std::string& body);
+// A stream page's link at `pointer` ("/next", "/prev": absolute URLs) as a request target (its
+// path and query); "" when the page has none.
+std::string StreamLink(const std::string& body, const char* pointer);
 // The `error.code` of an error body; "" when the body is not one: valid UTF-8 JSON of exactly
 // {"error": {"code": "...", "message": "..."}}, the shape of every error the server sends.
 std::string ErrorCode(const std::string& body);

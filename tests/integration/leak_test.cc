@@ -17,6 +17,7 @@ constexpr const char* kPrivateMarker = "MARKER-PRIVATE-7f3a9c";
 constexpr const char* kSecretMarker = "MARKER-SECRET-b81d44";
 constexpr const char* kPrivateReplyMarker = "MARKER-PRIVATE-REPLY-19e0";
 constexpr const char* kSecretReplyMarker = "MARKER-SECRET-REPLY-5c2f";
+const HeaderList kNoHeaders;
 
 // RFC 3339 UTC, 30 days from now: a guest's end date.
 std::string AMonthFromNow() {
@@ -322,6 +323,7 @@ class LeakIntegrationTest : public IntegrationTest {
     }
     for (const std::string& post : {private_post_, secret_post_, private_reply_, secret_reply_}) {
       probes.push_back({"GET", "/api/v1/posts/" + post, "", 404});
+      probes.push_back({"GET", "/api/v1/posts/" + post + "/activity", "", 404});
       probes.push_back({"GET", "/api/v1/posts/" + post + "/replies", "", 404});
       probes.push_back({"POST", "/api/v1/posts/" + post + "/reactions", "", 404});
       probes.push_back({"DELETE", "/api/v1/posts/" + post + "/reactions?type=like", "", 404});
@@ -332,28 +334,34 @@ class LeakIntegrationTest : public IntegrationTest {
       probes.push_back({"POST", "/api/v1/posts",
                         JsonBody().Set("text", "reply").Set("in_reply_to", post).str(), 404});
     }
+    // Every GET again as ActivityStreams (server/as2.h): the same answer in another shape,
+    // with ids and addressing that must not name what is hidden either.
+    const HeaderList as2 = {{"Accept", "application/activity+json"}};
     for (const Probe& p : probes) {
-      HttpResult r = server().Request(p.method, p.target, p.body, who.token);
-      EXPECT_EQ(r.status, p.status) << p.method << " " << p.target << " " << r;
-      for (const char* marker :
-           {kPrivateMarker, kSecretMarker, kPrivateReplyMarker, kSecretReplyMarker}) {
-        EXPECT_EQ(r.body.find(marker), std::string::npos) << p.method << " " << p.target;
-      }
-      for (const std::string& hidden :
-           {private_post_, secret_post_, private_reply_, secret_reply_, secret_, private_report_,
-            secret_report_, private_mention_, secret_mention_, private_deal_, secret_deal_,
-            private_question_, secret_question_, private_answer_, secret_answer_, private_quiz_,
-            secret_quiz_, insider_token_id_, insider_token_secret_}) {
-        EXPECT_EQ(r.body.find(hidden), std::string::npos)
-            << p.method << " " << p.target << " names " << hidden;
-      }
-      if (p.target.starts_with("/api/v1/search/") && r.status == 200) {
-        // Hidden posts count nowhere: not in a total, not as an expert's rank.
-        if (JsonHas(r.body, "/total") && p.target.find("marker") != std::string::npos) {
-          EXPECT_EQ(JsonInt(r.body, "/total"), 0) << p.target;
+      for (const HeaderList* headers : {&kNoHeaders, &as2}) {
+        if (headers == &as2 && p.method != "GET") continue;
+        HttpResult r = server().Request(p.method, p.target, p.body, who.token, *headers);
+        EXPECT_EQ(r.status, p.status) << p.method << " " << p.target << " " << r;
+        for (const char* marker :
+             {kPrivateMarker, kSecretMarker, kPrivateReplyMarker, kSecretReplyMarker}) {
+          EXPECT_EQ(r.body.find(marker), std::string::npos) << p.method << " " << p.target;
         }
-        if (p.target.starts_with("/api/v1/search/experts")) {
-          EXPECT_TRUE(JsonIds(r.body, "/results", "/user/id").empty()) << p.target << " " << r;
+        for (const std::string& hidden :
+             {private_post_, secret_post_, private_reply_, secret_reply_, secret_, private_report_,
+              secret_report_, private_mention_, secret_mention_, private_deal_, secret_deal_,
+              private_question_, secret_question_, private_answer_, secret_answer_, private_quiz_,
+              secret_quiz_, insider_token_id_, insider_token_secret_}) {
+          EXPECT_EQ(r.body.find(hidden), std::string::npos)
+              << p.method << " " << p.target << " names " << hidden;
+        }
+        if (p.target.starts_with("/api/v1/search/") && r.status == 200) {
+          // Hidden posts count nowhere: not in a total, not as an expert's rank.
+          if (JsonHas(r.body, "/total") && p.target.find("marker") != std::string::npos) {
+            EXPECT_EQ(JsonInt(r.body, "/total"), 0) << p.target;
+          }
+          if (p.target.starts_with("/api/v1/search/experts")) {
+            EXPECT_TRUE(JsonIds(r.body, "/results", "/user/id").empty()) << p.target << " " << r;
+          }
         }
       }
     }
@@ -722,6 +730,7 @@ TEST_F(LeakIntegrationTest, EveryPostRouteAnswersAHiddenPostAsAMissingOne) {
   };
   const std::vector<Probe> probes = {
       {"GET", "", ""},
+      {"GET", "/activity", ""},
       {"GET", "/replies", ""},
       {"POST", "/reactions", ""},
       {"DELETE", "/reactions?type=like", ""},

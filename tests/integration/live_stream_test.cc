@@ -30,8 +30,8 @@ Event Parse(const std::string& message) {
   if (doc.HasMember("event_id")) e.event_id = doc["event_id"].GetString();
   if (doc.HasMember("type")) e.type = doc["type"].GetString();
   if (e.type == "post") {
-    e.post_id = doc["item"]["object"]["id"].GetString();
-    e.text = doc["item"]["object"]["content"].GetString();
+    e.post_id = doc["item"]["object"]["agora:post"]["id"].GetString();
+    e.text = doc["item"]["object"]["source"]["content"].GetString();
   } else if (e.type == "delete") {
     e.post_id = doc["post_id"].GetString();
   } else if (e.type == "notification") {

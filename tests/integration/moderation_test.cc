@@ -118,7 +118,7 @@ TEST_F(ModerationIntegrationTest, PinnedPostsLeadTheFirstPage) {
             (std::vector<std::string>{"house rules", "newest", "newer one"}));
   EXPECT_EQ(JsonBool(feed.body, "/orderedItems/0/object/agora:post/pinned"), true);
   // `prev` starts above the newest post shown, not above the (older) pinned one.
-  std::string prev = JsonString(feed.body, "/prev").value_or("");
+  std::string prev = StreamLink(feed.body, "/prev");
   ASSERT_FALSE(prev.empty());
   EXPECT_TRUE(StreamTexts(Get(prev, reader_.token).body).empty());
   std::string elsewhere =

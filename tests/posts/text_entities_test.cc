@@ -44,5 +44,48 @@ TEST(ExtractHashtags, AKeyLengthenedByCaseFoldingKeepsTheBound) {
   EXPECT_EQ(tags[0], "ss" + std::string(98, '4'));
 }
 
+// "kind:value@begin-end" for each entity: compact expectations.
+Strings Described(std::string_view text) {
+  Strings out;
+  for (const auto& e : FindEntities(text)) {
+    const char* kind = e.kind == TextEntity::Kind::kLink      ? "link"
+                       : e.kind == TextEntity::Kind::kMention ? "mention"
+                                                              : "hashtag";
+    out.push_back(std::string(kind) + ":" + e.value + "@" + std::to_string(e.begin) + "-" +
+                  std::to_string(e.end));
+  }
+  return out;
+}
+
+TEST(FindEntities, FindsMentionsHashtagsAndLinksInOrderWithTheirSpans) {
+  EXPECT_EQ(Described("@Ana see https://x.example/a #Go"),
+            (Strings{"mention:ana@0-4", "link:https://x.example/a@9-28", "hashtag:go@29-32"}));
+}
+
+TEST(FindEntities, KeepsRepeatsWhereTheExtractorsDeduplicate) {
+  EXPECT_EQ(Described("#a1 #A1"), (Strings{"hashtag:a1@0-3", "hashtag:a1@4-7"}));
+}
+
+TEST(FindEntities, ALinkEndsAtQuotesAndBracketsAndLeavesTrailingPunctuation) {
+  EXPECT_EQ(Described("(http://a.example/x)."), (Strings{"link:http://a.example/x@1-19"}));
+  EXPECT_EQ(Described("https://a.example/?q=\"><script>"),
+            (Strings{"link:https://a.example/?q=@0-21"}));
+  EXPECT_EQ(Described("<https://a.example>'"), (Strings{"link:https://a.example@1-18"}));
+}
+
+TEST(FindEntities, TakesNoOtherSchemeAndNoSchemeInsideAWord) {
+  EXPECT_EQ(Described("javascript:alert(1) ftp://a.example xhttps://a.example https://"),
+            Strings{});
+}
+
+TEST(FindEntities, AMentionOrHashtagInsideALinkIsPartOfTheLink) {
+  EXPECT_EQ(Described("https://a.example/@ana/#frag"),
+            (Strings{"link:https://a.example/@ana/#frag@0-28"}));
+}
+
+TEST(FindEntities, SpansCountBytesOfUtf8Text) {
+  EXPECT_EQ(Described("é #été"), (Strings{"hashtag:été@3-9"}));
+}
+
 }  // namespace
 }  // namespace agora::posts

@@ -273,6 +273,10 @@ export function PostItem({ post, pinned, onRemoved, moderator, communityId, onPi
 // The post of a stream item (AS2 Create activity).
 export const itemPost = (item) => (item.object && item.object['agora:post']) || item;
 
+// The page after one of `source`: the query of the page's `next` link (an absolute URL on the
+// server's public URL) on the stream's own path, so paging stays on this origin.
+const nextPage = (source, link) => (link ? source.split('?')[0] + new URL(link).search : null);
+
 // A stream (home, person, community): pages on the `next` cursor as the end comes into view
 // (and with a button, for keyboards), live items prepended when `live` is set.
 export function Stream({ source, live, moderator, communityId, label }) {
@@ -299,7 +303,7 @@ export function Stream({ source, live, moderator, communityId, label }) {
         const seen = new Set(base.map((item) => itemPost(item).id));
         return base.concat(fresh.filter((item) => !seen.has(itemPost(item).id)));
       });
-      setNext(page.next || null);
+      setNext(nextPage(source, page.next));
       setDone(!page.next);
     } catch (e) {
       setError(e.message);

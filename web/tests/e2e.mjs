@@ -46,7 +46,10 @@ async function startServer() {
   assert.equal(demo.status, 0, `agora demo failed: ${demo.stderr}`);
   server = spawn(
     binary,
-    ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--web-root', path.join(webDir, 'dist'), '--password-cost', 'minimum'],
+    // A public URL no browser reaches: the client must page streams on its own origin, not on
+    // the absolute ActivityStreams links the server names.
+    ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--web-root', path.join(webDir, 'dist'), '--password-cost', 'minimum',
+      '--public-url', 'http://agora.invalid'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   server.stderr.on('data', () => {});
@@ -221,6 +224,18 @@ describe('web client', { concurrency: false }, () => {
     );
     assert.ok((await badgeCount(ceoPage)) > before);
     assert.match(await notificationsLink(ceoPage).evaluate((a) => a.textContent), /Notifications \(\d+\)/);
+  });
+
+  it('pages the home stream past its first page on its own origin', async () => {
+    const page = await newPage();
+    await signIn(page, people.ceo.username);
+    const articles = page.getByRole('article');
+    await articles.first().waitFor({ timeout: WAIT });
+    // The end of the list coming into view loads the next page (as does the Load more button).
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.waitForFunction(() => document.querySelectorAll('article').length > 20, null, { timeout: WAIT });
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await page.context().close();
   });
 
   it('posts a deal story with its fields', async () => {
