@@ -7,6 +7,7 @@
 
 #include "app/application.h"
 #include "server/client_address.h"
+#include "server/cors.h"
 #include "server/http_server.h"
 #include "server/live_hub.h"
 #include "server/router.h"
@@ -43,6 +44,12 @@ struct ServeOptions {
   // The absolute URL clients reach the server at, the base of ActivityStreams ids; empty:
   // http://<the listening address> once it is bound.
   std::string public_url;
+  server::CorsPolicy cors;
+  bool access_log = true;
+  std::string log_level = "info";  // spdlog's names: trace, debug, info, warn, error, critical, off
+  // Exported as agora_build_info; main.cc fills them from what CMake configured.
+  std::string version = "unknown";
+  std::string revision = "unknown";
 };
 
 int Serve(const ServeOptions& options);

@@ -156,6 +156,16 @@ int Run(int argc, char** argv) {
   serve_cmd->add_option("--trusted-proxy", trusted_proxies,
                         "CIDR of a reverse proxy whose Forwarded / X-Forwarded-For headers name "
                         "the client (repeatable; IPv4 or IPv6)");
+  std::vector<std::string> cors_origins;
+  serve_cmd->add_option("--cors-origin", cors_origins,
+                        "origin of a browser client served elsewhere that may call the API, "
+                        "like https://app.example.com (repeatable; none by default)");
+  bool no_access_log = false;
+  serve_cmd->add_flag("--no-access-log", no_access_log,
+                      "leave out the event=request line logged for every request");
+  serve_cmd->add_option("--log-level", serve.log_level, "least level logged")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
   bool no_quotas = false;
   serve_cmd->add_flag("--no-quotas", no_quotas,
                       "turn every per-account quota off (load tests, benchmarks)");
@@ -306,6 +316,19 @@ int Run(int argc, char** argv) {
       }
       serve.trusted_proxies.push_back(*proxy);
     }
+    std::vector<std::string> origins;
+    for (const auto& text : cors_origins) {
+      auto origin = agora::server::ParseCorsOrigin(text);
+      if (!origin.ok()) {
+        std::cerr << "agora: --cors-origin: " << origin.status().message() << "\n";
+        return 2;
+      }
+      origins.push_back(*origin);
+    }
+    serve.cors = agora::server::CorsPolicy(std::move(origins));
+    serve.access_log = !no_access_log;
+    serve.version = AGORA_VERSION;
+    serve.revision = AGORA_REVISION;
     return agora::app::Serve(serve);
   }
   if (*add_cmd) return agora::app::UserAdd(user_add);

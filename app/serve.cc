@@ -15,12 +15,14 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "core/logfmt.h"
 #include "oidc/provider.h"
 #include "oidc/url.h"
 #include "server/api_routes.h"
 #include "server/as2.h"
 #include "server/live_hub.h"
 #include "server/metrics.h"
+#include "server/process_metrics.h"
 #include "server/router.h"
 #include "server/static_site.h"
 #include "services/oidc_sign_in.h"
@@ -29,9 +31,10 @@ namespace agora::app {
 namespace {
 
 // logfmt lines on stderr, UTC timestamps: easy to grep, easy to ship.
-void SetUpLogging() {
+void SetUpLogging(const std::string& level) {
   auto logger = spdlog::stderr_logger_mt("agora");
   logger->set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::from_str(level));
   spdlog::set_default_logger(logger);
 }
 
@@ -81,6 +84,24 @@ bool SplitHostPort(const std::string& listen, std::string& host, uint16_t& port)
     return false;
   }
   return true;
+}
+
+// The build, the process and the size of the data folder's files.
+void AddDeploymentMetrics(server::Metrics& metrics, const ServeOptions& options) {
+  metrics.AddInfo("agora_build_info", "The running build: version and source revision.",
+                  {{"version", options.version}, {"revision", options.revision}});
+  server::AddProcessMetrics(metrics);
+  metrics.AddCallback(
+      "agora_store_bytes", "Size of the SQLite store's main file.", "gauge",
+      [path = DatabasePath(options.app.data_dir)] { return double(server::DiskBytes(path)); });
+  metrics.AddCallback("agora_store_wal_bytes",
+                      "Size of the store's write-ahead log, before the next checkpoint.", "gauge",
+                      [path = DatabasePath(options.app.data_dir) + "-wal"] {
+                        return double(server::DiskBytes(path));
+                      });
+  metrics.AddCallback(
+      "agora_search_index_bytes", "Size of the Xapian index's files.", "gauge",
+      [path = SearchIndexPath(options.app.data_dir)] { return double(server::DiskBytes(path)); });
 }
 
 void AddStoreMetrics(server::Metrics& metrics, Application& app) {
@@ -147,13 +168,13 @@ std::shared_ptr<const server::StaticSite> LoadWebClient(const std::string& web_r
   for (const auto& root : candidates) {
     auto site = server::StaticSite::Load(root);
     if (site.ok()) {
-      spdlog::info("event=web_client_loaded root={} files={} bytes={}", root.string(),
+      spdlog::info("event=web_client_loaded root={} files={} bytes={}", LogValue(root.string()),
                    site->files(), site->bytes());
       return std::make_shared<const server::StaticSite>(std::move(site).value());
     }
     reasons += (reasons.empty() ? "" : "; ") + site.status().message();
   }
-  spdlog::warn("event=web_client_missing message=\"{}\"", reasons);
+  spdlog::warn("event=web_client_missing message={}", LogValue(reasons));
   return std::make_shared<const server::StaticSite>("the web client is not built (" + reasons +
                                                     ")");
 }
@@ -256,7 +277,7 @@ void AddResourceRoutes(server::Router& router, Application& app,
 }
 
 int Serve(const ServeOptions& options) {
-  SetUpLogging();
+  SetUpLogging(options.log_level);
   std::signal(SIGPIPE, SIG_IGN);
   rlim_t open_files = RaiseOpenFileLimit();
   std::string host;
@@ -280,24 +301,25 @@ int Serve(const ServeOptions& options) {
   }
   auto app = Application::Open(options.app);
   if (!app.ok()) {
-    spdlog::critical("event=open_failed message=\"{}\"", app.status().message());
+    spdlog::critical("event=open_failed message={}", LogValue(app.status().message()));
     return 1;
   }
   if (Status s = (*app)->OpenSearch(options.search, options.indexer); !s.ok()) {
-    spdlog::critical("event=search_open_failed message=\"{}\"", s.message());
+    spdlog::critical("event=search_open_failed message={}", LogValue(s.message()));
     return 1;
   }
   (*app)->search_indexer().Start();
   if (Status s = (*app)->reporting().Start(); !s.ok()) {
-    spdlog::critical("event=results_build_failed message=\"{}\"", s.message());
+    spdlog::critical("event=results_build_failed message={}", LogValue(s.message()));
     return 1;
   }
   if (Status s = (*app)->campaigns().Load(); !s.ok()) {
-    spdlog::critical("event=campaigns_load_failed message=\"{}\"", s.message());
+    spdlog::critical("event=campaigns_load_failed message={}", LogValue(s.message()));
     return 1;
   }
 
   server::Metrics metrics;
+  AddDeploymentMetrics(metrics, options);
   AddStoreMetrics(metrics, **app);
   server::Router router;
   server::AddOperationsRoutes(router, metrics, [&app] {
@@ -311,8 +333,8 @@ int Serve(const ServeOptions& options) {
     oidc_sign_in = std::make_unique<services::OidcSignInService>(
         (*app)->store(), (*app)->clock(), (*app)->ids(), (*app)->user_repository(),
         (*app)->accounts(), (*app)->communities(), *oidc_client, sign_in);
-    spdlog::info("event=oidc_configured issuer={} client_id={}", options.oidc.issuer,
-                 options.oidc.client_id);
+    spdlog::info("event=oidc_configured issuer={} client_id={}", LogValue(options.oidc.issuer),
+                 LogValue(options.oidc.client_id));
   }
   server::AddSignInRoutes(router, (*app)->accounts(), oidc_sign_in.get(),
                           server::SignInRoutesOptions{.redirect_url = options.oidc.redirect_url});
@@ -325,6 +347,8 @@ int Serve(const ServeOptions& options) {
   dispatcher_options.worker_threads = options.worker_threads;
   dispatcher_options.hashing_threads = options.app.accounts.hash_concurrency;
   dispatcher_options.trusted_proxies = options.trusted_proxies;
+  dispatcher_options.cors = options.cors;
+  dispatcher_options.access_log = options.access_log;
   server::Dispatcher dispatcher(router, (*app)->accounts(), metrics, dispatcher_options);
   // Declared before the io_context: sockets still queued there at exit report to it.
   server::StreamOptions stream_options = options.streams;
@@ -362,13 +386,13 @@ int Serve(const ServeOptions& options) {
                       [&http] { return double(http.open_connections()); });
   auto bound = http.Listen(host, port);
   if (!bound.ok()) {
-    spdlog::critical("event=listen_failed message=\"{}\"", bound.status().message());
+    spdlog::critical("event=listen_failed message={}", LogValue(bound.status().message()));
     return 1;
   }
   if (options.public_url.empty()) public_url.Set(DerivedPublicUrl(*bound));
   std::cout << "listening on " << *bound << std::endl;
   spdlog::info("event=started listen={} public_url={} io_threads={} workers={} max_connections={}",
-               *bound, public_url.Get(), io_threads, options.worker_threads,
+               LogValue(*bound), LogValue(public_url.Get()), io_threads, options.worker_threads,
                http_options.max_connections);
 
   // Shutdown: stop accepting, let in-flight requests finish within the grace period, stop.

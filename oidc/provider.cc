@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json.h"
+#include "core/logfmt.h"
 #include "oidc/url.h"
 
 namespace agora::oidc {
@@ -136,7 +137,7 @@ Result<IdTokenClaims> OidcClient::Redeem(const std::string& code, const std::str
   bool json = ParseJson(response.body, doc).ok() && doc.IsObject();
   if (response.status != 200) {
     std::string error = json ? Member(doc, "error") : "";
-    spdlog::warn("event=oidc_token_refused status={} error={}", response.status, error);
+    spdlog::warn("event=oidc_token_refused status={} error={}", response.status, LogValue(error));
     if (response.status == 400) {
       return Status(StatusCode::kUnauthenticated, "code_rejected",
                     "the identity provider refused the authorization code (" + error + ")");

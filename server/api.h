@@ -27,6 +27,11 @@ struct ApiRequest {
   std::string client_address;
   std::string forwarded;        // every Forwarded header, joined with ", "
   std::string x_forwarded_for;  // every X-Forwarded-For header, joined with ", "
+  std::string origin;           // the Origin header a browser sends cross-origin (CORS)
+  std::string access_control_request_method;  // set on a CORS preflight
+  // The client's X-Request-Id when it is a usable one, else one made here (server/request_id.h);
+  // it comes back in the response's X-Request-Id and names the request in the access log.
+  std::string request_id;
 
   // The first value of a query parameter.
   std::optional<std::string_view> query_param(std::string_view name) const {

@@ -6,7 +6,9 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 
+#include "core/logfmt.h"
 #include "server/errors.h"
+#include "server/request_id.h"
 #include "services/audience.h"
 
 namespace agora::server {
@@ -22,6 +24,9 @@ std::optional<std::string> BearerToken(const std::string& header) {
 }
 
 namespace {
+
+// The access log keeps this much of a path: an unrouted one can be as long as a header allows.
+constexpr size_t kLoggedPathBytes = 256;
 
 std::string JoinPath(const std::vector<std::string>& path) {
   std::string out;
@@ -54,6 +59,7 @@ void Dispatcher::Stop() {
 }
 
 void Dispatcher::Dispatch(ApiRequest request, std::function<void(ApiResponse)> done) {
+  if (request.request_id.empty()) request.request_id = NewRequestId();
   request.client_address = ClientAddress(request.client_address, request.forwarded,
                                          request.x_forwarded_for, options_.trusted_proxies);
   RouteMatch match = router_.match(request.method, request.path);
@@ -65,7 +71,8 @@ void Dispatcher::Dispatch(ApiRequest request, std::function<void(ApiResponse)> d
     return;
   }
   auto refuse = [&](ApiResponse refusal) {
-    metrics_.RecordRequest(match.route->pattern, request.method, refusal.status, 0);
+    Decorate(request, refusal);
+    Record(request, match, refusal, Outcome{}, 0);
     done(std::move(refusal));
   };
   if (!EnterHashingLane(request.client_address)) {
@@ -106,6 +113,7 @@ void Dispatcher::Post(std::function<void()> work) {
 
 ApiResponse Dispatcher::Handle(const ApiRequest& request) {
   ApiRequest resolved = request;
+  if (resolved.request_id.empty()) resolved.request_id = NewRequestId();
   resolved.client_address = ClientAddress(request.client_address, request.forwarded,
                                           request.x_forwarded_for, options_.trusted_proxies);
   return Run(resolved, router_.match(request.method, request.path));
@@ -113,66 +121,85 @@ ApiResponse Dispatcher::Handle(const ApiRequest& request) {
 
 ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
   auto started = std::chrono::steady_clock::now();
-  ApiResponse response;
-  std::optional<ApiResponse> fallback;
-  if (!match.route && match.allowed_methods.empty() && request.method == "GET" &&
-      router_.fallback()) {
-    fallback = router_.fallback()(request);
-  }
-  if (fallback) {
-    response = std::move(*fallback);
-  } else if (!match.route) {
-    if (match.allowed_methods.empty()) {
-      response = ErrorResponse(Status::NotFound("no route for " + JoinPath(request.path)));
-    } else {
-      std::string allow;
-      for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
-      response = ErrorResponse(ProtocolError::kMethodNotAllowed, "this path takes " + allow);
-      response.headers.emplace_back("Allow", allow);
-    }
-  } else {
-    RouteContext ctx{request, std::move(match.params), {}, {}};
-    std::optional<std::string> token = BearerToken(request.authorization);
-    if (token) ctx.token = *token;
-    Status auth = Status::Ok();
-    if (match.route->access != Access::kPublic) {
-      if (!token) {
-        auth = Status::Unauthenticated("send Authorization: Bearer <token>");
-      } else if (auto viewer = accounts_.Authenticate(*token); viewer.ok()) {
-        ctx.viewer = *viewer;
-        if (match.route->access == Access::kAdmin && !viewer->is_admin) {
-          auth = Status::PermissionDenied("this needs an admin");
-        } else if (viewer->read_only && request.method != "GET" && request.method != "HEAD" &&
-                   match.route->access != Access::kSignOut) {
-          // The one check of a personal access token's scope, before any handler runs.
-          auth = Status(StatusCode::kPermissionDenied, "insufficient_scope",
-                        "this token has the 'read' scope only");
-        } else if (match.route->access == Access::kEmployee && viewer->is_guest()) {
-          auth = services::GuestConfined("reach what is company-wide");
-        }
-      } else {
-        auth = viewer.status();
-      }
-    }
-    if (!auth.ok()) {
-      response = ErrorResponse(auth);
-    } else {
-      try {
-        Result<ApiResponse> answer = match.route->handler(ctx);
-        response = answer.ok() ? std::move(answer).value() : ErrorResponse(answer.status());
-      } catch (const std::exception& e) {
-        spdlog::error("event=handler_exception route={} what=\"{}\"", match.route->pattern,
-                      e.what());
-        response = ErrorResponse(Status::Internal(e.what()));
-      }
-    }
-  }
+  Outcome outcome;
+  ApiResponse response = Answer(request, match, outcome);
+  Decorate(request, response);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const char* label = fallback ? "web" : "unmatched";
-  metrics_.RecordRequest(match.route ? match.route->pattern : label, request.method,
-                         response.status, seconds);
+  Record(request, match, response, outcome, seconds);
   return response;
+}
+
+ApiResponse Dispatcher::Answer(const ApiRequest& request, RouteMatch& match, Outcome& outcome) {
+  if (auto preflight = options_.cors.Preflight(request, match.allowed_methods)) return *preflight;
+  if (!match.route && match.allowed_methods.empty() && request.method == "GET" &&
+      router_.fallback()) {
+    if (auto page = router_.fallback()(request)) {
+      outcome.web = true;
+      return *page;
+    }
+  }
+  if (!match.route) {
+    if (match.allowed_methods.empty()) {
+      return ErrorResponse(Status::NotFound("no route for " + JoinPath(request.path)));
+    }
+    std::string allow;
+    for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+    ApiResponse response =
+        ErrorResponse(ProtocolError::kMethodNotAllowed, "this path takes " + allow);
+    response.headers.emplace_back("Allow", allow);
+    return response;
+  }
+  RouteContext ctx{request, std::move(match.params), {}, {}};
+  std::optional<std::string> token = BearerToken(request.authorization);
+  if (token) ctx.token = *token;
+  if (match.route->access != Access::kPublic) {
+    if (!token) return ErrorResponse(Status::Unauthenticated("send Authorization: Bearer <token>"));
+    auto viewer = accounts_.Authenticate(*token);
+    if (!viewer.ok()) return ErrorResponse(viewer.status());
+    outcome.user_id = viewer->user_id;
+    if (match.route->access == Access::kAdmin && !viewer->is_admin) {
+      return ErrorResponse(Status::PermissionDenied("this needs an admin"));
+    }
+    if (viewer->read_only && request.method != "GET" && request.method != "HEAD" &&
+        match.route->access != Access::kSignOut) {
+      // The one check of a personal access token's scope, before any handler runs.
+      return ErrorResponse(Status(StatusCode::kPermissionDenied, "insufficient_scope",
+                                  "this token has the 'read' scope only"));
+    }
+    if (match.route->access == Access::kEmployee && viewer->is_guest()) {
+      return ErrorResponse(services::GuestConfined("reach what is company-wide"));
+    }
+    ctx.viewer = *viewer;
+  }
+  try {
+    Result<ApiResponse> answer = match.route->handler(ctx);
+    return answer.ok() ? std::move(answer).value() : ErrorResponse(answer.status());
+  } catch (const std::exception& e) {
+    spdlog::error("event=handler_exception route={} what={}", LogValue(match.route->pattern),
+                  LogValue(e.what()));
+    return ErrorResponse(Status::Internal(e.what()));
+  }
+}
+
+void Dispatcher::Decorate(const ApiRequest& request, ApiResponse& response) const {
+  options_.cors.Decorate(request, response);
+  response.headers.emplace_back("X-Request-Id", request.request_id);
+}
+
+void Dispatcher::Record(const ApiRequest& request, const RouteMatch& match,
+                        const ApiResponse& response, const Outcome& outcome, double seconds) {
+  const char* unrouted = outcome.web ? "web" : "unmatched";
+  const std::string route = match.route ? match.route->pattern : unrouted;
+  metrics_.RecordRequest(route, request.method, response.status, seconds);
+  if (!options_.access_log) return;
+  spdlog::info(
+      "event=request request_id={} method={} route={} path={} status={} bytes={} "
+      "duration_ms={:.3f} user_id={} client={}",
+      LogValue(request.request_id), LogValue(request.method), LogValue(route),
+      LogValue(JoinPath(request.path).substr(0, kLoggedPathBytes)), response.status,
+      response.body.size(), seconds * 1000,
+      outcome.user_id ? std::to_string(*outcome.user_id) : "-", LogValue(request.client_address));
 }
 
 }  // namespace agora::server

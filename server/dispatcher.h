@@ -1,8 +1,8 @@
 // Dispatcher: turns a request into a response, off the socket threads.
 //
-// It matches the route, authenticates the bearer token, runs the handler on the route's
-// worker pool and records metrics. Socket threads only ever enqueue; blocking work (SQLite,
-// Argon2id) runs on the pools. Thread-safe.
+// It matches the route, answers CORS preflights, authenticates the bearer token, runs the
+// handler on the route's worker pool, records metrics and writes the access log. Socket threads
+// only ever enqueue; blocking work (SQLite, Argon2id) runs on the pools. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -15,6 +15,7 @@
 #include "core/mutex.h"
 #include "server/api.h"
 #include "server/client_address.h"
+#include "server/cors.h"
 #include "server/metrics.h"
 #include "server/router.h"
 #include "services/account_service.h"
@@ -31,6 +32,10 @@ struct DispatcherOptions {
   size_t max_queued_hashing_per_address = 16;
   // Peers whose Forwarded / X-Forwarded-For headers name the client (--trusted-proxy).
   TrustedProxies trusted_proxies;
+  CorsPolicy cors;  // --cors-origin
+  // One logfmt line per request at level info (event=request): request id, method, route,
+  // status, body bytes, handler time, user id, client address.
+  bool access_log = true;
 };
 
 // The token of an "Authorization: Bearer <token>" header (case-insensitive scheme, RFC 6750).
@@ -58,7 +63,17 @@ class Dispatcher {
 
  private:
   struct Pools;
+  // What the access log and metrics learn while a request is answered.
+  struct Outcome {
+    std::optional<Id> user_id;  // once the token is good
+    bool web = false;           // answered by the web client's pages
+  };
   ApiResponse Run(const ApiRequest& request, RouteMatch match);
+  ApiResponse Answer(const ApiRequest& request, RouteMatch& match, Outcome& outcome);
+  // CORS headers and X-Request-Id, on every answer the dispatcher gives.
+  void Decorate(const ApiRequest& request, ApiResponse& response) const;
+  void Record(const ApiRequest& request, const RouteMatch& match, const ApiResponse& response,
+              const Outcome& outcome, double seconds);
   // Takes a place in the hashing lane for `address`; false when it already holds its share.
   bool EnterHashingLane(const std::string& address);
   void LeaveHashingLane(const std::string& address);

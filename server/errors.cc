@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/json.h"
+#include "core/logfmt.h"
 #include "core/text.h"
 
 namespace agora::server {
@@ -73,8 +74,9 @@ ApiResponse ErrorResponse(const Status& status) {
   // Internal details stay in the log; clients get a stable, uninformative answer. An ok status
   // here is a bug of the caller, answered the same way.
   if (status.code() == StatusCode::kInternal || status.ok()) {
-    spdlog::error("event=internal_error message=\"{}\"",
-                  status.ok() ? "an error answer was made from an OK status" : status.message());
+    spdlog::error(
+        "event=internal_error message={}",
+        LogValue(status.ok() ? "an error answer was made from an OK status" : status.message()));
     return {500, ErrorBody("internal", "internal error")};
   }
   ApiResponse response{HttpStatusFor(status.code()),

@@ -11,9 +11,11 @@
 #include <boost/url/parse.hpp>
 #include <unordered_map>
 
+#include "core/logfmt.h"
 #include "core/mutex.h"
 #include "server/errors.h"
 #include "server/live_hub.h"
+#include "server/request_id.h"
 #include "server/websocket_session.h"
 
 namespace agora::server {
@@ -234,6 +236,10 @@ class Session : public std::enable_shared_from_this<Session> {
     api.client_address = client_address_;
     api.forwarded = JoinedHeader(request, http::field::forwarded);
     api.x_forwarded_for = JoinedHeader(request, std::string_view("X-Forwarded-For"));
+    api.origin = std::string(request[http::field::origin]);
+    api.access_control_request_method =
+        std::string(request[http::field::access_control_request_method]);
+    api.request_id = AcceptedRequestId(request["X-Request-Id"]);
     if (state_->hub && beast::websocket::is_upgrade(request) && api.path.size() == 3 &&
         api.path[0] == "api" && api.path[1] == "v1" && api.path[2] == "stream") {
       return Upgrade(std::move(request), api);
@@ -301,7 +307,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!api.content_type.empty()) response->set(http::field::content_type, api.content_type);
     response->set(http::field::cache_control, "no-store");
     response->set("X-Content-Type-Options", "nosniff");
-    for (auto& [name, value] : api.headers) response->set(name, value);
+    for (auto& [name, value] : api.headers) {
+      // A handler's header replaces the default above, except those that may come twice.
+      if (beast::iequals(name, "Vary") || beast::iequals(name, "Set-Cookie")) {
+        response->insert(name, value);
+      } else {
+        response->set(name, value);
+      }
+    }
+    // Answers made here, before a request was read whole, still name themselves.
+    if (response->find("X-Request-Id") == response->end()) {
+      response->set("X-Request-Id", NewRequestId());
+    }
     response->body() = std::move(api.body);
     response->keep_alive(keep_alive && !closing_ && !state_->shutting_down);
     response->prepare_payload();
@@ -358,7 +375,7 @@ void PauseAccepting(const std::shared_ptr<ServerState>& state, beast::error_code
   ++state->accept_failures_unlogged;
   auto now = std::chrono::steady_clock::now();
   if (now >= state->next_accept_log) {
-    spdlog::warn("event=accept_failed error=\"{}\" failures={} pause_ms={}", error.message(),
+    spdlog::warn("event=accept_failed error={} failures={} pause_ms={}", LogValue(error.message()),
                  state->accept_failures_unlogged, state->accept_backoff.count());
     state->accept_failures_unlogged = 0;
     state->next_accept_log = now + kAcceptLogInterval;

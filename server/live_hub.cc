@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/clock.h"
+#include "core/logfmt.h"
 #include "server/render_live.h"
 
 namespace agora::server {
@@ -68,7 +69,7 @@ void LiveHub::Run() {
       try {
         task();
       } catch (const std::exception& e) {
-        spdlog::error("event=hub_task_failed what=\"{}\"", e.what());
+        spdlog::error("event=hub_task_failed what={}", LogValue(e.what()));
       }
     }
     batch.clear();
@@ -218,8 +219,8 @@ void LiveHub::PublishPost(const posts::Post& post,
   if (by_user_.empty()) return;
   auto readers = streams_.PostReaders(post, recipients, ConnectedUsers());
   if (!readers.ok()) {
-    spdlog::error("event=hub_readers_failed post={} message=\"{}\"", post.id,
-                  readers.status().message());
+    spdlog::error("event=hub_readers_failed post={} message={}", post.id,
+                  LogValue(readers.status().message()));
     return;
   }
   for (Id reader : *readers) SendTo(reader, payload);

@@ -7,7 +7,7 @@
 namespace agora::server {
 namespace {
 
-// Label values are route patterns; escape anyway, as the format requires.
+// Label values are route patterns and build facts; escape anyway, as the format requires.
 std::string Escape(const std::string& value) {
   std::string out;
   for (char c : value) {
@@ -57,7 +57,18 @@ void Metrics::RecordRequest(const std::string& route, const std::string& method,
 void Metrics::AddCallback(std::string name, std::string help, std::string type,
                           std::function<double()> read) {
   MutexLock lock(&mu_);
-  callbacks_.push_back({std::move(name), std::move(help), std::move(type), std::move(read)});
+  callbacks_.push_back({std::move(name), std::move(help), std::move(type), std::move(read), {}});
+}
+
+void Metrics::AddInfo(std::string name, std::string help,
+                      std::vector<std::pair<std::string, std::string>> labels) {
+  std::string rendered;
+  for (const auto& [key, value] : labels) {
+    rendered += (rendered.empty() ? "" : ",") + key + "=\"" + Escape(value) + "\"";
+  }
+  MutexLock lock(&mu_);
+  callbacks_.push_back(
+      {std::move(name), std::move(help), "gauge", [] { return 1.0; }, std::move(rendered)});
 }
 
 std::string Metrics::Render() const {
@@ -84,7 +95,8 @@ std::string Metrics::Render() const {
   }
   for (const auto& c : callbacks_) {
     out << "# HELP " << c.name << " " << c.help << "\n# TYPE " << c.name << " " << c.type << "\n"
-        << c.name << " " << FormatNumber(c.read()) << "\n";
+        << c.name << (c.labels.empty() ? "" : "{" + c.labels + "}") << " " << FormatNumber(c.read())
+        << "\n";
   }
   return out.str();
 }

@@ -30,6 +30,10 @@ class Metrics {
   void AddCallback(std::string name, std::string help, std::string type,
                    std::function<double()> read);
 
+  // A constant 1 whose labels carry facts, e.g. agora_build_info{version="0.9.0",...}.
+  void AddInfo(std::string name, std::string help,
+               std::vector<std::pair<std::string, std::string>> labels);
+
   std::string Render() const;
 
  private:
@@ -41,6 +45,7 @@ class Metrics {
   struct Callback {
     std::string name, help, type;
     std::function<double()> read;
+    std::string labels;  // rendered, without braces; empty for none
   };
 
   // Guarded by mu_.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/logfmt.h"
 #include "oidc/pkce.h"
 #include "profiles/account_records.h"
 #include "storage/rows.h"
@@ -83,8 +84,8 @@ Result<OidcStart> OidcSignInService::Start(const std::string& redirect_uri,
 }
 
 Status OidcSignInService::Refuse(const Status& why, const std::string& subject) {
-  spdlog::warn("event=oidc_sign_in_refused reason={} sub=\"{}\" message=\"{}\"", why.error_code(),
-               subject, why.message());
+  spdlog::warn("event=oidc_sign_in_refused reason={} sub={} message={}", LogValue(why.error_code()),
+               LogValue(subject), LogValue(why.message()));
   return why;
 }
 

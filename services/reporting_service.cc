@@ -4,6 +4,7 @@
 
 #include <unordered_set>
 
+#include "core/logfmt.h"
 #include "sales/rates_repository.h"
 #include "storage/rows.h"
 
@@ -93,7 +94,7 @@ void ReportingService::RatesChanged(const sales::ExchangeRates& rates) {
   auto rebuilt = Build(rates);
   if (!rebuilt.ok()) {
     // The old figures stay until the next rate change or restart: say so, not silently.
-    spdlog::error("event=results_rebuild_failed message=\"{}\"", rebuilt.status().message());
+    spdlog::error("event=results_rebuild_failed message={}", LogValue(rebuilt.status().message()));
     return;
   }
   MutexLock lock(&mu_);

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/logfmt.h"
 #include "storage/outbox.h"
 
 namespace agora::services {
@@ -194,7 +195,7 @@ void SearchIndexer::Run() {
       break;
     }
     ++failures_;
-    spdlog::error("event=search_build_failed message=\"{}\"", built.message());
+    spdlog::error("event=search_build_failed message={}", LogValue(built.message()));
     thread_.SleepUntil(Clock::now() + std::chrono::seconds(1));
   }
   auto last_prune = Clock::now();
@@ -202,7 +203,7 @@ void SearchIndexer::Run() {
     auto more = ApplyNext();
     if (!more.ok()) {
       ++failures_;
-      spdlog::error("event=search_index_failed message=\"{}\"", more.status().message());
+      spdlog::error("event=search_index_failed message={}", LogValue(more.status().message()));
     }
     auto now = Clock::now();
     if (now - last_prune >= options_.prune_interval) {
@@ -210,7 +211,8 @@ void SearchIndexer::Run() {
       int64_t applied = index_.applied_seq().value_or(0);
       Status pruned = store_.write(
           [applied](storage::Connection& c) { return storage::PruneOutbox(c, applied); });
-      if (!pruned.ok()) spdlog::warn("event=outbox_prune_failed message=\"{}\"", pruned.message());
+      if (!pruned.ok())
+        spdlog::warn("event=outbox_prune_failed message={}", LogValue(pruned.message()));
     }
     if (more.ok() && *more) continue;  // more may be waiting: look again at once
     thread_.SleepUntil(Clock::now() + options_.poll_interval);

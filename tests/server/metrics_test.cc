@@ -57,5 +57,14 @@ TEST(Metrics, RendersCallbacksWithTheirType) {
   EXPECT_NE(text.find("# TYPE agora_things gauge\nagora_things 7\n"), std::string::npos);
 }
 
+TEST(Metrics, RendersInfoWithEscapedLabels) {
+  Metrics metrics;
+  metrics.AddInfo("agora_build_info", "Build.", {{"version", "1.0"}, {"revision", "a\"b"}});
+  EXPECT_NE(metrics.Render().find("# TYPE agora_build_info gauge\n"
+                                  "agora_build_info{version=\"1.0\",revision=\"a\\\"b\"} 1\n"),
+            std::string::npos)
+      << metrics.Render();
+}
+
 }  // namespace
 }  // namespace agora::server
