@@ -7,7 +7,9 @@
 #include <chrono>
 
 #include "server/errors.h"
+#include "server/next_link.h"
 #include "services/audience.h"
+#include "services/quota_report.h"
 
 namespace agora::server {
 std::optional<std::string> BearerToken(const std::string& header) {
@@ -115,8 +117,8 @@ ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
   auto started = std::chrono::steady_clock::now();
   ApiResponse response;
   std::optional<ApiResponse> fallback;
-  if (!match.route && match.allowed_methods.empty() && request.method == "GET" &&
-      router_.fallback()) {
+  if (!match.route && match.allowed_methods.empty() &&
+      (request.method == "GET" || request.method == "HEAD") && router_.fallback()) {
     fallback = router_.fallback()(request);
   }
   if (fallback) {
@@ -158,8 +160,18 @@ ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
       response = ErrorResponse(auth);
     } else {
       try {
+        services::QuotaReport quotas;
         Result<ApiResponse> answer = match.route->handler(ctx);
         response = answer.ok() ? std::move(answer).value() : ErrorResponse(answer.status());
+        // A quota's 429 carries its own fields; any other answer those of the quotas it took.
+        if (quotas.tightest() && response.status != 429) {
+          AddRateLimitHeaders(response, *quotas.tightest());
+        }
+        if (response.status == 200 && response.content_type.find("json") != std::string::npos) {
+          if (auto next = NextPageLink(request, response.body)) {
+            response.headers.emplace_back("Link", std::move(*next));
+          }
+        }
       } catch (const std::exception& e) {
         spdlog::error("event=handler_exception route={} what=\"{}\"", match.route->pattern,
                       e.what());

@@ -751,6 +751,31 @@ TEST_F(LeakIntegrationTest, EveryPostRouteAnswersAHiddenPostAsAMissingOne) {
   }
 }
 
+TEST_F(LeakIntegrationTest, HeadAnswersAHiddenResourceAsAMissingOneLikeGet) {
+  const std::string missing = "999999999";
+  const std::vector<std::pair<std::string, std::string>> probes = {
+      {"/api/v1/posts/" + private_post_, "/api/v1/posts/" + missing},
+      {"/api/v1/posts/" + secret_post_, "/api/v1/posts/" + missing},
+      {"/api/v1/posts/" + secret_reply_ + "/replies", "/api/v1/posts/" + missing + "/replies"},
+      {"/api/v1/communities/" + secret_, "/api/v1/communities/" + missing},
+      {Path(secret_, "/feed"), Path(missing, "/feed")},
+  };
+  for (const TestUser* who : {&stranger_, &removed_, &banned_}) {
+    for (const auto& [hidden, absent] : probes) {
+      SCOPED_TRACE(who->username + " " + hidden);
+      HttpResult head_hidden = server().Request("HEAD", hidden, "", who->token);
+      HttpResult head_absent = server().Request("HEAD", absent, "", who->token);
+      HttpResult get_hidden = Get(hidden, who->token);
+      EXPECT_EQ(head_hidden.status, 404) << head_hidden;
+      EXPECT_EQ(head_hidden.status, head_absent.status);
+      EXPECT_EQ(head_hidden.status, get_hidden.status);
+      EXPECT_TRUE(head_hidden.body.empty());
+      EXPECT_EQ(head_hidden.header("Content-Length"), head_absent.header("Content-Length"));
+      EXPECT_EQ(head_hidden.header("Content-Length"), std::to_string(get_hidden.body.size()));
+    }
+  }
+}
+
 TEST_F(LeakIntegrationTest, ANonMembersAccessTokenSeesNoMoreThanThey) {
   HttpResult created = Post("/api/v1/me/tokens",
                             JsonBody()
