@@ -29,17 +29,17 @@ std::optional<std::string> NextPageLink(const ApiRequest& request, std::string_v
   rapidjson::Document document;
   document.Parse(body.data(), body.size());
   if (document.HasParseError() || !document.IsObject()) return std::nullopt;
-  if (auto cursor = document.FindMember("next_cursor");
-      cursor != document.MemberEnd() && cursor->value.IsString()) {
-    return Rel(SameRequestWith(request, "cursor", cursor->value.GetString()));
+  auto member = [&document](const char* name) -> const rapidjson::Value* {
+    return document.HasMember(name) ? &document[name] : nullptr;
+  };
+  if (const auto* cursor = member("next_cursor"); cursor && cursor->IsString()) {
+    return Rel(SameRequestWith(request, "cursor", cursor->GetString()));
   }
-  if (auto offset = document.FindMember("next_offset");
-      offset != document.MemberEnd() && offset->value.IsUint64()) {
-    return Rel(SameRequestWith(request, "offset", std::to_string(offset->value.GetUint64())));
+  if (const auto* offset = member("next_offset"); offset && offset->IsUint64()) {
+    return Rel(SameRequestWith(request, "offset", std::to_string(offset->GetUint64())));
   }
-  if (auto next = document.FindMember("next");
-      next != document.MemberEnd() && next->value.IsString()) {
-    return Rel(next->value.GetString());
+  if (const auto* next = member("next"); next && next->IsString()) {
+    return Rel(next->GetString());
   }
   return std::nullopt;
 }
