@@ -5,7 +5,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <ctime>
 #include <optional>
 #include <regex>
 #include <set>
@@ -44,16 +43,6 @@ std::optional<std::string> Gunzip(const std::string& data) {
   inflateEnd(&stream);
   if (result != Z_STREAM_END) return std::nullopt;
   return out;
-}
-
-// 30 days from now, written at offset +01:00: a guest's end date.
-std::string AMonthFromNowAtPlusOne() {
-  std::time_t at = std::time(nullptr) + 30 * 24 * 3600 + 3600;
-  std::tm utc{};
-  gmtime_r(&at, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S+01:00", &utc);
-  return text;
 }
 
 class HttpConventionsTest : public IntegrationTest {
@@ -168,7 +157,7 @@ TEST_F(HttpConventionsTest, EveryCreatedAnswerNamesItsResourceInLocation) {
            .Set("display_name", "Gus")
            .Set("email", "gus@example.com")
            .Set("password", "correct-horse-1")
-           .Set("guest_until", AMonthFromNowAtPlusOne())
+           .Set("guest_until", TimeFromNow(30 * 24 * 3600, 1))
            .Set("guest_communities", std::vector<std::string>{community})
            .str(),
        admin_token_},

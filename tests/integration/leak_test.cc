@@ -1,7 +1,6 @@
 // The leak suite: posts in a private and a secret community, each with a unique marker, must
 // never reach anyone outside them, through any route that exists. Every later capability adds
 // its routes here.
-#include <ctime>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -17,16 +16,6 @@ constexpr const char* kPrivateMarker = "MARKER-PRIVATE-7f3a9c";
 constexpr const char* kSecretMarker = "MARKER-SECRET-b81d44";
 constexpr const char* kPrivateReplyMarker = "MARKER-PRIVATE-REPLY-19e0";
 constexpr const char* kSecretReplyMarker = "MARKER-SECRET-REPLY-5c2f";
-
-// RFC 3339 UTC, 30 days from now: a guest's end date.
-std::string AMonthFromNow() {
-  std::time_t at = std::time(nullptr) + 30 * 24 * 3600;
-  std::tm utc{};
-  gmtime_r(&at, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 class LeakIntegrationTest : public IntegrationTest {
  protected:
@@ -413,7 +402,7 @@ class LeakIntegrationTest : public IntegrationTest {
                                   .Set("display_name", "A guest")
                                   .Set("email", "guest@partner.example")
                                   .Set("password", "correct horse battery")
-                                  .Set("guest_until", AMonthFromNow())
+                                  .Set("guest_until", TimeFromNow(30 * 24 * 3600))
                                   .Set("guest_communities", std::vector<std::string>{guest_home_})
                                   .str(),
                               admin_token_);
