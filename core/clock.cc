@@ -58,10 +58,11 @@ bool IsIsoDate(std::string_view text) {
 
 std::optional<UnixMillis> ParseRfc3339(std::string_view text) {
   if (text.size() < 10 || !IsIsoDate(text.substr(0, 10))) return std::nullopt;
-  int hour = 0, minute = 0, second = 0, millis = 0;
+  int hour = 0, minute = 0, second = 0, millis = 0, offset_minutes = 0;
   if (text.size() > 10) {
+    // "THH:MM:SS", optional ".fraction", then "Z" or "+HH:MM" / "-HH:MM".
     if (text.size() < 20 || (text[10] != 'T' && text[10] != 't') || text[13] != ':' ||
-        text[16] != ':' || (text.back() != 'Z' && text.back() != 'z')) {
+        text[16] != ':') {
       return std::nullopt;
     }
     hour = Digits(text, 11, 2);
@@ -70,19 +71,37 @@ std::optional<UnixMillis> ParseRfc3339(std::string_view text) {
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
       return std::nullopt;
     }
-    if (text.size() != 20) {
-      size_t fraction = text.size() - 21;  // between '.' and 'Z'
-      if (text[19] != '.' || fraction < 1 || fraction > 9) return std::nullopt;
-      if (Digits(text, 20, fraction) < 0) return std::nullopt;
-      millis = Digits(text, 20, fraction > 3 ? 3 : fraction);
+    size_t zone = 19;
+    if (text[zone] == '.') {
+      size_t fraction = 0;
+      while (zone + 1 + fraction < text.size() && text[zone + 1 + fraction] >= '0' &&
+             text[zone + 1 + fraction] <= '9') {
+        ++fraction;
+      }
+      if (fraction < 1 || fraction > 9) return std::nullopt;
+      millis = Digits(text, zone + 1, fraction > 3 ? 3 : fraction);
       for (size_t i = fraction; i < 3; ++i) millis *= 10;
+      zone += 1 + fraction;
+    }
+    std::string_view offset = text.substr(zone);
+    if (offset != "Z" && offset != "z") {
+      if (offset.size() != 6 || (offset[0] != '+' && offset[0] != '-') || offset[3] != ':') {
+        return std::nullopt;
+      }
+      int offset_hours = Digits(offset, 1, 2), offset_mins = Digits(offset, 4, 2);
+      if (offset_hours < 0 || offset_hours > 23 || offset_mins < 0 || offset_mins > 59) {
+        return std::nullopt;
+      }
+      offset_minutes = (offset[0] == '-' ? -1 : 1) * (offset_hours * 60 + offset_mins);
     }
   }
   using namespace std::chrono;
   sys_days date{year_month_day{year{Digits(text, 0, 4)},
                                month{static_cast<unsigned>(Digits(text, 5, 2))},
                                day{static_cast<unsigned>(Digits(text, 8, 2))}}};
-  auto at = date + hours{hour} + minutes{minute} + seconds{second} + milliseconds{millis};
+  // A local time at +01:00 is an hour ahead of UTC: subtracting the offset gives UTC.
+  auto at = date + hours{hour} + minutes{minute - offset_minutes} + seconds{second} +
+            milliseconds{millis};
   return duration_cast<milliseconds>(at.time_since_epoch()).count();
 }
 

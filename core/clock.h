@@ -39,8 +39,8 @@ class ManualClock final : public Clock {
 
 // RFC 3339 UTC with milliseconds, e.g. "2026-11-22T06:33:31.123Z".
 std::string FormatRfc3339(UnixMillis ms);
-// "2026-11-22" (midnight UTC) or an RFC 3339 UTC time such as "2026-11-22T08:30:00Z" or
-// "2026-11-22T08:30:00.250Z"; nullopt for anything else, including dates that do not exist.
+// "2026-11-22" (midnight UTC) or RFC 3339 with any offset ("...T09:30:00.25+01:00", "...Z",
+// fractions up to 9 digits) as UTC milliseconds; nullopt else, dates that do not exist too.
 std::optional<UnixMillis> ParseRfc3339(std::string_view text);
 // A calendar date that exists, written "2026-11-22".
 bool IsIsoDate(std::string_view text);

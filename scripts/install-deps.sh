@@ -11,6 +11,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libsqlite3-dev sqlite3 rapidjson-dev libxapian-dev libsodium-dev
   libicu-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev curl wrk
+  zlib1g-dev  # gzip of large answers (server/compression.cc)
   libssl-dev ca-certificates  # OpenID Connect: HTTPS to the identity provider, ID token checks
   clang-format clang-tidy-14 python3  # scripts/check-style.sh
   clang-14 jq  # scripts/check-thread-safety.sh

@@ -94,11 +94,15 @@ Result<ApiResponse> CreateUser(RouteContext& ctx, services::AccountService& acco
       return Status::Unprocessable("missing_field", "field 'guest_until' is required");
     }
     user.guest_until = guest.guest_until;
-    return Json(201, guests.Invite(ctx.viewer, user, guest.communities.value_or(std::vector<Id>{})),
-                [&ctx](const services::GuestAccount& g) { return RenderGuest(g, ctx.viewer); });
+    return Created(
+        guests.Invite(ctx.viewer, user, guest.communities.value_or(std::vector<Id>{})),
+        [&ctx](const services::GuestAccount& g) { return RenderGuest(g, ctx.viewer); },
+        "/api/v1/users/", [](const services::GuestAccount& g) { return g.user.id; });
   }
   auto created = accounts.CreateUser(ctx.viewer, user);
-  return Json(201, created, [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); });
+  return Created(
+      created, [&ctx](const profiles::User& u) { return RenderUser(u, ctx.viewer); },
+      "/api/v1/users/", [](const profiles::User& u) { return u.id; });
 }
 
 // The account, with what its owner handed over: {..., "handover": {"communities": [ids],

@@ -133,7 +133,8 @@ Result<Id> CampaignId(RouteContext& ctx) { return ParseResourceId(ctx.param("id"
 Result<ApiResponse> Create(RouteContext& ctx, CampaignService& campaigns) {
   rapidjson::Document body;
   AGORA_ASSIGN_OR_RETURN(auto request, ParseCampaign(ctx.request, body));
-  return Json(201, campaigns.Create(ctx.viewer, request), RenderCampaign);
+  return Created(campaigns.Create(ctx.viewer, request), RenderCampaign, "/api/v1/campaigns/",
+                 [](const services::CampaignView& c) { return c.campaign.id; });
 }
 
 Result<ApiResponse> List(RouteContext& ctx, CampaignService& campaigns) {

@@ -183,7 +183,8 @@ Result<Target> MemberTarget(RouteContext& ctx) {
 Result<ApiResponse> Create(RouteContext& ctx, CommunityService& communities) {
   rapidjson::Document body;
   AGORA_ASSIGN_OR_RETURN(auto changes, ParseChanges(ctx.request, body));
-  return Json(201, communities.Create(ctx.viewer, changes), RenderCommunity);
+  return Created(communities.Create(ctx.viewer, changes), RenderCommunity, "/api/v1/communities/",
+                 [](const services::CommunityView& c) { return c.community.id; });
 }
 
 Result<ApiResponse> List(RouteContext& ctx, CommunityService& communities) {

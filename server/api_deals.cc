@@ -70,7 +70,11 @@ Result<Id> DealId(RouteContext& ctx) { return ParseResourceId(ctx.param("id"), "
 Result<ApiResponse> Create(RouteContext& ctx, DealService& deals) {
   AGORA_ASSIGN_OR_RETURN(auto input, ParseBody(ctx.request));
   AGORA_ASSIGN_OR_RETURN(auto view, deals.Create(ctx.viewer, input));
-  return JsonResponse(view.created ? 201 : 200, RenderDeal(view));
+  ApiResponse response = JsonResponse(view.created ? 201 : 200, RenderDeal(view));
+  if (view.created) {
+    response.headers.emplace_back("Location", "/api/v1/deals/" + std::to_string(view.deal.id));
+  }
+  return response;
 }
 
 Result<ApiResponse> List(RouteContext& ctx, DealService& deals) {

@@ -208,7 +208,8 @@ Result<ApiResponse> CreateQuiz(RouteContext& ctx, QuizService& quizzes) {
   rapidjson::Document body;
   AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body));
   AGORA_ASSIGN_OR_RETURN(auto quiz, ParseNewQuiz(body));
-  return Json(201, quizzes.Create(ctx.viewer, std::move(quiz)), RenderQuiz);
+  return Created(quizzes.Create(ctx.viewer, std::move(quiz)), RenderQuiz, "/api/v1/quizzes/",
+                 [](const services::QuizView& q) { return q.quiz.id; });
 }
 
 Result<ApiResponse> UpdateQuiz(RouteContext& ctx, QuizService& quizzes) {

@@ -76,7 +76,8 @@ Result<ApiResponse> Create(RouteContext& ctx, PostService& posts) {
   rapidjson::Document body;
   AGORA_RETURN_IF_ERROR(ParseJsonObject(ctx.request, body));
   AGORA_ASSIGN_OR_RETURN(posts::NewPost post, ParseNewPost(JsonFields(body)));
-  return Json(201, posts.Create(ctx.viewer, std::move(post)), RenderPost);
+  return Created(posts.Create(ctx.viewer, std::move(post)), RenderPost, "/api/v1/posts/",
+                 [](const services::PostView& p) { return p.post.id; });
 }
 
 // The post, or its ActivityStreams Note when the Accept header asks for AS2.

@@ -63,7 +63,8 @@ Result<std::optional<UnixMillis>> ParseTime(const ApiRequest& request, std::stri
   if (!ms) {
     return Status::InvalidArgument("invalid_time", std::string(name) +
                                                        " is a date (2026-11-22) or an RFC 3339 "
-                                                       "UTC time (2026-11-22T08:30:00Z)");
+                                                       "time (2026-11-22T08:30:00Z, "
+                                                       "2026-11-22T09:30:00+01:00)");
   }
   return std::optional<UnixMillis>(*ms);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "core/status.h"
@@ -22,6 +23,18 @@ template <typename T, typename Render>
 Result<ApiResponse> Json(int status, const Result<T>& result, Render&& render) {
   if (!result.ok()) return result.status();
   return JsonResponse(status, render(*result));
+}
+
+// `result` rendered by `render` as a 201 answer whose Location is the path of the resource it
+// made, `path_prefix` + its id (`id_of` gives it), or its error.
+template <typename T, typename Render, typename IdOf>
+Result<ApiResponse> Created(const Result<T>& result, Render&& render, std::string_view path_prefix,
+                            IdOf&& id_of) {
+  if (!result.ok()) return result.status();
+  ApiResponse response = JsonResponse(201, render(*result));
+  response.headers.emplace_back("Location",
+                                std::string(path_prefix) + std::to_string(id_of(*result)));
+  return response;
 }
 
 // 204 when `status` is ok, else its error.

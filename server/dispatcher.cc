@@ -8,8 +8,10 @@
 
 #include "core/logfmt.h"
 #include "server/errors.h"
+#include "server/next_link.h"
 #include "server/request_id.h"
 #include "services/audience.h"
+#include "services/quota_report.h"
 
 namespace agora::server {
 std::optional<std::string> BearerToken(const std::string& header) {
@@ -132,8 +134,8 @@ ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
 
 ApiResponse Dispatcher::Answer(const ApiRequest& request, RouteMatch& match, Outcome& outcome) {
   if (auto preflight = options_.cors.Preflight(request, match.allowed_methods)) return *preflight;
-  if (!match.route && match.allowed_methods.empty() && request.method == "GET" &&
-      router_.fallback()) {
+  if (!match.route && match.allowed_methods.empty() &&
+      (request.method == "GET" || request.method == "HEAD") && router_.fallback()) {
     if (auto page = router_.fallback()(request)) {
       outcome.web = true;
       return *page;
@@ -173,8 +175,19 @@ ApiResponse Dispatcher::Answer(const ApiRequest& request, RouteMatch& match, Out
     ctx.viewer = *viewer;
   }
   try {
+    services::QuotaReport quotas;
     Result<ApiResponse> answer = match.route->handler(ctx);
-    return answer.ok() ? std::move(answer).value() : ErrorResponse(answer.status());
+    ApiResponse response = answer.ok() ? std::move(answer).value() : ErrorResponse(answer.status());
+    // A quota's 429 carries its own fields; any other answer those of the quotas it took.
+    if (quotas.tightest() && response.status != 429) {
+      AddRateLimitHeaders(response, *quotas.tightest());
+    }
+    if (response.status == 200 && response.content_type.find("json") != std::string::npos) {
+      if (auto next = NextPageLink(request, response.body)) {
+        response.headers.emplace_back("Link", std::move(*next));
+      }
+    }
+    return response;
   } catch (const std::exception& e) {
     spdlog::error("event=handler_exception route={} what={}", LogValue(match.route->pattern),
                   LogValue(e.what()));

@@ -70,6 +70,12 @@ int HttpStatusFor(StatusCode code) {
   return row < std::size(kHttpStatus) ? kHttpStatus[row].second : 500;
 }
 
+void AddRateLimitHeaders(ApiResponse& response, const RateLimitInfo& quota) {
+  response.headers.emplace_back("RateLimit-Limit", std::to_string(quota.limit));
+  response.headers.emplace_back("RateLimit-Remaining", std::to_string(quota.remaining));
+  response.headers.emplace_back("RateLimit-Reset", std::to_string(quota.reset_seconds));
+}
+
 ApiResponse ErrorResponse(const Status& status) {
   // Internal details stay in the log; clients get a stable, uninformative answer. An ok status
   // here is a bug of the caller, answered the same way.
@@ -84,12 +90,7 @@ ApiResponse ErrorResponse(const Status& status) {
   if (auto retry = status.retry_after_seconds()) {
     response.headers.emplace_back("Retry-After", std::to_string(*retry));
   }
-  if (const auto& quota = status.rate_limit()) {
-    // draft-ietf-httpapi-ratelimit-headers, as most clients read them.
-    response.headers.emplace_back("RateLimit-Limit", std::to_string(quota->limit));
-    response.headers.emplace_back("RateLimit-Remaining", std::to_string(quota->remaining));
-    response.headers.emplace_back("RateLimit-Reset", std::to_string(quota->reset_seconds));
-  }
+  if (const auto& quota = status.rate_limit()) AddRateLimitHeaders(response, *quota);
   if (status.code() == StatusCode::kUnauthenticated) {
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
   }

@@ -21,6 +21,12 @@ namespace agora::server {
 // The HTTP status of each StatusCode: 400, 401, 403, 404, 409, 413, 422, 429, 503, 500.
 int HttpStatusFor(StatusCode code);
 
+// Adds RateLimit-Limit, -Remaining and -Reset (draft-ietf-httpapi-ratelimit-headers, the
+// separate-fields form most clients read: the window's limit, the units left in it, the
+// seconds until it restarts) to `response`: on a quota's 429 and on the answers of actions
+// that took a quota.
+void AddRateLimitHeaders(ApiResponse& response, const RateLimitInfo& quota);
+
 // The error answer for a non-ok `status` (an ok one is answered as an internal error).
 ApiResponse ErrorResponse(const Status& status);
 

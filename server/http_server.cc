@@ -13,6 +13,7 @@
 
 #include "core/logfmt.h"
 #include "core/mutex.h"
+#include "server/compression.h"
 #include "server/errors.h"
 #include "server/live_hub.h"
 #include "server/request_id.h"
@@ -141,6 +142,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // may wait up to the idle timeout for the next request's first byte, then has as long.
   void ReadHeader() {
     if (closing_ || state_->shutting_down) return Close();
+    head_request_ = false;
+    accepts_gzip_ = false;
     parser_.emplace();
     parser_->body_limit(state_->options.body_limit);
     parser_->header_limit(static_cast<uint32_t>(state_->options.header_limit));
@@ -218,6 +221,8 @@ class Session : public std::enable_shared_from_this<Session> {
     http::request<http::string_body> request = parser_->release();
     keep_alive_ = request.keep_alive();
     version_ = request.version();
+    head_request_ = request.method() == http::verb::head;
+    accepts_gzip_ = AcceptsGzip(request[http::field::accept_encoding]);
 
     ApiRequest api;
     api.method = std::string(request.method_string());
@@ -319,9 +324,27 @@ class Session : public std::enable_shared_from_this<Session> {
     if (response->find("X-Request-Id") == response->end()) {
       response->set("X-Request-Id", NewRequestId());
     }
+    if (WorthCompressing(api.content_type, api.body.size())) {
+      // The answer depends on Accept-Encoding whether or not this client asked for gzip.
+      std::string vary((*response)[http::field::vary]);
+      response->set(http::field::vary,
+                    vary.empty() ? "Accept-Encoding" : vary + ", Accept-Encoding");
+      std::optional<std::string> compressed;
+      if (accepts_gzip_) compressed = Gzip(api.body);
+      if (compressed) {
+        api.body = std::move(*compressed);
+        response->set(http::field::content_encoding, "gzip");
+      }
+    }
     response->body() = std::move(api.body);
     response->keep_alive(keep_alive && !closing_ && !state_->shutting_down);
     response->prepare_payload();
+    if (head_request_) {
+      // The head of the GET answer, Content-Length included, and not one byte of its body.
+      uint64_t length = response->body().size();
+      response->body().clear();
+      response->content_length(length);
+    }
     busy_ = true;
     Send(response);
   }
@@ -350,6 +373,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool admitted_ = false;  // counted in the server's sessions and its address's
   bool first_request_ = true;
   bool keep_alive_ = false;
+  bool head_request_ = false;  // the answer goes out without its body
+  bool accepts_gzip_ = false;  // the request's Accept-Encoding takes gzip
   unsigned version_ = 11;
   bool busy_ = false;     // a request is being handled or a response written
   bool closing_ = false;  // close after the current response

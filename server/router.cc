@@ -19,6 +19,11 @@ bool IsParam(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+// HEAD is answered by the path's GET route; the transport sends the head without the body.
+bool Serves(const Route& route, std::string_view method) {
+  return route.method == method || (method == "HEAD" && route.method == "GET");
+}
+
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Access access, Lane lane,
@@ -46,8 +51,9 @@ RouteMatch Router::match(std::string_view method, const std::vector<std::string>
       }
     }
     if (!matched) continue;
-    if (route.method != method) {
+    if (!Serves(route, method)) {
       result.allowed_methods.push_back(route.method);
+      if (route.method == "GET") result.allowed_methods.emplace_back("HEAD");
       continue;
     }
     result.route = &route;

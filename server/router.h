@@ -54,7 +54,8 @@ struct RouteMatch {
 
 class Router {
  public:
-  // `pattern` segments in braces, like {id}, match any non-empty segment.
+  // `pattern` segments in braces, like {id}, match any non-empty segment. HEAD matches the
+  // GET route of a path, and a path with a GET route allows HEAD too.
   void add(std::string method, std::string pattern, Access access, Lane lane, RouteHandler handler);
   RouteMatch match(std::string_view method, const std::vector<std::string>& path) const;
   const std::vector<Route>& routes() const { return routes_; }

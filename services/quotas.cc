@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "services/quota_report.h"
+
 namespace agora::services {
 namespace {
 
@@ -20,6 +22,8 @@ size_t IndexOf(QuotaAction action) { return static_cast<size_t>(action); }
 uint64_t KeyOf(Id account, QuotaAction action) {
   return (static_cast<uint64_t>(account) << 4) | IndexOf(action);
 }
+
+thread_local QuotaReport* current_report = nullptr;
 
 bool ParseInt(std::string_view text, int64_t& out) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -90,6 +94,18 @@ Status QuotaOptions::Set(std::string_view flag) {
   return Status::Ok();
 }
 
+QuotaReport::QuotaReport() : outer_(current_report) { current_report = this; }
+
+QuotaReport::~QuotaReport() { current_report = outer_; }
+
+void QuotaReport::Record(const RateLimitInfo& info) {
+  QuotaReport* report = current_report;
+  if (!report) return;
+  if (!report->tightest_ || info.remaining < report->tightest_->remaining) {
+    report->tightest_ = info;
+  }
+}
+
 Quotas::Quotas(const Clock& clock, QuotaOptions options) : clock_(clock), options_(options) {}
 
 Status Quotas::Take(Id account, QuotaAction action, int64_t amount) {
@@ -100,12 +116,15 @@ Status Quotas::Take(Id account, QuotaAction action, int64_t amount) {
   SweepEnded(now);
   Window& window = windows_[KeyOf(account, action)];
   if (window.start + limit.window_ms <= now) window = {now, 0};
+  int64_t reset_seconds = std::max<int64_t>(1, (window.start + limit.window_ms - now + 999) / 1000);
   if (window.used + amount <= limit.count) {
     window.used += amount;
+    QuotaReport::Record({.limit = limit.count,
+                         .remaining = limit.count - window.used,
+                         .reset_seconds = reset_seconds});
     return Status::Ok();
   }
   refused_[IndexOf(action)].fetch_add(1, std::memory_order_relaxed);
-  int64_t reset_seconds = std::max<int64_t>(1, (window.start + limit.window_ms - now + 999) / 1000);
   return Status::QuotaExceeded("quota exceeded: at most " + std::to_string(limit.count) + " " +
                                    std::string(QuotaActionName(action)) + " per " +
                                    std::to_string(limit.window_ms / kSecond) + " s; try again in " +

@@ -61,8 +61,8 @@ class Quotas {
   Quotas(const Clock& clock, QuotaOptions options);
 
   // Uses `amount` units of `action` for `account`: kRateLimited "quota_exceeded" (with the
-  // RateLimit fields) when they do not all fit in what is left of the window, and then
-  // nothing is used.
+  // RateLimit fields) when they do not all fit in what is left of the window (nothing is
+  // used then); a use that fits is told to the thread's QuotaReport (quota_report.h).
   Status Take(Id account, QuotaAction action, int64_t amount = 1);
 
   const QuotaOptions& options() const { return options_; }

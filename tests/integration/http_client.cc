@@ -133,6 +133,8 @@ HttpResult HttpConnection::Request(const std::string& method, const std::string&
 
   http::response_parser<http::string_body> parser;
   parser.body_limit(kResponseBodyLimit);
+  // The answer to HEAD has the GET's Content-Length and no body.
+  parser.skip(verb == http::verb::head);
   impl_->stream.expires_after(impl_->timeout);
   http::async_read(impl_->stream, impl_->buffer, parser,
                    [&ec](beast::error_code e, size_t) { ec = e; });

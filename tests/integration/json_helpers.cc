@@ -5,7 +5,22 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdio>
+#include <ctime>
+
 namespace agora::integration {
+
+std::string TimeFromNow(int64_t seconds, int offset_hours) {
+  std::time_t at = std::time(nullptr) + seconds + offset_hours * 3600;
+  std::tm utc{};
+  gmtime_r(&at, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  if (offset_hours == 0) return std::string(text) + "Z";
+  char zone[8];
+  std::snprintf(zone, sizeof zone, "%+03d:00", offset_hours);
+  return text + std::string(zone);
+}
 namespace {
 
 // The value at `pointer` inside `document`, or nullptr.

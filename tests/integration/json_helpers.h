@@ -33,6 +33,10 @@ std::string StreamLink(const std::string& body, const char* pointer);
 // {"error": {"code": "...", "message": "..."}}, the shape of every error the server sends.
 std::string ErrorCode(const std::string& body);
 
+// An RFC 3339 time `seconds` from now, written in the local time of offset +`offset_hours`:00
+// ("Z" for 0), e.g. for a guest's end date.
+std::string TimeFromNow(int64_t seconds, int offset_hours = 0);
+
 // Builds a JSON object member by member, with correct escaping; setting a member again
 // replaces its value.
 class JsonBody {

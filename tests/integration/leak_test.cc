@@ -1,7 +1,6 @@
 // The leak suite: posts in a private and a secret community, each with a unique marker, must
 // never reach anyone outside them, through any route that exists. Every later capability adds
 // its routes here.
-#include <ctime>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -18,16 +17,6 @@ constexpr const char* kSecretMarker = "MARKER-SECRET-b81d44";
 constexpr const char* kPrivateReplyMarker = "MARKER-PRIVATE-REPLY-19e0";
 constexpr const char* kSecretReplyMarker = "MARKER-SECRET-REPLY-5c2f";
 const HeaderList kNoHeaders;
-
-// RFC 3339 UTC, 30 days from now: a guest's end date.
-std::string AMonthFromNow() {
-  std::time_t at = std::time(nullptr) + 30 * 24 * 3600;
-  std::tm utc{};
-  gmtime_r(&at, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 class LeakIntegrationTest : public IntegrationTest {
  protected:
@@ -424,7 +413,7 @@ class LeakIntegrationTest : public IntegrationTest {
                                   .Set("display_name", "A guest")
                                   .Set("email", "guest@partner.example")
                                   .Set("password", "correct horse battery")
-                                  .Set("guest_until", AMonthFromNow())
+                                  .Set("guest_until", TimeFromNow(30 * 24 * 3600))
                                   .Set("guest_communities", std::vector<std::string>{guest_home_})
                                   .str(),
                               admin_token_);
@@ -760,6 +749,31 @@ TEST_F(LeakIntegrationTest, EveryPostRouteAnswersAHiddenPostAsAMissingOne) {
                who->token);
       EXPECT_EQ(reply.status, orphan.status) << reply;
       EXPECT_EQ(reply.body, orphan.body);
+    }
+  }
+}
+
+TEST_F(LeakIntegrationTest, HeadAnswersAHiddenResourceAsAMissingOneLikeGet) {
+  const std::string missing = "999999999";
+  const std::vector<std::pair<std::string, std::string>> probes = {
+      {"/api/v1/posts/" + private_post_, "/api/v1/posts/" + missing},
+      {"/api/v1/posts/" + secret_post_, "/api/v1/posts/" + missing},
+      {"/api/v1/posts/" + secret_reply_ + "/replies", "/api/v1/posts/" + missing + "/replies"},
+      {"/api/v1/communities/" + secret_, "/api/v1/communities/" + missing},
+      {Path(secret_, "/feed"), Path(missing, "/feed")},
+  };
+  for (const TestUser* who : {&stranger_, &removed_, &banned_}) {
+    for (const auto& [hidden, absent] : probes) {
+      SCOPED_TRACE(who->username + " " + hidden);
+      HttpResult head_hidden = server().Request("HEAD", hidden, "", who->token);
+      HttpResult head_absent = server().Request("HEAD", absent, "", who->token);
+      HttpResult get_hidden = Get(hidden, who->token);
+      EXPECT_EQ(head_hidden.status, 404) << head_hidden;
+      EXPECT_EQ(head_hidden.status, head_absent.status);
+      EXPECT_EQ(head_hidden.status, get_hidden.status);
+      EXPECT_TRUE(head_hidden.body.empty());
+      EXPECT_EQ(head_hidden.header("Content-Length"), head_absent.header("Content-Length"));
+      EXPECT_EQ(head_hidden.header("Content-Length"), std::to_string(get_hidden.body.size()));
     }
   }
 }

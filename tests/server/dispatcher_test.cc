@@ -118,7 +118,7 @@ TEST_F(DispatcherTest, UnknownPathIsNotFoundAndWrongMethodNamesTheAllowedOnes) {
   EXPECT_EQ(wrong.status, 405);
   ASSERT_EQ(wrong.headers.size(), 1u);
   EXPECT_EQ(wrong.headers[0].first, "Allow");
-  EXPECT_EQ(wrong.headers[0].second, "GET");
+  EXPECT_EQ(wrong.headers[0].second, "GET, HEAD");
 }
 
 TEST_F(DispatcherTest, TheFallbackAnswersOnlyUnmatchedGets) {

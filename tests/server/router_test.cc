@@ -35,7 +35,19 @@ TEST(Router, ReportsAWrongMethodSeparately) {
   Router router = MakeRouter();
   RouteMatch m = router.match("DELETE", {"api", "v1", "me"});
   EXPECT_EQ(m.route, nullptr);
-  EXPECT_EQ(m.allowed_methods, std::vector<std::string>{"GET"});
+  EXPECT_EQ(m.allowed_methods, (std::vector<std::string>{"GET", "HEAD"}));
+}
+
+TEST(Router, HeadMatchesTheGetRoute) {
+  Router router = MakeRouter();
+  RouteMatch m = router.match("HEAD", {"api", "v1", "users", "@ana"});
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->pattern, "/api/v1/users/{id}");
+  EXPECT_EQ(m.params.at("id"), "@ana");
+
+  RouteMatch post_only = router.match("HEAD", {"api", "v1", "users", "@ana", "follow"});
+  EXPECT_EQ(post_only.route, nullptr);
+  EXPECT_EQ(post_only.allowed_methods, std::vector<std::string>{"POST"});
 }
 
 TEST(Router, RefusesUnknownAndEmptySegments) {
