@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package Agora needs to build, run and test, then builds the web client
 # (scripts/build-web.sh: `npm ci` only when needed, then `npm run build` into web/dist).
-# Then installs the OpenID provider the sign-in tests run (`npm ci` in tests/oidc).
+# Then installs the OpenID provider the sign-in tests run (`npm ci` in tests/oidc) and the
+# OpenAPI linters and client generator tests/openapi/check.sh runs (`npm ci` in tests/openapi).
 # Idempotent and quick when everything is present: apt runs only for missing packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,4 +48,9 @@ fi
 if [ ! -f tests/oidc/node_modules/.package-lock.json ] ||
    [ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]; then
   (cd tests/oidc && npm ci --no-audit --no-fund)
+fi
+# Redocly, Spectral, openapi-typescript and tsc for tests/openapi (pinned by its lockfile).
+if [ ! -f tests/openapi/node_modules/.package-lock.json ] ||
+   [ tests/openapi/package-lock.json -nt tests/openapi/node_modules/.package-lock.json ]; then
+  (cd tests/openapi && npm ci --no-audit --no-fund)
 fi
