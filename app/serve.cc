@@ -296,6 +296,8 @@ int Serve(const ServeOptions& options) {
   dispatcher_options.worker_threads = options.worker_threads;
   dispatcher_options.hashing_threads = options.app.accounts.hash_concurrency;
   dispatcher_options.trusted_proxies = options.trusted_proxies;
+  server::ConditionalRequests conditional((*app)->store(), (*app)->clock());
+  dispatcher_options.conditional = &conditional;
   server::Dispatcher dispatcher(router, (*app)->accounts(), metrics, dispatcher_options);
   // Declared before the io_context: sockets still queued there at exit report to it.
   server::LiveHub hub((*app)->streams(), options.streams);

@@ -157,14 +157,18 @@ ApiResponse Dispatcher::Run(const ApiRequest& request, RouteMatch match) {
     if (!auth.ok()) {
       response = ErrorResponse(auth);
     } else {
-      try {
-        Result<ApiResponse> answer = match.route->handler(ctx);
-        response = answer.ok() ? std::move(answer).value() : ErrorResponse(answer.status());
-      } catch (const std::exception& e) {
-        spdlog::error("event=handler_exception route={} what=\"{}\"", match.route->pattern,
-                      e.what());
-        response = ErrorResponse(Status::Internal(e.what()));
-      }
+      auto handle = [&]() -> ApiResponse {
+        try {
+          Result<ApiResponse> answer = match.route->handler(ctx);
+          return answer.ok() ? std::move(answer).value() : ErrorResponse(answer.status());
+        } catch (const std::exception& e) {
+          spdlog::error("event=handler_exception route={} what=\"{}\"", match.route->pattern,
+                        e.what());
+          return ErrorResponse(Status::Internal(e.what()));
+        }
+      };
+      response =
+          options_.conditional ? options_.conditional->Run(*match.route, ctx, handle) : handle();
     }
   }
   double seconds =

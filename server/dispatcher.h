@@ -15,6 +15,7 @@
 #include "core/mutex.h"
 #include "server/api.h"
 #include "server/client_address.h"
+#include "server/conditional_requests.h"
 #include "server/metrics.h"
 #include "server/router.h"
 #include "services/account_service.h"
@@ -31,6 +32,9 @@ struct DispatcherOptions {
   size_t max_queued_hashing_per_address = 16;
   // Peers whose Forwarded / X-Forwarded-For headers name the client (--trusted-proxy).
   TrustedProxies trusted_proxies;
+  // Idempotency-Key, ETag, If-None-Match and If-Match (server/conditional_requests.h); it must
+  // outlive the dispatcher. Null: those headers are not evaluated.
+  ConditionalRequests* conditional = nullptr;
 };
 
 // The token of an "Authorization: Bearer <token>" header (case-insensitive scheme, RFC 6750).

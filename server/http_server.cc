@@ -231,6 +231,11 @@ class Session : public std::enable_shared_from_this<Session> {
     api.accept = std::string(request[http::field::accept]);
     api.cookie = std::string(request[http::field::cookie]);
     api.host = std::string(request[http::field::host]);
+    if (auto key = request.find("Idempotency-Key"); key != request.end()) {
+      api.idempotency_key = std::string(key->value());
+    }
+    api.if_match = JoinedHeader(request, http::field::if_match);
+    api.if_none_match = JoinedHeader(request, http::field::if_none_match);
     api.client_address = client_address_;
     api.forwarded = JoinedHeader(request, http::field::forwarded);
     api.x_forwarded_for = JoinedHeader(request, std::string_view("X-Forwarded-For"));
@@ -304,7 +309,8 @@ class Session : public std::enable_shared_from_this<Session> {
     for (auto& [name, value] : api.headers) response->set(name, value);
     response->body() = std::move(api.body);
     response->keep_alive(keep_alive && !closing_ && !state_->shutting_down);
-    response->prepare_payload();
+    // A 304 carries no body and no Content-Length of its own (RFC 9110, 8.6).
+    if (api.status != 304) response->prepare_payload();
     busy_ = true;
     Send(response);
   }
