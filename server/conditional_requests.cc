@@ -237,12 +237,6 @@ class RevisionPrecondition final : public storage::WriteGuard {
   bool refused_ = false;
 };
 
-// Marks an answer as one that a client may keep and revalidate with its ETag.
-void AddEntityTag(ApiResponse& response, std::string tag) {
-  response.headers.emplace_back("ETag", std::move(tag));
-  response.headers.emplace_back("Cache-Control", "private, no-cache");
-}
-
 }  // namespace
 
 bool ValidIdempotencyKey(std::string_view key) {
@@ -370,7 +364,9 @@ ApiResponse ConditionalRequests::RunGet(const Route& route, const RouteContext& 
     response.status = 304;
     response.body.clear();
   }
-  AddEntityTag(response, std::move(tag));
+  // Cache-Control stays no-store: a browser must not keep private content on disk, so tags
+  // serve clients that keep their own copies.
+  response.headers.emplace_back("ETag", std::move(tag));
   return response;
 }
 
@@ -390,7 +386,7 @@ ApiResponse ConditionalRequests::RunIfMatch(const Route& route, const RouteConte
                          "the resource changed since the ETag in If-Match; fetch it again");
   }
   if (response.status == 200 && precondition.committed()) {
-    AddEntityTag(response, EntityTag(precondition.revision_after(), response.body));
+    response.headers.emplace_back("ETag", EntityTag(precondition.revision_after(), response.body));
   }
   return response;
 }
