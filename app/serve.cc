@@ -296,7 +296,10 @@ int Serve(const ServeOptions& options) {
   dispatcher_options.worker_threads = options.worker_threads;
   dispatcher_options.hashing_threads = options.app.accounts.hash_concurrency;
   dispatcher_options.trusted_proxies = options.trusted_proxies;
-  server::ConditionalRequests conditional((*app)->store(), (*app)->clock());
+  constexpr int64_t kIdempotencyWindowMs = 24LL * 60 * 60 * 1000;  // keys kept a day
+  services::ConditionalWrites conditional_writes((*app)->store(), (*app)->clock(),
+                                                 kIdempotencyWindowMs);
+  server::ConditionalRequests conditional(conditional_writes);
   dispatcher_options.conditional = &conditional;
   server::Dispatcher dispatcher(router, (*app)->accounts(), metrics, dispatcher_options);
   // Declared before the io_context: sockets still queued there at exit report to it.

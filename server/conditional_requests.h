@@ -1,10 +1,10 @@
 // ConditionalRequests: the HTTP conventions that make retries and concurrent edits safe.
 //
 // - Idempotency-Key on an authenticated POST: the key, scoped to the caller's account, is
-//   recorded in the same transaction as the first write the request makes (storage/
-//   write_guard.h), and the answer once it is known. A retry within 24 h with the same key
-//   and the same request gets that answer again and writes nothing; the same key with another
-//   request is refused (422 idempotency_key_reused); a key whose first request has not been
+//   recorded in the same transaction as the first write the request makes
+//   (services/conditional_writes.h), and the answer once it is known. A retry within 24 h with the
+//   same key and the same request gets that answer again and writes nothing; the same key with
+//   another request is refused (422 idempotency_key_reused); a key whose first request has not been
 //   answered yet is refused (409 idempotency_key_in_use). Expired keys are swept by each new
 //   claim.
 // - ETag on every 200 answer to a GET, If-None-Match answered 304 without a body. The ETag of
@@ -24,22 +24,16 @@
 #include <string>
 #include <string_view>
 
-#include "core/clock.h"
 #include "server/api.h"
 #include "server/router.h"
-#include "storage/store.h"
+#include "services/conditional_writes.h"
 
 namespace agora::server {
 
-struct ConditionalRequestOptions {
-  int64_t idempotency_window_ms = 24LL * 60 * 60 * 1000;  // how long a key is kept
-};
-
 class ConditionalRequests {
  public:
-  // `store` and `clock` must outlive this object.
-  ConditionalRequests(storage::Store& store, const Clock& clock,
-                      ConditionalRequestOptions options = {});
+  // `writes` must outlive this object.
+  explicit ConditionalRequests(services::ConditionalWrites& writes);
 
   // Runs `handle` (the route's handler, for an authenticated `ctx`) under the request's
   // conditional headers and returns the answer to send.
@@ -53,9 +47,7 @@ class ConditionalRequests {
   ApiResponse RunIfMatch(const Route& route, const RouteContext& ctx,
                          const std::function<ApiResponse()>& handle);
 
-  storage::Store& store_;
-  const Clock& clock_;
-  const ConditionalRequestOptions options_;
+  services::ConditionalWrites& writes_;
 };
 
 // Whether `key` may be an Idempotency-Key: 1 to 255 printable ASCII characters.

@@ -94,6 +94,26 @@ TEST_F(ConditionalIntegrationTest, EveryCreatingPostHonoursTheKey) {
   EXPECT_EQ(JsonInt(Get("/api/v1/posts/" + post, ana_.token).body, "/reactions_count"), 0);
 }
 
+TEST_F(ConditionalIntegrationTest, NoSecretIsEverStoredWithAKey) {
+  const std::string body =
+      JsonBody().Set("name", "ci").Set("scopes", std::vector<std::string>{"read"}).str();
+  HttpResult first = PostWithKey(ana_, "/api/v1/me/tokens", body, "token-1");
+  HttpResult second = PostWithKey(ana_, "/api/v1/me/tokens", body, "token-1");
+  ASSERT_EQ(first.status, 201) << first;
+  ASSERT_EQ(second.status, 201) << second;
+  // A token is shown once: the key is ignored rather than the token kept for a replay.
+  EXPECT_NE(JsonString(first.body, "/token"), JsonString(second.body, "/token"));
+  EXPECT_EQ(PostWithKey(ana_, "/api/v1/me/password",
+                        JsonBody()
+                            .Set("current_password", TestServer::kDefaultPassword)
+                            .Set("new_password", "another-horse-2")
+                            .str(),
+                        "password-1")
+                .status,
+            204);
+  EXPECT_EQ(Sql("SELECT count(*) FROM idempotency_keys"), 0);
+}
+
 TEST_F(ConditionalIntegrationTest, TheSameKeyForAnotherRequestIsRefused) {
   ASSERT_EQ(CreatePost(ana_, "first body", "reused").status, 201);
   HttpResult other = CreatePost(ana_, "second body", "reused");
