@@ -349,6 +349,11 @@ int Serve(const ServeOptions& options) {
   dispatcher_options.trusted_proxies = options.trusted_proxies;
   dispatcher_options.cors = options.cors;
   dispatcher_options.access_log = options.access_log;
+  constexpr int64_t kIdempotencyWindowMs = 24LL * 60 * 60 * 1000;  // keys kept a day
+  services::ConditionalWrites conditional_writes((*app)->store(), (*app)->clock(),
+                                                 kIdempotencyWindowMs);
+  server::ConditionalRequests conditional(conditional_writes);
+  dispatcher_options.conditional = &conditional;
   server::Dispatcher dispatcher(router, (*app)->accounts(), metrics, dispatcher_options);
   // Declared before the io_context: sockets still queued there at exit report to it.
   server::StreamOptions stream_options = options.streams;

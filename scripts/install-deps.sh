@@ -2,7 +2,8 @@
 # Installs every Debian package Agora needs to build, run and test, then builds the web client
 # (scripts/build-web.sh: `npm ci` only when needed, then `npm run build` into web/dist).
 # Then installs the npm packages the tests run: the OpenID provider (tests/oidc), scimmy
-# (tests/scim), jsonld and activitystrea.ms (tests/as2), each with `npm ci`.
+# (tests/scim), jsonld and activitystrea.ms (tests/as2), and the OpenAPI linters and client
+# generator (tests/openapi), each with `npm ci`.
 # Idempotent and quick when everything is present: apt runs only for missing packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,4 +56,9 @@ fi
 if [ ! -f tests/as2/node_modules/.package-lock.json ] ||
    [ tests/as2/package-lock.json -nt tests/as2/node_modules/.package-lock.json ]; then
   (cd tests/as2 && npm ci --no-audit --no-fund)
+fi
+# Redocly, Spectral, openapi-typescript and tsc for tests/openapi (pinned by its lockfile).
+if [ ! -f tests/openapi/node_modules/.package-lock.json ] ||
+   [ tests/openapi/package-lock.json -nt tests/openapi/node_modules/.package-lock.json ]; then
+  (cd tests/openapi && npm ci --no-audit --no-fund)
 fi

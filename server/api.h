@@ -22,6 +22,10 @@ struct ApiRequest {
   std::string cookie;  // the Cookie header, as sent
   std::string host;    // the Host header, as sent
   std::string body;
+  // Conditional and retry headers (server/conditional_requests.h), as sent.
+  std::optional<std::string> idempotency_key;  // absent when the header was not sent
+  std::string if_match;
+  std::string if_none_match;
   // The TCP peer's address; the Dispatcher replaces it with the client's when the peer is a
   // trusted proxy (server/client_address.h).
   std::string client_address;

@@ -174,25 +174,29 @@ ApiResponse Dispatcher::Answer(const ApiRequest& request, RouteMatch& match, Out
     }
     ctx.viewer = *viewer;
   }
-  try {
-    services::QuotaReport quotas;
-    Result<ApiResponse> answer = match.route->handler(ctx);
-    ApiResponse response = answer.ok() ? std::move(answer).value() : ErrorResponse(answer.status());
-    // A quota's 429 carries its own fields; any other answer those of the quotas it took.
-    if (quotas.tightest() && response.status != 429) {
-      AddRateLimitHeaders(response, *quotas.tightest());
-    }
-    if (response.status == 200 && response.content_type.find("json") != std::string::npos) {
-      if (auto next = NextPageLink(request, response.body)) {
-        response.headers.emplace_back("Link", std::move(*next));
+  auto handle = [&]() -> ApiResponse {
+    try {
+      services::QuotaReport quotas;
+      Result<ApiResponse> answer = match.route->handler(ctx);
+      ApiResponse response =
+          answer.ok() ? std::move(answer).value() : ErrorResponse(answer.status());
+      // A quota's 429 carries its own fields; any other answer those of the quotas it took.
+      if (quotas.tightest() && response.status != 429) {
+        AddRateLimitHeaders(response, *quotas.tightest());
       }
+      if (response.status == 200 && response.content_type.find("json") != std::string::npos) {
+        if (auto next = NextPageLink(request, response.body)) {
+          response.headers.emplace_back("Link", std::move(*next));
+        }
+      }
+      return response;
+    } catch (const std::exception& e) {
+      spdlog::error("event=handler_exception route={} what={}", LogValue(match.route->pattern),
+                    LogValue(e.what()));
+      return ErrorResponse(Status::Internal(e.what()));
     }
-    return response;
-  } catch (const std::exception& e) {
-    spdlog::error("event=handler_exception route={} what={}", LogValue(match.route->pattern),
-                  LogValue(e.what()));
-    return ErrorResponse(Status::Internal(e.what()));
-  }
+  };
+  return options_.conditional ? options_.conditional->Run(*match.route, ctx, handle) : handle();
 }
 
 void Dispatcher::Decorate(const ApiRequest& request, ApiResponse& response) const {

@@ -15,6 +15,7 @@
 #include "core/mutex.h"
 #include "server/api.h"
 #include "server/client_address.h"
+#include "server/conditional_requests.h"
 #include "server/cors.h"
 #include "server/metrics.h"
 #include "server/router.h"
@@ -36,6 +37,9 @@ struct DispatcherOptions {
   // One logfmt line per request at level info (event=request): request id, method, route,
   // status, body bytes, handler time, user id, client address.
   bool access_log = true;
+  // Idempotency-Key, ETag, If-None-Match and If-Match (server/conditional_requests.h); it must
+  // outlive the dispatcher. Null: those headers are not evaluated.
+  ConditionalRequests* conditional = nullptr;
 };
 
 // The token of an "Authorization: Bearer <token>" header (case-insensitive scheme, RFC 6750).

@@ -56,12 +56,13 @@ struct ProtocolAnswer {
   std::string_view code;
 };
 constexpr ProtocolAnswer kProtocolAnswers[] = {
-    {405, "method_not_allowed"},  // kMethodNotAllowed
-    {426, "upgrade_required"},    // kUpgradeRequired
-    {431, "headers_too_large"},   // kHeadersTooLarge
+    {405, "method_not_allowed"},   // kMethodNotAllowed
+    {426, "upgrade_required"},     // kUpgradeRequired
+    {431, "headers_too_large"},    // kHeadersTooLarge
+    {412, "precondition_failed"},  // kPreconditionFailed
 };
 static_assert(std::size(kProtocolAnswers) ==
-              static_cast<size_t>(ProtocolError::kHeadersTooLarge) + 1);
+              static_cast<size_t>(ProtocolError::kPreconditionFailed) + 1);
 
 }  // namespace
 

@@ -40,6 +40,9 @@ enum class ProtocolError {
   kMethodNotAllowed,  // 405 method_not_allowed
   kUpgradeRequired,   // 426 upgrade_required
   kHeadersTooLarge,   // 431 headers_too_large
+  // 412 precondition_failed: an If-Match names a version that is no longer current
+  // (server/conditional_requests.h).
+  kPreconditionFailed,
 };
 ApiResponse ErrorResponse(ProtocolError error, std::string_view message);
 

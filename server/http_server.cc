@@ -238,6 +238,11 @@ class Session : public std::enable_shared_from_this<Session> {
     api.accept = std::string(request[http::field::accept]);
     api.cookie = std::string(request[http::field::cookie]);
     api.host = std::string(request[http::field::host]);
+    if (auto key = request.find("Idempotency-Key"); key != request.end()) {
+      api.idempotency_key = std::string(key->value());
+    }
+    api.if_match = JoinedHeader(request, http::field::if_match);
+    api.if_none_match = JoinedHeader(request, http::field::if_none_match);
     api.client_address = client_address_;
     api.forwarded = JoinedHeader(request, http::field::forwarded);
     api.x_forwarded_for = JoinedHeader(request, std::string_view("X-Forwarded-For"));
@@ -338,8 +343,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     response->body() = std::move(api.body);
     response->keep_alive(keep_alive && !closing_ && !state_->shutting_down);
-    response->prepare_payload();
-    if (head_request_) {
+    // A 304 carries no body and no Content-Length of its own (RFC 9110, 8.6).
+    if (api.status != 304) response->prepare_payload();
+    if (head_request_ && api.status != 304) {
       // The head of the GET answer, Content-Length included, and not one byte of its body.
       uint64_t length = response->body().size();
       response->body().clear();

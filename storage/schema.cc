@@ -552,6 +552,40 @@ DROP TABLE memberships;
 ALTER TABLE memberships_v15 RENAME TO memberships;
 CREATE INDEX memberships_by_user ON memberships (user_id, community_id);
 )sql",
+    // 16: idempotency keys and resource revisions (issue 16). A key is recorded in the same
+    // transaction as the create it names, with the answer stored once it is known (NULL
+    // status: not answered yet). Posts, communities and deals gain a revision that every
+    // update bumps (the triggers), which If-Match is checked against inside the write.
+    R"sql(
+CREATE TABLE idempotency_keys (
+  account_id   INTEGER NOT NULL,
+  key          TEXT NOT NULL,
+  request_hash BLOB NOT NULL,
+  created_at   INTEGER NOT NULL,
+  status       INTEGER,
+  content_type TEXT,
+  headers      TEXT,
+  body         BLOB,
+  UNIQUE (account_id, key)
+);
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+
+ALTER TABLE posts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER posts_revision AFTER UPDATE ON posts WHEN NEW.revision = OLD.revision
+BEGIN
+  UPDATE posts SET revision = OLD.revision + 1 WHERE id = NEW.id;
+END;
+ALTER TABLE communities ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER communities_revision AFTER UPDATE ON communities WHEN NEW.revision = OLD.revision
+BEGIN
+  UPDATE communities SET revision = OLD.revision + 1 WHERE id = NEW.id;
+END;
+ALTER TABLE sales_deals ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER sales_deals_revision AFTER UPDATE ON sales_deals WHEN NEW.revision = OLD.revision
+BEGIN
+  UPDATE sales_deals SET revision = OLD.revision + 1 WHERE id = NEW.id;
+END;
+)sql",
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "storage/maintenance.h"
+#include "storage/write_guard.h"
 
 namespace agora::storage {
 
@@ -35,11 +36,21 @@ void Store::Stop() { writer_.Stop(); }
 
 Status Store::Transact(UseCase fn) {
   auto pending = std::make_shared<PendingWrite>();
-  pending->fn = std::move(fn);
+  WriteGuard* guard = PendingWriteGuard();
+  if (guard) {
+    pending->fn = [guard, fn = std::move(fn)](Transaction& tx) {
+      AGORA_RETURN_IF_ERROR(guard->Before(tx.connection()));
+      AGORA_RETURN_IF_ERROR(fn(tx));
+      return guard->After(tx.connection());
+    };
+  } else {
+    pending->fn = std::move(fn);
+  }
   std::future<Status> done = pending->done.get_future();
   if (!writer_.Post(pending)) return Status::Unavailable("the store is shutting down");
   Status status = done.get();
   if (status.ok()) {
+    if (guard) guard->committed_ = true;
     for (auto& effect : pending->after_commit) effect();
   }
   return status;

@@ -778,6 +778,44 @@ TEST_F(LeakIntegrationTest, HeadAnswersAHiddenResourceAsAMissingOneLikeGet) {
   }
 }
 
+TEST_F(LeakIntegrationTest, ConditionalHeadersTellAnOutsiderNothing) {
+  const std::string missing = "999999999";
+  for (const std::string& base :
+       {std::string("/api/v1/posts/"), std::string("/api/v1/communities/")}) {
+    bool posts = base == "/api/v1/posts/";
+    for (const std::string& hidden : posts ? std::vector<std::string>{private_post_, secret_post_}
+                                           : std::vector<std::string>{secret_}) {
+      HttpResult insiders = Get(base + hidden, insider_.token);
+      ASSERT_EQ(insiders.status, 200) << insiders;
+      const std::string tag = insiders.header("ETag");
+      ASSERT_FALSE(tag.empty());
+      // The same 404 with or without If-None-Match, and no tag to compare.
+      for (const HeaderList& headers :
+           {HeaderList{}, HeaderList{{"If-None-Match", tag}}, HeaderList{{"If-None-Match", "*"}}}) {
+        SCOPED_TRACE(base + hidden + " " + (headers.empty() ? "" : headers[0].second));
+        HttpResult seen = server().Request("GET", base + hidden, "", stranger_.token, headers);
+        HttpResult absent = server().Request("GET", base + missing, "", stranger_.token, headers);
+        EXPECT_EQ(seen.status, 404) << seen;
+        EXPECT_EQ(seen.body, absent.body);
+        EXPECT_FALSE(seen.has_header("ETag"));
+      }
+      // An edit with the current, a stale or any tag is the same 404, never a 412.
+      const std::string edit =
+          posts ? JsonBody().Set("text", "y").str() : JsonBody().Set("description", "y").str();
+      for (const std::string& condition : {tag, std::string("\"r0-stale\""), std::string("*")}) {
+        SCOPED_TRACE(base + hidden + " If-Match " + condition);
+        HttpResult seen = server().Request("PATCH", base + hidden, edit, stranger_.token,
+                                           {{"If-Match", condition}});
+        HttpResult absent = server().Request("PATCH", base + missing, edit, stranger_.token,
+                                             {{"If-Match", condition}});
+        EXPECT_EQ(seen.status, 404) << seen;
+        EXPECT_EQ(seen.body, absent.body);
+      }
+      EXPECT_EQ(Get(base + hidden, insider_.token).header("ETag"), tag);  // nothing changed
+    }
+  }
+}
+
 TEST_F(LeakIntegrationTest, ANonMembersAccessTokenSeesNoMoreThanThey) {
   HttpResult created = Post("/api/v1/me/tokens",
                             JsonBody()

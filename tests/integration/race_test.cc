@@ -9,27 +9,11 @@
 #include <string>
 #include <thread>
 
+#include "tests/integration/at_once.h"
 #include "tests/integration/integration_test.h"
 
 namespace agora::integration {
 namespace {
-
-// Runs `a` and `b` on two threads released at the same instant.
-void AtOnce(const std::function<void()>& a, const std::function<void()>& b) {
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
-  auto run = [&](const std::function<void()>& fn) {
-    ready.fetch_add(1);
-    while (!go.load()) std::this_thread::yield();
-    fn();
-  };
-  std::thread first(run, a);
-  std::thread second(run, b);
-  while (ready.load() < 2) std::this_thread::yield();
-  go.store(true);
-  first.join();
-  second.join();
-}
 
 class RaceTest : public IntegrationTest {
  protected:

@@ -143,7 +143,8 @@ TEST(ErrorResponse, ProtocolErrorsUseTheirOwnStatusAndCode) {
   };
   for (const Case& c : {Case{ProtocolError::kMethodNotAllowed, 405, "method_not_allowed"},
                         Case{ProtocolError::kUpgradeRequired, 426, "upgrade_required"},
-                        Case{ProtocolError::kHeadersTooLarge, 431, "headers_too_large"}}) {
+                        Case{ProtocolError::kHeadersTooLarge, 431, "headers_too_large"},
+                        Case{ProtocolError::kPreconditionFailed, 412, "precondition_failed"}}) {
     ApiResponse r = ErrorResponse(c.error, "a \"quoted\" message");
     EXPECT_EQ(r.status, c.http);
     auto body = ParseErrorBody(r.body);
