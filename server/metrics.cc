@@ -61,7 +61,7 @@ void Metrics::AddCallback(std::string name, std::string help, std::string type,
 }
 
 void Metrics::AddInfo(std::string name, std::string help,
-                      std::vector<std::pair<std::string, std::string>> labels) {
+                      const std::vector<std::pair<std::string, std::string>>& labels) {
   std::string rendered;
   for (const auto& [key, value] : labels) {
     rendered += (rendered.empty() ? "" : ",") + key + "=\"" + Escape(value) + "\"";

@@ -32,7 +32,7 @@ class Metrics {
 
   // A constant 1 whose labels carry facts, e.g. agora_build_info{version="0.9.0",...}.
   void AddInfo(std::string name, std::string help,
-               std::vector<std::pair<std::string, std::string>> labels);
+               const std::vector<std::pair<std::string, std::string>>& labels);
 
   std::string Render() const;
 
