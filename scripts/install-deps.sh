@@ -17,6 +17,7 @@ packages=(
   clang-format clang-tidy-14 python3  # scripts/check-style.sh
   clang-14 jq  # scripts/check-thread-safety.sh
   systemd  # systemd-analyze checks packaging/agora.service
+  nginx openssl  # tests/packaging/nginx_tls_test.sh runs packaging/nginx/agora.conf
   libclang-rt-14-dev  # libFuzzer, ASan and UBSan runtimes for clang-14: scripts/fuzz.sh
   chromium  # the web client's end-to-end tests (web/tests/e2e.mjs)
 )

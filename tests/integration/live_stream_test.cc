@@ -470,7 +470,8 @@ TEST_F(LiveStreamTest, RemovingAReportedPostSendsADeleteAndTakesItsNotifications
 class IdleStreamTest : public LiveStreamTest {
  protected:
   std::vector<std::string> ServeArgs() const override {
-    return {"--stream-idle-timeout-ms", "300"};
+    // Long enough that a client starved of CPU on a loaded 2-core machine still pongs in time.
+    return {"--stream-idle-timeout-ms", "1000"};
   }
 };
 
@@ -489,7 +490,7 @@ TEST_F(IdleStreamTest, AClientThatNeverAnswersPingsIsClosed) {
   auto ben = Connect(ben_);
   Ready(*ben, ben_);
   // Reading for more than twice the timeout (nothing is due) lets it answer the pings.
-  EXPECT_FALSE(ben->Read(std::chrono::milliseconds(700)));
+  EXPECT_FALSE(ben->Read(std::chrono::milliseconds(2500)));
   EXPECT_FALSE(ben->closed());
   ExpectBarrier(*ben, Barrier(ben_));
 }
