@@ -40,32 +40,44 @@ let base;
 let browser;
 const consoleProblems = [];
 
-async function startServer() {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-e2e-'));
-  const demo = spawnSync(binary, ['demo', '--data', dataDir], { encoding: 'utf8' });
-  assert.equal(demo.status, 0, `agora demo failed: ${demo.stderr}`);
-  server = spawn(
+// `agora serve` on `listen` with the built client; resolves to its base URL once it listens.
+async function serve(dataDir, listen, extraArgs = []) {
+  const child = spawn(
     binary,
-    // A public URL no browser reaches: the client must page streams on its own origin, not on
-    // the absolute ActivityStreams links the server names.
-    ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--web-root', path.join(webDir, 'dist'), '--password-cost', 'minimum',
-      '--public-url', 'http://agora.invalid'],
+    ['serve', '--data', dataDir, '--listen', listen, '--web-root', path.join(webDir, 'dist'), '--password-cost', 'minimum', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  server.stderr.on('data', () => {});
-  const lines = readline.createInterface({ input: server.stdout });
-  base = await new Promise((resolve, reject) => {
-    server.once('exit', (code) => reject(new Error(`agora serve exited with ${code}`)));
+  child.stderr.on('data', () => {});
+  const lines = readline.createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`agora serve exited with ${code}`)));
     lines.on('line', (line) => {
       const m = /^listening on (\S+)$/.exec(line);
       if (m) resolve(`http://${m[1]}`);
     });
   });
+  return { child, url };
+}
+
+async function startServer() {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-e2e-'));
+  const demo = spawnSync(binary, ['demo', '--data', dataDir], { encoding: 'utf8' });
+  assert.equal(demo.status, 0, `agora demo failed: ${demo.stderr}`);
+  // A public URL no browser reaches: the client must page streams on its own origin, not on
+  // the absolute ActivityStreams links the server names.
+  ({ child: server, url: base } = await serve(dataDir, '127.0.0.1:0', ['--public-url', 'http://agora.invalid']));
+}
+
+// A person added with the CLI to a store of a server of a test's own.
+function addUser(data, username, displayName, email) {
+  const add = spawnSync(binary, ['user', 'add', '--data', data, '--username', username, '--display-name', displayName,
+    '--email', email, '--password-cost', 'minimum'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+  assert.equal(add.status, 0, add.stderr);
 }
 
 // The API, straight from Node: to find demo people and check what the UI claims.
-async function apiCall(token, method, p, body) {
-  const response = await fetch(base + p, {
+async function apiCall(token, method, p, body, root = base) {
+  const response = await fetch(root + p, {
     method,
     headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
@@ -73,8 +85,8 @@ async function apiCall(token, method, p, body) {
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
-async function tokenOf(username) {
-  const r = await apiCall('', 'POST', '/api/v1/auth/login', { username, password: PASSWORD });
+async function tokenOf(username, root = base) {
+  const r = await apiCall('', 'POST', '/api/v1/auth/login', { username, password: PASSWORD }, root);
   assert.equal(r.status, 200, `login ${username}: ${JSON.stringify(r.body)}`);
   return r.body.token;
 }
@@ -91,8 +103,8 @@ async function newPage(options = {}) {
   return page;
 }
 
-async function signIn(page, username, lang = 'en') {
-  await page.goto(`${base}/?lang=${lang}`);
+async function signIn(page, username, lang = 'en', root = base) {
+  await page.goto(`${root}/?lang=${lang}`);
   await page.getByRole('textbox', { name: 'Username' }).fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -947,21 +959,14 @@ describe('web client', { concurrency: false }, () => {
       accounts: { 'dana-sub': { email: 'dana.sso@example.com', name: 'Dana Sso' } },
     });
     const ssoData = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-e2e-sso-'));
-    const add = spawnSync(binary, ['user', 'add', '--data', ssoData, '--username', 'dana', '--display-name', 'Dana Sso',
-      '--email', 'dana.sso@example.com', '--password-cost', 'minimum'], { input: `${PASSWORD}\n`, encoding: 'utf8' });
-    assert.equal(add.status, 0, add.stderr);
+    addUser(ssoData, 'dana', 'Dana Sso', 'dana.sso@example.com');
     const secretFile = path.join(ssoData, 'oidc-secret');
     fs.writeFileSync(secretFile, CLIENT_SECRET, { mode: 0o600 });
-    const sso = spawn(binary, ['serve', '--data', ssoData, '--listen', `127.0.0.1:${port}`, '--web-root', path.join(webDir, 'dist'),
-      '--password-cost', 'minimum', '--oidc-issuer', provider.issuer, '--oidc-client-id', CLIENT_ID,
-      '--oidc-client-secret-file', secretFile, '--oidc-name', 'Example SSO', '--no-password-login'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    sso.stderr.on('data', () => {});
     const page = await newPage();
+    let sso;
     try {
-      await new Promise((resolve, reject) => {
-        sso.once('exit', (code) => reject(new Error(`agora serve exited with ${code}`)));
-        readline.createInterface({ input: sso.stdout }).on('line', (line) => { if (line.startsWith('listening on')) resolve(); });
-      });
+      ({ child: sso } = await serve(ssoData, `127.0.0.1:${port}`, ['--oidc-issuer', provider.issuer, '--oidc-client-id', CLIENT_ID,
+        '--oidc-client-secret-file', secretFile, '--oidc-name', 'Example SSO', '--no-password-login']));
       await page.goto(`${ssoBase}/?lang=en`);
       const button = page.getByRole('link', { name: 'Sign in with Example SSO' });
       await button.waitFor({ timeout: WAIT });
@@ -978,9 +983,39 @@ describe('web client', { concurrency: false }, () => {
       await shot(page, 'sso-signed-in');
     } finally {
       await page.context().close();
-      sso.kill('SIGTERM');
+      if (sso) sso.kill('SIGTERM');
       await provider.close();
       fs.rmSync(ssoData, { recursive: true, force: true });
+    }
+  });
+
+  it('says "at least" beside a search total once counting stops at 1,000 matches', async () => {
+    // A server of its own without quotas: one person writes 1,001 posts sharing a word.
+    const manyData = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-e2e-many-'));
+    addUser(manyData, 'prolific', 'Prolific Writer', 'prolific@example.com');
+    const page = await newPage();
+    let many;
+    try {
+      let manyBase;
+      ({ child: many, url: manyBase } = await serve(manyData, '127.0.0.1:0', ['--no-quotas']));
+      const token = await tokenOf('prolific', manyBase);
+      for (let batch = 0; batch < 1001; batch += 91) {
+        const writes = Array.from({ length: 91 }, (_, i) =>
+          apiCall(token, 'POST', '/api/v1/posts', { text: `Lanterne report number ${batch + i}` }, manyBase));
+        for (const r of await Promise.all(writes)) assert.equal(r.status, 201);
+      }
+      await signIn(page, 'prolific', 'en', manyBase);
+      await page.goto(`${manyBase}/search?q=lanterne`);
+      await page.getByRole('status').filter({ hasText: 'At least 1,000 results' }).waitFor({ timeout: WAIT });
+      // Below the bound the count is exact, with no "at least".
+      await page.goto(`${manyBase}/search?q=${encodeURIComponent('"report number 1000"')}`);
+      await page.getByRole('status').filter({ hasText: /^1 result/ }).waitFor({ timeout: WAIT });
+      await page.goto(`${manyBase}/search?q=lanterne&lang=fr`);
+      await page.getByRole('status').filter({ hasText: /Au moins 1\s000 résultats/ }).waitFor({ timeout: WAIT });
+    } finally {
+      await page.context().close();
+      if (many) many.kill('SIGTERM');
+      fs.rmSync(manyData, { recursive: true, force: true });
     }
   });
 

@@ -220,7 +220,10 @@ export function Search({ query, params }) {
         {loading && <p class="muted">{t('loading')}</p>}
         {answer && (
           <p role="status" class="muted">
-            {t('results', { count: formatNumber(answer.total ?? (answer.results || []).length) })}
+            {/* Past 1,000 matches the server stops counting: its total is a lower bound. */}
+            {t(answer.total_exact === false ? 'resultsAtLeast' : 'results', {
+              count: formatNumber(answer.total ?? (answer.results || []).length),
+            })}
           </p>
         )}
         {answer && tab === 'posts' && <PostResults answer={answer} />}
