@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -24,12 +25,22 @@ struct BlankOrder {
   bool descending;
 };
 
-// The documents of `mset`, scored relative to the best match.
-std::vector<Hit> HitsOf(const Xapian::MSet& mset) {
+// The documents of `mset`, scored relative to the best match. Their ids are read from one
+// value stream in docid order: a Document per hit looks its value up afresh, which took a
+// quarter of a rare word's query (perf, docs/search.md).
+std::vector<Hit> HitsOf(Xapian::Database& db, const Xapian::MSet& mset) {
+  std::vector<Xapian::docid> docids(mset.begin(), mset.end());
+  std::sort(docids.begin(), docids.end());
+  std::unordered_map<Xapian::docid, Id> ids;
+  for (auto value = db.valuestream_begin(kIdSlot); Xapian::docid docid : docids) {
+    value.skip_to(docid);
+    if (value == db.valuestream_end(kIdSlot)) break;
+    if (value.get_docid() == docid) ids[docid] = ParseId(*value).value_or(0);
+  }
   double best = mset.get_max_attained();
   std::vector<Hit> hits;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    hits.push_back({IdOf(it.get_document()), best > 0 ? it.get_weight() / best : 0});
+    hits.push_back({ids[*it], best > 0 ? it.get_weight() / best : 0});
   }
   return hits;
 }
@@ -64,8 +75,9 @@ Xapian::Query Filtered(const Xapian::Query& text, const std::vector<Xapian::Quer
 // it scales term statistics that count documents the filters removed, so hidden posts would
 // move it.
 template <typename Results>
-Results Page(Xapian::Enquire& enquire, const std::string& q, const Xapian::Query& query,
-             BlankOrder order, size_t offset, size_t limit, Xapian::doccount exact_up_to) {
+Results Page(Xapian::Database& db, Xapian::Enquire& enquire, const std::string& q,
+             const Xapian::Query& query, BlankOrder order, size_t offset, size_t limit,
+             Xapian::doccount exact_up_to) {
   enquire.set_query(query);
   enquire.set_weighting_scheme(Weighting());
   if (IsBlank(q)) enquire.set_sort_by_value(order.slot, order.descending);
@@ -81,7 +93,7 @@ Results Page(Xapian::Enquire& enquire, const std::string& q, const Xapian::Query
   Results out;
   out.total_exact = counter.seen() <= bound;
   out.total = std::min(counter.seen(), bound);
-  out.hits = HitsOf(mset);
+  out.hits = HitsOf(db, mset);
   return out;
 }
 
@@ -273,7 +285,7 @@ Result<PostResults> QueryPosts(Xapian::Database& db, const PostQuery& query,
   const std::vector<Xapian::Query> filters = PostFilters(query);
   Xapian::Enquire enquire(db);
   auto out =
-      Page<PostResults>(enquire, query.q, Readable(Filtered(text, filters), audience),
+      Page<PostResults>(db, enquire, query.q, Readable(Filtered(text, filters), audience),
                         {kCreatedSlot, true}, query.offset, query.limit, limits.exact_total_up_to);
   out.matched = TermsOf(text);
   if (!IsPlainWords(query.q) || IsBlank(query.q) || !out.total_exact ||
@@ -289,7 +301,7 @@ Result<PostResults> QueryPosts(Xapian::Database& db, const PostQuery& query,
   const size_t limit = query.limit - std::min(query.limit, out.hits.size());
   Xapian::Enquire relaxed_enquire(db);
   auto relaxed = Page<PostResults>(
-      relaxed_enquire, query.q,
+      db, relaxed_enquire, query.q,
       Readable(Filtered(Xapian::Query(Xapian::Query::OP_AND_NOT, any, text), filters), audience),
       {kCreatedSlot, true}, offset, limit, limits.exact_total_up_to);
   // Scored below every full match: relative to the best partial match, then halved.
@@ -304,7 +316,7 @@ Result<PeopleResults> QueryPeople(Xapian::Database& db, const PeopleQuery& query
                                   const SearchLimits& limits) {
   AGORA_ASSIGN_OR_RETURN(Xapian::Query text, ParseText(db, query.q, Words::kAll, "", limits));
   Xapian::Enquire enquire(db);
-  return Page<PeopleResults>(enquire, query.q, Filtered(text, PeopleFilters(query)),
+  return Page<PeopleResults>(db, enquire, query.q, Filtered(text, PeopleFilters(query)),
                              {kNameSlot, false}, query.offset, query.limit,
                              limits.exact_total_up_to);
 }
@@ -315,9 +327,9 @@ Result<DealResults> QueryDeals(Xapian::Database& db, const DealQuery& query,
   Xapian::Enquire enquire(db);
   FacetCounter facets(enquire);
   // Facet counts need every match seen, not an estimate.
-  auto out =
-      Page<DealResults>(enquire, query.q, Readable(Filtered(text, DealFilters(query)), audience),
-                        {kClosedOnSlot, true}, query.offset, query.limit, db.get_doccount());
+  auto out = Page<DealResults>(db, enquire, query.q,
+                               Readable(Filtered(text, DealFilters(query)), audience),
+                               {kClosedOnSlot, true}, query.offset, query.limit, db.get_doccount());
   out.facets = facets.Counts();
   out.matched = TermsOf(text);
   return out;
