@@ -8,6 +8,10 @@
 //       filtered to the caller's audience: bulk indexing docs/s, query p50/p99 on one thread,
 //       queries/s on two threads, disk size, and freshness (post to searchable) through the
 //       real outbox and indexer thread for ours, commit-then-query for FTS5.
+//   search_bench queries DIR [POSTS] [QUERIES] [xapian|fts5]
+//       The query figures only (p50/p99, queries/s), on the indexes a `speed` run with the same
+//       POSTS left in DIR: to measure a change to querying without indexing again. Naming one
+//       engine runs it alone (to profile it).
 //   search_bench relevance
 //       MRR and precision@5 for experts and for posts on the labelled corpus of
 //       bench/relevance_corpus.h.
@@ -200,15 +204,18 @@ class XapianEngine : public Engine {
 
 class Fts5Engine : public Engine {
  public:
-  explicit Fts5Engine(const std::string& dir) : path_(dir + "/fts5.db") {
+  // `existing`: the table a previous run filled, queried as it is.
+  Fts5Engine(const std::string& dir, bool existing) : path_(dir + "/fts5.db") {
     auto db = storage::Connection::Open(path_, storage::Connection::Mode::kReadWrite);
     Check(db.status(), "open fts5");
     db_ = std::move(*db);
     // The same durability as the store: WAL, a full sync per commit.
     Check(db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"), "pragmas");
-    Check(db_->exec("CREATE VIRTUAL TABLE posts USING fts5(text, community UNINDEXED, "
-                    "tokenize = 'porter unicode61 remove_diacritics 2')"),
-          "create");
+    if (!existing) {
+      Check(db_->exec("CREATE VIRTUAL TABLE posts USING fts5(text, community UNINDEXED, "
+                      "tokenize = 'porter unicode61 remove_diacritics 2')"),
+            "create");
+    }
     sql_ = "SELECT rowid FROM posts WHERE posts MATCH ? AND (community = 0";
     for (int c = 1; c <= kViewerCommunities; ++c) sql_ += " OR community = " + std::to_string(c);
     sql_ += ") ORDER BY rank LIMIT 20";
@@ -308,13 +315,56 @@ std::vector<double> XapianFreshness(const std::string& dir) {
   return ms;
 }
 
-int Speed(const std::string& dir, size_t post_count, size_t query_count) {
+// Latency query by query in turn on one thread, then throughput on two threads; the engines
+// interleaved so that whatever else the machine does falls on both alike.
+void MeasureQueries(const std::vector<std::string>& queries, const std::vector<Engine*>& engines) {
+  // Latency: query by query in turn, one thread.
+  for (size_t q = 0; q < queries.size(); ++q) {
+    for (Engine* e : engines) {
+      auto t = Clock::now();
+      e->hits += e->Query(queries[q], 0);
+      e->query_ms.push_back(Seconds(t) * 1000);
+    }
+  }
+  // Throughput: two threads on the whole mix, in alternating rounds of 200 queries.
+  std::vector<double> busy(engines.size(), 0);
+  for (size_t round = 0; round < queries.size(); round += 200) {
+    size_t end = std::min(round + 200, queries.size());
+    for (size_t k = 0; k < engines.size(); ++k) {
+      std::atomic<size_t> next{round};
+      auto t = Clock::now();
+      std::vector<std::thread> threads;
+      for (int thread = 0; thread < 2; ++thread) {
+        threads.emplace_back([&, thread] {
+          for (size_t q = next++; q < end; q = next++) engines[k]->Query(queries[q], thread);
+        });
+      }
+      for (auto& th : threads) th.join();
+      busy[k] += Seconds(t);
+    }
+  }
+  for (size_t k = 0; k < engines.size(); ++k) {
+    Engine& e = *engines[k];
+    Latencies latency = Percentiles(e.query_ms);
+    std::cout << e.name() << "_query_p50_ms=" << latency.p50_ms << "\n"
+              << e.name() << "_query_p99_ms=" << latency.p99_ms << "\n"
+              << e.name() << "_queries_per_s=" << queries.size() / busy[k] << "\n"
+              << e.name() << "_hits=" << e.hits << "\n";
+  }
+}
+
+Corpus GenerateCorpus(size_t post_count, size_t query_count) {
   auto start = Clock::now();
   Corpus corpus = MakeCorpus(post_count, query_count);
   std::cout << "posts=" << post_count << " queries=" << query_count
             << " generated_s=" << Seconds(start) << "\n";
+  return corpus;
+}
+
+int Speed(const std::string& dir, size_t post_count, size_t query_count) {
+  Corpus corpus = GenerateCorpus(post_count, query_count);
   XapianEngine xapian(dir);
-  Fts5Engine fts5(dir);
+  Fts5Engine fts5(dir, false);
   std::vector<Engine*> engines{&xapian, &fts5};
 
   // Bulk indexing, batch by batch in turn (a commit per batch of 10,000 for both).
@@ -333,41 +383,11 @@ int Speed(const std::string& dir, size_t post_count, size_t query_count) {
     e->Finish();
     e->index_seconds += Seconds(t);
   }
-  // Latency: query by query in turn, one thread.
-  for (size_t q = 0; q < corpus.queries.size(); ++q) {
-    for (Engine* e : engines) {
-      auto t = Clock::now();
-      e->hits += e->Query(corpus.queries[q], 0);
-      e->query_ms.push_back(Seconds(t) * 1000);
-    }
+  for (Engine* e : engines) {
+    std::cout << e->name() << "_index_docs_per_s=" << corpus.posts.size() / e->index_seconds << "\n"
+              << e->name() << "_disk_bytes=" << e->DiskBytes() << "\n";
   }
-  // Throughput: two threads on the whole mix, in alternating rounds of 200 queries.
-  std::vector<double> busy(engines.size(), 0);
-  for (size_t round = 0; round < corpus.queries.size(); round += 200) {
-    size_t end = std::min(round + 200, corpus.queries.size());
-    for (size_t k = 0; k < engines.size(); ++k) {
-      std::atomic<size_t> next{round};
-      auto t = Clock::now();
-      std::vector<std::thread> threads;
-      for (int thread = 0; thread < 2; ++thread) {
-        threads.emplace_back([&, thread] {
-          for (size_t q = next++; q < end; q = next++) engines[k]->Query(corpus.queries[q], thread);
-        });
-      }
-      for (auto& th : threads) th.join();
-      busy[k] += Seconds(t);
-    }
-  }
-  for (size_t k = 0; k < engines.size(); ++k) {
-    Engine& e = *engines[k];
-    Latencies latency = Percentiles(e.query_ms);
-    std::cout << e.name() << "_index_docs_per_s=" << corpus.posts.size() / e.index_seconds << "\n"
-              << e.name() << "_disk_bytes=" << e.DiskBytes() << "\n"
-              << e.name() << "_query_p50_ms=" << latency.p50_ms << "\n"
-              << e.name() << "_query_p99_ms=" << latency.p99_ms << "\n"
-              << e.name() << "_queries_per_s=" << corpus.queries.size() / busy[k] << "\n"
-              << e.name() << "_hits=" << e.hits << "\n";
-  }
+  MeasureQueries(corpus.queries, engines);
   std::vector<double> fts5_fresh;
   for (int i = 0; i < 20; ++i) fts5_fresh.push_back(fts5.FreshnessMs(i));
   std::cout << "fts5_freshness_p50_ms=" << Percentiles(fts5_fresh).p50_ms << "\n";
@@ -376,6 +396,20 @@ int Speed(const std::string& dir, size_t post_count, size_t query_count) {
   std::cout << "xapian_freshness_p50_ms=" << Percentiles(fresh).p50_ms
             << "\nxapian_freshness_max_ms=" << *std::max_element(fresh.begin(), fresh.end())
             << "\n";
+  return 0;
+}
+
+int Queries(const std::string& dir, size_t post_count, size_t query_count,
+            const std::string& only) {
+  Corpus corpus = GenerateCorpus(post_count, query_count);
+  XapianEngine xapian(dir);
+  Fts5Engine fts5(dir, true);
+  fts5.Finish();
+  std::vector<Engine*> engines;
+  for (Engine* e : std::initializer_list<Engine*>{&xapian, &fts5}) {
+    if (only.empty() || only == e->name()) engines.push_back(e);
+  }
+  MeasureQueries(corpus.queries, engines);
   return 0;
 }
 
@@ -453,10 +487,13 @@ int Relevance() {
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "relevance") return Relevance();
-  if (mode == "speed" && argc > 2) {
-    return Speed(argv[2], argc > 3 ? std::stoul(argv[3]) : 1'000'000,
-                 argc > 4 ? std::stoul(argv[4]) : 2'000);
+  if ((mode == "speed" || mode == "queries") && argc > 2) {
+    size_t posts = argc > 3 ? std::stoul(argv[3]) : 1'000'000;
+    size_t queries = argc > 4 ? std::stoul(argv[4]) : 2'000;
+    return mode == "speed" ? Speed(argv[2], posts, queries)
+                           : Queries(argv[2], posts, queries, argc > 5 ? argv[5] : "");
   }
-  std::cerr << "usage: search_bench speed DIR [POSTS] [QUERIES] | search_bench relevance\n";
+  std::cerr << "usage: search_bench speed DIR [POSTS] [QUERIES] | search_bench queries DIR [POSTS] "
+               "[QUERIES] [xapian|fts5] | search_bench relevance\n";
   return 2;
 }

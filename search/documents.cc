@@ -57,6 +57,7 @@ Xapian::Document PostToDocument(const PostDocument& post) {
   DocumentTerms terms(doc, post.language);
   terms.Add(post.text);
   doc.add_boolean_term(AudienceTerm(post.community_id));
+  if (post.community_id) doc.add_boolean_term(kRestricted);
   doc.add_boolean_term(kAuthor + IdToString(post.author_id));
   doc.add_boolean_term(kKind + post.kind);
   for (const std::string& tag : post.hashtags) doc.add_boolean_term(KeywordTerm(kHashtag, tag));
@@ -81,6 +82,7 @@ Xapian::Document PostToDocument(const PostDocument& post) {
 
 Xapian::Document PersonToDocument(const PersonDocument& person) {
   Xapian::Document doc = NewDocument(PersonKey(person.id), kPersonType, person.id);
+  doc.add_boolean_term(kRestricted);  // never a company-wide post
   DocumentTerms terms(doc, person.language);
   // Names and skills say more about a person than a bio does.
   terms.Add(person.display_name, 3);

@@ -16,11 +16,13 @@
 namespace agora::search {
 
 // The post's text (and a deal story's fields), its unique id, type, audience, author, kind,
-// hashtags and deal keywords as terms, and its dates, counts and facets as values.
+// hashtags and deal keywords as terms (kRestricted too, in a community), and its dates, counts
+// and facets as values. Wdfs are not yet length-normalised (schema::LengthNormalise).
 Xapian::Document PostToDocument(const PostDocument& post);
 
-// The person's names, title, department, location, skills and bio as text; unique id, type,
-// department, location and skills as keyword terms; the folded name as a sort value; the skills,
+// The person's names, title, department, location, skills and bio as text (wdfs not yet
+// length-normalised); unique id, type, kRestricted, department, location and skills as keyword
+// terms; the folded name as a sort value; the skills,
 // one per line, then an empty line and the verified skills, as document data (expert evidence).
 Xapian::Document PersonToDocument(const PersonDocument& person);
 

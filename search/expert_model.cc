@@ -62,7 +62,8 @@ double CreatedAt(const Xapian::Document& doc) {
 void AddPostEvidence(Xapian::Database& db, const Xapian::Query& text, const Audience& audience,
                      Xapian::doccount candidate_posts, Candidates& candidates) {
   Xapian::Enquire posts(db);
-  posts.set_query(Xapian::Query(Xapian::Query::OP_FILTER, text, AudienceFilter(audience)));
+  posts.set_query(Readable(text, audience));
+  posts.set_weighting_scheme(Weighting());
   Xapian::MSet post_set = posts.get_mset(0, candidate_posts);
   double newest = 0;
   for (auto it = post_set.begin(); it != post_set.end(); ++it) {
@@ -120,6 +121,7 @@ void AddSkillEvidence(Xapian::Database& db, const Xapian::Query& skills, bool ve
   const std::unordered_set<std::string> terms = TermSet(skills);
   Xapian::Enquire people(db);
   people.set_query(Xapian::Query(Xapian::Query::OP_FILTER, skills, Xapian::Query(kPersonType)));
+  people.set_weighting_scheme(Weighting());
   Xapian::MSet people_set = people.get_mset(0, kSkilledPeople);
   const double best = BestWeight(people_set);
   const double kind_weight = verified ? kVerifiedSkillWeight : kSkillWeight;

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -24,12 +25,22 @@ struct BlankOrder {
   bool descending;
 };
 
-// The documents of `mset`, scored relative to the best match.
-std::vector<Hit> HitsOf(const Xapian::MSet& mset) {
+// The documents of `mset`, scored relative to the best match. Their ids are read from one
+// value stream in docid order: a Document per hit looks its value up afresh, which took a
+// quarter of a rare word's query (perf, docs/search.md).
+std::vector<Hit> HitsOf(Xapian::Database& db, const Xapian::MSet& mset) {
+  std::vector<Xapian::docid> docids(mset.begin(), mset.end());
+  std::sort(docids.begin(), docids.end());
+  std::unordered_map<Xapian::docid, Id> ids;
+  for (auto value = db.valuestream_begin(kIdSlot); Xapian::docid docid : docids) {
+    value.skip_to(docid);
+    if (value == db.valuestream_end(kIdSlot)) break;
+    if (value.get_docid() == docid) ids[docid] = ParseId(*value).value_or(0);
+  }
   double best = mset.get_max_attained();
   std::vector<Hit> hits;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    hits.push_back({IdOf(it.get_document()), best > 0 ? it.get_weight() / best : 0});
+    hits.push_back({ids[*it], best > 0 ? it.get_weight() / best : 0});
   }
   return hits;
 }
@@ -51,17 +62,24 @@ class MatchCounter : public Xapian::MatchSpy {
   Xapian::doccount seen_ = 0;
 };
 
-// Fills `total`, `total_exact` and `hits` of `Results` with one page of `text` among the
-// documents every filter keeps. Matches are counted exactly up to `exact_up_to` (or the end of
-// the page, if further); past it the total is that bound and not exact. Xapian's estimate is
-// never used: it scales term statistics that count documents the filters removed, so hidden
-// posts would move it.
+// `text` among the documents every filter keeps.
+Xapian::Query Filtered(const Xapian::Query& text, const std::vector<Xapian::Query>& filters) {
+  if (filters.empty()) return text;
+  return {Xapian::Query::OP_FILTER, text,
+          Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end())};
+}
+
+// Fills `total`, `total_exact` and `hits` of `Results` with one page of `query` (the user's
+// words `q`, filtered). Matches are counted exactly up to `exact_up_to` (or the end of the page,
+// if further); past it the total is that bound and not exact. Xapian's estimate is never used:
+// it scales term statistics that count documents the filters removed, so hidden posts would
+// move it.
 template <typename Results>
-Results Page(Xapian::Enquire& enquire, const std::string& q, const Xapian::Query& text,
-             const std::vector<Xapian::Query>& filters, BlankOrder order, size_t offset,
-             size_t limit, Xapian::doccount exact_up_to) {
-  Xapian::Query all(Xapian::Query::OP_AND, filters.begin(), filters.end());
-  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, text, all));
+Results Page(Xapian::Database& db, Xapian::Enquire& enquire, const std::string& q,
+             const Xapian::Query& query, BlankOrder order, size_t offset, size_t limit,
+             Xapian::doccount exact_up_to) {
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Weighting());
   if (IsBlank(q)) enquire.set_sort_by_value(order.slot, order.descending);
   Xapian::doccount bound =
       std::max(exact_up_to, static_cast<Xapian::doccount>(std::min<size_t>(
@@ -75,12 +93,13 @@ Results Page(Xapian::Enquire& enquire, const std::string& q, const Xapian::Query
   Results out;
   out.total_exact = counter.seen() <= bound;
   out.total = std::min(counter.seen(), bound);
-  out.hits = HitsOf(mset);
+  out.hits = HitsOf(db, mset);
   return out;
 }
 
-std::vector<Xapian::Query> PostFilters(const PostQuery& query, const Audience& audience) {
-  std::vector<Xapian::Query> filters{AudienceFilter(audience)};
+// The filters of `query` but the audience (Readable).
+std::vector<Xapian::Query> PostFilters(const PostQuery& query) {
+  std::vector<Xapian::Query> filters;
   if (query.community_id) filters.emplace_back(AudienceTerm(*query.community_id));
   if (query.author_id) filters.emplace_back(kAuthor + IdToString(*query.author_id));
   if (query.kind) filters.emplace_back(kKind + *query.kind);
@@ -105,9 +124,9 @@ std::vector<Xapian::Query> PeopleFilters(const PeopleQuery& query) {
   return filters;
 }
 
-std::vector<Xapian::Query> DealFilters(const DealQuery& query, const Audience& audience) {
-  std::vector<Xapian::Query> filters{Xapian::Query(std::string(kKind) + "deal_story"),
-                                     AudienceFilter(audience)};
+// The filters of `query` but the audience (Readable).
+std::vector<Xapian::Query> DealFilters(const DealQuery& query) {
+  std::vector<Xapian::Query> filters{Xapian::Query(std::string(kKind) + "deal_story")};
   for (const DealFacet& facet : kDealFacets) {
     const std::optional<std::string>& value = query.*facet.filter;
     if (value) filters.emplace_back(KeywordTerm(facet.prefix, *value));
@@ -263,10 +282,11 @@ Result<PostResults> QueryPosts(Xapian::Database& db, const PostQuery& query,
   if (IsBlank(query.q) && !filtered) {
     return Status::InvalidArgument("missing_query", "q or a filter names what to search");
   }
-  const std::vector<Xapian::Query> filters = PostFilters(query, audience);
+  const std::vector<Xapian::Query> filters = PostFilters(query);
   Xapian::Enquire enquire(db);
-  auto out = Page<PostResults>(enquire, query.q, text, filters, {kCreatedSlot, true}, query.offset,
-                               query.limit, limits.exact_total_up_to);
+  auto out =
+      Page<PostResults>(db, enquire, query.q, Readable(Filtered(text, filters), audience),
+                        {kCreatedSlot, true}, query.offset, query.limit, limits.exact_total_up_to);
   out.matched = TermsOf(text);
   if (!IsPlainWords(query.q) || IsBlank(query.q) || !out.total_exact ||
       out.total >= limits.relax_posts_below) {
@@ -280,9 +300,10 @@ Result<PostResults> QueryPosts(Xapian::Database& db, const PostQuery& query,
   const size_t offset = query.offset > full ? query.offset - full : 0;
   const size_t limit = query.limit - std::min(query.limit, out.hits.size());
   Xapian::Enquire relaxed_enquire(db);
-  auto relaxed = Page<PostResults>(relaxed_enquire, query.q,
-                                   Xapian::Query(Xapian::Query::OP_AND_NOT, any, text), filters,
-                                   {kCreatedSlot, true}, offset, limit, limits.exact_total_up_to);
+  auto relaxed = Page<PostResults>(
+      db, relaxed_enquire, query.q,
+      Readable(Filtered(Xapian::Query(Xapian::Query::OP_AND_NOT, any, text), filters), audience),
+      {kCreatedSlot, true}, offset, limit, limits.exact_total_up_to);
   // Scored below every full match: relative to the best partial match, then halved.
   const double scale = full > 0 ? 0.5 : 1;
   for (Hit& hit : relaxed.hits) out.hits.push_back({hit.id, hit.score * scale});
@@ -295,8 +316,9 @@ Result<PeopleResults> QueryPeople(Xapian::Database& db, const PeopleQuery& query
                                   const SearchLimits& limits) {
   AGORA_ASSIGN_OR_RETURN(Xapian::Query text, ParseText(db, query.q, Words::kAll, "", limits));
   Xapian::Enquire enquire(db);
-  return Page<PeopleResults>(enquire, query.q, text, PeopleFilters(query), {kNameSlot, false},
-                             query.offset, query.limit, limits.exact_total_up_to);
+  return Page<PeopleResults>(db, enquire, query.q, Filtered(text, PeopleFilters(query)),
+                             {kNameSlot, false}, query.offset, query.limit,
+                             limits.exact_total_up_to);
 }
 
 Result<DealResults> QueryDeals(Xapian::Database& db, const DealQuery& query,
@@ -305,7 +327,8 @@ Result<DealResults> QueryDeals(Xapian::Database& db, const DealQuery& query,
   Xapian::Enquire enquire(db);
   FacetCounter facets(enquire);
   // Facet counts need every match seen, not an estimate.
-  auto out = Page<DealResults>(enquire, query.q, text, DealFilters(query, audience),
+  auto out = Page<DealResults>(db, enquire, query.q,
+                               Readable(Filtered(text, DealFilters(query)), audience),
                                {kClosedOnSlot, true}, query.offset, query.limit, db.get_doccount());
   out.facets = facets.Counts();
   out.matched = TermsOf(text);

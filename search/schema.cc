@@ -2,12 +2,25 @@
 
 #include <unicode/unistr.h>
 
+#include <algorithm>
+#include <cmath>
+#include <utility>
+#include <vector>
+
 #include "core/text.h"
 
 namespace agora::search::schema {
 namespace {
 
 constexpr size_t kMaxTermBytes = 240;  // Xapian refuses terms over 245 bytes
+
+// Xapian's default BM25 parameters, which post ranking keeps (see LengthNormalise).
+constexpr double kK1 = 1;
+constexpr double kB = 0.5;
+constexpr double kMinNormalisedLength = 0.5;
+// Normalised wdfs are whole numbers: this scale keeps their rounding within about 3% for posts
+// up to three times the average length.
+constexpr double kWdfScale = 32;
 
 // Stems the accented word, then folds the stem (see FoldedStemmer).
 class FoldedStem : public Xapian::StemImplementation {
@@ -32,12 +45,43 @@ std::string AudienceTerm(std::optional<Id> community_id) {
   return community_id ? kAudience + IdToString(*community_id) : std::string(kCompanyAudience);
 }
 
-Xapian::Query AudienceFilter(const Audience& audience) {
-  std::vector<Xapian::Query> terms;
-  if (audience.company_wide) terms.emplace_back(AudienceTerm(std::nullopt));
-  for (Id community : audience.communities) terms.emplace_back(AudienceTerm(community));
-  if (terms.empty()) return Xapian::Query::MatchNothing;
-  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+Xapian::Query Readable(const Xapian::Query& query, const Audience& audience) {
+  std::vector<Xapian::Query> communities;
+  for (Id community : audience.communities) communities.emplace_back(AudienceTerm(community));
+  Xapian::Query readable_communities(Xapian::Query::OP_OR, communities.begin(), communities.end());
+  if (!audience.company_wide) {
+    if (communities.empty()) return Xapian::Query::MatchNothing;
+    return {Xapian::Query::OP_FILTER, query, readable_communities};
+  }
+  Xapian::Query hidden(kRestricted);
+  if (!communities.empty()) hidden = {Xapian::Query::OP_AND_NOT, hidden, readable_communities};
+  return {Xapian::Query::OP_AND_NOT, query, hidden};
+}
+
+Xapian::BM25Weight Weighting() {
+  // Scaled wdfs call for a scaled k1: (k1 S + 1) wdf S / L / (k1 S + wdf S / L) is
+  // (k1 S + 1) / S times BM25's wdf / (k1 L + wdf).
+  return Xapian::BM25Weight(kK1 * kWdfScale, 0, 1, 0, kMinNormalisedLength);
+}
+
+Xapian::termcount TextLength(const Xapian::Document& doc) {
+  Xapian::termcount length = 0;
+  for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+    length += term.get_wdf();
+  }
+  return length;
+}
+
+void LengthNormalise(Xapian::Document& doc, double length, double average_length) {
+  const double normalised =
+      std::max(average_length > 0 ? length / average_length : 1, kMinNormalisedLength);
+  const auto factor = static_cast<Xapian::termcount>(
+      std::max(1.0, std::round(kWdfScale / (1 - kB + kB * normalised))));
+  std::vector<std::pair<std::string, Xapian::termcount>> weighed;
+  for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+    if (term.get_wdf() > 0) weighed.emplace_back(*term, term.get_wdf());  // not boolean terms
+  }
+  for (const auto& [term, wdf] : weighed) doc.add_term(term, wdf * (factor - 1));
 }
 
 std::string KeywordTerm(const char* prefix, std::string_view value) {

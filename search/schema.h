@@ -32,6 +32,7 @@ inline constexpr const char* kPostType        = "XTpost";     // every post
 inline constexpr const char* kPersonType      = "XTperson";   // every person
 inline constexpr const char* kAudience        = "XV";         // XV<community id>: its posts
 inline constexpr const char* kCompanyAudience = "XVcompany";  // company-wide posts
+inline constexpr const char* kRestricted      = "XR";         // every document but company-wide posts
 inline constexpr const char* kAuthor          = "XA";         // XA<author id>
 inline constexpr const char* kKind            = "XK";         // XK<kind>, exactly as given
 inline constexpr const char* kHashtag         = "K";          // keyword
@@ -65,6 +66,11 @@ enum Slot : Xapian::valueno {
 
 // Database metadata: the outbox position the index has applied.
 inline constexpr const char* kAppliedSeqKey = "agora.applied_seq";
+// Database metadata: the version of this schema the documents were written with. An index of
+// another version is emptied when opened and built again: Readable relies on kRestricted, and
+// Weighting on LengthNormalise, which older documents lack.
+inline constexpr const char* kSchemaVersionKey = "agora.schema";
+inline constexpr const char* kSchemaVersion = "2";
 
 // A deal field that is a keyword filter and a facet at once.
 struct DealFacet {
@@ -96,9 +102,26 @@ std::string PostKey(Id id);
 std::string PersonKey(Id id);
 // XVcompany for nullopt, else XV<community id>.
 std::string AudienceTerm(std::optional<Id> community_id);
-// Posts the audience may read: company-wide, or in one of its communities. Only posts carry an
-// audience term, so the filter also keeps people out.
-Xapian::Query AudienceFilter(const Audience& audience);
+// `query` kept to the posts the audience may read: company-wide, or in one of its communities;
+// people never match. A reader's filter avoids the company-wide term, whose posting list holds
+// most of the index and would be walked for every candidate: it removes the restricted
+// documents (community posts and people, a small part) outside the audience's communities.
+Xapian::Query Readable(const Xapian::Query& query, const Audience& audience);
+
+// BM25 without a document length (its b = 0 form): a document's length is already in its wdfs
+// (LengthNormalise), so ranking never looks up a length per candidate, which Xapian 1.4 does by
+// walking a posting list of every document. Set on every Enquire that ranks by relevance.
+Xapian::BM25Weight Weighting();
+// Metadata keys of the running length totals ("<sum> <count>") of posts and of people, whose
+// averages LengthNormalise divides by.
+inline constexpr const char* kPostLengthKey = "agora.post_length";
+inline constexpr const char* kPersonLengthKey = "agora.person_length";
+// A document's length as Xapian's BM25 counts it: the sum of its wdfs.
+Xapian::termcount TextLength(const Xapian::Document& doc);
+// Multiplies the wdf of each term of `doc` by kWdfScale / (1 - b + b * `length` /
+// `average_length`) (b = 0.5, as Xapian's default BM25; below half the average counted as
+// half), so that Weighting ranks as BM25 with b = 0.5 did, to within rounding.
+void LengthNormalise(Xapian::Document& doc, double length, double average_length);
 
 // A keyword as a boolean term: folded, lower-cased, spaces collapsed, cut to Xapian's limit on
 // a UTF-8 boundary.

@@ -2,6 +2,7 @@
 
 #include <xapian.h>
 
+#include <sstream>
 #include <utility>
 
 #include "search/documents.h"
@@ -18,6 +19,10 @@ using schema::PostKey;
 
 Status XapianError(const Xapian::Error& e, const char* what) {
   return Status::Internal(std::string(what) + ": " + e.get_description());
+}
+
+std::string Serialise(double sum, double count) {
+  return std::to_string(sum) + " " + std::to_string(count);
 }
 
 }  // namespace
@@ -74,8 +79,21 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& path, 
   try {
     index->writer_ = std::make_unique<Xapian::WritableDatabase>(
         path, overwrite ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN);
+    if (index->writer_->get_metadata(schema::kSchemaVersionKey) != schema::kSchemaVersion) {
+      // Written by another version (or new): its documents would be read wrongly, some hidden
+      // posts as company-wide among them. Emptied now, before any reader sees it.
+      index->writer_.reset();
+      index->writer_ =
+          std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OVERWRITE);
+      index->writer_->set_metadata(schema::kSchemaVersionKey, schema::kSchemaVersion);
+      index->writer_->commit();
+    }
     std::string seq = index->writer_->get_metadata(kAppliedSeqKey);
     if (!seq.empty()) index->applied_seq_ = std::stoll(seq);
+    for (auto [key, totals] : {std::pair{schema::kPostLengthKey, &index->post_lengths_},
+                               std::pair{schema::kPersonLengthKey, &index->person_lengths_}}) {
+      std::istringstream(index->writer_->get_metadata(key)) >> totals->sum >> totals->count;
+    }
     index->documents_ = index->writer_->get_doccount();
   } catch (const Xapian::DatabaseLockError& e) {
     return Status::Unavailable("the search index " + path + " is in use by another process");
@@ -87,23 +105,49 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& path, 
   return index;
 }
 
+void SearchIndex::Normalise(std::vector<Xapian::Document>& docs, LengthTotals& totals) {
+  std::vector<Xapian::termcount> lengths;
+  for (const Xapian::Document& doc : docs) {
+    lengths.push_back(schema::TextLength(doc));
+    totals.sum += lengths.back();
+    totals.count += 1;
+  }
+  for (size_t i = 0; i < docs.size(); ++i) {
+    schema::LengthNormalise(docs[i], lengths[i], totals.average());
+  }
+}
+
 Status SearchIndex::Apply(const std::vector<PostDocument>& posts,
                           const std::vector<PersonDocument>& people,
                           const std::vector<Id>& removed_posts, int64_t applied_seq) {
+  const LengthTotals post_lengths = post_lengths_;
+  const LengthTotals person_lengths = person_lengths_;
   try {
+    std::vector<Xapian::Document> post_docs;
+    for (const PostDocument& post : posts) post_docs.push_back(PostToDocument(post));
+    Normalise(post_docs, post_lengths_);
+    std::vector<Xapian::Document> person_docs;
+    for (const PersonDocument& person : people) {
+      if (person.active) person_docs.push_back(PersonToDocument(person));
+    }
+    Normalise(person_docs, person_lengths_);
     writer_->begin_transaction();  // flushed: commit_transaction() commits
     try {
-      for (const PostDocument& post : posts) {
-        writer_->replace_document(PostKey(post.id), PostToDocument(post));
+      for (size_t i = 0; i < posts.size(); ++i) {
+        writer_->replace_document(PostKey(posts[i].id), post_docs[i]);
       }
       for (Id id : removed_posts) writer_->delete_document(PostKey(id));
-      for (const PersonDocument& person : people) {
-        if (person.active) {
-          writer_->replace_document(PersonKey(person.id), PersonToDocument(person));
+      for (size_t i = 0, active = 0; i < people.size(); ++i) {
+        if (people[i].active) {
+          writer_->replace_document(PersonKey(people[i].id), person_docs[active++]);
         } else {
-          writer_->delete_document(PersonKey(person.id));
+          writer_->delete_document(PersonKey(people[i].id));
         }
       }
+      writer_->set_metadata(schema::kPostLengthKey,
+                            Serialise(post_lengths_.sum, post_lengths_.count));
+      writer_->set_metadata(schema::kPersonLengthKey,
+                            Serialise(person_lengths_.sum, person_lengths_.count));
       if (applied_seq_.load() >= 0) {
         writer_->set_metadata(kAppliedSeqKey, std::to_string(applied_seq));
       }
@@ -119,6 +163,8 @@ Status SearchIndex::Apply(const std::vector<PostDocument>& posts,
     if (applied_seq_.load() >= 0) applied_seq_ = applied_seq;
     documents_ = writer_->get_doccount();
   } catch (const Xapian::Error& e) {
+    post_lengths_ = post_lengths;  // the batch's lengths were not kept
+    person_lengths_ = person_lengths;
     return XapianError(e, "indexing");
   }
   ++commits_;
@@ -143,11 +189,15 @@ Status SearchIndex::Clear() {
     writer_->delete_document(schema::kPostType);  // every document carrying the term
     writer_->delete_document(schema::kPersonType);
     writer_->set_metadata(kAppliedSeqKey, "");
+    writer_->set_metadata(schema::kPostLengthKey, "");
+    writer_->set_metadata(schema::kPersonLengthKey, "");
     writer_->commit_transaction();
     documents_ = writer_->get_doccount();
   } catch (const Xapian::Error& e) {
     return XapianError(e, "clearing the search index");
   }
+  post_lengths_ = {};
+  person_lengths_ = {};
   applied_seq_ = -1;
   ++commits_;
   return Status::Ok();

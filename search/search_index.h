@@ -33,6 +33,7 @@
 
 namespace Xapian {
 class Database;
+class Document;
 class WritableDatabase;
 }  // namespace Xapian
 
@@ -180,8 +181,9 @@ struct DealResults {
 
 class SearchIndex {
  public:
-  // Opens (creating) the index in folder `path`; `overwrite` starts it empty (a rebuild).
-  // kUnavailable when another process writes it.
+  // Opens (creating) the index in folder `path`; `overwrite` starts it empty (a rebuild), and so
+  // does an index written with another version of the schema (it is then built again from the
+  // store, like a new one). kUnavailable when another process writes it.
   static Result<std::unique_ptr<SearchIndex>> Open(const std::string& path, SearchLimits limits,
                                                    bool overwrite = false);
   ~SearchIndex();  // commits what was applied
@@ -224,10 +226,24 @@ class SearchIndex {
   template <typename T>
   Result<T> Read(const char* what, const std::function<Result<T>(Xapian::Database&)>& fn);
 
+  // Running totals of the lengths of the documents written, whose averages normalise the wdfs of
+  // the next ones (schema::LengthNormalise); kept in the index's metadata.
+  struct LengthTotals {
+    double sum = 0;
+    double count = 0;
+    double average() const { return count > 0 ? sum / count : 0; }
+  };
+  // Normalises the wdfs of `docs` (of one kind) by the average of `totals` with them added.
+  static void Normalise(std::vector<Xapian::Document>& docs, LengthTotals& totals);
+
   // Constant after Open.
   const std::string path_;
   const SearchLimits limits_;
-  std::unique_ptr<Xapian::WritableDatabase> writer_;  // indexer thread only
+
+  // Indexer thread only.
+  std::unique_ptr<Xapian::WritableDatabase> writer_;
+  LengthTotals post_lengths_;
+  LengthTotals person_lengths_;
 
   std::atomic<uint64_t> commits_{0};
   std::atomic<int64_t> applied_seq_{-1};  // -1: never built

@@ -1,6 +1,7 @@
 #include "search/search_index.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <algorithm>
 
@@ -154,6 +155,39 @@ TEST_F(SearchIndexTest, CommunityPostsAreFoundOnlyWithTheirCommunityInTheAudienc
   auto inside = index_->SearchPosts(query, Audience{{77}});
   ASSERT_TRUE(inside.ok());
   EXPECT_EQ(inside->total, 2);
+}
+
+TEST_F(SearchIndexTest, AGuestFindsTheirCommunitiesPostsOnly) {
+  PostDocument theirs = Post(2, "falcon roadmap");
+  theirs.community_id = 77;
+  PostDocument others = Post(3, "falcon budget");
+  others.community_id = 78;
+  Index({Post(1, "falcon launch"), theirs, others});
+  EXPECT_EQ(Find("falcon", Audience{{77}, false}), std::vector<Id>{2});
+  EXPECT_TRUE(Find("falcon", Audience{{}, false}).empty());
+}
+
+TEST_F(SearchIndexTest, PeopleNeverMatchAPostSearch) {
+  PersonDocument person;
+  person.id = 9;
+  person.display_name = "Falcon Smith";
+  person.bio = "falcon falcon";
+  PostDocument community_post = Post(2, "falcon roadmap");
+  community_post.community_id = 77;
+  Index({Post(1, "falcon launch"), community_post}, {person});
+  std::vector<Id> found = Find("falcon", Audience{{77}});
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<Id>{1, 2}));
+  EXPECT_EQ(Find("falcon", Audience{{77}, false}), std::vector<Id>{2});
+}
+
+// Lengths are folded into the wdfs when indexing, so that ranking need not look them up: a
+// short post naming a word once still outranks a long one naming it once.
+TEST_F(SearchIndexTest, AShortPostOutranksALongOneNamingTheWordAsOften) {
+  std::string long_text = "pricing";
+  for (int i = 0; i < 40; ++i) long_text += " filler" + std::to_string(i);
+  Index({Post(1, long_text), Post(2, "pricing review"), Post(3, "unrelated words here")});
+  EXPECT_EQ(Find("pricing"), (std::vector<Id>{2, 1}));
 }
 
 // The numbers: an outsider's 1,000 filler posts, a word in 30 posts of a community
@@ -476,6 +510,27 @@ TEST_F(SearchIndexTest, ClearRemovesEveryDocumentAndTheBuiltMark) {
   index_.Reopen();
   EXPECT_FALSE(index_->applied_seq().has_value());
   EXPECT_TRUE(Find("hello").empty());
+}
+
+// An index written before the audience and length terms it relies on were added would show
+// community posts as company-wide: it is emptied, and so built again from the store.
+TEST_F(SearchIndexTest, AnIndexOfAnotherSchemaVersionIsEmptiedWhenOpened) {
+  PostDocument hidden = Post(1, "falcon roadmap");
+  hidden.community_id = 77;
+  Index({hidden});
+  ASSERT_TRUE(index_->MarkBuilt(3).ok());
+  index_.Reopen();
+  ASSERT_EQ(index_->documents(), 1u);  // the same version: kept
+  index_.Close();
+  {
+    Xapian::WritableDatabase older(index_.path(), Xapian::DB_OPEN);
+    older.set_metadata("agora.schema", "1");
+    older.commit();
+  }
+  index_.Reopen();
+  EXPECT_EQ(index_->documents(), 0u);
+  EXPECT_FALSE(index_->applied_seq().has_value());
+  EXPECT_TRUE(Find("falcon").empty());
 }
 
 TEST_F(SearchIndexTest, ASecondWriterIsRefusedAsUnavailable) {

@@ -24,6 +24,8 @@ class TempIndex {
     index_.reset();
     std::filesystem::remove_all(dir_);
   }
+  // Closes the index, to change its files as another program would; Reopen opens it again.
+  void Close() { index_.reset(); }
   // Closes and opens the index again, as a restart would.
   void Reopen(search::SearchLimits limits = {}) {
     index_.reset();
