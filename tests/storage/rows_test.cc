@@ -6,28 +6,43 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/support/postgres_cluster.h"
 #include "tests/support/temp_store.h"
 
 namespace agora::storage {
 namespace {
 
-class RowsTest : public ::testing::Test {
+// The helpers on each engine: a SQLite file, or a fresh database of the test binary's
+// PostgreSQL cluster (skipped when PostgreSQL is not installed).
+class RowsTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(store_
-                    ->write([](Connection& c) {
-                      return c.exec(
-                          "CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT, "
-                          "weight REAL, note TEXT, data BLOB); "
-                          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                          "WHERE i < 1200) INSERT INTO things (id, name) "
-                          "SELECT i, 'thing' || i FROM n");
-                    })
-                    .ok());
+    std::string location;
+    if (GetParam() == Engine::kPostgres) {
+      auto* cluster = testing::PostgresCluster::Get();
+      if (!cluster) GTEST_SKIP() << testing::PostgresCluster::WhyNot();
+      location = cluster->NewDatabase();
+    }
+    store_ = std::make_unique<agora::testing::TempStore>(location);
+    std::string sql = GetParam() == Engine::kPostgres
+                          ? "CREATE TABLE things (id BIGINT PRIMARY KEY, name TEXT, "
+                            "weight DOUBLE PRECISION, note TEXT, data BYTEA); "
+                          : "CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT, "
+                            "weight REAL, note TEXT, data BLOB); ";
+    sql +=
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+        "WHERE i < 1200) INSERT INTO things (id, name) "
+        "SELECT i, 'thing' || i FROM n";
+    ASSERT_TRUE((*store_)->write([&](Connection& c) { return c.exec(sql); }).ok());
   }
 
-  agora::testing::TempStore store_;
+  std::unique_ptr<agora::testing::TempStore> store_;
 };
+
+INSTANTIATE_TEST_SUITE_P(Engines, RowsTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         [](const ::testing::TestParamInfo<Engine>& info) {
+                           return info.param == Engine::kSqlite ? "SQLite" : "PostgreSQL";
+                         });
 
 constexpr char kColumns[] = "id, name";
 constexpr auto kByIds =
@@ -45,12 +60,12 @@ TEST(IdArrayTest, WritesAJsonArray) {
   EXPECT_EQ(IdArray(std::vector<int64_t>{3, -1, 9007199254740993}), "[3,-1,9007199254740993]");
 }
 
-TEST_F(RowsTest, ReadByIdsSpansBatchesAndInOrderOfKeepsTheOrderGiven) {
+TEST_P(RowsTest, ReadByIdsSpansBatchesAndInOrderOfKeepsTheOrderGiven) {
   std::vector<int64_t> ids;
   for (int64_t id = 1200; id >= 1; id -= 2) ids.push_back(id);
   ids.push_back(5000);  // unknown
   ids.push_back(1200);  // asked twice
-  auto found = store_->read([&](Connection& c) {
+  auto found = (*store_)->read([&](Connection& c) {
     return ReadByIds(
         c, kByIds.data(), ids,
         [](Statement& s) { return std::pair(s.column_int64(0), s.column_text(1)); },
@@ -66,7 +81,7 @@ TEST_F(RowsTest, ReadByIdsSpansBatchesAndInOrderOfKeepsTheOrderGiven) {
   EXPECT_EQ(ordered.back().first, 1200);
 }
 
-TEST_F(RowsTest, ForEachBatchCutsIdsIntoBatchesInOrder) {
+TEST_P(RowsTest, ForEachBatchCutsIdsIntoBatchesInOrder) {
   std::vector<int64_t> ids(kIdBatch * 2 + 1);
   for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>(i);
   std::vector<std::string> batches;
@@ -79,18 +94,22 @@ TEST_F(RowsTest, ForEachBatchCutsIdsIntoBatchesInOrder) {
   EXPECT_EQ(batches[2], "[" + std::to_string(kIdBatch * 2) + "]");
 }
 
-TEST_F(RowsTest, BindsDoublesAsRealsEmptyOptionalsAsNullAndBlobsAsBlobs) {
+TEST_P(RowsTest, BindsDoublesAsRealsEmptyOptionalsAsNullAndBlobsAsBlobs) {
   std::string bytes("a\0b", 3);
-  ASSERT_TRUE(store_
+  ASSERT_TRUE((*store_)
                   ->write([&](Connection& c) {
                     return storage::Run(
                         c, "UPDATE things SET weight = ?, note = ?, data = ? WHERE id = ?", 2.5,
                         std::optional<std::string>(), Blob{bytes}, int64_t{1});
                   })
                   .ok());
-  auto row = store_->read([&](Connection& c) {
+  auto row = (*store_)->read([&](Connection& c) {
     return ReadOne(
-        c, "SELECT weight, note IS NULL, typeof(data), length(data) FROM things WHERE id = ?",
+        c,
+        GetParam() == Engine::kPostgres
+            ? "SELECT weight, note IS NULL, pg_typeof(data)::text, length(data) FROM things "
+              "WHERE id = ?"
+            : "SELECT weight, note IS NULL, typeof(data), length(data) FROM things WHERE id = ?",
         [](Statement& s) {
           return std::tuple(s.column_double(0), s.column_int64(1), s.column_text(2),
                             s.column_int64(3));
@@ -101,9 +120,9 @@ TEST_F(RowsTest, BindsDoublesAsRealsEmptyOptionalsAsNullAndBlobsAsBlobs) {
   ASSERT_TRUE(row->has_value());
   EXPECT_EQ(std::get<0>(**row), 2.5);
   EXPECT_EQ(std::get<1>(**row), 1);
-  EXPECT_EQ(std::get<2>(**row), "blob");
+  EXPECT_EQ(std::get<2>(**row), GetParam() == Engine::kPostgres ? "bytea" : "blob");
   EXPECT_EQ(std::get<3>(**row), 3);
-  auto none = store_->read([&](Connection& c) {
+  auto none = (*store_)->read([&](Connection& c) {
     return ReadInt64(c, "SELECT id FROM things WHERE id = ?", int64_t{99999});
   });
   ASSERT_TRUE(none.ok());

@@ -1,4 +1,5 @@
-// A real SQLite store in a fresh temporary folder, removed afterwards.
+// A real store in a fresh temporary folder, removed afterwards: a SQLite file there, or the
+// database at `location` when one is given (a PostgreSQL URL).
 #pragma once
 
 #include <stdlib.h>
@@ -14,12 +15,12 @@ namespace agora::testing {
 
 class TempStore {
  public:
-  TempStore() {
+  explicit TempStore(const std::string& location = "") {
     char pattern[] = "/tmp/agora-test-XXXXXX";
     if (!mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
     dir_ = pattern;
     storage::StoreOptions options;
-    options.path = dir_ + "/agora.db";
+    options.path = location.empty() ? dir_ + "/agora.db" : location;
     auto store = storage::Store::Open(options);
     if (!store.ok()) throw std::runtime_error(store.status().message());
     store_ = std::move(*store);
