@@ -12,6 +12,7 @@ namespace {
 // pg_type oids, fixed in PostgreSQL's catalog.
 constexpr Oid kByteaOid = 17;
 constexpr Oid kInt8Oid = 20;
+constexpr Oid kTextOid = 25;
 constexpr Oid kFloat8Oid = 701;
 
 // The message and SQLSTATE of a failed `result` (or of the connection when there is none), as
@@ -35,6 +36,17 @@ Status PostgresError(pg_conn* conn, const pg_result* result, std::string_view co
 bool Failed(const pg_result* result) {
   ExecStatusType status = PQresultStatus(result);
   return status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+}
+
+// Stands for a NULL in the key of a prepared statement's parameter types.
+constexpr Oid kNullKey = ~Oid{0};
+
+// "could not determine data type of parameter": SQLSTATE 42P18, or 42P08 when the parameter
+// was declared of unknown type.
+bool IndeterminateType(const pg_result* result) {
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  std::string_view sqlstate = state ? state : "";
+  return sqlstate == "42P18" || sqlstate == "42P08";
 }
 
 // Frees a PGresult when it goes out of scope.
@@ -158,25 +170,29 @@ Statement& PostgresStatement::BindBlob(int index, const void* data, size_t size)
   return *this;
 }
 
-Result<std::string> PostgresStatement::PreparedFor(std::vector<unsigned>& types) {
-  typed_before_.resize(types.size());
-  for (size_t i = 0; i < types.size(); ++i) {
-    if (types[i] != 0) {
-      typed_before_[i] = types[i];
-    } else if (!parameters_[i].value) {
-      types[i] = typed_before_[i];  // a NULL takes the type an earlier value had here
-    }
+Result<std::string> PostgresStatement::PreparedFor(const std::vector<unsigned>& key) {
+  for (const auto& [prepared_key, name] : prepared_) {
+    if (prepared_key == key) return name;
   }
-  for (const auto& [declared, name] : prepared_) {
-    if (declared == types) return name;
-  }
+  std::vector<unsigned> types(key.size());
+  for (size_t i = 0; i < key.size(); ++i) types[i] = key[i] == kNullKey ? 0 : key[i];
   std::string name = "agora_" + std::to_string(++connection_.next_statement_);
   OwnedResult result(PQprepare(connection_.conn_, name.c_str(), translated_.c_str(),
                                static_cast<int>(types.size()), types.data()));
+  if (result && IndeterminateType(result.get())) {
+    // A parameter the SQL alone cannot type (`?1 IS NULL OR ...`): text stays text, and a NULL
+    // is a bigint, as nullable parameters here are ids and times.
+    for (size_t i = 0; i < key.size(); ++i) {
+      if (key[i] == kNullKey) types[i] = kInt8Oid;
+      if (key[i] == 0) types[i] = kTextOid;
+    }
+    result.reset(PQprepare(connection_.conn_, name.c_str(), translated_.c_str(),
+                           static_cast<int>(types.size()), types.data()));
+  }
   if (!result || Failed(result.get())) {
     return PostgresError(connection_.conn_, result.get(), "preparing " + sql_);
   }
-  prepared_.emplace_back(types, name);
+  prepared_.emplace_back(key, name);
   return name;
 }
 
@@ -185,15 +201,15 @@ Status PostgresStatement::Execute() {
   std::vector<const char*> values(n);
   std::vector<int> lengths(n);
   std::vector<int> formats(n);
-  std::vector<unsigned> types(n);
+  std::vector<unsigned> key(n);
   for (size_t i = 0; i < n; ++i) {
     const Parameter& p = parameters_[i];
     values[i] = p.value ? p.value->data() : nullptr;
     lengths[i] = p.value ? static_cast<int>(p.value->size()) : 0;
     formats[i] = p.type == kByteaOid ? 1 : 0;  // a blob's bytes as they are
-    types[i] = p.type;
+    key[i] = p.value ? p.type : kNullKey;
   }
-  AGORA_ASSIGN_OR_RETURN(std::string name, PreparedFor(types));
+  AGORA_ASSIGN_OR_RETURN(std::string name, PreparedFor(key));
   result_ = PQexecPrepared(connection_.conn_, name.c_str(), static_cast<int>(n), values.data(),
                            lengths.data(), formats.data(), /*resultFormat=*/0);
   if (!result_ || Failed(result_)) {

@@ -3,8 +3,9 @@
 // Statements are cached per connection, their SQLite placeholders (`?`, `?N`) rewritten as
 // `$N`, and prepared on the server at their first step, once per combination of parameter
 // types: an integer is declared bigint, a double double precision, a blob bytea, text is left
-// for the server to infer from where it stands, and so is NULL unless an earlier run of the
-// statement bound a typed value at that place (so `?2 IS NULL OR id < ?2` prepares). Values
+// for the server to infer from where it stands, and so is NULL, unless PostgreSQL cannot infer
+// it (`?2 IS NULL OR id < ?2`): then text is declared text and a NULL a bigint, as nullable
+// parameters here are ids and times. Values
 // travel as text (blobs as binary); results come back whole, as text, and are read as the
 // column accessors ask (booleans read as 1 and 0, as SQLite's comparisons do). Errors in the
 // SQL itself therefore surface at the first step, not at prepare().
@@ -62,16 +63,16 @@ class PostgresStatement final : public Statement {
     unsigned type = 0;                 // the declared type's oid; 0: inferred
   };
   Parameter& At(int index, unsigned type);
-  // The server-side statement for the types bound now, prepared on first use.
-  Result<std::string> PreparedFor(std::vector<unsigned>& types);
+  // The server-side statement for `key` (each parameter's declared type, or a mark for NULL),
+  // prepared on first use.
+  Result<std::string> PreparedFor(const std::vector<unsigned>& key);
   Status Execute();
 
   PostgresConnection& connection_;
   const std::string sql_;   // as written, for error messages
   std::string translated_;  // with $N placeholders; constant after construction
   std::vector<Parameter> parameters_;
-  std::vector<unsigned> typed_before_;  // per parameter, the last declared type (0: none yet)
-  std::vector<std::pair<std::vector<unsigned>, std::string>> prepared_;  // types, name
+  std::vector<std::pair<std::vector<unsigned>, std::string>> prepared_;  // key, name
   pg_result* result_ = nullptr;  // set once executed, until reset
   int rows_ = 0;
   int row_ = -1;

@@ -17,7 +17,8 @@ namespace {
 
 constexpr std::array kPostgresMigrations = {
     // 1: people, org chart, skills, sessions, follow graph (SQLite steps 1, 6, 9, 10, 13, 14),
-    // and SQLite's json_each over the JSON arrays of ids that storage/rows.h binds.
+    // and the SQLite functions the shared SQL calls: instr, and json_each over the JSON arrays
+    // of ids that storage/rows.h binds.
     R"sql(
 CREATE TABLE users (
   id              BIGINT PRIMARY KEY,
@@ -78,6 +79,10 @@ CREATE TABLE follows (
 );
 CREATE INDEX follows_by_followee ON follows (followee_id, id);
 CREATE INDEX follows_by_follower ON follows (follower_id, id);
+
+-- SQLite's instr: the 1-based position of `needle` in `haystack`, 0 when absent.
+CREATE FUNCTION instr(haystack text, needle text) RETURNS integer
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT strpos(haystack, needle) $$;
 
 -- `SELECT value FROM json_each(?1)` with ?1 a JSON array of ids reads the ids, as in SQLite.
 -- PostgreSQL's own json_each(json) reads objects; a parameter of unknown type, or text, calls

@@ -6,21 +6,32 @@
 #include <vector>
 
 #include "tests/support/people.h"
+#include "tests/support/postgres_cluster.h"
 #include "tests/support/temp_store.h"
 
 namespace agora::posts {
 namespace {
 
-class PostRepositoryTest : public ::testing::Test {
+// The repository on each engine: a SQLite file, or a fresh database of the test binary's
+// PostgreSQL cluster (skipped when PostgreSQL is not installed).
+class PostRepositoryTest : public ::testing::TestWithParam<storage::Engine> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(agora::testing::AddPeople(*store_, {{1, "ana"}, {2, "ben"}}).ok());
+    std::string location;
+    if (GetParam() == storage::Engine::kPostgres) {
+      auto* cluster = agora::testing::PostgresCluster::Get();
+      if (!cluster) GTEST_SKIP() << agora::testing::PostgresCluster::WhyNot();
+      location = cluster->NewDatabase();
+    }
+    store_ = std::make_unique<agora::testing::TempStore>(location);
+    posts_ = std::make_unique<PostRepository>(**store_, clock_);
+    ASSERT_TRUE(agora::testing::AddPeople(**store_, {{1, "ana"}, {2, "ben"}}).ok());
   }
 
   // Posts 1..count in one transaction: every third a deal story, each naming `@ben` and a
   // hashtag of its own; then every tenth deleted.
   void AddMany(int count) {
-    Status status = store_->Transact([&](storage::Transaction& tx) -> Status {
+    Status status = (*store_)->Transact([&](storage::Transaction& tx) -> Status {
       for (Id id = 1; id <= count; ++id) {
         NewPost post;
         post.text = "post " + std::to_string(id) + " for @ben #tag" + std::to_string(id);
@@ -30,10 +41,11 @@ class PostRepositoryTest : public ::testing::Test {
               Deal{"Customer " + std::to_string(id), "banking", "core",       "EMEA",
                    static_cast<double>(id) + 0.5,    "EUR",     "2026-01-02", DealOutcome::kWon};
         }
-        AGORA_RETURN_IF_ERROR(posts_.InsertIn(tx.connection(), id, 1, post, {{2, "ben"}}).status());
+        AGORA_RETURN_IF_ERROR(
+            posts_->InsertIn(tx.connection(), id, 1, post, {{2, "ben"}}).status());
       }
       for (Id id = 10; id <= count; id += 10) {
-        AGORA_RETURN_IF_ERROR(posts_.Delete(tx, id).status());
+        AGORA_RETURN_IF_ERROR(posts_->Delete(tx, id).status());
       }
       return Status::Ok();
     });
@@ -94,37 +106,80 @@ class PostRepositoryTest : public ::testing::Test {
     for (const Post& p : *posts) ExpectWhole(p);
   }
 
-  agora::testing::TempStore store_;
+  std::unique_ptr<agora::testing::TempStore> store_;
   ManualClock clock_{1'795'330'000'000};
-  PostRepository posts_{*store_, clock_};
+  std::unique_ptr<PostRepository> posts_;
 };
 
-TEST_F(PostRepositoryTest, FindManyPastOneBatchKeepsTheOrderGivenAndSkipsMissingAndDeleted) {
-  ExpectReadsPastOneBatch([&](const std::vector<Id>& ids) { return posts_.FindMany(ids); });
+INSTANTIATE_TEST_SUITE_P(Engines, PostRepositoryTest,
+                         ::testing::Values(storage::Engine::kSqlite, storage::Engine::kPostgres),
+                         [](const ::testing::TestParamInfo<storage::Engine>& info) {
+                           return info.param == storage::Engine::kSqlite ? "SQLite" : "PostgreSQL";
+                         });
+
+TEST_P(PostRepositoryTest, FindManyPastOneBatchKeepsTheOrderGivenAndSkipsMissingAndDeleted) {
+  ExpectReadsPastOneBatch([&](const std::vector<Id>& ids) { return posts_->FindMany(ids); });
 }
 
-TEST_F(PostRepositoryTest, FindManyCommittedPastOneBatchKeepsTheOrderGiven) {
+TEST_P(PostRepositoryTest, FindManyCommittedPastOneBatchKeepsTheOrderGiven) {
   ExpectReadsPastOneBatch(
-      [&](const std::vector<Id>& ids) { return posts_.FindManyCommitted(ids); });
+      [&](const std::vector<Id>& ids) { return posts_->FindManyCommitted(ids); });
 }
 
-TEST_F(PostRepositoryTest, FindManyMixesCachedAndStoredPostsInTheOrderGiven) {
+TEST_P(PostRepositoryTest, FindManyMixesCachedAndStoredPostsInTheOrderGiven) {
   AddMany(30);
-  ASSERT_TRUE(posts_.Find(5).ok());  // cached
-  auto posts = posts_.FindMany({7, 5, 2, 20, 999});
+  ASSERT_TRUE(posts_->Find(5).ok());  // cached
+  auto posts = posts_->FindMany({7, 5, 2, 20, 999});
   ASSERT_TRUE(posts.ok());
   EXPECT_EQ(IdsOf(*posts), (std::vector<Id>{7, 5, 2}));
   for (const Post& p : *posts) ExpectWhole(p);
 }
 
-TEST_F(PostRepositoryTest, ReloadReadsOneDealStoryWhole) {
+TEST_P(PostRepositoryTest, ReloadReadsOneDealStoryWhole) {
   AddMany(3);
-  auto post = store_->read([&](storage::Connection& c) { return posts_.Reload(c, 3); });
+  auto post = (*store_)->read([&](storage::Connection& c) { return posts_->Reload(c, 3); });
   ASSERT_TRUE(post.ok());
   ExpectWhole(*post);
   EXPECT_EQ(
-      store_->read([&](storage::Connection& c) { return posts_.Reload(c, 4); }).status().code(),
+      (*store_)->read([&](storage::Connection& c) { return posts_->Reload(c, 4); }).status().code(),
       StatusCode::kNotFound);
+}
+
+TEST_P(PostRepositoryTest, AReactionCountsOnceHoweverOftenItIsGiven) {
+  AddMany(1);
+  auto react = [&] {
+    return (*store_)->Transact<PostRepository::Reacted>(
+        [&](storage::Transaction& tx) { return posts_->React(tx, 1, 2, "like"); });
+  };
+  auto first = react();
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_TRUE(first->changed);
+  auto again = react();
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_FALSE(again->changed);
+  EXPECT_EQ(again->post.reactions_count, 1);
+}
+
+TEST_P(PostRepositoryTest, QuestionsMatchTextWhateverItsCaseAndPageBackwards) {
+  Status status = (*store_)->Transact([&](storage::Transaction& tx) -> Status {
+    for (Id id = 1; id <= 4; ++id) {
+      NewPost post;
+      post.kind = PostKind::kQuestion;
+      post.text = id % 2 ? "Who knows SQLite?" : "Lunch?";
+      AGORA_RETURN_IF_ERROR(posts_->InsertIn(tx.connection(), id, 1, post, {}).status());
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.message();
+  PostRepository::QuestionFilter filter;
+  filter.text = "sqlite";
+  auto all = posts_->Questions(filter);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(IdsOf(*all), (std::vector<Id>{3, 1}));
+  filter.before = 3;
+  auto older = posts_->Questions(filter);
+  ASSERT_TRUE(older.ok()) << older.status().message();
+  EXPECT_EQ(IdsOf(*older), (std::vector<Id>{1}));
 }
 
 }  // namespace

@@ -46,13 +46,19 @@ class PostgresTest : public ::testing::Test {
   std::unique_ptr<Connection> c_;
 };
 
-TEST_F(PostgresTest, ANullFirstTakesTheTypeOfTheValueBoundThereBefore) {
+TEST_F(PostgresTest, AParameterTheSqlCannotTypeIsABigintWhenNullAndTextWhenText) {
   ASSERT_TRUE(
       c_->exec("CREATE TABLE t (id BIGINT PRIMARY KEY); INSERT INTO t VALUES (1), (2)").ok());
-  // PostgreSQL cannot type ?1 from `?1 IS NULL` alone: the integer bound first types it.
-  const char* sql = "SELECT count(*) FROM t WHERE ?1 IS NULL OR id < ?1";
-  EXPECT_EQ(*ReadInt64(*c_, sql, int64_t{2}), 1);
-  EXPECT_EQ(*ReadInt64(*c_, sql, std::optional<int64_t>()), 2);
+  // PostgreSQL cannot type ?1 from `?1 IS NULL`, which it meets first.
+  const char* by_id = "SELECT count(*) FROM t WHERE ?1 IS NULL OR id < ?1";
+  auto all = ReadInt64(*c_, by_id, std::optional<int64_t>());
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(**all, 2);
+  EXPECT_EQ(*ReadInt64(*c_, by_id, int64_t{2}), 1);
+  const char* by_text = "SELECT count(*) FROM t WHERE ?1 IS NULL OR id::text = ?1";
+  auto two = ReadInt64(*c_, by_text, "2");
+  ASSERT_TRUE(two.ok()) << two.status().message();
+  EXPECT_EQ(**two, 1);
 }
 
 TEST_F(PostgresTest, ReadsBooleansAsOneAndZeroAndBlobsAsTheirBytes) {
