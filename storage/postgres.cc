@@ -15,6 +15,32 @@ constexpr Oid kInt8Oid = 20;
 constexpr Oid kTextOid = 25;
 constexpr Oid kFloat8Oid = 701;
 
+// " (UNIQUE constraint failed: table.column, ...)", naming the columns of the unique key a
+// failed `result` violated the way SQLite's message does, since repositories tell which value
+// was taken by them (users.username). An expression's column is named, lower(a) as a.
+std::string UniqueColumns(const pg_result* result) {
+  const char* table = PQresultErrorField(result, PG_DIAG_TABLE_NAME);
+  const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
+  if (!table || !detail) return {};
+  std::string_view key(detail);  // Key (a, b)=(1, 2) already exists.
+  size_t start = key.find("Key (");
+  size_t end = key.find(")=(");
+  if (start == std::string_view::npos || end == std::string_view::npos || end < start) return {};
+  key = key.substr(start + 5, end - start - 5);
+  std::string out = " (UNIQUE constraint failed: ";
+  for (size_t at = 0; at <= key.size();) {
+    size_t comma = std::min(key.find(", ", at), key.size());
+    std::string_view column = key.substr(at, comma - at);
+    if (size_t open = column.rfind('('); open != std::string_view::npos) {
+      column = column.substr(open + 1, column.find(')', open) - open - 1);
+    }
+    if (at) out += ", ";
+    out.append(table).append(".").append(column);
+    at = comma + 2;
+  }
+  return out + ")";
+}
+
 // The message and SQLSTATE of a failed `result` (or of the connection when there is none), as
 // a Status.
 Status PostgresError(pg_conn* conn, const pg_result* result, std::string_view context) {
@@ -25,6 +51,7 @@ Status PostgresError(pg_conn* conn, const pg_result* result, std::string_view co
   while (!message.empty() && message.back() == '\n') message.pop_back();
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   std::string_view sqlstate = state ? state : "";
+  if (sqlstate == "23505") message += UniqueColumns(result);
   if (sqlstate.starts_with("23")) return Status::Conflict("conflict", std::move(message));
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate.starts_with("08") ||
       sqlstate.starts_with("57") || PQstatus(conn) != CONNECTION_OK) {

@@ -11,8 +11,9 @@
 // SQL itself therefore surface at the first step, not at prepare().
 //
 // Thread-safety as in storage/connection.h: one thread uses a connection at a time. libpq
-// errors become a Status here: SQLSTATE class 23 (integrity) kConflict; serialization
-// failures, deadlocks and lost connections kUnavailable; the rest kInternal.
+// errors become a Status here: SQLSTATE class 23 (integrity) kConflict, a unique violation's
+// message naming its columns as SQLite's does ("UNIQUE constraint failed: users.username");
+// serialization failures, deadlocks and lost connections kUnavailable; the rest kInternal.
 #pragma once
 
 #include <cstdint>

@@ -16,7 +16,7 @@ Result<int> StoredPostgresSchemaVersion(Connection& connection);
 // Applies the PostgreSQL steps the database has not seen, in one transaction under an advisory
 // lock, so nodes starting at once migrate it once. kInternal for a database from a newer build.
 Status MigratePostgres(Connection& connection);
-// LargestStoredId over the tables the PostgreSQL schema has.
+// LargestStoredId on PostgreSQL.
 Result<int64_t> LargestStoredPostgresId(Connection& connection);
 
 }  // namespace agora::storage

@@ -6,32 +6,23 @@
 #include <vector>
 
 #include "tests/support/people.h"
-#include "tests/support/postgres_cluster.h"
 #include "tests/support/temp_store.h"
 
 namespace agora::posts {
 namespace {
 
-// The repository on each engine: a SQLite file, or a fresh database of the test binary's
-// PostgreSQL cluster (skipped when PostgreSQL is not installed).
+// The repository on each engine.
 class PostRepositoryTest : public ::testing::TestWithParam<storage::Engine> {
  protected:
   void SetUp() override {
-    std::string location;
-    if (GetParam() == storage::Engine::kPostgres) {
-      auto* cluster = agora::testing::PostgresCluster::Get();
-      if (!cluster) GTEST_SKIP() << agora::testing::PostgresCluster::WhyNot();
-      location = cluster->NewDatabase();
-    }
-    store_ = std::make_unique<agora::testing::TempStore>(location);
-    posts_ = std::make_unique<PostRepository>(**store_, clock_);
-    ASSERT_TRUE(agora::testing::AddPeople(**store_, {{1, "ana"}, {2, "ben"}}).ok());
+    AGORA_SKIP_UNLESS_AVAILABLE(store_);
+    ASSERT_TRUE(agora::testing::AddPeople(*store_, {{1, "ana"}, {2, "ben"}}).ok());
   }
 
   // Posts 1..count in one transaction: every third a deal story, each naming `@ben` and a
   // hashtag of its own; then every tenth deleted.
   void AddMany(int count) {
-    Status status = (*store_)->Transact([&](storage::Transaction& tx) -> Status {
+    Status status = store_->Transact([&](storage::Transaction& tx) -> Status {
       for (Id id = 1; id <= count; ++id) {
         NewPost post;
         post.text = "post " + std::to_string(id) + " for @ben #tag" + std::to_string(id);
@@ -41,11 +32,10 @@ class PostRepositoryTest : public ::testing::TestWithParam<storage::Engine> {
               Deal{"Customer " + std::to_string(id), "banking", "core",       "EMEA",
                    static_cast<double>(id) + 0.5,    "EUR",     "2026-01-02", DealOutcome::kWon};
         }
-        AGORA_RETURN_IF_ERROR(
-            posts_->InsertIn(tx.connection(), id, 1, post, {{2, "ben"}}).status());
+        AGORA_RETURN_IF_ERROR(posts_.InsertIn(tx.connection(), id, 1, post, {{2, "ben"}}).status());
       }
       for (Id id = 10; id <= count; id += 10) {
-        AGORA_RETURN_IF_ERROR(posts_->Delete(tx, id).status());
+        AGORA_RETURN_IF_ERROR(posts_.Delete(tx, id).status());
       }
       return Status::Ok();
     });
@@ -106,30 +96,26 @@ class PostRepositoryTest : public ::testing::TestWithParam<storage::Engine> {
     for (const Post& p : *posts) ExpectWhole(p);
   }
 
-  std::unique_ptr<agora::testing::TempStore> store_;
+  agora::testing::TempStore store_{GetParam()};
   ManualClock clock_{1'795'330'000'000};
-  std::unique_ptr<PostRepository> posts_;
+  PostRepository posts_{*store_, clock_};
 };
 
-INSTANTIATE_TEST_SUITE_P(Engines, PostRepositoryTest,
-                         ::testing::Values(storage::Engine::kSqlite, storage::Engine::kPostgres),
-                         [](const ::testing::TestParamInfo<storage::Engine>& info) {
-                           return info.param == storage::Engine::kSqlite ? "SQLite" : "PostgreSQL";
-                         });
+AGORA_INSTANTIATE_ON_EACH_ENGINE(PostRepositoryTest);
 
 TEST_P(PostRepositoryTest, FindManyPastOneBatchKeepsTheOrderGivenAndSkipsMissingAndDeleted) {
-  ExpectReadsPastOneBatch([&](const std::vector<Id>& ids) { return posts_->FindMany(ids); });
+  ExpectReadsPastOneBatch([&](const std::vector<Id>& ids) { return posts_.FindMany(ids); });
 }
 
 TEST_P(PostRepositoryTest, FindManyCommittedPastOneBatchKeepsTheOrderGiven) {
   ExpectReadsPastOneBatch(
-      [&](const std::vector<Id>& ids) { return posts_->FindManyCommitted(ids); });
+      [&](const std::vector<Id>& ids) { return posts_.FindManyCommitted(ids); });
 }
 
 TEST_P(PostRepositoryTest, FindManyMixesCachedAndStoredPostsInTheOrderGiven) {
   AddMany(30);
-  ASSERT_TRUE(posts_->Find(5).ok());  // cached
-  auto posts = posts_->FindMany({7, 5, 2, 20, 999});
+  ASSERT_TRUE(posts_.Find(5).ok());  // cached
+  auto posts = posts_.FindMany({7, 5, 2, 20, 999});
   ASSERT_TRUE(posts.ok());
   EXPECT_EQ(IdsOf(*posts), (std::vector<Id>{7, 5, 2}));
   for (const Post& p : *posts) ExpectWhole(p);
@@ -137,19 +123,19 @@ TEST_P(PostRepositoryTest, FindManyMixesCachedAndStoredPostsInTheOrderGiven) {
 
 TEST_P(PostRepositoryTest, ReloadReadsOneDealStoryWhole) {
   AddMany(3);
-  auto post = (*store_)->read([&](storage::Connection& c) { return posts_->Reload(c, 3); });
+  auto post = store_->read([&](storage::Connection& c) { return posts_.Reload(c, 3); });
   ASSERT_TRUE(post.ok());
   ExpectWhole(*post);
   EXPECT_EQ(
-      (*store_)->read([&](storage::Connection& c) { return posts_->Reload(c, 4); }).status().code(),
+      store_->read([&](storage::Connection& c) { return posts_.Reload(c, 4); }).status().code(),
       StatusCode::kNotFound);
 }
 
 TEST_P(PostRepositoryTest, AReactionCountsOnceHoweverOftenItIsGiven) {
   AddMany(1);
   auto react = [&] {
-    return (*store_)->Transact<PostRepository::Reacted>(
-        [&](storage::Transaction& tx) { return posts_->React(tx, 1, 2, "like"); });
+    return store_->Transact<PostRepository::Reacted>(
+        [&](storage::Transaction& tx) { return posts_.React(tx, 1, 2, "like"); });
   };
   auto first = react();
   ASSERT_TRUE(first.ok()) << first.status().message();
@@ -161,23 +147,23 @@ TEST_P(PostRepositoryTest, AReactionCountsOnceHoweverOftenItIsGiven) {
 }
 
 TEST_P(PostRepositoryTest, QuestionsMatchTextWhateverItsCaseAndPageBackwards) {
-  Status status = (*store_)->Transact([&](storage::Transaction& tx) -> Status {
+  Status status = store_->Transact([&](storage::Transaction& tx) -> Status {
     for (Id id = 1; id <= 4; ++id) {
       NewPost post;
       post.kind = PostKind::kQuestion;
       post.text = id % 2 ? "Who knows SQLite?" : "Lunch?";
-      AGORA_RETURN_IF_ERROR(posts_->InsertIn(tx.connection(), id, 1, post, {}).status());
+      AGORA_RETURN_IF_ERROR(posts_.InsertIn(tx.connection(), id, 1, post, {}).status());
     }
     return Status::Ok();
   });
   ASSERT_TRUE(status.ok()) << status.message();
   PostRepository::QuestionFilter filter;
   filter.text = "sqlite";
-  auto all = posts_->Questions(filter);
+  auto all = posts_.Questions(filter);
   ASSERT_TRUE(all.ok()) << all.status().message();
   EXPECT_EQ(IdsOf(*all), (std::vector<Id>{3, 1}));
   filter.before = 3;
-  auto older = posts_->Questions(filter);
+  auto older = posts_.Questions(filter);
   ASSERT_TRUE(older.ok()) << older.status().message();
   EXPECT_EQ(IdsOf(*older), (std::vector<Id>{1}));
 }

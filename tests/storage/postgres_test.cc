@@ -88,6 +88,19 @@ TEST_F(PostgresTest, AConstraintViolationIsAConflictAndChangesCountRows) {
             StatusCode::kConflict);
 }
 
+TEST_F(PostgresTest, AUniqueViolationNamesItsColumnsAsSqliteDoes) {
+  ASSERT_TRUE(c_->exec("CREATE TABLE t (a BIGINT, b TEXT, UNIQUE (a, b)); "
+                       "CREATE UNIQUE INDEX t_b ON t (lower(b)) WHERE a > 5; "
+                       "INSERT INTO t VALUES (1, 'x'), (6, 'y')")
+                  .ok());
+  Status pair = c_->exec("INSERT INTO t VALUES (1, 'x')");
+  EXPECT_NE(pair.message().find("UNIQUE constraint failed: t.a, t.b"), std::string::npos)
+      << pair.message();
+  Status folded = c_->exec("INSERT INTO t VALUES (7, 'Y')");
+  EXPECT_NE(folded.message().find("UNIQUE constraint failed: t.b)"), std::string::npos)
+      << folded.message();
+}
+
 TEST_F(PostgresTest, AReadOnlyConnectionRefusesWrites) {
   ASSERT_TRUE(c_->exec("CREATE TABLE t (id BIGINT PRIMARY KEY)").ok());
   auto reader = Connection::Open(url_, Connection::Mode::kReadOnly);

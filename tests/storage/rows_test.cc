@@ -6,24 +6,16 @@
 #include <string_view>
 #include <vector>
 
-#include "tests/support/postgres_cluster.h"
 #include "tests/support/temp_store.h"
 
 namespace agora::storage {
 namespace {
 
-// The helpers on each engine: a SQLite file, or a fresh database of the test binary's
-// PostgreSQL cluster (skipped when PostgreSQL is not installed).
+// The helpers on each engine.
 class RowsTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    std::string location;
-    if (GetParam() == Engine::kPostgres) {
-      auto* cluster = testing::PostgresCluster::Get();
-      if (!cluster) GTEST_SKIP() << testing::PostgresCluster::WhyNot();
-      location = cluster->NewDatabase();
-    }
-    store_ = std::make_unique<agora::testing::TempStore>(location);
+    AGORA_SKIP_UNLESS_AVAILABLE(store_);
     std::string sql = GetParam() == Engine::kPostgres
                           ? "CREATE TABLE things (id BIGINT PRIMARY KEY, name TEXT, "
                             "weight DOUBLE PRECISION, note TEXT, data BYTEA); "
@@ -33,16 +25,13 @@ class RowsTest : public ::testing::TestWithParam<Engine> {
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
         "WHERE i < 1200) INSERT INTO things (id, name) "
         "SELECT i, 'thing' || i FROM n";
-    ASSERT_TRUE((*store_)->write([&](Connection& c) { return c.exec(sql); }).ok());
+    ASSERT_TRUE(store_->write([&](Connection& c) { return c.exec(sql); }).ok());
   }
 
-  std::unique_ptr<agora::testing::TempStore> store_;
+  agora::testing::TempStore store_{GetParam()};
 };
 
-INSTANTIATE_TEST_SUITE_P(Engines, RowsTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const ::testing::TestParamInfo<Engine>& info) {
-                           return info.param == Engine::kSqlite ? "SQLite" : "PostgreSQL";
-                         });
+AGORA_INSTANTIATE_ON_EACH_ENGINE(RowsTest);
 
 constexpr char kColumns[] = "id, name";
 constexpr auto kByIds =
@@ -65,7 +54,7 @@ TEST_P(RowsTest, ReadByIdsSpansBatchesAndInOrderOfKeepsTheOrderGiven) {
   for (int64_t id = 1200; id >= 1; id -= 2) ids.push_back(id);
   ids.push_back(5000);  // unknown
   ids.push_back(1200);  // asked twice
-  auto found = (*store_)->read([&](Connection& c) {
+  auto found = store_->read([&](Connection& c) {
     return ReadByIds(
         c, kByIds.data(), ids,
         [](Statement& s) { return std::pair(s.column_int64(0), s.column_text(1)); },
@@ -96,14 +85,14 @@ TEST_P(RowsTest, ForEachBatchCutsIdsIntoBatchesInOrder) {
 
 TEST_P(RowsTest, BindsDoublesAsRealsEmptyOptionalsAsNullAndBlobsAsBlobs) {
   std::string bytes("a\0b", 3);
-  ASSERT_TRUE((*store_)
+  ASSERT_TRUE(store_
                   ->write([&](Connection& c) {
                     return storage::Run(
                         c, "UPDATE things SET weight = ?, note = ?, data = ? WHERE id = ?", 2.5,
                         std::optional<std::string>(), Blob{bytes}, int64_t{1});
                   })
                   .ok());
-  auto row = (*store_)->read([&](Connection& c) {
+  auto row = store_->read([&](Connection& c) {
     return ReadOne(
         c,
         GetParam() == Engine::kPostgres
@@ -122,7 +111,7 @@ TEST_P(RowsTest, BindsDoublesAsRealsEmptyOptionalsAsNullAndBlobsAsBlobs) {
   EXPECT_EQ(std::get<1>(**row), 1);
   EXPECT_EQ(std::get<2>(**row), GetParam() == Engine::kPostgres ? "bytea" : "blob");
   EXPECT_EQ(std::get<3>(**row), 3);
-  auto none = (*store_)->read([&](Connection& c) {
+  auto none = store_->read([&](Connection& c) {
     return ReadInt64(c, "SELECT id FROM things WHERE id = ?", int64_t{99999});
   });
   ASSERT_TRUE(none.ok());

@@ -13,6 +13,7 @@
 #include "storage/migrations.h"
 #include "storage/postgres_schema.h"
 #include "tests/support/postgres_cluster.h"
+#include "tests/support/temp_store.h"
 
 namespace agora::storage {
 namespace {
@@ -80,11 +81,7 @@ class EngineStoreTest : public StoreFixture, public ::testing::WithParamInterfac
   void SetUp() override { OpenOn(GetParam()); }
 };
 
-INSTANTIATE_TEST_SUITE_P(Engines, EngineStoreTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const ::testing::TestParamInfo<Engine>& info) {
-                           return info.param == Engine::kSqlite ? "SQLite" : "PostgreSQL";
-                         });
+AGORA_INSTANTIATE_ON_EACH_ENGINE(EngineStoreTest);
 
 TEST_P(EngineStoreTest, MigrationsSetTheSchemaVersion) {
   auto version = store_->read([](Connection& c) { return StoredSchemaVersion(c); });

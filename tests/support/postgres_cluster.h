@@ -115,7 +115,7 @@ class PostgresCluster {
     const std::string log = dir + "/cluster.log";
     // Tests need no durability across a power cut: fsync off keeps them quick.
     if (!Run({bin + "/initdb", "-D", dir + "/data", "-U", "agora", "--auth=trust", "-E", "UTF8",
-              "--no-sync", "--no-instructions"},
+              "--locale=C", "--no-sync", "--no-instructions"},
              log) ||
         !Run({bin + "/pg_ctl", "-D", dir + "/data", "-l", dir + "/server.log", "-w", "-o",
               "-c listen_addresses='' -k " + dir + " -c fsync=off", "start"},
