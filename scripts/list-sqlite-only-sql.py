@@ -34,6 +34,12 @@ CONSTRUCTS = {
         r"\b(AND|OR|WHERE|NOT) (u\.|c\.|m\.)?(active|can_write|passed|correct|new_customer|"
         r"sales_ops)\b(?!\s*(=|!=|<>|IS))",
         "compare it: active = 1"),
+    "parameter used as a condition": (
+        r"WHEN \?\d* THEN|\b(AND|OR|WHERE|NOT) \?\d*( |$)(?!\s*(=|!=|<>|<|>|IS))",
+        "compare it: ?N = 1"),
+    "?N IS NULL (to check: nullable text)": (
+        r"(?<!CAST\()\?\d* IS (NOT )?NULL",
+        "CAST(?N AS TEXT) IS NULL when ?N is text: an untyped NULL is a bigint"),
     "LIKE (case-insensitive in SQLite)": (r"\bLIKE\b", "ILIKE where case must not matter"),
     "PRAGMA / sqlite_* / rowid / typeof": (
         r"\bPRAGMA\b|\bsqlite_\w+|\browid\b|\btypeof\(|last_insert_rowid", "engine-specific code"),
