@@ -16,6 +16,9 @@ using agora::app::ApplicationOptions;
 void AddDataOption(CLI::App& command, ApplicationOptions& options) {
   command.add_option("--data", options.data_dir, "data folder (SQLite store, search index)")
       ->capture_default_str();
+  command.add_option("--store", options.store,
+                     "PostgreSQL URL (postgresql://...) of the store; --data then holds only "
+                     "the search index");
 }
 
 void AddPasswordCostOption(CLI::App& command, ApplicationOptions& options) {
@@ -56,9 +59,6 @@ int Run(int argc, char** argv) {
   agora::app::ServeOptions serve;
   auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server");
   AddDataOption(*serve_cmd, serve.app);
-  serve_cmd->add_option("--store", serve.app.store,
-                        "PostgreSQL URL (postgresql://...) of the store; --data then holds only "
-                        "the search index");
   AddPasswordCostOption(*serve_cmd, serve.app);
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT; port 0 picks a free port")
       ->capture_default_str();

@@ -76,6 +76,18 @@ bool IndeterminateType(const pg_result* result) {
   return sqlstate == "42P18" || sqlstate == "42P08";
 }
 
+// N of "could not determine data type of parameter $N"; 0 when the message names none.
+size_t UntypedParameter(const pg_result* result) {
+  const char* message = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  std::string_view text = message ? message : "";
+  size_t dollar = text.rfind('$');
+  size_t number = 0;
+  if (dollar != std::string_view::npos) {
+    std::from_chars(text.data() + dollar + 1, text.data() + text.size(), number);
+  }
+  return number;
+}
+
 // Frees a PGresult when it goes out of scope.
 struct ResultDeleter {
   void operator()(pg_result* result) const { PQclear(result); }
@@ -206,13 +218,13 @@ Result<std::string> PostgresStatement::PreparedFor(const std::vector<unsigned>& 
   std::string name = "agora_" + std::to_string(++connection_.next_statement_);
   OwnedResult result(PQprepare(connection_.conn_, name.c_str(), translated_.c_str(),
                                static_cast<int>(types.size()), types.data()));
-  if (result && IndeterminateType(result.get())) {
-    // A parameter the SQL alone cannot type (`?1 IS NULL OR ...`): text stays text, and a NULL
-    // is a bigint, as nullable parameters here are ids and times.
-    for (size_t i = 0; i < key.size(); ++i) {
-      if (key[i] == kNullKey) types[i] = kInt8Oid;
-      if (key[i] == 0) types[i] = kTextOid;
-    }
+  // A parameter the SQL alone cannot type (`?1 IS NULL OR ...`), one at a time as PostgreSQL
+  // names them: text stays text, and a NULL is a bigint, as nullable parameters here are ids
+  // and times.
+  for (size_t tries = 0; result && IndeterminateType(result.get()) && tries < key.size(); ++tries) {
+    size_t untyped = UntypedParameter(result.get());
+    if (untyped == 0 || untyped > key.size() || types[untyped - 1] != 0) break;
+    types[untyped - 1] = key[untyped - 1] == kNullKey ? kInt8Oid : kTextOid;
     result.reset(PQprepare(connection_.conn_, name.c_str(), translated_.c_str(),
                            static_cast<int>(types.size()), types.data()));
   }

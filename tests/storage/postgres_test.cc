@@ -59,6 +59,14 @@ TEST_F(PostgresTest, AParameterTheSqlCannotTypeIsABigintWhenNullAndTextWhenText)
   auto two = ReadInt64(*c_, by_text, "2");
   ASSERT_TRUE(two.ok()) << two.status().message();
   EXPECT_EQ(**two, 1);
+  // Only the parameter PostgreSQL cannot type is taken as a bigint: ?2, a NULL it can type from
+  // the SQL, stays text.
+  auto mixed = ReadInt64(*c_,
+                         "SELECT count(*) FROM t WHERE (?1 IS NULL OR id < ?1) "
+                         "AND (CAST(?2 AS TEXT) IS NULL OR id::text = ?2)",
+                         std::optional<int64_t>(), std::optional<std::string>());
+  ASSERT_TRUE(mixed.ok()) << mixed.status().message();
+  EXPECT_EQ(**mixed, 2);
 }
 
 TEST_F(PostgresTest, ReadsBooleansAsOneAndZeroAndBlobsAsTheirBytes) {
