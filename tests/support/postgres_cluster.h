@@ -1,6 +1,7 @@
-// A throwaway PostgreSQL cluster for one test binary: initdb into a temporary folder, a server
-// listening only on a unix socket in that folder (no TCP port at all), started on first use and
-// stopped, folder removed, when the binary exits. Each test takes a fresh database of it.
+// A throwaway PostgreSQL cluster for one test binary: a copy of an initdb-made data folder (made
+// once, kept in /tmp/agora-pg-template-UID-VERSION) in a temporary folder, a server listening
+// only on a unix socket in that folder (no TCP port at all), started on first use and stopped,
+// folder removed, when the binary exits. Each test takes a fresh database of it.
 //
 // PostgreSQL refuses to run as root, so as root the cluster runs as `nobody` (runuser). Tests
 // that need it skip when PostgreSQL's server binaries are not installed:
@@ -91,32 +92,58 @@ class PostgresCluster {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
 
+  // A new folder from `pattern` (mkdtemp's) that the cluster's user owns; empty on failure,
+  // with the reason in Reason().
+  static std::string MakeFolder(std::string pattern) {
+    if (!::mkdtemp(pattern.data())) {
+      Reason() = "mkdtemp failed";
+      return {};
+    }
+    if (::geteuid() == 0) {
+      const passwd* nobody = ::getpwnam("nobody");
+      if (!nobody || ::chown(pattern.c_str(), nobody->pw_uid, nobody->pw_gid) != 0) {
+        Reason() = "cannot hand " + pattern + " to the user nobody";
+        std::filesystem::remove_all(pattern);
+        return {};
+      }
+    }
+    return pattern;
+  }
+
+  // The data folder initdb makes, made once per user and PostgreSQL version and kept in /tmp
+  // for every test binary after (initdb takes seconds, a copy a fraction of one); empty on
+  // failure.
+  static std::string Template(const std::string& bin, const std::string& log) {
+    const std::string version = std::filesystem::path(bin).parent_path().filename().string();
+    const std::string kept =
+        "/tmp/agora-pg-template-" + std::to_string(::geteuid()) + "-" + version;
+    if (std::filesystem::exists(kept + "/data/PG_VERSION")) return kept + "/data";
+    std::string fresh = MakeFolder("/tmp/agora-pg-initdb-XXXXXX");
+    if (fresh.empty()) return {};
+    if (!Run({bin + "/initdb", "-D", fresh + "/data", "-U", "agora", "--auth=trust", "-E", "UTF8",
+              "--locale=C", "--no-sync", "--no-instructions"},
+             log)) {
+      std::filesystem::remove_all(fresh);
+      return {};
+    }
+    // Kept whole or not at all; when another binary kept its own first, either will do.
+    if (::rename(fresh.c_str(), kept.c_str()) != 0) std::filesystem::remove_all(fresh);
+    return std::filesystem::exists(kept + "/data/PG_VERSION") ? kept + "/data" : "";
+  }
+
   static std::unique_ptr<PostgresCluster> Start() {
     std::string bin = FindBinaries();
     if (bin.empty()) {
       Reason() = "PostgreSQL's server binaries (/usr/lib/postgresql/*/bin) are not installed";
       return nullptr;
     }
-    char pattern[] = "/tmp/agora-pg-XXXXXX";
-    if (!::mkdtemp(pattern)) {
-      Reason() = "mkdtemp failed";
-      return nullptr;
-    }
-    std::string dir = pattern;
-    if (::geteuid() == 0) {
-      const passwd* nobody = ::getpwnam("nobody");
-      if (!nobody || ::chown(dir.c_str(), nobody->pw_uid, nobody->pw_gid) != 0) {
-        Reason() = "cannot hand " + dir + " to the user nobody";
-        std::filesystem::remove_all(dir);
-        return nullptr;
-      }
-    }
+    std::string dir = MakeFolder("/tmp/agora-pg-XXXXXX");
+    if (dir.empty()) return nullptr;
     std::unique_ptr<PostgresCluster> cluster(new PostgresCluster(bin, dir));
     const std::string log = dir + "/cluster.log";
+    const std::string data = Template(bin, log);
     // Tests need no durability across a power cut: fsync off keeps them quick.
-    if (!Run({bin + "/initdb", "-D", dir + "/data", "-U", "agora", "--auth=trust", "-E", "UTF8",
-              "--locale=C", "--no-sync", "--no-instructions"},
-             log) ||
+    if (data.empty() || !Run({"/bin/cp", "-a", data, dir + "/data"}, log) ||
         !Run({bin + "/pg_ctl", "-D", dir + "/data", "-l", dir + "/server.log", "-w", "-o",
               "-c listen_addresses='' -k " + dir + " -c fsync=off", "start"},
              log)) {
