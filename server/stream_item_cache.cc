@@ -1,0 +1,53 @@
+#include "server/stream_item_cache.h"
+
+namespace agora::server {
+
+size_t StreamItemCache::ItemBytes(const Item& item) {
+  const posts::Post& post = item.view.post;
+  size_t bytes = sizeof(Item) + item.json.capacity() + item.base_url.capacity() +
+                 post.text.capacity() + item.view.author.username.capacity() +
+                 item.view.author.display_name.capacity() + item.view.author.title.capacity();
+  for (const auto& m : post.mentions) bytes += sizeof(m) + m.username.capacity();
+  for (const auto& tag : post.hashtags) bytes += sizeof(tag) + tag.capacity();
+  if (post.deal) {
+    bytes += post.deal->customer.size() + post.deal->sector.size() + post.deal->product.size() +
+             post.deal->region.size();
+  }
+  return bytes;
+}
+
+StreamItemCache::StreamItemCache(size_t max_bytes) {
+  auto weigh = [](const std::shared_ptr<const Item>& item) { return ItemBytes(*item); };
+  for (auto& shard : shards_) shard = std::make_unique<Shard>(0, max_bytes / kShards, weigh);
+}
+
+void StreamItemCache::Write(JsonWriter& w, const services::PostView& view, const As2Iris& iris) {
+  Shard& shard = ShardOf(view.post.id);
+  auto cached = shard.Get(view.post.id);
+  if (cached && (*cached)->view == view && (*cached)->base_url == iris.base()) {
+    const std::string& json = (*cached)->json;
+    w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+    return;
+  }
+  rapidjson::StringBuffer buffer;
+  JsonWriter item_writer(buffer);
+  WriteStreamItem(item_writer, view, iris);
+  auto item = std::make_shared<const Item>(
+      Item{view, iris.base(), std::string(buffer.GetString(), buffer.GetSize())});
+  w.RawValue(item->json.data(), item->json.size(), rapidjson::kObjectType);
+  shard.Put(view.post.id, item);
+}
+
+size_t StreamItemCache::items() const {
+  size_t total = 0;
+  for (const auto& shard : shards_) total += shard->size();
+  return total;
+}
+
+size_t StreamItemCache::bytes() const {
+  size_t total = 0;
+  for (const auto& shard : shards_) total += shard->bytes();
+  return total;
+}
+
+}  // namespace agora::server
