@@ -7,8 +7,8 @@ size_t StreamItemCache::ItemBytes(const Item& item) {
   size_t bytes = sizeof(Item) + item.json.capacity() + item.base_url.capacity() +
                  post.text.capacity() + item.view.author.username.capacity() +
                  item.view.author.display_name.capacity() + item.view.author.title.capacity();
-  for (const auto& m : post.mentions) bytes += sizeof(m) + m.username.capacity();
-  for (const auto& tag : post.hashtags) bytes += sizeof(tag) + tag.capacity();
+  for (const auto& m : post.mentions) bytes += sizeof(posts::Mention) + m.username.capacity();
+  for (const auto& tag : post.hashtags) bytes += sizeof(std::string) + tag.capacity();
   if (post.deal) {
     bytes += post.deal->customer.size() + post.deal->sector.size() + post.deal->product.size() +
              post.deal->region.size();
