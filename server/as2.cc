@@ -234,34 +234,36 @@ void WriteStreamItem(JsonWriter& w, const services::PostView& view, const As2Iri
 std::string RenderStreamPage(const services::StreamPage& page, const StreamPageAddress& address,
                              const As2Iris& iris, StreamItemCache* cache) {
   std::string collection = iris.base() + address.path;
-  return RenderObject([&](JsonWriter& w) {
-    WriteContext(w);
-    StringMember(w, "type", "OrderedCollectionPage");
-    StringMember(w, "id",
-                 address.range.before
-                     ? PageLink(collection, "before", address.range.before, address)
-                     : PageLink(collection, "after", address.range.after, address));
-    StringMember(w, "partOf", collection);
-    w.Key("orderedItems");
-    w.StartArray();
-    for (const auto& view : page.items) {
-      if (cache) {
-        cache->Write(w, view, iris);
-      } else {
-        WriteStreamItem(w, view, iris);
-      }
+  rapidjson::StringBuffer buffer;  // its own, so that cached items go into it whole
+  JsonWriter w(buffer);
+  w.StartObject();
+  WriteContext(w);
+  StringMember(w, "type", "OrderedCollectionPage");
+  StringMember(w, "id",
+               address.range.before ? PageLink(collection, "before", address.range.before, address)
+                                    : PageLink(collection, "after", address.range.after, address));
+  StringMember(w, "partOf", collection);
+  w.Key("orderedItems");
+  w.StartArray();
+  for (const auto& view : page.items) {
+    if (cache) {
+      cache->Write(w, buffer, view, iris);
+    } else {
+      WriteStreamItem(w, view, iris);
     }
-    w.EndArray();
-    if (page.older_than) {
-      StringMember(w, "next", PageLink(collection, "before", page.older_than, address));
-    }
-    if (!page.items.empty()) {
-      // The newest item shown: pinned posts lead a page without being its newest.
-      Id newest = 0;
-      for (const auto& view : page.items) newest = std::max(newest, view.post.id);
-      StringMember(w, "prev", PageLink(collection, "after", newest, address));
-    }
-  });
+  }
+  w.EndArray();
+  if (page.older_than) {
+    StringMember(w, "next", PageLink(collection, "before", page.older_than, address));
+  }
+  if (!page.items.empty()) {
+    // The newest item shown: pinned posts lead a page without being its newest.
+    Id newest = 0;
+    for (const auto& view : page.items) newest = std::max(newest, view.post.id);
+    StringMember(w, "prev", PageLink(collection, "after", newest, address));
+  }
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 std::optional<std::string> StreamPageNext(const services::StreamPage& page,

@@ -1,5 +1,7 @@
 #include "server/stream_item_cache.h"
 
+#include <cstring>
+
 namespace agora::server {
 
 size_t StreamItemCache::ItemBytes(const Item& item) {
@@ -21,12 +23,23 @@ StreamItemCache::StreamItemCache(size_t max_bytes) {
   for (auto& shard : shards_) shard = std::make_unique<Shard>(0, max_bytes / kShards, weigh);
 }
 
-void StreamItemCache::Write(JsonWriter& w, const services::PostView& view, const As2Iris& iris) {
+namespace {
+
+// `json` as the next value of `w`: the writer places its separator (an empty raw value), then
+// the bytes go straight into `out`, the buffer it writes to.
+void AppendValue(JsonWriter& w, rapidjson::StringBuffer& out, const std::string& json) {
+  w.RawValue("", 0, rapidjson::kObjectType);
+  std::memcpy(out.Push(json.size()), json.data(), json.size());
+}
+
+}  // namespace
+
+void StreamItemCache::Write(JsonWriter& w, rapidjson::StringBuffer& out,
+                            const services::PostView& view, const As2Iris& iris) {
   Shard& shard = ShardOf(view.post.id);
   auto cached = shard.Get(view.post.id);
   if (cached && (*cached)->view == view && (*cached)->base_url == iris.base()) {
-    const std::string& json = (*cached)->json;
-    w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+    AppendValue(w, out, (*cached)->json);
     return;
   }
   rapidjson::StringBuffer buffer;
@@ -34,7 +47,7 @@ void StreamItemCache::Write(JsonWriter& w, const services::PostView& view, const
   WriteStreamItem(item_writer, view, iris);
   auto item = std::make_shared<const Item>(
       Item{view, iris.base(), std::string(buffer.GetString(), buffer.GetSize())});
-  w.RawValue(item->json.data(), item->json.size(), rapidjson::kObjectType);
+  AppendValue(w, out, item->json);
   shard.Put(view.post.id, item);
 }
 
