@@ -11,6 +11,7 @@
 #include "server/http_server.h"
 #include "server/live_hub.h"
 #include "server/router.h"
+#include "server/stream_item_cache.h"
 
 namespace agora::app {
 
@@ -56,9 +57,10 @@ int Serve(const ServeOptions& options);
 
 // Every route of the API's resources on `app` (after OpenSearch): what `serve` answers besides
 // the operations endpoints, OpenID Connect sign-in and the web client. The fuzzers use it too.
-// ActivityStreams ids are built on `public_url`.
+// ActivityStreams ids are built on `public_url`; stream pages reuse the items `stream_items`
+// rendered before. Both must outlive the routes.
 void AddResourceRoutes(server::Router& router, Application& app,
-                       const server::PublicUrl& public_url);
+                       const server::PublicUrl& public_url, server::StreamItemCache& stream_items);
 
 struct UserAddOptions {
   ApplicationOptions app;

@@ -258,11 +258,11 @@ std::string DerivedPublicUrl(const std::string& bound) {
 }  // namespace
 
 void AddResourceRoutes(server::Router& router, Application& app,
-                       const server::PublicUrl& public_url) {
+                       const server::PublicUrl& public_url, server::StreamItemCache& stream_items) {
   server::AddAccountRoutes(router, app.accounts(), app.guests());
   server::AddPeopleRoutes(router, app.people(), public_url);
   server::AddPostRoutes(router, app.posts(), public_url);
-  server::AddFeedRoutes(router, app.feed(), public_url);
+  server::AddFeedRoutes(router, app.feed(), public_url, stream_items);
   server::AddCommunityRoutes(router, app.communities());
   server::AddModerationRoutes(router, app.moderation());
   server::AddSearchRoutes(router, app.search());
@@ -318,9 +318,15 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
 
+  server::StreamItemCache stream_items;  // before the metrics that read it
   server::Metrics metrics;
   AddDeploymentMetrics(metrics, options);
   AddStoreMetrics(metrics, **app);
+  metrics.AddCallback("agora_stream_items_cached", "Rendered stream items held in memory.", "gauge",
+                      [&stream_items] { return double(stream_items.items()); });
+  metrics.AddCallback("agora_stream_items_cached_bytes",
+                      "Bytes of the rendered stream items held in memory (bounded).", "gauge",
+                      [&stream_items] { return double(stream_items.bytes()); });
   server::Router router;
   server::AddOperationsRoutes(router, metrics, [&app] {
     return (*app)->store().read([](storage::Connection& c) { return c.exec("SELECT 1"); });
@@ -338,7 +344,7 @@ int Serve(const ServeOptions& options) {
   }
   server::AddSignInRoutes(router, (*app)->accounts(), oidc_sign_in.get(),
                           server::SignInRoutesOptions{.redirect_url = options.oidc.redirect_url});
-  AddResourceRoutes(router, **app, public_url);
+  AddResourceRoutes(router, **app, public_url, stream_items);
   router.set_fallback([site = LoadWebClient(options.web_root)](const server::ApiRequest& request) {
     return site->Get(request.path);
   });

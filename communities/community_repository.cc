@@ -109,6 +109,11 @@ Membership ReadMembershipRow(const Statement& s) {
 
 constexpr auto kMembershipOf = storage::Sql(
     "SELECT ", kMembershipColumns, " FROM memberships WHERE community_id = ? AND user_id = ?");
+// The membership's columns first (null without a row), so ReadMembershipRow reads them.
+constexpr auto kAudiencesOf = storage::Sql(
+    "SELECT m.community_id, m.user_id, m.role, m.state, m.since, m.source, c.id, c.visibility"
+    " FROM communities c LEFT JOIN memberships m ON m.community_id = c.id AND m.user_id = ?2 "
+    "WHERE c.id IN (SELECT value FROM json_each(?1))");
 constexpr auto kMembershipsPage = storage::Sql(
     "SELECT ", kMembershipColumns,
     " FROM memberships WHERE community_id = ?1 AND state = ?2 AND (?3 IS NULL OR role = ?3) "
@@ -206,6 +211,24 @@ Result<std::optional<Membership>> CommunityRepository::MembershipOf(Id community
 Result<std::optional<Membership>> CommunityRepository::MembershipOf(Connection& c, Id community_id,
                                                                     Id user_id) {
   return storage::ReadOne(c, kMembershipOf.data(), ReadMembershipRow, community_id, user_id);
+}
+
+Result<std::unordered_map<Id, CommunityAudience>> CommunityRepository::AudiencesOf(
+    std::span<const Id> community_ids, Id user_id) {
+  return store_.read([&](Connection& c) -> Result<std::unordered_map<Id, CommunityAudience>> {
+    std::unordered_map<Id, CommunityAudience> out;
+    AGORA_RETURN_IF_ERROR(storage::ForEachBatch(community_ids, [&](const std::string& batch) {
+      return storage::ForEachRow(
+          c, kAudiencesOf.data(),
+          [&](const Statement& s) {
+            CommunityAudience& audience = out[s.column_int64(6)];
+            audience.visibility = ParseVisibility(s.column_text(7)).value_or(Visibility::kSecret);
+            if (!s.column_is_null(0)) audience.membership = ReadMembershipRow(s);
+          },
+          batch, user_id);
+    }));
+    return out;
+  });
 }
 
 Result<Page<Community>> CommunityRepository::List(const std::string& q, Id viewer,

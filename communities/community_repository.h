@@ -5,7 +5,9 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "communities/community.h"
@@ -23,6 +25,12 @@ struct AuditRecord {
   std::string action;  // e.g. "create", "invite", "approve_request", "ban", "set_role"
   std::optional<Id> target_user;
   std::string note;
+};
+
+// What the read-time audience check needs of one community for one person.
+struct CommunityAudience {
+  Visibility visibility = Visibility::kSecret;
+  std::optional<Membership> membership;  // nullopt: no membership row
 };
 
 struct AuditEntry {
@@ -55,6 +63,12 @@ class CommunityRepository {
   Result<std::optional<Membership>> MembershipOf(Id community_id, Id user_id);
   Result<std::optional<Membership>> MembershipOf(storage::Connection& c, Id community_id,
                                                  Id user_id);
+
+  // The visibility of each of `community_ids` that exists, with `user_id`'s membership, in
+  // one read (a page of posts from many communities costs one query, not two per community).
+  // Communities that do not exist are absent.
+  Result<std::unordered_map<Id, CommunityAudience>> AudiencesOf(std::span<const Id> community_ids,
+                                                                Id user_id);
 
   // Communities whose NameKey contains `q`'s, by id. Secret ones only when
   // `viewer` is a member or invited, or when `include_secret`; with `joined_only` (a guest's

@@ -55,6 +55,7 @@ struct FuzzServer::Parts {
   server::Metrics metrics;
   server::Router router;
   server::PublicUrl public_url{"http://fuzz.invalid"};
+  server::StreamItemCache stream_items;
   std::unique_ptr<server::Dispatcher> dispatcher;
   std::unique_ptr<server::LiveHub> hub;
   boost::asio::io_context io{1};
@@ -88,7 +89,7 @@ FuzzServer::FuzzServer() : parts_(std::make_unique<Parts>()) {
 
   server::AddOperationsRoutes(parts_->router, parts_->metrics, [] { return Status::Ok(); });
   server::AddSignInRoutes(parts_->router, app.accounts(), nullptr, {});
-  app::AddResourceRoutes(parts_->router, app, parts_->public_url);
+  app::AddResourceRoutes(parts_->router, app, parts_->public_url, parts_->stream_items);
   parts_->dispatcher =
       std::make_unique<server::Dispatcher>(parts_->router, app.accounts(), parts_->metrics,
                                            server::DispatcherOptions{.worker_threads = 2});

@@ -30,11 +30,15 @@ struct Deal {
   std::string currency;   // ISO 4217, e.g. "EUR"
   std::string closed_on;  // ISO 8601 date, "2026-11-22"
   DealOutcome outcome = DealOutcome::kWon;
+
+  bool operator==(const Deal&) const = default;
 };
 
 struct Mention {
   Id user_id = 0;
   std::string username;
+
+  bool operator==(const Mention&) const = default;
 };
 
 struct Post {
@@ -55,6 +59,8 @@ struct Post {
   std::optional<Id> deal_id = std::nullopt;  // the deal record a deal story is attached to
   std::optional<Id> accepted_answer_id;      // a question's accepted direct reply
   bool accepted = false;                     // a live question accepted this reply
+
+  bool operator==(const Post&) const = default;
 };
 
 // A post's id with its author and audience: what streams are built from.

@@ -58,6 +58,8 @@ struct UserSummary {
   std::string display_name;
   std::string title;
   bool active = true;
+
+  bool operator==(const UserSummary&) const = default;
 };
 
 // The writable profile fields; unset members are left as they are.

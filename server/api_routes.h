@@ -7,6 +7,7 @@
 #include "core/status.h"
 #include "server/metrics.h"
 #include "server/router.h"
+#include "server/stream_item_cache.h"
 #include "services/account_service.h"
 #include "services/campaign_service.h"
 #include "services/community_service.h"
@@ -50,7 +51,9 @@ void AddPeopleRoutes(Router& router, services::PeopleService& people, const Publ
 void AddPostRoutes(Router& router, services::PostService& posts, const PublicUrl& url);
 void AddCommunityRoutes(Router& router, services::CommunityService& communities);
 void AddModerationRoutes(Router& router, services::ModerationService& moderation);
-void AddFeedRoutes(Router& router, services::FeedService& feed, const PublicUrl& url);
+// Stream pages reuse the rendered items `items` holds (it must outlive the routes).
+void AddFeedRoutes(Router& router, services::FeedService& feed, const PublicUrl& url,
+                   StreamItemCache& items);
 void AddSearchRoutes(Router& router, services::SearchService& search);
 // Monthly results and the reporting currency.
 void AddReportingRoutes(Router& router, services::ReportingService& reporting);

@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "posts/text_entities.h"
 #include "server/json_codec.h"
+#include "server/stream_item_cache.h"
 
 namespace agora::server {
 namespace {
@@ -144,6 +145,14 @@ void WriteCreateMembers(JsonWriter& w, const services::PostView& view, const As2
   w.EndObject();
 }
 
+// A page of `collection` at `cursor`=`id` (none: its newest page), with the address's limit.
+std::string PageLink(const std::string& collection, const char* cursor, std::optional<Id> id,
+                     const StreamPageAddress& address) {
+  std::string query = "?";
+  if (id) query += std::string(cursor) + "=" + IdToString(*id) + "&";
+  return collection + query + "limit=" + std::to_string(address.limit);
+}
+
 }  // namespace
 
 void PublicUrl::Set(std::string url) {
@@ -223,32 +232,44 @@ void WriteStreamItem(JsonWriter& w, const services::PostView& view, const As2Iri
 }
 
 std::string RenderStreamPage(const services::StreamPage& page, const StreamPageAddress& address,
-                             const As2Iris& iris) {
+                             const As2Iris& iris, StreamItemCache* cache) {
   std::string collection = iris.base() + address.path;
-  auto link = [&](const char* cursor, std::optional<Id> id) {
-    std::string query = "?";
-    if (id) query += std::string(cursor) + "=" + IdToString(*id) + "&";
-    return collection + query + "limit=" + std::to_string(address.limit);
-  };
-  return RenderObject([&](JsonWriter& w) {
-    WriteContext(w);
-    StringMember(w, "type", "OrderedCollectionPage");
-    StringMember(w, "id",
-                 address.range.before ? link("before", address.range.before)
-                                      : link("after", address.range.after));
-    StringMember(w, "partOf", collection);
-    w.Key("orderedItems");
-    w.StartArray();
-    for (const auto& view : page.items) WriteStreamItem(w, view, iris);
-    w.EndArray();
-    if (page.older_than) StringMember(w, "next", link("before", page.older_than));
-    if (!page.items.empty()) {
-      // The newest item shown: pinned posts lead a page without being its newest.
-      Id newest = 0;
-      for (const auto& view : page.items) newest = std::max(newest, view.post.id);
-      StringMember(w, "prev", link("after", newest));
+  rapidjson::StringBuffer buffer;  // its own, so that cached items go into it whole
+  JsonWriter w(buffer);
+  w.StartObject();
+  WriteContext(w);
+  StringMember(w, "type", "OrderedCollectionPage");
+  StringMember(w, "id",
+               address.range.before ? PageLink(collection, "before", address.range.before, address)
+                                    : PageLink(collection, "after", address.range.after, address));
+  StringMember(w, "partOf", collection);
+  w.Key("orderedItems");
+  w.StartArray();
+  for (const auto& view : page.items) {
+    if (cache) {
+      cache->Write(w, buffer, view, iris);
+    } else {
+      WriteStreamItem(w, view, iris);
     }
-  });
+  }
+  w.EndArray();
+  if (page.older_than) {
+    StringMember(w, "next", PageLink(collection, "before", page.older_than, address));
+  }
+  if (!page.items.empty()) {
+    // The newest item shown: pinned posts lead a page without being its newest.
+    Id newest = 0;
+    for (const auto& view : page.items) newest = std::max(newest, view.post.id);
+    StringMember(w, "prev", PageLink(collection, "after", newest, address));
+  }
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::optional<std::string> StreamPageNext(const services::StreamPage& page,
+                                          const StreamPageAddress& address, const As2Iris& iris) {
+  if (!page.older_than) return std::nullopt;
+  return PageLink(iris.base() + address.path, "before", page.older_than, address);
 }
 
 std::string RenderNoteDocument(const services::PostView& view, const As2Iris& iris) {

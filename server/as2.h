@@ -23,6 +23,8 @@
 
 namespace agora::server {
 
+class StreamItemCache;  // server/stream_item_cache.h
+
 // The absolute URL clients reach the server at ("https://agora.example.com", no trailing
 // slash): `agora serve --public-url`, else made from the listening address once it is bound
 // (port 0 picks the port only then), so it may be set after the routes that read it exist.
@@ -93,8 +95,13 @@ struct StreamPageAddress {
 
 // An OrderedCollectionPage of Create activities, newest first, with its own `id`, `partOf`
 // (the collection), `next` (older) and `prev` (newer), all absolute.
+// With a `cache`, items rendered before from equal views are copied from it.
 std::string RenderStreamPage(const services::StreamPage& page, const StreamPageAddress& address,
-                             const As2Iris& iris);
+                             const As2Iris& iris, StreamItemCache* cache = nullptr);
+
+// The page's `next` link (older items), as RenderStreamPage writes it; nullopt on a last page.
+std::optional<std::string> StreamPageNext(const services::StreamPage& page,
+                                          const StreamPageAddress& address, const As2Iris& iris);
 
 // Documents (with `@context`) for the ids above: the Note, its Create activity, the Person.
 std::string RenderNoteDocument(const services::PostView& view, const As2Iris& iris);

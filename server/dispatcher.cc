@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
@@ -184,9 +185,12 @@ ApiResponse Dispatcher::Answer(const ApiRequest& request, RouteMatch& match, Out
       if (quotas.tightest() && response.status != 429) {
         AddRateLimitHeaders(response, *quotas.tightest());
       }
-      if (response.status == 200 && response.content_type.find("json") != std::string::npos) {
+      bool linked = std::any_of(response.headers.begin(), response.headers.end(),
+                                [](const auto& header) { return header.first == kLinkHeader; });
+      if (response.status == 200 && !linked &&
+          response.content_type.find("json") != std::string::npos) {
         if (auto next = NextPageLink(request, response.body)) {
-          response.headers.emplace_back("Link", std::move(*next));
+          response.headers.emplace_back(kLinkHeader, std::move(*next));
         }
       }
       return response;

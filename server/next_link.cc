@@ -19,9 +19,11 @@ std::string SameRequestWith(const ApiRequest& request, std::string_view name,
   return std::string(target.buffer());
 }
 
-std::string Rel(std::string_view target) { return "<" + std::string(target) + ">; rel=\"next\""; }
-
 }  // namespace
+
+std::string NextRel(std::string_view target) {
+  return "<" + std::string(target) + ">; rel=\"next\"";
+}
 
 std::optional<std::string> NextPageLink(const ApiRequest& request, std::string_view body) {
   // Most answers name none of these members: they are not parsed a second time.
@@ -33,13 +35,13 @@ std::optional<std::string> NextPageLink(const ApiRequest& request, std::string_v
     return document.HasMember(name) ? &document[name] : nullptr;
   };
   if (const auto* cursor = member("next_cursor"); cursor && cursor->IsString()) {
-    return Rel(SameRequestWith(request, "cursor", cursor->GetString()));
+    return NextRel(SameRequestWith(request, "cursor", cursor->GetString()));
   }
   if (const auto* offset = member("next_offset"); offset && offset->IsUint64()) {
-    return Rel(SameRequestWith(request, "offset", std::to_string(offset->GetUint64())));
+    return NextRel(SameRequestWith(request, "offset", std::to_string(offset->GetUint64())));
   }
   if (const auto* next = member("next"); next && next->IsString()) {
-    return Rel(next->GetString());
+    return NextRel(next->GetString());
   }
   return std::nullopt;
 }

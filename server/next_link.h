@@ -16,4 +16,11 @@ namespace agora::server {
 // stream pages: that link as it is). nullopt on a last page and for anything not a page.
 std::optional<std::string> NextPageLink(const ApiRequest& request, std::string_view body);
 
+// The Link header value naming `target` as the next page: for a handler that knows its next
+// page and sets the header itself, so the Dispatcher need not parse the body again.
+std::string NextRel(std::string_view target);
+
+// The name of the header both carry.
+inline constexpr char kLinkHeader[] = "Link";
+
 }  // namespace agora::server

@@ -47,6 +47,20 @@ Result<const AudienceCheck::Known*> AudienceCheck::Lookup(Id community_id) {
   return &inserted->second;
 }
 
+Status AudienceCheck::Prefetch(const std::vector<Id>& community_ids) {
+  if (connection_) return Status::Ok();
+  std::vector<Id> missing;
+  for (Id id : community_ids) {
+    if (!known_.contains(id) && std::find(missing.begin(), missing.end(), id) == missing.end()) {
+      missing.push_back(id);
+    }
+  }
+  if (missing.empty()) return Status::Ok();
+  AGORA_ASSIGN_OR_RETURN(auto found, communities_.AudiencesOf(missing, viewer_.user_id));
+  known_.merge(found);
+  return Status::Ok();
+}
+
 Result<bool> AudienceCheck::CanRead(std::optional<Id> community_id) {
   if (!community_id) return !viewer_.is_guest();
   auto known = Lookup(*community_id);

@@ -43,6 +43,11 @@ class AudienceCheck {
                 const Viewer& viewer)
       : communities_(communities), connection_(&connection), viewer_(viewer) {}
 
+  // Looks up every community of `community_ids` not known yet in one read, so that a page of
+  // posts from many communities costs one query. Optional: the checks below look up what is
+  // still missing. Inside a use case's transaction it does nothing.
+  Status Prefetch(const std::vector<Id>& community_ids);
+
   // Company-wide content (nullopt) is readable by every active account but guests; a
   // community's content by anyone but guests when it is open, and by its members otherwise.
   Result<bool> CanRead(std::optional<Id> community_id);
@@ -72,10 +77,7 @@ class AudienceCheck {
   Status RequireReadable(Id community_id);
 
  private:
-  struct Known {
-    communities::Visibility visibility = communities::Visibility::kSecret;
-    std::optional<communities::Membership> membership;
-  };
+  using Known = communities::CommunityAudience;
   Result<const Known*> Lookup(Id community_id);  // kNotFound when the community is gone
 
   communities::CommunityRepository& communities_;

@@ -208,6 +208,11 @@ Result<StreamPage> FeedService::Home(const Viewer& viewer, const posts::IdRange&
     for (const auto& c : *candidates) ids.push_back(c.post_id);
     auto views = Hydrate(ids);
     if (!views.ok()) return views.status();
+    std::vector<Id> communities;
+    for (const auto& v : *views) {
+      if (v.post.community_id) communities.push_back(*v.post.community_id);
+    }
+    AGORA_RETURN_IF_ERROR(audience.Prefetch(communities));
     for (auto& v : *views) {
       // Access can be lost after delivery (left, removed, banned): checked on every read.
       auto readable = audience.CanRead(v.post.community_id);

@@ -11,6 +11,8 @@ struct PostView {
   posts::Post post;
   profiles::UserSummary author;
   bool pinned = false;  // shown first in its community's feed
+
+  bool operator==(const PostView&) const = default;
 };
 
 }  // namespace agora::services

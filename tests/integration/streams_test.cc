@@ -131,6 +131,56 @@ TEST_F(StreamsIntegrationTest, EditsShowInStreams) {
   EXPECT_EQ(Home(ana_), std::vector<std::string>{"fixed"});
 }
 
+// Stream pages reuse the items they rendered before (server/stream_item_cache.h): every change
+// to what an item shows, and every loss of access, must show on the very next read of a page
+// that was already served.
+TEST_F(StreamsIntegrationTest, AServedHomePageShowsEveryChangeOnItsNextRead) {
+  Follow(ana_, ben_);
+  std::string group = CreateCommunity(cleo_, "Cached", "private");
+  ASSERT_EQ(Post("/api/v1/communities/" + group + "/invitations",
+                 JsonBody().Set("user_id", ana_.id).str(), cleo_.token)
+                .status,
+            201);
+  ASSERT_EQ(Post("/api/v1/communities/" + group + "/invitations/accept", "", ana_.token).status,
+            200);
+  WritePost(cleo_, "inside the community", group);
+  std::string edited = Write(ben_, "typo");
+  std::string reacted = Write(ben_, "react to me");
+  std::string doomed = Write(ben_, "doomed");
+  auto home = [&] {
+    HttpResult r = Get("/api/v1/feeds/home", ana_.token);
+    EXPECT_EQ(r.status, 200) << r;
+    return r.body;
+  };
+  auto post_member = [](size_t index, const std::string& member) {
+    return "/orderedItems/" + std::to_string(index) + "/object/agora:post/" + member;
+  };
+  std::string first = home();
+  ASSERT_EQ(StreamTexts(first),
+            (std::vector<std::string>{"doomed", "react to me", "typo", "inside the community"}));
+  EXPECT_EQ(home(), first);  // served again from what was rendered
+
+  ASSERT_EQ(
+      Patch("/api/v1/posts/" + edited, JsonBody().Set("text", "fixed").str(), ben_.token).status,
+      200);
+  ASSERT_EQ(Post("/api/v1/posts/" + reacted + "/reactions", "", cleo_.token).status, 200);
+  ASSERT_EQ(Delete("/api/v1/posts/" + doomed, ben_.token).status, 204);
+  ASSERT_EQ(Patch("/api/v1/users/" + ben_.id, JsonBody().Set("display_name", "Ben Renamed").str(),
+                  ben_.token)
+                .status,
+            200);
+  std::string after = home();
+  EXPECT_EQ(StreamTexts(after),
+            (std::vector<std::string>{"react to me", "fixed", "inside the community"}));
+  EXPECT_EQ(JsonInt(after, post_member(0, "reactions_count").c_str()), 1);
+  EXPECT_EQ(JsonString(after, "/orderedItems/0/actor/name"), "Ben Renamed");
+  EXPECT_TRUE(JsonString(after, post_member(1, "edited_at").c_str()).has_value());
+
+  ASSERT_EQ(Delete("/api/v1/communities/" + group + "/members/" + ana_.id, cleo_.token).status,
+            204);
+  EXPECT_EQ(StreamTexts(home()), (std::vector<std::string>{"react to me", "fixed"}));
+}
+
 TEST_F(StreamsIntegrationTest, AnnouncementsReachEveryoneWithoutFollowing) {
   HttpResult r = Post("/api/v1/posts",
                       JsonBody().Set("text", "Company update").Set("kind", "announcement").str(),
