@@ -119,6 +119,11 @@ int Run(int argc, char** argv) {
       ->check(CLI::Range(16, 1 << 20))
       ->capture_default_str();
   serve_cmd
+      ->add_option("--stream-pending-subscribes", serve.streams.pending_subscribes,
+                   "new streams waiting for the live hub; more are closed with 1013 (retry)")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--stream-window", serve.streams.window,
                    "recent live events kept for resuming with last_event_id")
       ->check(CLI::Range(0, 1'000'000))

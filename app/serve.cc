@@ -111,6 +111,8 @@ void AddStoreMetrics(server::Metrics& metrics, Application& app) {
                       [&app] { return double(app.store().stats().writes); });
   metrics.AddCallback("agora_store_failed_writes_total", "Writes rolled back.", "counter",
                       [&app] { return double(app.store().stats().failed_writes); });
+  metrics.AddCallback("agora_store_reads_total", "Reads run on a reader connection.", "counter",
+                      [&app] { return double(app.store().stats().reads); });
   metrics.AddCallback("agora_feed_timelines", "Timelines and source logs held in memory.", "gauge",
                       [&app] { return double(app.feed_engine().stats().timelines); });
   metrics.AddCallback("agora_feed_entries", "Entries held in memory timelines.", "gauge",
@@ -372,6 +374,12 @@ int Serve(const ServeOptions& options) {
   metrics.AddCallback("agora_stream_shed_total",
                       "New streams closed with 1013 because too many waited for the hub.",
                       "counter", [&hub] { return double(hub.stats().shed); });
+  metrics.AddCallback("agora_stream_pending_subscribes",
+                      "New streams waiting for the live hub to subscribe them.", "gauge",
+                      [&hub] { return double(hub.stats().pending_subscribes); });
+  metrics.AddCallback("agora_stream_pending_subscribes_limit",
+                      "New streams that may wait for the live hub (--stream-pending-subscribes).",
+                      "gauge", [&hub] { return double(hub.options().pending_subscribes); });
 
   int io_threads = options.io_threads > 0
                        ? options.io_threads
