@@ -70,6 +70,11 @@ int Run(int argc, char** argv) {
   serve_cmd->add_option("--workers", serve.worker_threads, "threads for blocking work")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-queued-requests", serve.max_queued_requests,
+                   "requests waiting for a worker; more are answered 503 at once (overload)")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
   int64_t idle_ms = serve.http.idle_timeout.count();
   int64_t read_ms = serve.http.read_timeout.count();
   serve_cmd->add_option("--idle-timeout-ms", idle_ms, "close a connection idle this long")

@@ -347,6 +347,7 @@ int Serve(const ServeOptions& options) {
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;
+  dispatcher_options.max_queued_requests = options.max_queued_requests;
   dispatcher_options.hashing_threads = options.app.accounts.hash_concurrency;
   dispatcher_options.trusted_proxies = options.trusted_proxies;
   dispatcher_options.cors = options.cors;
@@ -357,6 +358,12 @@ int Serve(const ServeOptions& options) {
   server::ConditionalRequests conditional(conditional_writes);
   dispatcher_options.conditional = &conditional;
   server::Dispatcher dispatcher(router, (*app)->accounts(), metrics, dispatcher_options);
+  metrics.AddCallback("agora_http_queued_requests", "Requests waiting for a worker thread.",
+                      "gauge", [&dispatcher] { return double(dispatcher.queued_requests()); });
+  metrics.AddCallback("agora_http_shed_total",
+                      "Requests answered 503 at once because too many waited for a worker "
+                      "(--max-queued-requests).",
+                      "counter", [&dispatcher] { return double(dispatcher.shed_requests()); });
   // Declared before the io_context: sockets still queued there at exit report to it.
   server::StreamOptions stream_options = options.streams;
   stream_options.public_url = &public_url;
