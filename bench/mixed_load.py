@@ -203,23 +203,50 @@ class LiveSockets:
         self.thread.start()
 
     def run(self):
-        # Frames are not parsed: server frames are unmasked, so each event's JSON appears
-        # verbatim and counting "event_id" counts events (one split across reads is missed).
+        # The server pings at half its idle timeout and closes a stream that does not answer:
+        # frames are parsed enough to answer pings and count text messages.
+        buffers = {}
         while not self.stopping:
             for key, _ in self.sel.select(timeout=0.5):
+                sock = key.fileobj
                 try:
-                    data = key.fileobj.recv(1 << 16)
+                    data = sock.recv(1 << 16)
                 except (BlockingIOError, InterruptedError):
                     continue
                 except OSError:
                     data = b""
                 if not data:
-                    self.sel.unregister(key.fileobj)
-                    key.fileobj.close()
+                    self.sel.unregister(sock)
+                    sock.close()
+                    buffers.pop(sock, None)
                     self.closed += 1
                     self.open -= 1
                     continue
-                self.events += data.count(b'"event_id"')
+                buffers[sock] = self.frames(sock, buffers.get(sock, b"") + data)
+
+    def frames(self, sock, buf):
+        """Consumes the whole frames at the start of `buf`; returns the rest."""
+        while len(buf) >= 2:
+            opcode, length, at = buf[0] & 0x0F, buf[1] & 0x7F, 2
+            if length == 126:
+                if len(buf) < 4:
+                    break
+                length, at = int.from_bytes(buf[2:4], "big"), 4
+            elif length == 127:
+                if len(buf) < 10:
+                    break
+                length, at = int.from_bytes(buf[2:10], "big"), 10
+            if len(buf) < at + length:
+                break
+            payload, buf = buf[at:at + length], buf[at + length:]
+            if opcode == 0x1:
+                self.events += 1
+            elif opcode == 0x9:  # ping: a masked pong with the same payload (mask of zeros)
+                try:
+                    sock.sendall(bytes([0x8A, 0x80 | len(payload)]) + b"\0\0\0\0" + payload)
+                except OSError:
+                    pass
+        return buf
 
     def stop(self):
         self.stopping = True
