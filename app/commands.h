@@ -32,6 +32,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   int io_threads = 0;  // 0: one per core
   int worker_threads = 16;
+  size_t max_queued_requests = 1024;  // DispatcherOptions::max_queued_requests
   server::HttpOptions http;
   server::StreamOptions streams;
   std::chrono::milliseconds shutdown_grace{10'000};

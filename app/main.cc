@@ -70,6 +70,11 @@ int Run(int argc, char** argv) {
   serve_cmd->add_option("--workers", serve.worker_threads, "threads for blocking work")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-queued-requests", serve.max_queued_requests,
+                   "requests waiting for a worker; more are answered 503 at once (overload)")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
   int64_t idle_ms = serve.http.idle_timeout.count();
   int64_t read_ms = serve.http.read_timeout.count();
   serve_cmd->add_option("--idle-timeout-ms", idle_ms, "close a connection idle this long")
@@ -117,6 +122,11 @@ int Run(int argc, char** argv) {
       ->add_option("--stream-message-max", serve.streams.message_max,
                    "largest message a stream client may send, in bytes")
       ->check(CLI::Range(16, 1 << 20))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--stream-pending-subscribes", serve.streams.pending_subscribes,
+                   "new streams waiting for the live hub; more are closed with 1013 (retry)")
+      ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
   serve_cmd
       ->add_option("--stream-window", serve.streams.window,

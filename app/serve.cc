@@ -111,6 +111,8 @@ void AddStoreMetrics(server::Metrics& metrics, Application& app) {
                       [&app] { return double(app.store().stats().writes); });
   metrics.AddCallback("agora_store_failed_writes_total", "Writes rolled back.", "counter",
                       [&app] { return double(app.store().stats().failed_writes); });
+  metrics.AddCallback("agora_store_reads_total", "Reads run on a reader connection.", "counter",
+                      [&app] { return double(app.store().stats().reads); });
   metrics.AddCallback("agora_feed_timelines", "Timelines and source logs held in memory.", "gauge",
                       [&app] { return double(app.feed_engine().stats().timelines); });
   metrics.AddCallback("agora_feed_entries", "Entries held in memory timelines.", "gauge",
@@ -351,6 +353,7 @@ int Serve(const ServeOptions& options) {
 
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;
+  dispatcher_options.max_queued_requests = options.max_queued_requests;
   dispatcher_options.hashing_threads = options.app.accounts.hash_concurrency;
   dispatcher_options.trusted_proxies = options.trusted_proxies;
   dispatcher_options.cors = options.cors;
@@ -361,6 +364,12 @@ int Serve(const ServeOptions& options) {
   server::ConditionalRequests conditional(conditional_writes);
   dispatcher_options.conditional = &conditional;
   server::Dispatcher dispatcher(router, (*app)->accounts(), metrics, dispatcher_options);
+  metrics.AddCallback("agora_http_queued_requests", "Requests waiting for a worker thread.",
+                      "gauge", [&dispatcher] { return double(dispatcher.queued_requests()); });
+  metrics.AddCallback("agora_http_shed_total",
+                      "Requests answered 503 at once because too many waited for a worker "
+                      "(--max-queued-requests).",
+                      "counter", [&dispatcher] { return double(dispatcher.shed_requests()); });
   // Declared before the io_context: sockets still queued there at exit report to it.
   server::StreamOptions stream_options = options.streams;
   stream_options.public_url = &public_url;
@@ -378,6 +387,12 @@ int Serve(const ServeOptions& options) {
   metrics.AddCallback("agora_stream_shed_total",
                       "New streams closed with 1013 because too many waited for the hub.",
                       "counter", [&hub] { return double(hub.stats().shed); });
+  metrics.AddCallback("agora_stream_pending_subscribes",
+                      "New streams waiting for the live hub to subscribe them.", "gauge",
+                      [&hub] { return double(hub.stats().pending_subscribes); });
+  metrics.AddCallback("agora_stream_pending_subscribes_limit",
+                      "New streams that may wait for the live hub (--stream-pending-subscribes).",
+                      "gauge", [&hub] { return double(hub.options().pending_subscribes); });
 
   int io_threads = options.io_threads > 0
                        ? options.io_threads

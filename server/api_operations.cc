@@ -6,7 +6,7 @@ namespace agora::server {
 
 void AddOperationsRoutes(Router& router, const Metrics& metrics,
                          const std::function<Status()>& readiness) {
-  router.add("GET", "/healthz", Access::kPublic, Lane::kDefault,
+  router.add("GET", "/healthz", Access::kPublic, Lane::kInline,
              [](RouteContext&) { return JsonResponse(200, R"({"status":"ok"})"); });
   router.add("GET", "/readyz", Access::kPublic, Lane::kDefault, [readiness](RouteContext&) {
     Status status = readiness();

@@ -66,18 +66,29 @@ void Dispatcher::Dispatch(ApiRequest request, std::function<void(ApiResponse)> d
   request.client_address = ClientAddress(request.client_address, request.forwarded,
                                          request.x_forwarded_for, options_.trusted_proxies);
   RouteMatch match = router_.match(request.method, request.path);
-  bool hashing = match.route && match.route->lane == Lane::kPasswordHashing;
-  if (!hashing) {
-    boost::asio::post(pools_->workers,
-                      [this, request = std::move(request), match = std::move(match),
-                       done = std::move(done)]() mutable { done(Run(request, std::move(match))); });
-    return;
-  }
+  if (match.route && match.route->lane == Lane::kInline)
+    return done(Run(request, std::move(match)));
   auto refuse = [&](ApiResponse refusal) {
     Decorate(request, refusal);
     Record(request, match, refusal, Outcome{}, 0);
     done(std::move(refusal));
   };
+  bool hashing = match.route && match.route->lane == Lane::kPasswordHashing;
+  if (!hashing) {
+    if (queued_requests_.fetch_add(1) >= options_.max_queued_requests) {
+      queued_requests_.fetch_sub(1);
+      ++shed_requests_;
+      return refuse(
+          ErrorResponse(Status::Unavailable("the server is overloaded; retry shortly"), 1));
+    }
+    boost::asio::post(pools_->workers,
+                      [this, request = std::move(request), match = std::move(match),
+                       done = std::move(done)]() mutable {
+                        queued_requests_.fetch_sub(1);
+                        done(Run(request, std::move(match)));
+                      });
+    return;
+  }
   if (!EnterHashingLane(request.client_address)) {
     return refuse(ErrorResponse(
         Status::RateLimited("too many logins at once from this address; retry shortly", 1)));

@@ -27,6 +27,9 @@ struct DispatcherOptions {
   int worker_threads = 16;          // blocking handlers; they mostly wait on SQLite
   int hashing_threads = 1;          // Argon2id handlers (login, account creation)
   size_t max_queued_hashing = 256;  // beyond this, password routes answer 503 at once
+  // Requests waiting for a worker; beyond this, 503 with Retry-After: 1 at once, so an
+  // overload is shed quickly instead of every answer waiting behind an endless queue.
+  size_t max_queued_requests = 1024;
   // Password routes queued or running per client address; beyond it that address gets 429
   // at once, so one address cannot fill the lane and everyone else's login waits behind at
   // most this many of its requests.
@@ -65,6 +68,9 @@ class Dispatcher {
   // Finishes queued work and joins the pools. Idempotent.
   void Stop();
 
+  size_t queued_requests() const { return queued_requests_; }
+  uint64_t shed_requests() const { return shed_requests_; }
+
  private:
   struct Pools;
   // What the access log and metrics learn while a request is answered.
@@ -88,6 +94,8 @@ class Dispatcher {
   const DispatcherOptions options_;
   std::unique_ptr<Pools> pools_;
   std::atomic<size_t> queued_hashing_{0};
+  std::atomic<size_t> queued_requests_{0};
+  std::atomic<uint64_t> shed_requests_{0};
   Mutex hashing_mu_;
   std::unordered_map<std::string, size_t> hashing_by_address_ GUARDED_BY(hashing_mu_);
 };

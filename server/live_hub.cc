@@ -16,6 +16,10 @@ namespace {
 // when it subscribes just after; a session lookup refuses them from then on anyway.
 constexpr size_t kEndedTokensMax = 100'000;
 
+// Subscriptions (each with its replay) taken per turn of the hub's loop, between which the
+// live events queued meanwhile go out.
+constexpr size_t kSubscriptionsPerTurn = 8;
+
 // What the window keeps of a post: enough to decide who receives it, not its text.
 posts::Post Slim(const posts::Post& post) {
   posts::Post slim;
@@ -40,7 +44,17 @@ LiveHub::LiveHub(services::StreamService& streams, StreamOptions options)
 
 LiveHub::~LiveHub() { Stop(); }
 
-void LiveHub::Stop() { thread_.Stop(); }
+void LiveHub::Stop() {
+  thread_.Stop();
+  // Subscribed after the loop ended: nothing will serve them.
+  std::deque<WaitingSubscription> late;
+  {
+    MutexLock lock(&subscriptions_mu_);
+    late.swap(subscriptions_);
+    pending_subscribes_ = 0;
+  }
+  for (auto& waiting : late) waiting.socket->Close(kCloseGoingAway, "server shutting down");
+}
 
 void LiveHub::Enqueue(std::function<void()> task) {
   thread_.Post(std::move(task));  // dropped once stopping
@@ -54,8 +68,11 @@ void LiveHub::Run() {
     return guest_subscribers_ > 0 ? std::min(next_session_check, next_guest_check)
                                   : next_session_check;
   };
-  // Ends when stopping, once every queued task ran.
-  while (thread_.Take(batch, SIZE_MAX, wake_at())) {
+  // Ends when stopping, once every queued task ran and every waiting subscription was served.
+  bool more_waiting = false;
+  while (
+      thread_.Take(batch, SIZE_MAX, more_waiting ? std::chrono::steady_clock::now() : wake_at()) ||
+      more_waiting) {
     auto now = std::chrono::steady_clock::now();
     if (now >= next_session_check) {
       CloseEndedSessions(false);
@@ -73,12 +90,36 @@ void LiveHub::Run() {
       }
     }
     batch.clear();
+    // After the events: a storm of subscriptions delays a live event by a few replays at most.
+    more_waiting = SubscribeWaiting();
   }
 }
 
+bool LiveHub::SubscribeWaiting() {
+  std::vector<WaitingSubscription> turn;
+  {
+    MutexLock lock(&subscriptions_mu_);
+    while (turn.size() < kSubscriptionsPerTurn && !subscriptions_.empty()) {
+      turn.push_back(std::move(subscriptions_.front()));
+      subscriptions_.pop_front();
+    }
+    pending_subscribes_ = subscriptions_.size();
+  }
+  for (auto& waiting : turn) {
+    try {
+      AddSubscriber(waiting.socket, waiting.viewer, std::move(waiting.token),
+                    waiting.last_event_id);
+    } catch (const std::exception& e) {
+      spdlog::error("event=hub_subscribe_failed what={}", LogValue(e.what()));
+    }
+  }
+  MutexLock lock(&subscriptions_mu_);
+  return !subscriptions_.empty();
+}
+
 HubStats LiveHub::stats() const {
-  return {events_.load(), deliveries_.load(), slow_closed_.load(),
-          shed_.load(),   sockets_.load(),    pending_subscribes_max_.load()};
+  return {events_.load(),  deliveries_.load(),         slow_closed_.load(),           shed_.load(),
+          sockets_.load(), pending_subscribes_.load(), pending_subscribes_max_.load()};
 }
 
 void LiveHub::PostCommitted(const posts::Post& post,
@@ -162,21 +203,22 @@ void LiveHub::DealWon(const services::DealWonEvent& event) {
 
 void LiveHub::Subscribe(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
                         std::optional<Id> last_event_id) {
-  size_t pending = pending_subscribes_.fetch_add(1) + 1;
-  if (pending > options_.pending_subscribes) {
-    --pending_subscribes_;
+  {
+    MutexLock lock(&subscriptions_mu_);
+    if (subscriptions_.size() < options_.pending_subscribes) {
+      subscriptions_.push_back({socket, viewer, std::move(token), last_event_id});
+      size_t pending = subscriptions_.size();
+      pending_subscribes_ = pending;
+      if (pending > pending_subscribes_max_) pending_subscribes_max_ = pending;
+      socket = nullptr;
+    }
+  }
+  if (socket) {
     ++shed_;
     socket->Close(kCloseTryAgain, "server busy: reconnect shortly");
     return;
   }
-  size_t most = pending_subscribes_max_.load();
-  while (pending > most && !pending_subscribes_max_.compare_exchange_weak(most, pending)) {
-  }
-  Enqueue([this, socket = std::move(socket), viewer, token = std::move(token),
-           last_event_id]() mutable {
-    --pending_subscribes_;
-    AddSubscriber(socket, viewer, std::move(token), last_event_id);
-  });
+  Enqueue([] {});  // wakes the hub's thread, which serves subscriptions after events
 }
 
 void LiveHub::Unsubscribe(StreamSocket* socket) {
@@ -272,27 +314,33 @@ void LiveHub::PublishToAudience(
   }
 }
 
-bool LiveHub::Receives(Id user, const WindowEvent& event, std::unordered_map<Id, bool>& by_source) {
+bool LiveHub::MemberOf(ReplayReader& reader, Id community_id) {
+  if (!reader.communities) {
+    auto ids = streams_.CommunitiesOf(reader.viewer.user_id);
+    reader.communities.emplace();
+    if (ids.ok()) reader.communities->insert(ids->begin(), ids->end());  // else: none, safely
+  }
+  return reader.communities->contains(community_id);
+}
+
+// The rules of StreamService::PostReaders and DeleteReaders, for one reader.
+bool LiveHub::Receives(ReplayReader& reader, const WindowEvent& event) {
+  const Id user = reader.viewer.user_id;
   switch (event.kind) {
     case LiveKind::kPost:
     case LiveKind::kDelete: {
-      // Posts and deletes of one source (an author outside communities, or a community) go
-      // to the same readers; ids of people and communities never collide.
-      Id source = event.post.community_id.value_or(event.post.author_id);
-      if (event.kind == LiveKind::kDelete) source = event.post.community_id.value_or(0);
-      // Company-wide announcements: everyone but guests, one lookup (no person has id 0).
-      if (event.kind == LiveKind::kPost && !event.post.community_id &&
-          event.post.kind == posts::PostKind::kAnnouncement) {
-        source = 0;
+      const posts::Post& post = event.post;
+      if (post.community_id) return MemberOf(reader, *post.community_id);
+      if (reader.viewer.is_guest()) return false;  // nothing company-wide for guests
+      if (event.kind == LiveKind::kDelete || post.kind == posts::PostKind::kAnnouncement ||
+          post.author_id == user) {
+        return true;
       }
-      Id key = event.kind == LiveKind::kPost ? source : -1 - source;
-      auto known = by_source.find(key);
-      if (known != by_source.end()) return known->second;
-      auto readers = event.kind == LiveKind::kPost
-                         ? streams_.PostReaders(event.post, std::nullopt, {user})
-                         : streams_.DeleteReaders(event.post, {user});
-      bool receives = readers.ok() && !readers->empty();
-      by_source[key] = receives;
+      auto known = reader.follows.find(post.author_id);
+      if (known != reader.follows.end()) return known->second;
+      auto follows = streams_.Follows(user, post.author_id);
+      bool receives = follows.ok() && *follows;
+      reader.follows.emplace(post.author_id, receives);
       return receives;
     }
     case LiveKind::kNotification: {
@@ -319,7 +367,7 @@ void LiveHub::AddSubscriber(const std::shared_ptr<StreamSocket>& socket, Viewer 
     return;
   }
   if (last_event_id) {
-    auto missed = Missed(viewer.user_id, *last_event_id);
+    auto missed = Missed(viewer, *last_event_id);
     deliveries_ += missed.size();
     socket->Replay(std::move(missed));
   }
@@ -328,7 +376,8 @@ void LiveHub::AddSubscriber(const std::shared_ptr<StreamSocket>& socket, Viewer 
   if (viewer.is_guest()) ++guest_subscribers_;
 }
 
-std::vector<std::shared_ptr<const std::string>> LiveHub::Missed(Id user, Id last_event_id) {
+std::vector<std::shared_ptr<const std::string>> LiveHub::Missed(const Viewer& viewer,
+                                                                Id last_event_id) {
   std::vector<std::shared_ptr<const std::string>> missed;
   auto replay = window_.After(last_event_id);
   if (!replay.complete) {
@@ -340,11 +389,11 @@ std::vector<std::shared_ptr<const std::string>> LiveHub::Missed(Id user, Id last
   for (const WindowEvent* event : replay.events) {
     if (event->kind == LiveKind::kDelete) deleted.insert(event->post.id);
   }
-  std::unordered_map<Id, bool> by_source;
+  ReplayReader reader{viewer, std::nullopt, {}};
   for (const WindowEvent* event : replay.events) {
     if (event->kind == LiveKind::kPost && deleted.contains(event->post.id)) continue;
-    if (Receives(user, *event, by_source)) {
-      missed.push_back(event->payload_for ? event->payload_for(user) : event->payload);
+    if (Receives(reader, *event)) {
+      missed.push_back(event->payload_for ? event->payload_for(viewer.user_id) : event->payload);
     }
   }
   return missed;

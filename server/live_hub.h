@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "core/id.h"
+#include "core/mutex.h"
 #include "core/viewer.h"
 #include "core/worker_thread.h"
 #include "server/event_window.h"
@@ -50,7 +52,8 @@ struct StreamOptions {
   // their streams close within this of it.
   std::chrono::milliseconds guest_check_interval{500};
   // Subscriptions (each with its replay) waiting for the hub's thread; one more is closed at
-  // once (1013, reconnect later), so a reconnect storm cannot hold back live delivery.
+  // once (1013, reconnect later). Live events go before them (a few subscriptions a turn), so a
+  // reconnect storm cannot hold back live delivery either.
   size_t pending_subscribes = 1024;
   // The base of the ActivityStreams ids in post events (server/as2.h); null: ids are paths.
   const PublicUrl* public_url = nullptr;
@@ -81,6 +84,7 @@ struct HubStats {
   uint64_t slow_closed = 0;           // sockets closed for a full queue
   uint64_t shed = 0;                  // subscriptions refused over pending_subscribes
   size_t sockets = 0;                 // open stream sockets
+  size_t pending_subscribes = 0;      // subscriptions waiting for the hub's thread now
   size_t pending_subscribes_max = 0;  // the most subscriptions ever waiting at once
 };
 
@@ -104,8 +108,9 @@ class LiveHub final : public services::LiveEvents {
   Result<Viewer> Authenticate(std::string_view token) { return streams_.Authenticate(token); }
 
   // A socket whose handshake completed starts receiving; with `last_event_id`, first what it
-  // missed from the recent window (re-checked against the audience), in order. Over
-  // pending_subscribes waiting, the socket is closed with 1013 instead.
+  // missed from the recent window (re-checked against the audience), in order. Live events
+  // queued meanwhile go first. Over pending_subscribes waiting, the socket is closed with 1013
+  // instead.
   void Subscribe(std::shared_ptr<StreamSocket> socket, Viewer viewer, std::string token,
                  std::optional<Id> last_event_id);
   // A socket going away (its destructor); `socket` is used only as a key.
@@ -117,7 +122,8 @@ class LiveHub final : public services::LiveEvents {
 
   // Shutdown: every socket closes with 1001.
   void CloseAll();
-  // Finishes queued tasks and joins the hub's thread; later events are dropped. Idempotent.
+  // Finishes queued tasks and subscriptions and joins the hub's thread; later events are
+  // dropped, later subscriptions closed (1001). Idempotent.
   void Stop();
 
   const StreamOptions& options() const { return options_; }
@@ -132,8 +138,24 @@ class LiveHub final : public services::LiveEvents {
     bool guest = false;  // checked every guest_check_interval
   };
 
+  struct WaitingSubscription {
+    std::shared_ptr<StreamSocket> socket;
+    Viewer viewer;
+    std::string token;
+    std::optional<Id> last_event_id;
+  };
+  // What a replay learnt of its one reader, each asked of the store at most once: a replay
+  // costs two reads and one per followed author, not an audience read per event.
+  struct ReplayReader {
+    Viewer viewer;
+    std::optional<std::unordered_set<Id>> communities;  // member of now
+    std::unordered_map<Id, bool> follows;               // by author
+  };
+
   void Enqueue(std::function<void()> task);
   void Run();
+  // On the hub's thread: subscribes the oldest few waiting; true while more wait.
+  bool SubscribeWaiting() EXCLUDES(subscriptions_mu_);
   // Closes the streams (of guests, when `guests_only`) whose token no longer authenticates.
   void CloseEndedSessions(bool guests_only);
 
@@ -147,16 +169,16 @@ class LiveHub final : public services::LiveEvents {
       std::function<std::shared_ptr<const std::string>(Id event_id, Id reader)> payload_for);
   void AddSubscriber(const std::shared_ptr<StreamSocket>& socket, Viewer viewer, std::string token,
                      std::optional<Id> last_event_id);
-  // What `user` missed after `last_event_id` and may receive now, in order.
-  std::vector<std::shared_ptr<const std::string>> Missed(Id user, Id last_event_id);
+  // What `viewer` missed after `last_event_id` and may receive now, in order.
+  std::vector<std::shared_ptr<const std::string>> Missed(const Viewer& viewer, Id last_event_id);
   void RemoveSubscriber(StreamSocket* key);
   void CloseWhere(const std::function<bool(Id user, const Subscriber&)>& match, uint16_t code,
                   const std::string& reason);
   void SendTo(Id user, const std::shared_ptr<const std::string>& payload);
   std::vector<Id> ConnectedUsers() const;
-  // Whether `user` receives a window event now. `by_source` remembers the answer per author
-  // or community for one replay, so a long replay costs one lookup per source.
-  bool Receives(Id user, const WindowEvent& event, std::unordered_map<Id, bool>& by_source);
+  // Whether the replay's reader receives a window event now.
+  bool Receives(ReplayReader& reader, const WindowEvent& event);
+  bool MemberOf(ReplayReader& reader, Id community_id);
 
   // Constant after construction.
   services::StreamService& streams_;
@@ -164,6 +186,10 @@ class LiveHub final : public services::LiveEvents {
 
   // Thread-safe: the hub's thread and the tasks queued for it.
   WorkerThread<std::function<void()>> thread_;
+
+  // Guarded by subscriptions_mu_: handshakes done, waiting for the hub's thread.
+  Mutex subscriptions_mu_;
+  std::deque<WaitingSubscription> subscriptions_ GUARDED_BY(subscriptions_mu_);
 
   // Touched on the hub's thread only.
   IdGenerator event_ids_;
@@ -180,7 +206,7 @@ class LiveHub final : public services::LiveEvents {
   std::atomic<uint64_t> deliveries_{0};
   std::atomic<uint64_t> slow_closed_{0};
   std::atomic<uint64_t> shed_{0};
-  std::atomic<size_t> pending_subscribes_{0};
+  std::atomic<size_t> pending_subscribes_{0};  // subscriptions_.size(), readable without the lock
   std::atomic<size_t> pending_subscribes_max_{0};
 };
 

@@ -16,7 +16,9 @@ namespace agora::server {
 
 // Which worker pool runs a handler: Argon2id work has its own small pool so that a login
 // flood queues there and never starves ordinary requests.
-enum class Lane { kDefault, kPasswordHashing };
+// kInline: answered on the socket's own thread, never queued behind other requests, so it
+// stays fast under overload; only for handlers that touch no store, lock or file (/healthz).
+enum class Lane { kDefault, kPasswordHashing, kInline };
 
 struct RouteContext {
   const ApiRequest& request;

@@ -105,6 +105,15 @@ Result<std::vector<Id>> StreamService::DeleteReaders(const posts::Post& post,
   return Intersect(*members, connected);
 }
 
+Result<std::vector<Id>> StreamService::CommunitiesOf(Id reader) {
+  return communities_.MemberCommunityIds(reader);
+}
+
+Result<bool> StreamService::Follows(Id reader, Id author) {
+  AGORA_ASSIGN_OR_RETURN(auto relationship, graph_.Between(reader, author));
+  return relationship.following;
+}
+
 Result<std::optional<PostView>> StreamService::View(const posts::Post& post) {
   std::vector<posts::Post> one{post};
   auto views = feed_.AttachAuthors(std::move(one));

@@ -44,6 +44,11 @@ class StreamService {
   // Of `connected`, who may have had `post` (now deleted) in a stream: everyone for a
   // company-wide post, the current members for a community post.
   Result<std::vector<Id>> DeleteReaders(const posts::Post& post, const std::vector<Id>& connected);
+  // For a replay, which reads once what one reader may receive rather than every source's
+  // audience per event: the communities `reader` is a member of now, and whether they follow
+  // `author` now (one edge lookup).
+  Result<std::vector<Id>> CommunitiesOf(Id reader);
+  Result<bool> Follows(Id reader, Id author);
   // The post with its author, as a stream item (nullopt when it is gone).
   Result<std::optional<PostView>> View(const posts::Post& post);
   // The notification as its recipient may see it now (nullopt when they may not).

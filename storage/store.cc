@@ -113,6 +113,7 @@ Store::ReaderLease::ReaderLease(Store& store) : store_(store) {
   while (store_.idle_readers_.empty()) store_.readers_free_.Wait(store_.readers_mu_);
   connection_ = std::move(store_.idle_readers_.back());
   store_.idle_readers_.pop_back();
+  store_.reads_.fetch_add(1, std::memory_order_relaxed);
 }
 
 Store::ReaderLease::~ReaderLease() {
@@ -136,7 +137,7 @@ Status Store::BackupTo(const std::string& destination) {
 }
 
 StoreStats Store::stats() const {
-  return {transactions_.load(), writes_.load(), failed_writes_.load()};
+  return {transactions_.load(), writes_.load(), failed_writes_.load(), reads_.load()};
 }
 
 }  // namespace agora::storage

@@ -38,6 +38,7 @@ struct StoreStats {
   uint64_t transactions = 0;  // committed groups
   uint64_t writes = 0;        // writes acknowledged
   uint64_t failed_writes = 0;
+  uint64_t reads = 0;  // read() calls
 };
 
 class Store {
@@ -129,6 +130,7 @@ class Store {
   std::atomic<uint64_t> transactions_{0};
   std::atomic<uint64_t> writes_{0};
   std::atomic<uint64_t> failed_writes_{0};
+  std::atomic<uint64_t> reads_{0};
 };
 
 // Applies the migrations of storage/schema.cc that `connection` has not seen yet.

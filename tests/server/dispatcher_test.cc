@@ -7,6 +7,7 @@
 #include <atomic>
 #include <future>
 #include <mutex>
+#include <thread>
 
 #include "core/json.h"
 #include "profiles/password.h"
@@ -245,6 +246,55 @@ TEST_F(DispatcherTest, OneAddressHoldsAtMostItsShareOfThePasswordLane) {
   }
   EXPECT_EQ(served_flood, 2);
   EXPECT_EQ(served_other, 1);
+}
+
+TEST_F(DispatcherTest, RequestsBeyondTheQueueBoundAre503AtOnceAndHealthStaysAnswered) {
+  // One worker held busy until released, so what queues is known without timing.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  router_.add("GET", "/slow", Access::kPublic, Lane::kDefault, [released](RouteContext&) {
+    released.wait();
+    return ApiResponse(200, "{}");
+  });
+  router_.add("GET", "/health", Access::kPublic, Lane::kInline,
+              [](RouteContext&) { return ApiResponse(200, "{}"); });
+  DispatcherOptions options;
+  options.worker_threads = 1;
+  options.max_queued_requests = 3;
+  Dispatcher overloaded{router_, accounts_, metrics_, options};
+  std::mutex mu;
+  std::vector<ApiResponse> answers;
+  auto send = [&](const std::string& path) {
+    overloaded.Dispatch(Request("GET", {path}), [&](ApiResponse r) {
+      std::lock_guard lock(mu);
+      answers.push_back(std::move(r));
+    });
+  };
+  send("slow");
+  while (overloaded.queued_requests() != 0) std::this_thread::yield();  // the worker took it
+  for (int i = 0; i < 5; ++i) send("slow");  // 3 wait, the last 2 are refused
+  send("health");                            // answered although every worker is busy
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(answers.size(), 3u);
+    for (size_t i = 0; i < 2; ++i) {
+      EXPECT_EQ(answers[i].status, 503);
+      auto retry = std::find_if(answers[i].headers.begin(), answers[i].headers.end(),
+                                [](const auto& h) { return h.first == "Retry-After"; });
+      ASSERT_NE(retry, answers[i].headers.end());
+      EXPECT_EQ(retry->second, "1");
+    }
+    EXPECT_EQ(answers[2].status, 200);  // the health check
+  }
+  EXPECT_EQ(overloaded.shed_requests(), 2u);
+  release.set_value();
+  overloaded.Stop();
+  EXPECT_EQ(overloaded.queued_requests(), 0u);
+  std::lock_guard lock(mu);
+  EXPECT_EQ(answers.size(), 7u);
+  EXPECT_EQ(std::count_if(answers.begin(), answers.end(),
+                          [](const ApiResponse& r) { return r.status == 200; }),
+            5);
 }
 
 TEST_F(DispatcherTest, TheClientAddressComesFromATrustedProxysHeaderOnly) {

@@ -1,13 +1,14 @@
 // The live stream (GET /api/v1/stream, a WebSocket): events `post`, `delete` and
 // `notification`, each with an `event_id`; a reconnect passes the last one as `last_event_id`
 // so nothing is missed, and a `gap` notice (the server no longer has those events) asks for a
-// reload of the pages.
+// reload of the pages. Reconnects back off with a random spread (reconnect.js).
 import { getToken } from './api.js';
+import { FIRST_DELAY_MS, delayAfterClose, doubled, jittered } from './reconnect.js';
 
 const handlers = new Set();
 let socket = null;
 let lastEventId = '';
-let retryDelay = 1000;
+let retryDelay = FIRST_DELAY_MS;
 let retryTimer = 0;
 let wanted = false;
 let statusValue = 'closed';
@@ -51,9 +52,10 @@ function connect() {
   if (lastEventId) params.set('last_event_id', lastEventId);
   const ws = new WebSocket(`${scheme}//${location.host}/api/v1/stream?${params}`);
   socket = ws;
+  let opened = false;
   setStatus('connecting');
   ws.onopen = () => {
-    retryDelay = 1000;
+    opened = true;
     setStatus('open');
   };
   ws.onmessage = (message) => {
@@ -67,13 +69,14 @@ function connect() {
     if (event.type === 'gap') lastEventId = '';
     emit(event);
   };
-  ws.onclose = () => {
+  ws.onclose = (event) => {
     if (socket !== ws) return;
     socket = null;
     setStatus('closed');
     if (!wanted) return;
-    retryTimer = setTimeout(connect, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 30000);
+    retryDelay = delayAfterClose(retryDelay, opened, event.code);
+    retryTimer = setTimeout(connect, jittered(retryDelay));
+    retryDelay = doubled(retryDelay);
     emit({ type: 'reconnecting' });
   };
 }
