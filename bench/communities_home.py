@@ -6,33 +6,19 @@
 
 The server runs pinned to core 0, wrk to core 1, 64 keep-alive connections, 10 s each.
 """
-import http.client, json, os, re, shutil, subprocess, sys, tempfile
+import os, re, shutil, subprocess, sys, tempfile
+
+from agora_server import ADMIN_PASSWORD, Server, add_admin
 
 build = sys.argv[1] if len(sys.argv) > 1 else "build/release"
 agora = os.path.join(build, "app", "agora")
 data = tempfile.mkdtemp()
+server = None
 try:
-    subprocess.run([agora, "user", "add", "--data", data, "--username", "admin",
-                    "--display-name", "Admin", "--email", "admin@example.com", "--admin"],
-                   input="admin-password-1\n", text=True, check=True, capture_output=True)
-    server = subprocess.Popen(["taskset", "-c", "0", agora, "serve", "--data", data,
-                               "--listen", "127.0.0.1:0", "--no-quotas"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    host, port = server.stdout.readline().split()[-1].rsplit(":", 1)
-
-    def call(method, path, body=None, token=None):
-        conn = http.client.HTTPConnection(host, int(port))
-        headers = {"Authorization": "Bearer " + token} if token else {}
-        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-        r = conn.getresponse()
-        payload = r.read()
-        assert r.status < 300, (method, path, r.status, payload)
-        return json.loads(payload) if payload else None
-
-    def login(user, password):
-        return call("POST", "/api/v1/auth/login", {"username": user, "password": password})["token"]
-
-    admin = login("admin", "admin-password-1")
+    add_admin(agora, data)
+    server = Server(agora, data, ["--no-quotas"], core=0).start()
+    call, login = server.api, server.login
+    admin = login("admin", ADMIN_PASSWORD)
     tokens = {}
     for name in ["member.reader", "follow.reader"] + [f"author{i}" for i in range(50)]:
         call("POST", "/api/v1/users", {"username": name, "display_name": name,
@@ -58,17 +44,17 @@ try:
     for reader in ["member.reader", "follow.reader"]:
         out = subprocess.run(["taskset", "-c", "1", "wrk", "-t2", "-c64", "-d10s", "--latency",
                               "-H", "Authorization: Bearer " + tokens[reader],
-                              f"http://{host}:{port}/api/v1/feeds/home?limit=20"],
+                              f"http://{server.host}:{server.port}/api/v1/feeds/home?limit=20"],
                              capture_output=True, text=True, check=True).stdout
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         p99 = re.search(r"99%\s+(\S+)", out).group(1)
         results[reader] = (rps, p99)
-    server.terminate()
-    server.wait()
     m, f = results["member.reader"], results["follow.reader"]
     print("| home reader | req/s | p99 |\n| --- | --- | --- |")
     print(f"| member of 50 private communities | {m[0]:.0f} | {m[1]} |")
     print(f"| follower of 50 authors | {f[0]:.0f} | {f[1]} |")
     print(f"ratio communities / follows: {m[0] / f[0]:.2f}")
 finally:
+    if server:
+        server.stop()
     shutil.rmtree(data, ignore_errors=True)

@@ -21,8 +21,6 @@ Usage: crash_cycles.py AGORA [--cycles 20] [--clients 12] [--seed N] [--keep DIR
 Prints one line per cycle and a summary; exit status 1 on the first failed check.
 """
 import argparse
-import http.client
-import json
 import os
 import random
 import shutil
@@ -34,6 +32,8 @@ import tempfile
 import threading
 import time
 import urllib.parse
+
+from agora_server import Server, ServerError
 
 PASSWORD = "crash-cycle-password"
 WORD = "cyclework"  # in every workload post: one search finds them all
@@ -48,42 +48,18 @@ def check(ok, what):
         raise Failed(what)
 
 
-class Server:
-    def __init__(self, agora, data):
-        self.agora, self.data, self.proc = agora, data, None
+def start(server):
+    """Starts the server; the seconds it took to answer on its port."""
+    started = time.monotonic()
+    try:
+        server.start()
+    except ServerError as error:
+        raise Failed(str(error))
+    return time.monotonic() - started
 
-    def start(self):
-        started = time.monotonic()
-        self.proc = subprocess.Popen(
-            [self.agora, "serve", "--data", self.data, "--listen", "127.0.0.1:0",
-             "--password-cost", "minimum", "--web-root", self.data + "/no-web"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        line = self.proc.stdout.readline()
-        check(line.startswith("listening on"), "the server did not start: %r" % line)
-        host, port = line.strip().split()[-1].rsplit(":", 1)
-        self.host, self.port = host, int(port)
-        return time.monotonic() - started
 
-    def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        check(self.proc.wait(timeout=30) == 0, "the server did not stop cleanly")
-
-    def call(self, method, path, body=None, token=None):
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=15)
-        try:
-            headers = {"Content-Type": "application/json"}
-            if token:
-                headers["Authorization"] = "Bearer " + token
-            conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-            response = conn.getresponse()
-            data = response.read()
-            return response.status, (json.loads(data) if data else None)
-        finally:
-            conn.close()
+def stop(server):
+    check(server.stop() == 0, "the server did not stop cleanly")
 
 
 class Model:
@@ -432,8 +408,8 @@ def main():
                     "--username", admin, "--display-name", "Cycle Admin", "--email",
                     "cycle.admin@example.com", "--admin"], input=PASSWORD + "\n", text=True,
                    check=True, stdout=subprocess.DEVNULL)
-    server = Server(args.agora, data)
-    server.start()
+    server = Server(args.agora, data, ["--password-cost", "minimum"])
+    start(server)
     clients = ["cycle.c%02d" % i for i in range(args.clients)]
     victims = ["cycle.v%d" % i for i in range(3)]
     ids, tokens = {}, {}
@@ -471,7 +447,7 @@ def main():
             check(not work.errors, "server errors: %s" % work.errors[:3])
             live = check_store(os.path.join(data, "agora.db"), model)
             # Deactivation ended a victim's sessions; the victims write nothing, so no new login.
-            restart_s = server.start()
+            restart_s = start(server)
             search_s = check_search(server, tokens[admin], live, rng)
 
             quiet = Workload(server, model, ids, tokens, clients, victims, communities, admin, rng)
@@ -479,9 +455,9 @@ def main():
             check(not quiet.errors, "server errors: %s" % quiet.errors[:3])
             time.sleep(0.2)
             served = home_streams(server, tokens, clients)
-            server.stop()
+            stop(server)
             live = check_store(os.path.join(data, "agora.db"), model)
-            server.start()
+            start(server)
             rebuilt = home_streams(server, tokens, clients)
             for name in clients:
                 check(served[name] == rebuilt[name],
@@ -497,10 +473,10 @@ def main():
                   % (cycle, kill_after, done, len(live), restart_s, search_s, len(clients)), flush=True)
     except Failed as failure:
         print("crash cycles FAILED: %s (seed %d, data %s)" % (failure, seed, data), flush=True)
-        if server.proc and server.proc.poll() is None:
+        if server.alive():
             server.kill()
         return 1
-    server.stop()
+    stop(server)
     print("crash cycles: %d cycles passed, %d acknowledged writes, restart max %.2f s, "
           "search equal after max %.2f s" % (args.cycles, totals["acknowledged"],
                                              max(totals["restart_s"]), max(totals["search_s"])))

@@ -8,7 +8,9 @@ ActivityStreams page) and GET /api/v1/users?limit=50 (a page of items, 50 accoun
 ROUNDS times each way on one keep-alive connection. Prints the body sizes and the median
 request time with and without `Accept-Encoding: gzip`.
 """
-import gzip, http.client, json, os, shutil, statistics, subprocess, sys, tempfile, time
+import gzip, os, shutil, statistics, sys, tempfile, time
+
+from agora_server import ADMIN_PASSWORD, Server, add_admin
 
 build = sys.argv[1] if len(sys.argv) > 1 else "build/ci"
 rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 200
@@ -16,29 +18,11 @@ agora = os.path.join(build, "app", "agora")
 data = tempfile.mkdtemp()
 server = None
 try:
-    subprocess.run([agora, "user", "add", "--data", data, "--username", "admin",
-                    "--display-name", "Admin", "--email", "admin@example.com", "--admin",
-                    "--password-cost", "minimum"],
-                   input="admin-password-1\n", text=True, check=True, capture_output=True)
-    server = subprocess.Popen([agora, "serve", "--data", data, "--listen", "127.0.0.1:0",
-                               "--no-quotas", "--password-cost", "minimum"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    host, port = server.stdout.readline().split()[-1].rsplit(":", 1)
-    conn = http.client.HTTPConnection(host, int(port))
-
-    def call(method, path, body=None, token=None, headers=None):
-        h = dict(headers or {})
-        if token:
-            h["Authorization"] = "Bearer " + token
-        conn.request(method, path, json.dumps(body) if body is not None else None, h)
-        r = conn.getresponse()
-        payload = r.read()
-        assert r.status < 300, (method, path, r.status, payload)
-        return r, payload
-
-    _, login = call("POST", "/api/v1/auth/login",
-                    {"username": "admin", "password": "admin-password-1"})
-    token = json.loads(login)["token"]
+    add_admin(agora, data, extra=["--password-cost", "minimum"])
+    server = Server(agora, data, ["--no-quotas", "--password-cost", "minimum"]).start()
+    token = server.login("admin", ADMIN_PASSWORD)
+    conn = server.connect()  # one keep-alive connection for every request
+    call = server.api
     for i in range(49):
         call("POST", "/api/v1/users", {"username": f"person{i}", "display_name": f"Person {i}",
                                        "email": f"person{i}@example.com",
@@ -52,7 +36,8 @@ try:
             times = []
             for _ in range(rounds):
                 started = time.perf_counter()
-                r, payload = call("GET", path, token=token, headers=headers)
+                r, payload = server.request("GET", path, token=token, headers=headers, conn=conn)
+                assert r.status == 200, (path, r.status)
                 times.append(time.perf_counter() - started)
             if label == "gzip":
                 assert r.getheader("Content-Encoding") == "gzip"
@@ -64,6 +49,5 @@ try:
                   f"{statistics.median(times) * 1000:.2f} ms over {rounds}")
 finally:
     if server:
-        server.kill()
-        server.wait()
+        server.stop()
     shutil.rmtree(data, ignore_errors=True)

@@ -7,37 +7,28 @@ a manager-subtree rule over the whole org chart, and one profile edit re-evaluat
 People are created through the API (10 teams of managers, half of them in Sales); each figure
 is the wall time of one request, as the client sees it.
 """
-import http.client, json, os, subprocess, sys, tempfile, time
+import os, shutil, sys, tempfile, time
+
+from agora_server import ADMIN_PASSWORD, Server, add_admin
 
 build = sys.argv[1] if len(sys.argv) > 1 else "build/release"
 people = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
 agora = os.path.join(build, "app", "agora")
 data = tempfile.mkdtemp()
-subprocess.run([agora, "user", "add", "--data", data, "--username", "admin",
-                "--display-name", "Admin", "--email", "admin@example.com", "--admin"],
-               input="admin-password-1\n", text=True, check=True, capture_output=True)
-server = subprocess.Popen([agora, "serve", "--data", data, "--listen", "127.0.0.1:0", "--no-quotas",
-                           "--password-cost", "minimum"],
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+add_admin(agora, data)
+server = Server(agora, data, ["--no-quotas", "--password-cost", "minimum"]).start()
 try:
-    host, port = server.stdout.readline().split()[-1].rsplit(":", 1)
-    conn = http.client.HTTPConnection(host, int(port))
+    conn = server.connect()
 
     def call(method, path, body=None, token=None):
-        headers = {"Authorization": "Bearer " + token} if token else {}
-        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-        r = conn.getresponse()
-        payload = r.read()
-        assert r.status < 300, (method, path, r.status, payload)
-        return json.loads(payload) if payload else None
+        return server.api(method, path, body, token, conn=conn)
 
     def timed(method, path, body, token):
         start = time.perf_counter()
         out = call(method, path, body, token)
         return out, (time.perf_counter() - start) * 1000
 
-    admin = call("POST", "/api/v1/auth/login",
-                 {"username": "admin", "password": "admin-password-1"})["token"]
+    admin = server.login("admin", ADMIN_PASSWORD)
     top = call("POST", "/api/v1/users", {"username": "top", "display_name": "Top",
                                          "email": "top@example.com",
                                          "password": "password-123"}, admin)["id"]
@@ -63,5 +54,5 @@ try:
     _, ms = timed("PATCH", f"/api/v1/users/{ids[-1]}", {"manager_id": None}, admin)
     print(f"moving one person out of the subtree: {ms:.0f} ms")
 finally:
-    server.terminate()
-    server.wait()
+    server.stop()
+    shutil.rmtree(data, ignore_errors=True)

@@ -8,7 +8,9 @@ attempts (the daily limit set to 100), from CLIENTS threads with keep-alive conn
 attempt is one transaction that reads the quiz, counts the person's attempts of the last 24
 hours, writes the attempt and, on a first pass, the verified skill.
 """
-import http.client, json, os, shutil, subprocess, sys, tempfile, threading, time
+import os, shutil, sys, tempfile, threading, time
+
+from agora_server import ADMIN_PASSWORD, Server, add_admin
 
 build = sys.argv[1] if len(sys.argv) > 1 else "build/ci"
 attempts = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
@@ -18,29 +20,10 @@ agora = os.path.join(build, "app", "agora")
 data = tempfile.mkdtemp()
 server = None
 try:
-    subprocess.run([agora, "user", "add", "--data", data, "--username", "admin",
-                    "--display-name", "Admin", "--email", "admin@example.com", "--admin"],
-                   input="admin-password-1\n", text=True, check=True, capture_output=True)
-    server = subprocess.Popen([agora, "serve", "--data", data, "--listen", "127.0.0.1:0", "--no-quotas"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    host, port = server.stdout.readline().split()[-1].rsplit(":", 1)
-
-    def call(method, path, body=None, token=None, conn=None):
-        own = conn is None
-        conn = conn or http.client.HTTPConnection(host, int(port))
-        headers = {"Authorization": "Bearer " + token} if token else {}
-        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-        r = conn.getresponse()
-        payload = r.read()
-        if own:
-            conn.close()
-        assert r.status < 300, (method, path, r.status, payload)
-        return json.loads(payload) if payload else None
-
-    def login(user, password):
-        return call("POST", "/api/v1/auth/login", {"username": user, "password": password})["token"]
-
-    admin = login("admin", "admin-password-1")
+    add_admin(agora, data)
+    server = Server(agora, data, ["--no-quotas"]).start()
+    call, login = server.api, server.login
+    admin = login("admin", ADMIN_PASSWORD)
     questions = [{"text": f"Question {i}?", "choices": [f"c{i}-{k}" for k in range(4)],
                   "correct": [i % 4] if i % 3 else [0, 3], "explanation": f"because {i}"}
                  for i in range(20)]
@@ -62,7 +45,7 @@ try:
     latencies, lock, cursor = [], threading.Lock(), [0]
 
     def worker():
-        conn = http.client.HTTPConnection(host, int(port))
+        conn = server.connect()
         mine = []
         while True:
             with lock:
@@ -71,7 +54,7 @@ try:
                 token, answers = plan[cursor[0]]
                 cursor[0] += 1
             start = time.perf_counter()
-            call("POST", f"/api/v1/quizzes/{quiz}/attempts", {"answers": answers}, token, conn)
+            call("POST", f"/api/v1/quizzes/{quiz}/attempts", {"answers": answers}, token, conn=conn)
             mine.append(time.perf_counter() - start)
         with lock:
             latencies.extend(mine)
@@ -90,6 +73,5 @@ try:
           f"p99 {pct(0.99):.1f} ms, max {latencies[-1] * 1000:.1f} ms")
 finally:
     if server:
-        server.terminate()
-        server.wait()
+        server.stop()
     shutil.rmtree(data, ignore_errors=True)
