@@ -275,10 +275,8 @@ Result<profiles::User> AccountService::SetRoles(const Viewer& viewer,
   UnixMillis now = clock_.now_ms();
   AGORA_RETURN_IF_ERROR(store_.Transact([&](storage::Transaction& tx) -> Status {
     AGORA_RETURN_IF_ERROR(profiles::SetRoles(tx.connection(), user->id, role, sales_ops, now));
-    AGORA_RETURN_IF_ERROR(storage::Run(tx.connection(),
-                                       "INSERT INTO account_audit (id, actor_id, user_id, action, "
-                                       "note, created_at) VALUES (?, ?, ?, 'set_roles', ?, ?)",
-                                       ids_.next(), viewer.user_id, user->id, note, now));
+    AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(tx.connection(), ids_.next(), viewer.user_id,
+                                                       user->id, "set_roles", note, now));
     tx.AfterCommitInOrder([this, id = user->id] {
       sessions_.ForgetCached(id);
       users_.RolesChanged();

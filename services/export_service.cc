@@ -2,6 +2,7 @@
 
 #include <span>
 
+#include "profiles/account_records.h"
 #include "profiles/user_repository.h"
 #include "storage/rows.h"
 
@@ -267,10 +268,8 @@ ExportService::ExportService(storage::Store& store, IdGenerator& ids, const Cloc
 
 Status ExportService::Audit(const Viewer& viewer, Id user_id, std::string_view action) {
   return store_.write([&](Connection& c) {
-    return storage::Run(c,
-                        "INSERT INTO account_audit (id, actor_id, user_id, action, created_at) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        ids_.next(), viewer.user_id, user_id, std::string(action), clock_.now_ms());
+    return profiles::AppendAccountAudit(c, ids_.next(), viewer.user_id, user_id, action, "",
+                                        clock_.now_ms());
   });
 }
 

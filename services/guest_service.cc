@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "profiles/account_records.h"
 #include "storage/rows.h"
 
 namespace agora::services {
@@ -22,14 +23,6 @@ std::vector<Id> Distinct(std::vector<Id> ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
-}
-
-Status Audit(storage::Connection& c, Id id, Id actor, Id user, const char* action,
-             const std::string& note, UnixMillis now) {
-  return storage::Run(c,
-                      "INSERT INTO account_audit (id, actor_id, user_id, action, note, "
-                      "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                      id, actor, user, action, note, now);
 }
 
 std::string Note(UnixMillis guest_until, const std::vector<Id>& communities) {
@@ -122,8 +115,9 @@ Result<GuestAccount> GuestService::Invite(const Viewer& viewer, const profiles::
         for (Id community_id : communities) {
           AGORA_RETURN_IF_ERROR(Add(tx, viewer, inserted.id, community_id));
         }
-        AGORA_RETURN_IF_ERROR(Audit(c, ids_.next(), viewer.user_id, inserted.id, "invite_guest",
-                                    Note(*user.guest_until, communities), now));
+        AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(
+            c, ids_.next(), viewer.user_id, inserted.id, "invite_guest",
+            Note(*user.guest_until, communities), now));
         tx.AfterCommitInOrder([this, inserted] { users_.Committed(inserted, false); });
         return inserted;
       });
@@ -171,8 +165,9 @@ Result<GuestAccount> GuestService::Change(const Viewer& viewer, const profiles::
       }
       current = *wanted;
     }
-    AGORA_RETURN_IF_ERROR(Audit(c, ids_.next(), viewer.user_id, user.id, "change_guest",
-                                Note(*user.guest_until, current), now));
+    AGORA_RETURN_IF_ERROR(profiles::AppendAccountAudit(c, ids_.next(), viewer.user_id, user.id,
+                                                       "change_guest",
+                                                       Note(*user.guest_until, current), now));
     // Sessions carry the end date: the next request reads the new one.
     tx.AfterCommitInOrder([this, user] {
       users_.Committed(user, false);
