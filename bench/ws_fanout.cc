@@ -99,9 +99,21 @@ std::string Field(const std::string& json, const char* pointer) {
   return v && v->IsString() ? v->GetString() : "";
 }
 
+// Password hashing is throttled per address (429) and overall (503): wait and retry.
+template <typename Call>
+auto RetryWhileThrottled(Call call) {
+  for (;;) {
+    auto answer = call();
+    if (answer.first != 429 && answer.first != 503) return answer;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 std::string Login(Http& h, const std::string& user, const std::string& password) {
-  auto [status, body] = h.Call(http::verb::post, "/api/v1/auth/login",
-                               R"({"username":")" + user + R"(","password":")" + password + "\"}");
+  auto [status, body] = RetryWhileThrottled([&] {
+    return h.Call(http::verb::post, "/api/v1/auth/login",
+                  R"({"username":")" + user + R"(","password":")" + password + "\"}");
+  });
   if (status != 200) throw std::runtime_error("login " + user + ": " + body);
   return Field(body, "/token");
 }
@@ -296,11 +308,12 @@ int main(int argc, char** argv) {
   Http admin_http(a.host, a.port);
   std::string admin = Login(admin_http, "admin", a.admin_password);
   auto create = [&](Http& h, const std::string& name) {
-    auto [status, body] =
-        h.Call(http::verb::post, "/api/v1/users",
-               R"({"username":")" + name + R"(","display_name":")" + name + R"(","email":")" +
-                   name + R"(@bench.example","password":"password-123"})",
-               admin);
+    auto [status, body] = RetryWhileThrottled([&] {
+      return h.Call(http::verb::post, "/api/v1/users",
+                    R"({"username":")" + name + R"(","display_name":")" + name + R"(","email":")" +
+                        name + R"(@bench.example","password":"password-123"})",
+                    admin);
+    });
     if (status != 201) throw std::runtime_error("create " + name + ": " + body);
     return Field(body, "/id");
   };

@@ -160,7 +160,7 @@ Status SearchIndexer::BuildAll(storage::Store& store, posts::PostRepository& pos
   return index.MarkBuilt(*start_seq);
 }
 
-Result<bool> SearchIndexer::ApplyNext() {
+Result<size_t> SearchIndexer::ApplyNext() {
   int64_t applied = index_.applied_seq().value_or(0);
   auto newest = store_.read(storage::LastOutboxSeq);
   if (!newest.ok()) return newest.status();
@@ -168,7 +168,7 @@ Result<bool> SearchIndexer::ApplyNext() {
   auto entries = store_.read(
       [&](storage::Connection& c) { return storage::ReadOutbox(c, applied, options_.batch); });
   if (!entries.ok()) return entries.status();
-  if (entries->empty()) return false;
+  if (entries->empty()) return 0;
   std::vector<Id> post_ids;
   std::vector<Id> user_ids;
   for (const storage::OutboxEntry& e : *entries) {
@@ -182,7 +182,7 @@ Result<bool> SearchIndexer::ApplyNext() {
   AGORA_RETURN_IF_ERROR(PostDocuments(posts_, users_, post_ids, posts, gone));
   AGORA_RETURN_IF_ERROR(PersonDocuments(users_, user_ids, people));
   AGORA_RETURN_IF_ERROR(index_.Apply(posts, people, gone, last));
-  return true;
+  return entries->size();
 }
 
 void SearchIndexer::Run() {
@@ -214,7 +214,12 @@ void SearchIndexer::Run() {
       if (!pruned.ok())
         spdlog::warn("event=outbox_prune_failed message={}", LogValue(pruned.message()));
     }
-    if (more.ok() && *more) continue;  // more may be waiting: look again at once
+    // A full batch: more is waiting, look again at once. Otherwise wait for the next poll even
+    // after a partial batch, so that a steady stream of writes is indexed in commits of a poll
+    // interval's worth rather than back to back: each Xapian commit merges postings and
+    // fsyncs, and under a posting load commits one after the other took a quarter of the core
+    // the writer needs (profile in docs/performance.md, "Durable posts over HTTP").
+    if (more.ok() && *more >= static_cast<size_t>(options_.batch)) continue;
     thread_.SleepUntil(Clock::now() + options_.poll_interval);
   }
 }

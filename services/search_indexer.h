@@ -61,8 +61,8 @@ class SearchIndexer {
 
  private:
   void Run();
-  // Applies up to one batch; true when it found entries.
-  Result<bool> ApplyNext();
+  // Applies up to one batch; returns the number of outbox entries it applied.
+  Result<size_t> ApplyNext();
 
   // Constant after construction.
   storage::Store& store_;

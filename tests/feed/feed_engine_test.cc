@@ -119,6 +119,54 @@ TEST(FeedEngine, ConcurrentReadersShareOneLoad) {
   EXPECT_EQ(loads, 1);
 }
 
+TEST(FeedEngine, DeliversToEveryLoadedTimelineOfALargeAudience) {
+  // More recipients than one chunk, spread over every shard, some of them not in memory.
+  FeedEngine engine;
+  for (Id reader = 1; reader <= 1000; reader += 2)
+    ASSERT_TRUE(engine.Read(reader, Fixed({}), {}, {}).ok());
+  std::vector<Id> audience;
+  for (Id reader = 1; reader <= 1000; ++reader) audience.push_back(reader);
+  engine.Deliver({42, 9}, audience);
+  for (Id reader = 1; reader <= 1000; ++reader) {
+    auto page = engine.Read(reader, Fixed({}), {}, {});
+    EXPECT_EQ(Ids(page), reader % 2 ? std::vector<Id>{42} : std::vector<Id>{}) << reader;
+  }
+  EXPECT_EQ(engine.stats().entries, 500u);
+}
+
+TEST(FeedEngine, ConcurrentDeliveriesAndReadsAllLand) {
+  // Deliveries racing each other and readers (which load timelines) lose no entry.
+  FeedEngine engine;
+  constexpr Id kReaders = 600;
+  constexpr int kPostsPerWriter = 200;
+  for (Id reader = 1; reader <= kReaders; ++reader)
+    ASSERT_TRUE(engine.Read(reader, Fixed({}), {}, {}).ok());
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 3; ++w) {
+    threads.emplace_back([&engine, w] {
+      std::vector<Id> audience;
+      for (Id reader = kReaders - w; reader >= 1; reader -= 1 + w) audience.push_back(reader);
+      for (int k = 0; k < kPostsPerWriter; ++k) {
+        engine.Deliver({1 + w * kPostsPerWriter + k, 9}, audience);
+      }
+    });
+  }
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([&engine, &stop, r] {
+      for (Id reader = 1 + r; !stop; reader = reader % (kReaders + 50) + 1) {
+        EXPECT_TRUE(engine.Read(reader, Fixed({}), {}, {}).ok());
+      }
+    });
+  }
+  for (int w = 0; w < 3; ++w) threads[w].join();
+  stop = true;
+  for (size_t t = 3; t < threads.size(); ++t) threads[t].join();
+  // Reader 1 is in every writer's audience: its ring (800 by default) holds all 600 posts.
+  FeedQuery all{std::nullopt, std::nullopt, 1000};
+  EXPECT_EQ(engine.Read(1, Fixed({}), {}, all)->size(), 3u * kPostsPerWriter);
+}
+
 TEST(FeedEngine, ReportsMemory) {
   FeedEngine engine;
   ASSERT_TRUE(engine.Read(7, Fixed({{2, 1}, {1, 1}}), {}, {}).ok());
