@@ -354,6 +354,7 @@ int Serve(const ServeOptions& options) {
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;
   dispatcher_options.max_queued_requests = options.max_queued_requests;
+  dispatcher_options.max_queue_wait = std::chrono::milliseconds(options.max_queue_wait_ms);
   dispatcher_options.hashing_threads = options.app.accounts.hash_concurrency;
   dispatcher_options.trusted_proxies = options.trusted_proxies;
   dispatcher_options.cors = options.cors;
@@ -367,8 +368,8 @@ int Serve(const ServeOptions& options) {
   metrics.AddCallback("agora_http_queued_requests", "Requests waiting for a worker thread.",
                       "gauge", [&dispatcher] { return double(dispatcher.queued_requests()); });
   metrics.AddCallback("agora_http_shed_total",
-                      "Requests answered 503 at once because too many waited for a worker "
-                      "(--max-queued-requests).",
+                      "Requests answered 503 because too many waited for a worker "
+                      "(--max-queued-requests) or one waited too long (--max-queue-wait-ms).",
                       "counter", [&dispatcher] { return double(dispatcher.shed_requests()); });
   // Declared before the io_context: sockets still queued there at exit report to it.
   server::StreamOptions stream_options = options.streams;
