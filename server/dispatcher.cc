@@ -64,8 +64,9 @@ void LowerPriority(boost::asio::thread_pool& pool, int threads, int niceness) {
 struct Dispatcher::Pools {
   explicit Pools(const DispatcherOptions& o)
       : workers(o.worker_threads), hashing(o.hashing_threads) {
+    // Not the hashing lane: it is one thread, and lowered it lost to every other process on
+    // the machine (a build running beside made 300 logins time out).
     LowerPriority(workers, o.worker_threads, o.worker_niceness);
-    LowerPriority(hashing, o.hashing_threads, o.worker_niceness);
   }
   boost::asio::thread_pool workers;
   boost::asio::thread_pool hashing;

@@ -35,7 +35,7 @@ struct DispatcherOptions {
   // instead of running: its client has likely given up, and an overload then drains at the
   // cost of an error page rather than growing every answer's wait. Zero: no deadline.
   std::chrono::milliseconds max_queue_wait{500};
-  // Added to the nice value of the worker and hashing threads, so that the io threads, which
+  // Added to the nice value of the worker threads, so that the io threads, which
   // read requests and decide what is shed, get the CPU first when the workers saturate it.
   // Without it 16 busy workers left the io threads a third of a core and the excess waited
   // unread in the sockets, where no bound applies.
