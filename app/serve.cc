@@ -1,4 +1,5 @@
 // `agora serve`: wires the application to the HTTP server and runs until SIGTERM or SIGINT.
+#include <malloc.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -8,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -278,8 +280,14 @@ void AddResourceRoutes(server::Router& router, Application& app,
   server::AddPeopleImportExportRoutes(router, app.people_import(), app.exports());
 }
 
+constexpr int kMallocArenas = 2;
+
 int Serve(const ServeOptions& options) {
   SetUpLogging(options.log_level);
+  // glibc gives threads that allocate at once their own arenas (up to 8 per core) and each keeps
+  // what was freed in it: with 16 workers the soak's RSS grew twice as fast as the caches did.
+  // Two arenas bound that; MALLOC_ARENA_MAX in the environment still decides when set.
+  if (!std::getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, kMallocArenas);
   std::signal(SIGPIPE, SIG_IGN);
   rlim_t open_files = RaiseOpenFileLimit();
   std::string host;
