@@ -75,6 +75,11 @@ int Run(int argc, char** argv) {
                    "requests waiting for a worker; more are answered 503 at once (overload)")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-queue-wait-ms", serve.max_queue_wait_ms,
+                   "a request that waited longer for a worker is answered 503 (0: no limit)")
+      ->check(CLI::Range(0, 600'000))
+      ->capture_default_str();
   int64_t idle_ms = serve.http.idle_timeout.count();
   int64_t read_ms = serve.http.read_timeout.count();
   serve_cmd->add_option("--idle-timeout-ms", idle_ms, "close a connection idle this long")

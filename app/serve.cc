@@ -1,4 +1,5 @@
 // `agora serve`: wires the application to the HTTP server and runs until SIGTERM or SIGINT.
+#include <malloc.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -8,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -278,8 +280,14 @@ void AddResourceRoutes(server::Router& router, Application& app,
   server::AddPeopleImportExportRoutes(router, app.people_import(), app.exports());
 }
 
+constexpr int kMallocArenas = 2;
+
 int Serve(const ServeOptions& options) {
   SetUpLogging(options.log_level);
+  // glibc gives threads that allocate at once their own arenas (up to 8 per core) and each keeps
+  // what was freed in it: with 16 workers the soak's RSS grew twice as fast as the caches did.
+  // Two arenas bound that; MALLOC_ARENA_MAX in the environment still decides when set.
+  if (!std::getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, kMallocArenas);
   std::signal(SIGPIPE, SIG_IGN);
   rlim_t open_files = RaiseOpenFileLimit();
   std::string host;
@@ -354,6 +362,7 @@ int Serve(const ServeOptions& options) {
   server::DispatcherOptions dispatcher_options;
   dispatcher_options.worker_threads = options.worker_threads;
   dispatcher_options.max_queued_requests = options.max_queued_requests;
+  dispatcher_options.max_queue_wait = std::chrono::milliseconds(options.max_queue_wait_ms);
   dispatcher_options.hashing_threads = options.app.accounts.hash_concurrency;
   dispatcher_options.trusted_proxies = options.trusted_proxies;
   dispatcher_options.cors = options.cors;
@@ -367,8 +376,8 @@ int Serve(const ServeOptions& options) {
   metrics.AddCallback("agora_http_queued_requests", "Requests waiting for a worker thread.",
                       "gauge", [&dispatcher] { return double(dispatcher.queued_requests()); });
   metrics.AddCallback("agora_http_shed_total",
-                      "Requests answered 503 at once because too many waited for a worker "
-                      "(--max-queued-requests).",
+                      "Requests answered 503 because too many waited for a worker "
+                      "(--max-queued-requests) or one waited too long (--max-queue-wait-ms).",
                       "counter", [&dispatcher] { return double(dispatcher.shed_requests()); });
   // Declared before the io_context: sockets still queued there at exit report to it.
   server::StreamOptions stream_options = options.streams;

@@ -62,11 +62,12 @@ def log(*parts):
 
 
 class Server:
-    def __init__(self, agora, data, extra):
+    def __init__(self, agora, data, extra, log_path=None):
+        self.log = open(log_path, "w") if log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             ["taskset", "-c", "0", agora, "serve", "--data", data, "--listen", "127.0.0.1:0",
              "--no-quotas", "--web-root", data + "/no-web"] + extra,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.proc.stdout.readline()
         if not line.startswith("listening on"):
             raise SystemExit("the server did not start: %r" % line)
@@ -436,6 +437,9 @@ def main():
     parser.add_argument("--p99-ms", type=float, default=GOAL_P99_MS,
                         help="find-max's latency bound (issue 17: 10 ms)")
     parser.add_argument("--json", help="write every figure to this file")
+    parser.add_argument("--server-log", help="write the server's log (stderr) to this file")
+    parser.add_argument("--serve-arg", action="append", default=[],
+                        help="one more argument for agora serve (repeat it)")
     args = parser.parse_args()
     GOAL_P99_MS = args.p99_ms
     if not (args.find_max or args.soak or args.overload):
@@ -458,7 +462,9 @@ def main():
                        stdout=subprocess.DEVNULL)
         # One address plays every client: lift the per-address cap past the overload's
         # connections and the streams.
-        server = Server(args.agora, data, ["--max-connections-per-address", "8000"])
+        server = Server(args.agora, data,
+                        ["--max-connections-per-address", "8000"] + args.serve_arg,
+                        args.server_log)
         config = prepare(server, args.people)
         config_path = os.path.join(work, "config.lua")
         write_lua_config(config, config_path)

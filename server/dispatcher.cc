@@ -1,11 +1,14 @@
 #include "server/dispatcher.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <latch>
 
 #include "core/logfmt.h"
 #include "server/errors.h"
@@ -37,11 +40,34 @@ std::string JoinPath(const std::vector<std::string>& path) {
   return out.empty() ? "/" : out;
 }
 
+// Adds `niceness` to the nice value of each of the `threads` threads of `pool` (on Linux the
+// nice value is per thread). Each thread takes one task and holds it until all have, so every
+// thread gets exactly one.
+void LowerPriority(boost::asio::thread_pool& pool, int threads, int niceness) {
+  if (niceness == 0) return;
+  auto all = std::make_shared<std::latch>(threads);
+  for (int i = 0; i < threads; ++i) {
+    boost::asio::post(pool, [all, niceness] {
+      errno = 0;
+      int nice = getpriority(PRIO_PROCESS, gettid());
+      if (errno == 0 && setpriority(PRIO_PROCESS, gettid(), nice + niceness) != 0) {
+        spdlog::warn("event=worker_priority_unchanged errno={}", errno);
+      }
+      all->arrive_and_wait();
+    });
+  }
+  all->wait();
+}
+
 }  // namespace
 
 struct Dispatcher::Pools {
   explicit Pools(const DispatcherOptions& o)
-      : workers(o.worker_threads), hashing(o.hashing_threads) {}
+      : workers(o.worker_threads), hashing(o.hashing_threads) {
+    // Not the hashing lane: it is one thread, and lowered it lost to every other process on
+    // the machine (a build running beside made 300 logins time out).
+    LowerPriority(workers, o.worker_threads, o.worker_niceness);
+  }
   boost::asio::thread_pool workers;
   boost::asio::thread_pool hashing;
 };
@@ -68,35 +94,42 @@ void Dispatcher::Dispatch(ApiRequest request, std::function<void(ApiResponse)> d
   RouteMatch match = router_.match(request.method, request.path);
   if (match.route && match.route->lane == Lane::kInline)
     return done(Run(request, std::move(match)));
-  auto refuse = [&](ApiResponse refusal) {
-    Decorate(request, refusal);
-    Record(request, match, refusal, Outcome{}, 0);
-    done(std::move(refusal));
+  auto overloaded = [] {
+    return ErrorResponse(Status::Unavailable("the server is overloaded; retry shortly"), 1);
   };
   bool hashing = match.route && match.route->lane == Lane::kPasswordHashing;
   if (!hashing) {
     if (queued_requests_.fetch_add(1) >= options_.max_queued_requests) {
       queued_requests_.fetch_sub(1);
       ++shed_requests_;
-      return refuse(
-          ErrorResponse(Status::Unavailable("the server is overloaded; retry shortly"), 1));
+      return Refuse(request, match, overloaded(), done);
     }
-    boost::asio::post(pools_->workers,
-                      [this, request = std::move(request), match = std::move(match),
-                       done = std::move(done)]() mutable {
-                        queued_requests_.fetch_sub(1);
-                        done(Run(request, std::move(match)));
-                      });
+    boost::asio::post(
+        pools_->workers,
+        [this, request = std::move(request), match = std::move(match), done = std::move(done),
+         overloaded, queued_at = std::chrono::steady_clock::now()]() mutable {
+          queued_requests_.fetch_sub(1);
+          if (options_.max_queue_wait.count() > 0 &&
+              std::chrono::steady_clock::now() - queued_at > options_.max_queue_wait) {
+            ++shed_requests_;
+            return Refuse(request, match, overloaded(), done);
+          }
+          done(Run(request, std::move(match)));
+        });
     return;
   }
   if (!EnterHashingLane(request.client_address)) {
-    return refuse(ErrorResponse(
-        Status::RateLimited("too many logins at once from this address; retry shortly", 1)));
+    return Refuse(request, match,
+                  ErrorResponse(Status::RateLimited(
+                      "too many logins at once from this address; retry shortly", 1)),
+                  done);
   }
   if (queued_hashing_.fetch_add(1) >= options_.max_queued_hashing) {
     queued_hashing_.fetch_sub(1);
     LeaveHashingLane(request.client_address);
-    return refuse(ErrorResponse(Status::Unavailable("too many logins at once; retry shortly"), 1));
+    return Refuse(request, match,
+                  ErrorResponse(Status::Unavailable("too many logins at once; retry shortly"), 1),
+                  done);
   }
   boost::asio::post(pools_->hashing, [this, request = std::move(request), match = std::move(match),
                                       done = std::move(done)]() mutable {
@@ -105,6 +138,13 @@ void Dispatcher::Dispatch(ApiRequest request, std::function<void(ApiResponse)> d
     LeaveHashingLane(request.client_address);
     done(std::move(response));
   });
+}
+
+void Dispatcher::Refuse(const ApiRequest& request, const RouteMatch& match, ApiResponse refusal,
+                        const std::function<void(ApiResponse)>& done) {
+  Decorate(request, refusal);
+  Record(request, match, refusal, Outcome{}, 0);
+  done(std::move(refusal));
 }
 
 bool Dispatcher::EnterHashingLane(const std::string& address) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -30,6 +31,15 @@ struct DispatcherOptions {
   // Requests waiting for a worker; beyond this, 503 with Retry-After: 1 at once, so an
   // overload is shed quickly instead of every answer waiting behind an endless queue.
   size_t max_queued_requests = 1024;
+  // A request that waited longer than this for a worker is answered 503 with Retry-After: 1
+  // instead of running: its client has likely given up, and an overload then drains at the
+  // cost of an error page rather than growing every answer's wait. Zero: no deadline.
+  std::chrono::milliseconds max_queue_wait{500};
+  // Added to the nice value of the worker threads, so that the io threads, which
+  // read requests and decide what is shed, get the CPU first when the workers saturate it.
+  // Without it 16 busy workers left the io threads a third of a core and the excess waited
+  // unread in the sockets, where no bound applies.
+  int worker_niceness = 10;
   // Password routes queued or running per client address; beyond it that address gets 429
   // at once, so one address cannot fill the lane and everyone else's login waits behind at
   // most this many of its requests.
@@ -87,6 +97,9 @@ class Dispatcher {
   // Takes a place in the hashing lane for `address`; false when it already holds its share.
   bool EnterHashingLane(const std::string& address);
   void LeaveHashingLane(const std::string& address);
+  // Answers `refusal` without running the route (a shed or refused request).
+  void Refuse(const ApiRequest& request, const RouteMatch& match, ApiResponse refusal,
+              const std::function<void(ApiResponse)>& done);
 
   const Router& router_;
   services::AccountService& accounts_;

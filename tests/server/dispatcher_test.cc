@@ -2,6 +2,8 @@
 #include "server/dispatcher.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -295,6 +297,63 @@ TEST_F(DispatcherTest, RequestsBeyondTheQueueBoundAre503AtOnceAndHealthStaysAnsw
   EXPECT_EQ(std::count_if(answers.begin(), answers.end(),
                           [](const ApiResponse& r) { return r.status == 200; }),
             5);
+}
+
+TEST_F(DispatcherTest, ARequestThatWaitedPastTheDeadlineIs503WithoutRunning) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> ran{0};
+  router_.add("GET", "/slow", Access::kPublic, Lane::kDefault, [released, &ran](RouteContext&) {
+    ++ran;
+    released.wait();
+    return ApiResponse(200, "{}");
+  });
+  router_.add("GET", "/health", Access::kPublic, Lane::kInline,
+              [](RouteContext&) { return ApiResponse(200, "{}"); });
+  DispatcherOptions options;
+  options.worker_threads = 1;
+  options.max_queue_wait = std::chrono::milliseconds(1);
+  Dispatcher overloaded{router_, accounts_, metrics_, options};
+  std::mutex mu;
+  std::vector<ApiResponse> answers;
+  auto send = [&](const std::string& path) {
+    overloaded.Dispatch(Request("GET", {path}), [&](ApiResponse r) {
+      std::lock_guard lock(mu);
+      answers.push_back(std::move(r));
+    });
+  };
+  send("slow");
+  while (overloaded.queued_requests() != 0) std::this_thread::yield();  // the worker took it
+  send("slow");  // waits behind it, longer than the deadline
+  send("health");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  release.set_value();
+  overloaded.Stop();
+  std::lock_guard lock(mu);
+  ASSERT_EQ(answers.size(), 3u);
+  EXPECT_EQ(answers[0].status, 200);  // the health check, while the worker was held
+  EXPECT_EQ(answers[1].status, 200);  // the first request
+  EXPECT_EQ(answers[2].status, 503);  // the second: shed when the worker reached it
+  auto retry = std::find_if(answers[2].headers.begin(), answers[2].headers.end(),
+                            [](const auto& h) { return h.first == "Retry-After"; });
+  ASSERT_NE(retry, answers[2].headers.end());
+  EXPECT_EQ(retry->second, "1");
+  EXPECT_EQ(ran, 1);
+  EXPECT_EQ(overloaded.shed_requests(), 1u);
+}
+
+TEST_F(DispatcherTest, HandlersRunWithLowerCpuPriorityThanTheSocketThreads) {
+  std::promise<int> handler_nice;
+  router_.add("GET", "/nice", Access::kPublic, Lane::kDefault, [&handler_nice](RouteContext&) {
+    handler_nice.set_value(getpriority(PRIO_PROCESS, gettid()));
+    return ApiResponse(200, "{}");
+  });
+  int own_nice = getpriority(PRIO_PROCESS, gettid());
+  DispatcherOptions options;
+  options.worker_niceness = 3;
+  Dispatcher lowered{router_, accounts_, metrics_, options};
+  lowered.Dispatch(Request("GET", {"nice"}), [](ApiResponse) {});
+  EXPECT_EQ(handler_nice.get_future().get(), std::min(own_nice + 3, 19));
 }
 
 TEST_F(DispatcherTest, TheClientAddressComesFromATrustedProxysHeaderOnly) {
