@@ -52,8 +52,6 @@ class SearchIndex::ReaderLease {
     }
   }
   Xapian::Database& db() { return *db_; }
-  // After DatabaseModifiedError: the revision we read was replaced meanwhile.
-  void Reopen() { db_->reopen(); }
 
  private:
   SearchIndex& index_;
@@ -214,17 +212,22 @@ uint64_t SearchIndex::documents() const { return documents_.load(); }
 template <typename T>
 Result<T> SearchIndex::Read(const char* what,
                             const std::function<Result<T>(Xapian::Database&)>& fn) {
-  try {
-    ReaderLease reader(*this);
+  // Commits may overwrite the blocks of the revision a reader holds while it opens or reads.
+  // Xapian says so with DatabaseModifiedError, or, when the block was a root (glass does not
+  // check roots for that), with DatabaseCorruptError: either way the read starts again on the
+  // newest revision (a lease reopens its reader). Real corruption fails every attempt.
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
     try {
+      ReaderLease reader(*this);
       return fn(reader.db());
-    } catch (const Xapian::DatabaseModifiedError&) {
-      // The revision this reader held was overwritten by newer commits: read the newest.
-      reader.Reopen();
-      return fn(reader.db());
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      if (attempt == kAttempts) return XapianError(e, what);
+    } catch (const Xapian::DatabaseCorruptError& e) {
+      if (attempt == kAttempts) return XapianError(e, what);
+    } catch (const Xapian::Error& e) {
+      return XapianError(e, what);
     }
-  } catch (const Xapian::Error& e) {
-    return XapianError(e, what);
   }
 }
 

@@ -4,6 +4,8 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "tests/search/temp_index.h"
 
@@ -537,6 +539,46 @@ TEST_F(SearchIndexTest, ASecondWriterIsRefusedAsUnavailable) {
   auto second = SearchIndex::Open(index_.path(), {});
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
+}
+
+// Commits overwrite the blocks of revisions readers may still hold; a read that spans commits
+// must read again on the newest revision, never fail (it used to answer "Expected block N to be
+// level 1, not 0" now and then under load: a root block reused by a later commit).
+TEST_F(SearchIndexTest, ReadsRacingManyCommitsNeverFail) {
+  constexpr int kCommits = 400;
+  constexpr int kPostsPerCommit = 40;
+  std::atomic<bool> writing{true};
+  std::atomic<int> failed_reads{0};
+  std::atomic<int> reads{0};
+  std::string first_failure;
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 4; ++r) {
+    readers.emplace_back([&, r] {
+      while (writing.load()) {
+        PostQuery query;
+        query.q = "churn word" + std::to_string(r);
+        auto found = index_->SearchPosts(query, {});
+        ++reads;
+        if (!found.ok() && failed_reads.fetch_add(1) == 0) {
+          first_failure = found.status().message();
+        }
+      }
+    });
+  }
+  for (int commit = 0; commit < kCommits; ++commit) {
+    std::vector<PostDocument> batch;
+    for (int i = 0; i < kPostsPerCommit; ++i) {
+      // The same ids rewritten with new words, so every commit replaces blocks.
+      Id id = 1 + (commit * kPostsPerCommit + i) % 2000;
+      batch.push_back(Post(id, "churn word" + std::to_string(i % 4) + " revision" +
+                                   std::to_string(commit) + " filler" + std::to_string(i)));
+    }
+    Index(batch);
+  }
+  writing = false;
+  for (auto& reader : readers) reader.join();
+  EXPECT_GT(reads.load(), 0);
+  EXPECT_EQ(failed_reads.load(), 0) << first_failure;
 }
 
 }  // namespace
