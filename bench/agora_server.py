@@ -24,15 +24,18 @@ class Server:
     """`agora serve --data DATA` on 127.0.0.1 at the port it picks, read from its first line.
     `core` pins it to one CPU (taskset), so the load generator can have the other."""
 
-    def __init__(self, agora, data, args=(), core=None):
+    def __init__(self, agora, data, args=(), core=None, log_path=None):
         pin = ["taskset", "-c", str(core)] if core is not None else []
         self.command = pin + [agora, "serve", "--data", data, "--listen", "127.0.0.1:0",
                               "--web-root", data + "/no-web", *args]
         self.data, self.proc, self.host, self.port = data, None, None, None
+        self.log_path = log_path  # where its log lines go (else nowhere)
 
     def start(self):
-        self.proc = subprocess.Popen(self.command, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
+        log = open(self.log_path, "a") if self.log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=log, text=True)
+        if self.log_path:
+            log.close()  # the server holds its own descriptor
         line = self.proc.stdout.readline()
         if not line.startswith("listening on"):
             self.kill()

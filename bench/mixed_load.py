@@ -32,14 +32,12 @@ Usage: mixed_load.py AGORA [--find-max] [--soak] [--overload] [--minutes 10] [--
 Exit status 1 when a mode misses its goal.
 """
 import argparse
-import http.client
 import json
 import os
 import random
 import resource
 import selectors
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -48,6 +46,8 @@ import tempfile
 import threading
 import time
 import urllib.parse
+
+from agora_server import Server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PASSWORD = "agora-demo-2026"
@@ -61,35 +61,8 @@ def log(*parts):
     print(*parts, file=sys.stderr, flush=True)
 
 
-class Server:
-    def __init__(self, agora, data, extra, log_path=None):
-        self.log = open(log_path, "w") if log_path else subprocess.DEVNULL
-        self.proc = subprocess.Popen(
-            ["taskset", "-c", "0", agora, "serve", "--data", data, "--listen", "127.0.0.1:0",
-             "--no-quotas", "--web-root", data + "/no-web"] + extra,
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
-        line = self.proc.stdout.readline()
-        if not line.startswith("listening on"):
-            raise SystemExit("the server did not start: %r" % line)
-        self.host, port = line.strip().split()[-1].rsplit(":", 1)
-        self.port = int(port)
-        self.data = data
-
-    def call(self, method, path, body=None, token=None, timeout=30):
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
-        try:
-            headers = {"Content-Type": "application/json"}
-            if token:
-                headers["Authorization"] = "Bearer " + token
-            conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-            answer = conn.getresponse()
-            raw = answer.read()
-            return answer.status, (json.loads(raw) if raw else None)
-        finally:
-            conn.close()
-
-    def alive(self):
-        return self.proc.poll() is None
+class LoadedServer(Server):
+    """The server under load, with what the soak watches."""
 
     def rss_kib(self):
         # taskset execs agora, so the pid is the server's.
@@ -104,10 +77,6 @@ class Server:
             return os.path.getsize(os.path.join(self.data, "agora.db-wal"))
         except OSError:
             return 0
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=60)
 
 
 def paged(server, path, token, limit):
@@ -306,7 +275,7 @@ def describe(rate, reads, writes):
 
 def nginx_ceiling(server, token, work):
     """Requests/s and p99 of nginx serving the same home page bytes as a static file."""
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    conn = server.connect(timeout=10)
     conn.request("GET", "/api/v1/feeds/home?limit=20", headers={"Authorization": "Bearer " + token})
     page = conn.getresponse().read()
     conn.close()
@@ -462,9 +431,9 @@ def main():
                        stdout=subprocess.DEVNULL)
         # One address plays every client: lift the per-address cap past the overload's
         # connections and the streams.
-        server = Server(args.agora, data,
-                        ["--max-connections-per-address", "8000"] + args.serve_arg,
-                        args.server_log)
+        server = LoadedServer(args.agora, data,
+                              ["--no-quotas", "--max-connections-per-address", "8000"]
+                              + args.serve_arg, core=0, log_path=args.server_log).start()
         config = prepare(server, args.people)
         config_path = os.path.join(work, "config.lua")
         write_lua_config(config, config_path)
@@ -545,7 +514,7 @@ def main():
         live.stop()
     finally:
         if server and server.alive():
-            report["exit_status"] = server.stop()
+            report["exit_status"] = server.stop(timeout=60)
         if args.json:
             with open(args.json, "w") as f:
                 json.dump(report, f, indent=1)
