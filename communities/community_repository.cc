@@ -45,9 +45,9 @@ constexpr auto kCommunityById =
 constexpr auto kCommunityList = storage::Sql(
     "SELECT ", kCommunityColumns,
     " FROM communities c WHERE c.id > ?1 AND c.name_key LIKE ?2 ESCAPE '\\' "
-    "AND (c.visibility != 'secret' OR ?3 OR EXISTS (SELECT 1 FROM memberships m "
+    "AND (c.visibility != 'secret' OR ?3 = 1 OR EXISTS (SELECT 1 FROM memberships m "
     "WHERE m.community_id = c.id AND m.user_id = ?4 AND m.state IN ('member', 'invited'))) "
-    "AND (NOT ?6 OR EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = c.id "
+    "AND (?6 = 0 OR EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = c.id "
     "AND m.user_id = ?4 AND m.state IN ('member', 'invited'))) "
     "ORDER BY c.id LIMIT ?5");
 
