@@ -36,11 +36,18 @@ Status Application::OpenSearch(const search::SearchLimits& limits,
 Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions& options) {
   AGORA_RETURN_IF_ERROR(profiles::InitCrypto());
   std::error_code ec;
-  const std::string database = DatabasePath(options.data_dir);
-  if (options.store_must_exist && !std::filesystem::is_regular_file(database, ec)) {
+  const bool on_postgres = !options.store.empty();
+  if (on_postgres && !storage::IsPostgresLocation(options.store)) {
+    return Status::InvalidArgument("bad_store", "--store takes a postgresql:// URL");
+  }
+  // PostgreSQL's schema is migrated when the store opens (storage/postgres_schema.h).
+  const std::string database = on_postgres ? options.store : DatabasePath(options.data_dir);
+  if (!on_postgres && options.store_must_exist && !std::filesystem::is_regular_file(database, ec)) {
     return Status::NotFound("no store at " + options.data_dir);
   }
-  if (!options.migrate_store) AGORA_RETURN_IF_ERROR(storage::CheckSchemaIsCurrent(database));
+  if (!on_postgres && !options.migrate_store) {
+    AGORA_RETURN_IF_ERROR(storage::CheckSchemaIsCurrent(database));
+  }
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return Status::Internal("cannot create " + options.data_dir + ": " + ec.message());
 

@@ -39,6 +39,9 @@ namespace agora::app {
 
 struct ApplicationOptions {
   std::string data_dir = "./data";
+  // A PostgreSQL URL (postgresql://...) to keep the store in; data_dir then holds only the
+  // search index. Empty: the SQLite file in data_dir.
+  std::string store;
   services::AccountOptions accounts;
   services::FeedServiceOptions feed;
   // Off for the command line (the operator, sample data); `agora serve` turns them on unless

@@ -16,6 +16,9 @@ using agora::app::ApplicationOptions;
 void AddDataOption(CLI::App& command, ApplicationOptions& options) {
   command.add_option("--data", options.data_dir, "data folder (SQLite store, search index)")
       ->capture_default_str();
+  command.add_option("--store", options.store,
+                     "PostgreSQL URL (postgresql://...) of the store; --data then holds only "
+                     "the search index");
 }
 
 void AddPasswordCostOption(CLI::App& command, ApplicationOptions& options) {

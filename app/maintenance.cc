@@ -28,11 +28,20 @@ Result<std::string> MoveStoreAside(const std::string& store_path) {
   return kept;
 }
 
+// PostgreSQL has its own tools for what these commands do to a SQLite file.
+int RefusePostgres(const ApplicationOptions& options, const char* instead) {
+  if (options.store.empty()) return 0;
+  std::cerr << "agora: --store: this command works on the SQLite store; on PostgreSQL, " << instead
+            << "\n";
+  return 2;
+}
+
 }  // namespace
 
 // Straight from the file, schema untouched: a store behind this build must be backed up before
 // `agora migrate` upgrades it.
 int Backup(const ApplicationOptions& options, const std::string& destination) {
+  if (int refused = RefusePostgres(options, "use pg_dump")) return refused;
   const std::string database = DatabasePath(options.data_dir);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(database, ec)) {
@@ -96,6 +105,9 @@ int Restore(const RestoreOptions& options) {
 }
 
 int Migrate(const ApplicationOptions& options, bool dry_run) {
+  if (int refused = RefusePostgres(options, "every command migrates the schema when it opens it")) {
+    return refused;
+  }
   int stored = 0;
   {
     auto connection = storage::Connection::Open(DatabasePath(options.data_dir),

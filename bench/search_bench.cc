@@ -32,7 +32,7 @@
 #include "profiles/user_repository.h"
 #include "search/search_index.h"
 #include "services/search_indexer.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 #include "storage/store.h"
 
 namespace {

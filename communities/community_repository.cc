@@ -45,9 +45,9 @@ constexpr auto kCommunityById =
 constexpr auto kCommunityList = storage::Sql(
     "SELECT ", kCommunityColumns,
     " FROM communities c WHERE c.id > ?1 AND c.name_key LIKE ?2 ESCAPE '\\' "
-    "AND (c.visibility != 'secret' OR ?3 OR EXISTS (SELECT 1 FROM memberships m "
+    "AND (c.visibility != 'secret' OR ?3 = 1 OR EXISTS (SELECT 1 FROM memberships m "
     "WHERE m.community_id = c.id AND m.user_id = ?4 AND m.state IN ('member', 'invited'))) "
-    "AND (NOT ?6 OR EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = c.id "
+    "AND (?6 = 0 OR EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = c.id "
     "AND m.user_id = ?4 AND m.state IN ('member', 'invited'))) "
     "ORDER BY c.id LIMIT ?5");
 
@@ -252,13 +252,15 @@ Status CommunityRepository::SetMembership(Connection& c, Id community_id, Id use
   UnixMillis now = clock_.now_ms();
   AGORA_ASSIGN_OR_RETURN(auto before, MembershipOf(c, community_id, user_id));
   // A row that stays in its state keeps its start and its source (a rule member made
-  // moderator is still rule-managed); SET reads the row's old values.
+  // moderator is still rule-managed); SET reads the row's old values, named by the table
+  // (PostgreSQL finds a bare `state` ambiguous beside EXCLUDED's).
   AGORA_RETURN_IF_ERROR(storage::Run(
       c,
       "INSERT INTO memberships (community_id, user_id, role, state, since, source) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (community_id, user_id) "
-      "DO UPDATE SET role = ?3, since = CASE WHEN state = ?4 THEN since ELSE ?5 END, "
-      "source = CASE WHEN state = ?4 THEN source ELSE ?6 END, state = ?4",
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (community_id, user_id) DO UPDATE SET "
+      "role = ?3, since = CASE WHEN memberships.state = ?4 THEN memberships.since ELSE ?5 END, "
+      "source = CASE WHEN memberships.state = ?4 THEN memberships.source ELSE ?6 END, "
+      "state = ?4",
       community_id, user_id, RoleName(role), StateName(state), now, SourceName(source)));
   AGORA_RETURN_IF_ERROR(StepMembersCount(c, community_id,
                                          before && before->state == MembershipState::kMember,

@@ -17,7 +17,7 @@
 
 #include "core/id.h"
 #include "core/status.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::communities {
 

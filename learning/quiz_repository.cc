@@ -32,10 +32,10 @@ Quiz ReadQuizRow(Statement& s) {
 }
 
 constexpr auto kQuizById = storage::Sql("SELECT ", kQuizColumns, " FROM quizzes WHERE id = ?");
-constexpr auto kQuizList = storage::Sql(
-    "SELECT ", kQuizColumns,
-    " FROM quizzes WHERE (?1 IS NULL OR skill = ?1) AND (?2 IS NULL OR community_id = ?2) "
-    "AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4");
+constexpr auto kQuizList = storage::Sql("SELECT ", kQuizColumns,
+                                        " FROM quizzes WHERE (CAST(?1 AS TEXT) IS NULL OR skill = "
+                                        "?1) AND (?2 IS NULL OR community_id = ?2) "
+                                        "AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4");
 
 Status WriteQuestions(Connection& c, Id id, const std::vector<QuizQuestion>& questions) {
   AGORA_RETURN_IF_ERROR(storage::Run(c, "DELETE FROM quiz_questions WHERE quiz_id = ?", id));

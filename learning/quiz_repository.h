@@ -11,7 +11,7 @@
 #include "core/id.h"
 #include "core/status.h"
 #include "learning/quiz.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::learning {
 

@@ -109,8 +109,8 @@ Status WriteEntities(Connection& c, Id post_id, std::string_view text,
   AGORA_RETURN_IF_ERROR(storage::Run(c, "DELETE FROM post_hashtags WHERE post_id = ?", post_id));
   for (size_t i = 0; i < mentions.size(); ++i) {
     AGORA_RETURN_IF_ERROR(storage::Run(c,
-                                       "INSERT OR IGNORE INTO post_mentions "
-                                       "(post_id, position, user_id, username) VALUES (?, ?, ?, ?)",
+                                       "INSERT INTO post_mentions (post_id, position, user_id, "
+                                       "username) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                                        post_id, static_cast<int64_t>(i), mentions[i].user_id,
                                        mentions[i].username));
   }
@@ -388,8 +388,8 @@ Result<PostRepository::Reacted> PostRepository::SetReaction(storage::Transaction
   Connection& c = tx.connection();
   AGORA_ASSIGN_OR_RETURN(auto current, Reload(c, post_id));
   if (current.deleted) return Status::NotFound("no such post");
-  auto stmt = c.prepare(present ? "INSERT OR IGNORE INTO reactions (post_id, user_id, type, "
-                                  "created_at) VALUES (?1, ?2, ?3, ?4)"
+  auto stmt = c.prepare(present ? "INSERT INTO reactions (post_id, user_id, type, created_at) "
+                                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"
                                 : "DELETE FROM reactions WHERE post_id = ?1 AND user_id = ?2 "
                                   "AND type = ?3");
   if (!stmt.ok()) return stmt.status();

@@ -85,7 +85,7 @@ Result<std::optional<AccessTokenGrant>> FindAccessTokenGrant(storage::Connection
       "SELECT t.id, t.user_id, u.role = 'admin', u.sales_ops, t.can_write, t.last_used_at, "
       "u.guest_until "
       "FROM access_tokens t JOIN users u ON u.id = t.user_id "
-      "WHERE t.token_hash = ?1 AND u.active AND (t.expires_at IS NULL OR t.expires_at > ?2) "
+      "WHERE t.token_hash = ?1 AND u.active = 1 AND (t.expires_at IS NULL OR t.expires_at > ?2) "
       "AND (u.guest_until IS NULL OR u.guest_until > ?2)",
       [](const Statement& s) {
         return AccessTokenGrant{s.column_int64(0),         s.column_int64(1),

@@ -50,19 +50,21 @@ Status AppendAccountAudit(storage::Connection& c, Id id, Id actor_id, Id user_id
 
 Result<bool> ReplacePasswordHash(storage::Connection& c, Id user_id, const std::string& new_hash,
                                  const std::optional<std::string>& expected_hash, UnixMillis now) {
-  AGORA_RETURN_IF_ERROR(
-      storage::Run(c,
-                   "UPDATE users SET password_hash = ?, updated_at = ? "
-                   "WHERE id = ? AND active AND (?4 IS NULL OR password_hash = ?4)",
-                   new_hash, now, user_id, expected_hash));
+  AGORA_RETURN_IF_ERROR(storage::Run(c,
+                                     "UPDATE users SET password_hash = ?, updated_at = ? "
+                                     "WHERE id = ? AND active = 1 "
+                                     "AND (CAST(?4 AS TEXT) IS NULL OR password_hash = ?4)",
+                                     new_hash, now, user_id, expected_hash));
   return c.changes() > 0;
 }
 
 Status ReplacePasswordReset(storage::Connection& c, Id user_id, std::string_view token_hash,
                             UnixMillis now, UnixMillis expires_at) {
   return storage::Run(c,
-                      "INSERT OR REPLACE INTO password_resets (user_id, token_hash, created_at, "
-                      "expires_at) VALUES (?, ?, ?, ?)",
+                      "INSERT INTO password_resets (user_id, token_hash, created_at, "
+                      "expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+                      "token_hash = excluded.token_hash, created_at = excluded.created_at, "
+                      "expires_at = excluded.expires_at",
                       user_id, storage::Blob{token_hash}, now, expires_at);
 }
 

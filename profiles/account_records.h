@@ -10,7 +10,7 @@
 #include "core/id.h"
 #include "core/page.h"
 #include "core/status.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::profiles {
 

@@ -75,8 +75,9 @@ Result<FollowGraph::Followed> FollowGraph::Follow(Connection& c, Id follower, Id
     return Status::Unprocessable("self_follow", "you cannot follow yourself");
   }
   AGORA_RETURN_IF_ERROR(RequireActiveUser(c, followee));
-  auto stmt =
-      c.prepare("INSERT OR IGNORE INTO follows (follower_id, followee_id, id) VALUES (?, ?, ?)");
+  auto stmt = c.prepare(
+      "INSERT INTO follows (follower_id, followee_id, id) VALUES (?, ?, ?) "
+      "ON CONFLICT DO NOTHING");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->bind(1, follower).bind(2, followee).bind(3, edge_id);
   AGORA_RETURN_IF_ERROR((*stmt)->run());

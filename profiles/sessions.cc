@@ -46,9 +46,9 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sale
     AGORA_RETURN_IF_ERROR(
         storage::Run(c,
                      "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
-                     "SELECT ?1, id, ?2, ?3 FROM users WHERE id = ?4 AND active "
+                     "SELECT ?1, id, ?2, ?3 FROM users WHERE id = ?4 AND active = 1 "
                      "AND (guest_until IS NULL OR guest_until > ?2) "
-                     "AND (?5 IS NULL OR password_hash = ?5)",
+                     "AND (CAST(?5 AS TEXT) IS NULL OR password_hash = ?5)",
                      storage::Blob{hash}, now, issued.expires_at, user_id, password_hash));
     if (c.changes() == 0) return Unknown();
     AGORA_ASSIGN_OR_RETURN(
@@ -58,12 +58,19 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sale
             [](const storage::Statement& s) { return s.column_optional_int64(0); }, user_id));
     if (guest) guest_until = *guest;
     // The account's oldest sessions past the cap end; the new one counts first.
+    int kept = 1;
     AGORA_RETURN_IF_ERROR(storage::ForEachRow(
         c,
         "SELECT token_hash FROM sessions WHERE user_id = ?1 AND token_hash != ?2 "
-        "ORDER BY created_at DESC LIMIT -1 OFFSET ?3",
-        [&](const storage::Statement& s) { ended.push_back(s.column_text(0)); }, user_id,
-        storage::Blob{hash}, max_per_account_ - 1));
+        "ORDER BY created_at DESC",
+        [&](const storage::Statement& s) {
+          if (kept < max_per_account_) {
+            ++kept;
+          } else {
+            ended.push_back(s.column_text(0));
+          }
+        },
+        user_id, storage::Blob{hash}));
     for (const auto& old : ended) {
       AGORA_RETURN_IF_ERROR(
           storage::Run(c, "DELETE FROM sessions WHERE token_hash = ?", storage::Blob{old}));
@@ -95,7 +102,7 @@ Result<Session> SessionStore::Resolve(std::string_view token) {
           c,
           "SELECT s.user_id, u.role = 'admin', u.sales_ops, s.expires_at, u.guest_until "
           "FROM sessions s "
-          "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active",
+          "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active = 1",
           ReadSessionRow, storage::Blob{hash});
     });
   };

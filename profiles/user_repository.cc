@@ -360,7 +360,7 @@ Status SetRoles(Connection& c, Id id, Role role, bool sales_ops, UnixMillis now)
 Result<std::vector<Id>> ActiveAmong(Connection& c, const std::vector<Id>& ids) {
   std::unordered_set<Id> active;
   AGORA_RETURN_IF_ERROR(storage::ForEachRowIn(
-      c, "SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?1)) AND active", ids,
+      c, "SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?1)) AND active = 1", ids,
       [&](Statement& s) { active.insert(s.column_int64(0)); }));
   std::vector<Id> out;
   for (Id id : ids) {
@@ -442,8 +442,9 @@ Result<User> UpdateUser(Connection& c, Id id, const ProfileChanges& p, UnixMilli
       "title = COALESCE(?3, title), "
       "department = COALESCE(?4, department), location = COALESCE(?5, location), "
       "bio = COALESCE(?6, bio), "
-      "manager_id = CASE WHEN ?7 THEN ?8 ELSE manager_id END, updated_at = ?9, "
-      "external_id = CASE WHEN ?11 IS NULL THEN external_id ELSE NULLIF(?11, '') END, "
+      "manager_id = CASE WHEN ?7 = 1 THEN ?8 ELSE manager_id END, updated_at = ?9, "
+      "external_id = CASE WHEN CAST(?11 AS TEXT) IS NULL THEN external_id "
+      "ELSE NULLIF(?11, '') END, "
       "employee_number = COALESCE(?12, employee_number) WHERE id = ?10");
   if (!stmt.ok()) return stmt.status();
   auto bind_text = [&](int index, const std::optional<std::string>& value) {
@@ -486,7 +487,7 @@ namespace {
 
 constexpr char kOrgEntryColumns[] =
     "SELECT id, manager_id, department, location, title, "
-    "active AND guest_until IS NULL FROM users";
+    "active = 1 AND guest_until IS NULL FROM users";
 
 OrgEntry ReadOrgEntryRow(const Statement& s) {
   return OrgEntry{s.column_int64(0), s.column_optional_int64(1), s.column_text(2),

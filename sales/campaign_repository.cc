@@ -159,9 +159,10 @@ Result<Page<Campaign>> ListCampaigns(Connection& c, const CampaignQuery& query,
   constexpr auto kList = storage::Sql(
       "SELECT ", kColumns,
       " FROM sales_campaigns c WHERE c.id < ?1 "
-      "AND (?2 OR c.visibility = 'company' OR c.created_by = ?3 OR EXISTS (SELECT 1 FROM "
+      "AND (?2 = 1 OR c.visibility = 'company' OR c.created_by = ?3 OR EXISTS (SELECT 1 FROM "
       "sales_campaign_participants p WHERE p.campaign_id = c.id AND p.user_id = ?3)) "
-      "AND (?4 IS NULL OR (c.starts_on <= ?5 AND c.ends_on >= ?5) = ?4) "
+      "AND (?4 IS NULL OR "
+      "(CASE WHEN c.starts_on <= ?5 AND c.ends_on >= ?5 THEN 1 ELSE 0 END) = ?4) "
       "ORDER BY c.id DESC LIMIT ?6");
   auto stmt = c.prepare(kList.data());
   if (!stmt.ok()) return stmt.status();
@@ -225,7 +226,7 @@ Result<std::vector<OrgMember>> LoadOrgChart(Connection& c) {
   std::vector<OrgMember> out;
   AGORA_RETURN_IF_ERROR(storage::ForEachRow(
       c,
-      "SELECT id, manager_id, role = 'admin' OR sales_ops FROM users WHERE active = 1 ORDER BY "
+      "SELECT id, manager_id, role = 'admin' OR sales_ops = 1 FROM users WHERE active = 1 ORDER BY "
       "id",
       [&](Statement& s) {
         out.push_back({s.column_int64(0), OptionalId(s, 1), s.column_int64(2) != 0});

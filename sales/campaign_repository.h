@@ -14,7 +14,7 @@
 #include "core/status.h"
 #include "sales/campaign.h"
 #include "sales/deal.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::sales {
 

@@ -53,16 +53,19 @@ constexpr char kTeamsByDealIds[] =
     "WHERE deal_id IN (SELECT value FROM json_each(?1)) ORDER BY deal_id, user_id";
 // ?1 after-id, ?2 owner, ?3 outcome, ?4 since, ?5 until, ?6 sector, ?7 product, ?8 region,
 // ?9 story missing, ?10 JSON array of the people involved (NULL: anyone), ?11 limit + 1.
+// Text tested for NULL is cast: PostgreSQL cannot type a parameter from `IS NULL` alone.
 constexpr auto kList = storage::Sql(
     "SELECT ", kColumns,
     " FROM sales_deals d WHERE d.id < ?1"
-    " AND (?2 IS NULL OR d.owner_id = ?2) AND (?3 IS NULL OR d.outcome = ?3)"
-    " AND (?4 IS NULL OR d.closed_on >= ?4) AND (?5 IS NULL OR d.closed_on <= ?5)"
-    " AND (?6 IS NULL OR d.sector = ?6) AND (?7 IS NULL OR d.product = ?7)"
-    " AND (?8 IS NULL OR d.region = ?8)"
+    " AND (?2 IS NULL OR d.owner_id = ?2) AND (CAST(?3 AS TEXT) IS NULL OR d.outcome = ?3)"
+    " AND (CAST(?4 AS TEXT) IS NULL OR d.closed_on >= ?4) AND (CAST(?5 AS TEXT) IS NULL OR "
+    "d.closed_on <= ?5)"
+    " AND (CAST(?6 AS TEXT) IS NULL OR d.sector = ?6) AND (CAST(?7 AS TEXT) IS NULL OR d.product = "
+    "?7)"
+    " AND (CAST(?8 AS TEXT) IS NULL OR d.region = ?8)"
     " AND (?9 = 0 OR (d.outcome = 'won' AND NOT EXISTS (SELECT 1 FROM posts p"
     " WHERE p.deal_id = d.id AND p.kind = 'deal_story' AND p.deleted_at IS NULL)))"
-    " AND (?10 IS NULL OR d.id IN (SELECT deal_id FROM sales_deal_team"
+    " AND (CAST(?10 AS TEXT) IS NULL OR d.id IN (SELECT deal_id FROM sales_deal_team"
     " WHERE user_id IN (SELECT value FROM json_each(?10))"
     " UNION SELECT id FROM sales_deals WHERE owner_id IN (SELECT value FROM json_each(?10))))"
     " ORDER BY d.id DESC LIMIT ?11");

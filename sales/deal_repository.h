@@ -16,7 +16,7 @@
 #include "core/page.h"
 #include "core/status.h"
 #include "sales/deal.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::sales {
 

@@ -8,7 +8,7 @@
 
 #include "core/status.h"
 #include "sales/money.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::sales {
 

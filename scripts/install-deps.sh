@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libsqlite3-dev sqlite3 rapidjson-dev libxapian-dev libsodium-dev
+  libpq-dev  # the PostgreSQL engine of storage/ (storage/postgres.cc)
+  postgresql-15  # initdb and pg_ctl for the throwaway cluster of the storage tests
   libicu-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev curl wrk
   zlib1g-dev  # gzip of large answers (server/compression.cc)
   libssl-dev ca-certificates  # OpenID Connect: HTTPS to the identity provider, ID token checks
@@ -38,9 +40,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
+  # Through env, since sudo drops the caller's environment: no package's debconf prompt may
+  # wait for an answer.
   "${sudo_cmd[@]}" apt-get update -q
-  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 ./scripts/build-web.sh

@@ -14,7 +14,7 @@
 #include "core/status.h"
 #include "core/viewer.h"
 #include "sales/deal.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::services {
 

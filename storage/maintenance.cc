@@ -9,11 +9,14 @@
 #include <filesystem>
 #include <system_error>
 
+#include "storage/postgres_schema.h"
+#include "storage/sqlite.h"
 #include "storage/store.h"
 
 namespace agora::storage {
 
 Result<int> StoredSchemaVersion(Connection& connection) {
+  if (connection.engine() == Engine::kPostgres) return StoredPostgresSchemaVersion(connection);
   auto stmt = connection.prepare("PRAGMA user_version");
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->step();
@@ -49,11 +52,14 @@ Result<std::unique_ptr<Connection>> OpenPrivateDatabase(const std::string& path)
 }
 
 Status CopyPages(Connection& source, Connection& target) {
-  sqlite3_backup* backup = sqlite3_backup_init(target.handle(), "main", source.handle(), "main");
-  if (!backup) return SqliteError(target.handle(), SQLITE_ERROR, "starting the copy");
+  sqlite3* from = SqliteHandle(source);
+  sqlite3* to = SqliteHandle(target);
+  if (!from || !to) return Status::InvalidArgument("bad_store", "only SQLite pages are copied");
+  sqlite3_backup* backup = sqlite3_backup_init(to, "main", from, "main");
+  if (!backup) return SqliteError(to, SQLITE_ERROR, "starting the copy");
   int rc = sqlite3_backup_step(backup, -1);
   sqlite3_backup_finish(backup);
-  if (rc != SQLITE_DONE) return SqliteError(target.handle(), rc, "copying");
+  if (rc != SQLITE_DONE) return SqliteError(to, rc, "copying");
   return Status::Ok();
 }
 

@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "core/status.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::storage {
 
-// The schema step `connection`'s database is at (0: a new, empty database).
+// The schema step `connection`'s database is at (0: a new, empty database), in its engine's
+// own list of steps.
 Result<int> StoredSchemaVersion(Connection& connection);
 // kUnavailable, telling the operator to back up and run `agora migrate`, when the database at
 // `path` exists at a schema step behind this build's; Ok for a missing or new, empty file.
@@ -22,7 +23,8 @@ std::vector<std::string> DescribeMigration(int step);
 // Opens `path` read-write, creating it, with mode 0600 set before SQLite writes a page (SQLite
 // keeps an existing file's mode).
 Result<std::unique_ptr<Connection>> OpenPrivateDatabase(const std::string& path);
-// Every page of `source` into `target` (SQLite's backup API, in one step).
+// Every page of `source` into `target` (SQLite's backup API, in one step); kInvalidArgument
+// unless both are SQLite connections.
 Status CopyPages(Connection& source, Connection& target);
 // Copies the database file at `source_path` into `destination` (mode 0600; never onto the
 // source itself), then checks the copy's integrity. The copy is one read transaction, so a

@@ -3,14 +3,15 @@
 #pragma once
 
 #include "core/status.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::storage {
 
-// Applies the migrations of storage/schema.cc that `connection` has not seen yet, up to
-// `target_version`. Steps run with foreign key enforcement off (a step may rebuild a table
-// others refer to) and must each pass `PRAGMA foreign_key_check`; SQL in them may call
-// agora_name_key(text) and agora_nfc(text), registered on every Connection.
+// Applies the migrations of storage/schema.cc that `connection` (a SQLite one; kInvalidArgument
+// for another engine) has not seen yet, up to `target_version`. Steps run with foreign key
+// enforcement off (a step may rebuild a table others refer to) and must each pass `PRAGMA
+// foreign_key_check`; SQL in them may call agora_name_key(text) and agora_nfc(text), registered on
+// every Connection.
 Status MigrateTo(Connection& connection, int target_version);
 
 }  // namespace agora::storage

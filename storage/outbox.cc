@@ -26,9 +26,12 @@ Result<std::vector<OutboxEntry>> ReadOutbox(Connection& c, int64_t after, int li
 }
 
 Result<int64_t> LastOutboxSeq(Connection& c) {
-  // sqlite_sequence remembers the largest seq even after pruning emptied the table.
-  auto stmt =
-      c.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)");
+  // sqlite_sequence, or PostgreSQL's sequence behind seq, remembers the largest seq even after
+  // pruning emptied the table.
+  auto stmt = c.prepare(
+      c.engine() == Engine::kPostgres
+          ? "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM outbox_seq_seq"
+          : "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)");
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->step();
   if (!row.ok()) return row.status();

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::storage {
 

@@ -6,6 +6,7 @@
 
 #include "storage/maintenance.h"
 #include "storage/migrations.h"
+#include "storage/postgres_schema.h"
 #include "storage/store.h"
 
 namespace agora::storage {
@@ -591,6 +592,7 @@ END;
 }  // namespace
 
 Result<int64_t> LargestStoredId(Connection& connection) {
+  if (connection.engine() == Engine::kPostgres) return LargestStoredPostgresId(connection);
   auto stmt = connection.prepare(
       "SELECT max(coalesce((SELECT max(id) FROM users), 0), "
       "coalesce((SELECT max(id) FROM follows), 0), coalesce((SELECT max(id) FROM posts), 0), "
@@ -649,9 +651,15 @@ std::vector<std::string> DescribeMigration(int step) {
   return statements;
 }
 
-Status Migrate(Connection& connection) { return MigrateTo(connection, SchemaVersion()); }
+Status Migrate(Connection& connection) {
+  if (connection.engine() == Engine::kPostgres) return MigratePostgres(connection);
+  return MigrateTo(connection, SchemaVersion());
+}
 
 Status MigrateTo(Connection& connection, int target_version) {
+  if (connection.engine() != Engine::kSqlite) {
+    return Status::InvalidArgument("bad_store", "MigrateTo takes a SQLite database");
+  }
   AGORA_ASSIGN_OR_RETURN(int64_t stored_version, ReadPragma(connection, "PRAGMA user_version"));
   int version = static_cast<int>(stored_version);
   if (version > SchemaVersion()) {

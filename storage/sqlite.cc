@@ -31,6 +31,11 @@ int RegisterTextFunctions(sqlite3* db) {
 
 }  // namespace
 
+sqlite3* SqliteHandle(Connection& connection) {
+  if (connection.engine() != Engine::kSqlite) return nullptr;
+  return static_cast<SqliteConnection&>(connection).handle();
+}
+
 Status SqliteError(sqlite3* db, int rc, std::string_view context) {
   std::string message(context);
   message += ": ";
@@ -40,86 +45,66 @@ Status SqliteError(sqlite3* db, int rc, std::string_view context) {
   return Status::Internal(std::move(message));
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
 
-Statement& Statement::bind(int index, int64_t value) {
+Statement& SqliteStatement::BindInt64(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
   return *this;
 }
 
-Statement& Statement::bind(int index, std::string_view value) {
+Statement& SqliteStatement::BindText(int index, std::string_view value) {
   sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
 
-Statement& Statement::bind(int index, std::optional<int64_t> value) {
-  return value ? bind(index, *value) : bind_null(index);
-}
-
-Statement& Statement::bind_double(int index, double value) {
+Statement& SqliteStatement::BindDouble(int index, double value) {
   sqlite3_bind_double(stmt_, index, value);
   return *this;
 }
 
-Statement& Statement::bind_null(int index) {
+Statement& SqliteStatement::BindNull(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
 }
 
-Statement& Statement::bind_blob(int index, const void* data, size_t size) {
+Statement& SqliteStatement::BindBlob(int index, const void* data, size_t size) {
   sqlite3_bind_blob64(stmt_, index, data, size, SQLITE_TRANSIENT);
   return *this;
 }
 
-Result<bool> Statement::step() {
+Result<bool> SqliteStatement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   return SqliteError(db_, rc, sqlite3_sql(stmt_));
 }
 
-Status Statement::run() {
-  auto row = step();
-  if (!row.ok()) return row.status();
-  return Status::Ok();
+int64_t SqliteStatement::column_int64(int index) const {
+  return sqlite3_column_int64(stmt_, index);
 }
 
-Result<std::vector<int64_t>> Statement::collect_int64() {
-  std::vector<int64_t> out;
-  for (;;) {
-    auto row = step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    out.push_back(column_int64(0));
-  }
+double SqliteStatement::column_double(int index) const {
+  return sqlite3_column_double(stmt_, index);
 }
 
-int64_t Statement::column_int64(int index) const { return sqlite3_column_int64(stmt_, index); }
-
-double Statement::column_double(int index) const { return sqlite3_column_double(stmt_, index); }
-
-std::string Statement::column_text(int index) const {
+std::string SqliteStatement::column_text(int index) const {
   const auto* text = sqlite3_column_text(stmt_, index);
   if (!text) return {};
   return std::string(reinterpret_cast<const char*>(text),
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
 }
 
-std::optional<int64_t> Statement::column_optional_int64(int index) const {
-  if (column_is_null(index)) return std::nullopt;
-  return column_int64(index);
-}
-
-bool Statement::column_is_null(int index) const {
+bool SqliteStatement::column_is_null(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
 }
 
-void Statement::reset() {
+void SqliteStatement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mode mode) {
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path,
+                                                                 Mode mode) {
   sqlite3* db = nullptr;
   int flags =
       SQLITE_OPEN_NOMUTEX | (mode == Mode::kReadWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -139,15 +124,15 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mo
   }
   // Readers may briefly meet a checkpoint; wait rather than fail.
   sqlite3_busy_timeout(db, 5000);
-  return std::unique_ptr<Connection>(new Connection(db));
+  return std::unique_ptr<SqliteConnection>(new SqliteConnection(db));
 }
 
-Connection::~Connection() {
-  statements_.clear();  // finalize before closing
+SqliteConnection::~SqliteConnection() {
+  ForgetStatements();  // finalize before closing
   sqlite3_close(db_);
 }
 
-Status Connection::exec(std::string_view sql) {
+Status SqliteConnection::exec(std::string_view sql) {
   std::string copy(sql);
   char* error = nullptr;
   int rc = sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &error);
@@ -160,18 +145,13 @@ Status Connection::exec(std::string_view sql) {
   return Status::Ok();
 }
 
-Result<ScopedStatement> Connection::prepare(const char* sql) {
-  auto it = statements_.find(sql);
-  if (it != statements_.end()) return ScopedStatement(it->second.get());
+Result<std::unique_ptr<Statement>> SqliteConnection::PrepareUncached(const char* sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, std::string("preparing ") + sql);
-  auto owned = std::make_unique<Statement>(db_, stmt);
-  Statement* raw = owned.get();
-  statements_.emplace(sql, std::move(owned));
-  return ScopedStatement(raw);
+  return std::unique_ptr<Statement>(std::make_unique<SqliteStatement>(db_, stmt));
 }
 
-int64_t Connection::changes() const { return sqlite3_changes64(db_); }
+int64_t SqliteConnection::changes() const { return sqlite3_changes64(db_); }
 
 }  // namespace agora::storage

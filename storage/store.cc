@@ -1,7 +1,5 @@
 #include "storage/store.h"
 
-#include <sqlite3.h>
-
 #include <filesystem>
 
 #include "storage/maintenance.h"
@@ -15,9 +13,11 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (!writer.ok()) return writer.status();
   store->writer_connection_ = std::move(*writer);
   Connection& w = *store->writer_connection_;
-  AGORA_RETURN_IF_ERROR(w.exec("PRAGMA journal_mode=WAL"));
-  AGORA_RETURN_IF_ERROR(w.exec("PRAGMA synchronous=" + options.synchronous));
-  AGORA_RETURN_IF_ERROR(w.exec("PRAGMA foreign_keys=ON"));
+  if (w.engine() == Engine::kSqlite) {
+    AGORA_RETURN_IF_ERROR(w.exec("PRAGMA journal_mode=WAL"));
+    AGORA_RETURN_IF_ERROR(w.exec("PRAGMA synchronous=" + options.synchronous));
+    AGORA_RETURN_IF_ERROR(w.exec("PRAGMA foreign_keys=ON"));
+  }
   AGORA_RETURN_IF_ERROR(Migrate(w));
 
   for (int i = 0; i < options.reader_connections; ++i) {
@@ -70,7 +70,7 @@ void Store::CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch) {
   std::vector<Status> results;
   std::vector<std::vector<std::function<void()>>> in_order(batch.size());
   results.reserve(batch.size());
-  Status begin = c.exec("BEGIN IMMEDIATE");
+  Status begin = c.BeginWrite();
   if (begin.ok()) {
     for (size_t i = 0; i < batch.size(); ++i) {
       PendingWrite& pending = *batch[i];
@@ -87,7 +87,7 @@ void Store::CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch) {
       }
       results.push_back(std::move(status));
     }
-    Status commit = c.exec("COMMIT");
+    Status commit = c.Commit();
     if (!commit.ok()) {
       c.exec("ROLLBACK").ok();
       for (auto& r : results) {
@@ -126,6 +126,9 @@ Store::ReaderLease::~ReaderLease() {
 
 // The copy is made mode 0600 (it holds every password and token hash) and integrity checked.
 Status Store::BackupTo(const std::string& destination) {
+  if (IsPostgresLocation(options_.path)) {
+    return Status::InvalidArgument("bad_store", "back up a PostgreSQL store with pg_dump");
+  }
   std::error_code ec;
   if (std::filesystem::equivalent(destination, options_.path, ec)) {
     return Status::InvalidArgument("bad_destination", "the backup would overwrite the store");

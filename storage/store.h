@@ -1,4 +1,5 @@
-// Store: the durable SQLite database, one writer thread and a pool of reader connections.
+// Store: the durable database (a SQLite file, or PostgreSQL), one writer thread and a pool of
+// reader connections.
 //
 // Thread-safety: every public method may be called from any thread, and every one of them
 // blocks (disk I/O), so call them from worker threads, never from the threads that drive
@@ -20,17 +21,20 @@
 #include "core/mutex.h"
 #include "core/status.h"
 #include "core/worker_thread.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 #include "storage/transaction.h"
 
 namespace agora::storage {
 
 struct StoreOptions {
-  std::string path;            // the SQLite file; created with its folder's permissions
+  // The SQLite file, created with its folder's permissions, or a PostgreSQL URL
+  // (postgresql://...; see IsPostgresLocation) whose database the store migrates.
+  std::string path;
   int reader_connections = 8;  // concurrent readers
   int max_batch = 256;         // writes grouped into one transaction at most
-  // "FULL" fsyncs the WAL on every commit: an acknowledged write survives power loss, not only
-  // a process crash. Group commit amortises the fsync over every write of a batch.
+  // SQLite only (PostgreSQL keeps its server's settings). "FULL" fsyncs the WAL on every commit: an
+  // acknowledged write survives power loss, not only a process crash. Group commit amortises the
+  // fsync over every write of a batch.
   std::string synchronous = "FULL";
 };
 
@@ -84,7 +88,8 @@ class Store {
     return fn(lease.connection());
   }
 
-  // Consistent online copy of the database into `destination` (SQLite backup API).
+  // Consistent online copy of the database into `destination` (SQLite backup API); refused
+  // (kInvalidArgument) on PostgreSQL, which pg_dump backs up.
   Status BackupTo(const std::string& destination);
 
   // Finishes every queued write, then stops the writer. Idempotent.
@@ -133,7 +138,8 @@ class Store {
   std::atomic<uint64_t> reads_{0};
 };
 
-// Applies the migrations of storage/schema.cc that `connection` has not seen yet.
+// Applies the migrations that `connection` has not seen yet: storage/schema.cc's on SQLite,
+// storage/postgres_schema.cc's on PostgreSQL.
 Status Migrate(Connection& connection);
 // The schema version the code expects.
 int SchemaVersion();

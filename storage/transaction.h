@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::storage {
 

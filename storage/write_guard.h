@@ -12,7 +12,7 @@
 #pragma once
 
 #include "core/status.h"
-#include "storage/sqlite.h"
+#include "storage/connection.h"
 
 namespace agora::storage {
 

@@ -11,9 +11,12 @@
 namespace agora::communities {
 namespace {
 
-class CommunityRepositoryTest : public ::testing::Test {
+// A repository over a fresh store of `engine` holding people 1 and 2.
+class CommunityStore {
  protected:
-  void SetUp() override {
+  explicit CommunityStore(storage::Engine engine) : store_(engine) {}
+
+  void AddAnaAndBen() {
     ASSERT_TRUE(agora::testing::AddPeople(*store_, {{1, "ana"}, {2, "ben"}}).ok());
   }
 
@@ -28,6 +31,16 @@ class CommunityRepositoryTest : public ::testing::Test {
     });
   }
 
+  agora::testing::TempStore store_;
+  ManualClock clock_{1'795'330'000'000};
+  CommunityRepository communities_{*store_, clock_};
+};
+
+class CommunityRepositoryTest : public ::testing::Test, protected CommunityStore {
+ protected:
+  CommunityRepositoryTest() : CommunityStore(storage::Engine::kSqlite) {}
+  void SetUp() override { AddAnaAndBen(); }
+
   std::vector<Community> ListAll(const std::string& q, Id viewer, int limit) {
     std::vector<Community> out;
     PageRequest page;
@@ -41,10 +54,6 @@ class CommunityRepositoryTest : public ::testing::Test {
       page.after_key = *ParseId(*result->next_cursor);
     }
   }
-
-  agora::testing::TempStore store_;
-  ManualClock clock_{1'795'330'000'000};
-  CommunityRepository communities_{*store_, clock_};
 };
 
 TEST_F(CommunityRepositoryTest, ListPagesWholeCommunitiesInIdOrderAndHidesSecretOnes) {
@@ -174,6 +183,48 @@ TEST_F(CommunityRepositoryTest, UpdateChangesOnlyWhatIsGivenAndIsAudited) {
   EXPECT_EQ(audit->items[0].record.action, "update");
   EXPECT_EQ(audit->items[0].community_id, 10);
   EXPECT_EQ(audit->items[1].record.action, "create");
+}
+
+// The read-time audience check's one query, on each engine.
+class CommunityAudiencesTest : public ::testing::TestWithParam<storage::Engine>,
+                               protected CommunityStore {
+ protected:
+  CommunityAudiencesTest() : CommunityStore(GetParam()) {}
+  void SetUp() override {
+    AGORA_SKIP_UNLESS_AVAILABLE(store_);
+    AddAnaAndBen();
+  }
+};
+
+AGORA_INSTANTIATE_ON_EACH_ENGINE(CommunityAudiencesTest);
+
+TEST_P(CommunityAudiencesTest, AudiencesOfGivesEachCommunitysVisibilityAndThePersonsMembership) {
+  ASSERT_TRUE(Create(10, "Sales", Visibility::kOpen).ok());
+  ASSERT_TRUE(Create(11, "Board", Visibility::kSecret).ok());
+  ASSERT_TRUE(Create(12, "Deals", Visibility::kPrivate).ok());
+  Status pending = store_->write([&](storage::Connection& c) {
+    return communities_.SetMembership(c, 12, 2, Role::kMember, MembershipState::kPending,
+                                      std::nullopt);
+  });
+  ASSERT_TRUE(pending.ok()) << pending.message();
+
+  const std::vector<Id> asked = {10, 11, 12, 99};
+  auto audiences = communities_.AudiencesOf(asked, 2);
+  ASSERT_TRUE(audiences.ok()) << audiences.status().message();
+  ASSERT_EQ(audiences->size(), 3u);  // 99 does not exist
+  EXPECT_EQ(audiences->at(10).visibility, Visibility::kOpen);
+  EXPECT_FALSE(audiences->at(10).membership.has_value());
+  EXPECT_EQ(audiences->at(11).visibility, Visibility::kSecret);
+  EXPECT_FALSE(audiences->at(11).membership.has_value());
+  EXPECT_EQ(audiences->at(12).visibility, Visibility::kPrivate);
+  ASSERT_TRUE(audiences->at(12).membership.has_value());
+  EXPECT_EQ(audiences->at(12).membership->user_id, 2);
+  EXPECT_EQ(audiences->at(12).membership->state, MembershipState::kPending);
+
+  auto owner = communities_.AudiencesOf(asked, 1);
+  ASSERT_TRUE(owner.ok()) << owner.status().message();
+  ASSERT_TRUE(owner->at(11).membership.has_value());
+  EXPECT_EQ(owner->at(11).membership->role, Role::kOwner);
 }
 
 }  // namespace

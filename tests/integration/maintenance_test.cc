@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "storage/connection.h"
 #include "storage/migrations.h"
-#include "storage/sqlite.h"
 #include "storage/store.h"
 #include "tests/integration/integration_test.h"
 

@@ -11,9 +11,11 @@
 namespace agora::posts {
 namespace {
 
-class PostRepositoryTest : public ::testing::Test {
+// The repository on each engine.
+class PostRepositoryTest : public ::testing::TestWithParam<storage::Engine> {
  protected:
   void SetUp() override {
+    AGORA_SKIP_UNLESS_AVAILABLE(store_);
     ASSERT_TRUE(agora::testing::AddPeople(*store_, {{1, "ana"}, {2, "ben"}}).ok());
   }
 
@@ -94,21 +96,23 @@ class PostRepositoryTest : public ::testing::Test {
     for (const Post& p : *posts) ExpectWhole(p);
   }
 
-  agora::testing::TempStore store_;
+  agora::testing::TempStore store_{GetParam()};
   ManualClock clock_{1'795'330'000'000};
   PostRepository posts_{*store_, clock_};
 };
 
-TEST_F(PostRepositoryTest, FindManyPastOneBatchKeepsTheOrderGivenAndSkipsMissingAndDeleted) {
+AGORA_INSTANTIATE_ON_EACH_ENGINE(PostRepositoryTest);
+
+TEST_P(PostRepositoryTest, FindManyPastOneBatchKeepsTheOrderGivenAndSkipsMissingAndDeleted) {
   ExpectReadsPastOneBatch([&](const std::vector<Id>& ids) { return posts_.FindMany(ids); });
 }
 
-TEST_F(PostRepositoryTest, FindManyCommittedPastOneBatchKeepsTheOrderGiven) {
+TEST_P(PostRepositoryTest, FindManyCommittedPastOneBatchKeepsTheOrderGiven) {
   ExpectReadsPastOneBatch(
       [&](const std::vector<Id>& ids) { return posts_.FindManyCommitted(ids); });
 }
 
-TEST_F(PostRepositoryTest, FindManyMixesCachedAndStoredPostsInTheOrderGiven) {
+TEST_P(PostRepositoryTest, FindManyMixesCachedAndStoredPostsInTheOrderGiven) {
   AddMany(30);
   ASSERT_TRUE(posts_.Find(5).ok());  // cached
   auto posts = posts_.FindMany({7, 5, 2, 20, 999});
@@ -117,7 +121,7 @@ TEST_F(PostRepositoryTest, FindManyMixesCachedAndStoredPostsInTheOrderGiven) {
   for (const Post& p : *posts) ExpectWhole(p);
 }
 
-TEST_F(PostRepositoryTest, ReloadReadsOneDealStoryWhole) {
+TEST_P(PostRepositoryTest, ReloadReadsOneDealStoryWhole) {
   AddMany(3);
   auto post = store_->read([&](storage::Connection& c) { return posts_.Reload(c, 3); });
   ASSERT_TRUE(post.ok());
@@ -125,6 +129,43 @@ TEST_F(PostRepositoryTest, ReloadReadsOneDealStoryWhole) {
   EXPECT_EQ(
       store_->read([&](storage::Connection& c) { return posts_.Reload(c, 4); }).status().code(),
       StatusCode::kNotFound);
+}
+
+TEST_P(PostRepositoryTest, AReactionCountsOnceHoweverOftenItIsGiven) {
+  AddMany(1);
+  auto react = [&] {
+    return store_->Transact<PostRepository::Reacted>(
+        [&](storage::Transaction& tx) { return posts_.React(tx, 1, 2, "like"); });
+  };
+  auto first = react();
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_TRUE(first->changed);
+  auto again = react();
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_FALSE(again->changed);
+  EXPECT_EQ(again->post.reactions_count, 1);
+}
+
+TEST_P(PostRepositoryTest, QuestionsMatchTextWhateverItsCaseAndPageBackwards) {
+  Status status = store_->Transact([&](storage::Transaction& tx) -> Status {
+    for (Id id = 1; id <= 4; ++id) {
+      NewPost post;
+      post.kind = PostKind::kQuestion;
+      post.text = id % 2 ? "Who knows SQLite?" : "Lunch?";
+      AGORA_RETURN_IF_ERROR(posts_.InsertIn(tx.connection(), id, 1, post, {}).status());
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.message();
+  PostRepository::QuestionFilter filter;
+  filter.text = "sqlite";
+  auto all = posts_.Questions(filter);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(IdsOf(*all), (std::vector<Id>{3, 1}));
+  filter.before = 3;
+  auto older = posts_.Questions(filter);
+  ASSERT_TRUE(older.ok()) << older.status().message();
+  EXPECT_EQ(IdsOf(*older), (std::vector<Id>{1}));
 }
 
 }  // namespace

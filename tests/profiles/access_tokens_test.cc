@@ -14,9 +14,11 @@ namespace {
 constexpr UnixMillis kStart = 1'795'330'000'000;
 constexpr int64_t kHour = 3'600'000;
 
-class AccessTokensTest : public ::testing::Test {
+// On each engine.
+class AccessTokensTest : public ::testing::TestWithParam<storage::Engine> {
  protected:
   void SetUp() override {
+    AGORA_SKIP_UNLESS_AVAILABLE(store_);
     UserRepository users(*store_, clock_);
     for (Id id : {1, 2}) {
       NewUser user;
@@ -46,11 +48,13 @@ class AccessTokensTest : public ::testing::Test {
     return grant.ok() ? *grant : std::nullopt;
   }
 
-  agora::testing::TempStore store_;
+  agora::testing::TempStore store_{GetParam()};
   ManualClock clock_{kStart};
 };
 
-TEST_F(AccessTokensTest, ATokenGrantsItsOwnerUntilItsExpiry) {
+AGORA_INSTANTIATE_ON_EACH_ENGINE(AccessTokensTest);
+
+TEST_P(AccessTokensTest, ATokenGrantsItsOwnerUntilItsExpiry) {
   std::string secret = Store(10, 1, kStart + kHour);
 
   auto grant = Grant(secret);
@@ -62,7 +66,7 @@ TEST_F(AccessTokensTest, ATokenGrantsItsOwnerUntilItsExpiry) {
   EXPECT_FALSE(Grant(secret));
 }
 
-TEST_F(AccessTokensTest, AnInactiveOwnersTokenGrantsNothing) {
+TEST_P(AccessTokensTest, AnInactiveOwnersTokenGrantsNothing) {
   std::string secret = Store(10, 1, std::nullopt);
   ASSERT_TRUE(
       store_->write([&](storage::Connection& c) { return SetActive(c, 1, false, clock_.now_ms()); })
@@ -71,7 +75,7 @@ TEST_F(AccessTokensTest, AnInactiveOwnersTokenGrantsNothing) {
   EXPECT_FALSE(Grant(secret));
 }
 
-TEST_F(AccessTokensTest, ListingShowsOnlyTheOwnersLiveTokensNewestFirst) {
+TEST_P(AccessTokensTest, ListingShowsOnlyTheOwnersLiveTokensNewestFirst) {
   Store(10, 1, std::nullopt);
   Store(11, 1, kStart + kHour);
   Store(12, 2, std::nullopt);
@@ -94,7 +98,7 @@ TEST_F(AccessTokensTest, ListingShowsOnlyTheOwnersLiveTokensNewestFirst) {
   EXPECT_FALSE(rest->next_cursor);
 }
 
-TEST_F(AccessTokensTest, AResetIsTakenOnceAndNotAfterItsExpiry) {
+TEST_P(AccessTokensTest, AResetIsTakenOnceAndNotAfterItsExpiry) {
   auto take = [&](const std::string& hash) {
     return store_->write_value<std::optional<Id>>(
         [&](storage::Connection& c) { return TakePasswordReset(c, hash, clock_.now_ms()); });
@@ -118,7 +122,7 @@ TEST_F(AccessTokensTest, AResetIsTakenOnceAndNotAfterItsExpiry) {
   EXPECT_EQ(*expired, std::nullopt);
 }
 
-TEST_F(AccessTokensTest, ANewerResetReplacesTheOlder) {
+TEST_P(AccessTokensTest, ANewerResetReplacesTheOlder) {
   ASSERT_TRUE(store_
                   ->write([&](storage::Connection& c) {
                     Status first = ReplacePasswordReset(c, 1, "first", kStart, kStart + kHour);
@@ -137,7 +141,7 @@ TEST_F(AccessTokensTest, ANewerResetReplacesTheOlder) {
   EXPECT_EQ(*current, std::optional<Id>(1));
 }
 
-TEST_F(AccessTokensTest, NamesHaveOneToAHundredCharactersNotOnlySpaces) {
+TEST_P(AccessTokensTest, NamesHaveOneToAHundredCharactersNotOnlySpaces) {
   EXPECT_TRUE(ValidateAccessTokenName("ci").ok());
   EXPECT_TRUE(ValidateAccessTokenName(std::string(100, 'x')).ok());
   EXPECT_TRUE(ValidateAccessTokenName("déploiement").ok());

@@ -14,9 +14,11 @@ constexpr UnixMillis kStart = 1'795'330'000'000;
 constexpr int64_t kHour = 3'600'000;
 constexpr int kMaxSessions = 3;
 
-class SessionsTest : public ::testing::Test {
+// On each engine.
+class SessionsTest : public ::testing::TestWithParam<storage::Engine> {
  protected:
   void SetUp() override {
+    AGORA_SKIP_UNLESS_AVAILABLE(store_);
     ASSERT_TRUE(InitCrypto().ok());
     UserRepository users(*store_, clock_);
     for (Id id : {1, 2}) {
@@ -28,12 +30,14 @@ class SessionsTest : public ::testing::Test {
     }
   }
 
-  agora::testing::TempStore store_;
+  agora::testing::TempStore store_{GetParam()};
   ManualClock clock_{kStart};
   SessionStore sessions_{*store_, clock_, 24 * kHour, kMaxSessions};
 };
 
-TEST_F(SessionsTest, IssuedTokenResolvesToItsUser) {
+AGORA_INSTANTIATE_ON_EACH_ENGINE(SessionsTest);
+
+TEST_P(SessionsTest, IssuedTokenResolvesToItsUser) {
   auto issued = sessions_.Create(1, true, false);
   ASSERT_TRUE(issued.ok());
   EXPECT_EQ(issued->expires_at, kStart + 24 * kHour);
@@ -43,7 +47,7 @@ TEST_F(SessionsTest, IssuedTokenResolvesToItsUser) {
   EXPECT_TRUE(session->is_admin);
 }
 
-TEST_F(SessionsTest, AnAccountKeepsUpToTheCapOfSessions) {
+TEST_P(SessionsTest, AnAccountKeepsUpToTheCapOfSessions) {
   std::vector<std::string> tokens;
   for (int i = 0; i < kMaxSessions; ++i) {
     clock_.advance_ms(1000);
@@ -54,7 +58,7 @@ TEST_F(SessionsTest, AnAccountKeepsUpToTheCapOfSessions) {
   for (const auto& token : tokens) EXPECT_TRUE(sessions_.Resolve(token).ok());
 }
 
-TEST_F(SessionsTest, ASessionPastTheCapEndsTheOldestOne) {
+TEST_P(SessionsTest, ASessionPastTheCapEndsTheOldestOne) {
   std::vector<std::string> tokens;
   for (int i = 0; i < kMaxSessions + 1; ++i) {
     clock_.advance_ms(1000);
@@ -72,7 +76,7 @@ TEST_F(SessionsTest, ASessionPastTheCapEndsTheOldestOne) {
   EXPECT_TRUE(sessions_.Resolve(other->token).ok());  // another account's are not counted
 }
 
-TEST_F(SessionsTest, TokensAreRandomAndLong) {
+TEST_P(SessionsTest, TokensAreRandomAndLong) {
   auto a = sessions_.Create(1, false, false);
   auto b = sessions_.Create(1, false, false);
   ASSERT_TRUE(a.ok() && b.ok());
@@ -80,7 +84,7 @@ TEST_F(SessionsTest, TokensAreRandomAndLong) {
   EXPECT_GE(a->token.size(), 4u + 43u);  // prefix + 256 bits in base64url
 }
 
-TEST_F(SessionsTest, OnlyTheHashIsStored) {
+TEST_P(SessionsTest, OnlyTheHashIsStored) {
   auto issued = sessions_.Create(1, false, false);
   ASSERT_TRUE(issued.ok());
   int64_t plain = store_->read([&](storage::Connection& c) {
@@ -92,21 +96,21 @@ TEST_F(SessionsTest, OnlyTheHashIsStored) {
   EXPECT_EQ(plain, 0);
 }
 
-TEST_F(SessionsTest, ExpiredTokenIsRefused) {
+TEST_P(SessionsTest, ExpiredTokenIsRefused) {
   auto issued = sessions_.Create(1, false, false);
   ASSERT_TRUE(issued.ok());
   clock_.advance_ms(24 * kHour);
   EXPECT_EQ(sessions_.Resolve(issued->token).status().code(), StatusCode::kUnauthenticated);
 }
 
-TEST_F(SessionsTest, RevokedTokenIsRefused) {
+TEST_P(SessionsTest, RevokedTokenIsRefused) {
   auto issued = sessions_.Create(1, false, false);
   ASSERT_TRUE(issued.ok());
   ASSERT_TRUE(sessions_.Revoke(issued->token).ok());
   EXPECT_FALSE(sessions_.Resolve(issued->token).ok());
 }
 
-TEST_F(SessionsTest, RevokeAllEndsEverySessionOfThatUserOnly) {
+TEST_P(SessionsTest, RevokeAllEndsEverySessionOfThatUserOnly) {
   auto first = sessions_.Create(1, false, false);
   auto second = sessions_.Create(1, false, false);
   auto other = sessions_.Create(2, false, false);
@@ -119,7 +123,7 @@ TEST_F(SessionsTest, RevokeAllEndsEverySessionOfThatUserOnly) {
   EXPECT_TRUE(sessions_.Resolve(other->token).ok());
 }
 
-TEST_F(SessionsTest, SessionsSurviveANewCache) {
+TEST_P(SessionsTest, SessionsSurviveANewCache) {
   auto issued = sessions_.Create(2, false, false);
   ASSERT_TRUE(issued.ok());
   SessionStore after_restart(*store_, clock_, 24 * kHour, kMaxSessions);
@@ -128,13 +132,13 @@ TEST_F(SessionsTest, SessionsSurviveANewCache) {
   EXPECT_EQ(session->user_id, 2);
 }
 
-TEST_F(SessionsTest, MalformedTokensAreRefusedWithoutALookup) {
+TEST_P(SessionsTest, MalformedTokensAreRefusedWithoutALookup) {
   EXPECT_FALSE(sessions_.Resolve("").ok());
   EXPECT_FALSE(sessions_.Resolve("not-a-token").ok());
   EXPECT_FALSE(sessions_.Resolve("agr_" + std::string(500, 'a')).ok());
 }
 
-TEST_F(SessionsTest, ALoginNamingAnOldPasswordHashGetsNoSession) {
+TEST_P(SessionsTest, ALoginNamingAnOldPasswordHashGetsNoSession) {
   // The hash was replaced while the login verified the old password.
   ASSERT_TRUE(store_
                   ->write([](storage::Connection& c) {
@@ -149,7 +153,7 @@ TEST_F(SessionsTest, ALoginNamingAnOldPasswordHashGetsNoSession) {
   EXPECT_TRUE(current.ok());
 }
 
-TEST_F(SessionsTest, DeletingSessionsOfAPersonKeepsTheNamedOne) {
+TEST_P(SessionsTest, DeletingSessionsOfAPersonKeepsTheNamedOne) {
   auto kept = sessions_.Create(1, false, false);
   auto ended = sessions_.Create(1, false, false);
   auto other_user = sessions_.Create(2, false, false);

@@ -8,8 +8,11 @@
 namespace agora::profiles {
 namespace {
 
-class UserRepositoryTest : public ::testing::Test {
+// On each engine.
+class UserRepositoryTest : public ::testing::TestWithParam<storage::Engine> {
  protected:
+  void SetUp() override { AGORA_SKIP_UNLESS_AVAILABLE(store_); }
+
   Result<User> Add(Id id, const std::string& username, std::optional<Id> manager = std::nullopt) {
     NewUser user;
     user.username = username;
@@ -20,7 +23,7 @@ class UserRepositoryTest : public ::testing::Test {
     return users_.Insert(id, user, "hash");
   }
 
-  agora::testing::TempStore store_;
+  agora::testing::TempStore store_{GetParam()};
   ManualClock clock_{1'795'330'000'000};
   UserRepository users_{*store_, clock_};
   FollowGraph graph_{*store_};
@@ -51,7 +54,9 @@ class UserRepositoryTest : public ::testing::Test {
   }
 };
 
-TEST_F(UserRepositoryTest, InsertedUserReadsBackWithListsInOrder) {
+AGORA_INSTANTIATE_ON_EACH_ENGINE(UserRepositoryTest);
+
+TEST_P(UserRepositoryTest, InsertedUserReadsBackWithListsInOrder) {
   ASSERT_TRUE(Add(1, "ana").ok());
   auto user = users_.FindByUsername("ANA");
   ASSERT_TRUE(user.ok());
@@ -65,7 +70,7 @@ TEST_F(UserRepositoryTest, InsertedUserReadsBackWithListsInOrder) {
   EXPECT_EQ(user->created_at, clock_.now_ms());
 }
 
-TEST_F(UserRepositoryTest, TakenUsernameAndEmailAreNamed) {
+TEST_P(UserRepositoryTest, TakenUsernameAndEmailAreNamed) {
   ASSERT_TRUE(Add(1, "ana").ok());
   NewUser same_username;
   same_username.username = "ana";
@@ -79,7 +84,7 @@ TEST_F(UserRepositoryTest, TakenUsernameAndEmailAreNamed) {
   EXPECT_EQ(users_.Insert(3, same_email, "hash").status().error_code(), "email_taken");
 }
 
-TEST_F(UserRepositoryTest, EmailsThatOnlyLookDifferentAreOneEmail) {
+TEST_P(UserRepositoryTest, EmailsThatOnlyLookDifferentAreOneEmail) {
   NewUser gabriel;
   gabriel.username = "gabriel";
   gabriel.profile.display_name = "Gabriel";
@@ -103,7 +108,7 @@ TEST_F(UserRepositoryTest, EmailsThatOnlyLookDifferentAreOneEmail) {
   EXPECT_EQ(Update(9, change).status().error_code(), "email_taken");
 }
 
-TEST_F(UserRepositoryTest, UpdateChangesOnlyWhatIsGiven) {
+TEST_P(UserRepositoryTest, UpdateChangesOnlyWhatIsGiven) {
   ASSERT_TRUE(Add(1, "ana").ok());
   ProfileChanges changes;
   changes.title = "Account Executive";
@@ -115,14 +120,14 @@ TEST_F(UserRepositoryTest, UpdateChangesOnlyWhatIsGiven) {
   EXPECT_EQ(updated->skills, std::vector<std::string>{"banking"});
 }
 
-TEST_F(UserRepositoryTest, ManagerMustExist) {
+TEST_P(UserRepositoryTest, ManagerMustExist) {
   ASSERT_TRUE(Add(1, "ana").ok());
   ProfileChanges changes;
   changes.manager_id = std::optional<Id>(999);
   EXPECT_EQ(Update(1, changes).status().error_code(), "invalid_manager");
 }
 
-TEST_F(UserRepositoryTest, TheOrgChartIsWalkedDownAndUpAtAnyDepth) {
+TEST_P(UserRepositoryTest, TheOrgChartIsWalkedDownAndUpAtAnyDepth) {
   // 1 -> 2 -> 3 -> 4, and 1 -> 5.
   ASSERT_TRUE(Add(1, "ceo").ok());
   ASSERT_TRUE(Add(2, "vp", 1).ok());
@@ -145,7 +150,7 @@ TEST_F(UserRepositoryTest, TheOrgChartIsWalkedDownAndUpAtAnyDepth) {
   EXPECT_FALSE(*read([](storage::Connection& c) { return IsAbove(c, 4, 1); }));
 }
 
-TEST_F(UserRepositoryTest, OrgChartCannotLoop) {
+TEST_P(UserRepositoryTest, OrgChartCannotLoop) {
   ASSERT_TRUE(Add(1, "ceo").ok());
   ASSERT_TRUE(Add(2, "vp", 1).ok());
   ASSERT_TRUE(Add(3, "manager", 2).ok());
@@ -156,7 +161,7 @@ TEST_F(UserRepositoryTest, OrgChartCannotLoop) {
   EXPECT_EQ(Update(1, changes).status().error_code(), "invalid_manager");
 }
 
-TEST_F(UserRepositoryTest, ClearingTheManagerIsAllowed) {
+TEST_P(UserRepositoryTest, ClearingTheManagerIsAllowed) {
   ASSERT_TRUE(Add(1, "ceo").ok());
   ASSERT_TRUE(Add(2, "vp", 1).ok());
   ProfileChanges changes;
@@ -166,7 +171,7 @@ TEST_F(UserRepositoryTest, ClearingTheManagerIsAllowed) {
   EXPECT_FALSE(updated->manager_id.has_value());
 }
 
-TEST_F(UserRepositoryTest, DirectReportsPageThroughEveryReportOnce) {
+TEST_P(UserRepositoryTest, DirectReportsPageThroughEveryReportOnce) {
   ASSERT_TRUE(Add(1, "boss").ok());
   for (Id id = 10; id < 15; ++id) ASSERT_TRUE(Add(id, "report" + std::to_string(id), 1).ok());
   std::vector<Id> seen;
@@ -182,7 +187,7 @@ TEST_F(UserRepositoryTest, DirectReportsPageThroughEveryReportOnce) {
   EXPECT_EQ(seen, (std::vector<Id>{10, 11, 12, 13, 14}));
 }
 
-TEST_F(UserRepositoryTest, FollowKeepsCountsAndIsIdempotent) {
+TEST_P(UserRepositoryTest, FollowKeepsCountsAndIsIdempotent) {
   ASSERT_TRUE(Add(1, "ana").ok());
   ASSERT_TRUE(Add(2, "ben").ok());
   ASSERT_TRUE(Follow(1, 2, 100).ok());
@@ -198,7 +203,7 @@ TEST_F(UserRepositoryTest, FollowKeepsCountsAndIsIdempotent) {
   EXPECT_EQ(users_.FindById(1)->following_count, 0);
 }
 
-TEST_F(UserRepositoryTest, CannotFollowSelfOrTheDeactivated) {
+TEST_P(UserRepositoryTest, CannotFollowSelfOrTheDeactivated) {
   ASSERT_TRUE(Add(1, "ana").ok());
   ASSERT_TRUE(Add(2, "gone").ok());
   EXPECT_EQ(Follow(1, 1, 100).status().error_code(), "self_follow");
@@ -206,7 +211,7 @@ TEST_F(UserRepositoryTest, CannotFollowSelfOrTheDeactivated) {
   EXPECT_EQ(Follow(1, 2, 101).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(UserRepositoryTest, FollowersListNewestFirst) {
+TEST_P(UserRepositoryTest, FollowersListNewestFirst) {
   ASSERT_TRUE(Add(1, "star").ok());
   for (Id id = 2; id <= 4; ++id) {
     ASSERT_TRUE(Add(id, "fan" + std::to_string(id)).ok());
@@ -235,7 +240,7 @@ Status AddMany(storage::Store& store, int count) {
         n +
         "INSERT INTO users (id, username, email, display_name, password_hash, role, "
         "active, created_at, updated_at) SELECT i, 'user' || i, 'user' || i || '@example.com', "
-        "'User ' || i, 'hash', 'member', i % 7 != 0, 0, 0 FROM n; " +
+        "'User ' || i, 'hash', 'member', CASE WHEN i % 7 = 0 THEN 0 ELSE 1 END, 0, 0 FROM n; " +
         n +
         "INSERT INTO user_skills (user_id, position, skill) "
         "SELECT i, 0, 'first' || i FROM n UNION ALL SELECT i, 1, 'second' || i FROM n; " +
@@ -262,7 +267,7 @@ std::vector<Id> KnownOnly(const std::vector<Id>& ids, int count) {
   return out;
 }
 
-TEST_F(UserRepositoryTest, FindManyPastOneBatchKeepsTheOrderGivenAndSkipsUnknownIds) {
+TEST_P(UserRepositoryTest, FindManyPastOneBatchKeepsTheOrderGivenAndSkipsUnknownIds) {
   constexpr int kCount = 1'200;
   ASSERT_TRUE(AddMany(*store_, kCount).ok());
   std::vector<Id> ids = DescendingWithGaps(kCount);
@@ -279,7 +284,7 @@ TEST_F(UserRepositoryTest, FindManyPastOneBatchKeepsTheOrderGivenAndSkipsUnknown
   EXPECT_EQ(got, KnownOnly(ids, kCount));
 }
 
-TEST_F(UserRepositoryTest, SummariesPastOneBatchKeepTheOrderGivenAndSkipUnknownIds) {
+TEST_P(UserRepositoryTest, SummariesPastOneBatchKeepTheOrderGivenAndSkipUnknownIds) {
   constexpr int kCount = 1'200;
   ASSERT_TRUE(AddMany(*store_, kCount).ok());
   std::vector<Id> ids = DescendingWithGaps(kCount);
@@ -295,7 +300,7 @@ TEST_F(UserRepositoryTest, SummariesPastOneBatchKeepTheOrderGivenAndSkipUnknownI
   EXPECT_EQ(got, KnownOnly(ids, kCount));
 }
 
-TEST_F(UserRepositoryTest, ActiveAmongPastOneBatchKeepsTheOrderGiven) {
+TEST_P(UserRepositoryTest, ActiveAmongPastOneBatchKeepsTheOrderGiven) {
   constexpr int kCount = 1'200;
   ASSERT_TRUE(AddMany(*store_, kCount).ok());
   std::vector<Id> ids = DescendingWithGaps(kCount);
@@ -308,7 +313,7 @@ TEST_F(UserRepositoryTest, ActiveAmongPastOneBatchKeepsTheOrderGiven) {
   EXPECT_EQ(*active, expected);
 }
 
-TEST_F(UserRepositoryTest, DirectReportsCarryTheirLists) {
+TEST_P(UserRepositoryTest, DirectReportsCarryTheirLists) {
   ASSERT_TRUE(Add(1, "boss").ok());
   ASSERT_TRUE(Add(2, "first", 1).ok());
   ASSERT_TRUE(Add(3, "second", 1).ok());

@@ -11,23 +11,27 @@
 namespace agora::storage {
 namespace {
 
-class RowsTest : public ::testing::Test {
+// The helpers on each engine.
+class RowsTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(store_
-                    ->write([](Connection& c) {
-                      return c.exec(
-                          "CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT, "
-                          "weight REAL, note TEXT, data BLOB); "
-                          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                          "WHERE i < 1200) INSERT INTO things (id, name) "
-                          "SELECT i, 'thing' || i FROM n");
-                    })
-                    .ok());
+    AGORA_SKIP_UNLESS_AVAILABLE(store_);
+    std::string sql = GetParam() == Engine::kPostgres
+                          ? "CREATE TABLE things (id BIGINT PRIMARY KEY, name TEXT, "
+                            "weight DOUBLE PRECISION, note TEXT, data BYTEA); "
+                          : "CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT, "
+                            "weight REAL, note TEXT, data BLOB); ";
+    sql +=
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+        "WHERE i < 1200) INSERT INTO things (id, name) "
+        "SELECT i, 'thing' || i FROM n";
+    ASSERT_TRUE(store_->write([&](Connection& c) { return c.exec(sql); }).ok());
   }
 
-  agora::testing::TempStore store_;
+  agora::testing::TempStore store_{GetParam()};
 };
+
+AGORA_INSTANTIATE_ON_EACH_ENGINE(RowsTest);
 
 constexpr char kColumns[] = "id, name";
 constexpr auto kByIds =
@@ -45,7 +49,7 @@ TEST(IdArrayTest, WritesAJsonArray) {
   EXPECT_EQ(IdArray(std::vector<int64_t>{3, -1, 9007199254740993}), "[3,-1,9007199254740993]");
 }
 
-TEST_F(RowsTest, ReadByIdsSpansBatchesAndInOrderOfKeepsTheOrderGiven) {
+TEST_P(RowsTest, ReadByIdsSpansBatchesAndInOrderOfKeepsTheOrderGiven) {
   std::vector<int64_t> ids;
   for (int64_t id = 1200; id >= 1; id -= 2) ids.push_back(id);
   ids.push_back(5000);  // unknown
@@ -66,7 +70,7 @@ TEST_F(RowsTest, ReadByIdsSpansBatchesAndInOrderOfKeepsTheOrderGiven) {
   EXPECT_EQ(ordered.back().first, 1200);
 }
 
-TEST_F(RowsTest, ForEachBatchCutsIdsIntoBatchesInOrder) {
+TEST_P(RowsTest, ForEachBatchCutsIdsIntoBatchesInOrder) {
   std::vector<int64_t> ids(kIdBatch * 2 + 1);
   for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>(i);
   std::vector<std::string> batches;
@@ -79,7 +83,7 @@ TEST_F(RowsTest, ForEachBatchCutsIdsIntoBatchesInOrder) {
   EXPECT_EQ(batches[2], "[" + std::to_string(kIdBatch * 2) + "]");
 }
 
-TEST_F(RowsTest, BindsDoublesAsRealsEmptyOptionalsAsNullAndBlobsAsBlobs) {
+TEST_P(RowsTest, BindsDoublesAsRealsEmptyOptionalsAsNullAndBlobsAsBlobs) {
   std::string bytes("a\0b", 3);
   ASSERT_TRUE(store_
                   ->write([&](Connection& c) {
@@ -90,7 +94,11 @@ TEST_F(RowsTest, BindsDoublesAsRealsEmptyOptionalsAsNullAndBlobsAsBlobs) {
                   .ok());
   auto row = store_->read([&](Connection& c) {
     return ReadOne(
-        c, "SELECT weight, note IS NULL, typeof(data), length(data) FROM things WHERE id = ?",
+        c,
+        GetParam() == Engine::kPostgres
+            ? "SELECT weight, note IS NULL, pg_typeof(data)::text, length(data) FROM things "
+              "WHERE id = ?"
+            : "SELECT weight, note IS NULL, typeof(data), length(data) FROM things WHERE id = ?",
         [](Statement& s) {
           return std::tuple(s.column_double(0), s.column_int64(1), s.column_text(2),
                             s.column_int64(3));
@@ -101,7 +109,7 @@ TEST_F(RowsTest, BindsDoublesAsRealsEmptyOptionalsAsNullAndBlobsAsBlobs) {
   ASSERT_TRUE(row->has_value());
   EXPECT_EQ(std::get<0>(**row), 2.5);
   EXPECT_EQ(std::get<1>(**row), 1);
-  EXPECT_EQ(std::get<2>(**row), "blob");
+  EXPECT_EQ(std::get<2>(**row), GetParam() == Engine::kPostgres ? "bytea" : "blob");
   EXPECT_EQ(std::get<3>(**row), 3);
   auto none = store_->read([&](Connection& c) {
     return ReadInt64(c, "SELECT id FROM things WHERE id = ?", int64_t{99999});

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/id.h"
+#include "core/name_key.h"
 #include "core/status.h"
 #include "storage/store.h"
 
@@ -19,10 +20,10 @@ inline Status AddPeople(storage::Store& store,
     for (const auto& [id, username] : people) {
       auto stmt = c.prepare(
           "INSERT INTO users (id, username, email, email_key, display_name, password_hash, role, "
-          "created_at, updated_at) VALUES (?1, ?2, ?2 || '@example.com', "
-          "agora_name_key(?2 || '@example.com'), ?2, 'hash', 'member', 0, 0)");
+          "created_at, updated_at) VALUES (?1, ?2, ?2 || '@example.com', ?3, ?2, 'hash', "
+          "'member', 0, 0)");
       if (!stmt.ok()) return stmt.status();
-      (*stmt)->bind(1, id).bind(2, username);
+      (*stmt)->bind(1, id).bind(2, username).bind(3, NameKey(username + "@example.com"));
       AGORA_RETURN_IF_ERROR((*stmt)->run());
     }
     return Status::Ok();

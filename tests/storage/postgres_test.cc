@@ -1,0 +1,155 @@
+#include "storage/postgres.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "storage/outbox.h"
+#include "storage/rows.h"
+#include "storage/store.h"
+#include "tests/support/postgres_cluster.h"
+
+namespace agora::storage {
+namespace {
+
+TEST(TranslatePlaceholders, NumbersBarePlaceholdersAsSqliteDoes) {
+  int count = 0;
+  EXPECT_EQ(TranslatePlaceholders("SELECT ? + ?", &count), "SELECT $1 + $2");
+  EXPECT_EQ(count, 2);
+  // A bare ? takes the number after the largest so far.
+  EXPECT_EQ(TranslatePlaceholders("WHERE a = ?3 AND b = ? AND c = ?1", &count),
+            "WHERE a = $3 AND b = $4 AND c = $1");
+  EXPECT_EQ(count, 4);
+}
+
+TEST(TranslatePlaceholders, LeavesQuotedTextAndCommentsAlone) {
+  int count = 0;
+  EXPECT_EQ(TranslatePlaceholders("SELECT '?', 'it''s ?1', \"odd?\" -- why?\n, ?2 /* ? */", &count),
+            "SELECT '?', 'it''s ?1', \"odd?\" -- why?\n, $2 /* ? */");
+  EXPECT_EQ(count, 2);
+}
+
+// A connection to a fresh database of the test binary's cluster, with the Agora schema.
+class PostgresTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto* cluster = testing::PostgresCluster::Get();
+    if (!cluster) GTEST_SKIP() << testing::PostgresCluster::WhyNot();
+    url_ = cluster->NewDatabase();
+    auto c = Connection::Open(url_, Connection::Mode::kReadWrite);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    c_ = std::move(*c);
+    ASSERT_TRUE(Migrate(*c_).ok());
+  }
+
+  std::string url_;
+  std::unique_ptr<Connection> c_;
+};
+
+TEST_F(PostgresTest, AParameterTheSqlCannotTypeIsABigintWhenNullAndTextWhenText) {
+  ASSERT_TRUE(
+      c_->exec("CREATE TABLE t (id BIGINT PRIMARY KEY); INSERT INTO t VALUES (1), (2)").ok());
+  // PostgreSQL cannot type ?1 from `?1 IS NULL`, which it meets first.
+  const char* by_id = "SELECT count(*) FROM t WHERE ?1 IS NULL OR id < ?1";
+  auto all = ReadInt64(*c_, by_id, std::optional<int64_t>());
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(**all, 2);
+  EXPECT_EQ(*ReadInt64(*c_, by_id, int64_t{2}), 1);
+  const char* by_text = "SELECT count(*) FROM t WHERE ?1 IS NULL OR id::text = ?1";
+  auto two = ReadInt64(*c_, by_text, "2");
+  ASSERT_TRUE(two.ok()) << two.status().message();
+  EXPECT_EQ(**two, 1);
+  // Only the parameter PostgreSQL cannot type is taken as a bigint: ?2, a NULL it can type from
+  // the SQL, stays text.
+  auto mixed = ReadInt64(*c_,
+                         "SELECT count(*) FROM t WHERE (?1 IS NULL OR id < ?1) "
+                         "AND (CAST(?2 AS TEXT) IS NULL OR id::text = ?2)",
+                         std::optional<int64_t>(), std::optional<std::string>());
+  ASSERT_TRUE(mixed.ok()) << mixed.status().message();
+  EXPECT_EQ(**mixed, 2);
+}
+
+TEST_F(PostgresTest, ReadsBooleansAsOneAndZeroAndBlobsAsTheirBytes) {
+  std::string bytes("\0\xff\x01", 3);
+  auto row = ReadOne(
+      *c_, "SELECT 1 = 1, 1 = 2, ?1::bytea, ?2",
+      [](Statement& s) {
+        return std::tuple(s.column_int64(0), s.column_int64(1), s.column_text(2),
+                          s.column_double(3));
+      },
+      Blob{bytes}, 0.1);
+  ASSERT_TRUE(row.ok()) << row.status().message();
+  ASSERT_TRUE(row->has_value());
+  EXPECT_EQ(std::get<0>(**row), 1);
+  EXPECT_EQ(std::get<1>(**row), 0);
+  EXPECT_EQ(std::get<2>(**row), bytes);
+  EXPECT_EQ(std::get<3>(**row), 0.1);  // doubles travel exactly
+}
+
+TEST_F(PostgresTest, AConstraintViolationIsAConflictAndChangesCountRows) {
+  ASSERT_TRUE(c_->exec("CREATE TABLE t (id BIGINT PRIMARY KEY)").ok());
+  ASSERT_TRUE(storage::Run(*c_, "INSERT INTO t VALUES (?), (?)", int64_t{1}, int64_t{2}).ok());
+  EXPECT_EQ(c_->changes(), 2);
+  ASSERT_TRUE(ReadInt64(*c_, "SELECT count(*) FROM t").ok());
+  EXPECT_EQ(c_->changes(), 2);  // a SELECT changes nothing, as in SQLite
+  EXPECT_EQ(storage::Run(*c_, "INSERT INTO t VALUES (?)", int64_t{1}).code(),
+            StatusCode::kConflict);
+}
+
+TEST_F(PostgresTest, AUniqueViolationNamesItsColumnsAsSqliteDoes) {
+  ASSERT_TRUE(c_->exec("CREATE TABLE t (a BIGINT, b TEXT, UNIQUE (a, b)); "
+                       "CREATE UNIQUE INDEX t_b ON t (lower(b)) WHERE a > 5; "
+                       "INSERT INTO t VALUES (1, 'x'), (6, 'y')")
+                  .ok());
+  Status pair = c_->exec("INSERT INTO t VALUES (1, 'x')");
+  EXPECT_NE(pair.message().find("UNIQUE constraint failed: t.a, t.b"), std::string::npos)
+      << pair.message();
+  Status folded = c_->exec("INSERT INTO t VALUES (7, 'Y')");
+  EXPECT_NE(folded.message().find("UNIQUE constraint failed: t.b)"), std::string::npos)
+      << folded.message();
+}
+
+TEST_F(PostgresTest, AReadOnlyConnectionRefusesWrites) {
+  ASSERT_TRUE(c_->exec("CREATE TABLE t (id BIGINT PRIMARY KEY)").ok());
+  auto reader = Connection::Open(url_, Connection::Mode::kReadOnly);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_FALSE((*reader)->exec("INSERT INTO t VALUES (1)").ok());
+  EXPECT_TRUE(ReadInt64(**reader, "SELECT count(*) FROM t").ok());
+}
+
+TEST_F(PostgresTest, ACommitAfterAFailedStatementIsAnError) {
+  ASSERT_TRUE(c_->BeginWrite().ok());
+  EXPECT_FALSE(c_->exec("SELECT no_such_column FROM users").ok());
+  EXPECT_FALSE(c_->Commit().ok());  // PostgreSQL rolled it back
+}
+
+TEST_F(PostgresTest, MigratingAgainChangesNothing) {
+  ASSERT_TRUE(Migrate(*c_).ok());
+  auto tables = ReadInt64(*c_, "SELECT count(*) FROM agora_schema");
+  ASSERT_TRUE(tables.ok());
+  EXPECT_EQ(**tables, 1);
+}
+
+TEST_F(PostgresTest, TheOutboxRemembersItsLastSeqAfterPruning) {
+  EXPECT_EQ(*LastOutboxSeq(*c_), 0);
+  ASSERT_TRUE(AppendOutbox(*c_, OutboxTopic::kPost, 42).ok());
+  ASSERT_TRUE(AppendOutbox(*c_, OutboxTopic::kUser, 7).ok());
+  auto entries = ReadOutbox(*c_, 0, 10);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[1].entity_id, 7);
+  ASSERT_TRUE(PruneOutbox(*c_, (*entries)[1].seq).ok());
+  EXPECT_EQ(*LastOutboxSeq(*c_), (*entries)[1].seq);
+}
+
+TEST_F(PostgresTest, LargestStoredIdSpansPeopleFollowsAndPosts) {
+  ASSERT_TRUE(c_->exec("INSERT INTO users (id, username, email, display_name, password_hash, "
+                       "role, created_at, updated_at) VALUES (5, 'a', 'a@x', 'A', '', 'member', "
+                       "0, 0); INSERT INTO posts (id, author_id, kind, text, created_at) "
+                       "VALUES (9, 5, 'status', 'hi', 0)")
+                  .ok());
+  EXPECT_EQ(*LargestStoredId(*c_), 9);
+}
+
+}  // namespace
+}  // namespace agora::storage
