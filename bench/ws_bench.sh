@@ -6,6 +6,7 @@
 #
 #   bench/ws_bench.sh [N] [POSTS]        (default 10000 followers, 5 measured posts)
 #   SERVE_ARGS="--io-threads 1" bench/ws_bench.sh    (extra flags for agora serve)
+#   BIN=build/ci bench/ws_bench.sh                   (another build, not rebuilt)
 #
 # The server (and Redis) run pinned to core 0, the receivers to core 1.
 set -euo pipefail
@@ -16,9 +17,11 @@ command -v redis-server >/dev/null || {
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
 }
 ulimit -n "$(ulimit -Hn)"
-cmake --preset release >/dev/null
-cmake --build build/release --target agora ws_fanout >/dev/null
-bin=build/release
+bin=${BIN:-build/release}  # BIN=DIR: a build folder holding app/agora and bench/ws_fanout already
+if [ -z "${BIN:-}" ]; then
+  cmake --preset release >/dev/null
+  cmake --build build/release --target agora ws_fanout >/dev/null
+fi
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
