@@ -9,6 +9,8 @@
 #include <atomic>
 #include <future>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <thread>
 
 #include "core/json.h"
@@ -60,6 +62,47 @@ class DispatcherTest : public ::testing::Test {
                 [](RouteContext&) -> Result<ApiResponse> {
                   return Status::Internal("sqlite: disk I/O error");
                 });
+  }
+
+  // The value of header `name`, or nullopt when the response has none.
+  static std::optional<std::string> HeaderOf(const ApiResponse& r, std::string_view name) {
+    for (const auto& [key, value] : r.headers) {
+      if (key == name) return value;
+    }
+    return std::nullopt;
+  }
+
+  // GET /slow holds its worker until `release` is set and counts its runs; GET /health is
+  // answered on the caller's thread. So what queues is known without timing.
+  struct HeldWorker {
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::atomic<int> ran{0};
+  };
+  void AddHeldRoutes(HeldWorker& held) {
+    router_.add("GET", "/slow", Access::kPublic, Lane::kDefault, [&held](RouteContext&) {
+      ++held.ran;
+      held.released.wait();
+      return ApiResponse(200, "{}");
+    });
+    router_.add("GET", "/health", Access::kPublic, Lane::kInline,
+                [](RouteContext&) { return ApiResponse(200, "{}"); });
+  }
+
+  // Answers of asynchronous dispatches, in the order they came.
+  struct Answers {
+    std::mutex mu;
+    std::vector<ApiResponse> list;
+  };
+  void Send(Dispatcher& dispatcher, Answers& answers, const std::string& path) {
+    dispatcher.Dispatch(Request("GET", {path}), [&answers](ApiResponse r) {
+      std::lock_guard lock(answers.mu);
+      answers.list.push_back(std::move(r));
+    });
+  }
+  // Returns once the worker has taken every queued request.
+  static void WaitForAnEmptyQueue(const Dispatcher& dispatcher) {
+    while (dispatcher.queued_requests() != 0) std::this_thread::yield();
   }
 
   ApiRequest Request(std::string method, std::vector<std::string> path, std::string token = "") {
@@ -120,10 +163,7 @@ TEST_F(DispatcherTest, UnknownPathIsNotFoundAndWrongMethodNamesTheAllowedOnes) {
   EXPECT_EQ(dispatcher_.Handle(Request("GET", {"nowhere"})).status, 404);
   ApiResponse wrong = dispatcher_.Handle(Request("DELETE", {"public"}));
   EXPECT_EQ(wrong.status, 405);
-  auto allow = std::find_if(wrong.headers.begin(), wrong.headers.end(),
-                            [](const auto& header) { return header.first == "Allow"; });
-  ASSERT_NE(allow, wrong.headers.end());
-  EXPECT_EQ(allow->second, "GET, HEAD");
+  EXPECT_EQ(HeaderOf(wrong, "Allow"), "GET, HEAD");
 }
 
 TEST_F(DispatcherTest, TheFallbackAnswersOnlyUnmatchedGets) {
@@ -251,94 +291,60 @@ TEST_F(DispatcherTest, OneAddressHoldsAtMostItsShareOfThePasswordLane) {
 }
 
 TEST_F(DispatcherTest, RequestsBeyondTheQueueBoundAre503AtOnceAndHealthStaysAnswered) {
-  // One worker held busy until released, so what queues is known without timing.
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  router_.add("GET", "/slow", Access::kPublic, Lane::kDefault, [released](RouteContext&) {
-    released.wait();
-    return ApiResponse(200, "{}");
-  });
-  router_.add("GET", "/health", Access::kPublic, Lane::kInline,
-              [](RouteContext&) { return ApiResponse(200, "{}"); });
+  HeldWorker held;
+  AddHeldRoutes(held);
   DispatcherOptions options;
   options.worker_threads = 1;
   options.max_queued_requests = 3;
   Dispatcher overloaded{router_, accounts_, metrics_, options};
-  std::mutex mu;
-  std::vector<ApiResponse> answers;
-  auto send = [&](const std::string& path) {
-    overloaded.Dispatch(Request("GET", {path}), [&](ApiResponse r) {
-      std::lock_guard lock(mu);
-      answers.push_back(std::move(r));
-    });
-  };
-  send("slow");
-  while (overloaded.queued_requests() != 0) std::this_thread::yield();  // the worker took it
-  for (int i = 0; i < 5; ++i) send("slow");  // 3 wait, the last 2 are refused
-  send("health");                            // answered although every worker is busy
+  Answers answers;
+  Send(overloaded, answers, "slow");
+  WaitForAnEmptyQueue(overloaded);
+  for (int i = 0; i < 5; ++i) Send(overloaded, answers, "slow");  // 3 wait, 2 are refused
+  Send(overloaded, answers, "health");  // answered although every worker is busy
   {
-    std::lock_guard lock(mu);
-    ASSERT_EQ(answers.size(), 3u);
+    std::lock_guard lock(answers.mu);
+    ASSERT_EQ(answers.list.size(), 3u);
     for (size_t i = 0; i < 2; ++i) {
-      EXPECT_EQ(answers[i].status, 503);
-      auto retry = std::find_if(answers[i].headers.begin(), answers[i].headers.end(),
-                                [](const auto& h) { return h.first == "Retry-After"; });
-      ASSERT_NE(retry, answers[i].headers.end());
-      EXPECT_EQ(retry->second, "1");
+      EXPECT_EQ(answers.list[i].status, 503);
+      EXPECT_EQ(HeaderOf(answers.list[i], "Retry-After"), "1");
     }
-    EXPECT_EQ(answers[2].status, 200);  // the health check
+    EXPECT_EQ(answers.list[2].status, 200);  // the health check
   }
   EXPECT_EQ(overloaded.shed_requests(), 2u);
-  release.set_value();
+  held.release.set_value();
   overloaded.Stop();
   EXPECT_EQ(overloaded.queued_requests(), 0u);
-  std::lock_guard lock(mu);
-  EXPECT_EQ(answers.size(), 7u);
-  EXPECT_EQ(std::count_if(answers.begin(), answers.end(),
+  std::lock_guard lock(answers.mu);
+  EXPECT_EQ(answers.list.size(), 7u);
+  EXPECT_EQ(std::count_if(answers.list.begin(), answers.list.end(),
                           [](const ApiResponse& r) { return r.status == 200; }),
             5);
+  EXPECT_EQ(held.ran, 4);
 }
 
 TEST_F(DispatcherTest, ARequestThatWaitedPastTheDeadlineIs503WithoutRunning) {
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<int> ran{0};
-  router_.add("GET", "/slow", Access::kPublic, Lane::kDefault, [released, &ran](RouteContext&) {
-    ++ran;
-    released.wait();
-    return ApiResponse(200, "{}");
-  });
-  router_.add("GET", "/health", Access::kPublic, Lane::kInline,
-              [](RouteContext&) { return ApiResponse(200, "{}"); });
+  HeldWorker held;
+  AddHeldRoutes(held);
   DispatcherOptions options;
   options.worker_threads = 1;
   options.max_queue_wait = std::chrono::milliseconds(1);
   Dispatcher overloaded{router_, accounts_, metrics_, options};
-  std::mutex mu;
-  std::vector<ApiResponse> answers;
-  auto send = [&](const std::string& path) {
-    overloaded.Dispatch(Request("GET", {path}), [&](ApiResponse r) {
-      std::lock_guard lock(mu);
-      answers.push_back(std::move(r));
-    });
-  };
-  send("slow");
-  while (overloaded.queued_requests() != 0) std::this_thread::yield();  // the worker took it
-  send("slow");  // waits behind it, longer than the deadline
-  send("health");
+  Answers answers;
+  Send(overloaded, answers, "slow");
+  WaitForAnEmptyQueue(overloaded);
+  Send(overloaded, answers, "slow");  // waits behind it, longer than the deadline
+  Send(overloaded, answers, "health");
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  release.set_value();
+  held.release.set_value();
   overloaded.Stop();
-  std::lock_guard lock(mu);
-  ASSERT_EQ(answers.size(), 3u);
-  EXPECT_EQ(answers[0].status, 200);  // the health check, while the worker was held
-  EXPECT_EQ(answers[1].status, 200);  // the first request
-  EXPECT_EQ(answers[2].status, 503);  // the second: shed when the worker reached it
-  auto retry = std::find_if(answers[2].headers.begin(), answers[2].headers.end(),
-                            [](const auto& h) { return h.first == "Retry-After"; });
-  ASSERT_NE(retry, answers[2].headers.end());
-  EXPECT_EQ(retry->second, "1");
-  EXPECT_EQ(ran, 1);
+  std::lock_guard lock(answers.mu);
+  ASSERT_EQ(answers.list.size(), 3u);
+  EXPECT_EQ(answers.list[0].status, 200);  // the health check, while the worker was held
+  EXPECT_EQ(answers.list[1].status, 200);  // the first request
+  EXPECT_EQ(answers.list[2].status, 503);  // the second: shed when the worker reached it
+  EXPECT_EQ(HeaderOf(answers.list[2], "Retry-After"), "1");
+  EXPECT_EQ(held.ran, 1);
   EXPECT_EQ(overloaded.shed_requests(), 1u);
 }
 
