@@ -102,6 +102,16 @@ class IntegrationTest : public ::testing::Test {
     EXPECT_EQ(r.status, 201) << r;
     return JsonString(r.body, "/id").value_or("");
   }
+  // `owner` invites `who` to `community` and `who` accepts (any visibility).
+  void AddMember(const TestUser& owner, const std::string& community, const TestUser& who) {
+    ASSERT_EQ(Post("/api/v1/communities/" + community + "/invitations",
+                   JsonBody().Set("user_id", who.id).str(), owner.token)
+                  .status,
+              201);
+    ASSERT_EQ(
+        Post("/api/v1/communities/" + community + "/invitations/accept", "", who.token).status,
+        200);
+  }
   void Follow(const TestUser& who, const TestUser& whom) {
     ASSERT_EQ(Post("/api/v1/users/" + whom.id + "/follow", "", who.token).status, 200);
   }

@@ -288,12 +288,7 @@ TEST_F(NotificationsIntegrationTest, ContentTheRecipientCannotReadNeverNotifies)
   EXPECT_TRUE(List(ben_).empty());
   EXPECT_EQ(Unread(ben_), 0);
   // A member who is then removed loses the notification with their access.
-  ASSERT_EQ(Post("/api/v1/communities/" + secret + "/invitations",
-                 JsonBody().Set("user_id", cleo_.id).str(), ana_.token)
-                .status,
-            201);
-  ASSERT_EQ(Post("/api/v1/communities/" + secret + "/invitations/accept", "", cleo_.token).status,
-            200);
+  AddMember(ana_, secret, cleo_);
   std::string seen = Write(ana_, "welcome @cleo", secret);
   auto cleo = List(cleo_);
   ASSERT_EQ(cleo.size(), 2u);  // the invitation and the mention

@@ -37,14 +37,6 @@ class RaceTest : public IntegrationTest {
                 JsonBody().Set("user_id", ben_.id).Set("reason", "spam").str(), ana_.token)
         .status;
   }
-  // `who` joins `community` (open) or is invited and accepts (private and secret).
-  void AddMember(const TestUser& owner, const std::string& community, const TestUser& who) {
-    ASSERT_EQ(
-        Post(Path(community, "/invitations"), JsonBody().Set("user_id", who.id).str(), owner.token)
-            .status,
-        201);
-    ASSERT_EQ(Post(Path(community, "/invitations/accept"), "", who.token).status, 200);
-  }
   int64_t CountMembers(const std::string& community, const std::string& role = "") {
     std::string query = role.empty() ? "?limit=100" : "?limit=100&role=" + role;
     HttpResult r = Get(Path(community, "/members" + query), admin_token_);

@@ -137,12 +137,7 @@ TEST_F(StreamsIntegrationTest, EditsShowInStreams) {
 TEST_F(StreamsIntegrationTest, AServedHomePageShowsEveryChangeOnItsNextRead) {
   Follow(ana_, ben_);
   std::string group = CreateCommunity(cleo_, "Cached", "private");
-  ASSERT_EQ(Post("/api/v1/communities/" + group + "/invitations",
-                 JsonBody().Set("user_id", ana_.id).str(), cleo_.token)
-                .status,
-            201);
-  ASSERT_EQ(Post("/api/v1/communities/" + group + "/invitations/accept", "", ana_.token).status,
-            200);
+  AddMember(cleo_, group, ana_);
   WritePost(cleo_, "inside the community", group);
   std::string edited = Write(ben_, "typo");
   std::string reacted = Write(ben_, "react to me");
