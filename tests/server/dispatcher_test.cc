@@ -326,16 +326,18 @@ TEST_F(DispatcherTest, RequestsBeyondTheQueueBoundAre503AtOnceAndHealthStaysAnsw
 TEST_F(DispatcherTest, ARequestThatWaitedPastTheDeadlineIs503WithoutRunning) {
   HeldWorker held;
   AddHeldRoutes(held);
+  // The default deadline: the first request only waits for the worker to pick it up, far
+  // below it even on a loaded machine (a 1 ms deadline shed it now and then); the second waits
+  // for the first to be released, well past it.
   DispatcherOptions options;
   options.worker_threads = 1;
-  options.max_queue_wait = std::chrono::milliseconds(1);
   Dispatcher overloaded{router_, accounts_, metrics_, options};
   Answers answers;
   Send(overloaded, answers, "slow");
   WaitForAnEmptyQueue(overloaded);
   Send(overloaded, answers, "slow");  // waits behind it, longer than the deadline
   Send(overloaded, answers, "health");
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(options.max_queue_wait + std::chrono::milliseconds(300));
   held.release.set_value();
   overloaded.Stop();
   std::lock_guard lock(answers.mu);
