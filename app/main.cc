@@ -141,6 +141,11 @@ int Run(int argc, char** argv) {
                    "recent live events kept for resuming with last_event_id")
       ->check(CLI::Range(0, 1'000'000))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--stream-window-bytes", serve.streams.window_bytes,
+                   "memory those events may hold, messages included, in bytes")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 34))
+      ->capture_default_str();
 
   serve_cmd->add_option("--oidc-issuer", serve.oidc.issuer,
                         "OpenID Connect issuer URL (https; http only to loopback)");

@@ -401,6 +401,12 @@ int Serve(const ServeOptions& options) {
   metrics.AddCallback("agora_stream_pending_subscribes",
                       "New streams waiting for the live hub to subscribe them.", "gauge",
                       [&hub] { return double(hub.stats().pending_subscribes); });
+  metrics.AddCallback("agora_stream_window_events",
+                      "Recent live events kept for streams that resume (--stream-window).", "gauge",
+                      [&hub] { return double(hub.stats().window_events); });
+  metrics.AddCallback("agora_stream_window_bytes",
+                      "Memory those events hold, messages included (--stream-window-bytes).",
+                      "gauge", [&hub] { return double(hub.stats().window_bytes); });
   metrics.AddCallback("agora_stream_pending_subscribes_limit",
                       "New streams that may wait for the live hub (--stream-pending-subscribes).",
                       "gauge", [&hub] { return double(hub.options().pending_subscribes); });

@@ -4,16 +4,21 @@
 
 namespace agora::server {
 
+size_t WindowEventBytes(const WindowEvent& event) {
+  return sizeof(WindowEvent) + (event.payload ? event.payload->size() : 0) +
+         (event.audience ? event.audience->size() * sizeof(Id) : 0);
+}
+
 void EventWindow::Append(WindowEvent event) {
-  if (capacity_ == 0) {
-    dropped_through_ = event.event_id;
-    return;
-  }
+  bytes_ += WindowEventBytes(event);
   events_.push_back(std::move(event));
-  while (events_.size() > capacity_) {
-    dropped_through_ = events_.front().event_id;
-    events_.pop_front();
-  }
+  while (!events_.empty() && (events_.size() > capacity_ || bytes_ > max_bytes_)) DropOldest();
+}
+
+void EventWindow::DropOldest() {
+  dropped_through_ = events_.front().event_id;
+  bytes_ -= WindowEventBytes(events_.front());
+  events_.pop_front();
 }
 
 EventWindow::Replay EventWindow::After(Id last_event_id) const {

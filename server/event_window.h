@@ -35,15 +35,21 @@ struct WindowEvent {
   std::function<std::shared_ptr<const std::string>(Id reader)> payload_for;
 };
 
+// What an event holds in memory, about: the message dominates (a post's rendered item), the
+// rest is fixed size or an audience's ids.
+size_t WindowEventBytes(const WindowEvent& event);
+
 class EventWindow {
  public:
-  // Events with ids up to `floor` are unknown to this window (e.g. from before a restart): a
-  // replay after such an id is incomplete.
-  explicit EventWindow(size_t capacity, Id floor = 0)
-      : capacity_(capacity), dropped_through_(floor) {}
+  // Keeps at most `capacity` events and `max_bytes` of them (WindowEventBytes): a count alone
+  // would let a run of long posts hold 4,096 large messages. Events with ids up to `floor` are
+  // unknown to this window (e.g. from before a restart): a replay after such an id is
+  // incomplete.
+  EventWindow(size_t capacity, size_t max_bytes, Id floor = 0)
+      : capacity_(capacity), max_bytes_(max_bytes), dropped_through_(floor) {}
 
   // Appends an event whose id is larger than every earlier one; drops the oldest beyond
-  // capacity.
+  // either bound (the new event too, when it alone is over `max_bytes`).
   void Append(WindowEvent event);
 
   struct Replay {
@@ -54,10 +60,15 @@ class EventWindow {
   Replay After(Id last_event_id) const;
 
   size_t size() const { return events_.size(); }
+  size_t bytes() const { return bytes_; }
 
  private:
+  void DropOldest();
+
   const size_t capacity_;
+  const size_t max_bytes_;
   std::deque<WindowEvent> events_;
+  size_t bytes_ = 0;    // WindowEventBytes of events_
   Id dropped_through_;  // the largest event id dropped (or unknown) so far
 };
 

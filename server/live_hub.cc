@@ -38,7 +38,7 @@ LiveHub::LiveHub(services::StreamService& streams, StreamOptions options)
       options_(options),
       thread_("agora-hub"),
       event_ids_(SystemClock::instance(), 1),
-      window_(options.window, event_ids_.next()) {
+      window_(options.window, options.window_bytes, event_ids_.next()) {
   thread_.Start([this] { Run(); });
 }
 
@@ -118,8 +118,21 @@ bool LiveHub::SubscribeWaiting() {
 }
 
 HubStats LiveHub::stats() const {
-  return {events_.load(),  deliveries_.load(),         slow_closed_.load(),           shed_.load(),
-          sockets_.load(), pending_subscribes_.load(), pending_subscribes_max_.load()};
+  return {events_.load(),
+          deliveries_.load(),
+          slow_closed_.load(),
+          shed_.load(),
+          sockets_.load(),
+          pending_subscribes_.load(),
+          pending_subscribes_max_.load(),
+          window_events_.load(),
+          window_bytes_.load()};
+}
+
+void LiveHub::Remember(WindowEvent event) {
+  window_.Append(std::move(event));
+  window_events_ = window_.size();
+  window_bytes_ = window_.bytes();
 }
 
 void LiveHub::PostCommitted(const posts::Post& post,
@@ -256,7 +269,7 @@ void LiveHub::PublishPost(const posts::Post& post,
   Id event_id = event_ids_.next();
   auto payload = std::make_shared<const std::string>(RenderLivePost(
       event_id, **view, options_.public_url ? As2Iris(*options_.public_url) : As2Iris("")));
-  window_.Append({event_id, LiveKind::kPost, Slim(post), {}, payload, nullptr, nullptr});
+  Remember({event_id, LiveKind::kPost, Slim(post), {}, payload, nullptr, nullptr});
   ++events_;
   if (by_user_.empty()) return;
   auto readers = streams_.PostReaders(post, recipients, ConnectedUsers());
@@ -271,7 +284,7 @@ void LiveHub::PublishPost(const posts::Post& post,
 void LiveHub::PublishDelete(const posts::Post& post) {
   Id event_id = event_ids_.next();
   auto payload = std::make_shared<const std::string>(RenderLiveDelete(event_id, post.id));
-  window_.Append({event_id, LiveKind::kDelete, post, {}, payload, nullptr, nullptr});
+  Remember({event_id, LiveKind::kDelete, post, {}, payload, nullptr, nullptr});
   ++events_;
   if (by_user_.empty()) return;
   auto readers = streams_.DeleteReaders(post, ConnectedUsers());
@@ -284,7 +297,7 @@ void LiveHub::PublishNotification(const notifications::Notification& n) {
   if (!view.ok() || !*view) return;
   Id event_id = event_ids_.next();
   auto payload = std::make_shared<const std::string>(RenderLiveNotification(event_id, **view));
-  window_.Append({event_id, LiveKind::kNotification, {}, n, payload, nullptr, nullptr});
+  Remember({event_id, LiveKind::kNotification, {}, n, payload, nullptr, nullptr});
   ++events_;
   SendTo(n.recipient_id, payload);
 }
@@ -297,7 +310,7 @@ void LiveHub::PublishToAudience(
     return payload_for(event_id, reader);
   };
   WindowEvent event{event_id, kind, {}, {}, nullptr, audience, for_reader};
-  window_.Append(std::move(event));
+  Remember(std::move(event));
   ++events_;
   // Walk the smaller side: the connected readers or the audience.
   auto send = [&](Id reader) {

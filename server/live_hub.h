@@ -40,8 +40,9 @@ struct StreamOptions {
   size_t queue_limit = 256;   // messages waiting per socket; beyond it the socket closes (1013)
   size_t message_max = 4096;  // largest message a client may send (1009 beyond)
   std::chrono::milliseconds idle_timeout{60'000};  // no frame (pongs included) this long: close
-  size_t window = 4096;        // recent events kept for resuming with last_event_id
-  int send_buffer = 64 << 10;  // SO_SNDBUF of stream sockets: bounds kernel memory per socket
+  size_t window = 4096;            // recent events kept for resuming with last_event_id
+  size_t window_bytes = 16 << 20;  // and at most this much of them (messages included)
+  int send_buffer = 64 << 10;      // SO_SNDBUF of stream sockets: bounds kernel memory per socket
   // Open streams per account; one more is closed at once (1008), so one token cannot take
   // every connection of the server.
   size_t streams_per_account = 16;
@@ -86,6 +87,8 @@ struct HubStats {
   size_t sockets = 0;                 // open stream sockets
   size_t pending_subscribes = 0;      // subscriptions waiting for the hub's thread now
   size_t pending_subscribes_max = 0;  // the most subscriptions ever waiting at once
+  size_t window_events = 0;           // events kept for resuming now
+  size_t window_bytes = 0;            // what they hold (WindowEventBytes)
 };
 
 class LiveHub final : public services::LiveEvents {
@@ -160,6 +163,7 @@ class LiveHub final : public services::LiveEvents {
   void CloseEndedSessions(bool guests_only);
 
   // On the hub's thread only.
+  void Remember(WindowEvent event);  // in the window, for resuming clients
   void PublishPost(const posts::Post& post, const std::optional<std::vector<Id>>& recipients);
   void PublishDelete(const posts::Post& post);
   void PublishNotification(const notifications::Notification& n);
@@ -208,6 +212,8 @@ class LiveHub final : public services::LiveEvents {
   std::atomic<uint64_t> shed_{0};
   std::atomic<size_t> pending_subscribes_{0};  // subscriptions_.size(), readable without the lock
   std::atomic<size_t> pending_subscribes_max_{0};
+  std::atomic<size_t> window_events_{0};  // window_.size(), readable off the hub's thread
+  std::atomic<size_t> window_bytes_{0};   // window_.bytes(), likewise
 };
 
 }  // namespace agora::server

@@ -153,6 +153,21 @@ TEST_F(LiveHubTest, SubscriptionsWaitingBeyondTheBoundAreClosedWithTryAgain) {
   EXPECT_EQ(blocker->close_code, 0);
 }
 
+TEST_F(LiveHubTest, TheResumeWindowHoldsNoMoreThanItsBytesOfLongPosts) {
+  StreamOptions options;
+  options.window_bytes = 64 << 10;
+  LiveHub hub(app_->streams(), options);
+  Id author = Person("long.writer");
+  constexpr int kPosts = 20;
+  for (int i = 0; i < kPosts; ++i) hub.PostCommitted(Post(author, std::string(4900, 'a')), {});
+  ASSERT_TRUE(Eventually([&] { return hub.stats().events == kPosts; }));
+  HubStats stats = hub.stats();
+  EXPECT_GT(stats.window_events, 0u);
+  EXPECT_LT(stats.window_events, size_t{kPosts});  // the count bound (4,096) never came into it
+  EXPECT_LE(stats.window_bytes, options.window_bytes);
+  EXPECT_GT(stats.window_bytes, options.window_bytes / 2);
+}
+
 TEST_F(LiveHubTest, SheddingEndsOnceTheWaitingSubscriptionsAreServed) {
   StreamOptions options;
   options.pending_subscribes = 2;
