@@ -33,7 +33,7 @@ struct ServeOptions {
   int io_threads = 0;  // 0: one per core
   int worker_threads = 16;
   size_t max_queued_requests = 1024;  // DispatcherOptions::max_queued_requests
-  int max_queue_wait_ms = 500;        // DispatcherOptions::max_queue_wait
+  int max_queue_wait_ms = 100;        // DispatcherOptions::max_queue_wait
   server::HttpOptions http;
   server::StreamOptions streams;
   std::chrono::milliseconds shutdown_grace{10'000};

@@ -34,7 +34,7 @@ struct DispatcherOptions {
   // A request that waited longer than this for a worker is answered 503 with Retry-After: 1
   // instead of running: its client has likely given up, and an overload then drains at the
   // cost of an error page rather than growing every answer's wait. Zero: no deadline.
-  std::chrono::milliseconds max_queue_wait{500};
+  std::chrono::milliseconds max_queue_wait{100};
   // Added to the nice value of the worker threads, so that the io threads, which
   // read requests and decide what is shed, get the CPU first when the workers saturate it.
   // Without it 16 busy workers left the io threads a third of a core and the excess waited

@@ -220,6 +220,12 @@ void TestServer::Start() {
       extra_serve_args_.end()) {
     args.emplace_back("--no-quotas");
   }
+  // A loaded test machine makes requests wait for a worker without the server being overloaded:
+  // no queue deadline unless the test names one (tests/server/dispatcher_test.cc covers it).
+  if (std::find(extra_serve_args_.begin(), extra_serve_args_.end(), "--max-queue-wait-ms") ==
+      extra_serve_args_.end()) {
+    args.insert(args.end(), {"--max-queue-wait-ms", "0"});
+  }
   args.insert(args.end(), extra_serve_args_.begin(), extra_serve_args_.end());
   pid_ = Spawn(args, stdin_fd, output.write_end, log_fd, open_files_);
   close(stdin_fd);

@@ -326,11 +326,12 @@ TEST_F(DispatcherTest, RequestsBeyondTheQueueBoundAre503AtOnceAndHealthStaysAnsw
 TEST_F(DispatcherTest, ARequestThatWaitedPastTheDeadlineIs503WithoutRunning) {
   HeldWorker held;
   AddHeldRoutes(held);
-  // The default deadline: the first request only waits for the worker to pick it up, far
-  // below it even on a loaded machine (a 1 ms deadline shed it now and then); the second waits
-  // for the first to be released, well past it.
+  // The first request only waits for the worker to pick it up, far below 500 ms even on a
+  // loaded machine (a 1 ms deadline shed it now and then); the second waits for the first to be
+  // released, well past it.
   DispatcherOptions options;
   options.worker_threads = 1;
+  options.max_queue_wait = std::chrono::milliseconds(500);
   Dispatcher overloaded{router_, accounts_, metrics_, options};
   Answers answers;
   Send(overloaded, answers, "slow");
