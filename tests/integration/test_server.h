@@ -50,8 +50,8 @@ class TestServer {
   // with `extra_serve_args` appended (e.g. {"--idle-timeout-ms", "300"}). The server hashes
   // with `--password-cost minimum` unless `extra_serve_args` names a cost, serves no web
   // client (`/` answers 503) unless they name a `--web-root`, with `--no-quotas` unless
-  // they name a `--quota`, and with no queue deadline unless they name `--max-queue-wait-ms`. A non-zero `open_files` is the server's open-file limit (soft and
-  // hard, so it cannot raise it).
+  // they name a `--quota`, and with no queue deadline unless they name `--max-queue-wait-ms`. A
+  // non-zero `open_files` is the server's open-file limit (soft and hard, so it cannot raise it).
   explicit TestServer(std::vector<std::string> extra_serve_args = {}, rlim_t open_files = 0);
   ~TestServer();  // kills the process, removes the folder
   TestServer(const TestServer&) = delete;
