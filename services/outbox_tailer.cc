@@ -9,11 +9,12 @@
 namespace agora::services {
 
 OutboxTailer::OutboxTailer(storage::Store& store, std::unique_ptr<storage::NodeSession> session,
-                           PostService& posts, FeedService& feed,
+                           PostService& posts, FeedService& feed, AccountService& accounts,
                            std::function<int64_t()> index_applied, OutboxTailerOptions options)
     : store_(store),
       posts_(posts),
       feed_(feed),
+      accounts_(accounts),
       index_applied_(std::move(index_applied)),
       options_(options),
       session_(std::move(session)),
@@ -47,7 +48,7 @@ Status OutboxTailer::Apply(const storage::OutboxEntry& e) {
       feed_.OnLeft(e.subject_id, e.entity_id);
       return Status::Ok();
     case OutboxTopic::kUser:
-      return Status::Ok();  // people are the search index's (SearchIndexer)
+      return accounts_.ApplyRemote(e.entity_id);
   }
   return Status::Ok();
 }

@@ -6,7 +6,8 @@
 // thread reads the outbox (storage/outbox.h) past the last entry it saw, woken by the
 // NOTIFY each commit sends (storage/node_session.h) or at the latest after a poll interval, and
 // applies each entry another node wrote as that node applied it locally: posts to the cache,
-// timelines and live streams, follows and memberships to timelines. Its own entries are
+// timelines and live streams, follows and memberships to timelines, people to the session and
+// summary caches (a deactivated account's streams close). Its own entries are
 // skipped. The search index is not its business: every node's SearchIndexer follows the whole
 // outbox. It also reports, once a second, how far this node applied the outbox, so pruning
 // keeps what this node still needs.
@@ -24,6 +25,7 @@
 
 #include "core/status.h"
 #include "core/worker_thread.h"
+#include "services/account_service.h"
 #include "services/feed_service.h"
 #include "services/post_service.h"
 #include "storage/node_session.h"
@@ -45,8 +47,8 @@ class OutboxTailer {
   // Every reference must outlive the tailer. `index_applied` tells how far this node's search
   // index applied the outbox (pruning keeps what it has not).
   OutboxTailer(storage::Store& store, std::unique_ptr<storage::NodeSession> session,
-               PostService& posts, FeedService& feed, std::function<int64_t()> index_applied,
-               OutboxTailerOptions options);
+               PostService& posts, FeedService& feed, AccountService& accounts,
+               std::function<int64_t()> index_applied, OutboxTailerOptions options);
   ~OutboxTailer();  // Stop()s
 
   // Reads where the outbox ends, then starts the thread.
@@ -68,6 +70,7 @@ class OutboxTailer {
   storage::Store& store_;
   PostService& posts_;
   FeedService& feed_;
+  AccountService& accounts_;
   const std::function<int64_t()> index_applied_;
   const OutboxTailerOptions options_;
 

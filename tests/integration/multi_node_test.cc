@@ -172,6 +172,15 @@ TEST_F(MultiNodeTest, FollowsAndMembershipsMadeOnAMoveTimelinesOnB) {
   EXPECT_TRUE(Eventually([&] { return !InHome(*b_, ben, news); }));
 }
 
+TEST_F(MultiNodeTest, AnAccountDeactivatedOnALosesItsSessionAndStreamOnB) {
+  TestUser ben = a_->CreateAndLogin(admin_, "ben");
+  auto ws = Stream(*b_, ben);  // B has ben's session in its cache now
+  ASSERT_EQ(a_->Request("POST", "/api/v1/users/" + ben.id + "/deactivate", "", admin_).status, 200);
+  EXPECT_TRUE(ws->WaitClosed(seconds(10)));
+  EXPECT_TRUE(Eventually(
+      [&] { return b_->Request("GET", "/api/v1/feeds/home", "", ben.token).status == 401; }));
+}
+
 TEST_F(MultiNodeTest, ASecondLiveNodeWithTheSameIdIsRefused) {
   CommandResult second = RunAgora({"serve", "--store", url_, "--node-id", "1", "--data",
                                    root_ + "/second", "--listen", "127.0.0.1:0"},
