@@ -17,6 +17,7 @@ std::string SearchIndexPath(const std::string& data_dir) {
 }
 
 Application::~Application() {
+  if (outbox_tailer_) outbox_tailer_->Stop();
   if (search_indexer_) search_indexer_->Stop();
   if (store_) store_->Stop();
 }
@@ -30,6 +31,18 @@ Status Application::OpenSearch(const search::SearchLimits& limits,
                                                       *users_, *feed_, *quotas_);
   search_indexer_ = std::make_unique<services::SearchIndexer>(*store_, *post_repository_, *users_,
                                                               *search_index_, indexer);
+  return Status::Ok();
+}
+
+Status Application::JoinNodes() {
+  if (options_.store.empty()) return Status::Ok();
+  auto session = storage::NodeSession::Claim(options_.store, options_.node_id);
+  if (!session.ok()) return session.status();
+  services::OutboxTailerOptions tailer;
+  tailer.node_id = options_.node_id;
+  outbox_tailer_ = std::make_unique<services::OutboxTailer>(
+      *store_, std::move(*session), *posts_, *feed_, *accounts_,
+      [this] { return search_index_ ? search_index_->applied_seq().value_or(0) : 0; }, tailer);
   return Status::Ok();
 }
 
@@ -51,11 +64,12 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return Status::Internal("cannot create " + options.data_dir + ": " + ec.message());
 
-  std::unique_ptr<Application> app(new Application());
+  std::unique_ptr<Application> app(new Application(options));
   app->data_dir_ = options.data_dir;
   storage::StoreOptions store_options;
   store_options.path = database;
   store_options.reader_connections = options.reader_connections;
+  store_options.node_id = options.node_id;
   auto store = storage::Store::Open(store_options);
   if (!store.ok()) return store.status();
   app->store_ = std::move(*store);

@@ -22,6 +22,7 @@
 #include "services/live_events.h"
 #include "services/moderation_service.h"
 #include "services/notification_service.h"
+#include "services/outbox_tailer.h"
 #include "services/people_import_service.h"
 #include "services/people_service.h"
 #include "services/post_service.h"
@@ -52,6 +53,8 @@ struct ApplicationOptions {
   bool store_must_exist = false;
   // Only `agora migrate` upgrades a store in place; everything else refuses one that is behind.
   bool migrate_store = false;
+  // Part of every id made here, and of every outbox entry written (docs/scaling.md).
+  int node_id = 0;
 };
 
 class Application {
@@ -59,8 +62,16 @@ class Application {
   // Creates the data folder when missing (unless options.store_must_exist) and opens the store,
   // created at the current schema or, with options.migrate_store, migrated to it.
   static Result<std::unique_ptr<Application>> Open(const ApplicationOptions& options);
-  // Stops the search indexer, then the store: its writer thread calls into the services below.
+  // Stops the outbox tailer and the search indexer, then the store: its writer thread calls
+  // into the services below.
   ~Application();
+
+  // On PostgreSQL, claims this node's id (Conflict "node_id_in_use" while another live node
+  // holds it) and makes the tailer that applies the other nodes' changes here, not yet
+  // started. Nothing on SQLite: one node.
+  Status JoinNodes();
+  // After JoinNodes; null on SQLite.
+  services::OutboxTailer* outbox_tailer() { return outbox_tailer_.get(); }
 
   // Opens the search index of the data folder (only one process may: the server), with its
   // service and its indexer, not yet started. kUnavailable when another process has it.
@@ -108,7 +119,8 @@ class Application {
   services::ExportService& exports() { return *exports_; }
 
  private:
-  Application() : ids_(SystemClock::instance(), 0) {}
+  explicit Application(const ApplicationOptions& options)
+      : ids_(SystemClock::instance(), static_cast<uint32_t>(options.node_id)), options_(options) {}
 
   IdGenerator ids_;
   services::LiveEventsRelay live_;
@@ -141,7 +153,9 @@ class Application {
   std::unique_ptr<search::SearchIndex> search_index_;
   std::unique_ptr<services::SearchService> search_;
   std::unique_ptr<services::SearchIndexer> search_indexer_;
+  std::unique_ptr<services::OutboxTailer> outbox_tailer_;
   std::string data_dir_;
+  const ApplicationOptions options_;
 };
 
 std::string DatabasePath(const std::string& data_dir);

@@ -60,6 +60,12 @@ int Run(int argc, char** argv) {
   auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server");
   AddDataOption(*serve_cmd, serve.app);
   AddPasswordCostOption(*serve_cmd, serve.app);
+  serve_cmd
+      ->add_option("--node-id", serve.app.node_id,
+                   "this node's id among the nodes sharing a PostgreSQL store (docs/scaling.md); "
+                   "part of every id it makes, refused while another live node holds it")
+      ->check(CLI::Range(0, 1023))
+      ->capture_default_str();
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT; port 0 picks a free port")
       ->capture_default_str();
   serve_cmd->add_option("--public-url", serve.public_url,

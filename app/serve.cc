@@ -316,11 +316,23 @@ int Serve(const ServeOptions& options) {
     spdlog::critical("event=open_failed message={}", LogValue(app.status().message()));
     return 1;
   }
+  // Before anything else starts, so that a refused node has done nothing.
+  if (Status s = (*app)->JoinNodes(); !s.ok()) {
+    spdlog::critical("event=node_refused node_id={} message={}", options.app.node_id,
+                     LogValue(s.message()));
+    return 1;
+  }
   if (Status s = (*app)->OpenSearch(options.search, options.indexer); !s.ok()) {
     spdlog::critical("event=search_open_failed message={}", LogValue(s.message()));
     return 1;
   }
   (*app)->search_indexer().Start();
+  if (auto* tailer = (*app)->outbox_tailer()) {
+    if (Status s = tailer->Start(); !s.ok()) {
+      spdlog::critical("event=outbox_tail_failed message={}", LogValue(s.message()));
+      return 1;
+    }
+  }
   if (Status s = (*app)->reporting().Start(); !s.ok()) {
     spdlog::critical("event=results_build_failed message={}", LogValue(s.message()));
     return 1;

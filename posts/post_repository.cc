@@ -198,7 +198,8 @@ Result<InsertedPost> PostRepository::InsertIn(Connection& c, Id id, Id author_id
                                        d.region, d.amount, d.currency, d.closed_on,
                                        OutcomeName(d.outcome)));
   }
-  AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, id));
+  AGORA_RETURN_IF_ERROR(
+      storage::AppendOutbox(c, storage::OutboxTopic::kPost, id, storage::OutboxKind::kCreated));
   auto inserted = Reload(c, id);
   if (!inserted.ok()) return inserted.status();
   out.post = std::move(*inserted);
@@ -272,7 +273,8 @@ Result<Post> PostRepository::Delete(storage::Transaction& tx, Id id) {
   (*stmt)->bind(1, now).bind(2, id);
   AGORA_RETURN_IF_ERROR((*stmt)->run());
   if (c.changes() == 0) return Status::NotFound("no such post");
-  AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kPost, id));
+  AGORA_RETURN_IF_ERROR(
+      storage::AppendOutbox(c, storage::OutboxTopic::kPost, id, storage::OutboxKind::kRemoved));
   auto deleted = Reload(c, id);
   if (!deleted.ok()) return deleted.status();
   if (deleted->in_reply_to) {

@@ -1,6 +1,7 @@
 #include "profiles/follow_graph.h"
 
 #include "profiles/user_repository.h"
+#include "storage/outbox.h"
 #include "storage/rows.h"
 
 namespace agora::profiles {
@@ -82,7 +83,12 @@ Result<FollowGraph::Followed> FollowGraph::Follow(Connection& c, Id follower, Id
   (*stmt)->bind(1, follower).bind(2, followee).bind(3, edge_id);
   AGORA_RETURN_IF_ERROR((*stmt)->run());
   bool added = c.changes() == 1;
-  if (added) AGORA_RETURN_IF_ERROR(AdjustCounts(c, follower, followee, +1));
+  if (added) {
+    AGORA_RETURN_IF_ERROR(AdjustCounts(c, follower, followee, +1));
+    // Other nodes add the followee's posts to their own timeline of the follower.
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kFollow, followee,
+                                                storage::OutboxKind::kCreated, follower));
+  }
   AGORA_ASSIGN_OR_RETURN(auto relationship, LoadRelationship(c, follower, followee));
   return Followed{relationship, added};
 }
@@ -95,8 +101,10 @@ Status FollowGraph::Unfollow(Id follower, Id followee) {
     if (!stmt.ok()) return stmt.status();
     (*stmt)->bind(1, follower).bind(2, followee);
     AGORA_RETURN_IF_ERROR((*stmt)->run());
-    if (c.changes() == 1) return AdjustCounts(c, follower, followee, -1);
-    return Status::Ok();
+    if (c.changes() == 0) return Status::Ok();
+    AGORA_RETURN_IF_ERROR(AdjustCounts(c, follower, followee, -1));
+    return storage::AppendOutbox(c, storage::OutboxTopic::kFollow, followee,
+                                 storage::OutboxKind::kRemoved, follower);
   });
 }
 

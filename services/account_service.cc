@@ -209,6 +209,15 @@ Result<std::string> AccountService::HashPassword(std::string_view password) {
 
 void AccountService::ForgetCachedSessions(Id user_id) { sessions_.ForgetCached(user_id); }
 
+Status AccountService::ApplyRemote(Id user_id) {
+  AGORA_ASSIGN_OR_RETURN(auto user, users_.FindById(user_id));
+  // The entry does not say what changed: the manager may have.
+  users_.Committed(user, /*manager_changed=*/true);
+  sessions_.ForgetCached(user_id);
+  if (!user.active) live_.AccountDeactivated(user_id);
+  return Status::Ok();
+}
+
 Result<profiles::User> AccountService::CreateUser(const Viewer& viewer,
                                                   const profiles::NewUser& user) {
   if (!viewer.is_admin) return Status::PermissionDenied("only admins create accounts");

@@ -202,6 +202,9 @@ class AccountService {
   // After a commit that changed what a session carries (a guest's end date): the next request
   // reads it anew.
   void ForgetCachedSessions(Id user_id);
+  // A person another node changed (services/outbox_tailer.h): this node's summary and session
+  // caches forget them, and a deactivated account's live streams close.
+  Status ApplyRemote(Id user_id);
 
   size_t cached_sessions() const { return sessions_.cached_sessions(); }
   // Keys held by the login throttles, all together (for /metrics).

@@ -5,6 +5,7 @@
 
 #include "profiles/user_repository.h"
 #include "services/audience.h"
+#include "storage/outbox.h"
 
 namespace agora::services {
 namespace {
@@ -113,6 +114,12 @@ Result<Membership> CommunityService::Transition(
   bool was_member = IsMember(before);
   bool is_member = state == MembershipState::kMember;
   // A failed timeline load is repaired by the next rebuild; the membership stands.
+  if (is_member != was_member) {
+    // The other nodes move their own timelines of this person (services/outbox_tailer.h).
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(
+        c, storage::OutboxTopic::kMembership, id,
+        is_member ? storage::OutboxKind::kCreated : storage::OutboxKind::kRemoved, user_id));
+  }
   if (is_member && !was_member) tx.AfterCommit([=, this] { feed_.OnJoined(user_id, id).ok(); });
   if (was_member && !is_member) tx.AfterCommit([=, this] { feed_.OnLeft(user_id, id); });
   AGORA_ASSIGN_OR_RETURN(auto written, repo_.MembershipOf(c, id, user_id));
@@ -123,7 +130,11 @@ Status CommunityService::Drop(storage::Transaction& tx, Id id, Id user_id,
                               const std::optional<Membership>& before,
                               const std::optional<communities::AuditRecord>& audit) {
   AGORA_RETURN_IF_ERROR(repo_.RemoveMembership(tx.connection(), id, user_id, audit));
-  if (IsMember(before)) tx.AfterCommit([=, this] { feed_.OnLeft(user_id, id); });
+  if (IsMember(before)) {
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(tx.connection(), storage::OutboxTopic::kMembership,
+                                                id, storage::OutboxKind::kRemoved, user_id));
+    tx.AfterCommit([=, this] { feed_.OnLeft(user_id, id); });
+  }
   return Status::Ok();
 }
 

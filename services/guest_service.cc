@@ -4,6 +4,7 @@
 #include <string>
 
 #include "profiles/account_records.h"
+#include "storage/outbox.h"
 #include "storage/rows.h"
 
 namespace agora::services {
@@ -79,6 +80,8 @@ Status GuestService::Add(storage::Transaction& tx, const Viewer& viewer, Id gues
   AGORA_RETURN_IF_ERROR(communities_.SetMembership(
       c, community_id, guest, Role::kMember, MembershipState::kMember,
       communities::AuditRecord{ids_.next(), viewer.user_id, "add_guest", guest, ""}));
+  AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kMembership, community_id,
+                                              storage::OutboxKind::kCreated, guest));
   // A failed timeline load is repaired by the next rebuild; the membership stands.
   tx.AfterCommit([this, guest, community_id] { feed_.OnJoined(guest, community_id).ok(); });
   return Status::Ok();
@@ -161,6 +164,9 @@ Result<GuestAccount> GuestService::Change(const Viewer& viewer, const profiles::
         AGORA_RETURN_IF_ERROR(communities_.RemoveMembership(
             c, community_id, user.id,
             communities::AuditRecord{ids_.next(), viewer.user_id, "remove_guest", user.id, ""}));
+        AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kMembership,
+                                                    community_id, storage::OutboxKind::kRemoved,
+                                                    user.id));
         tx.AfterCommit([this, id = user.id, community_id] { feed_.OnLeft(id, community_id); });
       }
       current = *wanted;

@@ -80,63 +80,96 @@ Result<PostView> PostService::Create(const Viewer& viewer, posts::NewPost post) 
   AGORA_RETURN_IF_ERROR(
       quotas_.Take(viewer.user_id, QuotaAction::kMention, static_cast<int64_t>(mentions.size())));
 
-  auto created = store_.Transact<posts::InsertedPost>([&](storage::Transaction& tx)
-                                                          -> Result<posts::InsertedPost> {
-    storage::Connection& c = tx.connection();
-    // Membership and bans are read in the transaction that writes the post, so a ban or a
-    // departure is either wholly before this post (refused) or wholly after it.
-    AudienceCheck audience(communities_, c, viewer);
-    std::optional<Id> community = post.community_id;
-    if (post.in_reply_to) {
-      AGORA_ASSIGN_OR_RETURN(auto parent, Readable(audience, posts_.Reload(c, *post.in_reply_to)));
-      community = parent.community_id;
-    }
-    if (community) {
-      AGORA_RETURN_IF_ERROR(audience.CanPost(*community, announcement));
-    } else if (viewer.is_guest()) {
-      return GuestConfined("post company-wide; name one of your communities");
-    } else if (announcement && !viewer.is_admin) {
-      return Status::PermissionDenied("only admins post company-wide announcements");
-    }
-    std::optional<Id> story_owner;
-    if (post.deal_id) {
-      // A deal the author may not see is refused like a missing one: nothing tells them apart.
-      AGORA_ASSIGN_OR_RETURN(auto deal, sales::FindDeal(c, *post.deal_id));
-      bool visible = false;
-      if (deal) {
-        AGORA_ASSIGN_OR_RETURN(visible, CanSeeDeal(c, viewer, *deal));
-      }
-      if (!visible) return Status::Unprocessable("invalid_deal", "no such deal");
-      story_owner = deal->owner_id;
-    }
-    // The id is taken on the writer thread, so ids follow commit order.
-    AGORA_ASSIGN_OR_RETURN(auto inserted,
-                           posts_.InsertIn(c, ids_.next(), viewer.user_id, post, mentions));
-    const posts::Post& stored = inserted.post;
-    std::optional<std::vector<Id>> recipients;
-    if (!stored.in_reply_to && stored.community_id) {
-      AGORA_ASSIGN_OR_RETURN(recipients, communities::MembersUnlessLarge(c, *stored.community_id,
-                                                                         feed_.fanout_threshold()));
-    } else if (!stored.in_reply_to && stored.kind != posts::PostKind::kAnnouncement) {
-      AGORA_ASSIGN_OR_RETURN(
-          recipients, profiles::FollowersUnlessLarge(c, viewer.user_id, feed_.fanout_threshold()));
-    }
-    std::optional<Id> parent_author;
-    if (inserted.parent) parent_author = inserted.parent->author_id;
-    AGORA_RETURN_IF_ERROR(notifications_.OnPostCreated(tx, stored, parent_author));
-    if (story_owner) {
-      AGORA_RETURN_IF_ERROR(notifications_.OnStoryAttached(tx, *story_owner, *post.deal_id));
-    }
-    tx.AfterCommitInOrder([this, inserted, recipients = std::move(recipients)] {
-      posts_.Cache(inserted);
-      feed_.OnPostCommitted(inserted.post, recipients);
-      // In commit order too: the hub hands it to its own thread at once.
-      if (!inserted.post.in_reply_to) live_.PostCommitted(inserted.post, recipients);
-    });
-    return inserted;
-  });
+  auto created = store_.Transact<posts::InsertedPost>(
+      [&](storage::Transaction& tx) -> Result<posts::InsertedPost> {
+        storage::Connection& c = tx.connection();
+        // Membership and bans are read in the transaction that writes the post, so a ban or a
+        // departure is either wholly before this post (refused) or wholly after it.
+        AudienceCheck audience(communities_, c, viewer);
+        std::optional<Id> community = post.community_id;
+        if (post.in_reply_to) {
+          AGORA_ASSIGN_OR_RETURN(auto parent,
+                                 Readable(audience, posts_.Reload(c, *post.in_reply_to)));
+          community = parent.community_id;
+        }
+        if (community) {
+          AGORA_RETURN_IF_ERROR(audience.CanPost(*community, announcement));
+        } else if (viewer.is_guest()) {
+          return GuestConfined("post company-wide; name one of your communities");
+        } else if (announcement && !viewer.is_admin) {
+          return Status::PermissionDenied("only admins post company-wide announcements");
+        }
+        std::optional<Id> story_owner;
+        if (post.deal_id) {
+          // A deal the author may not see is refused like a missing one: nothing tells them apart.
+          AGORA_ASSIGN_OR_RETURN(auto deal, sales::FindDeal(c, *post.deal_id));
+          bool visible = false;
+          if (deal) {
+            AGORA_ASSIGN_OR_RETURN(visible, CanSeeDeal(c, viewer, *deal));
+          }
+          if (!visible) return Status::Unprocessable("invalid_deal", "no such deal");
+          story_owner = deal->owner_id;
+        }
+        // The id is taken on the writer thread, so ids follow commit order.
+        AGORA_ASSIGN_OR_RETURN(auto inserted,
+                               posts_.InsertIn(c, ids_.next(), viewer.user_id, post, mentions));
+        const posts::Post& stored = inserted.post;
+        AGORA_ASSIGN_OR_RETURN(auto recipients, Recipients(c, stored));
+        std::optional<Id> parent_author;
+        if (inserted.parent) parent_author = inserted.parent->author_id;
+        AGORA_RETURN_IF_ERROR(notifications_.OnPostCreated(tx, stored, parent_author));
+        if (story_owner) {
+          AGORA_RETURN_IF_ERROR(notifications_.OnStoryAttached(tx, *story_owner, *post.deal_id));
+        }
+        tx.AfterCommitInOrder([this, inserted, recipients = std::move(recipients)] {
+          posts_.Cache(inserted);
+          feed_.OnPostCommitted(inserted.post, recipients);
+          // In commit order too: the hub hands it to its own thread at once.
+          if (!inserted.post.in_reply_to) live_.PostCommitted(inserted.post, recipients);
+        });
+        return inserted;
+      });
   if (!created.ok()) return created.status();
   return WithAuthor(std::move(created->post));
+}
+
+Result<std::optional<std::vector<Id>>> PostService::Recipients(storage::Connection& c,
+                                                               const posts::Post& post) {
+  if (post.in_reply_to) return std::optional<std::vector<Id>>();
+  if (post.community_id) {
+    return communities::MembersUnlessLarge(c, *post.community_id, feed_.fanout_threshold());
+  }
+  if (post.kind == posts::PostKind::kAnnouncement) return std::optional<std::vector<Id>>();
+  return profiles::FollowersUnlessLarge(c, post.author_id, feed_.fanout_threshold());
+}
+
+Status PostService::ApplyRemote(Id id, storage::OutboxKind kind) {
+  struct Loaded {
+    posts::InsertedPost inserted;
+    std::optional<std::vector<Id>> recipients;
+  };
+  const bool created = kind == storage::OutboxKind::kCreated;
+  auto load = [&](storage::Connection& c) -> Result<Loaded> {
+    Loaded out;
+    AGORA_ASSIGN_OR_RETURN(out.inserted.post, posts_.Reload(c, id));
+    const posts::Post& post = out.inserted.post;
+    if (post.in_reply_to) {
+      AGORA_ASSIGN_OR_RETURN(out.inserted.parent, posts_.Reload(c, *post.in_reply_to));
+    }
+    if (created && !post.deleted) {
+      AGORA_ASSIGN_OR_RETURN(out.recipients, Recipients(c, post));
+    }
+    return out;
+  };
+  AGORA_ASSIGN_OR_RETURN(auto loaded, store_.read(load));
+  const posts::Post& post = loaded.inserted.post;
+  posts_.Cache(loaded.inserted);
+  if (created && !post.deleted) {
+    feed_.OnPostCommitted(post, loaded.recipients);
+    if (!post.in_reply_to) live_.PostCommitted(post, loaded.recipients);
+  }
+  if (kind == storage::OutboxKind::kRemoved) live_.PostDeleted(post);
+  return Status::Ok();
 }
 
 Result<PostView> PostService::Get(const Viewer& viewer, Id id) {

@@ -23,6 +23,7 @@
 #include "services/live_events.h"
 #include "services/notification_service.h"
 #include "services/quotas.h"
+#include "storage/outbox.h"
 
 namespace agora::services {
 
@@ -51,7 +52,16 @@ class PostService {
   Result<PostView> React(const Viewer& viewer, Id id, const std::string& type);
   Status Unreact(const Viewer& viewer, Id id, const std::string& type);
 
+  // A post another node changed (services/outbox_tailer.h): the cache takes the stored post
+  // (and a reply's parent); a new top-level post is fanned out into this node's timelines and
+  // streams, a deleted one leaves them, as the node that wrote it did for its own.
+  Status ApplyRemote(Id id, storage::OutboxKind kind);
+
  private:
+  // Who a new top-level post is fanned out to: its community's members or its author's
+  // followers; nullopt for a source too large to fan out, and for replies and announcements.
+  Result<std::optional<std::vector<Id>>> Recipients(storage::Connection& c,
+                                                    const posts::Post& post);
   // "@name" mentions that name an active person.
   Result<std::vector<posts::Mention>> ResolveMentions(const std::string& text);
   Result<PostView> WithAuthor(posts::Post post);

@@ -172,6 +172,7 @@ Result<size_t> SearchIndexer::ApplyNext() {
   std::vector<Id> post_ids;
   std::vector<Id> user_ids;
   for (const storage::OutboxEntry& e : *entries) {
+    if (e.topic != storage::OutboxTopic::kPost && e.topic != storage::OutboxTopic::kUser) continue;
     auto& ids = e.topic == storage::OutboxTopic::kPost ? post_ids : user_ids;
     if (std::find(ids.begin(), ids.end(), e.entity_id) == ids.end()) ids.push_back(e.entity_id);
   }

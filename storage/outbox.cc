@@ -1,17 +1,23 @@
 #include "storage/outbox.h"
 
 namespace agora::storage {
-
-Status AppendOutbox(Connection& c, OutboxTopic topic, Id entity_id) {
-  auto stmt = c.prepare("INSERT INTO outbox (topic, entity_id) VALUES (?, ?)");
+Status AppendOutbox(Connection& c, OutboxTopic topic, Id entity_id, OutboxKind kind,
+                    Id subject_id) {
+  auto stmt =
+      c.prepare("INSERT INTO outbox (topic, entity_id, kind, subject_id) VALUES (?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, static_cast<int64_t>(topic)).bind(2, entity_id);
+  (*stmt)
+      ->bind(1, static_cast<int64_t>(topic))
+      .bind(2, entity_id)
+      .bind(3, static_cast<int64_t>(kind))
+      .bind(4, subject_id);
   return (*stmt)->run();
 }
 
 Result<std::vector<OutboxEntry>> ReadOutbox(Connection& c, int64_t after, int limit) {
-  auto stmt =
-      c.prepare("SELECT seq, topic, entity_id FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?");
+  auto stmt = c.prepare(
+      "SELECT seq, topic, entity_id, kind, subject_id, node_id FROM outbox WHERE seq > ? "
+      "ORDER BY seq LIMIT ?");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->bind(1, after).bind(2, static_cast<int64_t>(limit));
   std::vector<OutboxEntry> out;
@@ -20,7 +26,8 @@ Result<std::vector<OutboxEntry>> ReadOutbox(Connection& c, int64_t after, int li
     if (!row.ok()) return row.status();
     if (!*row) break;
     out.push_back({(*stmt)->column_int64(0), static_cast<OutboxTopic>((*stmt)->column_int64(1)),
-                   (*stmt)->column_int64(2)});
+                   (*stmt)->column_int64(2), static_cast<OutboxKind>((*stmt)->column_int64(3)),
+                   (*stmt)->column_int64(4), static_cast<int>((*stmt)->column_int64(5))});
   }
   return out;
 }
@@ -39,9 +46,28 @@ Result<int64_t> LastOutboxSeq(Connection& c) {
 }
 
 Status PruneOutbox(Connection& c, int64_t upto) {
-  auto stmt = c.prepare("DELETE FROM outbox WHERE seq <= ?");
+  if (c.engine() == Engine::kSqlite) {
+    auto stmt = c.prepare("DELETE FROM outbox WHERE seq <= ?");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->bind(1, upto);
+    return (*stmt)->run();
+  }
+  // Heartbeats use the server's clock, so nodes' clocks never disagree about liveness.
+  auto stmt = c.prepare(
+      "DELETE FROM outbox WHERE seq <= least(?1, (SELECT min(applied_seq) FROM nodes WHERE "
+      "heartbeat_at > (extract(epoch FROM clock_timestamp()) * 1000)::bigint - 3600000))");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->bind(1, upto);
+  return (*stmt)->run();
+}
+
+Status RecordNodeProgress(Connection& c, int node_id, int64_t applied_seq) {
+  auto stmt = c.prepare(
+      "INSERT INTO nodes (node_id, applied_seq, heartbeat_at) VALUES (?1, ?2, "
+      "(extract(epoch FROM clock_timestamp()) * 1000)::bigint) ON CONFLICT (node_id) DO UPDATE "
+      "SET applied_seq = excluded.applied_seq, heartbeat_at = excluded.heartbeat_at");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->bind(1, static_cast<int64_t>(node_id)).bind(2, applied_seq);
   return (*stmt)->run();
 }
 

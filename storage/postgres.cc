@@ -332,6 +332,11 @@ Status PostgresConnection::exec(std::string_view sql) {
   return Status::Ok();
 }
 
+Status PostgresConnection::BeginWrite() {
+  // The key is any constant unique to Agora's write lock (the schema lock has its own).
+  return exec("BEGIN; SELECT pg_advisory_xact_lock(7305718293485002)");
+}
+
 Status PostgresConnection::Commit() {
   const bool aborted = PQtransactionStatus(conn_) == PQTRANS_INERROR;
   AGORA_RETURN_IF_ERROR(exec("COMMIT"));

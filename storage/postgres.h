@@ -89,7 +89,9 @@ class PostgresConnection final : public Connection {
   Engine engine() const override { return Engine::kPostgres; }
   Status exec(std::string_view sql) override;
   int64_t changes() const override { return changes_; }
-  Status BeginWrite() override { return exec("BEGIN"); }
+  // Also takes the cluster-wide write lock (held until commit), so that write transactions
+  // of every node commit one after the other and outbox seqs follow commit order.
+  Status BeginWrite() override;
   // PostgreSQL answers COMMIT of a transaction a failed statement aborted with a silent
   // ROLLBACK; that is an error here.
   Status Commit() override;

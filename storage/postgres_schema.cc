@@ -482,6 +482,30 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql",
+    // 10: several nodes (docs/scaling.md). Outbox entries say what happened and which node
+    // wrote them: the writer connection sets agora.node_id, so no statement names it. Every
+    // insert wakes the nodes that LISTEN (notifications are sent at commit, one per
+    // transaction). `nodes` holds how far each node applied the outbox, so pruning keeps
+    // what a live node still needs.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN kind BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN subject_id BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN node_id BIGINT NOT NULL
+  DEFAULT coalesce(nullif(current_setting('agora.node_id', true), ''), '0')::bigint;
+CREATE FUNCTION agora_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('agora_outbox', '');
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+  FOR EACH STATEMENT EXECUTE FUNCTION agora_outbox_notify();
+CREATE TABLE nodes (
+  node_id      BIGINT PRIMARY KEY,
+  applied_seq  BIGINT NOT NULL,
+  heartbeat_at BIGINT NOT NULL
+);
+)sql",
 };
 
 // Any constant unique to Agora's schema lock (pg_advisory_xact_lock takes a bigint).

@@ -587,6 +587,13 @@ BEGIN
   UPDATE sales_deals SET revision = OLD.revision + 1 WHERE id = NEW.id;
 END;
 )sql",
+    // 17: outbox entries say what happened (storage/outbox.h) and, on PostgreSQL, which node
+    // wrote them; a SQLite store has one node, 0.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN subject_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN node_id INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

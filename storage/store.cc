@@ -17,6 +17,9 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
     AGORA_RETURN_IF_ERROR(w.exec("PRAGMA journal_mode=WAL"));
     AGORA_RETURN_IF_ERROR(w.exec("PRAGMA synchronous=" + options.synchronous));
     AGORA_RETURN_IF_ERROR(w.exec("PRAGMA foreign_keys=ON"));
+  } else {
+    // The outbox's node_id column defaults to it (postgres_schema.cc, step 10).
+    AGORA_RETURN_IF_ERROR(w.exec("SET agora.node_id = '" + std::to_string(options.node_id) + "'"));
   }
   AGORA_RETURN_IF_ERROR(Migrate(w));
 

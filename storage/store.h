@@ -36,6 +36,8 @@ struct StoreOptions {
   // acknowledged write survives power loss, not only a process crash. Group commit amortises the
   // fsync over every write of a batch.
   std::string synchronous = "FULL";
+  // PostgreSQL only: the node whose writer this is, recorded in the outbox entries it writes.
+  int node_id = 0;
 };
 
 struct StoreStats {

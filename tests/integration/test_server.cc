@@ -189,6 +189,21 @@ TestServer::TestServer(std::vector<std::string> extra_serve_args, rlim_t open_fi
   }
 }
 
+TestServer::TestServer(JoinStore, std::vector<std::string> extra_serve_args)
+    : extra_serve_args_(std::move(extra_serve_args)) {
+  char pattern[] = "/tmp/agora-integration-XXXXXX";
+  if (!mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
+  root_dir_ = pattern;
+  data_dir_ = root_dir_ + "/data";
+  log_path_ = root_dir_ + "/server.log";
+  try {
+    Start();
+  } catch (...) {
+    std::filesystem::remove_all(root_dir_);
+    throw;
+  }
+}
+
 TestServer::~TestServer() {
   if (running()) Kill();
   std::error_code ignored;

@@ -53,6 +53,11 @@ class TestServer {
   // they name a `--quota`, and with no queue deadline unless they name `--max-queue-wait-ms`. A
   // non-zero `open_files` is the server's open-file limit (soft and hard, so it cannot raise it).
   explicit TestServer(std::vector<std::string> extra_serve_args = {}, rlim_t open_files = 0);
+  // Another node of a store that was provisioned already (a PostgreSQL store another
+  // TestServer or `agora user add --store` made): no admin is added; `extra_serve_args` name
+  // the store and the node (--store URL --node-id N).
+  struct JoinStore {};
+  TestServer(JoinStore, std::vector<std::string> extra_serve_args);
   ~TestServer();  // kills the process, removes the folder
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 
+#include "storage/node_session.h"
 #include "storage/outbox.h"
 #include "storage/rows.h"
 #include "storage/store.h"
@@ -140,6 +144,77 @@ TEST_F(PostgresTest, TheOutboxRemembersItsLastSeqAfterPruning) {
   EXPECT_EQ((*entries)[1].entity_id, 7);
   ASSERT_TRUE(PruneOutbox(*c_, (*entries)[1].seq).ok());
   EXPECT_EQ(*LastOutboxSeq(*c_), (*entries)[1].seq);
+}
+
+// Two nodes' writers: the second one's entry may not become visible before the first one's
+// lower seq commits, or a tailer reading "seq > last" would skip the first forever.
+TEST_F(PostgresTest, OutboxEntriesBecomeVisibleInSeqOrderAcrossWriters) {
+  auto second = Connection::Open(url_, Connection::Mode::kReadWrite);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  ASSERT_TRUE(c_->BeginWrite().ok());
+  ASSERT_TRUE(AppendOutbox(*c_, OutboxTopic::kPost, 1).ok());  // takes the lower seq
+  std::atomic<bool> committed{false};
+  std::thread other([&] {
+    EXPECT_TRUE((*second)->BeginWrite().ok());
+    EXPECT_TRUE(AppendOutbox(**second, OutboxTopic::kPost, 2).ok());
+    EXPECT_TRUE((*second)->Commit().ok());
+    committed = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto reader = Connection::Open(url_, Connection::Mode::kReadOnly);
+  ASSERT_TRUE(reader.ok());
+  auto seen = ReadOutbox(**reader, 0, 10);
+  ASSERT_TRUE(seen.ok());
+  EXPECT_TRUE(seen->empty()) << "a later writer committed while an earlier one was open";
+  EXPECT_FALSE(committed.load());
+  ASSERT_TRUE(c_->Commit().ok());
+  other.join();
+  seen = ReadOutbox(**reader, 0, 10);
+  ASSERT_TRUE(seen.ok());
+  ASSERT_EQ(seen->size(), 2u);
+  EXPECT_EQ((*seen)[0].entity_id, 1);
+  EXPECT_LT((*seen)[0].seq, (*seen)[1].seq);
+}
+
+TEST_F(PostgresTest, OutboxEntriesCarryTheirKindSubjectAndNode) {
+  ASSERT_TRUE(c_->exec("SET agora.node_id = '7'").ok());
+  ASSERT_TRUE(AppendOutbox(*c_, OutboxTopic::kFollow, 5, OutboxKind::kRemoved, 6).ok());
+  auto entries = ReadOutbox(*c_, 0, 10);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].topic, OutboxTopic::kFollow);
+  EXPECT_EQ((*entries)[0].kind, OutboxKind::kRemoved);
+  EXPECT_EQ((*entries)[0].subject_id, 6);
+  EXPECT_EQ((*entries)[0].node_id, 7);
+}
+
+TEST_F(PostgresTest, PruningKeepsWhatALiveNodeHasNotApplied) {
+  for (Id id = 1; id <= 4; ++id) ASSERT_TRUE(AppendOutbox(*c_, OutboxTopic::kPost, id).ok());
+  auto entries = ReadOutbox(*c_, 0, 10);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_TRUE(RecordNodeProgress(*c_, 1, (*entries)[3].seq).ok());
+  ASSERT_TRUE(RecordNodeProgress(*c_, 2, (*entries)[1].seq).ok());
+  ASSERT_TRUE(PruneOutbox(*c_, (*entries)[3].seq).ok());
+  auto left = ReadOutbox(*c_, 0, 10);
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 2u);  // node 2 has applied only the first two
+  EXPECT_EQ((*left)[0].entity_id, 3);
+}
+
+TEST_F(PostgresTest, ANodeIdIsHeldByOneLiveSessionAtATime) {
+  auto first = NodeSession::Claim(url_, 3);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  auto twin = NodeSession::Claim(url_, 3);
+  ASSERT_FALSE(twin.ok());
+  EXPECT_EQ(twin.status().error_code(), "node_id_in_use");
+  EXPECT_TRUE(NodeSession::Claim(url_, 4).ok());
+  // A notification committed by any writer wakes the session.
+  ASSERT_TRUE(AppendOutbox(*c_, OutboxTopic::kPost, 1).ok());
+  auto woken = (*first)->Wait(std::chrono::seconds(5));
+  ASSERT_TRUE(woken.ok());
+  EXPECT_TRUE(*woken);
+  first->reset();  // the node ends: its id is free at once
+  EXPECT_TRUE(NodeSession::Claim(url_, 3).ok());
 }
 
 TEST_F(PostgresTest, LargestStoredIdSpansPeopleFollowsAndPosts) {

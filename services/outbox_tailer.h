@@ -1,0 +1,85 @@
+// OutboxTailer: what other nodes changed, applied to this node's memory.
+//
+// Several nodes may share one PostgreSQL store (docs/scaling.md). Each keeps its own timelines,
+// post cache and live streams, and each node's writer applies its own changes to them in
+// process, after the commit. The tailer is how a node learns of the others' changes: one
+// thread reads the outbox (storage/outbox.h) past the last entry it saw, woken by the
+// NOTIFY each commit sends (storage/node_session.h) or at the latest after a poll interval, and
+// applies each entry another node wrote as that node applied it locally: posts to the cache,
+// timelines and live streams, follows and memberships to timelines, people to the session and
+// summary caches (a deactivated account's streams close). Its own entries are
+// skipped. The search index is not its business: every node's SearchIndexer follows the whole
+// outbox. It also reports, once a second, how far this node applied the outbox, so pruning
+// keeps what this node still needs.
+//
+// It starts at the outbox's end: what was committed before lives in the store, which this
+// node's timelines and caches read when they load.
+//
+// Thread-safe: Start and Stop from the owner; the statistics from anywhere.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "core/status.h"
+#include "core/worker_thread.h"
+#include "services/account_service.h"
+#include "services/feed_service.h"
+#include "services/post_service.h"
+#include "storage/node_session.h"
+#include "storage/outbox.h"
+#include "storage/store.h"
+
+namespace agora::services {
+
+struct OutboxTailerOptions {
+  int node_id = 0;
+  // The longest a change waits when a notification was lost (the connection blips).
+  std::chrono::milliseconds poll_interval{500};
+  std::chrono::milliseconds report_interval{1000};
+  int batch = 500;  // entries read at once
+};
+
+class OutboxTailer {
+ public:
+  // Every reference must outlive the tailer. `index_applied` tells how far this node's search
+  // index applied the outbox (pruning keeps what it has not).
+  OutboxTailer(storage::Store& store, std::unique_ptr<storage::NodeSession> session,
+               PostService& posts, FeedService& feed, AccountService& accounts,
+               std::function<int64_t()> index_applied, OutboxTailerOptions options);
+  ~OutboxTailer();  // Stop()s
+
+  // Reads where the outbox ends, then starts the thread.
+  Status Start();
+  // Finishes the entry in hand and stops (within a poll interval). Idempotent.
+  void Stop();
+
+  int64_t applied_seq() const { return applied_seq_.load(); }
+  uint64_t applied() const { return applied_.load(); }  // entries of other nodes applied
+  uint64_t failures() const { return failures_.load(); }
+
+ private:
+  void Run();
+  // Applies up to one batch; returns the number of entries read.
+  Result<size_t> ApplyNext();
+  Status Apply(const storage::OutboxEntry& entry);
+
+  // Constant after construction.
+  storage::Store& store_;
+  PostService& posts_;
+  FeedService& feed_;
+  AccountService& accounts_;
+  const std::function<int64_t()> index_applied_;
+  const OutboxTailerOptions options_;
+
+  std::unique_ptr<storage::NodeSession> session_;  // the tailer's thread only
+  WorkerThread<> thread_;  // thread-safe; it takes no tasks, it waits on the session
+
+  std::atomic<int64_t> applied_seq_{0};  // written by the tailer's thread only
+  std::atomic<uint64_t> applied_{0};
+  std::atomic<uint64_t> failures_{0};
+};
+
+}  // namespace agora::services

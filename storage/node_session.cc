@@ -1,0 +1,64 @@
+#include "storage/node_session.h"
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+namespace agora::storage {
+namespace {
+
+// The class of the node-id advisory locks (the id is the other half of the key).
+constexpr int kNodeLockClass = 1701279847;
+
+Status Failure(pg_conn* conn, const std::string& context) {
+  return Status::Unavailable(context + ": " + PQerrorMessage(conn));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<NodeSession>> NodeSession::Claim(const std::string& url, int node_id) {
+  pg_conn* conn = PQconnectdb(url.c_str());
+  std::unique_ptr<NodeSession> session(new NodeSession(conn));
+  if (!conn || PQstatus(conn) != CONNECTION_OK) {
+    return Status::Unavailable(std::string("connecting to PostgreSQL: ") +
+                               (conn ? PQerrorMessage(conn) : "no memory"));
+  }
+  std::string lock = "SELECT pg_try_advisory_lock(" + std::to_string(kNodeLockClass) + ", " +
+                     std::to_string(node_id) + ")";
+  PGresult* claimed = PQexec(conn, lock.c_str());
+  bool ok = PQresultStatus(claimed) == PGRES_TUPLES_OK;
+  bool held = ok && std::string(PQgetvalue(claimed, 0, 0)) == "t";
+  PQclear(claimed);
+  if (!ok) return Failure(conn, "claiming the node id");
+  if (!held) {
+    return Status::Conflict("node_id_in_use",
+                            "node id " + std::to_string(node_id) +
+                                " is held by another live node (choose another --node-id)");
+  }
+  PGresult* listening = PQexec(conn, "LISTEN agora_outbox");
+  ok = PQresultStatus(listening) == PGRES_COMMAND_OK;
+  PQclear(listening);
+  if (!ok) return Failure(conn, "listening for outbox notifications");
+  return session;
+}
+
+NodeSession::~NodeSession() { PQfinish(conn_); }
+
+Result<bool> NodeSession::Wait(std::chrono::milliseconds timeout) {
+  auto drain = [this] {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      any = true;
+      PQfreemem(n);
+    }
+    return any;
+  };
+  if (drain()) return true;
+  pollfd fd{PQsocket(conn_), POLLIN, 0};
+  int ready = poll(&fd, 1, static_cast<int>(timeout.count()));
+  if (ready < 0) return false;  // interrupted: the caller looks at the outbox anyway
+  if (ready == 0) return false;
+  if (!PQconsumeInput(conn_)) return Failure(conn_, "reading outbox notifications");
+  return drain();
+}
+
+}  // namespace agora::storage

@@ -1,0 +1,217 @@
+// Two real `agora serve` nodes on one PostgreSQL store (docs/scaling.md): what is written
+// through node A reaches node B's home streams, live streams and search; a node id is held by
+// one live node at a time; a node killed with SIGKILL loses nothing and catches up when it
+// restarts. Skipped where PostgreSQL's server is not installed.
+//
+// Whatever B does in the background (the tailer, the search index) is polled for, never
+// waited for with a fixed sleep.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "tests/integration/test_server.h"
+#include "tests/integration/ws_client.h"
+#include "tests/support/postgres_cluster.h"
+
+namespace agora::integration {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+bool Eventually(const std::function<bool()>& done, seconds within = seconds(15)) {
+  auto deadline = std::chrono::steady_clock::now() + within;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return true;
+}
+
+// The type and post id of a live-stream message.
+std::pair<std::string, std::string> Parse(const std::string& message) {
+  rapidjson::Document doc;
+  doc.Parse(message.c_str());
+  if (!doc.IsObject() || !doc.HasMember("type")) return {};
+  std::string type = doc["type"].GetString();
+  if (type == "post") return {type, doc["item"]["object"]["agora:post"]["id"].GetString()};
+  if (type == "delete") return {type, doc["post_id"].GetString()};
+  return {type, ""};
+}
+
+class MultiNodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto* cluster = testing::PostgresCluster::Get();
+    if (!cluster) GTEST_SKIP() << testing::PostgresCluster::WhyNot();
+    url_ = cluster->NewDatabase();
+    char pattern[] = "/tmp/agora-multi-node-XXXXXX";
+    ASSERT_TRUE(mkdtemp(pattern));
+    root_ = pattern;
+    CommandResult added =
+        RunAgora({"user", "add", "--store", url_, "--data", root_ + "/provisioning", "--username",
+                  TestServer::kAdminUsername, "--display-name", "Admin", "--email",
+                  "admin@example.com", "--admin", "--password-cost", "minimum"},
+                 std::string(TestServer::kAdminPassword) + "\n");
+    ASSERT_EQ(added.exit_status, 0) << added.output;
+    a_ = StartNode(1);
+    b_ = StartNode(2);
+    admin_ = a_->LoginAdmin();
+  }
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    if (!root_.empty()) std::filesystem::remove_all(root_);
+  }
+
+  std::unique_ptr<TestServer> StartNode(int node_id) {
+    return std::make_unique<TestServer>(
+        TestServer::JoinStore{},
+        std::vector<std::string>{"--store", url_, "--node-id", std::to_string(node_id)});
+  }
+
+  std::string WritePost(const TestServer& node, const TestUser& by, const std::string& text) {
+    HttpResult r = node.Request("POST", "/api/v1/posts", "{\"text\":\"" + text + "\"}", by.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  void Follow(const TestServer& node, const TestUser& who, const TestUser& whom) {
+    EXPECT_EQ(node.Request("POST", "/api/v1/users/" + whom.id + "/follow", "", who.token).status,
+              200);
+  }
+  bool InHome(const TestServer& node, const TestUser& reader, const std::string& post_id) {
+    HttpResult r = node.Request("GET", "/api/v1/feeds/home?limit=50", "", reader.token);
+    return r.status == 200 && r.body.find("\"" + post_id + "\"") != std::string::npos;
+  }
+  bool Found(const TestServer& node, const TestUser& reader, const std::string& word,
+             const std::string& post_id) {
+    HttpResult r = node.Request("GET", "/api/v1/search/posts?q=" + word, "", reader.token);
+    return r.status == 200 && r.body.find("\"" + post_id + "\"") != std::string::npos;
+  }
+  // A live stream of `who` on `node`, proven subscribed: a follow made through `node` itself
+  // notifies `who`, and that notification is its first message.
+  std::unique_ptr<WsClient> Stream(const TestServer& node, const TestUser& who) {
+    auto ws =
+        std::make_unique<WsClient>(node.endpoint(), "/api/v1/stream?access_token=" + who.token);
+    EXPECT_TRUE(ws->open()) << ws->refusal_status() << " " << ws->refusal_body();
+    TestUser barrier = node.CreateAndLogin(admin_, "barrier" + std::to_string(++barriers_));
+    Follow(node, barrier, who);
+    auto first = ws->Read();
+    EXPECT_TRUE(first && first->find("\"type\":\"follow\"") != std::string::npos)
+        << first.value_or("(nothing)");
+    return ws;
+  }
+  // The next post or delete message of `ws` (notifications are skipped).
+  std::pair<std::string, std::string> NextPostEvent(WsClient& ws) {
+    while (auto message = ws.Read(seconds(10))) {
+      auto event = Parse(*message);
+      if (event.first == "post" || event.first == "delete") return event;
+    }
+    return {};
+  }
+
+  std::string url_, root_, admin_;
+  std::unique_ptr<TestServer> a_, b_;
+  int barriers_ = 0;
+};
+
+TEST_F(MultiNodeTest, APostThroughAReachesAFollowerOnBOverHttpWebSocketAndSearch) {
+  TestUser ana = a_->CreateAndLogin(admin_, "ana");
+  TestUser ben = b_->CreateAndLogin(admin_, "ben");
+  Follow(*b_, ben, ana);
+  // Ben's home timeline is in B's memory before the post: the post must be fanned out into it
+  // by B's tailer, not found by a lazy load.
+  ASSERT_EQ(b_->Request("GET", "/api/v1/feeds/home", "", ben.token).status, 200);
+  auto ws = Stream(*b_, ben);
+
+  std::string post = WritePost(*a_, ana, "quarterly zeppelin numbers");
+  EXPECT_EQ(NextPostEvent(*ws), std::make_pair(std::string("post"), post));
+  EXPECT_TRUE(InHome(*b_, ben, post)) << "the live event came before the timeline";
+  EXPECT_TRUE(Eventually([&] { return Found(*b_, ben, "zeppelin", post); }));
+
+  ASSERT_EQ(a_->Request("DELETE", "/api/v1/posts/" + post, "", ana.token).status, 204);
+  EXPECT_EQ(NextPostEvent(*ws), std::make_pair(std::string("delete"), post));
+  EXPECT_FALSE(InHome(*b_, ben, post));
+  EXPECT_EQ(b_->Request("GET", "/api/v1/posts/" + post, "", ben.token).status, 404);
+  EXPECT_TRUE(Eventually([&] { return !Found(*b_, ben, "zeppelin", post); }));
+}
+
+TEST_F(MultiNodeTest, FollowsAndMembershipsMadeOnAMoveTimelinesOnB) {
+  TestUser ana = a_->CreateAndLogin(admin_, "ana");
+  TestUser ben = a_->CreateAndLogin(admin_, "ben");
+  std::string earlier = WritePost(*a_, ana, "written before the follow");
+  ASSERT_EQ(b_->Request("GET", "/api/v1/feeds/home", "", ben.token).status, 200);
+  Follow(*a_, ben, ana);  // through A, while Ben's timeline is in B's memory
+  EXPECT_TRUE(Eventually([&] { return InHome(*b_, ben, earlier); }));
+  ASSERT_EQ(a_->Request("DELETE", "/api/v1/users/" + ana.id + "/follow", "", ben.token).status,
+            204);
+  EXPECT_TRUE(Eventually([&] { return !InHome(*b_, ben, earlier); }));
+
+  HttpResult made = a_->Request("POST", "/api/v1/communities",
+                                "{\"name\":\"Guild\",\"visibility\":\"open\"}", ana.token);
+  ASSERT_EQ(made.status, 201) << made;
+  std::string community = JsonString(made.body, "/id").value_or("");
+  HttpResult r =
+      a_->Request("POST", "/api/v1/posts",
+                  "{\"text\":\"guild news\",\"community_id\":\"" + community + "\"}", ana.token);
+  ASSERT_EQ(r.status, 201) << r;
+  std::string news = JsonString(r.body, "/id").value_or("");
+  ASSERT_EQ(a_->Request("POST", "/api/v1/communities/" + community + "/join", "", ben.token).status,
+            200);
+  EXPECT_TRUE(Eventually([&] { return InHome(*b_, ben, news); }));
+  ASSERT_EQ(
+      a_->Request("POST", "/api/v1/communities/" + community + "/leave", "", ben.token).status,
+      204);
+  EXPECT_TRUE(Eventually([&] { return !InHome(*b_, ben, news); }));
+}
+
+TEST_F(MultiNodeTest, AnAccountDeactivatedOnALosesItsSessionAndStreamOnB) {
+  TestUser ben = a_->CreateAndLogin(admin_, "ben");
+  auto ws = Stream(*b_, ben);  // B has ben's session in its cache now
+  ASSERT_EQ(a_->Request("POST", "/api/v1/users/" + ben.id + "/deactivate", "", admin_).status, 200);
+  EXPECT_TRUE(ws->WaitClosed(seconds(10)));
+  EXPECT_TRUE(Eventually(
+      [&] { return b_->Request("GET", "/api/v1/feeds/home", "", ben.token).status == 401; }));
+}
+
+TEST_F(MultiNodeTest, ASecondLiveNodeWithTheSameIdIsRefused) {
+  CommandResult second = RunAgora({"serve", "--store", url_, "--node-id", "1", "--data",
+                                   root_ + "/second", "--listen", "127.0.0.1:0"},
+                                  std::nullopt, seconds(30));
+  EXPECT_EQ(second.exit_status, 1) << second.output;
+  EXPECT_NE(second.output.find("node_refused"), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("held by another live node"), std::string::npos) << second.output;
+}
+
+TEST_F(MultiNodeTest, ANodeKilledMidWayLosesNothingAndCatchesUpWhenRestarted) {
+  TestUser ana = a_->CreateAndLogin(admin_, "ana");
+  TestUser ben = a_->CreateAndLogin(admin_, "ben");
+  Follow(*a_, ben, ana);
+  std::string before = WritePost(*b_, ana, "acknowledged by the node that dies");
+  b_->Kill();
+
+  // A keeps serving while B is gone.
+  std::string meanwhile = WritePost(*a_, ana, "written while bravo was down");
+  EXPECT_TRUE(InHome(*a_, ben, before));
+  EXPECT_TRUE(InHome(*a_, ben, meanwhile));
+
+  // At once: the id was B's only while its connection lived.
+  b_->Restart();
+  EXPECT_TRUE(InHome(*b_, ben, before));
+  EXPECT_TRUE(InHome(*b_, ben, meanwhile));
+  EXPECT_TRUE(Eventually([&] { return Found(*b_, ben, "bravo", meanwhile); }));
+  auto ws = Stream(*b_, ben);
+  std::string after = WritePost(*a_, ana, "written after the restart");
+  EXPECT_EQ(NextPostEvent(*ws), std::make_pair(std::string("post"), after));
+  EXPECT_TRUE(InHome(*b_, ben, after));
+}
+
+}  // namespace
+}  // namespace agora::integration
