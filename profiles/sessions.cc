@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "profiles/bearer_secret.h"
+#include "storage/outbox.h"
 #include "storage/rows.h"
 
 namespace agora::profiles {
@@ -23,6 +24,13 @@ Session ReadSessionRow(const storage::Statement& s) {
 }
 
 Status Unknown() { return Status::Unauthenticated("the token is unknown, revoked or expired"); }
+
+// In the transaction that ended sessions of `user_id`: other nodes, which may hold them in their
+// caches, drop them when they apply this entry (their outbox tailer), so a logout or a password
+// change holds on every node.
+Status SessionsEnded(storage::Connection& c, Id user_id) {
+  return storage::AppendOutbox(c, storage::OutboxTopic::kUser, user_id);
+}
 
 }  // namespace
 
@@ -75,7 +83,7 @@ Result<IssuedToken> SessionStore::Create(Id user_id, bool is_admin, bool is_sale
       AGORA_RETURN_IF_ERROR(
           storage::Run(c, "DELETE FROM sessions WHERE token_hash = ?", storage::Blob{old}));
     }
-    return Status::Ok();
+    return ended.empty() ? Status::Ok() : SessionsEnded(c, user_id);
   });
   for (const auto& old : ended) cache_.Erase(old);
   if (!status.ok()) return status;
@@ -123,7 +131,14 @@ Result<Session> SessionStore::Resolve(std::string_view token) {
 Status SessionStore::Revoke(std::string_view token) {
   std::string hash = HashBearerSecret(token);
   Status status = store_.write([&](storage::Connection& c) -> Status {
-    return storage::Run(c, "DELETE FROM sessions WHERE token_hash = ?", storage::Blob{hash});
+    auto owner = storage::ReadOne(
+        c, "SELECT user_id FROM sessions WHERE token_hash = ?",
+        [](const storage::Statement& s) { return s.column_int64(0); }, storage::Blob{hash});
+    if (!owner.ok()) return owner.status();
+    if (!owner->has_value()) return Status::Ok();
+    AGORA_RETURN_IF_ERROR(
+        storage::Run(c, "DELETE FROM sessions WHERE token_hash = ?", storage::Blob{hash}));
+    return SessionsEnded(c, **owner);
   });
   cache_.Erase(hash);
   return status;
@@ -133,6 +148,7 @@ Status SessionStore::RevokeAll(storage::Transaction& tx, Id user_id) {
   ForgetCached(user_id);
   AGORA_RETURN_IF_ERROR(
       storage::Run(tx.connection(), "DELETE FROM sessions WHERE user_id = ?", user_id));
+  AGORA_RETURN_IF_ERROR(SessionsEnded(tx.connection(), user_id));
   tx.AfterCommitInOrder([this, user_id] { ForgetCached(user_id); });
   return Status::Ok();
 }
@@ -145,8 +161,10 @@ size_t SessionStore::cached_sessions() const { return cache_.size(); }
 
 Status DeleteSessionsOf(storage::Connection& c, Id user_id, std::string_view keep_token) {
   std::string kept = keep_token.empty() ? std::string() : HashBearerSecret(keep_token);
-  return storage::Run(c, "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?", user_id,
-                      storage::Blob{kept});
+  AGORA_RETURN_IF_ERROR(storage::Run(c,
+                                     "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?",
+                                     user_id, storage::Blob{kept}));
+  return SessionsEnded(c, user_id);
 }
 
 }  // namespace agora::profiles

@@ -181,6 +181,28 @@ TEST_F(MultiNodeTest, AnAccountDeactivatedOnALosesItsSessionAndStreamOnB) {
       [&] { return b_->Request("GET", "/api/v1/feeds/home", "", ben.token).status == 401; }));
 }
 
+TEST_F(MultiNodeTest, ALogoutOnAEndsTheSessionOnB) {
+  TestUser ben = a_->CreateAndLogin(admin_, "ben");
+  ASSERT_EQ(b_->Request("GET", "/api/v1/feeds/home", "", ben.token).status, 200);  // B caches it
+  ASSERT_EQ(a_->Request("POST", "/api/v1/auth/logout", "", ben.token).status / 100, 2);
+  EXPECT_TRUE(Eventually(
+      [&] { return b_->Request("GET", "/api/v1/feeds/home", "", ben.token).status == 401; }));
+}
+
+TEST_F(MultiNodeTest, APasswordChangedOnAEndsTheOtherSessionsOnB) {
+  TestUser ben = a_->CreateAndLogin(admin_, "ben");
+  std::string other = b_->Login("ben", TestServer::kDefaultPassword);
+  ASSERT_EQ(b_->Request("GET", "/api/v1/feeds/home", "", other).status, 200);  // B caches it
+  HttpResult changed = a_->Request("POST", "/api/v1/me/password",
+                                   std::string("{\"current_password\":\"") +
+                                       TestServer::kDefaultPassword +
+                                       "\",\"new_password\":\"another-horse-2\"}",
+                                   ben.token);
+  ASSERT_EQ(changed.status / 100, 2) << changed;
+  EXPECT_TRUE(Eventually(
+      [&] { return b_->Request("GET", "/api/v1/feeds/home", "", other).status == 401; }));
+}
+
 TEST_F(MultiNodeTest, ASecondLiveNodeWithTheSameIdIsRefused) {
   CommandResult second = RunAgora({"serve", "--store", url_, "--node-id", "1", "--data",
                                    root_ + "/second", "--listen", "127.0.0.1:0"},
