@@ -63,7 +63,7 @@ Result<bool> UserNameTaken(Connection& c, const std::string& user_name, Id self)
       auto found,
       storage::ReadInt64(c,
                          "SELECT u.id FROM users u LEFT JOIN scim_users s ON s.user_id = u.id "
-                         "WHERE COALESCE(s.user_name, u.username) = ?1 COLLATE NOCASE "
+                         "WHERE lower(COALESCE(s.user_name, u.username)) = lower(?1) "
                          "AND u.id <> ?2 LIMIT 1",
                          user_name, self));
   return found.has_value();
