@@ -92,9 +92,9 @@ Status InSnapshot(Connection& c, Fn&& fn) {
 #define AGORA_USER_SELECT                                                                        \
   "SELECT id, username, display_name, email, title, department, location, bio, manager_id, "     \
   "(SELECT group_concat(skill, '\x1f') FROM (SELECT skill FROM user_skills "                     \
-  "WHERE user_id = users.id ORDER BY position)), "                                               \
+  "WHERE user_id = users.id ORDER BY position) AS s), "                                          \
   "(SELECT group_concat(language, '\x1f') FROM (SELECT language FROM user_languages "            \
-  "WHERE user_id = users.id ORDER BY position)), "                                               \
+  "WHERE user_id = users.id ORDER BY position) AS l), "                                          \
   "role, sales_ops, active, external_id, NULLIF(employee_number, ''), guest_until, created_at, " \
   "updated_at FROM users "
 

@@ -120,7 +120,7 @@ Result<identity::ProvisioningToken> ProvisioningService::Authenticate(std::strin
 
 Result<ScimUserPage> ProvisioningService::ListUsers(std::string_view filter, int64_t start_index,
                                                     int64_t count) {
-  identity::SqlCondition condition{"1", {}};
+  identity::SqlCondition condition{"1 = 1", {}};
   if (!filter.empty()) {
     AGORA_ASSIGN_OR_RETURN(identity::Filter parsed, identity::ParseFilter(filter));
     AGORA_ASSIGN_OR_RETURN(condition, identity::UserFilterSql(parsed));

@@ -367,7 +367,7 @@ void TestServer::ExecSql(const std::string& sql) const {
 
 std::vector<std::string> TestServer::SqlColumn(const std::string& sql) const {
   std::vector<std::string> column;
-  auto store = OpenStore(*this, storage::Connection::Mode::kReadOnly);
+  auto store = OpenStore(*this, storage::Connection::Mode::kReadWrite);
   EXPECT_TRUE(store.ok()) << store.status().message();
   if (!store.ok()) return column;
   auto stmt = (*store)->prepare(sql.c_str());

@@ -94,7 +94,8 @@ class TestServer {
   // Runs `sql` on the server's store (its SQLite file or PostgreSQL database), beside the
   // server, as an operator or the passing of time would change it; a test failure on error.
   void ExecSql(const std::string& sql) const;
-  // The first column of every row `sql` reads from the store, as text.
+  // The first column of every row `sql` reads from the store, as text (none when it only
+  // changes rows).
   std::vector<std::string> SqlColumn(const std::string& sql) const;
 
   HttpResult Request(const std::string& method, const std::string& target,
