@@ -13,11 +13,11 @@ Result<Viewer> CommandActor(storage::Store& store, const std::string& username) 
     return username.empty()
                ? storage::ReadOne(c,
                                   "SELECT id, role = 'admin', sales_ops FROM users "
-                                  "WHERE active AND role = 'admin' ORDER BY id LIMIT 1",
+                                  "WHERE active = 1 AND role = 'admin' ORDER BY id LIMIT 1",
                                   read)
                : storage::ReadOne(c,
                                   "SELECT id, role = 'admin', sales_ops FROM users "
-                                  "WHERE active AND username = ?",
+                                  "WHERE active = 1 AND username = ?",
                                   read, profiles::NormalizeUsername(username));
   });
   if (!found.ok()) return found.status();

@@ -93,14 +93,17 @@ void AddDeploymentMetrics(server::Metrics& metrics, const ServeOptions& options)
   metrics.AddInfo("agora_build_info", "The running build: version and source revision.",
                   {{"version", options.version}, {"revision", options.revision}});
   server::AddProcessMetrics(metrics);
-  metrics.AddCallback(
-      "agora_store_bytes", "Size of the SQLite store's main file.", "gauge",
-      [path = DatabasePath(options.app.data_dir)] { return double(server::DiskBytes(path)); });
-  metrics.AddCallback("agora_store_wal_bytes",
-                      "Size of the store's write-ahead log, before the next checkpoint.", "gauge",
-                      [path = DatabasePath(options.app.data_dir) + "-wal"] {
-                        return double(server::DiskBytes(path));
-                      });
+  // A store in PostgreSQL has no files here: PostgreSQL's own statistics tell its size.
+  if (options.app.store.empty()) {
+    metrics.AddCallback(
+        "agora_store_bytes", "Size of the SQLite store's main file.", "gauge",
+        [path = DatabasePath(options.app.data_dir)] { return double(server::DiskBytes(path)); });
+    metrics.AddCallback("agora_store_wal_bytes",
+                        "Size of the store's write-ahead log, before the next checkpoint.", "gauge",
+                        [path = DatabasePath(options.app.data_dir) + "-wal"] {
+                          return double(server::DiskBytes(path));
+                        });
+  }
   metrics.AddCallback(
       "agora_search_index_bytes", "Size of the Xapian index's files.", "gauge",
       [path = SearchIndexPath(options.app.data_dir)] { return double(server::DiskBytes(path)); });

@@ -11,17 +11,6 @@ namespace agora::communities {
 namespace {
 
 using storage::Connection;
-
-// LIKE pattern for "contains `q`", with LIKE's own wildcards escaped.
-std::string ContainsPattern(const std::string& q) {
-  std::string out = "%";
-  for (char c : NameKey(q)) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
-
 using storage::Statement;
 
 // The one column list of a Community row, and its mapper.
@@ -44,7 +33,7 @@ constexpr auto kCommunityById =
     storage::Sql("SELECT ", kCommunityColumns, " FROM communities WHERE id = ?");
 constexpr auto kCommunityList = storage::Sql(
     "SELECT ", kCommunityColumns,
-    " FROM communities c WHERE c.id > ?1 AND c.name_key LIKE ?2 ESCAPE '\\' "
+    " FROM communities c WHERE c.id > ?1 AND instr(c.name_key, ?2) > 0 "
     "AND (c.visibility != 'secret' OR ?3 = 1 OR EXISTS (SELECT 1 FROM memberships m "
     "WHERE m.community_id = c.id AND m.user_id = ?4 AND m.state IN ('member', 'invited'))) "
     "AND (?6 = 0 OR EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = c.id "
@@ -116,8 +105,8 @@ constexpr auto kAudiencesOf = storage::Sql(
     "WHERE c.id IN (SELECT value FROM json_each(?1))");
 constexpr auto kMembershipsPage = storage::Sql(
     "SELECT ", kMembershipColumns,
-    " FROM memberships WHERE community_id = ?1 AND state = ?2 AND (?3 IS NULL OR role = ?3) "
-    "AND user_id > ?4 ORDER BY user_id LIMIT ?5");
+    " FROM memberships WHERE community_id = ?1 AND state = ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR role = ?3) AND user_id > ?4 ORDER BY user_id LIMIT ?5");
 
 // The one column list of an audit log row, and its mapper.
 constexpr char kAuditColumns[] =
@@ -237,9 +226,8 @@ Result<Page<Community>> CommunityRepository::List(const std::string& q, Id viewe
   return store_.read([&](Connection& c) -> Result<Page<Community>> {
     auto stmt = c.prepare(kCommunityList.data());
     if (!stmt.ok()) return stmt.status();
-    storage::BindAll(**stmt, page.after_key.value_or(0), ContainsPattern(q),
-                     int64_t{include_secret}, viewer, int64_t{page.limit + 1},
-                     int64_t{joined_only});
+    storage::BindAll(**stmt, page.after_key.value_or(0), NameKey(q), int64_t{include_secret},
+                     viewer, int64_t{page.limit + 1}, int64_t{joined_only});
     return storage::ReadPage<Community>(**stmt, page.limit, ReadCommunityRow,
                                         [](const Community& community) { return community.id; });
   });

@@ -32,9 +32,10 @@ Report ReadReport(const Statement& s) {
 }
 
 constexpr auto kReportById = storage::Sql("SELECT ", kReportColumns, " FROM reports WHERE id = ?");
-constexpr auto kReportsPage = storage::Sql(
-    "SELECT ", kReportColumns,
-    " FROM reports WHERE community_id IS ?1 AND status = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4");
+constexpr auto kReportsPage =
+    storage::Sql("SELECT ", kReportColumns,
+                 " FROM reports WHERE community_id IS NOT DISTINCT FROM ?1 AND status = ?2 "
+                 "AND id < ?3 ORDER BY id DESC LIMIT ?4");
 constexpr auto kOpenReportOf =
     storage::Sql("SELECT ", kReportColumns,
                  " FROM reports WHERE post_id = ? AND reporter_id = ? AND status = 'open'");
@@ -61,11 +62,11 @@ std::optional<ReportAction> ParseAction(std::string_view name) { return ParseNam
 Status ModerationRepository::Pin(Connection& c, Id community_id, Id post_id,
                                  const AuditRecord& audit) {
   UnixMillis now = clock_.now_ms();
-  AGORA_RETURN_IF_ERROR(storage::Run(
-      c,
-      "INSERT OR IGNORE INTO community_pins (community_id, post_id, pinned_by, pinned_at) "
-      "VALUES (?, ?, ?, ?)",
-      community_id, post_id, audit.actor_id, now));
+  AGORA_RETURN_IF_ERROR(
+      storage::Run(c,
+                   "INSERT INTO community_pins (community_id, post_id, pinned_by, pinned_at) "
+                   "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                   community_id, post_id, audit.actor_id, now));
   if (c.changes() == 0) return Status::Ok();
   return WriteAudit(c, community_id, audit, now);
 }

@@ -11,6 +11,10 @@ namespace {
 
 enum class ColumnType { kText, kTextExact, kBool, kTime };
 
+// A condition that always holds, a boolean on both engines (PostgreSQL's WHERE refuses an
+// integer).
+constexpr char kTrue[] = "(1 = 1)";
+
 struct Column {
   std::string sql;  // never NULL
   ColumnType type;
@@ -154,7 +158,7 @@ class Translator {
     if (f.op == FilterOp::kPresent) {
       return column.type == ColumnType::kText || column.type == ColumnType::kTextExact
                  ? "(" + column.sql + " <> '')"
-                 : std::string("1");
+                 : std::string(kTrue);
     }
     const FilterValue& v = f.value;
     switch (column.type) {
@@ -196,9 +200,10 @@ class Translator {
         return "(substr(" + expr + ", 1, " + std::to_string(Utf8Length(value)) +
                ") = " + Param(value) + ")";
       case FilterOp::kEw:
-        if (value.empty()) return std::string("1");
-        return "(substr(" + expr + ", -" + std::to_string(Utf8Length(value)) +
-               ") = " + Param(value) + ")";
+        if (value.empty()) return std::string(kTrue);
+        // Counted from the start: a negative start counts from the end in SQLite only.
+        return "(substr(" + expr + ", length(" + expr + ") - " +
+               std::to_string(Utf8Length(value) - 1) + ") = " + Param(value) + ")";
       default:
         return "(" + expr + " " + Ordering(f.op) + " " + Param(value) + ")";
     }

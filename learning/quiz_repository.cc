@@ -32,10 +32,11 @@ Quiz ReadQuizRow(Statement& s) {
 }
 
 constexpr auto kQuizById = storage::Sql("SELECT ", kQuizColumns, " FROM quizzes WHERE id = ?");
-constexpr auto kQuizList = storage::Sql("SELECT ", kQuizColumns,
-                                        " FROM quizzes WHERE (CAST(?1 AS TEXT) IS NULL OR skill = "
-                                        "?1) AND (?2 IS NULL OR community_id = ?2) "
-                                        "AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4");
+constexpr auto kQuizList =
+    storage::Sql("SELECT ", kQuizColumns,
+                 " FROM quizzes WHERE (CAST(?1 AS TEXT) IS NULL OR skill = ?1) "
+                 "AND (CAST(?2 AS BIGINT) IS NULL OR community_id = ?2) "
+                 "AND (CAST(?3 AS BIGINT) IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4");
 
 Status WriteQuestions(Connection& c, Id id, const std::vector<QuizQuestion>& questions) {
   AGORA_RETURN_IF_ERROR(storage::Run(c, "DELETE FROM quiz_questions WHERE quiz_id = ?", id));
@@ -157,7 +158,7 @@ Result<std::vector<Attempt>> AttemptsOf(Connection& c, Id user_id, std::optional
   AGORA_RETURN_IF_ERROR(storage::ForEachRow(
       c,
       "SELECT id, quiz_id, user_id, score, passed, created_at FROM quiz_attempts "
-      "WHERE user_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3",
+      "WHERE user_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3",
       [&](Statement& s) {
         out.push_back({s.column_int64(0), s.column_int64(1), s.column_int64(2), s.column_double(3),
                        s.column_int64(4) != 0, s.column_int64(5)});
@@ -169,8 +170,8 @@ Result<std::vector<Attempt>> AttemptsOf(Connection& c, Id user_id, std::optional
 Result<bool> AddVerifiedSkill(Connection& c, const VerifiedSkill& skill) {
   AGORA_RETURN_IF_ERROR(
       storage::Run(c,
-                   "INSERT OR IGNORE INTO verified_skills "
-                   "(user_id, skill, quiz_id, passed_at, community_id) VALUES (?, ?, ?, ?, ?)",
+                   "INSERT INTO verified_skills (user_id, skill, quiz_id, passed_at, community_id) "
+                   "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                    skill.user_id, skill.skill, skill.quiz_id, skill.passed_at, skill.community_id));
   return c.changes() > 0;
 }

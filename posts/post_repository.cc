@@ -323,9 +323,10 @@ Result<std::vector<Post>> PostRepository::Questions(const QuestionFilter& filter
     return storage::ReadIds(
         c,
         "SELECT id FROM posts WHERE kind = 'question' AND in_reply_to IS NULL "
-        "AND deleted_at IS NULL AND (?1 IS NULL OR community_id = ?1) "
+        "AND deleted_at IS NULL AND (CAST(?1 AS BIGINT) IS NULL OR community_id = ?1) "
         "AND (?2 = 0 OR accepted_answer_id IS NULL) "
-        "AND (?3 = '' OR instr(lower(text), lower(?3)) > 0) AND (?4 IS NULL OR id < ?4) "
+        "AND (?3 = '' OR instr(lower(text), lower(?3)) > 0) "
+        "AND (CAST(?4 AS BIGINT) IS NULL OR id < ?4) "
         "ORDER BY id DESC LIMIT ?5",
         filter.community_id, int64_t{filter.unanswered ? 1 : 0}, filter.text, filter.before,
         int64_t{filter.limit});

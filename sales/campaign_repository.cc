@@ -39,14 +39,6 @@ std::string JsonStrings(const std::vector<std::string>& values) {
   return out + "]";
 }
 
-Result<std::vector<std::string>> ParseStrings(Connection& c, const std::string& json) {
-  std::vector<std::string> out;
-  AGORA_RETURN_IF_ERROR(storage::ForEachRow(
-      c, "SELECT value FROM json_each(?1) ORDER BY key",
-      [&](Statement& s) { out.push_back(s.column_text(0)); }, json));
-  return out;
-}
-
 std::optional<Id> OptionalId(Statement& s, int column) {
   if (s.column_is_null(column)) return std::nullopt;
   return s.column_int64(column);
@@ -82,9 +74,9 @@ CampaignRow ReadRow(Statement& s) {
 }
 
 Result<Campaign> Complete(Connection& c, CampaignRow row) {
-  AGORA_ASSIGN_OR_RETURN(row.campaign.products, ParseStrings(c, row.products));
-  AGORA_ASSIGN_OR_RETURN(row.campaign.sectors, ParseStrings(c, row.sectors));
-  AGORA_ASSIGN_OR_RETURN(row.campaign.regions, ParseStrings(c, row.regions));
+  AGORA_ASSIGN_OR_RETURN(row.campaign.products, storage::ReadJsonStrings(c, row.products));
+  AGORA_ASSIGN_OR_RETURN(row.campaign.sectors, storage::ReadJsonStrings(c, row.sectors));
+  AGORA_ASSIGN_OR_RETURN(row.campaign.regions, storage::ReadJsonStrings(c, row.regions));
   return std::move(row.campaign);
 }
 
@@ -161,7 +153,7 @@ Result<Page<Campaign>> ListCampaigns(Connection& c, const CampaignQuery& query,
       " FROM sales_campaigns c WHERE c.id < ?1 "
       "AND (?2 = 1 OR c.visibility = 'company' OR c.created_by = ?3 OR EXISTS (SELECT 1 FROM "
       "sales_campaign_participants p WHERE p.campaign_id = c.id AND p.user_id = ?3)) "
-      "AND (?4 IS NULL OR "
+      "AND (CAST(?4 AS BIGINT) IS NULL OR "
       "(CASE WHEN c.starts_on <= ?5 AND c.ends_on >= ?5 THEN 1 ELSE 0 END) = ?4) "
       "ORDER BY c.id DESC LIMIT ?6");
   auto stmt = c.prepare(kList.data());

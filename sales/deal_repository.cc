@@ -57,7 +57,8 @@ constexpr char kTeamsByDealIds[] =
 constexpr auto kList = storage::Sql(
     "SELECT ", kColumns,
     " FROM sales_deals d WHERE d.id < ?1"
-    " AND (?2 IS NULL OR d.owner_id = ?2) AND (CAST(?3 AS TEXT) IS NULL OR d.outcome = ?3)"
+    " AND (CAST(?2 AS BIGINT) IS NULL OR d.owner_id = ?2)"
+    " AND (CAST(?3 AS TEXT) IS NULL OR d.outcome = ?3)"
     " AND (CAST(?4 AS TEXT) IS NULL OR d.closed_on >= ?4) AND (CAST(?5 AS TEXT) IS NULL OR "
     "d.closed_on <= ?5)"
     " AND (CAST(?6 AS TEXT) IS NULL OR d.sector = ?6) AND (CAST(?7 AS TEXT) IS NULL OR d.product = "

@@ -21,12 +21,12 @@ CONSTRUCTS = {
     "json_each over text values": (
         r"json_each\([^)]*\)\s*ORDER BY key",
         "json_each here reads ids (bigint) only"),
-    "group_concat": (r"\bgroup_concat\(", "string_agg"),
+    # PostgreSQL's schema defines group_concat(text, separator) and agora_name_key(text).
+    "group_concat without a separator": (r"\bgroup_concat\([^,()]*\)", "name the separator"),
     "char(N)": (r"\bchar\(\d+\)", "chr(N)"),
     "COLLATE NOCASE": (r"COLLATE NOCASE", "lower() on both sides, or citext"),
     "printf()": (r"\bprintf\('", "format()"),
-    "agora_name_key()/agora_nfc() in SQL": (
-        r"\bagora_(name_key|nfc)\(", "compute the key in C++ and bind it"),
+    "agora_nfc() in SQL": (r"\bagora_nfc\(", "compute it in C++ and bind it"),
     "scalar max(a, b)/min(a, b)": (r"\b(max|min)\(\s*[^()]*?,", "greatest()/least()"),
     "a IS b between values": (r"\bIS (NOT )?(\?\d*|[a-z_]+\.[a-z_]+)(?![a-z_(])",
                               "IS [NOT] DISTINCT FROM"),
@@ -37,9 +37,9 @@ CONSTRUCTS = {
     "parameter used as a condition": (
         r"WHEN \?\d* THEN|\b(AND|OR|WHERE|NOT) \?\d*( |$)(?!\s*(=|!=|<>|<|>|IS))",
         "compare it: ?N = 1"),
-    "?N IS NULL (to check: nullable text)": (
+    "?N IS NULL without its type": (
         r"(?<!CAST\()\?\d* IS (NOT )?NULL",
-        "CAST(?N AS TEXT) IS NULL when ?N is text: an untyped NULL is a bigint"),
+        "CAST(?N AS TEXT) or CAST(?N AS BIGINT) IS NULL: name the type"),
     "LIKE (case-insensitive in SQLite)": (r"\bLIKE\b", "ILIKE where case must not matter"),
     "PRAGMA / sqlite_* / rowid / typeof": (
         r"\bPRAGMA\b|\bsqlite_\w+|\browid\b|\btypeof\(|last_insert_rowid", "engine-specific code"),

@@ -44,7 +44,7 @@ ExportValue ReadValue(const Statement& s, int index, Kind kind) {
     case Kind::kTime:
       return ExportTime{s.column_int64(index)};
     case Kind::kList: {
-      // group_concat(..., char(31)): a separator no profile text may hold.
+      // group_concat(..., '\x1f'): a separator no profile text may hold.
       std::vector<std::string> items;
       std::string joined = s.column_text(index);
       size_t start = 0;
@@ -91,10 +91,10 @@ Status InSnapshot(Connection& c, Fn&& fn) {
 // The columns of a user, private fields included; never the password hash.
 #define AGORA_USER_SELECT                                                                        \
   "SELECT id, username, display_name, email, title, department, location, bio, manager_id, "     \
-  "(SELECT group_concat(skill, char(31)) FROM (SELECT skill FROM user_skills "                   \
-  "WHERE user_id = users.id ORDER BY position)), "                                               \
-  "(SELECT group_concat(language, char(31)) FROM (SELECT language FROM user_languages "          \
-  "WHERE user_id = users.id ORDER BY position)), "                                               \
+  "(SELECT group_concat(skill, '\x1f') FROM (SELECT skill FROM user_skills "                     \
+  "WHERE user_id = users.id ORDER BY position) AS s), "                                          \
+  "(SELECT group_concat(language, '\x1f') FROM (SELECT language FROM user_languages "            \
+  "WHERE user_id = users.id ORDER BY position) AS l), "                                          \
   "role, sales_ops, active, external_id, NULLIF(employee_number, ''), guest_until, created_at, " \
   "updated_at FROM users "
 

@@ -637,7 +637,7 @@ Result<PeopleImportReport> PeopleImportService::Import(const Viewer& viewer, con
         return storage::ForEachRow(
             c,
             "SELECT id, username, role = 'admin', coalesce(external_id, ''), employee_number "
-            "FROM users WHERE active AND (external_id IS NOT NULL OR employee_number != '') "
+            "FROM users WHERE active = 1 AND (external_id IS NOT NULL OR employee_number != '') "
             "ORDER BY id",
             [&](storage::Statement& st) {
               Id id = st.column_int64(0);
@@ -664,7 +664,7 @@ Result<PeopleImportReport> PeopleImportService::Import(const Viewer& viewer, con
               AGORA_ASSIGN_OR_RETURN(
                   auto admins,
                   storage::ReadInt64(c,
-                                     "SELECT count(*) FROM users WHERE active AND role = "
+                                     "SELECT count(*) FROM users WHERE active = 1 AND role = "
                                      "'admin' AND id != ?",
                                      person.id));
               refuse = admins.value_or(0) == 0;

@@ -129,7 +129,7 @@ Result<std::vector<ScimGroup>> LoadGroups(Connection& c, std::optional<Id> only)
       c,
       "SELECT g.community_id, g.external_id, g.created_at, g.updated_at, c.name, c.created_by "
       "FROM scim_groups g JOIN communities c ON c.id = g.community_id "
-      "WHERE ?1 IS NULL OR g.community_id = ?1 ORDER BY g.community_id",
+      "WHERE CAST(?1 AS BIGINT) IS NULL OR g.community_id = ?1 ORDER BY g.community_id",
       [&](storage::Statement& s) {
         ScimGroup group;
         group.community.id = s.column_int64(0);

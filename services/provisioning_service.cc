@@ -63,7 +63,7 @@ Result<bool> UserNameTaken(Connection& c, const std::string& user_name, Id self)
       auto found,
       storage::ReadInt64(c,
                          "SELECT u.id FROM users u LEFT JOIN scim_users s ON s.user_id = u.id "
-                         "WHERE COALESCE(s.user_name, u.username) = ?1 COLLATE NOCASE "
+                         "WHERE lower(COALESCE(s.user_name, u.username)) = lower(?1) "
                          "AND u.id <> ?2 LIMIT 1",
                          user_name, self));
   return found.has_value();
@@ -120,7 +120,7 @@ Result<identity::ProvisioningToken> ProvisioningService::Authenticate(std::strin
 
 Result<ScimUserPage> ProvisioningService::ListUsers(std::string_view filter, int64_t start_index,
                                                     int64_t count) {
-  identity::SqlCondition condition{"1", {}};
+  identity::SqlCondition condition{"1 = 1", {}};
   if (!filter.empty()) {
     AGORA_ASSIGN_OR_RETURN(identity::Filter parsed, identity::ParseFilter(filter));
     AGORA_ASSIGN_OR_RETURN(condition, identity::UserFilterSql(parsed));

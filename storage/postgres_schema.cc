@@ -506,6 +506,25 @@ CREATE TABLE nodes (
   heartbeat_at BIGINT NOT NULL
 );
 )sql",
+    // 11: the other SQLite functions shared SQL calls. group_concat(text, separator) keeps
+    // SQLite's order (that of its input) and skips NULLs. agora_name_key is core/name_key.h's
+    // NameKey (SQLite calls the C++ one) as near as PostgreSQL comes: NFKC, lowercase by ICU's
+    // root locale (casefolding differs for a few letters, as ß), the usual invisible format
+    // characters removed, white space trimmed and collapsed to one space.
+    R"sql(
+CREATE FUNCTION agora_concat_step(joined text, item text, separator text) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT CASE WHEN item IS NULL THEN joined WHEN joined IS NULL THEN item
+                    ELSE joined || separator || item END $$;
+CREATE AGGREGATE group_concat(text, text) (SFUNC = agora_concat_step, STYPE = text);
+
+CREATE FUNCTION agora_name_key(name text) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS $$ SELECT lower(btrim(regexp_replace(regexp_replace(normalize(name, NFKC),
+                 '[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]', '', 'g'),
+                 '[[:space:]\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+',
+                 ' ', 'g'), ' ') COLLATE "und-x-icu") $$;
+)sql",
 };
 
 // Any constant unique to Agora's schema lock (pg_advisory_xact_lock takes a bigint).

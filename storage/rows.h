@@ -143,6 +143,21 @@ inline Result<std::optional<std::vector<int64_t>>> IdsUnlessMoreThan(
   return Out(std::move(*ids));
 }
 
+// The strings of `json`, a JSON array of strings, in order. The engines differ here: the
+// json_each PostgreSQL's schema adds reads ids, not strings.
+inline Result<std::vector<std::string>> ReadJsonStrings(Connection& c, const std::string& json) {
+  std::vector<std::string> out;
+  Status read = ForEachRow(
+      c,
+      c.engine() == Engine::kPostgres
+          ? "SELECT value FROM json_array_elements_text(CAST(?1 AS json)) WITH ORDINALITY "
+            "AS e(value, key) ORDER BY key"
+          : "SELECT value FROM json_each(?1) ORDER BY key",
+      [&](Statement& s) { out.push_back(s.column_text(0)); }, json);
+  if (!read.ok()) return read;
+  return out;
+}
+
 // Loading by many ids: a statement whose ?1 is a JSON array of ids
 // (`... WHERE id IN (SELECT value FROM json_each(?1))`) runs once per batch of at most
 // kIdBatch ids. The statement text stays the same for any number of ids, so it is prepared

@@ -36,10 +36,14 @@ class CommunityStore {
   CommunityRepository communities_{*store_, clock_};
 };
 
-class CommunityRepositoryTest : public ::testing::Test, protected CommunityStore {
+class CommunityRepositoryTest : public ::testing::TestWithParam<storage::Engine>,
+                                protected CommunityStore {
  protected:
-  CommunityRepositoryTest() : CommunityStore(storage::Engine::kSqlite) {}
-  void SetUp() override { AddAnaAndBen(); }
+  CommunityRepositoryTest() : CommunityStore(GetParam()) {}
+  void SetUp() override {
+    AGORA_SKIP_UNLESS_AVAILABLE(store_);
+    AddAnaAndBen();
+  }
 
   std::vector<Community> ListAll(const std::string& q, Id viewer, int limit) {
     std::vector<Community> out;
@@ -56,7 +60,7 @@ class CommunityRepositoryTest : public ::testing::Test, protected CommunityStore
   }
 };
 
-TEST_F(CommunityRepositoryTest, ListPagesWholeCommunitiesInIdOrderAndHidesSecretOnes) {
+TEST_P(CommunityRepositoryTest, ListPagesWholeCommunitiesInIdOrderAndHidesSecretOnes) {
   ASSERT_TRUE(Create(10, "Sales EMEA", Visibility::kOpen).ok());
   ASSERT_TRUE(Create(11, "Sales secret", Visibility::kSecret).ok());
   ASSERT_TRUE(Create(12, "Sales APAC", Visibility::kPrivate).ok());
@@ -85,7 +89,7 @@ TEST_F(CommunityRepositoryTest, ListPagesWholeCommunitiesInIdOrderAndHidesSecret
 constexpr char kCafeComposed[] = "Caf\u00e9 Eco";
 constexpr char kCafeUpperDecomposed[] = "CAFE\u0301 ECO";
 
-TEST_F(CommunityRepositoryTest, NamesThatLookEqualAreOneName) {
+TEST_P(CommunityRepositoryTest, NamesThatLookEqualAreOneName) {
   auto created = Create(10, "Cafe\u0301 Eco", Visibility::kOpen);
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(created->name, kCafeComposed);  // stored NFC, case as typed
@@ -96,7 +100,7 @@ TEST_F(CommunityRepositoryTest, NamesThatLookEqualAreOneName) {
   EXPECT_TRUE(Create(12, "Cafe Eco", Visibility::kOpen).ok());  // no accent: another name
 }
 
-TEST_F(CommunityRepositoryTest, RenamingToANameThatLooksEqualIsRefused) {
+TEST_P(CommunityRepositoryTest, RenamingToANameThatLooksEqualIsRefused) {
   ASSERT_TRUE(Create(10, kCafeComposed, Visibility::kOpen).ok());
   ASSERT_TRUE(Create(11, "Tea Room", Visibility::kOpen).ok());
   auto renamed = store_->write_value<Community>([&](storage::Connection& c) {
@@ -107,7 +111,7 @@ TEST_F(CommunityRepositoryTest, RenamingToANameThatLooksEqualIsRefused) {
   EXPECT_EQ(renamed.status().error_code(), "name_taken");
 }
 
-TEST_F(CommunityRepositoryTest, ASecretNameIsTakenOnlyForThoseWhoSeeTheCommunity) {
+TEST_P(CommunityRepositoryTest, ASecretNameIsTakenOnlyForThoseWhoSeeTheCommunity) {
   ASSERT_TRUE(Create(10, "Project Falcon", Visibility::kSecret, /*owner=*/1).ok());
   // ben cannot see it: the name is free to him, for a secret community or a listed one.
   EXPECT_TRUE(Create(11, "project falcon", Visibility::kSecret, /*owner=*/2).ok());
@@ -128,14 +132,14 @@ TEST_F(CommunityRepositoryTest, ASecretNameIsTakenOnlyForThoseWhoSeeTheCommunity
             "name_taken");
 }
 
-TEST_F(CommunityRepositoryTest, SearchMatchesNamesThatLookEqual) {
+TEST_P(CommunityRepositoryTest, SearchMatchesNamesThatLookEqual) {
   ASSERT_TRUE(Create(10, kCafeComposed, Visibility::kOpen).ok());
   std::vector<Community> found = ListAll("CAFE\u0301", 2, 10);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].id, 10);
 }
 
-TEST_F(CommunityRepositoryTest, MembershipsReadBackWithTheirRoleAndState) {
+TEST_P(CommunityRepositoryTest, MembershipsReadBackWithTheirRoleAndState) {
   ASSERT_TRUE(Create(10, "Sales", Visibility::kPrivate).ok());
   ASSERT_TRUE(store_
                   ->write([&](storage::Connection& c) {
@@ -164,7 +168,7 @@ TEST_F(CommunityRepositoryTest, MembershipsReadBackWithTheirRoleAndState) {
   EXPECT_EQ(members->items[0].role, Role::kOwner);
 }
 
-TEST_F(CommunityRepositoryTest, UpdateChangesOnlyWhatIsGivenAndIsAudited) {
+TEST_P(CommunityRepositoryTest, UpdateChangesOnlyWhatIsGivenAndIsAudited) {
   ASSERT_TRUE(Create(10, "Sales", Visibility::kOpen).ok());
   auto updated = store_->write_value<Community>([&](storage::Connection& c) {
     CommunityChanges changes;
@@ -197,6 +201,7 @@ class CommunityAudiencesTest : public ::testing::TestWithParam<storage::Engine>,
 };
 
 AGORA_INSTANTIATE_ON_EACH_ENGINE(CommunityAudiencesTest);
+AGORA_INSTANTIATE_ON_EACH_ENGINE(CommunityRepositoryTest);
 
 TEST_P(CommunityAudiencesTest, AudiencesOfGivesEachCommunitysVisibilityAndThePersonsMembership) {
   ASSERT_TRUE(Create(10, "Sales", Visibility::kOpen).ok());

@@ -8,9 +8,10 @@
 namespace agora::communities {
 namespace {
 
-class ModerationRepositoryTest : public ::testing::Test {
+class ModerationRepositoryTest : public ::testing::TestWithParam<storage::Engine> {
  protected:
   void SetUp() override {
+    AGORA_SKIP_UNLESS_AVAILABLE(store_);
     ASSERT_TRUE(agora::testing::AddPeople(*store_, {{1, "ana"}}).ok());
     ASSERT_TRUE(store_
                     ->write([](storage::Connection& c) {
@@ -27,12 +28,12 @@ class ModerationRepositoryTest : public ::testing::Test {
     });
   }
 
-  agora::testing::TempStore store_;
+  agora::testing::TempStore store_{GetParam()};
   ManualClock clock_{1'795'330'000'000};
   ModerationRepository reports_{*store_, clock_};
 };
 
-TEST_F(ModerationRepositoryTest, FilingTwiceReturnsTheOpenReport) {
+TEST_P(ModerationRepositoryTest, FilingTwiceReturnsTheOpenReport) {
   auto first = File(1, 100);
   ASSERT_TRUE(first.ok());
   auto again = File(2, 100);
@@ -43,7 +44,7 @@ TEST_F(ModerationRepositoryTest, FilingTwiceReturnsTheOpenReport) {
   EXPECT_EQ(again->created_at, clock_.now_ms());
 }
 
-TEST_F(ModerationRepositoryTest, ResolvedReportsReadBackWholeAndListApart) {
+TEST_P(ModerationRepositoryTest, ResolvedReportsReadBackWholeAndListApart) {
   ASSERT_TRUE(File(1, 100).ok());
   ASSERT_TRUE(File(2, 101).ok());
   auto resolved = store_->write_value<Report>([&](storage::Connection& c) {
@@ -69,5 +70,8 @@ TEST_F(ModerationRepositoryTest, ResolvedReportsReadBackWholeAndListApart) {
   EXPECT_EQ(closed->items[0].note, "gone");
 }
 
+AGORA_INSTANTIATE_ON_EACH_ENGINE(ModerationRepositoryTest);
+
 }  // namespace
+
 }  // namespace agora::communities

@@ -7,7 +7,6 @@
 // it: that is what the start-up build must handle. The live-event test records its deal with
 // POST /api/v1/deals.
 #include <rapidjson/document.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <ctime>
@@ -86,12 +85,9 @@ class CampaignsTest : public IntegrationTest {
     return JsonIds(r.body);
   }
 
-  // Stops the server, writes `deals` into its SQLite file, starts it again.
+  // Stops the server, writes `deals` into its store, starts it again.
   void StoreDealsAndRestart(const std::vector<StoredDeal>& deals) {
     ASSERT_EQ(server().Stop(), 0);
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((server().data_dir() + "/agora.db").c_str(), &db), SQLITE_OK);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> close(db, sqlite3_close);
     int64_t id = 9'000'000;
     for (const auto& deal : deals) {
       ++id;
@@ -108,10 +104,8 @@ class CampaignsTest : public IntegrationTest {
                std::to_string(id) + ", " + member.user_id + ", " + std::to_string(member.share_bp) +
                ");";
       }
-      ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-          << sqlite3_errmsg(db);
+      server().ExecSql(sql);
     }
-    close.reset();
     server().Restart();
   }
 

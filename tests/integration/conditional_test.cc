@@ -1,6 +1,5 @@
 // Retries and concurrent edits over HTTP (issue 16): Idempotency-Key on creating POSTs, ETag
 // with If-None-Match, and If-Match on PATCH, raced from outside where a rule could race.
-#include <sqlite3.h>
 
 #include <memory>
 #include <string>
@@ -28,21 +27,11 @@ class ConditionalIntegrationTest : public IntegrationTest {
     return PostWithKey(who, "/api/v1/posts", JsonBody().Set("text", text).str(), key);
   }
 
-  // Runs `sql` on the server's SQLite file (beside the running server, as WAL allows) and
-  // returns the first column of its first row (0 when it has none).
+  // Runs `sql` on the server's store (beside the running server) and returns the first column
+  // of its first row (0 when it has none).
   int64_t Sql(const std::string& sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open((server().data_dir() + "/agora.db").c_str(), &db), SQLITE_OK);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> close(db, sqlite3_close);
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
-    int64_t value = 0;
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
-    EXPECT_TRUE(rc == SQLITE_ROW || rc == SQLITE_DONE) << sqlite3_errmsg(db);
-    sqlite3_finalize(stmt);
-    return value;
+    std::vector<std::string> column = server().SqlColumn(sql);
+    return column.empty() ? 0 : std::stoll(column.front());
   }
   int64_t PostsWithText(const std::string& text) {
     return Sql("SELECT count(*) FROM posts WHERE text = '" + text + "'");

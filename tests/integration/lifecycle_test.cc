@@ -1,7 +1,6 @@
 // Issue 14's lifecycle for admins and people (api.md "Accounts and sessions"): changing one's
 // password, admin password resets, reactivation, the admin's list of accounts, and personal
 // access tokens with their scopes.
-#include <sqlite3.h>
 
 #include <atomic>
 #include <ctime>
@@ -62,32 +61,12 @@ class AccountLifecycleTest : public IntegrationTest {
     EXPECT_EQ(created.status, 201) << created;
     return JsonString(created.body, "/token").value_or("");
   }
-  // Runs `sql` on the server's database, as an operator (or time) would change it.
-  void ExecSql(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((server().data_dir() + "/agora.db").c_str(), &db), SQLITE_OK);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> close(db, sqlite3_close);
-    sqlite3_busy_timeout(db, 5000);
-    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-  }
+  // Runs `sql` on the server's store, as an operator (or time) would change it.
+  void ExecSql(const std::string& sql) { server().ExecSql(sql); }
   // The actions of account_audit about `user_id`, oldest first.
   std::vector<std::string> AuditActions(const std::string& user_id) {
-    sqlite3* db = nullptr;
-    std::vector<std::string> actions;
-    EXPECT_EQ(sqlite3_open((server().data_dir() + "/agora.db").c_str(), &db), SQLITE_OK);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> close(db, sqlite3_close);
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(
-        sqlite3_prepare_v2(db, "SELECT action FROM account_audit WHERE user_id = ? ORDER BY id", -1,
-                           &stmt, nullptr),
-        SQLITE_OK);
-    sqlite3_bind_int64(stmt, 1, std::stoll(user_id));
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      actions.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-    }
-    sqlite3_finalize(stmt);
-    return actions;
+    return server().SqlColumn("SELECT action FROM account_audit WHERE user_id = " + user_id +
+                              " ORDER BY id");
   }
 };
 

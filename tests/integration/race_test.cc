@@ -1,7 +1,6 @@
 // Rules raced from outside: many rounds of two clients doing the conflicting thing at the same
 // moment against the real server, then the invariant checked. Each rule is re-checked inside
 // the transaction that writes the change, so no interleaving can break it.
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -189,18 +188,13 @@ TEST_F(RaceTest, TwoModeratorsResolvingOneReportMakeOneDecision) {
 // notification insert fail, as a crash or a full disk would. The change must fail with it.
 TEST_F(RaceTest, AChangeWhoseNotificationCannotBeWrittenIsNotCommitted) {
   std::string community = CreateCommunity(ana_, "Requests", "private");
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((server().data_dir() + "/agora.db").c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "CREATE TRIGGER no_notifications BEFORE INSERT ON notifications "
-                           "BEGIN SELECT RAISE(ABORT, 'notifications unavailable'); END",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK)
-        << sqlite3_errmsg(db);
-    sqlite3_close(db);
-  }
+  server().ExecSql(OnPostgres()
+                       ? "CREATE FUNCTION no_notifications() RETURNS trigger LANGUAGE plpgsql AS "
+                         "$$ BEGIN RAISE EXCEPTION 'notifications unavailable'; END $$; "
+                         "CREATE TRIGGER no_notifications BEFORE INSERT ON notifications "
+                         "FOR EACH ROW EXECUTE FUNCTION no_notifications()"
+                       : "CREATE TRIGGER no_notifications BEFORE INSERT ON notifications "
+                         "BEGIN SELECT RAISE(ABORT, 'notifications unavailable'); END");
   HttpResult mention =
       Post("/api/v1/posts", JsonBody().Set("text", "hello @ben").str(), ana_.token);
   EXPECT_GE(mention.status, 400) << mention;

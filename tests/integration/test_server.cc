@@ -15,9 +15,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "storage/connection.h"
+#include "tests/support/postgres_cluster.h"
 
 namespace agora::integration {
 namespace {
@@ -124,6 +129,45 @@ int WaitUntil(pid_t pid, Clock::time_point deadline) {
   }
 }
 
+// On PostgreSQL: the database of each live TestServer, by its data folder, for RunAgora.
+std::mutex stores_mu;
+std::map<std::string, std::string> stores_by_data_dir;
+
+std::string StoreOf(const std::string& data_dir) {
+  std::lock_guard lock(stores_mu);
+  auto found = stores_by_data_dir.find(data_dir);
+  return found == stores_by_data_dir.end() ? "" : found->second;
+}
+
+// Removes the folder of a TestServer and forgets its database.
+void RemoveServerFolder(const std::string& root_dir, const std::string& data_dir) {
+  {
+    std::lock_guard lock(stores_mu);
+    stores_by_data_dir.erase(data_dir);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(root_dir, ignored);
+}
+
+// Skips every test when the suite is to run on PostgreSQL and it cannot run here.
+class PostgresEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (!agora::testing::PostgresCluster::Get()) {
+      GTEST_SKIP() << agora::testing::PostgresCluster::WhyNot();
+    }
+  }
+};
+
+[[maybe_unused]] const ::testing::Environment* const postgres_environment =
+    OnPostgres() ? ::testing::AddGlobalTestEnvironment(new PostgresEnvironment) : nullptr;
+
+Result<std::unique_ptr<storage::Connection>> OpenStore(const TestServer& server,
+                                                       storage::Connection::Mode mode) {
+  return storage::Connection::Open(
+      server.store_url().empty() ? server.data_dir() + "/agora.db" : server.store_url(), mode);
+}
+
 int KillAndReap(pid_t pid) {
   kill(pid, SIGKILL);
   int wait_status = 0;
@@ -134,6 +178,11 @@ int KillAndReap(pid_t pid) {
 
 }  // namespace
 
+bool OnPostgres() {
+  const char* store = std::getenv("AGORA_TEST_STORE");
+  return store && std::string_view(store) == "postgresql";
+}
+
 const char* AgoraBinary() {
   const char* chosen = std::getenv("AGORA_BINARY");
   return chosen && *chosen ? chosen : AGORA_BINARY;
@@ -142,10 +191,17 @@ const char* AgoraBinary() {
 CommandResult RunAgora(const std::vector<std::string>& args,
                        const std::optional<std::string>& stdin_text,
                        std::chrono::milliseconds timeout) {
+  std::vector<std::string> full = args;
+  auto data = std::find(full.begin(), full.end(), "--data");
+  if (data != full.end() && data + 1 != full.end()) {
+    if (std::string store = StoreOf(data[1]); !store.empty()) {
+      full.insert(data + 2, {"--store", store});
+    }
+  }
   Pipe output;
   Pipe input;
   int stdin_fd = stdin_text ? input.read_end : OpenDevNull();
-  pid_t pid = Spawn(args, stdin_fd, output.write_end, output.write_end);
+  pid_t pid = Spawn(full, stdin_fd, output.write_end, output.write_end);
   if (!stdin_text) close(stdin_fd);
   input.CloseRead();
   output.CloseWrite();
@@ -166,25 +222,34 @@ CommandResult RunAgora(const std::vector<std::string>& args,
 
 TestServer::TestServer(std::vector<std::string> extra_serve_args, rlim_t open_files)
     : extra_serve_args_(std::move(extra_serve_args)), open_files_(open_files) {
+  agora::testing::PostgresCluster* cluster = nullptr;
+  if (OnPostgres() && !(cluster = agora::testing::PostgresCluster::Get())) {
+    throw std::runtime_error(agora::testing::PostgresCluster::WhyNot());
+  }
   char pattern[] = "/tmp/agora-integration-XXXXXX";
   if (!mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
   root_dir_ = pattern;
   data_dir_ = root_dir_ + "/data";
   log_path_ = root_dir_ + "/server.log";
+  if (cluster) {
+    store_url_ = cluster->NewDatabase();
+    std::lock_guard lock(stores_mu);
+    stores_by_data_dir[data_dir_] = store_url_;
+  }
 
   CommandResult added =
       RunAgora({"user", "add", "--data", data_dir_, "--username", kAdminUsername, "--display-name",
                 "Admin", "--email", "admin@example.com", "--admin", "--password-cost", "minimum"},
                std::string(kAdminPassword) + "\n");
   if (added.exit_status != 0) {
-    std::filesystem::remove_all(root_dir_);
+    RemoveServerFolder(root_dir_, data_dir_);
     throw std::runtime_error("agora user add failed (" + std::to_string(added.exit_status) +
                              "): " + added.output);
   }
   try {
     Start();
   } catch (...) {
-    std::filesystem::remove_all(root_dir_);
+    RemoveServerFolder(root_dir_, data_dir_);
     throw;
   }
 }
@@ -206,8 +271,7 @@ TestServer::TestServer(JoinStore, std::vector<std::string> extra_serve_args)
 
 TestServer::~TestServer() {
   if (running()) Kill();
-  std::error_code ignored;
-  std::filesystem::remove_all(root_dir_, ignored);
+  RemoveServerFolder(root_dir_, data_dir_);
 }
 
 void TestServer::Start() {
@@ -218,6 +282,7 @@ void TestServer::Start() {
   Pipe output;
 
   std::vector<std::string> args = {"serve", "--data", data_dir_, "--listen", "127.0.0.1:0"};
+  if (!store_url_.empty()) args.insert(args.end(), {"--store", store_url_});
   // Cheap hashing keeps account creation and login fast, unless the test asks otherwise.
   if (std::find(extra_serve_args_.begin(), extra_serve_args_.end(), "--password-cost") ==
       extra_serve_args_.end()) {
@@ -312,6 +377,29 @@ std::string TestServer::Log() const {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+void TestServer::ExecSql(const std::string& sql) const {
+  auto store = OpenStore(*this, storage::Connection::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  Status done = (*store)->exec(sql);
+  ASSERT_TRUE(done.ok()) << sql << ": " << done.message();
+}
+
+std::vector<std::string> TestServer::SqlColumn(const std::string& sql) const {
+  std::vector<std::string> column;
+  auto store = OpenStore(*this, storage::Connection::Mode::kReadWrite);
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  if (!store.ok()) return column;
+  auto stmt = (*store)->prepare(sql.c_str());
+  EXPECT_TRUE(stmt.ok()) << sql << ": " << stmt.status().message();
+  if (!stmt.ok()) return column;
+  for (;;) {
+    auto row = (*stmt)->step();
+    EXPECT_TRUE(row.ok()) << sql << ": " << row.status().message();
+    if (!row.ok() || !*row) return column;
+    column.push_back((*stmt)->column_text(0));
+  }
 }
 
 HttpResult TestServer::Request(const std::string& method, const std::string& target,

@@ -1,6 +1,11 @@
 // TestServer: a real `agora serve` process on a fresh data folder, plus the account helpers
 // every integration test needs. Failures to start throw std::runtime_error (GoogleTest reports
 // them as a failed test).
+//
+// With AGORA_TEST_STORE=postgresql in the environment the whole suite runs on PostgreSQL: each
+// TestServer keeps its store in a fresh database of this process's throwaway cluster
+// (tests/support/postgres_cluster.h) and passes `--store URL` to the commands it runs, and
+// every test skips when PostgreSQL is not installed.
 #pragma once
 
 #include <sys/resource.h>
@@ -27,8 +32,12 @@ struct CommandResult {
   std::string output;  // standard output and standard error, interleaved
 };
 
+// True when the suite runs on PostgreSQL (AGORA_TEST_STORE=postgresql).
+bool OnPostgres();
+
 // Runs `agora ARGS...`. `stdin_text` is fed to standard input then closed; nullopt gives an empty
-// standard input (/dev/null).
+// standard input (/dev/null). On PostgreSQL, `--data DIR` naming a live TestServer's data folder
+// brings `--store` with that server's database.
 CommandResult RunAgora(const std::vector<std::string>& args,
                        const std::optional<std::string>& stdin_text,
                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
@@ -66,6 +75,8 @@ class TestServer {
   const std::string& host() const { return endpoint_.host; }
   int port() const { return endpoint_.port; }
   const std::string& data_dir() const { return data_dir_; }
+  // The PostgreSQL URL of the store; empty on SQLite (the store is then in data_dir()).
+  const std::string& store_url() const { return store_url_; }
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
 
@@ -84,6 +95,13 @@ class TestServer {
 
   // The server's standard error so far (its log), for failure messages.
   std::string Log() const;
+
+  // Runs `sql` on the server's store (its SQLite file or PostgreSQL database), beside the
+  // server, as an operator or the passing of time would change it; a test failure on error.
+  void ExecSql(const std::string& sql) const;
+  // The first column of every row `sql` reads from the store, as text (none when it only
+  // changes rows).
+  std::vector<std::string> SqlColumn(const std::string& sql) const;
 
   HttpResult Request(const std::string& method, const std::string& target,
                      const std::string& body = "", const std::string& token = "",
@@ -107,6 +125,7 @@ class TestServer {
   rlim_t open_files_ = 0;
   std::string root_dir_;  // holds data/ and server.log
   std::string data_dir_;
+  std::string store_url_;
   std::string log_path_;
   pid_t pid_ = -1;
   int stdout_fd_ = -1;  // read end of the server's standard output, kept open while it runs
@@ -114,3 +133,7 @@ class TestServer {
 };
 
 }  // namespace agora::integration
+
+// For a test of what only the SQLite store has; `instead` says what replaces it on PostgreSQL.
+#define AGORA_SKIP_ON_POSTGRES(instead) \
+  if (::agora::integration::OnPostgres()) GTEST_SKIP() << "SQLite's own; on PostgreSQL " << instead

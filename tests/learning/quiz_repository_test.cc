@@ -8,9 +8,10 @@
 namespace agora::learning {
 namespace {
 
-class QuizRepositoryTest : public ::testing::Test {
+class QuizRepositoryTest : public ::testing::TestWithParam<storage::Engine> {
  protected:
   void SetUp() override {
+    AGORA_SKIP_UNLESS_AVAILABLE(store_);
     ASSERT_TRUE(agora::testing::AddPeople(*store_, {{1, "author"}, {2, "taker"}}).ok());
     quiz_.id = 100;
     quiz_.created_by = 1;
@@ -28,11 +29,11 @@ class QuizRepositoryTest : public ::testing::Test {
     return **quiz;
   }
 
-  agora::testing::TempStore store_;
+  agora::testing::TempStore store_{GetParam()};
   Quiz quiz_;
 };
 
-TEST_F(QuizRepositoryTest, AQuizReadsBackWithItsQuestionsChoicesAndAnswers) {
+TEST_P(QuizRepositoryTest, AQuizReadsBackWithItsQuestionsChoicesAndAnswers) {
   Quiz loaded = Load();
   EXPECT_EQ(loaded.content.title, "Pricing");
   ASSERT_EQ(loaded.content.questions.size(), 2u);
@@ -43,7 +44,7 @@ TEST_F(QuizRepositoryTest, AQuizReadsBackWithItsQuestionsChoicesAndAnswers) {
   EXPECT_EQ(loaded.attempts_count, 0);
 }
 
-TEST_F(QuizRepositoryTest, AttemptsAreSummedPerPersonAndCountedSinceATime) {
+TEST_P(QuizRepositoryTest, AttemptsAreSummedPerPersonAndCountedSinceATime) {
   ASSERT_TRUE(store_
                   ->write([&](storage::Connection& c) -> Status {
                     AGORA_RETURN_IF_ERROR(InsertAttempt(c, {200, quiz_.id, 2, 0.5, false, 5000}));
@@ -61,7 +62,7 @@ TEST_F(QuizRepositoryTest, AttemptsAreSummedPerPersonAndCountedSinceATime) {
   EXPECT_EQ(Load().attempts_count, 2);
 }
 
-TEST_F(QuizRepositoryTest, ASkillIsVerifiedOnce) {
+TEST_P(QuizRepositoryTest, ASkillIsVerifiedOnce) {
   auto add = [&](Id quiz, UnixMillis at) {
     return store_->write_value<bool>([&](storage::Connection& c) {
       return AddVerifiedSkill(c, {2, "pricing", quiz, at, std::nullopt});
@@ -74,5 +75,8 @@ TEST_F(QuizRepositoryTest, ASkillIsVerifiedOnce) {
   EXPECT_EQ((*skills)[0].passed_at, 10);
 }
 
+AGORA_INSTANTIATE_ON_EACH_ENGINE(QuizRepositoryTest);
+
 }  // namespace
+
 }  // namespace agora::learning

@@ -58,8 +58,11 @@ TEST(CampaignTest, TargetsAreReadInTheMetricsUnit) {
   EXPECT_EQ(FormatMetricValue(Metric::kWinRate, 3500, eur), "0.35");
 }
 
-TEST(CampaignRepositoryTest, ACampaignReadsBackWithFiltersAndParticipantsAndListsByVisibility) {
-  agora::testing::TempStore store;
+class CampaignRepositoryTest : public ::testing::TestWithParam<storage::Engine> {};
+
+TEST_P(CampaignRepositoryTest, ACampaignReadsBackWithFiltersAndParticipantsAndListsByVisibility) {
+  agora::testing::TempStore store{GetParam()};
+  AGORA_SKIP_UNLESS_AVAILABLE(store);
   ASSERT_TRUE(agora::testing::AddPeople(*store, {{1, "ann"}, {2, "bob"}, {3, "cid"}}).ok());
   Campaign c;
   c.id = 10;
@@ -109,5 +112,8 @@ TEST(CampaignRepositoryTest, ACampaignReadsBackWithFiltersAndParticipantsAndList
   EXPECT_EQ(*participants, (std::vector<Id>{1, 2}));
 }
 
+AGORA_INSTANTIATE_ON_EACH_ENGINE(CampaignRepositoryTest);
+
 }  // namespace
+
 }  // namespace agora::sales
