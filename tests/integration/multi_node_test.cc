@@ -193,11 +193,11 @@ TEST_F(MultiNodeTest, APasswordChangedOnAEndsTheOtherSessionsOnB) {
   TestUser ben = a_->CreateAndLogin(admin_, "ben");
   std::string other = b_->Login("ben", TestServer::kDefaultPassword);
   ASSERT_EQ(b_->Request("GET", "/api/v1/feeds/home", "", other).status, 200);  // B caches it
-  HttpResult changed = a_->Request("POST", "/api/v1/me/password",
-                                   std::string("{\"current_password\":\"") +
-                                       TestServer::kDefaultPassword +
-                                       "\",\"new_password\":\"another-horse-2\"}",
-                                   ben.token);
+  HttpResult changed =
+      a_->Request("POST", "/api/v1/me/password",
+                  std::string("{\"current_password\":\"") + TestServer::kDefaultPassword +
+                      "\",\"new_password\":\"another-horse-2\"}",
+                  ben.token);
   ASSERT_EQ(changed.status / 100, 2) << changed;
   EXPECT_TRUE(Eventually(
       [&] { return b_->Request("GET", "/api/v1/feeds/home", "", other).status == 401; }));
