@@ -28,16 +28,6 @@ class QuestionsIntegrationTest : public IntegrationTest {
     return Post("/api/v1/posts/" + question + "/accept", JsonBody().Set("reply_id", reply).str(),
                 by.token);
   }
-  // Invites `who` into `community` (owned by `owner`) and accepts.
-  void Join(const std::string& community, const TestUser& owner, const TestUser& who) {
-    ASSERT_EQ(Post("/api/v1/communities/" + community + "/invitations",
-                   JsonBody().Set("user_id", who.id).str(), owner.token)
-                  .status,
-              201);
-    ASSERT_EQ(
-        Post("/api/v1/communities/" + community + "/invitations/accept", "", who.token).status,
-        200);
-  }
   bool Told(const TestUser& who, const std::string& type) {
     auto types = JsonIds(Get("/api/v1/notifications", who.token).body, "/items", "/type");
     return std::find(types.begin(), types.end(), type) != types.end();
@@ -81,8 +71,8 @@ TEST_F(QuestionsIntegrationTest, TheAskerChangesAndWithdrawsTheChoice) {
 TEST_F(QuestionsIntegrationTest, OnlyTheAskerOrAModeratorDecides) {
   TestUser owner = CreateAndLogin("owner");
   std::string community = CreateCommunity(owner, "Pricing", "open");
-  Join(community, owner, asker_);
-  Join(community, owner, expert_);
+  AddMember(owner, community, asker_);
+  AddMember(owner, community, expert_);
   std::string question = Ask(asker_, "Discount ceiling for Q4?", community);
   std::string answer = Reply(expert_, question, "15% without approval.");
 
@@ -128,7 +118,7 @@ TEST_F(QuestionsIntegrationTest, OnlyADirectReplyToThatQuestionIsAccepted) {
 TEST_F(QuestionsIntegrationTest, AReplyInAPrivateCommunityIsNotAcceptedListedOrCountedByOutsiders) {
   TestUser owner = CreateAndLogin("owner");
   std::string community = CreateCommunity(owner, "Secret deals", "private");
-  Join(community, owner, expert_);
+  AddMember(owner, community, expert_);
   std::string question = Ask(owner, "Internal margin on the Acme renewal?", community);
   std::string answer = Reply(expert_, question, "22% after the rebate.");
 

@@ -51,15 +51,6 @@ class QuizzesIntegrationTest : public IntegrationTest {
     return Post("/api/v1/quizzes/" + quiz + "/attempts",
                 JsonBody().SetRaw("answers", answers).str(), by.token);
   }
-  void Join(const std::string& community, const TestUser& owner, const TestUser& who) {
-    ASSERT_EQ(Post("/api/v1/communities/" + community + "/invitations",
-                   JsonBody().Set("user_id", who.id).str(), owner.token)
-                  .status,
-              201);
-    ASSERT_EQ(
-        Post("/api/v1/communities/" + community + "/invitations/accept", "", who.token).status,
-        200);
-  }
 
   TestUser boss_, rep_, peer_, outsider_;
 };
@@ -105,7 +96,7 @@ TEST_F(QuizzesIntegrationTest, AdminsManagersAndModeratorsWriteQuizzesForTheirAu
   // A community's quiz is for its members: others do not have it in their list or take it.
   EXPECT_EQ(JsonIds(Get("/api/v1/quizzes?community_id=" + community, rep_.token).body).size(), 0u);
   EXPECT_EQ(Attempt(guild_quiz, "[[1],[0,2]]", rep_).status, 403);
-  Join(community, outsider_, rep_);
+  AddMember(outsider_, community, rep_);
   EXPECT_EQ(JsonIds(Get("/api/v1/quizzes?community_id=" + community, rep_.token).body),
             std::vector<std::string>{guild_quiz});
   EXPECT_EQ(Attempt(guild_quiz, "[[1],[0,2]]", rep_).status, 201);
@@ -299,7 +290,7 @@ TEST_F(QuizzesIntegrationTest, ResultsAreForTheAuthorAdminsAndManagersOfTheirSub
 
 TEST_F(QuizzesIntegrationTest, AQuizInAPrivateCommunityIsHiddenFromOutsiders) {
   std::string community = CreateCommunity(boss_, "Launch team", "private");
-  Join(community, boss_, rep_);
+  AddMember(boss_, community, rep_);
   std::string id = CreateQuiz(boss_.token, KafkaQuiz({{"community_id", '"' + community + '"'}}));
 
   EXPECT_EQ(Get("/api/v1/quizzes/" + id, outsider_.token).status, 404);
