@@ -120,6 +120,12 @@ int Run(int argc, char** argv) {
                    "how often the search indexer looks for changes to apply")
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
       ->capture_default_str();
+  int64_t outbox_prune_ms = serve.indexer.prune_interval.count();
+  serve_cmd
+      ->add_option("--outbox-prune-ms", outbox_prune_ms,
+                   "how often outbox entries every consumer applied are deleted")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->capture_default_str();
 
   int64_t stream_idle_ms = serve.streams.idle_timeout.count();
   serve_cmd
@@ -328,6 +334,7 @@ int Run(int argc, char** argv) {
     serve.http.read_timeout = std::chrono::milliseconds(read_ms);
     serve.http.header_timeout = std::chrono::milliseconds(header_ms);
     serve.indexer.poll_interval = std::chrono::milliseconds(search_poll_ms);
+    serve.indexer.prune_interval = std::chrono::milliseconds(outbox_prune_ms);
     serve.streams.idle_timeout = std::chrono::milliseconds(stream_idle_ms);
     serve.app.accounts.password_login = !no_password_login;
     serve.app.quotas.enabled = !no_quotas;

@@ -165,6 +165,16 @@ Result<size_t> SearchIndexer::ApplyNext() {
   auto newest = store_.read(storage::LastOutboxSeq);
   if (!newest.ok()) return newest.status();
   seen_seq_ = *newest;
+  auto pruned = store_.read(storage::OutboxPrunedThrough);
+  if (!pruned.ok()) return pruned.status();
+  if (applied < *pruned) {
+    // Entries this index never applied are gone (it was restored from an older copy, or its
+    // node was away longer than pruning waits): only a full build brings it back in step.
+    spdlog::warn("event=search_index_behind_outbox applied_seq={} pruned_through={}", applied,
+                 *pruned);
+    AGORA_RETURN_IF_ERROR(index_.Clear());
+    return 0;
+  }
   auto entries = store_.read(
       [&](storage::Connection& c) { return storage::ReadOutbox(c, applied, options_.batch); });
   if (!entries.ok()) return entries.status();
@@ -186,21 +196,26 @@ Result<size_t> SearchIndexer::ApplyNext() {
   return entries->size();
 }
 
-void SearchIndexer::Run() {
-  using Clock = std::chrono::steady_clock;
+void SearchIndexer::BuildUntilDone() {
   while (!index_.applied_seq() && !thread_.stopping()) {
     spdlog::info("event=search_build_started");
     Status built = BuildAll(store_, posts_, users_, index_, nullptr);
     if (built.ok()) {
       spdlog::info("event=search_build_done documents={}", index_.documents());
-      break;
+      return;
     }
     ++failures_;
     spdlog::error("event=search_build_failed message={}", LogValue(built.message()));
-    thread_.SleepUntil(Clock::now() + std::chrono::seconds(1));
+    thread_.SleepUntil(std::chrono::steady_clock::now() + std::chrono::seconds(1));
   }
+}
+
+void SearchIndexer::Run() {
+  using Clock = std::chrono::steady_clock;
   auto last_prune = Clock::now();
   while (!thread_.stopping()) {
+    BuildUntilDone();  // a new index, or one ApplyNext found behind the outbox's horizon
+    if (thread_.stopping()) break;
     auto more = ApplyNext();
     if (!more.ok()) {
       ++failures_;

@@ -61,7 +61,10 @@ class SearchIndexer {
 
  private:
   void Run();
-  // Applies up to one batch; returns the number of outbox entries it applied.
+  // Builds the index from the whole store while it is not marked built.
+  void BuildUntilDone();
+  // Applies up to one batch; returns the number of outbox entries it applied. An index behind
+  // what pruning forgot is cleared instead, for the next BuildUntilDone.
   Result<size_t> ApplyNext();
 
   // Constant after construction.

@@ -46,19 +46,35 @@ Result<int64_t> LastOutboxSeq(Connection& c) {
 }
 
 Status PruneOutbox(Connection& c, int64_t upto) {
-  if (c.engine() == Engine::kSqlite) {
-    auto stmt = c.prepare("DELETE FROM outbox WHERE seq <= ?");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->bind(1, upto);
-    return (*stmt)->run();
-  }
   // Heartbeats use the server's clock, so nodes' clocks never disagree about liveness.
-  auto stmt = c.prepare(
-      "DELETE FROM outbox WHERE seq <= least(?1, (SELECT min(applied_seq) FROM nodes WHERE "
-      "heartbeat_at > (extract(epoch FROM clock_timestamp()) * 1000)::bigint - 3600000))");
+  auto bound = c.prepare(
+      c.engine() == Engine::kSqlite
+          ? "SELECT max(seq) FROM outbox WHERE seq <= ?1"
+          : "SELECT max(seq) FROM outbox WHERE seq <= least(?1, (SELECT min(applied_seq) FROM "
+            "nodes WHERE heartbeat_at > (extract(epoch FROM clock_timestamp()) * 1000)::bigint - "
+            "3600000))");
+  if (!bound.ok()) return bound.status();
+  (*bound)->bind(1, upto);
+  auto row = (*bound)->step();
+  if (!row.ok()) return row.status();
+  if ((*bound)->column_is_null(0)) return Status::Ok();  // nothing to forget
+  const int64_t through = (*bound)->column_int64(0);
+  auto forget = c.prepare("DELETE FROM outbox WHERE seq <= ?");
+  if (!forget.ok()) return forget.status();
+  (*forget)->bind(1, through);
+  AGORA_RETURN_IF_ERROR((*forget)->run());
+  auto horizon = c.prepare("UPDATE outbox_horizon SET pruned_through = ? WHERE pruned_through < ?");
+  if (!horizon.ok()) return horizon.status();
+  (*horizon)->bind(1, through).bind(2, through);
+  return (*horizon)->run();
+}
+
+Result<int64_t> OutboxPrunedThrough(Connection& c) {
+  auto stmt = c.prepare("SELECT pruned_through FROM outbox_horizon");
   if (!stmt.ok()) return stmt.status();
-  (*stmt)->bind(1, upto);
-  return (*stmt)->run();
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  return *row ? (*stmt)->column_int64(0) : 0;
 }
 
 Status RecordNodeProgress(Connection& c, int node_id, int64_t applied_seq) {

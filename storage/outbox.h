@@ -48,6 +48,9 @@ Result<int64_t> LastOutboxSeq(Connection& c);
 // Inside a write transaction: forgets entries with seq <= `upto` (they were applied). On
 // PostgreSQL, never past what a node that reported within the last hour has applied.
 Status PruneOutbox(Connection& c, int64_t upto);
+// The largest seq pruning ever forgot (0 when none). A consumer whose position is below it
+// missed entries for good and must rebuild what it keeps from the store.
+Result<int64_t> OutboxPrunedThrough(Connection& c);
 // PostgreSQL, inside a write transaction: node `node_id` applied every entry up to
 // `applied_seq` (its search index and its tailer both), as of now.
 Status RecordNodeProgress(Connection& c, int node_id, int64_t applied_seq);

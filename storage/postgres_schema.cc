@@ -525,6 +525,14 @@ CREATE FUNCTION agora_name_key(name text) RETURNS text
                  '[[:space:]\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+',
                  ' ', 'g'), ' ') COLLATE "und-x-icu") $$;
 )sql",
+    // 12: how far pruning went (SQLite step 18).
+    R"sql(
+CREATE TABLE outbox_horizon (
+  id             BIGINT PRIMARY KEY CHECK (id = 1),
+  pruned_through BIGINT NOT NULL
+);
+INSERT INTO outbox_horizon VALUES (1, 0);
+)sql",
 };
 
 // Any constant unique to Agora's schema lock (pg_advisory_xact_lock takes a bigint).

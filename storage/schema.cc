@@ -594,6 +594,15 @@ ALTER TABLE outbox ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN subject_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN node_id INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 18: how far pruning went, so a consumer that fell behind it (a search index restored
+    // from an older copy, a node away longer than pruning waits) knows it missed entries.
+    R"sql(
+CREATE TABLE outbox_horizon (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  pruned_through INTEGER NOT NULL
+);
+INSERT INTO outbox_horizon VALUES (1, 0);
+)sql",
 };
 
 }  // namespace

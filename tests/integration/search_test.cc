@@ -302,6 +302,40 @@ TEST_F(SearchIntegrationTest, ALostIndexIsRebuiltFromTheStoreAtStart) {
   EXPECT_TRUE(FindsEventually("/api/v1/search/posts?q=aurora", ana.token, {id}));
 }
 
+// An indexer that prunes the outbox at once, so what an older copy of the index missed is gone.
+class QuicklyPruningSearchTest : public SearchIntegrationTest {
+ protected:
+  std::vector<std::string> ServeArgs() const override { return {"--outbox-prune-ms", "50"}; }
+};
+
+TEST_F(QuicklyPruningSearchTest, AnIndexBehindWhatPruningForgotIsRebuiltFromTheStore) {
+  TestUser ana = CreateAndLogin("ana");
+  std::string first = Write(ana, "aurora borealis sighting");
+  ASSERT_TRUE(FindsEventually("/api/v1/search/posts?q=aurora", ana.token, {first}));
+  ASSERT_EQ(server().Stop(), 0);
+  const std::string index = server().data_dir() + "/search";
+  const std::string older_copy = server().data_dir() + "/search-older";
+  std::filesystem::copy(index, older_copy, std::filesystem::copy_options::recursive);
+
+  server().Restart();
+  ana.token = server().Login("ana", TestServer::kDefaultPassword);
+  std::string second = Write(ana, "aurora over the fjord");
+  ASSERT_TRUE(FindsEventually("/api/v1/search/posts?q=fjord", ana.token, {second}));
+  // Pruning forgets the second post's entry once the index applied it.
+  ASSERT_TRUE(Eventually([&] {
+    return server().SqlColumn("SELECT count(*) FROM outbox WHERE entity_id = " + second) ==
+           std::vector<std::string>{"0"};
+  }));
+  ASSERT_EQ(server().Stop(), 0);
+
+  std::filesystem::remove_all(index);
+  std::filesystem::rename(older_copy, index);
+  server().Restart();
+  ana.token = server().Login("ana", TestServer::kDefaultPassword);
+  EXPECT_TRUE(FindsEventually("/api/v1/search/posts?q=fjord", ana.token, {second}));
+  EXPECT_NE(server().Log().find("search_index_behind_outbox"), std::string::npos) << server().Log();
+}
+
 TEST_F(SearchIntegrationTest, ReindexRefusesWhileServingAndRebuildsWhenStopped) {
   TestUser ana = CreateAndLogin("ana");
   std::string id = Write(ana, "tundra expedition notes");
