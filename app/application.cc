@@ -41,7 +41,7 @@ Status Application::JoinNodes() {
   services::OutboxTailerOptions tailer;
   tailer.node_id = options_.node_id;
   outbox_tailer_ = std::make_unique<services::OutboxTailer>(
-      *store_, std::move(*session), *posts_, *feed_, *accounts_,
+      *store_, std::move(*session), ids_, *posts_, *feed_, *accounts_,
       [this] { return search_index_ ? search_index_->applied_seq().value_or(0) : 0; }, tailer);
   return Status::Ok();
 }

@@ -33,6 +33,11 @@ void IdGenerator::AdvancePast(Id id) {
   }
 }
 
+void IdGenerator::Observe(Id id) {
+  if (TimeOf(id) - clock_.now_ms() > kMaxObservedLeadMs) return;
+  AdvancePast(id);
+}
+
 std::string IdToString(Id id) { return std::to_string(id); }
 
 std::optional<Id> ParseId(std::string_view text) {

@@ -35,6 +35,11 @@ class IdGenerator {
   // Makes every later id greater than `id`, e.g. the largest id already stored, so a clock
   // that went back across a restart cannot produce duplicates.
   void AdvancePast(Id id);
+  // An id another node made: later ids sort after it, so a post written here just after one
+  // from a node whose clock runs ahead does not land below it. Ignored when it is more than
+  // kMaxObservedLeadMs ahead of this clock: one badly set clock must not drag every node's.
+  void Observe(Id id);
+  static constexpr int64_t kMaxObservedLeadMs = 5'000;
 
   // The creation time encoded in an id.
   static UnixMillis TimeOf(Id id) { return (id >> (kIdNodeBits + kIdSequenceBits)) + kIdEpochMs; }

@@ -9,9 +9,11 @@
 namespace agora::services {
 
 OutboxTailer::OutboxTailer(storage::Store& store, std::unique_ptr<storage::NodeSession> session,
-                           PostService& posts, FeedService& feed, AccountService& accounts,
-                           std::function<int64_t()> index_applied, OutboxTailerOptions options)
+                           IdGenerator& ids, PostService& posts, FeedService& feed,
+                           AccountService& accounts, std::function<int64_t()> index_applied,
+                           OutboxTailerOptions options)
     : store_(store),
+      ids_(ids),
       posts_(posts),
       feed_(feed),
       accounts_(accounts),
@@ -60,6 +62,7 @@ Result<size_t> OutboxTailer::ApplyNext() {
   if (!entries.ok()) return entries.status();
   for (const storage::OutboxEntry& e : *entries) {
     if (e.node_id != options_.node_id) {
+      ids_.Observe(e.entity_id);
       // A failure is logged and passed: a stale timeline or cache entry is repaired when it
       // next loads, and stopping here would leave every later change unapplied.
       Status applied = Apply(e);
@@ -78,21 +81,28 @@ Result<size_t> OutboxTailer::ApplyNext() {
 
 void OutboxTailer::Run() {
   using Clock = std::chrono::steady_clock;
-  auto last_report = Clock::now() - options_.report_interval;
+  auto last_report = Clock::now() - options_.heartbeat_interval;
+  int64_t reported_seq = -1;
   while (!thread_.stopping()) {
     auto read = ApplyNext();
     if (!read.ok()) {
       ++failures_;
       spdlog::error("event=outbox_tail_failed message={}", LogValue(read.status().message()));
     }
+    // A report is a write under the cluster-wide write lock: made when the position moved,
+    // and otherwise only as often as pruning needs to know this node is alive.
     auto now = Clock::now();
-    if (now - last_report >= options_.report_interval) {
-      last_report = now;
-      int64_t applied = std::min(applied_seq_.load(), index_applied_());
+    int64_t applied = std::min(applied_seq_.load(), index_applied_());
+    auto since_report = now - last_report;
+    if ((applied != reported_seq && since_report >= options_.report_interval) ||
+        since_report >= options_.heartbeat_interval) {
       Status reported = store_.write([&](storage::Connection& c) {
         return storage::RecordNodeProgress(c, options_.node_id, applied);
       });
-      if (!reported.ok()) {
+      if (reported.ok()) {
+        last_report = now;
+        reported_seq = applied;
+      } else {
         spdlog::warn("event=node_report_failed message={}", LogValue(reported.message()));
       }
     }

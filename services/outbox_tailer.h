@@ -8,8 +8,10 @@
 // applies each entry another node wrote as that node applied it locally: posts to the cache,
 // timelines and live streams, follows and memberships to timelines, people to the session and
 // summary caches (a deactivated account's streams close). Its own entries are
-// skipped. The search index is not its business: every node's SearchIndexer follows the whole
-// outbox. It also reports, once a second, how far this node applied the outbox, so pruning
+// skipped. Every id another node made is shown to this node's id generator, so what this node
+// writes next sorts after it even when the other node's clock runs ahead (core/id.h). The search
+// index is not its business: every node's SearchIndexer follows the whole outbox. It also reports
+// how far this node applied the outbox (once a second at most, once a minute at least), so pruning
 // keeps what this node still needs.
 //
 // It starts at the outbox's end: what was committed before lives in the store, which this
@@ -23,6 +25,7 @@
 #include <functional>
 #include <memory>
 
+#include "core/id.h"
 #include "core/status.h"
 #include "core/worker_thread.h"
 #include "services/account_service.h"
@@ -38,7 +41,10 @@ struct OutboxTailerOptions {
   int node_id = 0;
   // The longest a change waits when a notification was lost (the connection blips).
   std::chrono::milliseconds poll_interval{500};
+  // How far this node applied the outbox is recorded at most this often when it moved, and
+  // at least this often (the heartbeat pruning reads) when it did not.
   std::chrono::milliseconds report_interval{1000};
+  std::chrono::milliseconds heartbeat_interval{60'000};
   int batch = 500;  // entries read at once
 };
 
@@ -47,7 +53,7 @@ class OutboxTailer {
   // Every reference must outlive the tailer. `index_applied` tells how far this node's search
   // index applied the outbox (pruning keeps what it has not).
   OutboxTailer(storage::Store& store, std::unique_ptr<storage::NodeSession> session,
-               PostService& posts, FeedService& feed, AccountService& accounts,
+               IdGenerator& ids, PostService& posts, FeedService& feed, AccountService& accounts,
                std::function<int64_t()> index_applied, OutboxTailerOptions options);
   ~OutboxTailer();  // Stop()s
 
@@ -68,6 +74,7 @@ class OutboxTailer {
 
   // Constant after construction.
   storage::Store& store_;
+  IdGenerator& ids_;
   PostService& posts_;
   FeedService& feed_;
   AccountService& accounts_;

@@ -41,6 +41,26 @@ TEST(IdGenerator, AdvancePastSkipsIdsAlreadyStored) {
   EXPECT_GT(this_run.next(), stored);
 }
 
+TEST(IdGenerator, IdsSortAfterThoseObservedFromANodeWhoseClockRunsAhead) {
+  ManualClock ahead(kNov2026 + 800);
+  ManualClock behind(kNov2026);
+  IdGenerator node_a(ahead, 1);
+  IdGenerator node_b(behind, 2);
+  Id from_a = node_a.next();
+  EXPECT_LT(node_b.next(), from_a);  // what skew does without Observe
+  node_b.Observe(from_a);
+  EXPECT_GT(node_b.next(), from_a);
+}
+
+TEST(IdGenerator, IgnoresIdsFromAClockTooFarAhead) {
+  ManualClock wrong(kNov2026 + IdGenerator::kMaxObservedLeadMs + 1);
+  ManualClock right(kNov2026);
+  IdGenerator wrong_node(wrong, 1);
+  IdGenerator node(right, 2);
+  node.Observe(wrong_node.next());
+  EXPECT_EQ(IdGenerator::TimeOf(node.next()), kNov2026);
+}
+
 TEST(IdGenerator, EncodesCreationTime) {
   ManualClock clock(kNov2026);
   IdGenerator ids(clock, 7);
