@@ -132,12 +132,10 @@ Status SessionStore::Revoke(std::string_view token) {
   std::string hash = HashBearerSecret(token);
   Status status = store_.write([&](storage::Connection& c) -> Status {
     auto owner = storage::ReadOne(
-        c, "SELECT user_id FROM sessions WHERE token_hash = ?",
+        c, "DELETE FROM sessions WHERE token_hash = ? RETURNING user_id",
         [](const storage::Statement& s) { return s.column_int64(0); }, storage::Blob{hash});
     if (!owner.ok()) return owner.status();
     if (!owner->has_value()) return Status::Ok();
-    AGORA_RETURN_IF_ERROR(
-        storage::Run(c, "DELETE FROM sessions WHERE token_hash = ?", storage::Blob{hash}));
     return SessionsEnded(c, **owner);
   });
   cache_.Erase(hash);
