@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "app/commands.h"
@@ -120,7 +122,10 @@ int BackupPostgres(const std::string& url, const std::string& destination) {
   // the mode of the file it truncates); renamed once complete, so a failure leaves nothing.
   std::string partial = destination + ".partial-XXXXXX";
   const int fd = ::mkstemp(partial.data());
-  if (fd < 0) return Fail(Status::Internal("cannot create a file next to " + destination));
+  if (fd < 0) {
+    return Fail(Status::Internal("cannot create " + partial + ": " +
+                                 std::generic_category().message(errno)));
+  }
   ::close(fd);
   auto dumped =
       RunPostgresProgram({"pg_dump", "--format=custom", "--file=" + partial, "--dbname=" + url});
