@@ -78,18 +78,23 @@ int UserAdd(const UserAddOptions& options);
 // Fills the data folder with a sample company; does nothing when people already exist.
 int Demo(const ApplicationOptions& options);
 
-// Refuses a data folder without a store; the copy is created mode 0600 and integrity checked.
+// Refuses a data folder (or, with options.store, a database) without a store; the copy is
+// created mode 0600. A SQLite copy is integrity checked; a PostgreSQL one is pg_dump's custom
+// format.
 int Backup(const ApplicationOptions& options, const std::string& destination);
 
 struct RestoreOptions {
-  std::string data_dir;
-  std::string from;    // a file made by `agora backup`
-  bool force = false;  // replace a store already in data_dir (kept as agora.db.before-restore)
+  std::string data_dir;  // holds the search index, and the SQLite store unless `store` is set
+  std::string store;     // a PostgreSQL URL: restore into that database with pg_restore
+  std::string from;      // a file made by `agora backup`
+  // Replace a store already there (on SQLite kept as agora.db.before-restore; on PostgreSQL not
+  // kept).
+  bool force = false;
 };
 
-// Checks the backup (integrity, a schema this build reads), then copies it into the data folder
-// and empties the search index for the next `agora serve` to rebuild. Refuses while a server
-// holds the folder.
+// Checks the backup (integrity, a schema this build reads), then puts it in place and empties
+// the search index in the data folder for the next `agora serve` to rebuild. Refuses while a
+// server holds the folder or, on PostgreSQL, while any node serves the database.
 int Restore(const RestoreOptions& options);
 
 // Lists the pending schema steps and, unless `dry_run`, applies them. Every other command

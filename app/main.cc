@@ -241,9 +241,11 @@ int Run(int argc, char** argv) {
   auto* restore_cmd =
       cli.add_subcommand("restore", "put a backup in place (server stopped); checks it first");
   restore_cmd->add_option("--data", restore.data_dir, "data folder to restore into")->required();
+  restore_cmd->add_option("--store", restore.store,
+                          "PostgreSQL URL (postgresql://...) of the store to restore into");
   restore_cmd->add_option("--from", restore.from, "a file made by agora backup")->required();
   restore_cmd->add_flag("--force", restore.force,
-                        "replace the store in --data (kept as agora.db.before-restore)");
+                        "replace the store (on SQLite kept as agora.db.before-restore)");
 
   ApplicationOptions migrate;
   bool migrate_dry_run = false;

@@ -1,5 +1,5 @@
-// Store maintenance outside a running Store: schema steps, private copies, integrity. Used by
-// `agora backup`, `restore` and `migrate`, and by Store::BackupTo.
+// Store maintenance outside a running Store: schema steps, private copies, integrity, serving
+// nodes. Used by `agora backup`, `restore` and `migrate`, and by Store::BackupTo.
 #pragma once
 
 #include <memory>
@@ -32,5 +32,9 @@ Status CopyPages(Connection& source, Connection& target);
 Status CopyDatabase(const std::string& source_path, const std::string& destination);
 // PRAGMA integrity_check: kInternal with SQLite's first complaint unless "ok".
 Status CheckIntegrity(Connection& connection);
+
+// Whether a live node serves the PostgreSQL database `connection` is open on: holds its node id's
+// advisory lock (defined beside the claim, in storage/node_session.cc).
+Result<bool> AnyNodeServes(Connection& connection);
 
 }  // namespace agora::storage

@@ -3,6 +3,8 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include "storage/maintenance.h"
+
 namespace agora::storage {
 namespace {
 
@@ -39,6 +41,20 @@ Result<std::unique_ptr<NodeSession>> NodeSession::Claim(const std::string& url, 
   PQclear(listening);
   if (!ok) return Failure(conn, "listening for outbox notifications");
   return session;
+}
+
+Result<bool> AnyNodeServes(Connection& connection) {
+  // A lock taken with two int4 keys shows in pg_locks as classid, objid and objsubid 2.
+  const std::string sql =
+      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2 "
+      "AND classid = " +
+      std::to_string(kNodeLockClass) +
+      "::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+  auto stmt = connection.prepare(sql.c_str());
+  if (!stmt.ok()) return stmt.status();
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  return (*stmt)->column_int64(0) > 0;
 }
 
 NodeSession::~NodeSession() { PQfinish(conn_); }
