@@ -133,7 +133,3 @@ class TestServer {
 };
 
 }  // namespace agora::integration
-
-// For a test of what only the SQLite store has; `instead` says what replaces it on PostgreSQL.
-#define AGORA_SKIP_ON_POSTGRES(instead) \
-  if (::agora::integration::OnPostgres()) GTEST_SKIP() << "SQLite's own; on PostgreSQL " << instead
