@@ -118,6 +118,13 @@ std::string DecodeHexBytea(std::string_view text) {
 
 }  // namespace
 
+pg_conn* ConnectToPrimary(const std::string& url) {
+  // With expand_dbname, the URL's own parameters override the keywords before it.
+  const char* const keywords[] = {"target_session_attrs", "connect_timeout", "dbname", nullptr};
+  const char* const values[] = {"read-write", "5", url.c_str(), nullptr};
+  return PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+}
+
 std::string TranslatePlaceholders(std::string_view sql, int* parameter_count) {
   std::string out;
   out.reserve(sql.size() + 8);
@@ -304,7 +311,7 @@ void PostgresStatement::reset() {
 
 Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const std::string& url,
                                                                      Mode mode) {
-  pg_conn* conn = PQconnectdb(url.c_str());
+  pg_conn* conn = ConnectToPrimary(url);
   if (!conn || PQstatus(conn) != CONNECTION_OK) {
     Status status = Status::Unavailable("connecting to PostgreSQL: " +
                                         std::string(conn ? PQerrorMessage(conn) : "no memory"));
@@ -318,6 +325,8 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const std::
   }
   return connection;
 }
+
+bool PostgresConnection::lost() const { return PQstatus(conn_) != CONNECTION_OK; }
 
 PostgresConnection::~PostgresConnection() {
   ForgetStatements();
