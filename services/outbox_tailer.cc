@@ -62,8 +62,10 @@ Result<size_t> OutboxTailer::ApplyNext() {
   for (const storage::OutboxEntry& e : *entries) {
     if (e.node_id != options_.node_id) {
       // A failure is logged and passed: a stale timeline or cache entry is repaired when it
-      // next loads, and stopping here would leave every later change unapplied.
+      // next loads, and stopping here would leave every later change unapplied. Except when
+      // the store is unreachable (a lost connection, a failover): the entry is tried again.
       Status applied = Apply(e);
+      if (applied.code() == StatusCode::kUnavailable) return applied;
       if (applied.ok()) {
         ++applied_;
       } else {

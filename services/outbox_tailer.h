@@ -72,7 +72,8 @@ class OutboxTailer {
   // After the session was lost: true once the id is held again; false while the store cannot
   // be reached, or when the id was taken (then refused_ is set and on_refused_ called).
   bool Reclaim();
-  // Applies up to one batch; returns the number of entries read.
+  // Applies up to one batch; returns the number of entries read. Stops at an entry that could
+  // not be applied for want of the store (kUnavailable), to try it again.
   Result<size_t> ApplyNext();
   Status Apply(const storage::OutboxEntry& entry);
 
