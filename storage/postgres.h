@@ -45,7 +45,8 @@ std::string TranslatePlaceholders(std::string_view sql, int* parameter_count = n
 // Connects to `url` (libpq's connection URI) with Agora's defaults for what the URL leaves out:
 // target_session_attrs=read-write (of several hosts, the primary, never a standby) and
 // connect_timeout=5 (seconds per host, so a dead host does not hold a thread for minutes).
-// Never null; the caller checks PQstatus and PQfinish()es it.
+// Server notices are not printed. Null only without memory; the caller checks PQstatus and
+// PQfinish()es it.
 pg_conn* ConnectToPrimary(const std::string& url);
 
 class PostgresConnection;
