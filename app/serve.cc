@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
@@ -330,12 +331,6 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   (*app)->search_indexer().Start();
-  if (auto* tailer = (*app)->outbox_tailer()) {
-    if (Status s = tailer->Start(); !s.ok()) {
-      spdlog::critical("event=outbox_tail_failed message={}", LogValue(s.message()));
-      return 1;
-    }
-  }
   if (Status s = (*app)->reporting().Start(); !s.ok()) {
     spdlog::critical("event=results_build_failed message={}", LogValue(s.message()));
     return 1;
@@ -465,26 +460,48 @@ int Serve(const ServeOptions& options) {
     drain_timer.expires_after(std::chrono::milliseconds(20));
     drain_timer.async_wait([&](const boost::system::error_code&) { wait_for_drain(); });
   };
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    spdlog::info("event=shutdown signal={} in_flight={}", signal, http.requests_in_flight());
+  auto begin_shutdown = [&] {
     deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
     http.BeginShutdown();
     wait_for_drain();
+  };
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("event=shutdown signal={} in_flight={}", signal, http.requests_in_flight());
+    begin_shutdown();
   });
+  // Started here, where it can stop the server, yet before io.run() serves any request: a
+  // timeline loaded before the tailer read the outbox's end could miss another node's change.
+  int exit_status = 0;
+  if (auto* tailer = (*app)->outbox_tailer()) {
+    // Another node took this node's id while its session was lost (a failover): two nodes
+    // with one id would make the same ids, so this one stops.
+    Status started = tailer->Start([&] {
+      boost::asio::post(io, [&] {
+        exit_status = 1;
+        begin_shutdown();
+      });
+    });
+    if (!started.ok()) {
+      spdlog::critical("event=outbox_tail_failed message={}", LogValue(started.message()));
+      return 1;
+    }
+  }
 
   std::vector<std::thread> threads;
   for (int i = 1; i < io_threads; ++i) threads.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : threads) t.join();
 
+  // Before the io_context goes: the tailer's on_refused posts to it.
+  if (auto* tailer = (*app)->outbox_tailer()) tailer->Stop();
   dispatcher.Stop();                      // handlers already queued finish their writes
   (*app)->search_indexer().Stop();        // the outbox replays whatever it had not applied
   (*app)->store().Stop();                 // and the writer commits everything acknowledged
   (*app)->live_events().Attach(nullptr);  // nothing publishes any more
   hub.Stop();
-  spdlog::info("event=stopped");
-  return 0;
+  spdlog::info("event=stopped exit_status={}", exit_status);
+  return exit_status;
 }
 
 int UserAdd(const UserAddOptions& options) {

@@ -24,10 +24,11 @@ OutboxTailer::OutboxTailer(storage::Store& store, std::unique_ptr<storage::NodeS
 
 OutboxTailer::~OutboxTailer() { Stop(); }
 
-Status OutboxTailer::Start() {
+Status OutboxTailer::Start(std::function<void()> on_refused) {
   auto last = store_.read(storage::LastOutboxSeq);
   if (!last.ok()) return last.status();
   applied_seq_ = *last;
+  on_refused_ = std::move(on_refused);
   thread_.Start([this] { Run(); });
   return Status::Ok();
 }
@@ -64,8 +65,10 @@ Result<size_t> OutboxTailer::ApplyNext() {
     if (e.node_id != options_.node_id) {
       ids_.Observe(e.entity_id);
       // A failure is logged and passed: a stale timeline or cache entry is repaired when it
-      // next loads, and stopping here would leave every later change unapplied.
+      // next loads, and stopping here would leave every later change unapplied. Except when
+      // the store is unreachable (a lost connection, a failover): the entry is tried again.
       Status applied = Apply(e);
+      if (applied.code() == StatusCode::kUnavailable) return applied;
       if (applied.ok()) {
         ++applied_;
       } else {
@@ -79,11 +82,38 @@ Result<size_t> OutboxTailer::ApplyNext() {
   return entries->size();
 }
 
+bool OutboxTailer::Reclaim() {
+  Status reclaimed = session_->Reclaim();
+  if (reclaimed.ok()) {
+    spdlog::info("event=node_reclaimed node_id={}", options_.node_id);
+    return true;
+  }
+  if (reclaimed.code() == StatusCode::kConflict) {
+    refused_ = true;
+    spdlog::critical("event=node_refused node_id={} message={}", options_.node_id,
+                     LogValue(reclaimed.message()));
+    if (on_refused_) on_refused_();
+    return false;
+  }
+  spdlog::warn("event=node_reclaim_failed node_id={} message={}", options_.node_id,
+               LogValue(reclaimed.message()));
+  return false;
+}
+
 void OutboxTailer::Run() {
   using Clock = std::chrono::steady_clock;
   auto last_report = Clock::now() - options_.heartbeat_interval;
   int64_t reported_seq = -1;
+  bool claimed = true;  // the session holds the node id
   while (!thread_.stopping()) {
+    if (!claimed) {
+      claimed = Reclaim();
+      if (refused_) return;  // another node has this id now; the owner stops this one
+      if (!claimed) {
+        thread_.SleepUntil(Clock::now() + options_.poll_interval);
+        continue;
+      }
+    }
     auto read = ApplyNext();
     if (!read.ok()) {
       ++failures_;
@@ -111,6 +141,7 @@ void OutboxTailer::Run() {
     if (!woken.ok()) {
       // The claim on the node id went with the connection: another node may now take it.
       ++failures_;
+      claimed = false;
       spdlog::error("event=node_session_lost message={}", LogValue(woken.status().message()));
       thread_.SleepUntil(Clock::now() + options_.poll_interval);
     }

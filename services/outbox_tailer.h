@@ -17,6 +17,12 @@
 // It starts at the outbox's end: what was committed before lives in the store, which this
 // node's timelines and caches read when they load.
 //
+// When the node session is lost (PostgreSQL restarted, or a standby promoted: advisory locks
+// are not replicated), the tailer claims the node id again every poll interval until it holds
+// it (`event=node_reclaimed`), listens again and resumes from the last entry it applied. If
+// another live node took the id in between, the node must stop serving: the tailer logs
+// `event=node_refused`, calls the on_refused given to Start and applies nothing more.
+//
 // Thread-safe: Start and Stop from the owner; the statistics from anywhere.
 #pragma once
 
@@ -57,8 +63,9 @@ class OutboxTailer {
                std::function<int64_t()> index_applied, OutboxTailerOptions options);
   ~OutboxTailer();  // Stop()s
 
-  // Reads where the outbox ends, then starts the thread.
-  Status Start();
+  // Reads where the outbox ends, then starts the thread. `on_refused` is called on the tailer's
+  // thread, once, if the id was taken by another node while this one's session was lost.
+  Status Start(std::function<void()> on_refused);
   // Finishes the entry in hand and stops (within a poll interval). Idempotent.
   void Stop();
 
@@ -68,7 +75,11 @@ class OutboxTailer {
 
  private:
   void Run();
-  // Applies up to one batch; returns the number of entries read.
+  // After the session was lost: true once the id is held again; false while the store cannot
+  // be reached, or when the id was taken (then refused_ is set and on_refused_ called).
+  bool Reclaim();
+  // Applies up to one batch; returns the number of entries read. Stops at an entry that could
+  // not be applied for want of the store (kUnavailable), to try it again.
   Result<size_t> ApplyNext();
   Status Apply(const storage::OutboxEntry& entry);
 
@@ -82,6 +93,8 @@ class OutboxTailer {
   const OutboxTailerOptions options_;
 
   std::unique_ptr<storage::NodeSession> session_;  // the tailer's thread only
+  std::function<void()> on_refused_;               // set by Start, before the thread
+  bool refused_ = false;                           // the tailer's thread only
   WorkerThread<> thread_;  // thread-safe; it takes no tasks, it waits on the session
 
   std::atomic<int64_t> applied_seq_{0};  // written by the tailer's thread only

@@ -110,6 +110,10 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   virtual Engine engine() const = 0;
+  // True once the connection to the database server was lost (a server restart or a failover):
+  // every statement then fails with kUnavailable, and only a new connection helps. An embedded
+  // engine never loses it.
+  virtual bool lost() const { return false; }
 
   // Runs one or more statements without parameters or results.
   virtual Status exec(std::string_view sql) = 0;

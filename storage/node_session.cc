@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include "storage/maintenance.h"
+#include "storage/postgres.h"
 
 namespace agora::storage {
 namespace {
@@ -18,29 +19,37 @@ Status Failure(pg_conn* conn, const std::string& context) {
 }  // namespace
 
 Result<std::unique_ptr<NodeSession>> NodeSession::Claim(const std::string& url, int node_id) {
-  pg_conn* conn = PQconnectdb(url.c_str());
-  std::unique_ptr<NodeSession> session(new NodeSession(conn));
-  if (!conn || PQstatus(conn) != CONNECTION_OK) {
+  std::unique_ptr<NodeSession> session(new NodeSession(url, node_id));
+  AGORA_RETURN_IF_ERROR(session->Connect());
+  return session;
+}
+
+Status NodeSession::Reclaim() { return Connect(); }
+
+Status NodeSession::Connect() {
+  PQfinish(conn_);
+  conn_ = ConnectToPrimary(url_);
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
     return Status::Unavailable(std::string("connecting to PostgreSQL: ") +
-                               (conn ? PQerrorMessage(conn) : "no memory"));
+                               (conn_ ? PQerrorMessage(conn_) : "no memory"));
   }
   std::string lock = "SELECT pg_try_advisory_lock(" + std::to_string(kNodeLockClass) + ", " +
-                     std::to_string(node_id) + ")";
-  PGresult* claimed = PQexec(conn, lock.c_str());
+                     std::to_string(node_id_) + ")";
+  PGresult* claimed = PQexec(conn_, lock.c_str());
   bool ok = PQresultStatus(claimed) == PGRES_TUPLES_OK;
   bool held = ok && std::string(PQgetvalue(claimed, 0, 0)) == "t";
   PQclear(claimed);
-  if (!ok) return Failure(conn, "claiming the node id");
+  if (!ok) return Failure(conn_, "claiming the node id");
   if (!held) {
     return Status::Conflict("node_id_in_use",
-                            "node id " + std::to_string(node_id) +
+                            "node id " + std::to_string(node_id_) +
                                 " is held by another live node (choose another --node-id)");
   }
-  PGresult* listening = PQexec(conn, "LISTEN agora_outbox");
+  PGresult* listening = PQexec(conn_, "LISTEN agora_outbox");
   ok = PQresultStatus(listening) == PGRES_COMMAND_OK;
   PQclear(listening);
-  if (!ok) return Failure(conn, "listening for outbox notifications");
-  return session;
+  if (!ok) return Failure(conn_, "listening for outbox notifications");
+  return Status::Ok();
 }
 
 Result<bool> AnyNodeServes(Connection& connection) {
@@ -60,6 +69,7 @@ Result<bool> AnyNodeServes(Connection& connection) {
 NodeSession::~NodeSession() { PQfinish(conn_); }
 
 Result<bool> NodeSession::Wait(std::chrono::milliseconds timeout) {
+  if (PQstatus(conn_) != CONNECTION_OK) return Failure(conn_, "the node session");
   auto drain = [this] {
     bool any = false;
     while (PGnotify* n = PQnotifies(conn_)) {

@@ -6,6 +6,10 @@
 // LISTENs on agora_outbox (the outbox's insert trigger notifies it at each commit), so the
 // node's tailer wakes as soon as another node committed.
 //
+// Advisory locks are not replicated: when the connection is lost (the server restarted, or a
+// standby was promoted in its place), so is the claim, and Reclaim() takes it again on whichever
+// server the URL reaches now.
+//
 // Not thread-safe: owned by the tailer's thread once created.
 #pragma once
 
@@ -22,7 +26,7 @@ namespace agora::storage {
 class NodeSession {
  public:
   // Connects to `url` and claims `node_id`: Conflict "node_id_in_use" when another live node holds
-  // it.
+  // it, Unavailable when the server cannot be reached.
   static Result<std::unique_ptr<NodeSession>> Claim(const std::string& url, int node_id);
   ~NodeSession();
   NodeSession(const NodeSession&) = delete;
@@ -32,9 +36,18 @@ class NodeSession {
   // error when the connection was lost (the claim is then lost too).
   Result<bool> Wait(std::chrono::milliseconds timeout);
 
+  // After Wait() reported the connection lost: connects again and claims the id again, with
+  // Claim()'s errors. Wait() fails until one succeeds.
+  Status Reclaim();
+
  private:
-  explicit NodeSession(pg_conn* conn) : conn_(conn) {}
-  pg_conn* conn_;
+  NodeSession(std::string url, int node_id) : url_(std::move(url)), node_id_(node_id) {}
+  // Replaces the connection with a new one that holds the id and listens.
+  Status Connect();
+
+  const std::string url_;
+  const int node_id_;
+  pg_conn* conn_ = nullptr;
 };
 
 }  // namespace agora::storage

@@ -94,8 +94,9 @@ struct ResultDeleter {
 };
 using OwnedResult = std::unique_ptr<pg_result, ResultDeleter>;
 
-// The notices PostgreSQL sends (e.g. "there is no transaction in progress") are not errors;
-// they stay out of our logs.
+// The notices PostgreSQL sends (e.g. "there is no transaction in progress", or the FATAL
+// message of a server cutting the connection, which surfaces as an error anyway) are not
+// errors to print; they stay out of our logs.
 void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
 
 int HexDigit(char c) {
@@ -117,6 +118,15 @@ std::string DecodeHexBytea(std::string_view text) {
 }
 
 }  // namespace
+
+pg_conn* ConnectToPrimary(const std::string& url) {
+  // With expand_dbname, the URL's own parameters override the keywords before it.
+  const char* const keywords[] = {"target_session_attrs", "connect_timeout", "dbname", nullptr};
+  const char* const values[] = {"read-write", "5", url.c_str(), nullptr};
+  pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (conn) PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
+  return conn;
+}
 
 std::string TranslatePlaceholders(std::string_view sql, int* parameter_count) {
   std::string out;
@@ -304,20 +314,21 @@ void PostgresStatement::reset() {
 
 Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const std::string& url,
                                                                      Mode mode) {
-  pg_conn* conn = PQconnectdb(url.c_str());
+  pg_conn* conn = ConnectToPrimary(url);
   if (!conn || PQstatus(conn) != CONNECTION_OK) {
     Status status = Status::Unavailable("connecting to PostgreSQL: " +
                                         std::string(conn ? PQerrorMessage(conn) : "no memory"));
     PQfinish(conn);
     return status;
   }
-  PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
   std::unique_ptr<PostgresConnection> connection(new PostgresConnection(conn));
   if (mode == Mode::kReadOnly) {
     AGORA_RETURN_IF_ERROR(connection->exec("SET default_transaction_read_only = on"));
   }
   return connection;
 }
+
+bool PostgresConnection::lost() const { return PQstatus(conn_) != CONNECTION_OK; }
 
 PostgresConnection::~PostgresConnection() {
   ForgetStatements();

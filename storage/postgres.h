@@ -14,6 +14,11 @@
 // errors become a Status here: SQLSTATE class 23 (integrity) kConflict, a unique violation's
 // message naming its columns as SQLite's does ("UNIQUE constraint failed: users.username");
 // serialization failures, deadlocks and lost connections kUnavailable; the rest kInternal.
+//
+// A connection goes to the primary: a URL that lists several hosts
+// (postgresql://a:5432,b:5432/agora) reaches whichever of them accepts writes, for readers too,
+// so reads see this node's writes. A lost connection stays lost (lost()); the Store opens a new
+// one in its place.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +41,13 @@ namespace agora::storage {
 // number after the largest so far, as SQLite numbers it. Text in quotes and comments is kept.
 // `parameter_count`, when given, receives the largest number used.
 std::string TranslatePlaceholders(std::string_view sql, int* parameter_count = nullptr);
+
+// Connects to `url` (libpq's connection URI) with Agora's defaults for what the URL leaves out:
+// target_session_attrs=read-write (of several hosts, the primary, never a standby) and
+// connect_timeout=5 (seconds per host, so a dead host does not hold a thread for minutes).
+// Server notices are not printed. Null only without memory; the caller checks PQstatus and
+// PQfinish()es it.
+pg_conn* ConnectToPrimary(const std::string& url);
 
 class PostgresConnection;
 
@@ -87,6 +99,7 @@ class PostgresConnection final : public Connection {
   ~PostgresConnection() override;
 
   Engine engine() const override { return Engine::kPostgres; }
+  bool lost() const override;
   Status exec(std::string_view sql) override;
   int64_t changes() const override { return changes_; }
   // Also takes the cluster-wide write lock (held until commit), so that write transactions

@@ -7,27 +7,42 @@
 
 namespace agora::storage {
 
-Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
-  std::unique_ptr<Store> store(new Store(options));
-  auto writer = Connection::Open(options.path, Connection::Mode::kReadWrite);
-  if (!writer.ok()) return writer.status();
-  store->writer_connection_ = std::move(*writer);
-  Connection& w = *store->writer_connection_;
+Result<std::unique_ptr<Connection>> Store::OpenConnection(Connection::Mode mode) const {
+  auto opened = Connection::Open(options_.path, mode);
+  if (!opened.ok() || mode == Connection::Mode::kReadOnly) return opened;
+  Connection& w = **opened;
   if (w.engine() == Engine::kSqlite) {
     AGORA_RETURN_IF_ERROR(w.exec("PRAGMA journal_mode=WAL"));
-    AGORA_RETURN_IF_ERROR(w.exec("PRAGMA synchronous=" + options.synchronous));
+    AGORA_RETURN_IF_ERROR(w.exec("PRAGMA synchronous=" + options_.synchronous));
     AGORA_RETURN_IF_ERROR(w.exec("PRAGMA foreign_keys=ON"));
   } else {
     // The outbox's node_id column defaults to it (postgres_schema.cc, step 10).
-    AGORA_RETURN_IF_ERROR(w.exec("SET agora.node_id = '" + std::to_string(options.node_id) + "'"));
+    AGORA_RETURN_IF_ERROR(w.exec("SET agora.node_id = '" + std::to_string(options_.node_id) + "'"));
   }
-  AGORA_RETURN_IF_ERROR(Migrate(w));
+  return opened;
+}
+
+void Store::ReopenIfLost(Slot& slot, Connection::Mode mode) const {
+  if (!slot.connection->lost()) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now < slot.next_reopen) return;
+  slot.next_reopen = now + kReopenInterval;
+  auto reopened = OpenConnection(mode);
+  if (reopened.ok()) slot.connection = std::move(*reopened);
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  std::unique_ptr<Store> store(new Store(options));
+  auto writer = store->OpenConnection(Connection::Mode::kReadWrite);
+  if (!writer.ok()) return writer.status();
+  store->writer_slot_.connection = std::move(*writer);
+  AGORA_RETURN_IF_ERROR(Migrate(*store->writer_slot_.connection));
 
   for (int i = 0; i < options.reader_connections; ++i) {
-    auto reader = Connection::Open(options.path, Connection::Mode::kReadOnly);
+    auto reader = store->OpenConnection(Connection::Mode::kReadOnly);
     if (!reader.ok()) return reader.status();
     MutexLock lock(&store->readers_mu_);
-    store->idle_readers_.push_back(std::move(*reader));
+    store->idle_readers_.push_back(Slot{std::move(*reader)});
   }
   store->writer_.Start([s = store.get()] { s->WriterLoop(); });
   return store;
@@ -69,7 +84,8 @@ void Store::WriterLoop() {
 }
 
 void Store::CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch) {
-  Connection& c = *writer_connection_;
+  ReopenIfLost(writer_slot_, Connection::Mode::kReadWrite);
+  Connection& c = *writer_slot_.connection;
   std::vector<Status> results;
   std::vector<std::vector<std::function<void()>>> in_order(batch.size());
   results.reserve(batch.size());
@@ -112,17 +128,20 @@ void Store::CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch) {
 }
 
 Store::ReaderLease::ReaderLease(Store& store) : store_(store) {
-  MutexLock lock(&store_.readers_mu_);
-  while (store_.idle_readers_.empty()) store_.readers_free_.Wait(store_.readers_mu_);
-  connection_ = std::move(store_.idle_readers_.back());
-  store_.idle_readers_.pop_back();
+  {
+    MutexLock lock(&store_.readers_mu_);
+    while (store_.idle_readers_.empty()) store_.readers_free_.Wait(store_.readers_mu_);
+    slot_ = std::move(store_.idle_readers_.back());
+    store_.idle_readers_.pop_back();
+  }
   store_.reads_.fetch_add(1, std::memory_order_relaxed);
+  store_.ReopenIfLost(slot_, Connection::Mode::kReadOnly);  // outside the lock: it connects
 }
 
 Store::ReaderLease::~ReaderLease() {
   {
     MutexLock lock(&store_.readers_mu_);
-    store_.idle_readers_.push_back(std::move(connection_));
+    store_.idle_readers_.push_back(std::move(slot_));
   }
   store_.readers_free_.Signal();
 }

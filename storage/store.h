@@ -7,9 +7,16 @@
 // transaction (group commit); each write returns only after its transaction committed, so an
 // acknowledged write survives a crash. A failing write rolls back alone (a savepoint per
 // write) and does not disturb the others of its group.
+//
+// Lost connections (PostgreSQL restarted, or a standby promoted in its place): the writer's or a
+// reader's connection whose server went away fails the request that met it with kUnavailable,
+// never retried (a COMMIT cut off has an unknown outcome), and is opened anew, with the same
+// URL and settings, at its next use. At most one attempt per connection per kReopenInterval:
+// in between, a use of the lost connection fails at once with kUnavailable.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -106,24 +113,38 @@ class Store {
     std::vector<std::function<void()>> after_commit;  // set on the writer before `done`
   };
 
+  // A connection, and the earliest time it may be reopened once lost.
+  struct Slot {
+    std::unique_ptr<Connection> connection;
+    std::chrono::steady_clock::time_point next_reopen{};
+  };
+
   class ReaderLease {
    public:
     explicit ReaderLease(Store& store);
     ~ReaderLease();
-    Connection& connection() { return *connection_; }
+    Connection& connection() { return *slot_.connection; }
 
    private:
     Store& store_;
-    std::unique_ptr<Connection> connection_;
+    Slot slot_;
   };
 
+  static constexpr std::chrono::milliseconds kReopenInterval{200};
+
   explicit Store(StoreOptions options) : options_(std::move(options)), writer_("agora-writer") {}
+  // A new connection with its session settings: the writer's engine settings (SQLite's pragmas,
+  // PostgreSQL's agora.node_id), a reader's read-only mode.
+  Result<std::unique_ptr<Connection>> OpenConnection(Connection::Mode mode) const;
+  // Replaces `slot`'s connection with a new one when it was lost and kReopenInterval passed
+  // since the last attempt; when the attempt fails the lost one stays, failing fast.
+  void ReopenIfLost(Slot& slot, Connection::Mode mode) const;
   void WriterLoop();
   void CommitBatch(std::vector<std::shared_ptr<PendingWrite>>& batch);
 
   // Constant after Open.
   StoreOptions options_;
-  std::unique_ptr<Connection> writer_connection_;  // used by the writer thread only
+  Slot writer_slot_;  // used by the writer thread only
 
   // Thread-safe: the writer thread and the writes queued for it.
   WorkerThread<std::shared_ptr<PendingWrite>> writer_;
@@ -131,7 +152,7 @@ class Store {
   // Guarded by readers_mu_; readers_free_ is signalled when a reader comes back.
   Mutex readers_mu_;
   CondVar readers_free_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_ GUARDED_BY(readers_mu_);
+  std::vector<Slot> idle_readers_ GUARDED_BY(readers_mu_);
 
   // Atomic.
   std::atomic<uint64_t> transactions_{0};

@@ -53,8 +53,7 @@ class PostgresCluster {
     return "postgresql:///" + database + "?host=" + dir_ + "&user=agora";
   }
 
- private:
-  PostgresCluster(std::string bin, std::string dir) : bin_(std::move(bin)), dir_(std::move(dir)) {}
+  // What tests/support/postgres_pair.h starts its clusters with too.
 
   static std::string& Reason() {
     static std::string reason;
@@ -130,6 +129,9 @@ class PostgresCluster {
     if (::rename(fresh.c_str(), kept.c_str()) != 0) std::filesystem::remove_all(fresh);
     return std::filesystem::exists(kept + "/data/PG_VERSION") ? kept + "/data" : "";
   }
+
+ private:
+  PostgresCluster(std::string bin, std::string dir) : bin_(std::move(bin)), dir_(std::move(dir)) {}
 
   static std::unique_ptr<PostgresCluster> Start() {
     std::string bin = FindBinaries();
