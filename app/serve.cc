@@ -474,8 +474,9 @@ int Serve(const ServeOptions& options) {
   // timeline loaded before the tailer read the outbox's end could miss another node's change.
   int exit_status = 0;
   if (auto* tailer = (*app)->outbox_tailer()) {
-    // Another node took this node's id while its session was lost (a failover): two nodes
-    // with one id would make the same ids, so this one stops.
+    // Another node took this node's id while its session was lost (a failover: two nodes
+    // with one id would make the same ids), or this node was cut off longer than pruning
+    // waits (its memory missed changes): it stops, for its supervisor to restart it.
     Status started = tailer->Start([&] {
       boost::asio::post(io, [&] {
         exit_status = 1;
@@ -493,7 +494,7 @@ int Serve(const ServeOptions& options) {
   io.run();
   for (auto& t : threads) t.join();
 
-  // Before the io_context goes: the tailer's on_refused posts to it.
+  // Before the io_context goes: the tailer's stop_node posts to it.
   if (auto* tailer = (*app)->outbox_tailer()) tailer->Stop();
   dispatcher.Stop();                      // handlers already queued finish their writes
   (*app)->search_indexer().Stop();        // the outbox replays whatever it had not applied

@@ -24,11 +24,11 @@ OutboxTailer::OutboxTailer(storage::Store& store, std::unique_ptr<storage::NodeS
 
 OutboxTailer::~OutboxTailer() { Stop(); }
 
-Status OutboxTailer::Start(std::function<void()> on_refused) {
+Status OutboxTailer::Start(std::function<void()> stop_node) {
   auto last = store_.read(storage::LastOutboxSeq);
   if (!last.ok()) return last.status();
   applied_seq_ = *last;
-  on_refused_ = std::move(on_refused);
+  stop_node_ = std::move(stop_node);
   thread_.Start([this] { Run(); });
   return Status::Ok();
 }
@@ -56,11 +56,26 @@ Status OutboxTailer::Apply(const storage::OutboxEntry& e) {
   return Status::Ok();
 }
 
+void OutboxTailer::StopNode() {
+  stopping_node_ = true;
+  if (stop_node_) stop_node_();
+}
+
 Result<size_t> OutboxTailer::ApplyNext() {
   int64_t after = applied_seq_.load();
-  auto entries = store_.read(
-      [&](storage::Connection& c) { return storage::ReadOutbox(c, after, options_.batch); });
+  int64_t pruned = 0;
+  auto entries =
+      store_.read([&](storage::Connection& c) -> Result<std::vector<storage::OutboxEntry>> {
+        AGORA_ASSIGN_OR_RETURN(pruned, storage::OutboxPrunedThrough(c));
+        return storage::ReadOutbox(c, after, options_.batch);
+      });
   if (!entries.ok()) return entries.status();
+  if (after < pruned) {
+    spdlog::critical("event=node_behind_outbox node_id={} applied_seq={} pruned_through={}",
+                     options_.node_id, after, pruned);
+    StopNode();
+    return 0;
+  }
   for (const storage::OutboxEntry& e : *entries) {
     if (e.node_id != options_.node_id) {
       ids_.Observe(e.entity_id);
@@ -89,10 +104,9 @@ bool OutboxTailer::Reclaim() {
     return true;
   }
   if (reclaimed.code() == StatusCode::kConflict) {
-    refused_ = true;
     spdlog::critical("event=node_refused node_id={} message={}", options_.node_id,
                      LogValue(reclaimed.message()));
-    if (on_refused_) on_refused_();
+    StopNode();
     return false;
   }
   spdlog::warn("event=node_reclaim_failed node_id={} message={}", options_.node_id,
@@ -108,13 +122,14 @@ void OutboxTailer::Run() {
   while (!thread_.stopping()) {
     if (!claimed) {
       claimed = Reclaim();
-      if (refused_) return;  // another node has this id now; the owner stops this one
+      if (stopping_node_) return;  // another node has this id now
       if (!claimed) {
         thread_.SleepUntil(Clock::now() + options_.poll_interval);
         continue;
       }
     }
     auto read = ApplyNext();
+    if (stopping_node_) return;
     if (!read.ok()) {
       ++failures_;
       spdlog::error("event=outbox_tail_failed message={}", LogValue(read.status().message()));

@@ -21,7 +21,10 @@
 // are not replicated), the tailer claims the node id again every poll interval until it holds
 // it (`event=node_reclaimed`), listens again and resumes from the last entry it applied. If
 // another live node took the id in between, the node must stop serving: the tailer logs
-// `event=node_refused`, calls the on_refused given to Start and applies nothing more.
+// `event=node_refused`, calls the stop_node given to Start and applies nothing more. It does
+// the same, logging `event=node_behind_outbox`, when pruning forgot entries it had not applied
+// (the node was cut off longer than pruning waits for it): its memory missed changes that only
+// a restart, which rebuilds it from the store, brings back.
 //
 // Thread-safe: Start and Stop from the owner; the statistics from anywhere.
 #pragma once
@@ -63,9 +66,9 @@ class OutboxTailer {
                std::function<int64_t()> index_applied, OutboxTailerOptions options);
   ~OutboxTailer();  // Stop()s
 
-  // Reads where the outbox ends, then starts the thread. `on_refused` is called on the tailer's
-  // thread, once, if the id was taken by another node while this one's session was lost.
-  Status Start(std::function<void()> on_refused);
+  // Reads where the outbox ends, then starts the thread. `stop_node` is called on the tailer's
+  // thread, once, if this node must stop serving (see above).
+  Status Start(std::function<void()> stop_node);
   // Finishes the entry in hand and stops (within a poll interval). Idempotent.
   void Stop();
 
@@ -76,8 +79,10 @@ class OutboxTailer {
  private:
   void Run();
   // After the session was lost: true once the id is held again; false while the store cannot
-  // be reached, or when the id was taken (then refused_ is set and on_refused_ called).
+  // be reached, or when the id was taken (then StopNode).
   bool Reclaim();
+  // Applies nothing more and tells the owner to stop this node.
+  void StopNode();
   // Applies up to one batch; returns the number of entries read. Stops at an entry that could
   // not be applied for want of the store (kUnavailable), to try it again.
   Result<size_t> ApplyNext();
@@ -93,8 +98,8 @@ class OutboxTailer {
   const OutboxTailerOptions options_;
 
   std::unique_ptr<storage::NodeSession> session_;  // the tailer's thread only
-  std::function<void()> on_refused_;               // set by Start, before the thread
-  bool refused_ = false;                           // the tailer's thread only
+  std::function<void()> stop_node_;                // set by Start, before the thread
+  bool stopping_node_ = false;                     // the tailer's thread only
   WorkerThread<> thread_;  // thread-safe; it takes no tasks, it waits on the session
 
   std::atomic<int64_t> applied_seq_{0};  // written by the tailer's thread only

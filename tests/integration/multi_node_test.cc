@@ -7,6 +7,7 @@
 // waited for with a fixed sleep.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <signal.h>
 #include <stdlib.h>
 
 #include <chrono>
@@ -71,10 +72,10 @@ class MultiNodeTest : public ::testing::Test {
     if (!root_.empty()) std::filesystem::remove_all(root_);
   }
 
-  std::unique_ptr<TestServer> StartNode(int node_id) {
-    return std::make_unique<TestServer>(
-        TestServer::JoinStore{},
-        std::vector<std::string>{"--store", url_, "--node-id", std::to_string(node_id)});
+  std::unique_ptr<TestServer> StartNode(int node_id, std::vector<std::string> more_args = {}) {
+    std::vector<std::string> args{"--store", url_, "--node-id", std::to_string(node_id)};
+    args.insert(args.end(), more_args.begin(), more_args.end());
+    return std::make_unique<TestServer>(TestServer::JoinStore{}, args);
   }
 
   std::string WritePost(const TestServer& node, const TestUser& by, const std::string& text) {
@@ -233,6 +234,37 @@ TEST_F(MultiNodeTest, ANodeKilledMidWayLosesNothingAndCatchesUpWhenRestarted) {
   std::string after = WritePost(*a_, ana, "written after the restart");
   EXPECT_EQ(NextPostEvent(*ws), std::make_pair(std::string("post"), after));
   EXPECT_TRUE(InHome(*b_, ben, after));
+}
+
+TEST_F(MultiNodeTest, ANodeCutOffLongerThanPruningWaitsStopsRatherThanServeWhatItMissed) {
+  // Node 1 stops; node 3 prunes as soon as every node that reported lately applied an entry.
+  a_ = StartNode(3, {"--outbox-prune-ms", "50"});
+  admin_ = a_->LoginAdmin();
+  TestUser ana = a_->CreateAndLogin(admin_, "ana");
+  // B freezes, and its last report, like node 1's, ages past pruning's window (an hour, not
+  // waited out here).
+  ASSERT_EQ(kill(b_->pid(), SIGSTOP), 0);
+  auto store = storage::Connection::Open(url_, storage::Connection::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  ASSERT_TRUE((*store)->exec("UPDATE nodes SET heartbeat_at = 0 WHERE node_id IN (1, 2)").ok());
+  std::string missed = WritePost(*a_, ana, "written while bravo was cut off");
+  const std::string its_entries = "SELECT count(*) FROM outbox WHERE entity_id = " + missed;
+  ASSERT_TRUE(Eventually([&] {
+    auto fresh = storage::Connection::Open(url_, storage::Connection::Mode::kReadOnly);
+    if (!fresh.ok()) return false;
+    auto count = (*fresh)->prepare(its_entries.c_str());
+    if (!count.ok()) return false;
+    auto row = (*count)->step();
+    return row.ok() && *row && (*count)->column_int64(0) == 0;
+  }));
+
+  ASSERT_EQ(kill(b_->pid(), SIGCONT), 0);
+  EXPECT_EQ(b_->WaitForExit(seconds(20)), 1);
+  EXPECT_NE(b_->Log().find("node_behind_outbox"), std::string::npos) << b_->Log();
+  // A restart rebuilds B's memory from the store, the missed post included.
+  b_->Restart();
+  TestUser reader = b_->CreateAndLogin(admin_, "reader");
+  EXPECT_EQ(b_->Request("GET", "/api/v1/posts/" + missed, "", reader.token).status, 200);
 }
 
 }  // namespace
