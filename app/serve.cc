@@ -336,12 +336,8 @@ int Serve(const ServeOptions& options) {
       return 1;
     }
   }
-  if (Status s = (*app)->reporting().Start(); !s.ok()) {
-    spdlog::critical("event=results_build_failed message={}", LogValue(s.message()));
-    return 1;
-  }
-  if (Status s = (*app)->campaigns().Load(); !s.ok()) {
-    spdlog::critical("event=campaigns_load_failed message={}", LogValue(s.message()));
+  if (Status s = (*app)->StartSales(); !s.ok()) {
+    spdlog::critical("event=sales_build_failed message={}", LogValue(s.message()));
     return 1;
   }
 
