@@ -41,9 +41,17 @@ Status Application::JoinNodes() {
   services::OutboxTailerOptions tailer;
   tailer.node_id = options_.node_id;
   outbox_tailer_ = std::make_unique<services::OutboxTailer>(
-      *store_, std::move(*session), ids_, *posts_, *feed_, *accounts_,
+      *store_, std::move(*session), ids_,
+      services::OutboxAppliers{*posts_, *feed_, *accounts_, *deals_, *reporting_, *campaigns_,
+                               *notifications_},
       [this] { return search_index_ ? search_index_->applied_seq().value_or(0) : 0; }, tailer);
   return Status::Ok();
+}
+
+Status Application::StartSales() {
+  AGORA_RETURN_IF_ERROR(deal_events_.Load(*store_));
+  AGORA_RETURN_IF_ERROR(reporting_->Start());
+  return campaigns_->Load();
 }
 
 Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions& options) {
@@ -126,7 +134,8 @@ Result<std::unique_ptr<Application>> Application::Open(const ApplicationOptions&
   app->reporting_ = std::make_unique<services::ReportingService>(*app->store_, *app->users_,
                                                                  app->clock(), app->deal_events_);
   app->campaigns_ = std::make_unique<services::CampaignService>(
-      *app->store_, app->ids_, app->clock(), *app->users_, *app->community_repository_, app->live_);
+      *app->store_, app->ids_, app->clock(), *app->users_, *app->community_repository_, app->live_,
+      app->deal_events_);
   app->deal_events_.Attach(*app->reporting_);
   app->deal_events_.Attach(*app->campaigns_);
   // Knowledge: accepted answers and quizzes.

@@ -73,6 +73,11 @@ class Application {
   // After JoinNodes; null on SQLite.
   services::OutboxTailer* outbox_tailer() { return outbox_tailer_.get(); }
 
+  // Builds the sales engines (monthly results, campaign leaderboards) from the deals as
+  // stored, read once into the deal relay. After JoinNodes and the tailer's start, so that no
+  // deal change committed meanwhile is missed (the relay counts one told twice once).
+  Status StartSales();
+
   // Opens the search index of the data folder (only one process may: the server), with its
   // service and its indexer, not yet started. kUnavailable when another process has it.
   Status OpenSearch(const search::SearchLimits& limits,
@@ -88,7 +93,7 @@ class Application {
   services::PostService& posts() { return *posts_; }
   services::CommunityService& communities() { return *communities_; }
   services::ModerationService& moderation() { return *moderation_; }
-  // Campaigns and their leaderboards; a DealEvents for the deal use cases. `serve` Load()s it.
+  // Campaigns and their leaderboards; a DealEvents for the deal use cases. Built by StartSales.
   services::CampaignService& campaigns() { return *campaigns_; }
   // After OpenSearch.
   services::SearchService& search() { return *search_; }
@@ -97,7 +102,7 @@ class Application {
   profiles::UserRepository& user_repository() { return *users_; }
   posts::PostRepository& post_repository() { return *post_repository_; }
   services::NotificationService& notifications() { return *notifications_; }
-  // Monthly results and currencies; its engine is built by `serve` (ReportingService::Start).
+  // Monthly results and currencies; its engine is built by StartSales.
   services::ReportingService& reporting() { return *reporting_; }
   services::StreamService& streams() { return *streams_; }
   // Knowledge: accepted answers, questions, quizzes.

@@ -331,14 +331,6 @@ int Serve(const ServeOptions& options) {
     return 1;
   }
   (*app)->search_indexer().Start();
-  if (Status s = (*app)->reporting().Start(); !s.ok()) {
-    spdlog::critical("event=results_build_failed message={}", LogValue(s.message()));
-    return 1;
-  }
-  if (Status s = (*app)->campaigns().Load(); !s.ok()) {
-    spdlog::critical("event=campaigns_load_failed message={}", LogValue(s.message()));
-    return 1;
-  }
 
   server::StreamItemCache stream_items;  // before the metrics that read it
   server::Metrics metrics;
@@ -487,6 +479,13 @@ int Serve(const ServeOptions& options) {
       spdlog::critical("event=outbox_tail_failed message={}", LogValue(started.message()));
       return 1;
     }
+  }
+  // After the tailer read the outbox's end, so no other node's deal change falls between the
+  // build's scan and the tailer's first read (one applied twice counts once).
+  if (Status s = (*app)->StartSales(); !s.ok()) {
+    spdlog::critical("event=sales_build_failed message={}", LogValue(s.message()));
+    if (auto* tailer = (*app)->outbox_tailer()) tailer->Stop();  // it may post to `io`
+    return 1;
   }
 
   std::vector<std::thread> threads;

@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     }
     return sales::InsertCampaign(c, campaign, participants);
   });
-  if (!written.ok() || !(*app)->campaigns().Load().ok()) return 1;
+  if (!written.ok() || !(*app)->StartSales().ok()) return 1;
 
   agora::server::LiveHub hub((*app)->streams(), agora::server::StreamOptions{});
   (*app)->live_events().Attach(&hub);

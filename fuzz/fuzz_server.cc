@@ -84,8 +84,7 @@ FuzzServer::FuzzServer() : parts_(std::make_unique<Parts>()) {
   app::Application& app = *parts_->app;
   Must(app.OpenSearch(search::SearchLimits{}, services::SearchIndexerOptions{}), "open search");
   app.search_indexer().Start();
-  Must(app.reporting().Start(), "reporting");
-  Must(app.campaigns().Load(), "campaigns");
+  Must(app.StartSales(), "sales");
 
   server::AddOperationsRoutes(parts_->router, parts_->metrics, [] { return Status::Ok(); });
   server::AddSignInRoutes(parts_->router, app.accounts(), nullptr, {});

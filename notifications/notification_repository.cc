@@ -110,6 +110,14 @@ Result<std::vector<Notification>> NotificationRepository::Add(
   return out;
 }
 
+Result<std::optional<Notification>> NotificationRepository::Find(Id id) {
+  return store_.read([&](Connection& c) {
+    return storage::ReadOne(
+        c, storage::Sql("SELECT ", kColumns, " FROM notifications WHERE id = ?").data(), ReadRow,
+        id);
+  });
+}
+
 Result<Page<Notification>> NotificationRepository::List(Id recipient, bool unread_only,
                                                         const PageRequest& page) {
   return store_.read([&](Connection& c) -> Result<Page<Notification>> {

@@ -30,6 +30,8 @@ class NotificationRepository {
   Result<std::vector<Notification>> Add(storage::Connection& c,
                                         const std::vector<NewNotification>& items);
 
+  // One notification; nullopt when absent (a reaction folded into a newer one, or removed).
+  Result<std::optional<Notification>> Find(Id id);
   // The recipient's notifications, newest first; page cursors are notification ids.
   Result<Page<Notification>> List(Id recipient, bool unread_only, const PageRequest& page);
   // Unread counts grouped by audience (see UnreadGroup).

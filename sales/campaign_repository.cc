@@ -177,7 +177,8 @@ Status ForEachClosedDeal(Connection& c, const std::string& from, const std::stri
   // Deals and team rows in one pass each, both by deal id, merged as they come.
   auto deals = c.prepare(
       "SELECT id, owner_id, sector, product, region, amount_minor, currency, outcome, closed_on, "
-      "new_customer, updated_at FROM sales_deals WHERE outcome != 'open' AND closed_on >= ?1 "
+      "new_customer, updated_at, revision FROM sales_deals WHERE outcome != 'open' AND closed_on "
+      ">= ?1 "
       "AND closed_on <= ?2 ORDER BY id");
   if (!deals.ok()) return deals.status();
   storage::BindAll(**deals, from, to);
@@ -204,6 +205,7 @@ Status ForEachClosedDeal(Connection& c, const std::string& from, const std::stri
     deal.closed_on = s.column_text(8);
     deal.new_customer = s.column_int64(9) != 0;
     deal.updated_at = s.column_int64(10);
+    deal.revision = s.column_int64(11);
     while (team_row && (*team)->column_int64(0) <= deal.id) {
       if ((*team)->column_int64(0) == deal.id) {
         deal.team.push_back({(*team)->column_int64(1), static_cast<int>((*team)->column_int64(2))});

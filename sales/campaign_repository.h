@@ -41,7 +41,7 @@ Result<Page<Campaign>> ListCampaigns(storage::Connection& c, const CampaignQuery
                                      const PageRequest& page);
 
 // Every won or lost deal closed from `from` to `to` ("YYYY-MM-DD", inclusive), with its team,
-// by id.
+// by id; without customer and external_id.
 Status ForEachClosedDeal(storage::Connection& c, const std::string& from, const std::string& to,
                          const std::function<void(const Deal&)>& fn);
 

@@ -40,6 +40,9 @@ struct Deal {
   Id created_by = 0;
   UnixMillis created_at = 0;
   UnixMillis updated_at = 0;
+  // One more at each update (a trigger bumps it): orders the states of one deal, so a node
+  // that is told of a state it already counted, or an older one, can tell.
+  int64_t revision = 0;
   std::vector<Id> story_post_ids;  // live deal-story posts attached to it, oldest first
 
   // The month a deal counts in ("YYYY-MM"): its closing month, or `current_month` while open.

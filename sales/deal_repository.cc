@@ -17,6 +17,8 @@ using storage::Statement;
 constexpr char kColumns[] =
     "id, external_id, owner_id, customer, sector, product, region, amount_minor, currency, "
     "outcome, closed_on, new_customer, created_by, created_at, updated_at";
+// Reads select it after kColumns; the store bumps it, writes never name it.
+constexpr char kRevision[] = ", revision";
 
 Deal ReadRow(const Statement& s) {
   Deal d;
@@ -35,12 +37,14 @@ Deal ReadRow(const Statement& s) {
   d.created_by = s.column_int64(12);
   d.created_at = s.column_int64(13);
   d.updated_at = s.column_int64(14);
+  d.revision = s.column_int64(15);
   return d;
 }
 
-constexpr auto kById = storage::Sql("SELECT ", kColumns, " FROM sales_deals WHERE id = ?");
+constexpr auto kById =
+    storage::Sql("SELECT ", kColumns, kRevision, " FROM sales_deals WHERE id = ?");
 constexpr auto kByExternalId =
-    storage::Sql("SELECT ", kColumns, " FROM sales_deals WHERE external_id = ?");
+    storage::Sql("SELECT ", kColumns, kRevision, " FROM sales_deals WHERE external_id = ?");
 constexpr auto kInsert =
     storage::Sql("INSERT INTO sales_deals (", kColumns,
                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
@@ -55,7 +59,7 @@ constexpr char kTeamsByDealIds[] =
 // ?9 story missing, ?10 JSON array of the people involved (NULL: anyone), ?11 limit + 1.
 // Text tested for NULL is cast: PostgreSQL cannot type a parameter from `IS NULL` alone.
 constexpr auto kList = storage::Sql(
-    "SELECT ", kColumns,
+    "SELECT ", kColumns, kRevision,
     " FROM sales_deals d WHERE d.id < ?1"
     " AND (CAST(?2 AS BIGINT) IS NULL OR d.owner_id = ?2)"
     " AND (CAST(?3 AS TEXT) IS NULL OR d.outcome = ?3)"
@@ -187,8 +191,8 @@ Result<std::vector<Id>> StoryPostIds(Connection& c, Id deal_id) {
 }
 
 Status ForEachDeal(Connection& c, const std::function<void(const Deal&)>& fn) {
-  constexpr auto kBatch =
-      storage::Sql("SELECT ", kColumns, " FROM sales_deals WHERE id > ? ORDER BY id LIMIT 500");
+  constexpr auto kBatch = storage::Sql("SELECT ", kColumns, kRevision,
+                                       " FROM sales_deals WHERE id > ? ORDER BY id LIMIT 500");
   Id after = 0;
   for (;;) {
     std::vector<Deal> batch;

@@ -4,6 +4,7 @@
 
 #include "communities/community_repository.h"
 #include "sales/rates_repository.h"
+#include "storage/outbox.h"
 
 namespace agora::services {
 namespace {
@@ -29,13 +30,15 @@ bool Contains(const std::vector<Id>& sorted, Id id) {
 
 CampaignService::CampaignService(storage::Store& store, IdGenerator& ids, const Clock& clock,
                                  profiles::UserRepository& users,
-                                 communities::CommunityRepository& communities, LiveEvents& live)
+                                 communities::CommunityRepository& communities, LiveEvents& live,
+                                 DealEventsRelay& deals)
     : store_(store),
       ids_(ids),
       clock_(clock),
       users_(users),
       communities_(communities),
-      live_(live) {}
+      live_(live),
+      deals_(deals) {}
 
 CampaignService::OrgChart CampaignService::MakeOrgChart(
     const std::vector<sales::OrgMember>& members) {
@@ -68,33 +71,70 @@ CampaignService::Board CampaignService::MakeBoard(const Campaign& campaign,
 Status CampaignService::Load() {
   UnixMillis now = clock_.now_ms();
   uint64_t org_version = users_.org_chart_version();
-  std::map<Id, Board> boards;
+  Status loaded;
+  deals_.Build([&](const CountedDeals& deals) {
+    std::map<Id, Board> boards;
+    OrgChart org;
+    sales::ExchangeRates rates;
+    loaded = store_.read([&](storage::Connection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(rates, sales::LoadRates(c));
+      AGORA_ASSIGN_OR_RETURN(auto members, sales::LoadOrgChart(c));
+      org = MakeOrgChart(members);
+      AGORA_ASSIGN_OR_RETURN(auto campaigns, sales::AllCampaigns(c));
+      for (const auto& campaign : campaigns) {
+        AGORA_ASSIGN_OR_RETURN(auto participants, sales::CampaignParticipants(c, campaign.id));
+        boards.emplace(campaign.id, MakeBoard(campaign, participants, org, rates, now));
+      }
+      return Status::Ok();
+    });
+    if (!loaded.ok()) return;
+    if (!boards.empty()) {
+      for (const auto& [deal_id, deal] : deals) {
+        for (auto& [id, board] : boards) board.leaderboard->Add(deal);
+      }
+    }
+    MutexLock lock(&mu_);
+    boards_ = std::move(boards);
+    org_ = std::move(org);
+    org_version_ = org_version;
+    rates_ = std::move(rates);
+  });
+  return loaded;
+}
+
+void CampaignService::Install(const Campaign& campaign, const std::vector<Id>& participants,
+                              OrgChart org, uint64_t org_version) {
+  UnixMillis now = clock_.now_ms();
+  deals_.Build([&](const CountedDeals& deals) {
+    sales::ExchangeRates rates;
+    {
+      MutexLock lock(&mu_);
+      if (boards_.contains(campaign.id)) return;
+      rates = rates_;
+    }
+    Board board = MakeBoard(campaign, participants, org, rates, now);
+    for (const auto& [id, deal] : deals) board.leaderboard->Add(deal);
+    MutexLock lock(&mu_);
+    boards_.emplace(campaign.id, std::move(board));
+    org_ = std::move(org);
+    org_version_ = org_version;
+  });
+}
+
+Status CampaignService::ApplyRemote(Id campaign_id) {
+  if (FindBoard(campaign_id)) return Status::Ok();
+  uint64_t org_version = users_.org_chart_version();  // before the read: a change meanwhile shows
+  Campaign campaign;
+  std::vector<Id> participants;
   OrgChart org;
-  sales::ExchangeRates rates;
   AGORA_RETURN_IF_ERROR(store_.read([&](storage::Connection& c) -> Status {
-    AGORA_ASSIGN_OR_RETURN(rates, sales::LoadRates(c));
+    AGORA_ASSIGN_OR_RETURN(campaign, sales::FindCampaign(c, campaign_id));
+    AGORA_ASSIGN_OR_RETURN(participants, sales::CampaignParticipants(c, campaign_id));
     AGORA_ASSIGN_OR_RETURN(auto members, sales::LoadOrgChart(c));
     org = MakeOrgChart(members);
-    AGORA_ASSIGN_OR_RETURN(auto campaigns, sales::AllCampaigns(c));
-    if (campaigns.empty()) return Status::Ok();
-    std::string from = campaigns.front().starts_on;
-    std::string to = campaigns.front().ends_on;
-    for (const auto& campaign : campaigns) {
-      AGORA_ASSIGN_OR_RETURN(auto participants, sales::CampaignParticipants(c, campaign.id));
-      boards.emplace(campaign.id, MakeBoard(campaign, participants, org, rates, now));
-      from = std::min(from, campaign.starts_on);
-      to = std::max(to, campaign.ends_on);
-    }
-    // One scan of the deals for every campaign.
-    return sales::ForEachClosedDeal(c, from, to, [&](const sales::Deal& deal) {
-      for (auto& [id, board] : boards) board.leaderboard->Add(deal);
-    });
+    return Status::Ok();
   }));
-  MutexLock lock(&mu_);
-  boards_ = std::move(boards);
-  org_ = std::move(org);
-  org_version_ = org_version;
-  rates_ = std::move(rates);
+  Install(campaign, participants, std::move(org), org_version);
   return Status::Ok();
 }
 
@@ -196,7 +236,7 @@ Result<std::vector<Id>> CampaignService::Participants(storage::Connection& c, co
 
 Result<CampaignView> CampaignService::Create(const Viewer& viewer, const CampaignRequest& request) {
   AGORA_RETURN_IF_ERROR(sales::ValidateCampaign(request.draft));
-  return store_.Transact<CampaignView>([&](storage::Transaction& tx) -> Result<CampaignView> {
+  auto created = store_.Transact<Id>([&](storage::Transaction& tx) -> Result<Id> {
     storage::Connection& c = tx.connection();
     AGORA_ASSIGN_OR_RETURN(auto rates, sales::LoadRates(c));
     Campaign campaign = request.draft.campaign;
@@ -205,33 +245,25 @@ Result<CampaignView> CampaignService::Create(const Viewer& viewer, const Campaig
           campaign.target, sales::ParseTarget(campaign.metric, *request.target, rates.reporting()));
     }
     AGORA_ASSIGN_OR_RETURN(auto participants, Participants(c, viewer, request.draft));
-    UnixMillis now = clock_.now_ms();
     campaign.id = ids_.next();
     campaign.created_by = viewer.user_id;
-    campaign.created_at = now;
+    campaign.created_at = clock_.now_ms();
     AGORA_RETURN_IF_ERROR(sales::InsertCampaign(c, campaign, participants));
-    // Built here, on the writer, so that no deal change can fall between the scan and the
-    // board taking over: the changes after this one reach it in commit order.
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kCampaign, campaign.id,
+                                                storage::OutboxKind::kCreated));
     uint64_t org_version = users_.org_chart_version();
     AGORA_ASSIGN_OR_RETURN(auto members, sales::LoadOrgChart(c));
-    OrgChart org = MakeOrgChart(members);
-    Board board = MakeBoard(campaign, participants, org, rates, now);
-    AGORA_RETURN_IF_ERROR(
-        sales::ForEachClosedDeal(c, campaign.starts_on, campaign.ends_on,
-                                 [&](const sales::Deal& deal) { board.leaderboard->Add(deal); }));
-    tx.AfterCommitInOrder([this, board, org = std::move(org), org_version]() mutable {
-      MutexLock lock(&mu_);
-      boards_.emplace(board.leaderboard->campaign().id, board);
-      org_ = std::move(org);
-      org_version_ = org_version;
-    });
-    CampaignView view;
-    view.campaign = campaign;
-    view.currency = rates.reporting();
-    view.participants_count = participants.size();
-    view.me = board.leaderboard->StandingOf(viewer.user_id, now);
-    return view;
+    // Built after the commit from the deals counted, under the relay's lock: the deal changes
+    // told after it reach the board, none told before is missed.
+    tx.AfterCommitInOrder(
+        [this, campaign, participants = std::move(participants), org = MakeOrgChart(members),
+         org_version]() mutable { Install(campaign, participants, std::move(org), org_version); });
+    return campaign.id;
   });
+  if (!created.ok()) return created.status();
+  auto board = FindBoard(*created);
+  if (!board) return Status::Internal("the new campaign's leaderboard is missing");
+  return ViewOf(viewer, *board);
 }
 
 Result<Page<CampaignView>> CampaignService::List(const Viewer& viewer, std::optional<bool> active,
@@ -352,7 +384,8 @@ void CampaignService::PublishDealWon(const sales::Deal& deal, const std::vector<
   live_.DealWon(event);
 }
 
-void CampaignService::RatesChanged(const sales::ExchangeRates& rates) {
+void CampaignService::RatesChanged(const sales::ExchangeRates& rates,
+                                   const CountedDeals& /*deals*/) {
   UnixMillis now = clock_.now_ms();
   std::vector<Board> boards;
   {

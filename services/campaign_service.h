@@ -8,12 +8,13 @@
 // admins and sales_ops; a `company` one by everyone; to anyone else it is kNotFound, with its
 // leaderboard.
 //
-// Memory. One sales::Leaderboard per campaign, built at Load() from one scan of the deals, or
-// at creation inside the creating transaction; DealChanged and RatesChanged keep them
-// current on the writer thread, in commit order, and hand the live events (leaderboard,
-// deal_won) to LiveEvents. Who may see a deal (its team, their management chain, admins and
-// sales_ops) is read from an org chart kept in memory, loaded at Load() and again at each
-// campaign creation, so the writer thread never queries SQLite for an event.
+// Memory. One sales::Leaderboard per campaign, built from the deals DealEventsRelay holds, at
+// Load() and when a campaign was created (on this node, after its commit, or on another,
+// through the outbox: ApplyRemote); DealChanged and RatesChanged keep them current, whichever
+// node changed the deal, and hand the live events (leaderboard, deal_won) to LiveEvents. Who
+// may see a deal (its team, their management chain, admins and sales_ops) is read from an org
+// chart kept in memory, loaded at Load() and again at each campaign creation, so telling an
+// event rarely queries the store.
 //
 // Thread-safe. Create, List and Get block on SQLite (call from worker threads); the
 // leaderboard read only takes the board's lock and reads cached user summaries.
@@ -38,7 +39,7 @@
 #include "sales/campaign.h"
 #include "sales/campaign_repository.h"
 #include "sales/leaderboard.h"
-#include "services/deal_events.h"
+#include "services/deal_events_relay.h"
 #include "services/live_events.h"
 #include "storage/store.h"
 
@@ -68,10 +69,10 @@ class CampaignService final : public DealEvents {
   // Every reference must outlive the service.
   CampaignService(storage::Store& store, IdGenerator& ids, const Clock& clock,
                   profiles::UserRepository& users, communities::CommunityRepository& communities,
-                  LiveEvents& live);
+                  LiveEvents& live, DealEventsRelay& deals);
 
-  // Builds every campaign's leaderboard and the org chart from SQLite. Call once, before
-  // deals change (at start).
+  // Builds every campaign's leaderboard from the deals `deals` holds (loaded first:
+  // DealEventsRelay::Load), and the org chart from the store. Call once, at start.
   Status Load();
 
   Result<CampaignView> Create(const Viewer& viewer, const CampaignRequest& request);
@@ -82,8 +83,12 @@ class CampaignService final : public DealEvents {
   Result<LeaderboardView> Leaderboard(const Viewer& viewer, Id id, sales::Grouping by, int limit,
                                       const std::optional<std::string>& cursor);
 
+  // Another node created the campaign (its outbox entry): its leaderboard is built here too.
+  // Nothing when it is here already. On the outbox tailer's thread.
+  Status ApplyRemote(Id campaign_id);
+
   void DealChanged(const DealChange& change) override;
-  void RatesChanged(const sales::ExchangeRates& rates) override;
+  void RatesChanged(const sales::ExchangeRates& rates, const CountedDeals& deals) override;
 
  private:
   struct Board {
@@ -102,6 +107,10 @@ class CampaignService final : public DealEvents {
   void RefreshOrgChart() EXCLUDES(mu_);
   static Board MakeBoard(const sales::Campaign& campaign, const std::vector<Id>& participants,
                          const OrgChart& org, const sales::ExchangeRates& rates, UnixMillis now);
+  // Builds the campaign's board from the deals counted and installs it with `org` (read at
+  // `org_version`), unless the campaign has one already.
+  void Install(const sales::Campaign& campaign, const std::vector<Id>& participants, OrgChart org,
+               uint64_t org_version) EXCLUDES(mu_);
   std::optional<Board> FindBoard(Id id);
   // The board of a campaign `viewer` may see; kNotFound otherwise.
   Result<Board> VisibleBoard(const Viewer& viewer, Id id);
@@ -119,6 +128,7 @@ class CampaignService final : public DealEvents {
   profiles::UserRepository& users_;
   communities::CommunityRepository& communities_;
   LiveEvents& live_;
+  DealEventsRelay& deals_;
 
   Mutex mu_;
   std::map<Id, Board> boards_ GUARDED_BY(mu_);

@@ -6,6 +6,7 @@
 #include "profiles/user_repository.h"
 #include "sales/money.h"
 #include "services/deal_access.h"
+#include "storage/outbox.h"
 #include "storage/rows.h"
 
 namespace agora::services {
@@ -109,7 +110,8 @@ Result<std::optional<AccountLookup::Account>> AccountLookup::Find(const profiles
 }
 
 DealService::DealService(storage::Store& store, IdGenerator& ids, const Clock& clock,
-                         NotificationService& notifications, DealEvents& events, Quotas& quotas)
+                         NotificationService& notifications, DealEventsRelay& events,
+                         Quotas& quotas)
     : store_(store),
       ids_(ids),
       clock_(clock),
@@ -126,6 +128,7 @@ Result<Deal> DealService::Write(storage::Transaction& tx, const Viewer& viewer,
   after.story_post_ids.clear();
   if (before) {
     AGORA_RETURN_IF_ERROR(sales::UpdateDeal(c, after));
+    after.revision = before->revision + 1;  // as the store's trigger bumped it
   } else {
     // The id is taken on the writer thread, so ids follow commit order.
     after.id = ids_.next();
@@ -141,8 +144,10 @@ Result<Deal> DealService::Write(storage::Transaction& tx, const Viewer& viewer,
   if (became_won) {
     AGORA_RETURN_IF_ERROR(notifications_.OnDealWon(tx, viewer.user_id, after.owner_id, after.id));
   }
-  tx.AfterCommitInOrder(
-      [this, change = DealChange{before, after}] { events_.DealChanged(change); });
+  AGORA_RETURN_IF_ERROR(storage::AppendOutbox(
+      c, storage::OutboxTopic::kDeal, after.id,
+      before ? storage::OutboxKind::kChanged : storage::OutboxKind::kCreated));
+  tx.AfterCommitInOrder([this, after] { events_.DealStored(after); });
   return after;
 }
 
@@ -156,11 +161,12 @@ Result<std::vector<Id>> DealService::HandOverOpenDeals(storage::Transaction& tx,
     Deal after = sales::WithNewOwner(*before, receiver);
     after.updated_at = clock_.now_ms();
     AGORA_RETURN_IF_ERROR(sales::UpdateDeal(c, after));
+    after.revision = before->revision + 1;
     AGORA_RETURN_IF_ERROR(sales::RecordDealAudit(c, id, actor, sales::DealAction::kUpdate,
                                                  sales::DealSource::kApi, after.updated_at));
     AGORA_RETURN_IF_ERROR(notifications_.OnDealHandedOver(tx, actor, receiver, id));
-    tx.AfterCommitInOrder(
-        [this, change = DealChange{before, after}] { events_.DealChanged(change); });
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(c, storage::OutboxTopic::kDeal, id));
+    tx.AfterCommitInOrder([this, after] { events_.DealStored(after); });
   }
   return ids;
 }
@@ -263,6 +269,13 @@ Result<DealView> DealService::Patch(const Viewer& viewer, Id id, const DealInput
   });
   if (!done.ok()) return done.status();
   return WithStories(std::move(*done), false);
+}
+
+Status DealService::ApplyRemote(Id deal_id) {
+  AGORA_ASSIGN_OR_RETURN(auto deal,
+                         store_.read([&](Connection& c) { return sales::FindDeal(c, deal_id); }));
+  if (deal) events_.DealStored(*deal);
+  return Status::Ok();
 }
 
 Result<ImportReport> DealService::Import(const Viewer& viewer, const std::vector<ImportRow>& rows,

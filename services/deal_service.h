@@ -4,8 +4,9 @@
 // Thread-safe; every method blocks on SQLite (call from worker threads). Access follows
 // services/deal_access.h: a deal the viewer may not see is kNotFound. Every change is one
 // transaction that re-checks its rule, writes the deal, its team, its audit row and the
-// owner's story_requested notification (when it became won) together, and tells DealEvents
-// after the commit, in commit order. A change that changes no fact writes nothing and tells
+// owner's story_requested notification (when it became won) and its outbox entry together,
+// and tells DealEventsRelay after the commit, in commit order; other nodes tell theirs
+// (ApplyRemote). A change that changes no fact writes nothing and tells
 // nobody, so re-importing a file is a no-op.
 #pragma once
 
@@ -24,7 +25,7 @@
 #include "profiles/user.h"
 #include "sales/deal.h"
 #include "sales/deal_repository.h"
-#include "services/deal_events.h"
+#include "services/deal_events_relay.h"
 #include "services/notification_service.h"
 #include "services/quotas.h"
 #include "storage/store.h"
@@ -111,7 +112,7 @@ class DealService {
 
   // Every reference must outlive the service.
   DealService(storage::Store& store, IdGenerator& ids, const Clock& clock,
-              NotificationService& notifications, DealEvents& events, Quotas& quotas);
+              NotificationService& notifications, DealEventsRelay& events, Quotas& quotas);
 
   // A new deal, or, when `external_id` names a stored one, an update of it (created = false).
   // The caller records deals for themselves, for someone under them, or for anyone as
@@ -136,6 +137,10 @@ class DealService {
   Result<ImportReport> Import(const Viewer& viewer, const std::vector<ImportRow>& rows,
                               const ImportOptions& options);
 
+  // Another node changed the deal (its outbox entry): this node's engines are told its state
+  // as stored now. On the outbox tailer's thread.
+  Status ApplyRemote(Id deal_id);
+
  private:
   enum class RowResult { kCreated, kUpdated, kUnchanged };
   // Inside a transaction (or on a reader for a dry run, `tx` null): the rule checked and the
@@ -145,7 +150,7 @@ class DealService {
                                                    const DealInput& input,
                                                    sales::DealSource source);
   // Writes `after` (new when `before` is absent: it gets its id and times here) with its
-  // audit row and notification, registers its event, and returns it as stored.
+  // audit row, notification and outbox entry, registers its event, and returns it as stored.
   Result<sales::Deal> Write(storage::Transaction& tx, const Viewer& viewer,
                             const std::optional<sales::Deal>& before, sales::Deal after,
                             sales::DealSource source);
@@ -156,7 +161,7 @@ class DealService {
   IdGenerator& ids_;
   const Clock& clock_;
   NotificationService& notifications_;
-  DealEvents& events_;
+  DealEventsRelay& events_;
   Quotas& quotas_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "services/audience.h"
 #include "services/feed_service.h"
+#include "storage/outbox.h"
 
 namespace agora::services {
 namespace {
@@ -67,12 +68,26 @@ Status NotificationService::Notify(storage::Transaction& tx, Id actor,
     allowed.push_back(item);
   }
   AGORA_ASSIGN_OR_RETURN(auto stored, repo_.Add(c, allowed));
+  return Push(tx, std::move(stored));
+}
+
+Status NotificationService::Push(storage::Transaction& tx, std::vector<Notification> stored) {
+  std::erase_if(stored,
+                [](const Notification& n) { return n.type == NotificationType::kAnnouncement; });
+  for (const auto& n : stored) {
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(tx.connection(),
+                                                storage::OutboxTopic::kNotification, n.id,
+                                                storage::OutboxKind::kCreated, n.recipient_id));
+  }
   tx.AfterCommitInOrder([this, stored = std::move(stored)] {
-    for (const auto& n : stored) {
-      // Announcements reach every open stream as a `post` event already.
-      if (n.type != NotificationType::kAnnouncement) live_.Notified(n);
-    }
+    for (const auto& n : stored) live_.Notified(n);
   });
+  return Status::Ok();
+}
+
+Status NotificationService::ApplyRemote(Id notification_id) {
+  AGORA_ASSIGN_OR_RETURN(auto found, repo_.Find(notification_id));
+  if (found && found->type != NotificationType::kAnnouncement) live_.Notified(*found);
   return Status::Ok();
 }
 
@@ -167,10 +182,7 @@ Status NotificationService::OnDealWon(storage::Transaction& tx, Id actor, Id own
   NewNotification item{owner,  NotificationType::kStoryRequested, actor, std::nullopt, std::nullopt,
                        deal_id};
   AGORA_ASSIGN_OR_RETURN(auto stored, repo_.Add(c, {item}));
-  tx.AfterCommitInOrder([this, stored = std::move(stored)] {
-    for (const auto& n : stored) live_.Notified(n);
-  });
-  return Status::Ok();
+  return Push(tx, std::move(stored));
 }
 
 Status NotificationService::OnCommunityHandedOver(storage::Transaction& tx, Id actor, Id receiver,

@@ -9,7 +9,8 @@
 //   the recipient has since left reads as absent;
 // - notifications about a deleted post are deleted with it.
 // The On* hooks run inside the transaction of the change they report: the notifications commit
-// with the change or not at all, and reach live streams only after that commit.
+// with the change or not at all, and reach live streams only after that commit: this node's
+// at once, other nodes' through the outbox (one entry per notification pushed, ApplyRemote).
 #pragma once
 
 #include <optional>
@@ -83,6 +84,11 @@ class NotificationService {
   Status MarkRead(const Viewer& viewer, const std::vector<Id>& ids);
   Status MarkAllRead(const Viewer& viewer);
 
+  // Another node stored the notification (its outbox entry): it is pushed to the recipient's
+  // live streams on this node, as that node pushed it to its own. Nothing when it is gone.
+  // On the outbox tailer's thread.
+  Status ApplyRemote(Id notification_id);
+
   // The notification as its recipient may see it now; nullopt when they may not.
   Result<std::optional<NotificationView>> ViewFor(const notifications::Notification& n);
 
@@ -91,6 +97,9 @@ class NotificationService {
   // pushes it live once `tx` committed.
   Status Notify(storage::Transaction& tx, Id actor,
                 std::vector<notifications::NewNotification> items);
+  // Inside `tx`: an outbox entry for each stored notification to push, pushed here once `tx`
+  // committed. Announcements are not pushed: they reach every open stream as a `post` event.
+  Status Push(storage::Transaction& tx, std::vector<notifications::Notification> stored);
   Result<std::vector<NotificationView>> Views(const Viewer& viewer,
                                               std::vector<notifications::Notification> items);
   // Owners and moderators of a community (at most 100 of each).

@@ -9,14 +9,11 @@
 namespace agora::services {
 
 OutboxTailer::OutboxTailer(storage::Store& store, std::unique_ptr<storage::NodeSession> session,
-                           IdGenerator& ids, PostService& posts, FeedService& feed,
-                           AccountService& accounts, std::function<int64_t()> index_applied,
-                           OutboxTailerOptions options)
+                           IdGenerator& ids, OutboxAppliers appliers,
+                           std::function<int64_t()> index_applied, OutboxTailerOptions options)
     : store_(store),
       ids_(ids),
-      posts_(posts),
-      feed_(feed),
-      accounts_(accounts),
+      appliers_(appliers),
       index_applied_(std::move(index_applied)),
       options_(options),
       session_(std::move(session)),
@@ -41,17 +38,25 @@ Status OutboxTailer::Apply(const storage::OutboxEntry& e) {
   const bool created = e.kind == OutboxKind::kCreated;
   switch (e.topic) {
     case OutboxTopic::kPost:
-      return posts_.ApplyRemote(e.entity_id, e.kind);
+      return appliers_.posts.ApplyRemote(e.entity_id, e.kind);
     case OutboxTopic::kFollow:
-      if (created) return feed_.OnFollow(e.subject_id, e.entity_id);
-      feed_.OnUnfollow(e.subject_id, e.entity_id);
+      if (created) return appliers_.feed.OnFollow(e.subject_id, e.entity_id);
+      appliers_.feed.OnUnfollow(e.subject_id, e.entity_id);
       return Status::Ok();
     case OutboxTopic::kMembership:
-      if (created) return feed_.OnJoined(e.subject_id, e.entity_id);
-      feed_.OnLeft(e.subject_id, e.entity_id);
+      if (created) return appliers_.feed.OnJoined(e.subject_id, e.entity_id);
+      appliers_.feed.OnLeft(e.subject_id, e.entity_id);
       return Status::Ok();
     case OutboxTopic::kUser:
-      return accounts_.ApplyRemote(e.entity_id);
+      return appliers_.accounts.ApplyRemote(e.entity_id);
+    case OutboxTopic::kDeal:
+      return appliers_.deals.ApplyRemote(e.entity_id);
+    case OutboxTopic::kRates:
+      return appliers_.reporting.ApplyRemoteRates();
+    case OutboxTopic::kCampaign:
+      return appliers_.campaigns.ApplyRemote(e.entity_id);
+    case OutboxTopic::kNotification:
+      return appliers_.notifications.ApplyRemote(e.entity_id);
   }
   return Status::Ok();
 }

@@ -7,12 +7,14 @@
 // NOTIFY each commit sends (storage/node_session.h) or at the latest after a poll interval, and
 // applies each entry another node wrote as that node applied it locally: posts to the cache,
 // timelines and live streams, follows and memberships to timelines, people to the session and
-// summary caches (a deactivated account's streams close). Its own entries are
-// skipped. Every id another node made is shown to this node's id generator, so what this node
-// writes next sorts after it even when the other node's clock runs ahead (core/id.h). The search
-// index is not its business: every node's SearchIndexer follows the whole outbox. It also reports
-// how far this node applied the outbox (once a second at most, once a minute at least), so pruning
-// keeps what this node still needs.
+// summary caches (a deactivated account's streams close), deals, rates and campaigns to the
+// sales engines (leaderboards and monthly results, with their live events), notifications to
+// the recipient's live streams. Its own entries are skipped. Every id another node made is
+// shown to this node's id generator, so what this node writes next sorts after it even when
+// the other node's clock runs ahead (core/id.h). The search index is not its business: every
+// node's SearchIndexer follows the whole outbox. It also reports how far this node applied the
+// outbox (once a second at most, once a minute at least), so pruning keeps what this node
+// still needs.
 //
 // It starts at the outbox's end: what was committed before lives in the store, which this
 // node's timelines and caches read when they load.
@@ -38,8 +40,12 @@
 #include "core/status.h"
 #include "core/worker_thread.h"
 #include "services/account_service.h"
+#include "services/campaign_service.h"
+#include "services/deal_service.h"
 #include "services/feed_service.h"
+#include "services/notification_service.h"
 #include "services/post_service.h"
+#include "services/reporting_service.h"
 #include "storage/node_session.h"
 #include "storage/outbox.h"
 #include "storage/store.h"
@@ -57,13 +63,24 @@ struct OutboxTailerOptions {
   int batch = 500;  // entries read at once
 };
 
+// What the entries are applied to, by topic.
+struct OutboxAppliers {
+  PostService& posts;
+  FeedService& feed;  // follows and memberships
+  AccountService& accounts;
+  DealService& deals;
+  ReportingService& reporting;  // rates
+  CampaignService& campaigns;
+  NotificationService& notifications;
+};
+
 class OutboxTailer {
  public:
   // Every reference must outlive the tailer. `index_applied` tells how far this node's search
   // index applied the outbox (pruning keeps what it has not).
   OutboxTailer(storage::Store& store, std::unique_ptr<storage::NodeSession> session,
-               IdGenerator& ids, PostService& posts, FeedService& feed, AccountService& accounts,
-               std::function<int64_t()> index_applied, OutboxTailerOptions options);
+               IdGenerator& ids, OutboxAppliers appliers, std::function<int64_t()> index_applied,
+               OutboxTailerOptions options);
   ~OutboxTailer();  // Stop()s
 
   // Reads where the outbox ends, then starts the thread. `stop_node` is called on the tailer's
@@ -91,9 +108,7 @@ class OutboxTailer {
   // Constant after construction.
   storage::Store& store_;
   IdGenerator& ids_;
-  PostService& posts_;
-  FeedService& feed_;
-  AccountService& accounts_;
+  const OutboxAppliers appliers_;
   const std::function<int64_t()> index_applied_;
   const OutboxTailerOptions options_;
 

@@ -6,16 +6,11 @@
 
 #include "core/logfmt.h"
 #include "sales/rates_repository.h"
+#include "storage/outbox.h"
 #include "storage/rows.h"
 
 namespace agora::services {
 namespace {
-
-// Every closed deal with its team, one row per member, grouped by deal.
-constexpr char kClosedDealsWithTeams[] =
-    "SELECT d.id, d.owner_id, d.region, d.product, d.amount_minor, d.currency, d.outcome, "
-    "d.closed_on, d.new_customer, t.user_id, t.share_bp FROM sales_deals d "
-    "JOIN sales_deal_team t ON t.deal_id = d.id WHERE d.outcome != 'open' ORDER BY d.id";
 
 bool Privileged(const Viewer& viewer) { return viewer.is_admin || viewer.is_sales_ops; }
 
@@ -26,44 +21,35 @@ Status InvalidMonth() {
 }  // namespace
 
 ReportingService::ReportingService(storage::Store& store, profiles::UserRepository& users,
-                                   const Clock& clock, DealEvents& deal_events)
+                                   const Clock& clock, DealEventsRelay& deal_events)
     : store_(store), users_(users), clock_(clock), deal_events_(deal_events) {}
 
-Result<std::shared_ptr<sales::MonthlyResults>> ReportingService::Build(sales::ExchangeRates rates) {
+Result<std::shared_ptr<sales::MonthlyResults>> ReportingService::Build(sales::ExchangeRates rates,
+                                                                       const CountedDeals& deals) {
   auto engine = std::make_shared<sales::MonthlyResults>(std::move(rates));
-  AGORA_RETURN_IF_ERROR(store_.read([&](storage::Connection& c) -> Status {
-    std::optional<sales::Deal> deal;
-    AGORA_RETURN_IF_ERROR(storage::ForEachRow(c, kClosedDealsWithTeams, [&](storage::Statement& s) {
-      Id id = s.column_int64(0);
-      if (!deal || deal->id != id) {
-        if (deal) engine->Apply(std::nullopt, deal);
-        deal.emplace();
-        deal->id = id;
-        deal->owner_id = s.column_int64(1);
-        deal->region = s.column_text(2);
-        deal->product = s.column_text(3);
-        deal->amount_minor = s.column_int64(4);
-        deal->currency = s.column_text(5);
-        deal->outcome = sales::ParseOutcome(s.column_text(6)).value_or(sales::Outcome::kOpen);
-        deal->closed_on = s.column_text(7);
-        deal->new_customer = s.column_int64(8) != 0;
-      }
-      deal->team.push_back({s.column_int64(9), static_cast<int>(s.column_int64(10))});
-    }));
-    if (deal) engine->Apply(std::nullopt, deal);
-    return Status::Ok();
-  }));
+  for (const auto& [id, deal] : deals) engine->Apply(std::nullopt, deal);
   AGORA_RETURN_IF_ERROR(RefreshManagers(*engine));
   return engine;
 }
 
 Status ReportingService::Start() {
-  AGORA_ASSIGN_OR_RETURN(auto rates,
-                         store_.read([](storage::Connection& c) { return sales::LoadRates(c); }));
-  AGORA_ASSIGN_OR_RETURN(auto engine, Build(std::move(rates)));
-  MutexLock lock(&mu_);
-  engine_ = std::move(engine);
-  return Status::Ok();
+  Status built;
+  deal_events_.Build([&](const CountedDeals& deals) {
+    // Read under the relay's lock: a rate change told meanwhile waits and converts again.
+    auto rates = store_.read([](storage::Connection& c) { return sales::LoadRates(c); });
+    if (!rates.ok()) {
+      built = rates.status();
+      return;
+    }
+    auto engine = Build(std::move(*rates), deals);
+    if (!engine.ok()) {
+      built = engine.status();
+      return;
+    }
+    MutexLock lock(&mu_);
+    engine_ = std::move(*engine);
+  });
+  return built;
 }
 
 std::shared_ptr<sales::MonthlyResults> ReportingService::engine() const {
@@ -88,10 +74,10 @@ void ReportingService::DealChanged(const DealChange& change) {
   if (auto current = engine()) current->Apply(change.before, change.after);
 }
 
-void ReportingService::RatesChanged(const sales::ExchangeRates& rates) {
-  // On the writer thread: no deal can commit while the store is read again, so the new engine
-  // misses no change and counts none twice. Rates change a few times a month.
-  auto rebuilt = Build(rates);
+void ReportingService::RatesChanged(const sales::ExchangeRates& rates, const CountedDeals& deals) {
+  // Under the relay's lock: no deal change is told while the engine is built again, so it
+  // misses none and counts none twice. Rates change a few times a month.
+  auto rebuilt = Build(rates, deals);
   if (!rebuilt.ok()) {
     // The old figures stay until the next rate change or restart: say so, not silently.
     spdlog::error("event=results_rebuild_failed message={}", LogValue(rebuilt.status().message()));
@@ -125,12 +111,27 @@ Result<CurrencySettings> ReportingService::SetCurrency(
   }
   AGORA_RETURN_IF_ERROR(store_.Transact([&](storage::Transaction& tx) -> Status {
     AGORA_RETURN_IF_ERROR(sales::SaveRates(tx.connection(), *currency, month, settings.rates));
-    AGORA_ASSIGN_OR_RETURN(auto all, sales::LoadRates(tx.connection()));
-    tx.AfterCommitInOrder([this, all = std::move(all)] { deal_events_.RatesChanged(all); });
+    AGORA_RETURN_IF_ERROR(storage::AppendOutbox(tx.connection(), storage::OutboxTopic::kRates, 0));
+    tx.AfterCommitInOrder([this] {
+      // The rates as stored now: another node's change may have committed since.
+      if (Status told = TellRates(); !told.ok()) {
+        spdlog::error("event=rates_tell_failed message={}", LogValue(told.message()));
+      }
+    });
     return Status::Ok();
   }));
   return settings;
 }
+
+Status ReportingService::TellRates() {
+  MutexLock lock(&rates_mu_);
+  AGORA_ASSIGN_OR_RETURN(auto rates,
+                         store_.read([](storage::Connection& c) { return sales::LoadRates(c); }));
+  deal_events_.RatesStored(rates);
+  return Status::Ok();
+}
+
+Status ReportingService::ApplyRemoteRates() { return TellRates(); }
 
 Result<CurrencySettings> ReportingService::Currency(const std::string& month) {
   if (!sales::IsIsoMonth(month)) return InvalidMonth();

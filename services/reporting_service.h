@@ -1,8 +1,9 @@
 // ReportingService: the company's reporting currency and monthly rates, and monthly results
-// compiled from an in-memory engine that every committed deal change updates (DealEvents).
+// compiled from an in-memory engine that every committed deal change updates (DealEvents),
+// whichever node committed it (services/deal_events_relay.h).
 //
 // Thread-safe. Queries and settings block on SQLite: call them from worker threads. The
-// DealEvents methods run on the store's writer thread, in commit order.
+// DealEvents methods run under the relay's lock (services/deal_events.h).
 #pragma once
 
 #include <map>
@@ -20,7 +21,7 @@
 #include "profiles/user.h"
 #include "profiles/user_repository.h"
 #include "sales/monthly_results.h"
-#include "services/deal_events.h"
+#include "services/deal_events_relay.h"
 #include "storage/store.h"
 
 namespace agora::services {
@@ -52,11 +53,12 @@ struct MonthlyReport {
 class ReportingService final : public DealEvents {
  public:
   // Every reference must outlive the service. `deal_events` hears of rate changes (this
-  // service among its sinks). Call Start() before serving.
+  // service among its engines). Call Start() before serving.
   ReportingService(storage::Store& store, profiles::UserRepository& users, const Clock& clock,
-                   DealEvents& deal_events);
+                   DealEventsRelay& deal_events);
 
-  // Builds the results engine from the store: every closed deal, at the stored rates.
+  // Builds the results engine from the deals the relay holds (loaded first: Load), at the
+  // stored rates.
   Status Start();
 
   // Admins only. Sets the reporting currency and replaces one month's rates; the results are
@@ -67,6 +69,10 @@ class ReportingService final : public DealEvents {
   // The reporting currency and the rates of `month` (anyone signed in).
   Result<CurrencySettings> Currency(const std::string& month);
 
+  // Another node changed the currency or rates (its outbox entry): the engines convert again
+  // at the rates stored now. On the outbox tailer's thread.
+  Status ApplyRemoteRates();
+
   // One month's results by region, team, product or person (kInvalidArgument "invalid_month"
   // for a month not written YYYY-MM). Everyone sees national totals
   // and region and product rows; person and team rows cover the people whose deals the viewer may
@@ -76,20 +82,25 @@ class ReportingService final : public DealEvents {
   Result<MonthlyReport> Monthly(const Viewer& viewer, const MonthlyRequest& request);
 
   void DealChanged(const DealChange& change) override;
-  void RatesChanged(const sales::ExchangeRates& rates) override;
+  void RatesChanged(const sales::ExchangeRates& rates, const CountedDeals& deals) override;
 
  private:
   std::shared_ptr<sales::MonthlyResults> engine() const EXCLUDES(mu_);
   // Gives `engine` the org chart as it is now, unless it has this version already.
   Status RefreshManagers(sales::MonthlyResults& engine);
-  Result<std::shared_ptr<sales::MonthlyResults>> Build(sales::ExchangeRates rates);
+  Result<std::shared_ptr<sales::MonthlyResults>> Build(sales::ExchangeRates rates,
+                                                       const CountedDeals& deals);
+  // Reads the rates and tells the engines, one caller at a time: two callers cannot tell the
+  // older rates last.
+  Status TellRates() EXCLUDES(rates_mu_);
 
   // Constant after construction.
   storage::Store& store_;
   profiles::UserRepository& users_;
   const Clock& clock_;
-  DealEvents& deal_events_;
+  DealEventsRelay& deal_events_;
 
+  Mutex rates_mu_;  // held while rates are read and told
   mutable Mutex mu_;
   std::shared_ptr<sales::MonthlyResults> engine_ GUARDED_BY(mu_);
 };

@@ -23,8 +23,19 @@
 namespace agora::storage {
 
 // What changed: a post or a person (entity_id), a follow (entity_id the followee, subject_id
-// the follower), a membership (entity_id the community, subject_id the person).
-enum class OutboxTopic : int { kPost = 1, kUser = 2, kFollow = 3, kMembership = 4 };
+// the follower), a membership (entity_id the community, subject_id the person), a deal or a
+// campaign (entity_id), the reporting currency or a month's rates (no entity: 0), a
+// notification stored (entity_id the notification, subject_id its recipient).
+enum class OutboxTopic : int {
+  kPost = 1,
+  kUser = 2,
+  kFollow = 3,
+  kMembership = 4,
+  kDeal = 5,
+  kRates = 6,
+  kCampaign = 7,
+  kNotification = 8,
+};
 // How: created (a new post, a follow made, a member joined), removed (a post deleted, an
 // unfollow, a member who left or was removed or banned), or any other change.
 enum class OutboxKind : int { kChanged = 0, kCreated = 1, kRemoved = 2 };

@@ -1,12 +1,15 @@
 // Two real `agora serve` nodes on one PostgreSQL store (docs/scaling.md): what is written
-// through node A reaches node B's home streams, live streams and search; a node id is held by
-// one live node at a time; a node killed with SIGKILL loses nothing and catches up when it
+// through node A reaches node B's home streams, live streams and search, its leaderboards,
+// monthly results and campaigns, and its streams' notifications; a node id is held by one
+// live node at a time; a node killed with SIGKILL loses nothing and catches up when it
 // restarts. Skipped where PostgreSQL's server is not installed.
 //
 // Whatever B does in the background (the tailer, the search index) is polled for, never
 // waited for with a fixed sleep.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <signal.h>
 #include <stdlib.h>
 
@@ -16,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/integration/test_server.h"
 #include "tests/integration/ws_client.h"
@@ -45,6 +49,19 @@ std::pair<std::string, std::string> Parse(const std::string& message) {
   if (type == "post") return {type, doc["item"]["object"]["agora:post"]["id"].GetString()};
   if (type == "delete") return {type, doc["post_id"].GetString()};
   return {type, ""};
+}
+
+// `body` without its top-level `updated_at` (when the node last changed it, its own clock), to
+// compare two nodes' answers.
+std::string WithoutUpdatedAt(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  if (!doc.IsObject()) return body;
+  doc.RemoveMember("updated_at");
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+  doc.Accept(writer);
+  return out.GetString();
 }
 
 class MultiNodeTest : public ::testing::Test {
@@ -109,6 +126,100 @@ class MultiNodeTest : public ::testing::Test {
         << first.value_or("(nothing)");
     return ws;
   }
+  // Every message of `ws` up to the first that contains `last` (a bounded number of reads,
+  // each with its own deadline); "" and a test failure when it never comes.
+  std::vector<std::string> MessagesUntil(WsClient& ws, const std::string& last) {
+    std::vector<std::string> out;
+    for (int i = 0; i < 100; ++i) {
+      auto message = ws.Read(seconds(10));
+      if (!message) break;
+      out.push_back(*message);
+      if (message->find(last) != std::string::npos) return out;
+    }
+    ADD_FAILURE() << "no message with " << last;
+    return out;
+  }
+  // A follow of `who` made through A: its notification reaches `who`'s streams on B through
+  // the outbox after every entry committed before it, so the messages before it are all that
+  // B had to tell of those entries.
+  std::string CrossNodeBarrier(const TestUser& who) {
+    TestUser barrier = a_->CreateAndLogin(admin_, "barrier" + std::to_string(++barriers_));
+    Follow(*a_, barrier, who);
+    return barrier.id;
+  }
+  // A sales org: two managers, each with a rep.
+  struct SalesOrg {
+    TestUser manager, rep, other_manager, other_rep;
+  };
+  SalesOrg MakeSalesOrg() {
+    SalesOrg org;
+    org.manager = a_->CreateAndLogin(admin_, "manager");
+    org.rep = a_->CreateAndLogin(admin_, "rep", JsonBody().Set("manager_id", org.manager.id));
+    org.other_manager = a_->CreateAndLogin(admin_, "other.manager");
+    org.other_rep =
+        a_->CreateAndLogin(admin_, "other.rep", JsonBody().Set("manager_id", org.other_manager.id));
+    return org;
+  }
+  // A company-wide campaign over November 2026 of `participants`, made through `node`.
+  std::string CreateCampaign(const TestServer& node, const std::vector<std::string>& participants,
+                             const std::string& metric = "won_amount") {
+    HttpResult r = node.Request("POST", "/api/v1/campaigns",
+                                JsonBody()
+                                    .Set("name", "November push")
+                                    .Set("starts_on", "2026-11-01")
+                                    .Set("ends_on", "2026-11-30")
+                                    .Set("metric", metric)
+                                    .Set("visibility", "company")
+                                    .Set("user_ids", participants)
+                                    .str(),
+                                admin_);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  // A deal of `owner` recorded through `node`; its id.
+  std::string RecordDeal(const TestServer& node, const TestUser& owner, const std::string& amount,
+                         const std::string& outcome = "won", const std::string& currency = "EUR") {
+    JsonBody body;
+    body.Set("customer", "Globex")
+        .Set("sector", "retail")
+        .Set("product", "fiber")
+        .Set("region", "north")
+        .Set("amount", amount)
+        .Set("currency", currency)
+        .Set("outcome", outcome);
+    if (outcome != "open") body.Set("closed_on", "2026-11-10");
+    HttpResult r = node.Request("POST", "/api/v1/deals", body.str(), owner.token);
+    EXPECT_EQ(r.status, 201) << r;
+    return JsonString(r.body, "/id").value_or("");
+  }
+  void PatchDeal(const std::string& deal, const std::string& body) {
+    HttpResult r = a_->Request("PATCH", "/api/v1/deals/" + deal, body, admin_);
+    EXPECT_EQ(r.status, 200) << r;
+  }
+  // The answer of `target` on `node` as the admin, without its updated_at; "" unless 200.
+  std::string Read(const TestServer& node, const std::string& target) {
+    HttpResult r = node.Request("GET", target, "", admin_);
+    return r.status == 200 ? WithoutUpdatedAt(r.body) : "";
+  }
+  // Whether B answers `targets` as A does (A, the writer, is current at once).
+  bool SameOnBothNodes(const std::vector<std::string>& targets) {
+    for (const std::string& target : targets) {
+      std::string on_a = Read(*a_, target);
+      if (on_a.empty() || Read(*b_, target) != on_a) return false;
+    }
+    return true;
+  }
+  static std::vector<std::string> BoardsAndResults(const std::string& campaign) {
+    std::vector<std::string> out;
+    for (const char* by : {"person", "team", "region"}) {
+      out.push_back("/api/v1/campaigns/" + campaign + "/leaderboard?by=" + by);
+    }
+    for (const char* by : {"region", "product", "person", "team"}) {
+      out.push_back(std::string("/api/v1/results/monthly?month=2026-11&by=") + by);
+    }
+    return out;
+  }
+
   // The next post or delete message of `ws` (notifications are skipped).
   std::pair<std::string, std::string> NextPostEvent(WsClient& ws) {
     while (auto message = ws.Read(seconds(10))) {
@@ -234,6 +345,114 @@ TEST_F(MultiNodeTest, ANodeKilledMidWayLosesNothingAndCatchesUpWhenRestarted) {
   std::string after = WritePost(*a_, ana, "written after the restart");
   EXPECT_EQ(NextPostEvent(*ws), std::make_pair(std::string("post"), after));
   EXPECT_TRUE(InHome(*b_, ben, after));
+}
+
+// Sales engines live in each node's memory; B learns of A's deal changes from the outbox and
+// tells its own streams, with the same access rules as A.
+TEST_F(MultiNodeTest, ADealWonOnAMovesBsLeaderboardAndReachesOnlyItsViewersOnB) {
+  SalesOrg org = MakeSalesOrg();
+  std::string campaign = CreateCampaign(*a_, {org.rep.id, org.other_rep.id});
+  const std::string board = "/api/v1/campaigns/" + campaign + "/leaderboard";
+  ASSERT_TRUE(Eventually([&] { return !Read(*b_, board).empty(); }));
+  auto rep = Stream(*b_, org.rep);
+  auto manager = Stream(*b_, org.manager);
+  auto other_rep = Stream(*b_, org.other_rep);  // a participant, outside the deal's chain
+
+  std::string deal = RecordDeal(*a_, org.rep, "1234.50");
+  ASSERT_FALSE(deal.empty());
+  EXPECT_TRUE(Eventually([&] { return SameOnBothNodes({board}); }));
+  EXPECT_NE(Read(*b_, board).find(org.rep.id), std::string::npos);
+
+  auto heard = [](const std::vector<std::string>& messages, const std::string& type,
+                  const std::string& what) {
+    for (const auto& m : messages) {
+      if (Parse(m).first == type && m.find(what) != std::string::npos) return true;
+    }
+    return false;
+  };
+  std::vector<std::string> rep_heard = MessagesUntil(*rep, "\"deal_won\"");
+  EXPECT_TRUE(heard(rep_heard, "leaderboard", campaign));
+  EXPECT_TRUE(heard(rep_heard, "deal_won", deal));
+  EXPECT_TRUE(heard(MessagesUntil(*manager, "\"deal_won\""), "deal_won", deal));
+  // Everything B tells of the win comes before a barrier made after it.
+  std::vector<std::string> other_heard = MessagesUntil(*other_rep, CrossNodeBarrier(org.other_rep));
+  EXPECT_TRUE(heard(other_heard, "leaderboard", campaign));
+  EXPECT_FALSE(heard(other_heard, "deal_won", ""));
+  for (const auto& m : other_heard) EXPECT_EQ(m.find(deal), std::string::npos) << m;
+}
+
+TEST_F(MultiNodeTest, ADealChangedAgainAndAgainOnAGivesBTheSameBoardsAndResults) {
+  SalesOrg org = MakeSalesOrg();
+  std::string campaign = CreateCampaign(*a_, {org.rep.id, org.other_rep.id});
+  std::string deal = RecordDeal(*a_, org.rep, "1000");
+  std::string shared = RecordDeal(*a_, org.other_rep, "300");
+  PatchDeal(deal, JsonBody().Set("amount", "2500").str());
+  PatchDeal(shared, JsonBody()
+                        .SetRaw("team", "[{\"user_id\":\"" + org.rep.id +
+                                            "\",\"share\":\"0.4\"},{\"user_id\":\"" +
+                                            org.other_rep.id + "\",\"share\":\"0.6\"}]")
+                        .str());
+  PatchDeal(deal, JsonBody().Set("outcome", "open").SetNull("closed_on").str());
+  PatchDeal(
+      deal,
+      JsonBody().Set("outcome", "won").Set("closed_on", "2026-11-12").Set("amount", "700").str());
+  PatchDeal(shared, JsonBody().Set("outcome", "lost").str());
+  EXPECT_TRUE(Eventually([&] { return SameOnBothNodes(BoardsAndResults(campaign)); }));
+  // Not two empty answers: the deals count.
+  EXPECT_NE(Read(*b_, "/api/v1/results/monthly?month=2026-11&by=person").find(org.rep.id),
+            std::string::npos);
+}
+
+TEST_F(MultiNodeTest, RatesChangedOnAConvertBsResultsAgain) {
+  SalesOrg org = MakeSalesOrg();
+  auto set_rate = [&](const std::string& rate) {
+    HttpResult r = a_->Request("PUT", "/api/v1/settings/currency",
+                               JsonBody()
+                                   .Set("reporting_currency", "EUR")
+                                   .Set("month", "2026-11")
+                                   .SetRaw("rates", "{\"USD\":\"" + rate + "\"}")
+                                   .str(),
+                               admin_);
+    EXPECT_EQ(r.status, 200) << r;
+  };
+  set_rate("0.9");
+  std::string campaign = CreateCampaign(*a_, {org.rep.id});
+  RecordDeal(*a_, org.rep, "1000", "won", "USD");
+  ASSERT_TRUE(Eventually([&] { return SameOnBothNodes(BoardsAndResults(campaign)); }));
+  std::string before = Read(*b_, "/api/v1/results/monthly?month=2026-11&by=region");
+  set_rate("0.5");
+  EXPECT_TRUE(Eventually([&] { return SameOnBothNodes(BoardsAndResults(campaign)); }));
+  EXPECT_NE(Read(*b_, "/api/v1/results/monthly?month=2026-11&by=region"), before);
+}
+
+TEST_F(MultiNodeTest, ACampaignCreatedOnAIsOnBWithItsLeaderboard) {
+  SalesOrg org = MakeSalesOrg();
+  RecordDeal(*a_, org.rep, "800");
+  RecordDeal(*a_, org.other_rep, "900", "lost");
+  std::string campaign = CreateCampaign(*a_, {org.rep.id, org.other_rep.id}, "win_rate");
+  EXPECT_TRUE(Eventually([&] {
+    return SameOnBothNodes({"/api/v1/campaigns/" + campaign, "/api/v1/campaigns"}) &&
+           SameOnBothNodes(BoardsAndResults(campaign));
+  }));
+  HttpResult mine = b_->Request("GET", "/api/v1/campaigns/" + campaign, "", org.rep.token);
+  EXPECT_EQ(mine.status, 200) << mine;
+  EXPECT_TRUE(JsonHas(mine.body, "/me")) << mine;
+}
+
+TEST_F(MultiNodeTest, AMentionWrittenOnAIsPushedToTheRecipientsStreamOnBOnly) {
+  TestUser ana = a_->CreateAndLogin(admin_, "ana");
+  TestUser ben = a_->CreateAndLogin(admin_, "ben");
+  TestUser cid = a_->CreateAndLogin(admin_, "cid");
+  auto bens = Stream(*b_, ben);
+  auto cids = Stream(*b_, cid);
+  std::string post = WritePost(*a_, ana, "thanks @ben for the numbers");
+  std::vector<std::string> heard = MessagesUntil(*bens, post);
+  ASSERT_FALSE(heard.empty());
+  EXPECT_EQ(Parse(heard.back()).first, "notification") << heard.back();
+  EXPECT_NE(heard.back().find("mention"), std::string::npos) << heard.back();
+  for (const auto& m : MessagesUntil(*cids, CrossNodeBarrier(cid))) {
+    EXPECT_EQ(m.find(post), std::string::npos) << m;
+  }
 }
 
 TEST_F(MultiNodeTest, ANodeCutOffLongerThanPruningWaitsStopsRatherThanServeWhatItMissed) {

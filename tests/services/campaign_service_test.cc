@@ -39,7 +39,8 @@ struct World {
       : ids(SystemClock::instance(), 0),
         users(*store, SystemClock::instance()),
         communities(*store, SystemClock::instance()),
-        campaigns(*store, ids, SystemClock::instance(), users, communities, live) {
+        campaigns(*store, ids, SystemClock::instance(), users, communities, live, relay) {
+    relay.Attach(campaigns);
     // (id, manager, role, sales_ops)
     struct Row {
       Id id;
@@ -69,11 +70,12 @@ struct World {
                       return Status::Ok();
                     })
                     .ok());
+    EXPECT_TRUE(relay.Load(*store).ok());
     EXPECT_TRUE(campaigns.Load().ok());
   }
 
-  // What DealService does: write the deal, then tell the engine after the commit.
-  void Write(const sales::Deal& deal) {
+  // What DealService does: write the deal, then tell the relay after the commit.
+  void Write(sales::Deal deal) {
     std::optional<sales::Deal> before;
     if (auto it = deals.find(deal.id); it != deals.end()) before = it->second;
     ASSERT_TRUE(store
@@ -101,8 +103,9 @@ struct World {
                       return Status::Ok();
                     })
                     .ok());
+    deal.revision = before ? before->revision + 1 : 0;
     deals[deal.id] = deal;
-    campaigns.DealChanged({before, deal});
+    relay.DealStored(deal);
   }
 
   agora::testing::TempStore store;
@@ -110,6 +113,7 @@ struct World {
   profiles::UserRepository users;
   communities::CommunityRepository communities;
   RecordingLiveEvents live;
+  DealEventsRelay relay;
   CampaignService campaigns;
   std::map<Id, sales::Deal> deals;
 };
@@ -203,8 +207,11 @@ TEST(CampaignServiceTest, TheStartUpBuildEqualsTheIncrementalStandings) {
   w.Write(lost);
 
   RecordingLiveEvents quiet;
-  CampaignService restarted(*w.store, w.ids, SystemClock::instance(), w.users, w.communities,
-                            quiet);
+  DealEventsRelay relay;
+  CampaignService restarted(*w.store, w.ids, SystemClock::instance(), w.users, w.communities, quiet,
+                            relay);
+  relay.Attach(restarted);
+  ASSERT_TRUE(relay.Load(*w.store).ok());
   ASSERT_TRUE(restarted.Load().ok());
   Viewer admin{kAdmin, true, false};
   for (auto by : {sales::Grouping::kPerson, sales::Grouping::kTeam, sales::Grouping::kRegion}) {
