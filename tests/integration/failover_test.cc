@@ -75,11 +75,7 @@ class FailoverTest : public ::testing::Test {
     char pattern[] = "/tmp/agora-failover-XXXXXX";
     ASSERT_TRUE(mkdtemp(pattern));
     root_ = pattern;
-    CommandResult added =
-        RunAgora({"user", "add", "--store", url_, "--data", root_ + "/provisioning", "--username",
-                  TestServer::kAdminUsername, "--display-name", "Admin", "--email",
-                  "admin@example.com", "--admin", "--password-cost", "minimum"},
-                 std::string(TestServer::kAdminPassword) + "\n");
+    CommandResult added = AddAdminToStore(url_, root_ + "/provisioning");
     ASSERT_EQ(added.exit_status, 0) << added.output;
     a_ = StartNode(1);
     b_ = StartNode(2);

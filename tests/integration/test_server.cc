@@ -188,6 +188,13 @@ const char* AgoraBinary() {
   return chosen && *chosen ? chosen : AGORA_BINARY;
 }
 
+CommandResult AddAdminToStore(const std::string& store_url, const std::string& data_dir) {
+  return RunAgora({"user", "add", "--store", store_url, "--data", data_dir, "--username",
+                   TestServer::kAdminUsername, "--display-name", "Admin", "--email",
+                   "admin@example.com", "--admin", "--password-cost", "minimum"},
+                  std::string(TestServer::kAdminPassword) + "\n");
+}
+
 CommandResult RunAgora(const std::vector<std::string>& args,
                        const std::optional<std::string>& stdin_text,
                        std::chrono::milliseconds timeout) {

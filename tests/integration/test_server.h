@@ -42,6 +42,10 @@ CommandResult RunAgora(const std::vector<std::string>& args,
                        const std::optional<std::string>& stdin_text,
                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// `agora user add` of the admin TestServer logs in with (kAdminUsername), into the store at
+// `store_url`, for tests that start their nodes on one PostgreSQL database themselves.
+CommandResult AddAdminToStore(const std::string& store_url, const std::string& data_dir);
+
 struct TestUser {
   std::string id;
   std::string username;
